@@ -1,0 +1,49 @@
+/**
+ * A resource: one piece of desired state. `check` is pure over the answers to its queries (gathered for
+ * the whole role in one round trip) and never changes the host; `apply` says, as data, what to do.
+ */
+import type { Action, HostFacts, TypedQuery } from './ops.js';
+
+/**
+ * One difference between the host and the wanted state. The reporter shows `diff` as a unified diff and
+ * `before → after` otherwise; for secret resources the runner keeps only `field`.
+ */
+export interface Change {
+  readonly field: string;
+  readonly before?: string;
+  readonly after?: string;
+  readonly diff?: { readonly before: string; readonly after: string };
+}
+
+export interface Resource<A extends readonly unknown[] = readonly unknown[]> {
+  /** `kind:name`, unique within a role: `file:/etc/motd`, `service:etcd`. */
+  readonly id: string;
+  readonly tags?: readonly string[];
+  /** Content is secret: report that it changes, never what it is. */
+  readonly secret?: boolean;
+  /** Handler names of the role to run (once, after the role) when this resource changed. */
+  readonly notify?: readonly string[];
+  /** State keys this resource's check depends on (`path:/etc/x`, `unit:etcd.service`, `pkg:etcd`)... */
+  readonly reads?: readonly string[];
+  /** ...and the keys its apply changes; check mode marks a change that reads what an earlier change writes. */
+  readonly writes?: readonly string[];
+  readonly queries: { readonly [K in keyof A]: TypedQuery<A[K]> };
+  /** Pure: what differs. [] means converged. */
+  check(answers: A, facts: HostFacts): readonly Change[];
+  /** Pure: the actions that converge the host, given what check found. */
+  apply(answers: A, facts: HostFacts, changes: readonly Change[]): readonly Action[];
+  /** Controller-side work before any host is touched (fetch + verify an artifact); run once per run. */
+  prepare?(): Promise<void>;
+}
+
+// Resources are built per kind with precise answer types and then held in lists: erase the type there.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyResource = Resource<any>;
+
+/** Identity helper that infers the answer tuple from `queries`. */
+export function defineResource<A extends readonly unknown[]>(r: Resource<A>): Resource<A> {
+  return r;
+}
+
+/** A handler: actions run once after the role when a resource notified it. */
+export type Handler = readonly Action[];

@@ -1,0 +1,64 @@
+/** definePlaybook: plays of (hosts, roles with typed var overrides, options). Data, not logic. */
+import type { Host } from '../core/model.js';
+import type { Role } from './role.js';
+
+/** A role with overrides, type-erased so that plays can hold roles of different var types. */
+export interface RoleUse {
+  readonly role: Role<object>;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly tags: readonly string[];
+  /** Only on the first host of the play's selection (e.g. a bootstrap step). */
+  readonly runOnce: boolean;
+  /** Only on hosts for which this is true. */
+  readonly when?: (host: Host) => boolean;
+}
+
+export interface UseOptions {
+  readonly tags?: readonly string[];
+  readonly runOnce?: boolean;
+  readonly when?: (host: Host) => boolean;
+}
+
+/** Use a role with overrides; a misspelt var is a compile error. */
+export function use<V extends object>(role: Role<V>, vars: Partial<V> = {}, opts: UseOptions = {}): RoleUse {
+  return {
+    role: role as unknown as Role<object>,
+    vars: vars as Record<string, unknown>,
+    tags: opts.tags ?? [],
+    runOnce: opts.runOnce ?? false,
+    ...(opts.when ? { when: opts.when } : {}),
+  };
+}
+
+export type Serial = number | `${number}%` | readonly (number | `${number}%`)[];
+
+export interface Play {
+  readonly name: string;
+  /** Host pattern: group, host, glob, `a:b` (union), `a:!b` (minus), `a:&b` (intersection). */
+  readonly hosts: string;
+  readonly roles: readonly (RoleUse | Role<object>)[];
+  readonly tags?: readonly string[];
+  /** Batches: run the whole play on N hosts (or N%) at a time; a list gives successive batch sizes. */
+  readonly serial?: Serial;
+  /** At most this many hosts at once in this play (below --forks). */
+  readonly throttle?: number;
+  /** linear: every host finishes a role before any starts the next. free: each host runs on alone. */
+  readonly strategy?: 'linear' | 'free';
+  /** One failed host stops the play for all. */
+  readonly anyErrorsFatal?: boolean;
+  /** Stop the play when more than this percentage of a batch has failed. */
+  readonly maxFailPercent?: number;
+  /** Run every role of the play on the first selected host only. */
+  readonly runOnce?: boolean;
+  /** Apply and query as root through sudo. */
+  readonly become?: boolean;
+}
+
+export interface Playbook {
+  readonly name: string;
+  readonly plays: readonly Play[];
+}
+
+export function definePlaybook(pb: Playbook): Playbook {
+  return pb;
+}

@@ -1,0 +1,45 @@
+/** defineRole: a typed role. Vars are checked at compile time (TS) and at run time (the optional zod schema). */
+import type { ZodType } from 'zod';
+import type { ExecOptions, ExecResult } from '../core/connection.js';
+import type { Cluster, Host } from '../core/model.js';
+import type { AnyResource, Handler } from '../core/resource.js';
+
+export interface GateContext<V> {
+  readonly host: Host;
+  readonly vars: V;
+  readonly cluster: Cluster;
+  /** Run a command on the host; resolves with its result whatever the exit code. */
+  exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
+}
+
+/** A health gate run after the role applied: retried with exponential backoff until it stops throwing. */
+export interface Gate<V> {
+  readonly name: string;
+  /** Attempts in all (default 10). */
+  readonly retries?: number;
+  /** First delay between attempts, doubled each time up to 2 s (default 200 ms). */
+  readonly delayMs?: number;
+  check(ctx: GateContext<V>): Promise<void>;
+}
+
+export interface Role<V extends object = object> {
+  readonly name: string;
+  readonly tags: readonly string[];
+  readonly defaults: V;
+  /** Run-time validation of the merged vars; errors name the field. */
+  readonly schema?: ZodType<V>;
+  resources(vars: V, host: Host, cluster: Cluster): readonly AnyResource[];
+  /** Named handlers; resources notify them by name. */
+  handlers?(vars: V, host: Host, cluster: Cluster): Readonly<Record<string, Handler>>;
+  /** Health gates, run in order after apply (and after handlers). */
+  readonly verify?: readonly Gate<V>[];
+}
+
+export interface RoleSpec<V extends object> extends Omit<Role<V>, 'tags'> {
+  readonly tags?: readonly string[];
+}
+
+/** The role's name is always one of its tags, so `--tags etcd` selects the etcd role. */
+export function defineRole<V extends object>(spec: RoleSpec<V>): Role<V> {
+  return { ...spec, tags: [...new Set([spec.name, ...(spec.tags ?? [])])] };
+}

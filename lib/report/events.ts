@@ -1,0 +1,55 @@
+/**
+ * What the runner tells the world: a discriminated union of events. The runner never prints; reporters
+ * (console, JSON lines) consume these. Secret resources arrive here already stripped of content.
+ */
+import type { Change } from '../core/resource.js';
+
+export type Mode = 'check' | 'apply';
+
+export type ResourceStatus = 'ok' | 'changed' | 'would-change' | 'failed' | 'skipped';
+
+export interface HostStats {
+  ok: number;
+  changed: number;
+  failed: number;
+  skipped: number;
+  unreachable: boolean;
+  roundTrips: number;
+  /** Milliseconds per role name on this host. */
+  roleMs: Record<string, number>;
+}
+
+export interface RunStats {
+  readonly hosts: Readonly<Record<string, HostStats>>;
+  readonly ms: number;
+}
+
+export type RunEvent =
+  | { readonly kind: 'run-start'; readonly playbook: string; readonly mode: Mode; readonly diff: boolean; readonly hosts: readonly string[] }
+  | { readonly kind: 'play-start'; readonly play: string; readonly hosts: readonly string[] }
+  | { readonly kind: 'role-start'; readonly play: string; readonly role: string; readonly hosts: readonly string[] }
+  | {
+      readonly kind: 'resource';
+      readonly host: string;
+      readonly role: string;
+      readonly resource: string;
+      readonly status: ResourceStatus;
+      readonly changes: readonly Change[];
+      /** Check mode: ids of earlier would-changes this one's outcome depends on. */
+      readonly dependsOn?: readonly string[];
+      readonly secret?: boolean;
+      readonly error?: string;
+    }
+  | { readonly kind: 'handler'; readonly host: string; readonly role: string; readonly handler: string; readonly status: 'changed' | 'would-change' | 'failed'; readonly error?: string }
+  | { readonly kind: 'gate'; readonly host: string; readonly role: string; readonly gate: string; readonly status: 'ok' | 'retry' | 'failed' | 'skipped'; readonly attempt: number; readonly error?: string }
+  | { readonly kind: 'role-end'; readonly host: string; readonly role: string; readonly ms: number; readonly roundTrips: number; readonly changed: number }
+  | { readonly kind: 'host-failed'; readonly host: string; readonly error: string }
+  | { readonly kind: 'unreachable'; readonly host: string; readonly error: string }
+  | { readonly kind: 'play-aborted'; readonly play: string; readonly reason: string }
+  | { readonly kind: 'run-end'; readonly mode: Mode; readonly stats: RunStats };
+
+export interface Reporter {
+  emit(event: RunEvent): void;
+  /** Flush and stop live output. */
+  close?(): void;
+}
