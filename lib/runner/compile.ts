@@ -1,0 +1,126 @@
+/**
+ * Compile a playbook against an inventory before any host is touched: select hosts, split batches, merge
+ * and validate vars, build every resource list, filter by tags, and reject unknown tags, extra vars and
+ * handlers with "did you mean". Everything that can be wrong with the input fails here. Pure.
+ */
+import { didYouMean } from '../core/did-you-mean.js';
+import { ConfigError } from '../core/errors.js';
+import type { Cluster, Host } from '../core/model.js';
+import type { AnyResource, Handler } from '../core/resource.js';
+import type { Play, Playbook, RoleUse } from '../dsl/playbook.js';
+import { use as useRole } from '../dsl/playbook.js';
+import type { Gate, Role } from '../dsl/role.js';
+import { batches } from './serial.js';
+import { selected, type TagFilter } from './tags.js';
+import { roleVars } from './vars.js';
+
+export interface Selector {
+  select(pattern: string): readonly Host[];
+  /** Narrow hosts to those matching a --limit pattern. */
+  limit(hosts: readonly Host[], pattern: string): readonly Host[];
+  readonly cluster: Cluster;
+}
+
+export interface CompileOptions extends TagFilter {
+  readonly limit?: string;
+  readonly extraVars: Readonly<Record<string, string>>;
+}
+
+export interface HostRole {
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly resources: readonly AnyResource[];
+  readonly handlers: Readonly<Record<string, Handler>>;
+  readonly gates: readonly Gate<object>[];
+}
+
+export interface CompiledRole {
+  readonly name: string;
+  /** Hosts that run the role (tags, runOnce and `when` applied), with what each runs. */
+  readonly perHost: ReadonlyMap<string, HostRole>;
+}
+
+export interface CompiledPlay {
+  readonly play: Play;
+  readonly hosts: readonly Host[];
+  readonly batches: readonly (readonly Host[])[];
+  readonly roles: readonly CompiledRole[];
+}
+
+const asUse = (r: RoleUse | Role<object>): RoleUse => ('role' in r ? r : useRole(r));
+
+export function compile(pb: Playbook, sel: Selector, opts: CompileOptions): CompiledPlay[] {
+  const known = knownTags(pb, sel);
+  for (const t of [...opts.tags, ...opts.skipTags]) {
+    if (!known.has(t) && t !== 'all' && t !== 'never') throw new ConfigError(`unknown tag "${t}".${didYouMean(t, known)}`, '--tags');
+  }
+  checkExtraVars(pb, opts.extraVars);
+  return pb.plays.map((play) => compilePlay(play, sel, opts));
+}
+
+function compilePlay(play: Play, sel: Selector, opts: CompileOptions): CompiledPlay {
+  const where = `play "${play.name}"`;
+  let hosts = sel.select(play.hosts);
+  if (opts.limit) hosts = sel.limit(hosts, opts.limit);
+  if (play.runOnce) hosts = hosts.slice(0, 1);
+  const roles = play.roles.map(asUse).map((u) => compileRole(u, play, hosts, sel.cluster, opts));
+  return { play, hosts, batches: batches(hosts, play.serial, where), roles };
+}
+
+function compileRole(u: RoleUse, play: Play, hosts: readonly Host[], cluster: Cluster, opts: CompileOptions): CompiledRole {
+  const outer = [...(play.tags ?? []), ...u.tags, ...u.role.tags];
+  const perHost = new Map<string, HostRole>();
+  const targets = (u.runOnce ? hosts.slice(0, 1) : hosts).filter((h) => !u.when || u.when(h));
+  for (const host of targets) {
+    const vars = roleVars(u.role, host, u.vars, opts.extraVars);
+    const all = u.role.resources(vars, host, cluster);
+    const handlers = u.role.handlers?.(vars, host, cluster) ?? {};
+    checkResources(all, handlers, `role ${u.role.name} on ${host.name}`);
+    const resources = all.filter((r) => selected([...outer, ...(r.tags ?? [])], opts));
+    if (resources.length > 0) perHost.set(host.name, { vars, resources, handlers, gates: u.role.verify ?? [] });
+  }
+  return { name: u.role.name, perHost };
+}
+
+/** Resource ids are unique in a role (reports and notify use them); notify names a handler of the role. */
+function checkResources(resources: readonly AnyResource[], handlers: Readonly<Record<string, Handler>>, where: string): void {
+  const seen = new Set<string>();
+  for (const r of resources) {
+    if (seen.has(r.id)) throw new ConfigError(`two resources have the id "${r.id}"`, where);
+    seen.add(r.id);
+    for (const n of r.notify ?? []) {
+      if (!(n in handlers)) throw new ConfigError(`${r.id} notifies unknown handler "${n}".${didYouMean(n, Object.keys(handlers))}`, where);
+    }
+  }
+}
+
+/** Every tag a run could select: plays, role uses, roles, and the resources roles build for their hosts. */
+function knownTags(pb: Playbook, sel: Selector): Set<string> {
+  const tags = new Set<string>();
+  for (const play of pb.plays) {
+    for (const t of play.tags ?? []) tags.add(t);
+    const first = attempt(() => sel.select(play.hosts))?.[0];
+    for (const u of play.roles.map(asUse)) {
+      for (const t of [...u.tags, ...u.role.tags]) tags.add(t);
+      if (!first) continue;
+      const resources = attempt(() => u.role.resources(roleVars(u.role, first, u.vars, {}), first, sel.cluster)) ?? [];
+      for (const r of resources) for (const t of r.tags ?? []) tags.add(t);
+    }
+  }
+  return tags;
+}
+
+/** The value, or undefined when computing it fails (compile reports that failure properly later). */
+function attempt<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
+
+function checkExtraVars(pb: Playbook, extra: Readonly<Record<string, string>>): void {
+  const keys = new Set(pb.plays.flatMap((p) => p.roles.map(asUse).flatMap((u) => Object.keys(u.role.defaults))));
+  for (const k of Object.keys(extra)) {
+    if (!keys.has(k)) throw new ConfigError(`no role in this playbook has a var "${k}".${didYouMean(k, keys)}`, `-e ${k}`);
+  }
+}

@@ -1,0 +1,31 @@
+/** Health gates: poll quickly with exponential backoff (never a fixed sleep), give up after `retries`. */
+import type { Cluster, Host } from '../core/model.js';
+import type { HostDriver } from '../core/driver.js';
+import type { Gate } from '../dsl/role.js';
+import type { RunEvent } from '../report/events.js';
+
+export interface GateDeps {
+  readonly emit: (e: RunEvent) => void;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+/** Resolves when the gate passes; rejects with the last error when every attempt failed. */
+export async function passGate(gate: Gate<object>, host: Host, role: string, vars: object, cluster: Cluster, driver: HostDriver, deps: GateDeps): Promise<void> {
+  const attempts = gate.retries ?? 10;
+  let delay = gate.delayMs ?? 200;
+  const ctx = { host, vars, cluster, exec: driver.exec.bind(driver) };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await gate.check(ctx);
+      deps.emit({ kind: 'gate', host: host.name, role, gate: gate.name, status: 'ok', attempt });
+      return;
+    } catch (e) {
+      const error = (e as Error).message;
+      const last = attempt >= attempts;
+      deps.emit({ kind: 'gate', host: host.name, role, gate: gate.name, status: last ? 'failed' : 'retry', attempt, error });
+      if (last) throw e;
+      await deps.sleep(delay);
+      delay = Math.min(delay * 2, 2000);
+    }
+  }
+}

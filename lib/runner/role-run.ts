@@ -1,0 +1,89 @@
+/**
+ * One role on one host: plan (one round trip), report, apply (one round trip), run notified handlers (one
+ * round trip), then health gates. Check mode stops after reporting. Transport failures propagate (the host
+ * becomes unreachable); anything else that fails is returned as the host's failure.
+ */
+import type { HostDriver } from '../core/driver.js';
+import { ResourceError, tail } from '../core/errors.js';
+import type { Cluster, Host } from '../core/model.js';
+import type { HostFacts } from '../core/ops.js';
+import type { Change } from '../core/resource.js';
+import type { Mode, ResourceStatus } from '../report/events.js';
+import type { HostRole } from './compile.js';
+import { passGate, type GateDeps } from './gate.js';
+import { applyPlan, plan, type Planned } from './pass.js';
+
+export interface RoleRun {
+  readonly host: Host;
+  readonly role: string;
+  readonly hr: HostRole;
+  readonly driver: HostDriver;
+  readonly cluster: Cluster;
+  readonly mode: Mode;
+  readonly become: boolean;
+  readonly facts?: HostFacts;
+}
+
+export interface RoleResult {
+  readonly facts: HostFacts;
+  readonly counts: Record<'ok' | 'changed' | 'failed' | 'skipped', number>;
+  readonly error?: Error;
+}
+
+/** A secret resource reports which fields change, never their values. */
+const visible = (changes: readonly Change[], secret: boolean | undefined): readonly Change[] => (secret ? changes.map((c) => ({ field: c.field })) : changes);
+
+export async function runRole(r: RoleRun, deps: GateDeps): Promise<RoleResult> {
+  const counts = { ok: 0, changed: 0, failed: 0, skipped: 0 };
+  const emit = (p: Planned, status: ResourceStatus, error?: string) => {
+    counts[status === 'would-change' ? 'changed' : status]++;
+    deps.emit({
+      kind: 'resource', host: r.host.name, role: r.role, resource: p.resource.id, status, changes: visible(p.changes, p.resource.secret),
+      ...(p.dependsOn.length && r.mode === 'check' ? { dependsOn: p.dependsOn } : {}),
+      ...(p.resource.secret ? { secret: true } : {}),
+      ...(error ? { error } : {}),
+    });
+  };
+  const opts = { sudo: r.become };
+  const p = await plan(r.driver, r.hr.resources, r.facts, opts);
+  const broken = p.planned.find((x) => x.error);
+  for (const x of p.planned) if (x.error || x.changes.length === 0 || r.mode === 'check') emit(x, x.error ? 'failed' : x.changes.length ? 'would-change' : 'ok', x.error);
+  if (broken) return { facts: p.facts, counts, error: new ResourceError(r.host.name, broken.resource.id, `check failed: ${broken.error}`) };
+  const notified = new Set(p.planned.filter((x) => x.changes.length).flatMap((x) => x.resource.notify ?? []));
+  if (r.mode === 'check') {
+    for (const h of notified) deps.emit({ kind: 'handler', host: r.host.name, role: r.role, handler: h, status: 'would-change' });
+    return { facts: p.facts, counts };
+  }
+  const applied = await applyPlan(r.driver, p, opts);
+  for (const { planned, outcome } of applied.outcomes) emit(planned, outcome === 'not-run' ? 'skipped' : outcome, outcome === 'failed' ? applied.failure?.stderr : undefined);
+  if (applied.failure) {
+    const f = applied.failure;
+    return { facts: p.facts, counts, error: new ResourceError(r.host.name, f.id, `exited ${f.exitCode}: ${tail(f.stderr, 5)}`, f.exitCode, f.stderr) };
+  }
+  const error = (await runHandlers(r, [...notified], deps)) ?? (applied.outcomes.length || notified.size ? await runGates(r, deps) : undefined);
+  return { facts: p.facts, counts, ...(error ? { error } : {}) };
+}
+
+/** Notified handlers, in the order the role declares them, in one round trip. */
+async function runHandlers(r: RoleRun, notified: readonly string[], deps: GateDeps): Promise<Error | undefined> {
+  const names = Object.keys(r.hr.handlers).filter((h) => notified.includes(h));
+  if (names.length === 0) return undefined;
+  const res = await r.driver.act(names.map((h) => r.hr.handlers[h]!), { sudo: r.become });
+  names.forEach((handler, i) => {
+    const status = res.ok || i < res.failedGroup ? 'changed' : 'failed';
+    if (res.ok || i <= res.failedGroup) deps.emit({ kind: 'handler', host: r.host.name, role: r.role, handler, status, ...(status === 'failed' && !res.ok ? { error: tail(res.stderr, 5) } : {}) });
+  });
+  return res.ok ? undefined : new ResourceError(r.host.name, `handler:${names[res.failedGroup]}`, `exited ${res.exitCode}: ${tail(res.stderr, 5)}`, res.exitCode, res.stderr);
+}
+
+/** Gates run after something changed on this host, so a no-op run stays at one round trip per role. */
+async function runGates(r: RoleRun, deps: GateDeps): Promise<Error | undefined> {
+  for (const g of r.hr.gates) {
+    try {
+      await passGate(g, r.host, r.role, r.hr.vars, r.cluster, r.driver, deps);
+    } catch (e) {
+      return new ResourceError(r.host.name, `gate:${g.name}`, (e as Error).message, undefined, undefined, { cause: e });
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,129 @@
+/**
+ * Run a compiled playbook: plays in order, serial batches, hosts in parallel (p-limit, --forks and the
+ * play's throttle), linear or free strategy, failure policy, one connection per host for the whole run.
+ * The runner never prints: everything it has to say goes out as RunEvents.
+ */
+import pLimit from 'p-limit';
+import type { HostDriver } from '../core/driver.js';
+import { TransportError } from '../core/errors.js';
+import type { Cluster, Host } from '../core/model.js';
+import type { HostFacts } from '../core/ops.js';
+import type { HostStats, Mode, Reporter, RunStats } from '../report/events.js';
+import type { CompiledPlay } from './compile.js';
+import { runRole } from './role-run.js';
+
+export interface RunDeps {
+  /** Open the host's one connection for this run; a rejection makes the host unreachable. */
+  connect(host: Host): Promise<HostDriver>;
+  readonly reporter: Reporter;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+}
+
+export interface RunOptions {
+  readonly playbook: string;
+  readonly mode: Mode;
+  readonly diff: boolean;
+  /** Hosts worked on at once; default: all. */
+  readonly forks?: number;
+}
+
+class HostState {
+  readonly stats: HostStats = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, roundTrips: 0, roleMs: {} };
+  driver?: Promise<HostDriver>;
+  facts?: HostFacts;
+  failed = false;
+  get done(): boolean {
+    return this.failed || this.stats.unreachable;
+  }
+}
+
+export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Cluster, opts: RunOptions, deps: RunDeps): Promise<RunStats> {
+  const now = deps.now ?? Date.now;
+  const started = now();
+  const emit = deps.reporter.emit.bind(deps.reporter);
+  const gateDeps = { emit, sleep: deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))) };
+  const all = [...new Map(plays.flatMap((p) => p.hosts.map((h) => [h.name, h] as const))).values()];
+  const state = new Map(all.map((h) => [h.name, new HostState()]));
+  emit({ kind: 'run-start', playbook: opts.playbook, mode: opts.mode, diff: opts.diff, hosts: all.map((h) => h.name) });
+
+  /** One role on one host, with every outcome turned into stats and events. */
+  async function roleOnHost(play: CompiledPlay, ri: number, host: Host): Promise<void> {
+    const st = state.get(host.name)!;
+    const role = play.roles[ri]!;
+    const hr = role.perHost.get(host.name);
+    if (!hr || st.done) return;
+    const t0 = now();
+    try {
+      st.driver ??= deps.connect(host);
+      const driver = await st.driver;
+      const rt0 = driver.roundTrips;
+      const res = await runRole({ host, role: role.name, hr, driver, cluster, mode: opts.mode, become: play.play.become ?? false, ...(st.facts ? { facts: st.facts } : {}) }, gateDeps);
+      st.facts = res.facts;
+      for (const k of ['ok', 'changed', 'failed', 'skipped'] as const) st.stats[k] += res.counts[k];
+      st.stats.roundTrips = driver.roundTrips;
+      emit({ kind: 'role-end', host: host.name, role: role.name, ms: now() - t0, roundTrips: driver.roundTrips - rt0, changed: res.counts.changed });
+      if (res.error) fail(host, st, res.error);
+    } catch (e) {
+      if (e instanceof TransportError) unreachable(host, st, e);
+      else fail(host, st, e as Error);
+    } finally {
+      st.stats.roleMs[role.name] = (st.stats.roleMs[role.name] ?? 0) + (now() - t0);
+    }
+  }
+
+  function fail(host: Host, st: HostState, e: Error): void {
+    if (st.failed) return;
+    st.failed = true;
+    st.stats.failed = Math.max(st.stats.failed, 1);
+    emit({ kind: 'host-failed', host: host.name, error: e.message });
+  }
+
+  function unreachable(host: Host, st: HostState, e: Error): void {
+    st.stats.unreachable = true;
+    emit({ kind: 'unreachable', host: host.name, error: e.message });
+  }
+
+  /** True when the failure policy says the play (and so the run) must stop after this batch step. */
+  function mustAbort(play: CompiledPlay, batch: readonly Host[]): string | undefined {
+    const bad = batch.filter((h) => state.get(h.name)!.done).length;
+    if (bad === 0) return undefined;
+    if (play.play.anyErrorsFatal) return `${bad} host(s) failed and anyErrorsFatal is set`;
+    const pct = (bad * 100) / batch.length;
+    if (play.play.maxFailPercent !== undefined && pct > play.play.maxFailPercent) return `${pct.toFixed(0)}% of the batch failed (maxFailPercent ${play.play.maxFailPercent})`;
+    if (bad === batch.length) return 'every host of the batch failed';
+    return undefined;
+  }
+
+  run: for (const play of plays) {
+    emit({ kind: 'play-start', play: play.play.name, hosts: play.hosts.map((h) => h.name) });
+    const limit = pLimit(Math.max(1, Math.min(opts.forks ?? Infinity, play.play.throttle ?? Infinity, play.hosts.length || 1)));
+    for (const batch of play.batches) {
+      if ((play.play.strategy ?? 'linear') === 'linear') {
+        for (let ri = 0; ri < play.roles.length; ri++) {
+          const on = batch.filter((h) => play.roles[ri]!.perHost.has(h.name) && !state.get(h.name)!.done);
+          if (on.length === 0) continue;
+          emit({ kind: 'role-start', play: play.play.name, role: play.roles[ri]!.name, hosts: on.map((h) => h.name) });
+          await Promise.all(on.map((h) => limit(() => roleOnHost(play, ri, h))));
+          const why = mustAbort(play, batch);
+          if (why) {
+            emit({ kind: 'play-aborted', play: play.play.name, reason: why });
+            break run;
+          }
+        }
+      } else {
+        await Promise.all(batch.map((h) => limit(async () => { for (let ri = 0; ri < play.roles.length; ri++) await roleOnHost(play, ri, h); })));
+        const why = mustAbort(play, batch);
+        if (why) {
+          emit({ kind: 'play-aborted', play: play.play.name, reason: why });
+          break run;
+        }
+      }
+    }
+  }
+
+  await Promise.all([...state.values()].map(async (st) => (await st.driver?.catch(() => undefined))?.close().catch(() => undefined)));
+  const stats: RunStats = { hosts: Object.fromEntries(all.map((h) => [h.name, state.get(h.name)!.stats])), ms: now() - started };
+  emit({ kind: 'run-end', mode: opts.mode, stats });
+  return stats;
+}
