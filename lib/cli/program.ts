@@ -1,0 +1,75 @@
+/** The command line: commands, options and a --help that teaches by example. */
+import { Command, Option } from 'commander';
+
+export interface RunFlags {
+  inventory: string;
+  check?: boolean;
+  diff?: boolean;
+  tags?: string[];
+  skipTags?: string[];
+  limit?: string;
+  forks?: number;
+  extraVar: string[];
+  listTasks?: boolean;
+  listHosts?: boolean;
+  listTags?: boolean;
+  json?: boolean;
+  verbose: number;
+  knownHosts?: string;
+  trustNewHostKeys?: boolean;
+  connectTimeout: number;
+}
+
+const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+const positive = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1, got "${v}"`);
+  return n;
+};
+
+const RUN_EXAMPLES = `
+Examples:
+  tsplay run playbooks/site.ts -i inventory/lab.ts                 converge every host
+  tsplay run playbooks/site.ts -i inventory/prod.ts --check --diff dry run: what would change, with diffs
+  tsplay run playbooks/site.ts -i inventory/prod.ts --tags etcd    only the etcd role (and resources tagged etcd)
+  tsplay run playbooks/site.ts -i inventory/prod.ts --limit 'workers:!worker-3' --forks 20
+  tsplay run playbooks/site.ts -i inventory/prod.ts -e etcd_version=3.5.12
+  tsplay run playbooks/site.ts -i inventory/prod.ts --list-tasks   show what would run, touch nothing
+
+Host patterns (plays' "hosts" and --limit): a group or host name, globs (web-*), a:b (union),
+a:&b (intersection), a:!b (exclusion).
+
+Check mode touches nothing: every resource reads its state and reports what it would change. A change
+whose outcome depends on an earlier would-change is marked, because check mode cannot know its result.
+
+Exit code: 0 ok, bit 1 usage or configuration error, bit 2 a host failed, bit 4 a host was unreachable.`;
+
+export function buildProgram(onRun: (playbook: string, flags: RunFlags) => Promise<void>): Command {
+  const program = new Command('tsplay')
+    .description('A typed, fast, Ansible-style playbook runner: roles are TypeScript, hosts are reached over SSH.')
+    .showHelpAfterError('(run with --help for usage)');
+  program
+    .command('run')
+    .description('converge the hosts of an inventory to the state a playbook describes')
+    .argument('<playbook>', 'playbook module (.ts) whose default export is definePlaybook(...)')
+    .requiredOption('-i, --inventory <file>', 'inventory module (.ts) whose default export is defineInventory(...)')
+    .option('-C, --check', 'dry run: report what would change, change nothing')
+    .option('-D, --diff', 'show diffs of what changes (always on in check mode)')
+    .option('-t, --tags <tags>', 'only roles and resources with one of these tags (comma-separated, repeatable)', list)
+    .option('--skip-tags <tags>', 'leave out roles and resources with one of these tags', list)
+    .option('-l, --limit <pattern>', 'only hosts matching this pattern')
+    .option('-f, --forks <n>', 'hosts worked on at once (default: all)', positive('--forks'))
+    .option('-e, --extra-var <key=value>', "override a role var for this run (repeatable; typed as the role's default)", collect, [])
+    .option('--list-tasks', 'list the resources each role would run, then exit')
+    .option('--list-hosts', 'list the hosts each play would run on, then exit')
+    .option('--list-tags', 'list every tag, then exit')
+    .option('--json', 'write events as JSON lines to stdout instead of the console report')
+    .option('-v, --verbose', 'more output: -v shows unchanged resources and gate retries', (_v, n: number) => n + 1, 0)
+    .option('--known-hosts <file>', 'known_hosts file for host-key checks (default: ~/.ssh/known_hosts)')
+    .option('--trust-new-host-keys', 'accept and record keys of hosts not yet in known_hosts (a changed key is still refused)')
+    .addOption(new Option('--connect-timeout <seconds>', 'give up connecting to a host after this long').default(10).argParser(positive('--connect-timeout')))
+    .addHelpText('after', RUN_EXAMPLES)
+    .action(onRun);
+  return program;
+}
