@@ -1,0 +1,69 @@
+/**
+ * What each host gets from the pki directory, and where: roles push these with their file resource.
+ * A host receives only what its roles use (a worker never sees a CA key or another node's key). The
+ * remote layout follows kubeadm (/etc/kubernetes/pki/...), which is what the flags in the docs assume.
+ */
+import { ConfigError } from '../core/errors.js';
+import { remember } from '../core/secret.js';
+import { resolvePkiSpec, type PkiSpec } from './spec.js';
+import { readText } from './store.js';
+
+export type PkiHostRole = 'control-plane' | 'etcd' | 'node';
+
+export interface PkiFile {
+  /** Absolute path on the host. */
+  readonly path: string;
+  readonly content: string;
+  readonly mode: number;
+  readonly owner: string;
+  /** Private key material: never print it or diff it. */
+  readonly secret: boolean;
+}
+
+export interface PkiFilesOptions {
+  /** Default /etc/kubernetes. */
+  readonly remoteDir?: string;
+}
+
+/** [path on the host relative to remoteDir, file in the pki dir]; a `.key` or `.conf` source is secret. */
+type Placement = readonly [string, string];
+
+function placements(role: PkiHostRole, host: string): Placement[] {
+  const pair = (to: string, from: string): Placement[] => [[`${to}.crt`, `${from}.crt`], [`${to}.key`, `${from}.key`]];
+  switch (role) {
+    case 'control-plane':
+      return [
+        // ca.key: the controller-manager signs kubelet CSRs with it (--cluster-signing-key-file).
+        ...pair('pki/ca', 'ca'), ...pair('pki/apiserver', 'apiserver'), ...pair('pki/apiserver-kubelet-client', 'apiserver-kubelet-client'),
+        ...pair('pki/apiserver-etcd-client', 'apiserver-etcd-client'), ...pair('pki/front-proxy-client', 'front-proxy-client'),
+        ['pki/etcd/ca.crt', 'etcd/ca.crt'], ['pki/front-proxy-ca.crt', 'front-proxy-ca.crt'], ['pki/sa.key', 'sa.key'], ['pki/sa.pub', 'sa.pub'],
+        ['admin.conf', 'kubeconfigs/admin.conf'], ['controller-manager.conf', 'kubeconfigs/kube-controller-manager.conf'], ['scheduler.conf', 'kubeconfigs/kube-scheduler.conf'],
+      ];
+    case 'etcd':
+      return [['pki/etcd/ca.crt', 'etcd/ca.crt'], ...pair('pki/etcd/server', `etcd/${host}-server`), ...pair('pki/etcd/peer', `etcd/${host}-peer`)];
+    case 'node':
+      return [['pki/ca.crt', 'ca.crt'], ...pair('pki/kubelet', `kubelets/${host}`), ['kubelet.conf', `kubeconfigs/kubelet-${host}.conf`], ['kube-proxy.conf', 'kubeconfigs/kube-proxy.conf']];
+  }
+}
+
+/** The roles a host has in the spec. */
+export function pkiRolesOf(spec: PkiSpec, host: string): PkiHostRole[] {
+  const has = (list: PkiSpec['nodes']) => list.some((m) => m.name === host);
+  return [...(has(spec.controlPlane) ? ['control-plane' as const] : []), ...(has(spec.etcd) ? ['etcd' as const] : []), ...(has(spec.nodes) ? ['node' as const] : [])];
+}
+
+/** Files for `host` (default roles: every role it has in the spec). Fails if ensurePki has not produced them. */
+export async function pkiFilesFor(spec: PkiSpec, dir: string, host: string, roles?: readonly PkiHostRole[], opts: PkiFilesOptions = {}): Promise<PkiFile[]> {
+  const resolved = resolvePkiSpec(spec);
+  const own = pkiRolesOf(resolved, host);
+  for (const r of roles ?? []) if (!own.includes(r)) throw new ConfigError(`host "${host}" is not in the ${r} list of the PKI spec`, 'pkiFilesFor');
+  const remote = (opts.remoteDir ?? '/etc/kubernetes').replace(/\/$/, '');
+  const wanted = new Map((roles ?? own).flatMap((r) => placements(r, host)));
+  return Promise.all([...wanted].map(async ([to, from]) => {
+    const content = await readText(dir, from);
+    if (content === undefined) throw new ConfigError(`${from} is missing from ${dir}: run ensurePki in apply mode first`, 'pkiFilesFor');
+    const secret = /\.(key|conf)$/.test(from);
+    if (secret) remember(content);
+    return { path: `${remote}/${to}`, content, mode: secret ? 0o600 : 0o644, owner: 'root', secret };
+  }));
+}
