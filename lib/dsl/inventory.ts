@@ -1,32 +1,54 @@
-/** defineInventory: hosts, groups with children, vars at global, group and host level. */
+/**
+ * defineInventory: hosts, groups with children, vars at global, group and host level.
+ *
+ * Typed so that a group naming a host or child group that does not exist, or a jump host that does not
+ * exist, is a compile error; lib/inventory validates the same at run time (a .js inventory, a cast).
+ */
+import type { Secret } from '../core/secret.js';
 
-export interface HostEntry {
-  readonly address: string;
+export type Transport = 'ssh' | 'local' | 'fake';
+
+export interface HostEntry<HostName extends string = string> {
+  /** IPv4/IPv6 address or DNS name. Only a host named `localhost` may leave it out (it then runs locally). */
+  readonly address?: string;
   readonly port?: number;
   readonly user?: string;
+  /** Private key file; ssh-agent is used when absent. */
   readonly key?: string;
-  readonly transport?: 'ssh' | 'local' | 'fake';
-  readonly jump?: string;
-  readonly becomePassword?: string;
+  readonly transport?: Transport;
+  /** Bastion: another host of this inventory. */
+  readonly jump?: HostName;
+  /** sudo password; kept secret from every output. */
+  readonly becomePassword?: string | Secret;
   readonly vars?: Readonly<Record<string, unknown>>;
 }
 
-export interface GroupEntry {
+export interface GroupEntry<HostName extends string = string, GroupName extends string = string> {
   /** Host names (defined under `hosts`). */
-  readonly hosts?: readonly string[];
+  readonly hosts?: readonly HostName[];
   /** Child group names: their hosts belong to this group too. */
-  readonly children?: readonly string[];
+  readonly children?: readonly GroupName[];
   readonly vars?: Readonly<Record<string, unknown>>;
 }
+
+/** Connection settings every host gets unless it sets its own. */
+export type Defaults<HostName extends string = string> = Pick<HostEntry<HostName>, 'port' | 'user' | 'key' | 'transport' | 'jump'>;
 
 export interface InventorySpec {
   readonly hosts: Readonly<Record<string, HostEntry>>;
   readonly groups?: Readonly<Record<string, GroupEntry>>;
-  /** Defaults for every host's connection. */
-  readonly defaults?: Pick<HostEntry, 'port' | 'user' | 'key' | 'transport' | 'jump'>;
+  readonly defaults?: Defaults;
   readonly vars?: Readonly<Record<string, unknown>>;
 }
 
-export function defineInventory<const I extends InventorySpec>(spec: I): I {
+export function defineInventory<
+  const H extends Readonly<Record<string, HostEntry<Extract<keyof H, string>>>>,
+  const G extends Readonly<Record<string, GroupEntry<Extract<keyof H, string>, Extract<keyof G, string>>>> = {},
+>(spec: {
+  readonly hosts: H;
+  readonly groups?: G;
+  readonly defaults?: Defaults<Extract<keyof H, string>>;
+  readonly vars?: Readonly<Record<string, unknown>>;
+}): InventorySpec {
   return spec;
 }
