@@ -1,0 +1,74 @@
+/**
+ * artifact: a binary or archive fetched once on the controller (sha256-verified, cached, works
+ * air-gapped), pushed to hosts whose copy differs. For an archive, chosen files are extracted on the
+ * controller and each is compared with the host's by sha256, so only changed files travel.
+ */
+import type { Action, Attrs, FileState } from '../core/ops.js';
+import { q } from '../core/ops.js';
+import type { Change } from '../core/resource.js';
+import { defineResource, type Resource } from '../core/resource.js';
+import { attrChanges, checkPath, isMode, meta, ownerKeys, pickAttrs, type Common } from './common.js';
+import { prepareArtifact, type CachedFile } from './artifact-cache.js';
+
+interface Base extends Attrs, Common {
+  readonly url: string;
+  readonly sha256: string;
+  /** Controller cache directory (default TSPLAY_CACHE or ~/.cache/tsplay/artifacts). */
+  readonly cacheDir?: string;
+}
+export type ArtifactOptions =
+  | (Base & { readonly path: string; readonly extract?: undefined })
+  | (Base & { readonly extract: { readonly files: readonly string[]; readonly dest: string }; readonly path?: undefined });
+
+interface Target { readonly member?: string; readonly path: string }
+
+const base = (p: string) => p.split('/').filter(Boolean).pop() ?? p;
+
+/** Where each file lands on the host; binaries are executable unless told otherwise. */
+function targets(o: ArtifactOptions): { dir: string; list: Target[] } {
+  if (o.extract === undefined) {
+    const path = checkPath('artifact', o.path);
+    return { dir: path.slice(0, path.lastIndexOf('/')) || '/', list: [{ path }] };
+  }
+  if (o.extract.files.length === 0) throw new Error(`artifact ${o.url}: extract.files must name the files to take`);
+  const dir = checkPath('artifact', o.extract.dest);
+  return { dir, list: o.extract.files.map((member) => ({ member, path: `${dir === '/' ? '' : dir}/${base(member)}` })) };
+}
+
+export function artifact(o: ArtifactOptions): Resource<FileState[]> {
+  isMode(o.mode);
+  const { dir, list } = targets(o);
+  const attrs = pickAttrs({ ...o, mode: o.mode ?? 0o755 });
+  let cached: readonly CachedFile[] | undefined;
+  const local = (i: number): CachedFile => {
+    const c = cached?.[i];
+    if (!c) throw new Error(`artifact ${o.url} was not prepared: prepare() fetches it on the controller before any host is touched`);
+    return c;
+  };
+  const keys = list.map((t) => `path:${t.path}`);
+  return defineResource<FileState[]>({
+    ...meta(`artifact:${list.map((t) => t.path).join(',')}`, o, [...keys, ...ownerKeys(o)], keys),
+    queries: [q.file(dir), ...list.map((t) => q.file(t.path, { sha256: true }))],
+    async prepare() {
+      cached = await prepareArtifact(o.url, o.sha256, o.extract?.files, o.cacheDir);
+    },
+    check([, ...files]) {
+      return list.flatMap((t, i): Change[] => {
+        const have = files[i]!;
+        if (have.exists && have.type !== 'file') throw new Error(`${t.path} exists and is a ${have.type}, not a regular file`);
+        const want = local(i).sha256;
+        const content: Change[] = have.sha256 === want ? [] : [{ field: `${t.path} sha256`, before: have.sha256 ?? 'absent', after: want }];
+        return [...content, ...attrChanges(have.exists ? have : {}, attrs).map((c) => ({ ...c, field: `${t.path} ${c.field}` }))];
+      });
+    },
+    apply([parent], _f, changes) {
+      const out: Action[] = parent?.exists ? [] : [{ a: 'mkdir', path: dir, mode: 0o755 }];
+      list.forEach((t, i) => {
+        const mine = changes.filter((c) => c.field.startsWith(`${t.path} `));
+        if (mine.some((c) => c.field.endsWith(' sha256'))) out.push({ a: 'upload', from: local(i).localPath, path: t.path, sha256: local(i).sha256, ...attrs });
+        else if (mine.length) out.push({ a: 'attrs', path: t.path, ...attrs });
+      });
+      return out;
+    },
+  });
+}

@@ -1,0 +1,20 @@
+/**
+ * The built-in resources. Each constructor returns a Resource: pure check over the answers to its
+ * queries, pure apply returning actions, state keys for check mode's dependency marks.
+ */
+export { absent, type AbsentOptions } from './absent.js';
+export { artifact, type ArtifactOptions } from './artifact.js';
+export { defaultCacheDir, prepareArtifact } from './artifact-cache.js';
+export { command, type CommandOptions } from './command.js';
+export type { Common } from './common.js';
+export { TEXT_LIMIT, type Content } from './content.js';
+export { directory, type DirectoryOptions } from './directory.js';
+export { file, type FileOptions } from './file.js';
+export { kernelModule, type KernelModuleOptions } from './kernel-module.js';
+export { editLines, line, type LineOptions } from './line.js';
+export { pkg, type PackageOptions } from './package.js';
+export { reload, restart, service, type ServiceOptions } from './service.js';
+export { sysctl, type SysctlOptions } from './sysctl.js';
+export { template, type TemplateOptions } from './template.js';
+export { unit, unitName, type UnitOptions } from './unit.js';
+export { group, user, type GroupOptions, type UserOptions } from './user.js';

@@ -1,0 +1,31 @@
+/**
+ * unit: a systemd unit file in /etc/systemd/system. systemd reads unit files only on daemon-reload, so
+ * the write carries one - and only when the file changed, keeping a converged run free of reloads.
+ */
+import type { FileState } from '../core/ops.js';
+import { defineResource, type Resource } from '../core/resource.js';
+import { meta, type Common } from './common.js';
+import { managedFile } from './managed-file.js';
+
+export interface UnitOptions extends Common {
+  readonly name: string;
+  readonly content: string;
+}
+
+/** `etcd` -> `etcd.service`; names with a unit suffix stay as they are. */
+export function unitName(name: string): string {
+  if (!/^[a-zA-Z0-9:_.@\\-]+$/.test(name)) throw new Error(`invalid systemd unit name ${JSON.stringify(name)}`);
+  return /\.(service|socket|timer|target|mount|path|slice|scope|device|swap|automount)$/.test(name) ? name : `${name}.service`;
+}
+
+export function unit(o: UnitOptions): Resource<[FileState]> {
+  const name = unitName(o.name);
+  const path = `/etc/systemd/system/${name}`;
+  const m = managedFile({ path, content: o.content, mode: 0o644, ...(o.secret ? { secret: true } : {}) });
+  return defineResource<[FileState]>({
+    ...meta(`unit:${name}`, o, [`path:${path}`], [`path:${path}`, `unit:${name}`]),
+    queries: [m.query],
+    check: ([have]) => m.check(have),
+    apply: (_a, _f, changes) => [...m.apply(changes), { a: 'systemctl', verb: 'daemon-reload' }],
+  });
+}

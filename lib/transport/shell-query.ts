@@ -1,0 +1,72 @@
+/**
+ * Queries -> one POSIX sh script. Each query becomes a snippet that prints its raw answer; the script
+ * prints a boundary line (random per call) before each answer, so no answer can be mistaken for another
+ * whatever bytes a file or command holds. Pure: parsing lives in shell-answers.ts.
+ */
+import type { Query } from '../core/ops.js';
+import { FACTS_SCRIPT } from '../facts/host.js';
+import { quote } from './shell-quote.js';
+
+/** Common prelude: C locale for stable tool output; sbin dirs, which a non-root login's PATH may lack. */
+export const PRELUDE = `export LC_ALL=C PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"`;
+
+/** `net.ipv4.ip_forward` -> `/proc/sys/net/ipv4/ip_forward`; a key with `/` is already a path (dots in names). */
+export const sysctlPath = (key: string): string => `/proc/sys/${key.includes('/') ? key : key.replace(/\./g, '/')}`;
+
+/** The sysfs name of a module (`-` and `_` are the same to the kernel; sysfs shows `_`). */
+export const moduleSysName = (name: string): string => name.replace(/-/g, '_');
+
+const STAT = `stat -L -c '%F|%a|%U|%G|%s' -- "$p" 2>/dev/null || stat -c '%F|%a|%U|%G|%s' -- "$p"`;
+
+/** Tagged lines: `s TYPE|MODE|OWNER|GROUP|SIZE` (or `-` when absent), `h SHA256`, `c BASE64`. */
+function fileSnippet(q: Extract<Query, { q: 'file' }>): string {
+  const lines = [`p=${quote(q.path)}`, `if [ -e "$p" ] || [ -L "$p" ]; then`, `  s=$(${STAT}); printf 's %s\\n' "$s"`];
+  if (q.sha256) lines.push(`  if [ -f "$p" ]; then printf 'h '; sha256sum <"$p"; fi`);
+  if (q.content !== undefined) lines.push(`  if [ -f "$p" ] && [ "\${s##*|}" -le ${Math.floor(q.content)} ]; then printf 'c '; base64 -w0 <"$p"; echo; fi`);
+  lines.push('else echo -; fi');
+  return lines.join('\n');
+}
+
+/** dpkg-query, or rpm made to print the same `name<TAB>ii <TAB>version` shape. */
+function packagesSnippet(names: readonly string[]): string {
+  const args = names.map(quote).join(' ');
+  return [
+    `if command -v dpkg-query >/dev/null 2>&1; then dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\t\${Version}\\n' -- ${args} 2>/dev/null`,
+    `elif command -v rpm >/dev/null 2>&1; then rpm -q --qf '%{NAME}\\tii \\t%{VERSION}-%{RELEASE}\\n' -- ${args} 2>/dev/null; fi; :`,
+  ].join('\n');
+}
+
+/** A loaded module shows in /sys/module; a built-in one may only be listed in modules.builtin. */
+function moduleSnippet(name: string): string {
+  const sys = moduleSysName(name);
+  const pattern = `/${sys.replace(/_/g, '[-_]')}\\.ko(\\.[a-z]+)?$`;
+  return [
+    `if [ -d /sys/module/${quote(sys)} ]; then echo 1`,
+    `else read -r r </proc/sys/kernel/osrelease; if grep -qsE ${quote(pattern)} "/lib/modules/$r/modules.builtin"; then echo 1; else echo 0; fi; fi`,
+  ].join('\n');
+}
+
+/** The shell snippet whose output answers `query`. */
+export function renderQuery(query: Query): string {
+  switch (query.q) {
+    case 'file': return fileSnippet(query);
+    case 'packages': return packagesSnippet(query.names);
+    case 'unit': return `systemctl show -p LoadState,ActiveState,UnitFileState -- ${quote(query.name)} 2>/dev/null; :`;
+    // cat, not `read`: some /proc/sys handlers answer only a read at offset 0, and `read` takes a byte at a time.
+    case 'sysctl': return `f=${quote(sysctlPath(query.key))}; if [ -r "$f" ]; then printf 'v '; cat "$f"; else echo -; fi`;
+    case 'module': return moduleSnippet(query.name);
+    case 'user': return `if e=$(getent passwd ${quote(query.name)}); then printf 'p %s\\n' "$e"; printf 'g %s\\n' "$(id -Gn ${quote(query.name)})"; fi; :`;
+    case 'group': return `getent group ${quote(query.name)}; :`;
+    // stdin from /dev/null: the guard must not eat the rest of this script, which arrives on stdin.
+    case 'command': return `sh -c ${quote(query.command)} </dev/null 2>/dev/null; printf '\\n%d\\n' $?`;
+    case 'facts': return FACTS_SCRIPT;
+  }
+}
+
+/** One script answering every query: `<boundary> i` before answer i, `<boundary> end` last. */
+export function renderQueries(queries: readonly Query[], boundary: string): string {
+  const parts = [PRELUDE];
+  queries.forEach((query, i) => parts.push(`printf '\\n%s\\n' '${boundary} ${i}'`, renderQuery(query)));
+  parts.push(`printf '\\n%s\\n' '${boundary} end'`, 'exit 0', '');
+  return parts.join('\n');
+}

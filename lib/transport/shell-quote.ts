@@ -1,0 +1,47 @@
+/**
+ * POSIX sh quoting, pure. Everything the shell driver puts in a script goes through here: single quotes
+ * work the same in dash, bash and busybox sh, unlike bash's $'...' (zx's quote), which dash lacks.
+ */
+
+const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/** One shell word that the shell reads back as exactly `s`. */
+export function quote(s: string): string {
+  if (s.includes('\0')) throw new Error(`cannot pass a NUL byte to the shell: ${JSON.stringify(s.slice(0, 40))}`);
+  if (SAFE.test(s)) return s;
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A command line from words, each quoted. */
+export const join = (...words: readonly string[]): string => words.map(quote).join(' ');
+
+/** Delimiter of every heredoc: `_` is not a base64 character, so no base64 line can end the document early. */
+export const HEREDOC_END = 'TSPLAY_EOF';
+
+/** Bytes as a base64 heredoc body (76-column lines) fed to `cmd`: `cmd <<'TSPLAY_EOF' ... TSPLAY_EOF`. */
+export function heredoc(cmd: string, bytes: string | Uint8Array): string {
+  const b64 = Buffer.from(bytes).toString('base64');
+  const lines = b64.match(/.{1,76}/g) ?? [];
+  return [`${cmd} <<'${HEREDOC_END}'`, ...lines, HEREDOC_END].join('\n');
+}
+
+/** `chmod`/`chown`/`chgrp` lines for the attributes that are set. */
+export function attrLines(path: string, a: { readonly mode?: number; readonly owner?: string; readonly group?: string }): string[] {
+  const out: string[] = [];
+  if (a.mode !== undefined) out.push(`chmod ${octal(a.mode)} ${quote(path)}`);
+  if (a.owner !== undefined) out.push(`chown ${quote(a.group !== undefined ? `${a.owner}:${a.group}` : a.owner)} ${quote(path)}`);
+  else if (a.group !== undefined) out.push(`chgrp ${quote(a.group)} ${quote(path)}`);
+  return out;
+}
+
+/** A mode as four octal digits, the way chmod and humans read it: 0644. */
+export const octal = (mode: number): string => mode.toString(8).padStart(4, '0');
+
+/** The parent directory of an absolute path (`/` for `/x`). */
+export function parentDir(path: string): string {
+  const trimmed = path.replace(/\/+$/, '');
+  const i = trimmed.lastIndexOf('/');
+  return i <= 0 ? '/' : trimmed.slice(0, i);
+}
+
+export const baseName = (path: string): string => path.replace(/\/+$/, '').split('/').pop() ?? path;
