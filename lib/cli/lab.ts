@@ -1,0 +1,60 @@
+/** `tsplay lab ...`: bring local test hosts up and down, show them, log in to one. */
+import { spawnSync } from 'node:child_process';
+import type { Command } from 'commander';
+import { labDown } from '../lab/down.js';
+import { MAX_HOSTS } from '../lab/network.js';
+import { labPaths } from '../lab/paths.js';
+import { readState } from '../lab/state.js';
+import { labStatus, statusTable } from '../lab/status.js';
+import { labUp } from '../lab/up.js';
+
+const say = (line: string) => console.log(line);
+
+const hostCount = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_HOSTS) throw new Error(`--hosts must be a whole number from 1 to ${MAX_HOSTS}, got "${v}"`);
+  return n;
+};
+
+const EXAMPLES = `
+Examples:
+  sudo tsplay lab up --hosts 3      three Debian 12 hosts (lab-1..lab-3) on 10.231.0.0/24, written to inventory/lab.ts
+  tsplay run playbooks/site.ts -i inventory/lab.ts
+  sudo tsplay lab status
+  sudo tsplay lab ssh lab-2 -- systemctl is-system-running
+  sudo tsplay lab down              stop every host, remove mounts, links and the bridge
+
+The first 'lab up' builds a Debian image with debootstrap (a minute or two); later ones boot in seconds.`;
+
+export function registerLab(program: Command): void {
+  const lab = program.command('lab').description('local test hosts: Debian 12 containers (systemd-nspawn) on a private bridge')
+    .addHelpText('after', EXAMPLES);
+  lab.command('up')
+    .description('make the lab exactly N running hosts (idempotent; grows, shrinks, repairs a crashed lab)')
+    .option('-n, --hosts <n>', 'number of hosts (default: as many as now, or 3)', hostCount)
+    .action(async (o: { hosts?: number }) => {
+      const started = Date.now();
+      await labUp({ ...(o.hosts ? { hosts: o.hosts } : {}), say });
+      console.log(statusTable((await labStatus()) ?? []));
+      say(`lab up took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    });
+  lab.command('down').description('stop every host and remove what the lab made').action(async () => {
+    await labDown({ say });
+  });
+  lab.command('status').description('list the hosts with address and state').action(async () => {
+    const hosts = await labStatus();
+    console.log(hosts ? statusTable(hosts) : 'no lab is up (run: tsplay lab up)');
+  });
+  lab.command('ssh')
+    .description('log in to a lab host as root (extra arguments are run as a command)')
+    .argument('<name>', 'host name, e.g. lab-1')
+    .argument('[command...]', 'command to run instead of a login shell')
+    .action(async (name: string, command: string[]) => {
+      const paths = labPaths();
+      const host = (await readState(paths.state))?.hosts.find((h) => h.name === name);
+      if (!host) throw new Error(`no lab host named "${name}" (see: tsplay lab status)`);
+      const r = spawnSync('ssh', ['-i', paths.key, '-o', `UserKnownHostsFile=${paths.knownHosts}`, '-o', 'StrictHostKeyChecking=yes',
+        '-o', 'IdentitiesOnly=yes', `root@${host.address}`, ...command], { stdio: 'inherit' });
+      process.exitCode = r.status ?? 1;
+    });
+}

@@ -1,0 +1,80 @@
+/**
+ * The local transport, for plays on `localhost`: commands run with `sh -c` (scripts on stdin), files are
+ * written to a temp name in the target's directory and renamed into place.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { constants, userInfo } from 'node:os';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Connection, ExecOptions, ExecResult, PutOptions } from '../core/connection.js';
+import { TransportError, TsplayError, tail } from '../core/errors.js';
+import { finishPutScript, readFileScript, sudoCommand, tempBeside, type SudoMode } from './remote-command.js';
+
+/** A Connection to this machine. Sudo, when asked and not root, is `sudo -n` (no password prompts here). */
+export function localConnection(name = 'localhost'): Connection {
+  const root = userInfo().uid === 0;
+  const mode = (sudo?: boolean): SudoMode => (sudo && !root ? 'nopasswd' : 'none');
+  const exec = (command: string, opts: ExecOptions = {}) => run(name, sudoCommand(command, mode(opts.sudo)), opts);
+  return {
+    host: name,
+    exec,
+    async put(path, from, opts: PutOptions = {}) {
+      const direct = mode(opts.sudo) === 'none';
+      const upload = direct ? tempBeside(path) : `/tmp/.tsplay-upload-${randomBytes(8).toString('hex')}`;
+      try {
+        const source = from instanceof Uint8Array ? Readable.from([Buffer.from(from)]) : createReadStream(from.localPath);
+        await pipeline(source, createWriteStream(upload, { mode: 0o600, flags: 'wx' }));
+      } catch (e) {
+        await rm(upload, { force: true });
+        throw new TsplayError(`[${name}] cannot write ${path}: ${(e as Error).message}`, { cause: e });
+      }
+      const r = await exec(finishPutScript(upload, path, opts, direct ? upload : undefined), { sudo: opts.sudo });
+      if (r.exitCode !== 0) throw new TsplayError(`[${name}] cannot write ${path} (exit ${r.exitCode}): ${tail(r.stderr)}`);
+    },
+    async get(path, opts = {}) {
+      if (mode(opts.sudo) === 'none') {
+        return readFile(path).then((b) => new Uint8Array(b), (e: NodeJS.ErrnoException) => {
+          if (e.code === 'ENOENT') return undefined;
+          throw new TsplayError(`[${name}] cannot read ${path}: ${e.message}`, { cause: e });
+        });
+      }
+      const r = await runRaw(name, sudoCommand(readFileScript(path), 'nopasswd'), {});
+      if (r.exitCode === 3) return undefined;
+      if (r.exitCode !== 0) throw new TsplayError(`[${name}] cannot read ${path} (exit ${r.exitCode}): ${tail(r.stderr.toString())}`);
+      return new Uint8Array(r.stdout);
+    },
+    async close() {},
+  };
+}
+
+async function run(name: string, command: string, opts: ExecOptions): Promise<ExecResult> {
+  const r = await runRaw(name, command, opts);
+  return { exitCode: r.exitCode, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+}
+
+function runRaw(name: string, command: string, opts: ExecOptions): Promise<{ exitCode: number; stdout: Buffer; stderr: Buffer }> {
+  return new Promise((resolve, reject) => {
+    // Own process group, so a timeout kills the whole command, not only sh.
+    const child = spawn('sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const out: Buffer[] = [];
+    const errs: Buffer[] = [];
+    const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
+      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+      reject(new TransportError(name, `command timed out after ${opts.timeoutMs} ms: ${command.split('\n')[0]}`));
+    }, opts.timeoutMs);
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => errs.push(d));
+    child.on('error', (e) => (clearTimeout(timer), reject(new TransportError(name, `cannot run sh: ${e.message}`, { cause: e }))));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ exitCode: code ?? 128 + (signal ? osSignal(signal) : 0), stdout: Buffer.concat(out), stderr: Buffer.concat(errs) });
+    });
+    child.stdin.on('error', () => undefined); // the command may not read its stdin
+    child.stdin.end(opts.stdin === undefined ? undefined : Buffer.from(opts.stdin));
+  });
+}
+
+const osSignal = (s: NodeJS.Signals): number => constants.signals[s] ?? 0;

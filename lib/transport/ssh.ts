@@ -1,0 +1,161 @@
+/**
+ * The SSH transport: one ssh2 connection per host for the whole run. Commands run over exec channels with
+ * stdin streamed, sudo when asked (password on stdin only), a per-command timeout, and every pending command
+ * rejected when the connection drops. Files travel over SFTP to a temp name and are renamed into place.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:os';
+import pLimit from 'p-limit';
+import type { Client as SshClient, SFTPWrapper } from 'ssh2';
+import type { Connection, ExecOptions, ExecResult, PutOptions } from '../core/connection.js';
+import { TransportError, TsplayError, tail } from '../core/errors.js';
+import type { Host } from '../core/model.js';
+import { reveal } from '../core/secret.js';
+import { finishPutScript, quote, readFileScript, sudoCommand, sudoMode, sudoStdin, tempBeside, type SudoMode } from './remote-command.js';
+import { openClient, type SshOptions } from './ssh-connect.js';
+import { sftpUpload } from './sftp.js';
+
+export type { SshOptions } from './ssh-connect.js';
+
+interface RawResult {
+  readonly exitCode: number;
+  readonly stdout: Buffer;
+  readonly stderr: Buffer;
+}
+
+/** Connect to a host (through its jump host when given) and return its Connection. */
+export async function connectSsh(host: Host, opts: SshOptions): Promise<Connection> {
+  const { client, bastion } = await openClient(host, opts);
+  return new SshConnection(host, client, bastion);
+}
+
+// OpenSSH allows 10 sessions per connection (MaxSessions); stay under it.
+const CHANNELS = 8;
+
+class SshConnection implements Connection {
+  readonly host: string;
+  readonly #pending = new Set<(e: Error) => void>();
+  readonly #limit = pLimit(CHANNELS);
+  #lost: TransportError | undefined;
+  #sftp: Promise<SFTPWrapper> | undefined;
+  #sudoNeedsPassword: Promise<boolean> | undefined;
+
+  constructor(private readonly target: Host, private readonly client: SshClient, private readonly bastion?: SshClient) {
+    this.host = target.name;
+    client.on('close', () => this.#drop('the connection closed'));
+    client.on('error', (e: Error) => this.#drop(`the connection failed: ${e.message}`));
+  }
+
+  #drop(why: string): void {
+    this.#lost ??= new TransportError(this.host, `${why} (${this.target.address}:${this.target.port})`);
+    for (const reject of this.#pending) reject(this.#lost);
+    this.#pending.clear();
+  }
+
+  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const mode = await this.#sudo(opts.sudo);
+    const r = await this.#raw(sudoCommand(command, mode), sudoStdin(mode, this.#password(), opts.stdin), opts.timeoutMs);
+    return { exitCode: r.exitCode, stdout: this.#scrub(r.stdout.toString()), stderr: this.#scrub(r.stderr.toString()) };
+  }
+
+  async put(remotePath: string, from: Uint8Array | { readonly localPath: string }, opts: PutOptions = {}): Promise<void> {
+    const mode = await this.#sudo(opts.sudo);
+    // Under sudo the login user cannot write the target dir: upload to /tmp, then sudo copies it beside the target.
+    const upload = mode === 'none' ? tempBeside(remotePath) : `/tmp/.tsplay-upload-${randomBytes(8).toString('hex')}`;
+    try {
+      const sftp = await this.#sftpSession();
+      await this.#pendingOp<void>((ok, fail) => void sftpUpload(sftp, upload, from).then(ok, fail));
+    } catch (e) {
+      await this.#raw(`rm -f ${quote(upload)}`, Buffer.alloc(0)).catch(() => undefined);
+      if (e instanceof TransportError) throw e;
+      throw new TsplayError(`[${this.host}] cannot upload ${remotePath}: ${(e as Error).message}`, { cause: e });
+    }
+    const script = finishPutScript(upload, remotePath, opts, mode === 'none' ? upload : undefined);
+    const r = await this.#raw(sudoCommand(script, mode), sudoStdin(mode, this.#password()));
+    if (r.exitCode !== 0) throw new TsplayError(`[${this.host}] cannot write ${remotePath} (exit ${r.exitCode}): ${tail(this.#scrub(r.stderr.toString()))}`);
+  }
+
+  async get(remotePath: string, opts: { readonly sudo?: boolean } = {}): Promise<Uint8Array | undefined> {
+    const mode = await this.#sudo(opts.sudo);
+    const r = await this.#raw(sudoCommand(readFileScript(remotePath), mode), sudoStdin(mode, this.#password()));
+    if (r.exitCode === 3) return undefined;
+    if (r.exitCode !== 0) throw new TsplayError(`[${this.host}] cannot read ${remotePath} (exit ${r.exitCode}): ${tail(this.#scrub(r.stderr.toString()))}`);
+    return new Uint8Array(r.stdout);
+  }
+
+  async close(): Promise<void> {
+    if (this.#lost) return;
+    const closed = new Promise<void>((r) => this.client.once('close', () => r()));
+    this.client.end();
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
+    this.bastion?.end();
+  }
+
+  #password(): string | undefined {
+    return this.target.becomePassword ? reveal(this.target.becomePassword) : undefined;
+  }
+
+  #scrub(text: string): string {
+    const pw = this.#password();
+    return pw ? text.split(pw).join('[secret]') : text;
+  }
+
+  /** The sudo mode; with a become password, ask once per connection whether sudo needs it at all. */
+  async #sudo(sudo: boolean | undefined): Promise<SudoMode> {
+    const hasPassword = this.target.becomePassword !== undefined;
+    if (!sudo || this.target.user === 'root' || !hasPassword) return sudoMode(this.target.user, sudo, false, false);
+    this.#sudoNeedsPassword ??= this.#raw('sudo -n true', Buffer.alloc(0)).then((r) => r.exitCode !== 0);
+    return sudoMode(this.target.user, sudo, hasPassword, await this.#sudoNeedsPassword);
+  }
+
+  #sftpSession(): Promise<SFTPWrapper> {
+    this.#sftp ??= this.#pendingOp<SFTPWrapper>((resolve, reject) =>
+      this.client.sftp((err, sftp) => (err ? reject(new TransportError(this.host, `SFTP unavailable: ${err.message}`, { cause: err })) : resolve(sftp))),
+    );
+    return this.#sftp;
+  }
+
+  /** Run an operation that must fail, not hang, when the connection drops. */
+  #pendingOp<T>(body: (resolve: (v: T) => void, reject: (e: Error) => void) => void): Promise<T> {
+    if (this.#lost) return Promise.reject(this.#lost);
+    return new Promise<T>((resolve, reject) => {
+      const fail = (e: Error) => reject(e);
+      this.#pending.add(fail);
+      body(
+        (v) => (this.#pending.delete(fail), resolve(v)),
+        (e) => (this.#pending.delete(fail), reject(e)),
+      );
+    });
+  }
+
+  #raw(command: string, stdin: Buffer, timeoutMs?: number): Promise<RawResult> {
+    return this.#limit(() => this.#pendingOp<RawResult>((resolve, reject) => {
+      this.client.exec(command, (err, stream) => {
+        if (err) return reject(new TransportError(this.host, `cannot start a command: ${err.message}`, { cause: err }));
+        const out: Buffer[] = [];
+        const errs: Buffer[] = [];
+        let exitCode = 255;
+        const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+          stream.signal('KILL');
+          stream.close();
+          reject(new TransportError(this.host, `command timed out after ${timeoutMs} ms: ${firstLine(command)}`));
+        }, timeoutMs);
+        stream.on('data', (d: Buffer) => out.push(d));
+        stream.stderr.on('data', (d: Buffer) => errs.push(d));
+        stream.on('exit', (code: number | null, signal?: string) => {
+          exitCode = code ?? 128 + (constants.signals[signal as keyof typeof constants.signals] ?? 127);
+        });
+        stream.on('close', () => {
+          clearTimeout(timer);
+          resolve({ exitCode, stdout: Buffer.concat(out), stderr: Buffer.concat(errs) });
+        });
+        stream.end(stdin);
+      });
+    }));
+  }
+}
+
+const firstLine = (s: string) => {
+  const line = s.split('\n')[0] ?? '';
+  return line.length > 80 ? `${line.slice(0, 80)}…` : line;
+};
