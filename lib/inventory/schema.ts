@@ -1,7 +1,8 @@
 /**
  * Run-time validation of an inventory module's default export (a .js inventory or a cast escapes the
  * compiler). Errors name the file, the field path and what was expected, with did-you-mean for
- * misspelt fields and names.
+ * misspelt fields and names. Two passes: the shape of every field first, then (once the shape is right,
+ * so that one typo does not cascade) the names that refer to each other.
  */
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
