@@ -70,6 +70,20 @@ describe('importDefault', () => {
     assert.equal(e.message, `${tmp}/imports-missing.ts:4: cannot find ${tmp}/no-such-hosts.js, imported here`);
   });
 
+  it('a .ts file outside an ESM package: Node reads it as CommonJS, the error says so', async () => {
+    const cjs = mkdtempSync(join(tmpdir(), 'tsplay-inventory-cjs-'));
+    try {
+      cpSync(join(fixtures, 'commonjs', 'typed.ts.txt'), join(cjs, 'typed.ts'));
+      const e = await failure(join(cjs, 'typed.ts'));
+      assert.equal(
+        e.message,
+        `${cjs}/typed.ts:2: syntax error: Missing initializer in const declaration (Node loaded this .ts file as CommonJS: is there a package.json with "type": "module" above it?)`,
+      );
+    } finally {
+      rmSync(cjs, { recursive: true, force: true });
+    }
+  });
+
   it('a .js syntax error: Node does not say where, the parser does', async () => {
     const e = await failure(`${fixtures}/syntax.js`);
     assert.equal(e.message, `${fixtures}/syntax.js:5:19: syntax error: Expression expected.`);
