@@ -2,6 +2,9 @@
 import { writeFile } from 'node:fs/promises';
 import type { HostSpec } from './network.js';
 
+/** The inventory's import, relative to inventory/ (kept out of this file's own import lines). */
+const DSL = '../lib/dsl/inventory.js';
+
 export function inventorySource(hosts: readonly HostSpec[], key: string, knownHosts: string): string {
   const entries = hosts.map((h) => `    '${h.name}': { address: '${h.address}' },`);
   return `/**
@@ -9,7 +12,7 @@ export function inventorySource(hosts: readonly HostSpec[], key: string, knownHo
  * systemd-nspawn on the bridge 10.231.0.0/24. Their host keys are in ${knownHosts}
  * (also merged into ~/.ssh/known_hosts).
  */
-import { defineInventory } from '../lib/dsl/inventory.js';
+import { defineInventory } from '${DSL}';
 
 export default defineInventory({
   defaults: { user: 'root', port: 22, key: '${key}' },

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  finishPutScript, quote, readFileScript, sudoCommand, sudoMode, sudoStdin, tempBeside,
+} from '../../lib/transport/remote-command.js';
+
+const sh = (script: string) => execFileSync('sh', ['-c', script], { encoding: 'utf8' });
+
+describe('remote commands', () => {
+  it('quotes any string into one shell word', () => {
+    for (const s of ['plain', "it's", 'a b', '$(rm -rf /)', '"; echo x', '', 'tab\there', 'new\nline'])
+      assert.equal(sh(`printf %s ${quote(s)}`), s);
+  });
+
+  it('uses sudo only when asked and not root, and -S only when a password is needed', () => {
+    assert.equal(sudoMode('root', true, true, true), 'none');
+    assert.equal(sudoMode('deploy', false, true, true), 'none');
+    assert.equal(sudoMode('deploy', true, false, false), 'nopasswd');
+    assert.equal(sudoMode('deploy', true, true, false), 'nopasswd');
+    assert.equal(sudoMode('deploy', true, true, true), 'password');
+  });
+
+  it('never puts the password on the command line; it is the first stdin line', () => {
+    const cmd = sudoCommand("echo 'hi'", 'password');
+    assert.equal(cmd, `sudo -S -k -p '' -- sh -c 'echo '\\''hi'\\'''`);
+    assert.ok(!cmd.includes('hunter22'));
+    assert.equal(sudoStdin('password', 'hunter22', 'data').toString(), 'hunter22\ndata');
+    assert.equal(sudoStdin('nopasswd', 'hunter22', 'data').toString(), 'data');
+    assert.equal(sudoCommand('id', 'nopasswd'), 'sudo -n -- sh -c id');
+    assert.equal(sudoCommand('id', 'none'), 'id');
+  });
+
+  it('puts the temp file beside the target', () => {
+    assert.match(tempBeside('/etc/app/conf.yml'), /^\/etc\/app\/\.conf\.yml\.tsplay-[0-9a-f]{12}$/);
+  });
+
+  it('finishes a put: mode applied, old file replaced, temp gone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-put-'));
+    const dst = join(dir, 'it has spaces');
+    writeFileSync(dst, 'old');
+    const tmp = tempBeside(dst);
+    writeFileSync(tmp, 'new');
+    sh(finishPutScript(tmp, dst, { mode: 0o640 }, tmp));
+    assert.equal(readFileSync(dst, 'utf8'), 'new');
+    assert.equal(statSync(dst).mode & 0o777, 0o640);
+    assert.equal(sh(`ls -A ${quote(dir)}`).trim(), 'it has spaces');
+  });
+
+  it('keeps the old mode when none is given, and copies an upload from elsewhere', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-put-'));
+    const dst = join(dir, 'f');
+    writeFileSync(dst, 'old', { mode: 0o600 });
+    const up = join(mkdtempSync(join(tmpdir(), 'tsplay-up-')), 'upload');
+    writeFileSync(up, 'new');
+    sh(finishPutScript(up, dst, {}));
+    assert.equal(statSync(dst).mode & 0o777, 0o600);
+    assert.equal(readFileSync(dst, 'utf8'), 'new');
+    assert.throws(() => statSync(up));
+  });
+
+  it('reads a file or exits 3 when it is missing', () => {
+    assert.equal(sh(readFileScript('/etc/hostname')), readFileSync('/etc/hostname', 'utf8'));
+    assert.throws(() => sh(readFileScript('/nonexistent/x')), (e: { status?: number }) => e.status === 3);
+  });
+});
