@@ -45,7 +45,7 @@ export async function importDefault(file: string, kind: ModuleKind): Promise<unk
 
 function assertFile(abs: string, kind: ModuleKind): void {
   if (existsSync(abs) && statSync(abs).isFile()) return;
-  if (existsSync(abs)) throw new ConfigError(`is a directory, expected a ${kind} file (.ts or .js)`, shown(abs));
+  if (existsSync(abs)) throw new ConfigError(`is a directory, expected ${kind === 'inventory' ? 'an' : 'a'} ${kind} file (.ts or .js)`, shown(abs));
   const dir = dirname(abs);
   const siblings = existsSync(dir) ? readdirSync(dir).filter((f) => /\.[cm]?[jt]s$/.test(f)) : [];
   const near = suggest(basename(abs), siblings).map((f) => shown(join(dir, f)));

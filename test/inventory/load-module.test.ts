@@ -45,7 +45,7 @@ describe('importDefault', () => {
 
   it('a directory is not a module', async () => {
     const e = await failure(fixtures);
-    assert.equal(e.message, `${fixtures}: is a directory, expected a inventory file (.ts or .js)`);
+    assert.equal(e.message, `${fixtures}: is a directory, expected an inventory file (.ts or .js)`);
   });
 
   it('a .ts syntax error: file:line:col from swc, with the code frame', async () => {
