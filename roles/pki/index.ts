@@ -1,0 +1,98 @@
+/**
+ * The pki "role": the PKI is made on the controller, not on a host, so instead of a defineRole this
+ * module turns the inventory into a PkiSpec (etcd, control-plane and node groups, the load-balancer VIP,
+ * cluster vars) for lib/pki's ensurePki and pkiFilesFor. Host roles then push their files.
+ *
+ * Vars read (global, or on the lb group for vip): cluster_name, cluster_domain, service_cidr, vip,
+ * api_endpoint, apiserver_extra_sans, pki_key_type, pki_ca_validity_days, pki_cert_validity_days,
+ * pki_renew_before_days, pki_groups ({etcd, controlPlane, nodes, lb} group names).
+ */
+import { ConfigError } from '../../lib/core/errors.js';
+import type { Cluster, Host } from '../../lib/core/model.js';
+import type { KeyType, PkiMember, PkiSpec } from '../../lib/pki/index.js';
+
+export interface PkiGroups {
+  readonly etcd: string;
+  readonly controlPlane: string;
+  readonly nodes: string;
+  readonly lb: string;
+}
+
+/** First existing group wins: the names people actually use for each role. */
+const CANDIDATES: Record<keyof PkiGroups, readonly string[]> = {
+  etcd: ['etcd'],
+  controlPlane: ['control-plane', 'control_plane', 'masters', 'master'],
+  // k8s = every host that runs a kubelet (masters included) when the inventory has it.
+  nodes: ['nodes', 'k8s', 'kube_node', 'workers'],
+  lb: ['lb', 'loadbalancers'],
+};
+
+export function pkiSpecFromCluster(cluster: Cluster, vars: Readonly<Record<string, unknown>> = cluster.vars): PkiSpec {
+  const groups = groupNames(cluster, vars);
+  const members = (g: string): PkiMember[] => (g ? cluster.group(g).map((h: Host) => ({ name: h.name, address: h.address })) : []);
+  const lbHosts = groups.lb ? cluster.group(groups.lb) : [];
+  const vip = optString(vars, 'vip') ?? lbHosts.map((h) => h.vars['vip']).find((v): v is string => typeof v === 'string');
+  const controlPlane = members(groups.controlPlane);
+  const port = optNumber(vars, 'apiserver_port') ?? 6443;
+  const host = vip ?? controlPlane[0]?.address ?? '127.0.0.1';
+  const endpoint = optString(vars, 'api_endpoint') ?? `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const keyType = optString(vars, 'pki_key_type');
+  if (keyType !== undefined && keyType !== 'ecdsa' && keyType !== 'rsa') throw new ConfigError(`"${keyType}" is not ecdsa or rsa`, 'vars.pki_key_type');
+  return {
+    clusterName: optString(vars, 'cluster_name') ?? 'kubernetes',
+    serviceCidr: optString(vars, 'service_cidr') ?? '10.96.0.0/12',
+    apiserverEndpoint: endpoint,
+    controlPlane,
+    etcd: members(groups.etcd),
+    nodes: members(groups.nodes),
+    apiserverExtraSans: optStrings(vars, 'apiserver_extra_sans') ?? [],
+    ...defined({
+      clusterDomain: optString(vars, 'cluster_domain'),
+      vip,
+      keyType: keyType as KeyType | undefined,
+      caValidityDays: optNumber(vars, 'pki_ca_validity_days'),
+      certValidityDays: optNumber(vars, 'pki_cert_validity_days'),
+      renewBeforeDays: optNumber(vars, 'pki_renew_before_days'),
+    }),
+  };
+}
+
+/** The group for each PKI role: pki_groups overrides, else the first conventional name present. */
+function groupNames(cluster: Cluster, vars: Readonly<Record<string, unknown>>): PkiGroups {
+  const exists = (g: string) => cluster.hosts.some((h) => h.groups.includes(g));
+  const override = (vars['pki_groups'] ?? {}) as Partial<Record<keyof PkiGroups, unknown>>;
+  const pick = (role: keyof PkiGroups): string => {
+    const named = override[role];
+    if (named !== undefined) {
+      if (typeof named !== 'string' || !exists(named)) throw new ConfigError(`no group "${String(named)}" in the inventory`, `vars.pki_groups.${role}`);
+      return named;
+    }
+    return CANDIDATES[role].find(exists) ?? '';
+  };
+  return { etcd: pick('etcd'), controlPlane: pick('controlPlane'), nodes: pick('nodes'), lb: pick('lb') };
+}
+
+function optString(vars: Readonly<Record<string, unknown>>, name: string): string | undefined {
+  const v = vars[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new ConfigError(`expected a string, got ${JSON.stringify(v)}`, `vars.${name}`);
+  return v;
+}
+
+function optNumber(vars: Readonly<Record<string, unknown>>, name: string): number | undefined {
+  const v = vars[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number') throw new ConfigError(`expected a number, got ${JSON.stringify(v)}`, `vars.${name}`);
+  return v;
+}
+
+function optStrings(vars: Readonly<Record<string, unknown>>, name: string): string[] | undefined {
+  const v = vars[name];
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new ConfigError(`expected a list of strings`, `vars.${name}`);
+  return v;
+}
+
+function defined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
+}
