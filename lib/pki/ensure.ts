@@ -36,7 +36,7 @@ export async function ensurePki(input: PkiSpec, dir: string, opts: EnsureOptions
     if (w.kind !== 'cert') continue;
     const issuer = w.issuer === undefined ? undefined : certs.get(w.issuer);
     const state = evaluateCert(w, texts.get(`${w.file}.crt`), texts.get(`${w.file}.key`), { keyType: spec.keyType, renewBeforeDays: spec.renewBeforeDays, now, renew: renew.has(w.id), ...(issuer ? { issuer } : {}) });
-    certs.set(w.id, blockIfIssuerUnusable(state, issuer));
+    certs.set(w.id, blockIfIssuerUnusable(orphanGuard(state, wants, texts), issuer));
   }
   const sa = wants.find((w) => w.kind === 'keypair')!;
   const saState = evaluateKeyPair(texts.get(`${sa.file}.key`), texts.get(`${sa.file}.pub`), renew.has(sa.id));
@@ -64,6 +64,17 @@ async function readAll(dir: string, wants: readonly Want[]): Promise<Map<string,
   const files = wants.flatMap((w) => (w.kind === 'cert' ? [`${w.file}.crt`, `${w.file}.key`] : w.kind === 'keypair' ? [`${w.file}.key`, `${w.file}.pub`] : [w.file]));
   const texts = await Promise.all(files.map((f) => readText(dir, f)));
   return new Map(files.map((f, i) => [f, texts[i]]));
+}
+
+/**
+ * A missing CA is only created afresh when nothing it signed is left: otherwise making a new one would
+ * silently re-issue every certificate (a CA rotation nobody asked for).
+ */
+function orphanGuard(s: CertState, wants: readonly Want[], texts: ReadonlyMap<string, string | undefined>): CertState {
+  if (s.want.usage !== 'ca' || s.decision.action !== 'issue' || s.decision.reason !== 'missing') return s;
+  const signed = wants.filter((w) => w.kind === 'cert' && w.issuer === s.want.id && texts.get(`${w.file}.crt`) !== undefined);
+  if (signed.length === 0) return s;
+  return { ...s, decision: { action: 'error', reason: 'missing', detail: `${signed.length} certificates it signed are still there; renew it explicitly to start over` } };
 }
 
 /** A leaf cannot be issued by a CA that is itself in error. */

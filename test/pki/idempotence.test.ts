@@ -3,7 +3,7 @@
  * and left alone unless `renew` names it, and check mode never writes.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../lib/core/errors.js';
 import { ensurePki, type PkiReport } from '../../lib/pki/index.js';
@@ -113,6 +113,24 @@ describe('pki: check mode and the CA', () => {
       assert.deepEqual(renamed.items.filter((i) => i.status === 'error' && i.reason !== 'issuer unusable').map((i) => `${i.id} ${i.reason}`), ['ca subject differs', 'etcd-ca subject differs', 'front-proxy-ca subject differs']);
       const r = await ensurePki(smallSpec(), d.dir, { mode: 'apply', renew: ['front-proxy-ca'] });
       assert.deepEqual(changedIds(r), ['front-proxy-ca issued renew requested', 'front-proxy-client issued issuer re-issued']);
+    } finally {
+      d.cleanup();
+    }
+  });
+
+  it('a lost CA is not re-created while certificates it signed remain, unless renewed', async () => {
+    const d = tempDir();
+    try {
+      await ensurePki(smallSpec(), d.dir, { mode: 'apply' });
+      rmSync(join(d.dir, 'etcd/ca.crt'));
+      rmSync(join(d.dir, 'etcd/ca.key'));
+      const r = await ensurePki(smallSpec(), d.dir, { mode: 'apply' });
+      assert.equal(r.items.find((i) => i.id === 'etcd-ca')!.status, 'error');
+      assert.ok(r.items.filter((i) => i.id.startsWith('etcd-') && i.id !== 'etcd-ca').every((i) => i.status === 'error' && i.reason === 'issuer unusable'));
+      assert.equal(existsSync(join(d.dir, 'etcd/ca.crt')), false);
+      const renewed = await ensurePki(smallSpec(), d.dir, { mode: 'apply', renew: ['etcd-ca'] });
+      assert.equal(renewed.errors, 0);
+      assert.equal(renewed.changed, 1 + 1 + 6, 'the etcd CA, the apiserver etcd client and 6 member certificates');
     } finally {
       d.cleanup();
     }
