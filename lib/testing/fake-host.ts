@@ -1,0 +1,116 @@
+/**
+ * FakeHost: an in-memory host for tests, implementing HostDriver by interpreting queries and actions
+ * directly. It rejects what a real host would reject (a failed group with exit code and stderr) and
+ * throws on what cannot be right (an unscripted command; starting a unit whose file changed since the
+ * last daemon-reload). Round trips are counted like the shell driver's: one per query batch, one per
+ * action batch plus one per upload, one per exec.
+ */
+import type { ExecOptions, ExecResult } from '../core/connection.js';
+import type { ActResult, HostDriver } from '../core/driver.js';
+import type { Action, HostFacts, Query } from '../core/ops.js';
+import { applyAction } from './fake-act.js';
+import { HostFailure } from './fake-failure.js';
+import type { NodeAttrs } from './fake-fs.js';
+import { debianFacts, rhelFacts, seedBase } from './fake-presets.js';
+import { answer } from './fake-query.js';
+import { FakeState, type CommandReply, type PackageSpec } from './fake-state.js';
+
+export class FakeHost extends FakeState implements HostDriver {
+  #trips = 0;
+  /** Every action applied, in order (those of a failed group up to the failure). */
+  readonly log: Action[] = [];
+
+  constructor(readonly host = 'fake', facts: HostFacts = debianFacts(host)) {
+    super(facts);
+  }
+
+  /** A Debian 12 host: apt, systemd, the usual directories, root and nobody. */
+  static debian(name = 'debian'): FakeHost {
+    const h = new FakeHost(name, debianFacts(name));
+    seedBase(h, 'nogroup');
+    return h;
+  }
+
+  /** A Rocky Linux 9 host: dnf instead of apt. */
+  static rhel(name = 'rhel'): FakeHost {
+    const h = new FakeHost(name, rhelFacts(name));
+    seedBase(h, 'nobody');
+    return h;
+  }
+
+  get roundTrips(): number {
+    return this.#trips;
+  }
+
+  async query(queries: readonly Query[]): Promise<unknown[]> {
+    this.#trips++;
+    return queries.map((q) => answer(this, q));
+  }
+
+  async act(groups: readonly (readonly Action[])[]): Promise<ActResult> {
+    this.#trips += 1 + groups.flat().filter((a) => a.a === 'upload').length;
+    for (const [i, group] of groups.entries()) {
+      try {
+        for (const a of group) {
+          applyAction(this, a);
+          this.log.push(a);
+        }
+      } catch (e) {
+        if (e instanceof HostFailure) return { ok: false, failedGroup: i, exitCode: e.exitCode, stderr: e.stderr };
+        throw e;
+      }
+    }
+    return { ok: true };
+  }
+
+  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    this.#trips++;
+    return this.run(command, typeof opts.stdin === 'string' ? opts.stdin : opts.stdin && Buffer.from(opts.stdin).toString('utf8'));
+  }
+
+  async close(): Promise<void> {}
+
+  // --- seeding and inspection, for tests ---
+
+  /** Script a command (exact string or RegExp); the latest matching script answers. */
+  script(match: string | RegExp, reply: CommandReply): this {
+    this.scripts.push({ match, reply });
+    return this;
+  }
+
+  /** A file as if it had always been there (parents created). */
+  seedFile(path: string, content: string | Uint8Array, attrs: NodeAttrs = {}): this {
+    this.fs.mkdirp(path.slice(0, path.lastIndexOf('/')) || '/');
+    this.fs.write(path, typeof content === 'string' ? Buffer.from(content) : content, attrs);
+    if (/^\/(etc|run|lib|usr\/lib)\/systemd\/system\//.test(path)) this.daemonReload();
+    return this;
+  }
+
+  seedDir(path: string, attrs: NodeAttrs = {}): this {
+    this.fs.mkdirp(path, attrs);
+    return this;
+  }
+
+  /** Make a package installable (apt/dnf fail for anything not offered, as for an unknown name). */
+  offer(name: string, spec: PackageSpec = {}): this {
+    this.catalog.set(name, spec);
+    return this;
+  }
+
+  /** A unit file already loaded by systemd, with its service state. */
+  seedUnit(name: string, content: string, state: { enabled?: boolean; active?: boolean } = {}): this {
+    this.seedFile(`/etc/systemd/system/${name}`, content);
+    this.services.set(name, { enabled: state.enabled ?? false, active: state.active ?? false });
+    return this;
+  }
+
+  /** File text, or undefined when absent or a directory. */
+  read(path: string): string | undefined {
+    return this.fs.text(path);
+  }
+
+  /** Service state as systemctl would report it. */
+  service(unit: string): { enabled: boolean; active: boolean } {
+    return { ...(this.services.get(unit) ?? { enabled: false, active: false }) };
+  }
+}
