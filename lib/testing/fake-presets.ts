@@ -13,7 +13,7 @@ export function rhelFacts(name: string): HostFacts {
   return { ...debianFacts(name), os: { family: 'redhat', id: 'rocky', version: '9.3' }, packageManager: 'dnf' };
 }
 
-const DIRS = ['/etc', '/etc/systemd/system', '/etc/sysctl.d', '/etc/modules-load.d', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/lib/systemd/system', '/var/lib', '/var/log', '/opt', '/home', '/run'];
+const DIRS = ['/etc', '/etc/default', '/etc/systemd/system', '/etc/sysctl.d', '/etc/modules-load.d', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/lib/systemd/system', '/var/lib', '/var/log', '/opt', '/home', '/run'];
 
 /** What every Linux host has: the usual directories, root and nobody, a few sysctls. */
 export function seedBase(s: FakeState, nogroup: string): void {

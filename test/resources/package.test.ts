@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { pkg } from '../../lib/resources/index.js';
+import { changedIds, changesById, converge, FakeHost } from '../../lib/testing/index.js';
+
+describe('pkg', () => {
+  for (const [flavour, make, manager] of [['debian', FakeHost.debian, 'apt'], ['rhel', FakeHost.rhel, 'dnf']] as const) {
+    it(`${flavour}: one ${manager} action for every missing package, then converged`, async () => {
+      const h = make().offer('haproxy', { version: '2.6.12' }).offer('keepalived').offer('curl');
+      h.installed.set('curl', '7.88');
+      const r = pkg({ names: ['haproxy', 'keepalived', 'curl'] });
+      const { first, second } = await converge(h, [r]);
+      assert.deepEqual(changesById(first), {
+        'package:haproxy,keepalived,curl': [{ field: 'haproxy', before: 'absent', after: 'present' }, { field: 'keepalived', before: 'absent', after: 'present' }],
+      });
+      assert.deepEqual(h.log, [{ a: 'package', state: 'present', names: ['haproxy', 'keepalived'], manager }]);
+      assert.equal(h.installed.get('haproxy'), '2.6.12');
+      assert.deepEqual(changedIds(second), []);
+    });
+  }
+
+  it('absent removes only what is installed', async () => {
+    const h = FakeHost.debian();
+    h.installed.set('nano', '7.2');
+    const { first, second } = await converge(h, [pkg({ names: ['nano', 'vim'], state: 'absent' })]);
+    assert.deepEqual(changesById(first), { 'package:nano,vim': [{ field: 'nano', before: '7.2', after: 'absent' }] });
+    assert.deepEqual(changedIds(second), []);
+  });
+
+  it('an unknown package fails like apt does', async () => {
+    const { applied } = await converge(FakeHost.debian(), [pkg({ names: ['no-such-thing'] })]);
+    assert.match(applied.failure?.stderr ?? '', /Unable to locate package no-such-thing/);
+    assert.equal(applied.failure?.exitCode, 100);
+  });
+
+  it('a host without a known package manager fails the check with a clear message', async () => {
+    const h = new FakeHost('odd', { ...FakeHost.debian().facts, packageManager: 'unknown' });
+    const { first } = await converge(h, [pkg({ names: ['x'] })]);
+    assert.match(first.planned[0]?.error ?? '', /no supported package manager/);
+  });
+
+  it('a package can bring files, e.g. its unit', async () => {
+    const h = FakeHost.debian().offer('etcd-server', { version: '3.4.23', files: { '/lib/systemd/system/etcd.service': '[Service]\nExecStart=/usr/bin/etcd\n[Install]\nWantedBy=multi-user.target\n' } });
+    await converge(h, [pkg({ names: ['etcd-server'] })]);
+    assert.match(h.read('/lib/systemd/system/etcd.service') ?? '', /ExecStart/);
+  });
+
+  it('keys and validation', () => {
+    assert.deepEqual(pkg({ names: ['a', 'b'] }).writes, ['pkg:a', 'pkg:b']);
+    assert.throws(() => pkg({ names: [] }), /must not be empty/);
+    assert.throws(() => pkg({ names: ['a;rm'] }), /invalid package name/);
+  });
+});
