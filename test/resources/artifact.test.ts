@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'mocha';
+import { artifact } from '../../lib/resources/index.js';
+import { changedIds, changesById, converge, FakeHost } from '../../lib/testing/index.js';
+
+const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('artifact', () => {
+  let dir: string;
+  let cacheDir: string;
+  let binUrl: string;
+  let tarUrl: string;
+  const bin = '#!/bin/sh\necho etcd 3.4\n';
+  const ctl = '#!/bin/sh\necho etcdctl\n';
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tsplay-artifact-'));
+    cacheDir = join(dir, 'cache');
+    writeFileSync(join(dir, 'etcd'), bin);
+    mkdirSync(join(dir, 'src', 'etcd-v3.4.0-linux-amd64'), { recursive: true });
+    writeFileSync(join(dir, 'src', 'etcd-v3.4.0-linux-amd64', 'etcd'), bin);
+    writeFileSync(join(dir, 'src', 'etcd-v3.4.0-linux-amd64', 'etcdctl'), ctl);
+    writeFileSync(join(dir, 'src', 'etcd-v3.4.0-linux-amd64', 'README.md'), 'docs');
+    execFileSync('tar', ['-czf', join(dir, 'etcd.tar.gz'), '-C', join(dir, 'src'), 'etcd-v3.4.0-linux-amd64']);
+    binUrl = pathToFileURL(join(dir, 'etcd')).href;
+    tarUrl = pathToFileURL(join(dir, 'etcd.tar.gz')).href;
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a single file: fetched once into the cache, uploaded, then converged', async () => {
+    const h = FakeHost.debian();
+    const r = artifact({ url: binUrl, sha256: sha(bin), path: '/usr/local/bin/etcd', cacheDir });
+    const { first, applied, second } = await converge(h, [r]);
+    assert.deepEqual(changesById(first), { 'artifact:/usr/local/bin/etcd': [{ field: '/usr/local/bin/etcd sha256', before: 'absent', after: sha(bin) }, { field: '/usr/local/bin/etcd mode', after: '0755' }] });
+    assert.equal(applied.failure, undefined);
+    assert.equal(h.read('/usr/local/bin/etcd'), bin);
+    assert.equal(h.fs.get('/usr/local/bin/etcd')?.mode, 0o755);
+    assert.ok(existsSync(join(cacheDir, sha(bin), 'etcd')));
+    assert.deepEqual(changedIds(second), []);
+    assert.equal(h.roundTrips, 4, 'query, act, upload, query');
+  });
+
+  it('an archive: chosen files extracted on the controller; only files that differ travel', async () => {
+    const h = FakeHost.debian().seedFile('/opt/etcd/bin/etcd', bin, { mode: 0o755 });
+    const r = artifact({ url: tarUrl, sha256: sha(readFileSync(join(dir, 'etcd.tar.gz'))), extract: { files: ['etcd-v3.4.0-linux-amd64/etcd', 'etcd-v3.4.0-linux-amd64/etcdctl'], dest: '/opt/etcd/bin' }, cacheDir });
+    const { first, second } = await converge(h, [r]);
+    assert.deepEqual(Object.values(changesById(first)).flat().map((c) => c.field), ['/opt/etcd/bin/etcdctl sha256', '/opt/etcd/bin/etcdctl mode']);
+    assert.deepEqual(h.log.map((a) => a.a), ['upload']);
+    assert.equal(h.read('/opt/etcd/bin/etcdctl'), ctl);
+    assert.equal(h.read('/opt/etcd/bin/README.md'), undefined);
+    assert.deepEqual(changedIds(second), []);
+  });
+
+  it('creates the destination directory when missing', async () => {
+    const h = FakeHost.debian();
+    const { applied } = await converge(h, [artifact({ url: binUrl, sha256: sha(bin), path: '/opt/cni/bin/etcd', cacheDir })]);
+    assert.equal(applied.failure, undefined);
+    assert.deepEqual(h.log.map((a) => a.a), ['mkdir', 'upload']);
+  });
+
+  it('a sha256 mismatch is a clear error and leaves nothing in the cache', async () => {
+    const wrong = 'a'.repeat(64);
+    const r = artifact({ url: binUrl, sha256: wrong, path: '/usr/local/bin/x', cacheDir });
+    await assert.rejects(r.prepare!(), /sha256 mismatch: expected a{64}, got [0-9a-f]{64}/);
+    assert.deepEqual(existsSync(join(cacheDir, wrong)) ? readdirSync(join(cacheDir, wrong)) : [], []);
+  });
+
+  it('a pre-filled cache works without the source (air-gapped)', async () => {
+    const content = 'prefilled';
+    mkdirSync(join(cacheDir, sha(content)), { recursive: true });
+    writeFileSync(join(cacheDir, sha(content), 'tool'), content);
+    const r = artifact({ url: 'https://example.invalid/tool', sha256: sha(content), path: '/usr/local/bin/tool', cacheDir });
+    const { applied } = await converge(FakeHost.debian(), [r]);
+    assert.equal(applied.failure, undefined);
+  });
+
+  it('check before prepare says what is missing', () => {
+    const r = artifact({ url: binUrl, sha256: sha(bin), path: '/usr/local/bin/etcd', cacheDir });
+    assert.throws(() => r.check([{ exists: true, type: 'directory' }, { exists: false }], FakeHost.debian().facts), /was not prepared/);
+  });
+
+  it('rejects unsupported schemes and bad hashes', async () => {
+    await assert.rejects(artifact({ url: 'ftp://x/y', sha256: 'b'.repeat(64), path: '/x', cacheDir }).prepare!(), /unsupported URL scheme ftp:/);
+    await assert.rejects(artifact({ url: binUrl, sha256: 'XYZ', path: '/x', cacheDir }).prepare!(), /64 lowercase hex/);
+  });
+});
