@@ -17,6 +17,8 @@ import { sftpUpload } from './sftp.js';
 
 export type { SshOptions } from './ssh-connect.js';
 
+class ChannelRefused extends TransportError {}
+
 interface RawResult {
   readonly exitCode: number;
   readonly stdout: Buffer;
@@ -29,8 +31,9 @@ export async function connectSsh(host: Host, opts: SshOptions): Promise<Connecti
   return new SshConnection(host, client, bastion);
 }
 
-// OpenSSH allows 10 sessions per connection (MaxSessions); stay under it.
-const CHANNELS = 8;
+// OpenSSH allows 10 sessions per connection (MaxSessions), counting the SFTP one and sessions still closing.
+const CHANNELS = 6;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 class SshConnection implements Connection {
   readonly host: string;
@@ -129,9 +132,23 @@ class SshConnection implements Connection {
   }
 
   #raw(command: string, stdin: Buffer, timeoutMs?: number): Promise<RawResult> {
-    return this.#limit(() => this.#pendingOp<RawResult>((resolve, reject) => {
+    return this.#limit(async () => {
+      // A server may refuse a channel while earlier ones are still being torn down: retry briefly.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await this.#channel(command, stdin, timeoutMs);
+        } catch (e) {
+          if (!(e instanceof ChannelRefused) || attempt >= 4) throw e;
+          await sleep(50 * 2 ** attempt);
+        }
+      }
+    });
+  }
+
+  #channel(command: string, stdin: Buffer, timeoutMs?: number): Promise<RawResult> {
+    return this.#pendingOp<RawResult>((resolve, reject) => {
       this.client.exec(command, (err, stream) => {
-        if (err) return reject(new TransportError(this.host, `cannot start a command: ${err.message}`, { cause: err }));
+        if (err) return reject(new ChannelRefused(this.host, `cannot start a command: ${err.message}`, { cause: err }));
         const out: Buffer[] = [];
         const errs: Buffer[] = [];
         let exitCode = 255;
@@ -151,7 +168,7 @@ class SshConnection implements Connection {
         });
         stream.end(stdin);
       });
-    }));
+    });
   }
 }
 

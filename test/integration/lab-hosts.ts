@@ -1,0 +1,22 @@
+/** For integration tests: the hosts of the lab that is up (from its state file), as inventory Hosts. */
+import type { Host } from '../../lib/core/model.js';
+import { labPaths } from '../../lib/lab/paths.js';
+import { readState, type LabState } from '../../lib/lab/state.js';
+import { sshBanner } from '../../lib/lab/wait.js';
+
+export const paths = labPaths();
+
+export const asHost = (h: { name: string; address: string }, key = paths.key): Host => ({
+  name: h.name, address: h.address, port: 22, user: 'root', key, transport: 'ssh', groups: ['all', 'lab'], vars: {},
+});
+
+/** The lab's state when at least `min` hosts answer ssh; otherwise skip the suite, saying why. */
+export async function requireLab(ctx: Mocha.Context, min: number): Promise<LabState> {
+  const state = await readState(paths.state);
+  const up = state ? await Promise.all(state.hosts.map((h) => sshBanner(h.address))) : [];
+  if (!state || up.filter(Boolean).length < min) {
+    console.log(`    (skipped: needs a lab of at least ${min} hosts up; run \`tsplay lab up --hosts ${min}\` as root)`);
+    ctx.skip();
+  }
+  return state!;
+}
