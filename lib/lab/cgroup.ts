@@ -41,3 +41,8 @@ function removeTree(dir: string): void {
 /** Shell prefix that moves the shell into the cgroups and execs the rest, so the pid stays nspawn's. */
 export const joinAndExec = (procsFiles: readonly string[]): string =>
   `${procsFiles.map((f) => `echo $$ > '${f}' && `).join('')}exec "$@"`;
+
+/** After the last host is gone: remove the lab's parent group too. */
+export function removeLabCgroups(): void {
+  for (const h of hierarchies()) removeTree(join(h, 'tsplay-lab'));
+}

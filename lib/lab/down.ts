@@ -1,5 +1,6 @@
 /** `lab down`: stop every host and leave nothing behind: processes, mounts, veths, the bridge, host dirs. */
 import { rm } from 'node:fs/promises';
+import { removeLabCgroups } from './cgroup.js';
 import { stopHost } from './host.js';
 import { deleteLink, NET } from './network.js';
 import { labPaths, type LabPaths } from './paths.js';
@@ -17,6 +18,7 @@ export async function labDown(opts: { paths?: LabPaths; say?: Say } = {}): Promi
   if (names.length > 0) say(`stopping ${names.length} host(s): ${names.join(', ')}`);
   await Promise.all(names.map((n) => stopHost(paths, n, { purge: true })));
   await deleteLink(NET.bridge);
+  removeLabCgroups();
   await rm(paths.hosts, { recursive: true, force: true });
   await rm(paths.state, { force: true });
   await rm(paths.knownHosts, { force: true });
