@@ -1,0 +1,129 @@
+/**
+ * The shell driver for real: its scripts run under this machine's /bin/sh (dash) through a child-process
+ * Connection, on a temp directory only - no system path is touched.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'mocha';
+import type { FileState } from '../../lib/core/ops.js';
+import { secret } from '../../lib/core/secret.js';
+import { absent, artifact, command, directory, file, line, pkg, template } from '../../lib/resources/index.js';
+import { changedIds, changesById, converge } from '../../lib/testing/index.js';
+import { shellDriver } from '../../lib/transport/shell-driver.js';
+import { ChildConnection } from './shell-child-connection.js';
+
+const mode = (p: string) => statSync(p).mode & 0o7777;
+
+describe('shell driver on this machine', function () {
+  this.timeout(20000);
+  let d: string;
+  before(() => {
+    d = mkdtempSync(join(tmpdir(), 'tsplay-shell-'));
+  });
+  after(() => rmSync(d, { recursive: true, force: true }));
+
+  it('converges files, dirs, attrs, line edits and guarded commands: 3 round trips, then none to change', async () => {
+    const nasty = `quotes ' " \` $(id) $HOME \\ \n\ttabs\nno final newline ✓`;
+    const conn = new ChildConnection();
+    const driver = shellDriver(conn);
+    writeFileSync(join(d, 'hosts'), '127.0.0.1 localhost\n10.0.0.9 old\n');
+    const rs = [
+      directory({ path: `${d}/etc/app`, mode: 0o750, owner: 'nobody' }),
+      file({ path: `${d}/etc/app/nasty.txt`, content: nasty, mode: 0o640 }),
+      file({ path: `${d}/etc/app/blob`, content: new Uint8Array([0, 255, 10, 13, 0]) }),
+      file({ path: `${d}/etc/app/token`, content: secret('a-secret-token-123'), mode: 0o600 }),
+      template(`${d}/etc/app/conf.yaml`, (v: { port: number }) => `port: ${v.port}\n`, { port: 2379 }),
+      line({ path: `${d}/hosts`, line: '10.0.0.9 node1', match: /^10\.0\.0\.9\s/ }),
+      line({ path: `${d}/etc/app/new.env`, line: 'A=1' }),
+      command({ command: `echo ran >> ${d}/ran.log; touch ${d}/done`, creates: `${d}/done` }),
+      command({ command: `echo unless >> ${d}/ran.log`, unless: `grep -q unless ${d}/ran.log` }),
+    ];
+    const { first, applied, second } = await converge(driver, rs);
+    assert.equal(applied.failure, undefined, applied.failure?.stderr);
+    assert.deepEqual(changedIds(first), rs.map((r) => r.id));
+    assert.deepEqual(changesById(first)[`line:${d}/hosts:^10\\.0\\.0\\.9\\s`], [{ field: 'content', diff: { before: '127.0.0.1 localhost\n10.0.0.9 old\n', after: '127.0.0.1 localhost\n10.0.0.9 node1\n' } }]);
+    assert.deepEqual(changedIds(second), []);
+    assert.equal(driver.roundTrips, 3);
+    assert.deepEqual(conn.commands, ['sh -s', 'sh -s', 'sh -s'], 'scripts travel on stdin, nothing on the command line');
+    assert.equal(readFileSync(`${d}/etc/app/nasty.txt`, 'utf8'), nasty);
+    assert.deepEqual([...readFileSync(`${d}/etc/app/blob`)], [0, 255, 10, 13, 0]);
+    assert.equal(readFileSync(`${d}/etc/app/token`, 'utf8'), 'a-secret-token-123');
+    assert.equal(mode(`${d}/etc/app/token`), 0o600);
+    assert.equal(mode(`${d}/etc/app/nasty.txt`), 0o640);
+    assert.equal(mode(`${d}/etc/app/conf.yaml`), 0o644);
+    assert.equal(mode(`${d}/etc/app`), 0o750);
+    assert.equal(execFileSync('stat', ['-c', '%U', `${d}/etc/app`]).toString().trim(), 'nobody');
+    assert.equal(readFileSync(`${d}/hosts`, 'utf8'), '127.0.0.1 localhost\n10.0.0.9 node1\n');
+    assert.equal(readFileSync(`${d}/ran.log`, 'utf8'), 'ran\nunless\n');
+    assert.deepEqual(readdirSync(`${d}/etc/app`).filter((f) => f.includes('tsplay')), [], 'no temp files left');
+  });
+
+  it('content drift shows a diff; mode drift is fixed in place; absent removes', async () => {
+    const driver = shellDriver(new ChildConnection());
+    writeFileSync(`${d}/drift`, 'a=1\n');
+    chmodSync(`${d}/drift`, 0o666);
+    const rs = [file({ path: `${d}/drift`, content: 'a=2\n', mode: 0o644 }), absent({ path: `${d}/etc` })];
+    const { first, second } = await converge(driver, rs);
+    assert.deepEqual(changesById(first)[`file:${d}/drift`], [{ field: 'content', diff: { before: 'a=1\n', after: 'a=2\n' } }, { field: 'mode', before: '0666', after: '0644' }]);
+    assert.equal(existsSync(`${d}/etc`), false);
+    assert.deepEqual(changedIds(second), []);
+  });
+
+  it('answers read-only system queries (packages, module, sysctl, user) without touching anything', async () => {
+    const driver = shellDriver(new ChildConnection());
+    const [pkgs, user, nobody, sysctl, facts] = await driver.query([{ q: 'packages', names: ['coreutils', 'no-such-package'] }, { q: 'user', name: 'root' }, { q: 'group', name: 'no-such-group' }, { q: 'sysctl', key: 'kernel.ostype' }, { q: 'facts' }]);
+    assert.match(String((pkgs as Record<string, string>)['coreutils']), /^\d/);
+    assert.equal((pkgs as Record<string, null>)['no-such-package'], null);
+    assert.equal((user as { uid: number }).uid, 0);
+    assert.equal(nobody, null);
+    assert.equal(sysctl, 'Linux');
+    assert.equal((facts as { os: { family: string } }).os.family, 'debian');
+    const r = pkg({ names: ['coreutils'] });
+    const { first } = await converge(driver, [r]);
+    assert.deepEqual(changedIds(first), [], 'an installed package needs nothing');
+  });
+
+  it('a failing group is named with its exit code and stderr; later groups do not run', async () => {
+    const driver = shellDriver(new ChildConnection());
+    const res = await driver.act([
+      [{ a: 'write', path: `${d}/g0`, content: 'ok' }],
+      [{ a: 'command', command: 'echo first-line >&2; false' }, { a: 'write', path: `${d}/never1`, content: '' }],
+      [{ a: 'write', path: `${d}/never2`, content: '' }],
+    ]);
+    assert.deepEqual(res, { ok: false, failedGroup: 1, exitCode: 1, stderr: 'first-line' });
+    assert.ok(existsSync(`${d}/g0`) && !existsSync(`${d}/never1`) && !existsSync(`${d}/never2`));
+  });
+
+  it('uploads artifacts with put, mkdir first when the directory is new, and extracts tars on the host', async () => {
+    const src = join(d, 'src');
+    execFileSync('mkdir', ['-p', `${src}/pkg`]);
+    writeFileSync(`${src}/pkg/tool`, '#!/bin/sh\necho tool\n');
+    writeFileSync(`${src}/pkg/other`, 'x');
+    execFileSync('tar', ['-czf', `${d}/pkg.tgz`, '-C', src, 'pkg']);
+    const sum = createHash('sha256').update(readFileSync(`${d}/pkg.tgz`)).digest('hex');
+    const conn = new ChildConnection();
+    const driver = shellDriver(conn);
+    const r = artifact({ url: pathToFileURL(`${d}/pkg.tgz`).href, sha256: sum, extract: { files: ['pkg/tool'], dest: `${d}/opt/bin` }, cacheDir: `${d}/cache` });
+    const { applied, second } = await converge(driver, [r]);
+    assert.equal(applied.failure, undefined, applied.failure?.stderr);
+    assert.equal(execFileSync(`${d}/opt/bin/tool`).toString(), 'tool\n');
+    assert.deepEqual(changedIds(second), []);
+    assert.deepEqual(conn.commands, ['sh -s', 'sh -s', `put ${d}/opt/bin/tool`, 'sh -s']);
+    const res = await driver.act([[{ a: 'mkdir', path: `${d}/x` }, { a: 'write', path: `${d}/x/pkg.tgz`, content: readFileSync(`${d}/pkg.tgz`) }, { a: 'extract', archive: `${d}/x/pkg.tgz`, dest: `${d}/x/out`, files: ['pkg/other'], mode: 0o600 }]]);
+    assert.deepEqual(res, { ok: true });
+    assert.equal(readFileSync(`${d}/x/out/other`, 'utf8'), 'x');
+    assert.equal(mode(`${d}/x/out/other`), 0o600);
+  });
+
+  it('a file query of a big file returns the hash but not the content', async () => {
+    writeFileSync(`${d}/big`, 'z'.repeat(100_000));
+    const [st] = (await shellDriver(new ChildConnection()).query([{ q: 'file', path: `${d}/big`, content: 65536, sha256: true }])) as FileState[];
+    assert.equal(st?.content, undefined);
+    assert.equal(st?.sha256, createHash('sha256').update('z'.repeat(100_000)).digest('hex'));
+  });
+});
