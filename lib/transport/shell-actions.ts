@@ -51,10 +51,11 @@ function user(a: Of<'user'>): string[] {
   if (a.state === 'absent') return [`if getent passwd ${n} >/dev/null; then userdel ${n}; fi`];
   const opts = [...(a.home ? ['-d', quote(a.home)] : []), ...(a.shell ? ['-s', quote(a.shell)] : [])];
   const groups = a.groups?.length ? ['-G', quote(a.groups.join(','))] : [];
-  const add = ['useradd', ...(a.system ? ['-r'] : []), ...(a.create ? ['-m'] : ['-M']), ...opts, ...groups, n].join(' ');
+  const add = (g: string[]) => ['useradd', ...(a.system ? ['-r'] : []), ...(a.create ? ['-m'] : ['-M']), ...g, ...opts, ...groups, n].join(' ');
   // usermod -a: supplementary groups are added, never taken away (a role must not drop what others gave).
   const mod = opts.length || groups.length ? ['usermod', ...opts, ...(groups.length ? ['-a', ...groups] : []), n].join(' ') : ':';
-  return [`if getent passwd ${n} >/dev/null; then ${mod}; else ${add}; fi`];
+  // useradd refuses to make a user whose name is an existing group's unless told to join it (-g).
+  return [`if getent passwd ${n} >/dev/null; then ${mod}; elif getent group ${n} >/dev/null; then ${add(['-g', n])}; else ${add([])}; fi`];
 }
 
 function group(a: Of<'group'>): string[] {

@@ -39,7 +39,7 @@ describe('action rendering', () => {
   });
   it('user: add or modify (appending groups), never both', () => {
     assert.deepEqual(renderAction({ a: 'user', name: 'etcd', state: 'present', system: true, home: '/var/lib/etcd', groups: ['docker'] }, 's'), [
-      'if getent passwd etcd >/dev/null; then usermod -d /var/lib/etcd -a -G docker etcd; else useradd -r -M -d /var/lib/etcd -G docker etcd; fi',
+      'if getent passwd etcd >/dev/null; then usermod -d /var/lib/etcd -a -G docker etcd; elif getent group etcd >/dev/null; then useradd -r -M -g etcd -d /var/lib/etcd -G docker etcd; else useradd -r -M -d /var/lib/etcd -G docker etcd; fi',
     ]);
   });
   it('sysctl writes /proc/sys with the printf builtin; systemctl quotes the unit', () => {
