@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'mocha';
 import type { FileState } from '../../lib/core/ops.js';
 import { secret } from '../../lib/core/secret.js';
 import { absent, artifact, command, directory, file, line, pkg, template } from '../../lib/resources/index.js';
-import { changedIds, changesById, converge } from '../../lib/testing/index.js';
+import { changedIds, changesById, converge, FakeHost } from '../../lib/testing/index.js';
 import { shellDriver } from '../../lib/transport/shell-driver.js';
 import { ChildConnection } from './shell-child-connection.js';
 
@@ -118,6 +118,25 @@ describe('shell driver on this machine', function () {
     assert.deepEqual(res, { ok: true });
     assert.equal(readFileSync(`${d}/x/out/other`, 'utf8'), 'x');
     assert.equal(mode(`${d}/x/out/other`), 0o600);
+  });
+
+  it('the fake host and the real shell agree on what changes, before and after', async () => {
+    const base = `${d}/parity`;
+    const rs = () => [
+      directory({ path: `${base}/conf.d`, mode: 0o755 }),
+      file({ path: `${base}/conf.d/a.conf`, content: 'a\n', mode: 0o600 }),
+      file({ path: `${base}/bin`, content: new Uint8Array([1, 2, 3]) }),
+      line({ path: `${base}/hosts`, line: '10.0.0.1 n1', match: /\sn1$/ }),
+      absent({ path: `${base}/old` }),
+    ];
+    execFileSync('mkdir', ['-p', `${base}/old`]);
+    writeFileSync(`${base}/hosts`, '127.0.0.1 localhost\n10.0.0.2 n1\n');
+    const fake = FakeHost.debian().seedDir(`${base}/old`).seedFile(`${base}/hosts`, '127.0.0.1 localhost\n10.0.0.2 n1\n');
+    const real = await converge(shellDriver(new ChildConnection()), rs());
+    const faked = await converge(fake, rs());
+    assert.deepEqual(changesById(faked.first), changesById(real.first));
+    assert.deepEqual(changesById(faked.second), changesById(real.second));
+    assert.equal(fake.read(`${base}/hosts`), readFileSync(`${base}/hosts`, 'utf8'));
   });
 
   it('a file query of a big file returns the hash but not the content', async () => {
