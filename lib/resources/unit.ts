@@ -26,6 +26,9 @@ export function unit(o: UnitOptions): Resource<[FileState]> {
     ...meta(`unit:${name}`, o, [`path:${path}`], [`path:${path}`, `unit:${name}`]),
     queries: [m.query],
     check: ([have]) => m.check(have),
-    apply: (_a, _f, changes) => [...m.apply(changes), { a: 'systemctl', verb: 'daemon-reload' }],
+    apply(_a, _f, changes) {
+      const rewritten = changes.some((c) => c.field === 'content' || c.field === 'state');
+      return [...m.apply(changes), ...(rewritten ? [{ a: 'systemctl', verb: 'daemon-reload' } as const] : [])];
+    },
   });
 }

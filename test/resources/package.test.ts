@@ -19,6 +19,13 @@ describe('pkg', () => {
     });
   }
 
+  it('yum hosts get yum', async () => {
+    const h = new FakeHost('c7', { ...FakeHost.rhel().facts, packageManager: 'yum' });
+    h.offer('tar');
+    await converge(h, [pkg({ names: ['tar'] })]);
+    assert.deepEqual(h.log, [{ a: 'package', state: 'present', names: ['tar'], manager: 'yum' }]);
+  });
+
   it('absent removes only what is installed', async () => {
     const h = FakeHost.debian();
     h.installed.set('nano', '7.2');

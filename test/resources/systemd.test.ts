@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import { restart, service, unit } from '../../lib/resources/index.js';
+import { reload, restart, service, unit } from '../../lib/resources/index.js';
 import { changedIds, changesById, converge, FakeHost, FakeMisuse } from '../../lib/testing/index.js';
 
 const UNIT = '[Unit]\nDescription=etcd\n[Service]\nExecStart=/usr/local/bin/etcd\n[Install]\nWantedBy=multi-user.target\n';
@@ -29,6 +29,18 @@ describe('unit and service', () => {
     const { first } = await converge(h, [unit({ name: 'etcd.service', content: UNIT }), service({ name: 'etcd', enabled: true })]);
     assert.deepEqual(changedIds(first), []);
     assert.deepEqual(h.log, []);
+  });
+
+  it('a mode-only drift of a unit file is fixed without a daemon-reload', async () => {
+    const h = FakeHost.debian().seedUnit('etcd.service', UNIT);
+    h.fs.setAttrs('/etc/systemd/system/etcd.service', { mode: 0o600 });
+    await converge(h, [unit({ name: 'etcd', content: UNIT })]);
+    assert.deepEqual(h.log, [{ a: 'attrs', path: '/etc/systemd/system/etcd.service', mode: 0o644 }]);
+  });
+
+  it('handler helpers', () => {
+    assert.deepEqual(restart('etcd'), [{ a: 'systemctl', verb: 'restart', unit: 'etcd.service' }]);
+    assert.deepEqual(reload('haproxy.service'), [{ a: 'systemctl', verb: 'reload', unit: 'haproxy.service' }]);
   });
 
   it('a changed unit reloads; a restart handler then runs the new definition', async () => {
