@@ -1,0 +1,69 @@
+/**
+ * The console reporter. Plain mode (CI, pipes): the log only, one line per change or failure. TTY mode:
+ * the same log printed above a live per-host status area, which is cleared before the recap.
+ */
+import type { ChalkInstance } from 'chalk';
+import type { Mode, Reporter, RunEvent } from './events.js';
+import { eventLines, type LineStyle } from './lines.js';
+import { intervalTicker, LiveArea, type Ticker } from './live.js';
+import { Progress } from './progress.js';
+import { redactingWriter } from './sink.js';
+
+export interface ConsoleOptions {
+  readonly out: NodeJS.WritableStream;
+  /** Plain mode: where failures (host failed, unreachable, play aborted) go; default `out`. */
+  readonly err?: NodeJS.WritableStream;
+  /** Inject `new Chalk({ level })`: level 0 for no colour. */
+  readonly chalk: ChalkInstance;
+  /** Live progress area (only when `out` is a terminal). */
+  readonly tty: boolean;
+  readonly verbose: number;
+  /** Show unified diffs (check mode always does). */
+  readonly diff: boolean;
+  /** Terminal size; default `out.columns`/`out.rows`, or 80×24. */
+  readonly size?: () => { readonly columns: number; readonly rows: number };
+  readonly now?: () => number;
+  readonly ticker?: Ticker;
+}
+
+const FAILURES = new Set<RunEvent['kind']>(['host-failed', 'unreachable', 'play-aborted']);
+
+export function consoleReporter(opts: ConsoleOptions): Reporter {
+  const out = redactingWriter(opts.out);
+  const err = opts.err ? redactingWriter(opts.err) : out;
+  const now = opts.now ?? Date.now;
+  const tty = opts.out as Partial<NodeJS.WriteStream>;
+  const size = opts.size ?? (() => ({ columns: tty.columns || 80, rows: tty.rows || 24 }));
+  let style: LineStyle = { chalk: opts.chalk, verbose: opts.verbose, showDiff: opts.diff, mode: 'apply' };
+  let progress = new Progress(now);
+  const live = opts.tty ? new LiveArea({ write: out, render: (rows) => progress.frame(rows, opts.chalk), size, now, ticker: opts.ticker ?? intervalTicker }) : undefined;
+
+  const begin = (mode: Mode, diff: boolean) => {
+    style = { ...style, mode, showDiff: opts.diff || diff || mode === 'check' };
+    progress = new Progress(now);
+  };
+  const print = (e: RunEvent, lines: readonly string[]) => {
+    if (lines.length) (FAILURES.has(e.kind) ? err : out)(lines.map((l) => `${l}\n`).join(''));
+  };
+
+  return {
+    emit(e) {
+      if (e.kind === 'run-start') begin(e.mode, e.diff);
+      const lines = eventLines(e, style);
+      if (!live || (!live.running && e.kind !== 'run-start')) return print(e, lines);
+      if (e.kind === 'run-end') {
+        live.stop();
+        return print(e, lines);
+      }
+      progress.update(e);
+      if (e.kind === 'run-start') {
+        print(e, lines);
+        live.start();
+        live.draw();
+      } else live.log(lines);
+    },
+    close() {
+      live?.stop();
+    },
+  };
+}
