@@ -13,8 +13,12 @@ export interface DiffOptions {
   readonly maxLines?: number;
 }
 
-/** Beyond this many inserted + deleted lines the diff is not computed (Myers' cost grows with it). */
-const MAX_EDIT = 20_000;
+/**
+ * Beyond this many inserted + deleted lines, or this much time, the diff is not computed: Myers' cost is
+ * O(lines × edits) and it runs on the controller's event loop, between the hosts' events.
+ */
+const MAX_EDIT = 2000;
+const MAX_MS = 200;
 
 export interface TextDiff {
   readonly added: number;
@@ -27,7 +31,7 @@ export interface TextDiff {
 export function textDiff(before: string, after: string, context = 3): TextDiff {
   const lines = (s: string) => (s === '' ? 0 : s.split('\n').length - (s.endsWith('\n') ? 1 : 0));
   if (before.includes('\0') || after.includes('\0')) return { added: lines(after), removed: lines(before) };
-  const patch = structuredPatch('before', 'after', before, after, undefined, undefined, { context, maxEditLength: MAX_EDIT });
+  const patch = structuredPatch('before', 'after', before, after, undefined, undefined, { context, maxEditLength: MAX_EDIT, timeout: MAX_MS });
   if (!patch) return { added: lines(after), removed: lines(before) };
   let added = 0;
   let removed = 0;
@@ -49,7 +53,9 @@ export function renderPatch(d: TextDiff, opts: DiffOptions): string[] {
   if (!d.patch) return [chalk.dim(`(too different or binary to diff: ${d.removed} → ${d.added} lines)`)];
   const out = [chalk.red('--- before'), chalk.green('+++ after')];
   for (const h of d.patch.hunks) {
-    out.push(chalk.cyan(`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`));
+    // An empty side names the line before it, as diff(1) and jsdiff's formatPatch print it.
+    const start = (at: number, n: number) => `${n === 0 ? at - 1 : at},${n}`;
+    out.push(chalk.cyan(`@@ -${start(h.oldStart, h.oldLines)} +${start(h.newStart, h.newLines)} @@`));
     for (const l of h.lines) out.push(l[0] === '+' ? chalk.green(l) : l[0] === '-' ? chalk.red(l) : l[0] === '\\' ? chalk.dim(l) : l);
   }
   const max = opts.maxLines ?? 400;

@@ -62,8 +62,9 @@ export class LiveArea {
   /** Erase the area and redraw it with the pending log lines above. One write. */
   draw(): void {
     const { columns, rows } = this.#o.size();
-    // Fit after redacting: a cut must not split a secret out of the mask's sight. Never wrap: it breaks the count.
-    const frame = this.#o.render(Math.max(1, rows - 1)).map((l) => fit(redact(l), Math.max(1, columns - 1)));
+    // Half the rows at most, so the log above stays in view. Fit after redacting: a cut must not split a
+    // secret out of the mask's sight. Never wrap: a wrapped line breaks the count of lines to move up over.
+    const frame = this.#o.render(Math.max(3, Math.floor(rows / 2))).map((l) => fit(redact(l), Math.max(1, columns - 1)));
     this.#o.write(up(this.#drawn) + this.#pendingText() + frame.map((l) => `${l}\n`).join(''));
     this.#drawn = frame.length;
     this.#dirty = false;
