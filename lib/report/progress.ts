@@ -60,6 +60,7 @@ export class Progress {
 
   #line(h: HostLine, nameW: number, roleW: number, c: ChalkInstance): string {
     const sym = { waiting: c.dim('·'), running: c.cyan('●'), idle: c.green('✓'), failed: c.red('✗'), unreachable: c.red('⊘') }[h.phase];
+    if (h.phase === 'waiting' && !h.role) return `${sym} ${h.name.padEnd(nameW)}  ${c.dim('waiting')}`;
     const time = h.phase === 'running' ? duration(Math.floor((this.#now() - h.since) / 1000) * 1000) : '';
     const counts = [`ok ${h.ok}`, h.changed ? c.yellow(`changed ${h.changed}`) : '', h.failed ? c.red(`failed ${h.failed}`) : ''].filter(Boolean).join(' · ');
     const note = h.note ? (h.phase === 'running' ? c.yellow(h.note) : c.red(h.note)) : '';
