@@ -4,7 +4,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { RunEvent } from './events.js';
-import { duration, oneLine } from './text.js';
+import { clock, oneLine } from './text.js';
 
 type Phase = 'waiting' | 'running' | 'idle' | 'failed' | 'unreachable';
 
@@ -61,7 +61,7 @@ export class Progress {
   #line(h: HostLine, nameW: number, roleW: number, c: ChalkInstance): string {
     const sym = { waiting: c.dim('·'), running: c.cyan('●'), idle: c.green('✓'), failed: c.red('✗'), unreachable: c.red('⊘') }[h.phase];
     if (h.phase === 'waiting' && !h.role) return `${sym} ${h.name.padEnd(nameW)}  ${c.dim('waiting')}`;
-    const time = h.phase === 'running' ? duration(Math.floor((this.#now() - h.since) / 1000) * 1000) : '';
+    const time = h.phase === 'running' ? clock(this.#now() - h.since) : '';
     const counts = [`ok ${h.ok}`, h.changed ? c.yellow(`changed ${h.changed}`) : '', h.failed ? c.red(`failed ${h.failed}`) : ''].filter(Boolean).join(' · ');
     const note = h.note ? (h.phase === 'running' ? c.yellow(h.note) : c.red(h.note)) : '';
     return [`${sym} ${h.name.padEnd(nameW)}`, h.role.padEnd(roleW), time.padStart(5), counts, note].join('  ').trimEnd();

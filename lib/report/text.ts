@@ -10,6 +10,12 @@ export function duration(ms: number): string {
   return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
+/** A ticking clock in whole seconds: `0s`, `42s`, `2m05s`. */
+export function clock(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+}
+
 /** A value on one line: newlines shown as `↵`, cut to `max` characters with `…`. */
 export function oneLine(value: string, max = Infinity): string {
   const flat = value.replace(/\r?\n/g, '↵');

@@ -98,9 +98,9 @@ describe('console reporter', () => {
       'PLAY [site] · 3 hosts',
       'ROLE [base] · 3 hosts',
       'changed  [web-02] base › file:/etc/x  mode 0644 → 0600',
-      '● web-01  base   2.0s  ok 1',
-      '● web-02  base   2.0s  ok 0 · changed 1',
-      '● db-1    base   2.0s  ok 0',
+      '● web-01  base     2s  ok 1',
+      '● web-02  base     2s  ok 0 · changed 1',
+      '● db-1    base     2s  ok 0',
       '',
     ]);
   });

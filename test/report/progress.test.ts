@@ -20,7 +20,7 @@ describe('live progress model', () => {
     p.update({ kind: 'unreachable', host: 'd', error: 'refused' });
     assert.deepEqual(p.frame(10, plain), [
       '✓ a   etcd         ok 1 · changed 1',
-      '● bb  etcd   3.0s  ok 0 · changed 1  gate health: attempt 2',
+      '● bb  etcd     3s  ok 0 · changed 1  gate health: attempt 2',
       '✗ c   etcd         ok 0  [c] boom↵more',
       '⊘ d   etcd         ok 0  refused',
     ]);
@@ -28,7 +28,7 @@ describe('live progress model', () => {
     p.update(resource({ host: 'a', role: 'kubelet', status: 'ok', changes: [] }));
     p.update(resource({ host: 'c', role: 'kubelet', status: 'ok', changes: [] }));
     t = 4500;
-    assert.deepEqual(p.frame(10, plain).slice(0, 3), ['● a   kubelet   1.0s  ok 2 · changed 1', '● bb  etcd      4.0s  ok 0 · changed 1  gate health: attempt 2', '✗ c   etcd            ok 1  [c] boom↵more']);
+    assert.deepEqual(p.frame(10, plain).slice(0, 3), ['● a   kubelet     1s  ok 2 · changed 1', '● bb  etcd        4s  ok 0 · changed 1  gate health: attempt 2', '✗ c   etcd            ok 1  [c] boom↵more']);
   });
 
   it('with more hosts than rows: running and failed hosts first, the rest summed up', () => {

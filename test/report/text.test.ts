@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import { duration, fit, oneLine, visibleLength } from '../../lib/report/text.js';
+import { clock, duration, fit, oneLine, visibleLength } from '../../lib/report/text.js';
 
 describe('report text', () => {
   it('durations', () => {
     assert.deepEqual([0, 999, 1000, 4149, 59_949, 60_000, 125_400].map(duration), ['0ms', '999ms', '1.0s', '4.1s', '59.9s', '1m00s', '2m05s']);
+  });
+
+  it('live clocks in whole seconds', () => {
+    assert.deepEqual([0, 999, 1000, 59_999, 60_000, 125_400].map(clock), ['0s', '0s', '1s', '59s', '1m00s', '2m05s']);
   });
 
   it('one-line values', () => {
