@@ -1,0 +1,13 @@
+/**
+ * tsplay's public API, what `import ... from 'tsplay'` gives role and playbook authors: the DSL, the
+ * built-in resources, secrets and the types a role needs. The test kit is `tsplay/testing`.
+ */
+export { defineInventory, type Defaults, type GroupEntry, type HostEntry, type InventorySpec } from './dsl/inventory.js';
+export { definePlaybook, use, type Play, type Playbook, type RoleUse, type Serial, type UseOptions } from './dsl/playbook.js';
+export { defineRole, type Gate, type GateContext, type Role, type RoleSpec } from './dsl/role.js';
+export * from './resources/index.js';
+export { secret, Secret } from './core/secret.js';
+export { defineResource, type AnyResource, type Change, type Handler, type Resource } from './core/resource.js';
+export { q, type Action, type HostFacts } from './core/ops.js';
+export type { Cluster, Host } from './core/model.js';
+export { ConfigError } from './core/errors.js';
