@@ -90,7 +90,8 @@ class SshConnection implements Connection {
     if (this.#lost) return;
     const closed = new Promise<void>((r) => this.client.once('close', () => r()));
     this.client.end();
-    await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
+    // unref: a pending grace timer must not keep the process alive after the connection closed.
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
     this.bastion?.end();
   }
 
