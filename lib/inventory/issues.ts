@@ -60,8 +60,8 @@ export function problemOf(issue: IssueLike, fieldsAt: (path: Path) => readonly s
 }
 
 /** All problems as one message: a single line for one, an indented list for several. */
-export function report(problems: readonly Problem[]): string {
+export function report(problems: readonly Problem[], where = 'the inventory'): string {
   const lines = problems.map((p) => (p.path.length ? `${formatPath(p.path)}: ${p.message}` : p.message));
   if (lines.length === 1) return lines[0]!;
-  return `${lines.length} problems in the inventory:\n${lines.map((l) => `  ${l}`).join('\n')}`;
+  return `${lines.length} problems in ${where}:\n${lines.map((l) => `  ${l}`).join('\n')}`;
 }

@@ -1,0 +1,111 @@
+/**
+ * The `tsplay` command: parse argv, then wire inventory, playbook, transport and reporter together and
+ * turn the outcome into an exit code (bit 1 usage/config, 2 a host failed, 4 a host was unreachable).
+ * Everything a run needs from the outside world comes through `io`, so tests drive it with fake hosts.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Chalk, supportsColor } from 'chalk';
+import { CommanderError } from 'commander';
+import type { HostDriver } from '../core/driver.js';
+import { ConfigError, TsplayError } from '../core/errors.js';
+import type { Host } from '../core/model.js';
+import { redact } from '../core/secret.js';
+import { loadInventory, selector, type Inventory } from '../inventory/index.js';
+import { shown } from '../inventory/load-module.js';
+import { consoleReporter, exitBits, jsonReporter, type Reporter } from '../report/index.js';
+import { compile } from '../runner/compile.js';
+import { prepareAll } from '../runner/prepare.js';
+import { runPlaybook } from '../runner/run.js';
+import { assertConnectable, openDriver } from './connect.js';
+import { parseExtraVars } from './extra-vars.js';
+import { registerLab } from './lab.js';
+import { listHosts, listTags, listTasks } from './list.js';
+import { loadPlaybook } from './load-playbook.js';
+import { buildProgram, type RunFlags } from './program.js';
+
+export interface MainIO {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  /** stdout is a terminal: live progress and colour. */
+  readonly tty: boolean;
+  /** Open a host's driver; default: by the host's transport. Tests inject fake hosts here. */
+  readonly connect?: (host: Host) => Promise<HostDriver>;
+  /** Called with a cleanup when a run starts; the real process wires it to SIGINT. */
+  readonly onInterrupt?: (cleanup: () => void) => void;
+}
+
+const processIO = (): MainIO => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  tty: process.stdout.isTTY === true,
+  onInterrupt: (cleanup) => process.once('SIGINT', () => {
+    cleanup();
+    process.stderr.write('\ninterrupted: some hosts may have stopped half-way through a role; run again to converge them\n');
+    process.exit(130);
+  }),
+});
+
+export async function main(argv: readonly string[], io: MainIO = processIO()): Promise<number> {
+  let code = 0;
+  const program = buildProgram(async (playbook, flags) => {
+    code = await runCommand(playbook, flags, io);
+  });
+  registerLab(program);
+  program.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
+    io.stderr.write(redact(`${errorText(e)}\n`));
+    return 1;
+  }
+}
+
+/** Our own errors say what and where already; anything else is a bug, shown with its stack. */
+function errorText(e: unknown): string {
+  if (e instanceof TsplayError) return `error: ${e.message}`;
+  return `internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
+}
+
+async function runCommand(playbookFile: string, f: RunFlags, io: MainIO): Promise<number> {
+  const inv = await loadInventory(f.inventory);
+  const pb = await loadPlaybook(playbookFile);
+  const plays = compile(pb, selector(inv), {
+    tags: f.tags ?? [], skipTags: f.skipTags ?? [], extraVars: parseExtraVars(f.extraVar), ...(f.limit ? { limit: f.limit } : {}),
+  });
+  const listings = [f.listHosts && listHosts(plays), f.listTasks && listTasks(plays), f.listTags && listTags(plays)].filter((x) => typeof x === 'string');
+  if (listings.length) {
+    io.stdout.write(`${listings.join('\n\n')}\n`);
+    return 0;
+  }
+  const hosts = plays.flatMap((p) => p.hosts);
+  if (hosts.length === 0) throw new ConfigError('no host to run on: the plays\' host patterns leave none', f.limit ? '--limit' : shown(playbookFile));
+  if (!io.connect) assertConnectable(hosts);
+  await prepareAll(plays);
+  const reporter = makeReporter(f, io);
+  io.onInterrupt?.(() => reporter.close?.());
+  const connect = io.connect ?? sshConnect(inv, f);
+  const stats = await runPlaybook(plays, inv.cluster, {
+    playbook: shown(playbookFile), mode: f.check ? 'check' : 'apply', diff: f.diff === true, ...(f.forks ? { forks: f.forks } : {}),
+  }, { connect, reporter });
+  reporter.close?.();
+  return exitBits(stats);
+}
+
+function makeReporter(f: RunFlags, io: MainIO): Reporter {
+  if (f.json) return jsonReporter(io.stdout);
+  const level = io.tty ? (supportsColor ? supportsColor.level : 1) : 0;
+  return consoleReporter({ out: io.stdout, err: io.stderr, chalk: new Chalk({ level }), tty: io.tty, verbose: f.verbose, diff: f.diff === true });
+}
+
+function sshConnect(inv: Inventory, f: RunFlags): (host: Host) => Promise<HostDriver> {
+  const ssh = {
+    knownHosts: f.knownHosts ?? join(homedir(), '.ssh', 'known_hosts'),
+    trustNewHostKeys: f.trustNewHostKeys === true,
+    connectTimeoutMs: f.connectTimeout * 1000,
+    retries: 2,
+  };
+  return (host) => openDriver(host, inv, ssh);
+}
