@@ -67,7 +67,7 @@ function compilePlay(play: Play, sel: Selector, opts: CompileOptions): CompiledP
 }
 
 function compileRole(u: RoleUse, play: Play, hosts: readonly Host[], cluster: Cluster, opts: CompileOptions): CompiledRole {
-  const outer = [...(play.tags ?? []), ...u.tags, ...u.role.tags];
+  const outer = [play.tags ?? [], u.tags, u.role.tags];
   const perHost = new Map<string, HostRole>();
   const targets = (u.runOnce ? hosts.slice(0, 1) : hosts).filter((h) => !u.when || u.when(h));
   for (const host of targets) {
@@ -75,7 +75,7 @@ function compileRole(u: RoleUse, play: Play, hosts: readonly Host[], cluster: Cl
     const all = u.role.resources(vars, host, cluster);
     const handlers = u.role.handlers?.(vars, host, cluster) ?? {};
     checkResources(all, handlers, `role ${u.role.name} on ${host.name}`);
-    const resources = all.filter((r) => selected([...outer, ...(r.tags ?? [])], opts));
+    const resources = all.filter((r) => selected([...outer, r.tags ?? []], opts));
     if (resources.length > 0) perHost.set(host.name, { vars, resources, handlers, gates: u.role.verify ?? [] });
   }
   return { name: u.role.name, perHost };
@@ -93,17 +93,21 @@ function checkResources(resources: readonly AnyResource[], handlers: Readonly<Re
   }
 }
 
-/** Every tag a run could select: plays, role uses, roles, and the resources roles build for their hosts. */
+/**
+ * Every tag a run could select: plays, role uses, roles, and the resources roles build for each host of
+ * the play (every host: a role may build tagged resources for some hosts only, e.g. masters).
+ */
 function knownTags(pb: Playbook, sel: Selector): Set<string> {
   const tags = new Set<string>();
   for (const play of pb.plays) {
     for (const t of play.tags ?? []) tags.add(t);
-    const first = attempt(() => sel.select(play.hosts))?.[0];
+    const hosts = attempt(() => sel.select(play.hosts)) ?? [];
     for (const u of play.roles.map(asUse)) {
       for (const t of [...u.tags, ...u.role.tags]) tags.add(t);
-      if (!first) continue;
-      const resources = attempt(() => u.role.resources(roleVars(u.role, first, u.vars, {}), first, sel.cluster)) ?? [];
-      for (const r of resources) for (const t of r.tags ?? []) tags.add(t);
+      for (const host of hosts) {
+        const resources = attempt(() => u.role.resources(roleVars(u.role, host, u.vars, {}), host, sel.cluster)) ?? [];
+        for (const r of resources) for (const t of r.tags ?? []) tags.add(t);
+      }
     }
   }
   return tags;

@@ -61,7 +61,7 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
       const res = await runRole({ host, role: role.name, hr, driver, cluster, mode: opts.mode, become: play.play.become ?? false, ...(st.facts ? { facts: st.facts } : {}) }, gateDeps);
       st.facts = res.facts;
       for (const k of ['ok', 'changed', 'failed', 'skipped'] as const) st.stats[k] += res.counts[k];
-      st.stats.roundTrips = driver.roundTrips;
+      st.stats.roundTrips += driver.roundTrips - rt0;
       emit({ kind: 'role-end', host: host.name, role: role.name, ms: now() - t0, roundTrips: driver.roundTrips - rt0, changed: res.counts.changed });
       if (res.error) fail(host, st, res.error);
     } catch (e) {

@@ -5,9 +5,19 @@ export interface TagFilter {
   readonly skipTags: readonly string[];
 }
 
-/** Special tags: `all` (everything, the default) and `never` (only when asked for by name). */
-export function selected(carried: readonly string[], f: TagFilter): boolean {
+/**
+ * `levels`: the tags an item carries, outermost first (play, role use, role, resource).
+ * Special tags: `all` (everything, the default) and `never` (only when asked for by name: `never` itself,
+ * or a tag declared at never's level or below it, so that `--tags etcd` does not unlock a `never` step
+ * inside the etcd role, but `--tags wipe` unlocks a step tagged [never, wipe]).
+ */
+export function selected(levels: readonly (readonly string[])[], f: TagFilter): boolean {
+  const carried = levels.flat();
   if (f.skipTags.some((t) => carried.includes(t))) return false;
-  if (f.tags.length === 0 || f.tags.includes('all')) return !carried.includes('never') || f.tags.includes('never');
-  return f.tags.some((t) => carried.includes(t));
+  const never = levels.findIndex((l) => l.includes('never'));
+  if (never >= 0) {
+    const unlocking = levels.slice(never).flat();
+    return f.tags.includes('never') || f.tags.some((t) => t !== 'all' && unlocking.includes(t));
+  }
+  return f.tags.length === 0 || f.tags.includes('all') || f.tags.some((t) => carried.includes(t));
 }
