@@ -5,12 +5,12 @@
  *   tsplay run playbooks/sample.ts -i inventory/lab.ts             converge
  *   tsplay run playbooks/sample.ts -i inventory/lab.ts -e title=Hi --diff
  */
-import { definePlaybook, use } from '../lib/index.js';
+import { definePlaybook } from '../lib/index.js';
 import webapp from '../roles/webapp/index.js';
 
 export default definePlaybook({
   name: 'sample',
   plays: [
-    { name: 'web app everywhere', hosts: 'all', roles: [use(webapp, { title: 'Hello from tsplay' })] },
+    { name: 'web app everywhere', hosts: 'all', roles: [webapp] },
   ],
 });

@@ -6,7 +6,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Chalk, supportsColor } from 'chalk';
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import type { HostDriver } from '../core/driver.js';
 import { ConfigError, TsplayError } from '../core/errors.js';
 import type { Host } from '../core/model.js';
@@ -52,7 +52,9 @@ export async function main(argv: readonly string[], io: MainIO = processIO()): P
     code = await runCommand(playbook, flags, io);
   });
   registerLab(program);
-  program.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  // Subcommands copy these settings only when created, so set them on every command of the tree.
+  const output = { writeOut: (s: string) => io.stdout.write(s), writeErr: (s: string) => io.stderr.write(s) };
+  for (const cmd of commandTree(program)) cmd.exitOverride().configureOutput(output);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
@@ -62,6 +64,8 @@ export async function main(argv: readonly string[], io: MainIO = processIO()): P
     return 1;
   }
 }
+
+const commandTree = (c: Command): Command[] => [c, ...c.commands.flatMap(commandTree)];
 
 /** Our own errors say what and where already; anything else is a bug, shown with its stack. */
 function errorText(e: unknown): string {

@@ -26,6 +26,6 @@ export function seedBase(s: FakeState, nogroup: string): void {
   s.groups.set(nogroup, { gid: 65534 });
   s.users.set('root', { uid: 0, gid: 0, home: '/root', shell: '/bin/bash', groups: [] });
   s.users.set('nobody', { uid: 65534, gid: 65534, home: '/nonexistent', shell: '/usr/sbin/nologin', groups: [] });
-  const sysctls = { 'net.ipv4.ip_forward': '0', 'net.ipv6.conf.all.forwarding': '0', 'net.ipv4.conf.all.rp_filter': '2', 'vm.swappiness': '60', 'fs.inotify.max_user_instances': '128', 'kernel.pid_max': '4194304' };
+  const sysctls = { 'net.ipv4.ip_forward': '0', 'net.core.somaxconn': '4096', 'net.ipv4.tcp_fin_timeout': '60', 'net.ipv6.conf.all.forwarding': '0', 'net.ipv4.conf.all.rp_filter': '2', 'vm.swappiness': '60', 'fs.inotify.max_user_instances': '128', 'kernel.pid_max': '4194304' };
   for (const [k, v] of Object.entries(sysctls)) s.sysctls.set(k, v);
 }
