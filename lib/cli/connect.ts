@@ -1,4 +1,6 @@
 /** Open a host's driver by its transport: ssh (node-ssh/ssh2, through its jump host) or local (this machine). */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import type { HostDriver } from '../core/driver.js';
 import type { Host } from '../core/model.js';
@@ -15,8 +17,11 @@ export function assertConnectable(hosts: readonly Host[]): void {
   if (fake.length) throw new ConfigError(`host(s) ${fake.join(', ')} use the "fake" transport, which exists only in tests (tsplay/testing)`, 'inventory');
 }
 
+/** `~/.ssh/id_ed25519` in an inventory means the controller user's home, as in ssh. */
+const withHome = (h: Host): Host => (h.key?.startsWith('~/') ? { ...h, key: join(homedir(), h.key.slice(2)) } : h);
+
 export async function openDriver(host: Host, inv: Inventory, ssh: SshSettings): Promise<HostDriver> {
   if (host.transport === 'local') return shellDriver(localConnection(host.name));
   const jump = host.jump === undefined ? undefined : inv.hosts.find((h) => h.name === host.jump);
-  return shellDriver(await connectSsh(host, { ...ssh, ...(jump ? { jump } : {}) }));
+  return shellDriver(await connectSsh(withHome(host), { ...ssh, ...(jump ? { jump: withHome(jump) } : {}) }));
 }
