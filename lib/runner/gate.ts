@@ -1,4 +1,5 @@
 /** Health gates: poll quickly with exponential backoff (never a fixed sleep), give up after `retries`. */
+import { TransportError } from '../core/errors.js';
 import type { Cluster, Host } from '../core/model.js';
 import type { HostDriver } from '../core/driver.js';
 import type { Gate } from '../dsl/role.js';
@@ -9,7 +10,7 @@ export interface GateDeps {
   readonly sleep: (ms: number) => Promise<void>;
 }
 
-/** Resolves when the gate passes; rejects with the last error when every attempt failed. */
+/** Resolves when the gate passes; rejects with the last error when every attempt failed, or at once on a TransportError. */
 export async function passGate(gate: Gate<object>, host: Host, role: string, vars: object, cluster: Cluster, driver: HostDriver, deps: GateDeps): Promise<void> {
   const attempts = gate.retries ?? 10;
   let delay = gate.delayMs ?? 200;
@@ -20,6 +21,8 @@ export async function passGate(gate: Gate<object>, host: Host, role: string, var
       deps.emit({ kind: 'gate', host: host.name, role, gate: gate.name, status: 'ok', attempt });
       return;
     } catch (e) {
+      // The connection broke: retrying cannot help, and the host is unreachable rather than unhealthy.
+      if (e instanceof TransportError) throw e;
       const error = (e as Error).message;
       const last = attempt >= attempts;
       deps.emit({ kind: 'gate', host: host.name, role, gate: gate.name, status: last ? 'failed' : 'retry', attempt, error });

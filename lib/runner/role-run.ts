@@ -4,7 +4,7 @@
  * becomes unreachable); anything else that fails is returned as the host's failure.
  */
 import type { HostDriver } from '../core/driver.js';
-import { ResourceError, tail } from '../core/errors.js';
+import { ResourceError, TransportError, tail } from '../core/errors.js';
 import type { Cluster, Host } from '../core/model.js';
 import type { HostFacts } from '../core/ops.js';
 import type { Change } from '../core/resource.js';
@@ -82,6 +82,7 @@ async function runGates(r: RoleRun, deps: GateDeps): Promise<Error | undefined> 
     try {
       await passGate(g, r.host, r.role, r.hr.vars, r.cluster, r.driver, deps);
     } catch (e) {
+      if (e instanceof TransportError) throw e;
       return new ResourceError(r.host.name, `gate:${g.name}`, (e as Error).message, undefined, undefined, { cause: e });
     }
   }

@@ -31,6 +31,8 @@ export interface RunOptions {
 class HostState {
   readonly stats: HostStats = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, roundTrips: 0, roleMs: {} };
   driver?: Promise<HostDriver>;
+  /** The driver's round-trip count when this run got it: stats count this run's round trips only. */
+  trips0?: number;
   facts?: HostFacts;
   failed = false;
   get done(): boolean {
@@ -54,20 +56,26 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
     const hr = role.perHost.get(host.name);
     if (!hr || st.done) return;
     const t0 = now();
+    let driver: HostDriver | undefined;
     try {
       st.driver ??= deps.connect(host);
-      const driver = await st.driver;
+      driver = await st.driver.catch((e: unknown) => {
+        // Whatever stops the connection (refused, DNS, a key file that is missing), the host is unreachable.
+        throw e instanceof TransportError ? e : new TransportError(host.name, (e as Error).message, { cause: e });
+      });
       const rt0 = driver.roundTrips;
+      st.trips0 ??= rt0;
       const res = await runRole({ host, role: role.name, hr, driver, cluster, mode: opts.mode, become: play.play.become ?? false, ...(st.facts ? { facts: st.facts } : {}) }, gateDeps);
       st.facts = res.facts;
       for (const k of ['ok', 'changed', 'failed', 'skipped'] as const) st.stats[k] += res.counts[k];
-      st.stats.roundTrips += driver.roundTrips - rt0;
       emit({ kind: 'role-end', host: host.name, role: role.name, ms: now() - t0, roundTrips: driver.roundTrips - rt0, changed: res.counts.changed });
       if (res.error) fail(host, st, res.error);
     } catch (e) {
       if (e instanceof TransportError) unreachable(host, st, e);
       else fail(host, st, e as Error);
     } finally {
+      // In finally: a host that broke mid-role still made the round trips it made.
+      if (driver) st.stats.roundTrips = driver.roundTrips - (st.trips0 ?? 0);
       st.stats.roleMs[role.name] = (st.stats.roleMs[role.name] ?? 0) + (now() - t0);
     }
   }
@@ -84,8 +92,8 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
     emit({ kind: 'unreachable', host: host.name, error: e.message });
   }
 
-  /** True when the failure policy says the play (and so the run) must stop after this batch step. */
-  function mustAbort(play: CompiledPlay, batch: readonly Host[]): string | undefined {
+  /** Why the failure policy stops the play (and so the run) after this batch step, if it does. */
+  function abortReason(play: CompiledPlay, batch: readonly Host[]): string | undefined {
     const bad = batch.filter((h) => state.get(h.name)!.done).length;
     if (bad === 0) return undefined;
     if (play.play.anyErrorsFatal) return `${bad} host(s) failed and anyErrorsFatal is set`;
@@ -97,6 +105,9 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
 
   run: for (const play of plays) {
     emit({ kind: 'play-start', play: play.play.name, hosts: play.hosts.map((h) => h.name) });
+    // Hosts that failed or went unreachable in an earlier play sit this one out and do not count against its failure policy.
+    const out = new Set(play.hosts.filter((h) => state.get(h.name)!.done).map((h) => h.name));
+    const mustAbort = (batch: readonly Host[]) => abortReason(play, batch.filter((h) => !out.has(h.name)));
     const limit = pLimit(Math.max(1, Math.min(opts.forks ?? Infinity, play.play.throttle ?? Infinity, play.hosts.length || 1)));
     for (const batch of play.batches) {
       if ((play.play.strategy ?? 'linear') === 'linear') {
@@ -105,7 +116,7 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
           if (on.length === 0) continue;
           emit({ kind: 'role-start', play: play.play.name, role: play.roles[ri]!.name, hosts: on.map((h) => h.name) });
           await Promise.all(on.map((h) => limit(() => roleOnHost(play, ri, h))));
-          const why = mustAbort(play, batch);
+          const why = mustAbort(batch);
           if (why) {
             emit({ kind: 'play-aborted', play: play.play.name, reason: why });
             break run;
@@ -113,7 +124,7 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
         }
       } else {
         await Promise.all(batch.map((h) => limit(async () => { for (let ri = 0; ri < play.roles.length; ri++) await roleOnHost(play, ri, h); })));
-        const why = mustAbort(play, batch);
+        const why = mustAbort(batch);
         if (why) {
           emit({ kind: 'play-aborted', play: play.play.name, reason: why });
           break run;

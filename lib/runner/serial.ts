@@ -6,7 +6,7 @@ import type { Serial } from '../dsl/playbook.js';
 function size(step: number | string, total: number, where: string): number {
   const n = typeof step === 'number' ? step : Math.floor((total * Number(step.slice(0, -1))) / 100);
   if (typeof step === 'string' && !/^\d+(\.\d+)?%$/.test(step)) throw new ConfigError(`serial "${step}" is not a count or a percentage`, where);
-  if (!Number.isFinite(n) || n < 0) throw new ConfigError(`serial ${String(step)} must be a positive count`, where);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`serial ${String(step)} must be a whole, positive count`, where);
   return Math.max(1, n);
 }
 

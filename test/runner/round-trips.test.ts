@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'mocha';
+import type { Query } from '../../lib/core/ops.js';
+import { definePlaybook } from '../../lib/dsl/playbook.js';
+import { FakeHost } from '../../lib/testing/index.js';
+import { fake, fileRole, inventory, runWith } from './helpers.js';
+
+const inv = inventory(['h1', 'h2']);
+const a = fileRole('a', { '/etc/a1': '1', '/etc/a2': '2' });
+const b = fileRole('b', { '/etc/b': 'b' });
+const c = fileRole('c', { '/etc/c': 'c' }, { handlers: { reload: [{ a: 'command', command: 'reload' }] }, notify: { '/etc/c': 'reload' } });
+const pb = definePlaybook({ name: 'pb', plays: [{ name: 'one', hosts: 'all', roles: [a, b] }, { name: 'two', hosts: 'h1', roles: [c] }] });
+
+/** FakeHosts that record every query batch. */
+function hosts() {
+  const batches = new Map<string, Query[][]>();
+  const drivers = new Map(['h1', 'h2'].map((n) => {
+    const h = FakeHost.debian(n).script('reload', {});
+    const query = h.query.bind(h);
+    h.query = async (qs) => (batches.set(n, [...(batches.get(n) ?? []), [...qs]]), query(qs));
+    return [n, h];
+  }));
+  return { drivers, batches };
+}
+
+const trips = (rec: Awaited<ReturnType<typeof runWith>>['rec']) => rec.of('role-end').map((e) => `${e.host} ${e.role} ${e.roundTrips}`);
+
+describe('round trips', () => {
+  it('a changing role costs 2 (+1 when handlers run); one connect per host for the whole run', async () => {
+    const { drivers } = hosts();
+    const { rec, stats, connects } = await runWith(pb, inv, { drivers });
+    assert.deepEqual(trips(rec).sort(), ['h1 a 2', 'h1 b 2', 'h1 c 3', 'h2 a 2', 'h2 b 2']);
+    assert.deepEqual([stats.hosts.h1!.roundTrips, stats.hosts.h2!.roundTrips], [7, 4]);
+    assert.deepEqual(Object.fromEntries(connects), { h1: 1, h2: 1 });
+  });
+
+  it('a no-op role costs exactly 1; facts ride along with the first query only', async () => {
+    const { drivers, batches } = hosts();
+    await runWith(pb, inv, { drivers });
+    batches.clear();
+    const { rec, stats } = await runWith(pb, inv, { drivers });
+    assert.deepEqual(trips(rec).sort(), ['h1 a 1', 'h1 b 1', 'h1 c 1', 'h2 a 1', 'h2 b 1']);
+    assert.deepEqual([stats.hosts.h1!.roundTrips, stats.hosts.h2!.roundTrips], [3, 2], 'this run only, though the drivers served an earlier run');
+    const shape = batches.get('h1')!.map((qs) => qs.map((q) => q.q).join(','));
+    assert.deepEqual(shape, ['facts,file,file', 'file', 'file']);
+  });
+
+  it('per host: a converged host pays 1 a role while a fresh one pays 2', async () => {
+    const { drivers } = hosts();
+    drivers.get('h1')!.seedFile('/etc/a1', '1').seedFile('/etc/a2', '2').seedFile('/etc/b', 'b');
+    const { stats } = await runWith(definePlaybook({ name: 'pb', plays: [{ name: 'one', hosts: 'all', roles: [a, b] }] }), inv, { drivers });
+    assert.deepEqual([stats.hosts.h1!.roundTrips, stats.hosts.h2!.roundTrips], [2, 4]);
+  });
+
+  describe('uploads', () => {
+    let dir = '';
+    before(() => (dir = mkdtempSync(join(tmpdir(), 'tsplay-runner-'))));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('each upload is one more round trip', async () => {
+      const up = (name: string) => {
+        const from = join(dir, name);
+        writeFileSync(from, name);
+        return { a: 'upload' as const, from, path: `/opt/${name}`, sha256: createHash('sha256').update(name).digest('hex') };
+      };
+      const role = { ...fileRole('bin', {}), resources: () => [fake('artifact:x', [{ field: 'sha256', after: 'x' }], [up('x'), up('y')])] };
+      const h = FakeHost.debian('h1');
+      const { rec, stats } = await runWith(definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'h1', roles: [role] }] }), inv, { drivers: new Map([['h1', h]]) });
+      assert.deepEqual(trips(rec), ['h1 bin 4']);
+      assert.equal(stats.hosts.h1!.roundTrips, 4);
+      assert.equal(h.read('/opt/y'), 'y');
+    });
+  });
+});
