@@ -24,6 +24,8 @@ export async function prepareHost(paths: LabPaths, spec: HostSpec, all: readonly
   await writeFile(join(etc, 'systemd/network/10-host0.network'), networkFile(spec.address));
   await writeFile(join(etc, 'hosts'), etcHosts(all));
   await writeFile(join(etc, 'hostname'), `${spec.name}\n`);
+  // The image keeps the build machine's resolver; a host must not even try an address off the lab bridge.
+  await writeFile(join(etc, 'resolv.conf'), '# lab hosts have no DNS: names are in /etc/hosts\n');
   await writeFile(join(etc, 'machine-id'), `${createHash('md5').update(`tsplay-lab/${spec.name}`).digest('hex')}\n`);
   await authorize(join(d.upper, 'root'), clientKey);
   return makeHostKey(etc, spec.name);

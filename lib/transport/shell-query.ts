@@ -36,13 +36,29 @@ function packagesSnippet(names: readonly string[]): string {
   ].join('\n');
 }
 
-/** A loaded module shows in /sys/module; a built-in one may only be listed in modules.builtin. */
+/** Kernel config symbols of modules whose name does not spell their symbol (the rest: CONFIG_<NAME>). */
+const MODULE_CONFIG: Readonly<Record<string, string>> = {
+  br_netfilter: 'BRIDGE_NETFILTER', overlay: 'OVERLAY_FS', nf_conntrack: 'NF_CONNTRACK', ip_vs: 'IP_VS',
+  ip_tables: 'IP_NF_IPTABLES', iptable_nat: 'IP_NF_NAT', iptable_filter: 'IP_NF_FILTER', xt_conntrack: 'NETFILTER_XT_MATCH_CONNTRACK',
+};
+
+/** The kernel config symbol that builds a module in: overlay -> CONFIG_OVERLAY_FS. */
+export const moduleConfigSymbol = (name: string): string =>
+  `CONFIG_${MODULE_CONFIG[moduleSysName(name)] ?? moduleSysName(name).toUpperCase()}`;
+
+/**
+ * Whether the running kernel has the module: loaded (/sys/module, /proc/modules) or built in
+ * (modules.builtin, or `=y` in /proc/config.gz). A container sees no /sys/module and no /lib/modules, and
+ * cannot modprobe, so the kernel config is the only witness there that br_netfilter or overlay is in.
+ */
 function moduleSnippet(name: string): string {
   const sys = moduleSysName(name);
   const pattern = `/${sys.replace(/_/g, '[-_]')}\\.ko(\\.[a-z]+)?$`;
   return [
-    `if [ -d /sys/module/${quote(sys)} ]; then echo 1`,
-    `else read -r r </proc/sys/kernel/osrelease; if grep -qsE ${quote(pattern)} "/lib/modules/$r/modules.builtin"; then echo 1; else echo 0; fi; fi`,
+    `if [ -d /sys/module/${quote(sys)} ] || grep -qs ${quote(`^${sys} `)} /proc/modules; then echo 1`,
+    `else read -r r </proc/sys/kernel/osrelease; if grep -qsE ${quote(pattern)} "/lib/modules/$r/modules.builtin"; then echo 1`,
+    `elif [ -r /proc/config.gz ] && gzip -dc /proc/config.gz | grep -qx ${quote(`${moduleConfigSymbol(name)}=y`)}; then echo 1`,
+    'else echo 0; fi; fi',
   ].join('\n');
 }
 

@@ -10,11 +10,13 @@ export const asHost = (h: { name: string; address: string }, key = paths.key): H
   name: h.name, address: h.address, port: 22, user: 'root', key, transport: 'ssh', groups: ['all', 'lab'], vars: {},
 });
 
-/** The lab's state when at least `min` hosts answer ssh; otherwise skip the suite, saying why. */
+/** The lab's state when at least `min` hosts answer ssh; otherwise skip the suite, saying why (or fail, in CI). */
 export async function requireLab(ctx: Mocha.Context, min: number): Promise<LabState> {
   const state = await readState(paths.state);
   const up = state ? await Promise.all(state.hosts.map((h) => sshBanner(h.address))) : [];
   if (!state || up.filter(Boolean).length < min) {
+    // test/all.sh brought the lab up: a missing host there is a failure, not a reason to skip.
+    if (process.env.TSPLAY_LAB_REQUIRED === '1') throw new Error(`needs a lab of at least ${min} hosts up, found ${up.filter(Boolean).length}`);
     console.log(`    (skipped: needs a lab of at least ${min} hosts up; run \`tsplay lab up --hosts ${min}\` as root)`);
     ctx.skip();
   }

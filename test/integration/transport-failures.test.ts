@@ -20,10 +20,13 @@ import { asHost, paths, requireLab } from './lab-hosts.js';
 const scratch = () => mkdtempSync(join(tmpdir(), 'tsplay-kh-'));
 const within = async <T>(ms: number, p: Promise<T>): Promise<{ value?: T; error?: unknown; ms: number }> => {
   const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
   const settled = await Promise.race([
     p.then((value) => ({ value }), (error: unknown) => ({ error })),
-    new Promise<undefined>((r) => setTimeout(() => r(undefined), ms)),
+    new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms))),
   ]);
+  // A pending timer would keep mocha alive for the whole window after the last test.
+  clearTimeout(timer);
   assert.ok(settled, `did not settle within ${ms} ms`);
   return { ...settled, ms: Date.now() - started };
 };

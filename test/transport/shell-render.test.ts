@@ -4,7 +4,7 @@ import { describe, it } from 'mocha';
 import type { Action } from '../../lib/core/ops.js';
 import { doneGroups, planSteps, renderActScript, stderrOfLastGroup } from '../../lib/transport/shell-act.js';
 import { renderAction, tempBeside } from '../../lib/transport/shell-actions.js';
-import { renderQueries, sysctlPath } from '../../lib/transport/shell-query.js';
+import { moduleConfigSymbol, renderQueries, renderQuery, sysctlPath } from '../../lib/transport/shell-query.js';
 import { attrLines, heredoc, parentDir, quote } from '../../lib/transport/shell-quote.js';
 
 /** What sh makes of a word: the real shell is the oracle. */
@@ -82,4 +82,16 @@ describe('action batches', () => {
     assert.ok(!out.includes('never') && !out.includes('two'));
   });
   it('query scripts end with an end marker and exit 0', () => assert.match(renderQueries([{ q: 'module', name: 'x' }], 'B'), /printf '\\n%s\\n' 'B end'\nexit 0\n$/));
+});
+
+describe('module query', () => {
+  it('names the kernel config symbol that builds a module in', () => {
+    assert.deepEqual(['overlay', 'br_netfilter', 'br-netfilter', 'vxlan', 'nf_conntrack'].map(moduleConfigSymbol),
+      ['CONFIG_OVERLAY_FS', 'CONFIG_BRIDGE_NETFILTER', 'CONFIG_BRIDGE_NETFILTER', 'CONFIG_VXLAN', 'CONFIG_NF_CONNTRACK']);
+  });
+  it('counts built in (=y) but not buildable as a module (=m), which would have to show in /proc/modules', () => {
+    const s = renderQuery({ q: 'module', name: 'overlay' });
+    assert.match(s, /grep -qx CONFIG_OVERLAY_FS=y/);
+    assert.match(s, /grep -qs '\^overlay ' \/proc\/modules/);
+  });
 });
