@@ -87,12 +87,14 @@ async function runCommand(playbookFile: string, f: RunFlags, io: MainIO): Promis
   const hosts = plays.flatMap((p) => p.hosts);
   if (hosts.length === 0) throw new ConfigError('no host to run on: the plays\' host patterns leave none', f.limit ? '--limit' : shown(playbookFile));
   if (!io.connect) assertConnectable(hosts);
-  await prepareAll(plays);
+  const mode = f.check ? 'check' : 'apply';
   const reporter = makeReporter(f, io);
   io.onInterrupt?.(() => reporter.close?.());
+  // Controller-side work (certificates, artifacts) is done before any host is touched, and shown first.
+  await prepareAll(plays, { mode, note: (step, text) => reporter.emit({ kind: 'controller', step, text }) });
   const connect = io.connect ?? sshConnect(inv, f);
   const stats = await runPlaybook(plays, inv.cluster, {
-    playbook: shown(playbookFile), mode: f.check ? 'check' : 'apply', diff: f.diff === true, ...(f.forks ? { forks: f.forks } : {}),
+    playbook: shown(playbookFile), mode, diff: f.diff === true, ...(f.forks ? { forks: f.forks } : {}),
   }, { connect, reporter });
   reporter.close?.();
   return exitBits(stats);

@@ -32,13 +32,21 @@ export interface Resource<A extends readonly unknown[] = readonly unknown[]> {
   check(answers: A, facts: HostFacts): readonly Change[];
   /** Pure: the actions that converge the host, given what check found. */
   apply(answers: A, facts: HostFacts, changes: readonly Change[]): readonly Action[];
-  /** Controller-side work before any host is touched (fetch + verify an artifact); run once per run. */
-  prepare?(): Promise<void>;
+  /** Controller-side work before any host is touched (fetch + verify an artifact, issue certificates). */
+  prepare?(ctx: PrepareContext): Promise<void>;
 }
 
 // Resources are built per kind with precise answer types and then held in lists: erase the type there.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyResource = Resource<any>;
+
+/** What controller-side preparation knows of the run. */
+export interface PrepareContext {
+  /** In check mode nothing may change, on hosts or on the controller (a download to the cache is no change). */
+  readonly mode: 'check' | 'apply';
+  /** Report controller-side work (`step` names it: "pki", "artifacts") in the run's output. */
+  note(step: string, text: string): void;
+}
 
 /** Identity helper that infers the answer tuple from `queries`. */
 export function defineResource<A extends readonly unknown[]>(r: Resource<A>): Resource<A> {

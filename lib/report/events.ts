@@ -26,6 +26,8 @@ export interface RunStats {
 
 export type RunEvent =
   | { readonly kind: 'run-start'; readonly playbook: string; readonly mode: Mode; readonly diff: boolean; readonly hosts: readonly string[] }
+  /** Controller-side work before hosts are touched (certificates issued, artifacts fetched). */
+  | { readonly kind: 'controller'; readonly step: string; readonly text: string }
   | { readonly kind: 'play-start'; readonly play: string; readonly hosts: readonly string[] }
   | { readonly kind: 'role-start'; readonly play: string; readonly role: string; readonly hosts: readonly string[] }
   | {

@@ -49,6 +49,7 @@ function errorLines(error: string | undefined, c: ChalkInstance): string[] {
 
 const formatters: Formatters = {
   'run-start': (e, s) => [s.chalk.bold(`tsplay ${e.playbook}`) + s.chalk.dim(` · ${e.mode === 'check' ? 'check mode (nothing will change)' : 'apply'}${e.diff ? ' · diff' : ''} · ${plural(e.hosts.length, 'host')}`)],
+  controller: (e, s) => ['', s.chalk.bold(`CONTROLLER [${e.step}]`), ...indent(redact(e.text), '  ')],
   'play-start': (e, s) => ['', s.chalk.bold(`PLAY [${e.play}]`) + s.chalk.dim(` · ${plural(e.hosts.length, 'host')}`)],
   'role-start': (e, s) => [s.chalk.bold.blue(`ROLE [${e.role}]`) + s.chalk.dim(` · ${plural(e.hosts.length, 'host')}`)],
   resource: (e, s) => {

@@ -10,6 +10,7 @@ export type { Common } from './common.js';
 export { TEXT_LIMIT, type Content } from './content.js';
 export { directory, type DirectoryOptions } from './directory.js';
 export { file, type FileOptions } from './file.js';
+export { generatedFile, type GeneratedFileOptions } from './generated-file.js';
 export { kernelModule, type KernelModuleOptions } from './kernel-module.js';
 export { editLines, line, type LineOptions } from './line.js';
 export { pkg, type PackageOptions } from './package.js';

@@ -4,7 +4,7 @@
  * pass, so a test exercises exactly what a real run does.
  */
 import type { HostDriver } from '../core/driver.js';
-import type { AnyResource, Change } from '../core/resource.js';
+import type { AnyResource, Change, PrepareContext } from '../core/resource.js';
 import { applyPlan, plan, type Applied, type Plan } from '../runner/pass.js';
 
 export interface Converged {
@@ -13,9 +13,15 @@ export interface Converged {
   readonly second: Plan;
 }
 
+/** A prepare context for tests: apply mode, notes collected in `notes`. */
+export function prepareContext(mode: PrepareContext['mode'] = 'apply'): PrepareContext & { readonly notes: string[] } {
+  const notes: string[] = [];
+  return { mode, notes, note: (step, text) => void notes.push(`${step}: ${text}`) };
+}
+
 /** Prepare (controller side), plan, apply, plan again. */
-export async function converge(driver: HostDriver, resources: readonly AnyResource[]): Promise<Converged> {
-  for (const r of resources) await r.prepare?.();
+export async function converge(driver: HostDriver, resources: readonly AnyResource[], ctx: PrepareContext = prepareContext()): Promise<Converged> {
+  for (const r of resources) await r.prepare?.(ctx);
   const first = await plan(driver, resources);
   const applied = await applyPlan(driver, first);
   const second = await plan(driver, resources, first.facts);

@@ -2,7 +2,7 @@
  * tsplay/testing: the test kit role authors and tsplay's own tests use. A FakeHost is an in-memory host;
  * converge() runs the check -> apply -> check cycle a real run performs.
  */
-export { changedIds, changesById, converge, type Converged } from './converge.js';
+export { changedIds, changesById, converge, prepareContext, type Converged } from './converge.js';
 export { FakeMisuse, HostFailure } from './fake-failure.js';
 export { FakeHost } from './fake-host.js';
 export { debianFacts, rhelFacts } from './fake-presets.js';

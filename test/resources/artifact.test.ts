@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'mocha';
 import { artifact } from '../../lib/resources/index.js';
-import { changedIds, changesById, converge, FakeHost } from '../../lib/testing/index.js';
+import { changedIds, changesById, converge, FakeHost, prepareContext } from '../../lib/testing/index.js';
 
 const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -67,7 +67,7 @@ describe('artifact', () => {
   it('a sha256 mismatch is a clear error and leaves nothing in the cache', async () => {
     const wrong = 'a'.repeat(64);
     const r = artifact({ url: binUrl, sha256: wrong, path: '/usr/local/bin/x', cacheDir });
-    await assert.rejects(r.prepare!(), /sha256 mismatch: expected a{64}, got [0-9a-f]{64}/);
+    await assert.rejects(r.prepare!(prepareContext()), /sha256 mismatch: expected a{64}, got [0-9a-f]{64}/);
     assert.deepEqual(existsSync(join(cacheDir, wrong)) ? readdirSync(join(cacheDir, wrong)) : [], []);
   });
 
@@ -86,7 +86,7 @@ describe('artifact', () => {
   });
 
   it('rejects unsupported schemes and bad hashes', async () => {
-    await assert.rejects(artifact({ url: 'ftp://x/y', sha256: 'b'.repeat(64), path: '/x', cacheDir }).prepare!(), /unsupported URL scheme ftp:/);
-    await assert.rejects(artifact({ url: binUrl, sha256: 'XYZ', path: '/x', cacheDir }).prepare!(), /64 lowercase hex/);
+    await assert.rejects(artifact({ url: 'ftp://x/y', sha256: 'b'.repeat(64), path: '/x', cacheDir }).prepare!(prepareContext()), /unsupported URL scheme ftp:/);
+    await assert.rejects(artifact({ url: binUrl, sha256: 'XYZ', path: '/x', cacheDir }).prepare!(prepareContext()), /64 lowercase hex/);
   });
 });
