@@ -5,7 +5,7 @@ import { changedIds, changesById, converge, FakeHost } from '../../lib/testing/i
 import prereqs from '../../roles/prereqs/index.js';
 import { BEGIN, editHosts, END } from '../../roles/prereqs/etc-hosts.js';
 import { commentOutSwap } from '../../roles/prereqs/fstab.js';
-import { forHost, inventory, SMALL } from './helpers.js';
+import { forHost, inventory, runOn, SMALL } from './helpers.js';
 
 const FSTAB = 'UUID=1 / ext4 defaults 0 1\n/swapfile none swap sw 0 0\n# /old none swap sw 0 0\n';
 const GUARD = "grep -q '^/' /proc/swaps";
@@ -57,6 +57,16 @@ describe('roles/prereqs', () => {
       assert.deepEqual(h.commands.filter((c) => c === 'swapoff -a'), ['swapoff -a']);
     });
   }
+
+  it('through the runner: a converged host costs one round trip and changes nothing', async () => {
+    const h = fresh('debian');
+    const run1 = await runOn(h, prereqs, 'master-1');
+    assert.equal(run1.error, undefined);
+    assert.equal(run1.counts.changed, IDS('').length);
+    const trips = h.roundTrips;
+    const run2 = await runOn(h, prereqs, 'master-1');
+    assert.deepEqual([run2.counts.changed, h.roundTrips - trips], [0, 1]);
+  });
 
   it('installs the family\'s package names with its package manager', async () => {
     const names = async (kind: 'debian' | 'rhel') => {
