@@ -17,19 +17,30 @@ export interface Planned {
   readonly error?: string;
 }
 
+/** A state key a changing resource writes (`path:/etc/x`), and that resource's id. */
+export interface Writer {
+  readonly key: string;
+  readonly id: string;
+}
+
 export interface Plan {
   readonly facts: HostFacts;
   readonly planned: readonly Planned[];
+  /** What this plan's changes write: check mode hands them to later roles, whose checks may depend on them. */
+  readonly writes: readonly Writer[];
 }
 
 const FACTS: Query = { q: 'facts' };
 
-/** Query and check `resources`; `facts` are gathered in the same round trip when not given. */
-export async function plan(driver: HostDriver, resources: readonly AnyResource[], facts?: HostFacts, opts: ActOptions = {}): Promise<Plan> {
+/**
+ * Query and check `resources`; `facts` are gathered in the same round trip when not given. `earlier`:
+ * what earlier roles would change (check mode), so that a check reading it is marked as dependent too.
+ */
+export async function plan(driver: HostDriver, resources: readonly AnyResource[], facts?: HostFacts, opts: ActOptions = {}, earlier: readonly Writer[] = []): Promise<Plan> {
   const queries = resources.flatMap((r) => r.queries.map((t: { query: Query }) => t.query));
   const answers = await driver.query(facts ? queries : [FACTS, ...queries], opts);
   const hostFacts = facts ?? (answers.shift() as HostFacts);
-  const writers: { key: string; id: string }[] = [];
+  const writers: Writer[] = [...earlier];
   let at = 0;
   const planned = resources.map((resource) => {
     const mine = answers.slice(at, (at += resource.queries.length));
@@ -37,10 +48,10 @@ export async function plan(driver: HostDriver, resources: readonly AnyResource[]
     if (p.changes.length > 0) for (const key of resource.writes ?? []) writers.push({ key, id: resource.id });
     return p;
   });
-  return { facts: hostFacts, planned };
+  return { facts: hostFacts, planned, writes: writers.slice(earlier.length) };
 }
 
-function checkOne(resource: AnyResource, answers: unknown[], facts: HostFacts, writers: readonly { key: string; id: string }[]): Planned {
+function checkOne(resource: AnyResource, answers: unknown[], facts: HostFacts, writers: readonly Writer[]): Planned {
   try {
     const changes = resource.check(answers, facts);
     const dependsOn = changes.length > 0 ? dependencies(resource.reads ?? [], writers) : [];
@@ -51,7 +62,7 @@ function checkOne(resource: AnyResource, answers: unknown[], facts: HostFacts, w
 }
 
 /** A read of `path:/a/b` depends on a write of `path:/a/b` or of a parent such as `path:/a`. */
-function dependencies(reads: readonly string[], writers: readonly { key: string; id: string }[]): string[] {
+function dependencies(reads: readonly string[], writers: readonly Writer[]): string[] {
   const hit = (r: string, w: string) => r === w || r.startsWith(w.endsWith('/') ? w : `${w}/`);
   return [...new Set(writers.filter((w) => reads.some((r) => hit(r, w.key))).map((w) => w.id))];
 }

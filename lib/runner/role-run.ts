@@ -11,7 +11,7 @@ import type { Change } from '../core/resource.js';
 import type { Mode, ResourceStatus } from '../report/events.js';
 import type { HostRole } from './compile.js';
 import { passGate, type GateDeps } from './gate.js';
-import { applyPlan, plan, type Planned } from './pass.js';
+import { applyPlan, plan, type Planned, type Writer } from './pass.js';
 
 export interface RoleRun {
   readonly host: Host;
@@ -22,10 +22,14 @@ export interface RoleRun {
   readonly mode: Mode;
   readonly become: boolean;
   readonly facts?: HostFacts;
+  /** Check mode: state keys earlier roles on this host would change. */
+  readonly earlier?: readonly Writer[];
 }
 
 export interface RoleResult {
   readonly facts: HostFacts;
+  /** State keys this role's changes write (see Plan.writes). */
+  readonly writes: readonly Writer[];
   readonly counts: Record<'ok' | 'changed' | 'failed' | 'skipped', number>;
   readonly error?: Error;
 }
@@ -45,23 +49,23 @@ export async function runRole(r: RoleRun, deps: GateDeps): Promise<RoleResult> {
     });
   };
   const opts = { sudo: r.become };
-  const p = await plan(r.driver, r.hr.resources, r.facts, opts);
+  const p = await plan(r.driver, r.hr.resources, r.facts, opts, r.earlier);
   const broken = p.planned.find((x) => x.error);
   for (const x of p.planned) if (x.error || x.changes.length === 0 || r.mode === 'check') emit(x, x.error ? 'failed' : x.changes.length ? 'would-change' : 'ok', x.error);
-  if (broken) return { facts: p.facts, counts, error: new ResourceError(r.host.name, broken.resource.id, `check failed: ${broken.error}`) };
+  if (broken) return { facts: p.facts, writes: p.writes, counts, error: new ResourceError(r.host.name, broken.resource.id, `check failed: ${broken.error}`) };
   const notified = new Set(p.planned.filter((x) => x.changes.length).flatMap((x) => x.resource.notify ?? []));
   if (r.mode === 'check') {
     for (const h of notified) deps.emit({ kind: 'handler', host: r.host.name, role: r.role, handler: h, status: 'would-change' });
-    return { facts: p.facts, counts };
+    return { facts: p.facts, writes: p.writes, counts };
   }
   const applied = await applyPlan(r.driver, p, opts);
   for (const { planned, outcome } of applied.outcomes) emit(planned, outcome === 'not-run' ? 'skipped' : outcome, outcome === 'failed' ? applied.failure?.stderr : undefined);
   if (applied.failure) {
     const f = applied.failure;
-    return { facts: p.facts, counts, error: new ResourceError(r.host.name, f.id, `exited ${f.exitCode}: ${tail(f.stderr, 5)}`, f.exitCode, f.stderr) };
+    return { facts: p.facts, writes: p.writes, counts, error: new ResourceError(r.host.name, f.id, `exited ${f.exitCode}: ${tail(f.stderr, 5)}`, f.exitCode, f.stderr) };
   }
   const error = (await runHandlers(r, [...notified], deps)) ?? (applied.outcomes.length || notified.size ? await runGates(r, deps) : undefined);
-  return { facts: p.facts, counts, ...(error ? { error } : {}) };
+  return { facts: p.facts, writes: p.writes, counts, ...(error ? { error } : {}) };
 }
 
 /** Notified handlers, in the order the role declares them, in one round trip. */

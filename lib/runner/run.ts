@@ -8,8 +8,10 @@ import type { HostDriver } from '../core/driver.js';
 import { TransportError } from '../core/errors.js';
 import type { Cluster, Host } from '../core/model.js';
 import type { HostFacts } from '../core/ops.js';
-import type { HostStats, Mode, Reporter, RunStats } from '../report/events.js';
+import { redact } from '../core/secret.js';
+import type { HostStats, Mode, Reporter, RunEvent, RunStats } from '../report/events.js';
 import type { CompiledPlay } from './compile.js';
+import type { Writer } from './pass.js';
 import { runRole } from './role-run.js';
 
 export interface RunDeps {
@@ -34,6 +36,8 @@ class HostState {
   /** The driver's round-trip count when this run got it: stats count this run's round trips only. */
   trips0?: number;
   facts?: HostFacts;
+  /** Check mode: what earlier roles would change on this host (for dependsOn marks across roles). */
+  readonly writes: Writer[] = [];
   failed = false;
   get done(): boolean {
     return this.failed || this.stats.unreachable;
@@ -43,7 +47,8 @@ class HostState {
 export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Cluster, opts: RunOptions, deps: RunDeps): Promise<RunStats> {
   const now = deps.now ?? Date.now;
   const started = now();
-  const emit = deps.reporter.emit.bind(deps.reporter);
+  // Error texts (stderr, exception messages) may echo a secret value: scrub them before any reporter sees them.
+  const emit = (e: RunEvent): void => deps.reporter.emit('error' in e && e.error ? ({ ...e, error: redact(e.error) } as RunEvent) : e);
   const gateDeps = { emit, sleep: deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))) };
   const all = [...new Map(plays.flatMap((p) => p.hosts.map((h) => [h.name, h] as const))).values()];
   const state = new Map(all.map((h) => [h.name, new HostState()]));
@@ -65,8 +70,9 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
       });
       const rt0 = driver.roundTrips;
       st.trips0 ??= rt0;
-      const res = await runRole({ host, role: role.name, hr, driver, cluster, mode: opts.mode, become: play.play.become ?? false, ...(st.facts ? { facts: st.facts } : {}) }, gateDeps);
+      const res = await runRole({ host, role: role.name, hr, driver, cluster, mode: opts.mode, become: play.play.become ?? false, ...(st.facts ? { facts: st.facts } : {}), earlier: st.writes }, gateDeps);
       st.facts = res.facts;
+      if (opts.mode === 'check') st.writes.push(...res.writes);
       for (const k of ['ok', 'changed', 'failed', 'skipped'] as const) st.stats[k] += res.counts[k];
       emit({ kind: 'role-end', host: host.name, role: role.name, ms: now() - t0, roundTrips: driver.roundTrips - rt0, changed: res.counts.changed });
       if (res.error) fail(host, st, res.error);
