@@ -1,5 +1,6 @@
 /** Health gates: poll quickly with exponential backoff (never a fixed sleep), give up after `retries`. */
 import { TransportError } from '../core/errors.js';
+import type { ExecOptions } from '../core/connection.js';
 import type { Cluster, Host } from '../core/model.js';
 import type { HostDriver } from '../core/driver.js';
 import type { Gate } from '../dsl/role.js';
@@ -11,10 +12,12 @@ export interface GateDeps {
 }
 
 /** Resolves when the gate passes; rejects with the last error when every attempt failed, or at once on a TransportError. */
-export async function passGate(gate: Gate<object>, host: Host, role: string, vars: object, cluster: Cluster, driver: HostDriver, deps: GateDeps): Promise<void> {
+export async function passGate(gate: Gate<object>, host: Host, role: string, vars: object, cluster: Cluster, driver: HostDriver, deps: GateDeps, become = false): Promise<void> {
   const attempts = gate.retries ?? 10;
   let delay = gate.delayMs ?? 200;
-  const ctx = { host, vars, cluster, exec: driver.exec.bind(driver) };
+  // A gate's commands run as the play's other work does: as root when the play has become, unless the gate says.
+  const exec = (command: string, opts: ExecOptions = {}) => driver.exec(command, { ...opts, sudo: opts.sudo ?? become });
+  const ctx = { host, vars, cluster, exec };
   for (let attempt = 1; ; attempt++) {
     try {
       await gate.check(ctx);

@@ -51,7 +51,13 @@ export async function runRole(r: RoleRun, deps: GateDeps): Promise<RoleResult> {
   const opts = { sudo: r.become };
   const p = await plan(r.driver, r.hr.resources, r.facts, opts, r.earlier);
   const broken = p.planned.find((x) => x.error);
-  for (const x of p.planned) if (x.error || x.changes.length === 0 || r.mode === 'check') emit(x, x.error ? 'failed' : x.changes.length ? 'would-change' : 'ok', x.error);
+  for (const x of p.planned) {
+    if (x.error) emit(x, 'failed', x.error);
+    else if (x.changes.length === 0) emit(x, 'ok');
+    else if (r.mode === 'check') emit(x, 'would-change');
+    // Nothing is applied on a host whose check failed: its pending changes are reported as skipped.
+    else if (broken) emit(x, 'skipped');
+  }
   if (broken) return { facts: p.facts, writes: p.writes, counts, error: new ResourceError(r.host.name, broken.resource.id, `check failed: ${broken.error}`) };
   const notified = new Set(p.planned.filter((x) => x.changes.length).flatMap((x) => x.resource.notify ?? []));
   if (r.mode === 'check') {
@@ -84,7 +90,7 @@ async function runHandlers(r: RoleRun, notified: readonly string[], deps: GateDe
 async function runGates(r: RoleRun, deps: GateDeps): Promise<Error | undefined> {
   for (const g of r.hr.gates) {
     try {
-      await passGate(g, r.host, r.role, r.hr.vars, r.cluster, r.driver, deps);
+      await passGate(g, r.host, r.role, r.hr.vars, r.cluster, r.driver, deps, r.become);
     } catch (e) {
       if (e instanceof TransportError) throw e;
       return new ResourceError(r.host.name, `gate:${g.name}`, (e as Error).message, undefined, undefined, { cause: e });

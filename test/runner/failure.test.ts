@@ -135,3 +135,22 @@ describe('unreachable is kept apart from failed', () => {
     assert.equal(exitBits(stats), 4);
   });
 });
+
+describe('a check that throws', () => {
+  it('fails the host before anything is applied; every resource of the role is still reported once', async () => {
+    const broken = defineRole({
+      name: 'broken', defaults: {},
+      resources: () => [
+        command({ command: 'first', creates: '/etc/first' }),
+        { ...command({ command: 'second', creates: '/etc/second' }), id: 'bad:check', check: () => { throw new Error('cannot parse the answer'); } },
+        command({ command: 'third', creates: '/etc/third' }),
+      ],
+    });
+    const h = FakeHost.debian('h1');
+    const { rec, stats } = await runWith(definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'h1', roles: [broken] }] }), inv, { drivers: new Map([['h1', h]]) });
+    assert.deepEqual(h.log, []);
+    assert.deepEqual(rec.resources(), ['h1 broken command:first skipped', 'h1 broken bad:check failed', 'h1 broken command:third skipped']);
+    assert.match(rec.of('host-failed')[0]!.error, /\[h1\] bad:check: check failed: cannot parse the answer/);
+    assert.deepEqual([stats.hosts.h1!.failed, stats.hosts.h1!.skipped, stats.hosts.h1!.changed], [1, 2, 0]);
+  });
+});
