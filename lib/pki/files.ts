@@ -52,18 +52,36 @@ export function pkiRolesOf(spec: PkiSpec, host: string): PkiHostRole[] {
   return [...(has(spec.controlPlane) ? ['control-plane' as const] : []), ...(has(spec.etcd) ? ['etcd' as const] : []), ...(has(spec.nodes) ? ['node' as const] : [])];
 }
 
-/** Files for `host` (default roles: every role it has in the spec). Fails if ensurePki has not produced them. */
-export async function pkiFilesFor(spec: PkiSpec, dir: string, host: string, roles?: readonly PkiHostRole[], opts: PkiFilesOptions = {}): Promise<PkiFile[]> {
-  const resolved = resolvePkiSpec(spec);
-  const own = pkiRolesOf(resolved, host);
+/** Where a host's PKI file goes and where it comes from, known before anything is read. */
+export interface PkiPlacement {
+  /** Absolute path on the host. */
+  readonly path: string;
+  /** File in the pki directory. */
+  readonly source: string;
+  readonly mode: number;
+  readonly owner: string;
+  /** Private key material (a `.key` or a kubeconfig that embeds one). */
+  readonly secret: boolean;
+}
+
+/** What `host` gets (default roles: every role it has in the spec), without reading anything. */
+export function pkiPlacementsFor(spec: PkiSpec, host: string, roles?: readonly PkiHostRole[], opts: PkiFilesOptions = {}): PkiPlacement[] {
+  const own = pkiRolesOf(resolvePkiSpec(spec), host);
   for (const r of roles ?? []) if (!own.includes(r)) throw new ConfigError(`host "${host}" is not in the ${r} list of the PKI spec`, 'pkiFilesFor');
   const remote = (opts.remoteDir ?? '/etc/kubernetes').replace(/\/$/, '');
   const wanted = new Map((roles ?? own).flatMap((r) => placements(r, host)));
-  return Promise.all([...wanted].map(async ([to, from]) => {
-    const content = await readText(dir, from);
-    if (content === undefined) throw new ConfigError(`${from} is missing from ${dir}: run ensurePki in apply mode first`, 'pkiFilesFor');
-    const secret = /\.(key|conf)$/.test(from);
-    if (secret) remember(content);
-    return { path: `${remote}/${to}`, content, mode: secret ? 0o600 : 0o644, owner: 'root', secret };
+  return [...wanted].map(([to, source]) => {
+    const secret = /\.(key|conf)$/.test(source);
+    return { path: `${remote}/${to}`, source, mode: secret ? 0o600 : 0o644, owner: 'root', secret };
+  });
+}
+
+/** Files for `host` with their content. Fails if ensurePki has not produced them. */
+export async function pkiFilesFor(spec: PkiSpec, dir: string, host: string, roles?: readonly PkiHostRole[], opts: PkiFilesOptions = {}): Promise<PkiFile[]> {
+  return Promise.all(pkiPlacementsFor(spec, host, roles, opts).map(async ({ source, ...p }) => {
+    const content = await readText(dir, source);
+    if (content === undefined) throw new ConfigError(`${source} is missing from ${dir}: run ensurePki in apply mode first`, 'pkiFilesFor');
+    if (p.secret) remember(content);
+    return { ...p, content };
   }));
 }

@@ -19,7 +19,8 @@
  * back for the reuse check costs about 1 ms a certificate.
  */
 export { ensurePki, type EnsureOptions } from './ensure.js';
-export { pkiFilesFor, pkiRolesOf, type PkiFile, type PkiFilesOptions, type PkiHostRole } from './files.js';
+export { pkiFilesFor, pkiPlacementsFor, pkiRolesOf, type PkiFile, type PkiFilesOptions, type PkiHostRole, type PkiPlacement } from './files.js';
+export { readText as readPkiFile } from './store.js';
 export { formatPkiReport, type PkiItem, type PkiReason, type PkiReport, type PkiStatus } from './report.js';
 export { resolvePkiSpec, type KeyType, type PkiMember, type PkiSpec, type ResolvedPkiSpec } from './spec.js';
 export { catalog, type Want } from './catalog.js';

@@ -1,0 +1,70 @@
+/** pkiFiles: the PKI made once per run on the controller, each host's share pushed as whole files. */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { plan } from '../../lib/runner/pass.js';
+import { changedIds, changesById, converge, FakeHost, prepareContext } from '../../lib/testing/index.js';
+import { pkiFiles } from '../../roles/pki/push.js';
+import { hostOf, inventory, SMALL } from '../roles/helpers.js';
+import { snapshot, tempDir } from './helpers.js';
+
+const withDir = (dir: string, vars: Record<string, unknown> = {}) => inventory({ ...SMALL, vars: { ...SMALL.vars, pki_dir: dir, ...vars } });
+
+describe('roles/pki: pkiFiles', () => {
+  let t: ReturnType<typeof tempDir>;
+  beforeEach(() => (t = tempDir()));
+  afterEach(() => t.cleanup());
+
+  it('apply issues the PKI once per run and pushes each host its share; a second run changes nothing', async () => {
+    const inv = withDir(t.dir);
+    const ctx = prepareContext('apply');
+    const master = FakeHost.debian('master-1');
+    const worker = FakeHost.debian('worker-1');
+    const m = await converge(master, pkiFiles(inv.cluster, hostOf(inv, 'master-1')), ctx);
+    const w = await converge(worker, pkiFiles(inv.cluster, hostOf(inv, 'worker-1')), ctx);
+    assert.equal(ctx.notes.length, 1, 'one PKI step per run');
+    assert.match(ctx.notes[0]!, /^pki: [\s\S]*0 reused, \d+ issued, 0 errors$/);
+    assert.deepEqual([changedIds(m.second), changedIds(w.second)], [[], []]);
+    assert.equal(master.read('/etc/kubernetes/pki/etcd/server.crt'), readFileSync(join(t.dir, 'etcd/master-1-server.crt'), 'utf8'));
+    assert.equal(master.fs.get('/etc/kubernetes/pki/ca.key')?.mode, 0o600);
+    assert.equal(worker.read('/etc/kubernetes/pki/ca.key'), undefined, 'a worker never gets the CA key');
+    assert.ok(worker.read('/etc/kubernetes/kubelet.conf')!.includes('system:node:worker-1'));
+    const again = prepareContext('apply');
+    const rerun = pkiFiles(inv.cluster, hostOf(inv, 'worker-1'));
+    for (const r of rerun) await r.prepare?.(again);
+    assert.deepEqual(changedIds(await plan(worker, rerun)), []);
+    assert.match(again.notes[0]!, /\d+ reused, 0 issued/);
+  });
+
+  it('check mode issues nothing and shows which files are still to be issued, never their content', async () => {
+    const inv = withDir(join(t.dir, 'pki'));
+    const ctx = prepareContext('check');
+    const resources = pkiFiles(inv.cluster, hostOf(inv, 'worker-1'));
+    for (const r of resources) await r.prepare?.(ctx);
+    assert.equal(existsSync(join(t.dir, 'pki')), false, 'the pki directory is not even created');
+    const changes = changesById(await plan(FakeHost.debian('worker-1'), resources));
+    assert.deepEqual(changes['file:/etc/kubernetes/pki/kubelet.key'], [{ field: 'state', before: 'absent', after: 'file' }, { field: 'content', after: '(issued by the PKI step: kubelets/worker-1.key)' }]);
+    assert.match(ctx.notes[0]!, /would-issue kubelet:worker-1 \(missing\)/);
+  });
+
+  it('a changed apiserver SAN makes only the apiserver files pending in check mode', async () => {
+    const host = FakeHost.debian('master-1');
+    await converge(host, pkiFiles(withDir(t.dir).cluster, hostOf(withDir(t.dir), 'master-1')));
+    const inv = withDir(t.dir, { apiserver_extra_sans: ['api.example.com'] });
+    const ctx = prepareContext('check');
+    const resources = pkiFiles(inv.cluster, hostOf(inv, 'master-1'));
+    for (const r of resources) await r.prepare?.(ctx);
+    assert.deepEqual(changedIds(await plan(host, resources)), ['file:/etc/kubernetes/pki/apiserver.crt', 'file:/etc/kubernetes/pki/apiserver.key']);
+    assert.match(ctx.notes[0]!, /would-issue apiserver \(SANs differ/);
+  });
+
+  it('a corrupt key in the pki directory stops the run and is left as it was', async () => {
+    const inv = withDir(t.dir);
+    await converge(FakeHost.debian('worker-1'), pkiFiles(inv.cluster, hostOf(inv, 'worker-1')));
+    writeFileSync(join(t.dir, 'kubelets/worker-1.key'), 'garbage\n');
+    const before = snapshot(t.dir);
+    const resources = pkiFiles(inv.cluster, hostOf(inv, 'worker-1'));
+    await assert.rejects(Promise.all(resources.map((r) => r.prepare?.(prepareContext('apply')))), /PKI needs a decision[\s\S]*kubelet:worker-1/);
+    assert.deepEqual(snapshot(t.dir), before);
+  });
+});
