@@ -129,8 +129,15 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
           }
         }
       } else {
-        await Promise.all(batch.map((h) => limit(async () => { for (let ri = 0; ri < play.roles.length; ri++) await roleOnHost(play, ri, h); })));
-        const why = mustAbort(batch);
+        // Each host goes on alone, but the failure policy is checked after every role: once it says stop,
+        // no host starts another role (hosts waiting for a fork included).
+        let why: string | undefined;
+        await Promise.all(batch.map((h) => limit(async () => {
+          for (let ri = 0; ri < play.roles.length && !why; ri++) {
+            await roleOnHost(play, ri, h);
+            why ??= mustAbort(batch);
+          }
+        })));
         if (why) {
           emit({ kind: 'play-aborted', play: play.play.name, reason: why });
           break run;

@@ -46,6 +46,22 @@ describe('failure policy', () => {
     assert.equal(drivers.get('h1')!.read('/etc/later'), undefined);
   });
 
+  it('free strategy: anyErrorsFatal stops the other hosts before their next role, and hosts not yet started', async () => {
+    const drivers = hosts(['h1']);
+    const probed = new Map(names.map((n) => [n, new Probe(drivers.get(n)!, undefined, { delay: n === 'h1' ? 0 : 20 })]));
+    const { rec } = await runWith(definePlaybook({ name: 'pb', plays: [play({ strategy: 'free', anyErrorsFatal: true })] }), inv, { drivers: probed, forks: 3 });
+    assert.deepEqual(reached(drivers), []);
+    assert.deepEqual(drivers.get('h4')!.commands, [], 'h4 waited for a fork and never started');
+    assert.deepEqual(rec.of('play-aborted').map((e) => e.play), ['p']);
+  });
+
+  it('free strategy: maxFailPercent is checked as hosts go, not only when the batch is done', async () => {
+    const drivers = hosts(['h1', 'h2']);
+    const probed = new Map(names.map((n) => [n, new Probe(drivers.get(n)!, undefined, { delay: ['h1', 'h2'].includes(n) ? 0 : 20 })]));
+    await runWith(definePlaybook({ name: 'pb', plays: [play({ strategy: 'free', maxFailPercent: 40 })] }), inv, { drivers: probed });
+    assert.deepEqual(reached(drivers), []);
+  });
+
   it('maxFailPercent: aborts when more than that share of the batch failed', async () => {
     const under = hosts(['h2']);
     await runWith(definePlaybook({ name: 'pb', plays: [play({ maxFailPercent: 25 })] }), inv, { drivers: under });
