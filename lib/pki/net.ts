@@ -98,3 +98,19 @@ export function isDnsName(text: string, opts: { wildcard?: boolean } = {}): bool
   if (name.length === 0 || name.length > 253) return false;
   return name.split('.').every((l) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(l));
 }
+
+/** The first `bits` bits of two addresses of the same family are equal. */
+function samePrefix(a: Uint8Array, b: Uint8Array, bits: number): boolean {
+  if (a.length !== b.length) return false;
+  for (let bit = 0; bit < bits; bit++) if ((a[bit >> 3]! & (0x80 >> (bit & 7))) !== (b[bit >> 3]! & (0x80 >> (bit & 7)))) return false;
+  return true;
+}
+
+/** `ip` lies in `cidr` (false for another address family). */
+export function cidrContains(cidr: Cidr, ip: string): boolean {
+  const b = parseIp(ip);
+  return b !== undefined && samePrefix(cidr.network, b, cidr.prefix);
+}
+
+/** Two ranges share an address: the shorter prefix contains the other's network. */
+export const cidrsOverlap = (a: Cidr, b: Cidr): boolean => samePrefix(a.network, b.network, Math.min(a.prefix, b.prefix));

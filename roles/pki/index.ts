@@ -5,30 +5,15 @@
  *
  * Vars read (global, or on the lb group for vip): cluster_name, cluster_domain, service_cidr, vip,
  * api_endpoint, apiserver_extra_sans, pki_key_type, pki_ca_validity_days, pki_cert_validity_days,
- * pki_renew_before_days, pki_groups ({etcd, controlPlane, nodes, lb} group names).
+ * pki_renew_before_days, cluster_groups (roles/cluster/groups.ts).
  */
 import { ConfigError } from '../../lib/core/errors.js';
 import type { Cluster, Host } from '../../lib/core/model.js';
 import type { KeyType, PkiMember, PkiSpec } from '../../lib/pki/index.js';
-
-export interface PkiGroups {
-  readonly etcd: string;
-  readonly controlPlane: string;
-  readonly nodes: string;
-  readonly lb: string;
-}
-
-/** First existing group wins: the names people actually use for each role. */
-const CANDIDATES: Record<keyof PkiGroups, readonly string[]> = {
-  etcd: ['etcd'],
-  controlPlane: ['control-plane', 'control_plane', 'masters', 'master'],
-  // k8s = every host that runs a kubelet (masters included) when the inventory has it.
-  nodes: ['nodes', 'k8s', 'kube_node', 'workers'],
-  lb: ['lb', 'loadbalancers'],
-};
+import { clusterGroups } from '../cluster/groups.js';
 
 export function pkiSpecFromCluster(cluster: Cluster, vars: Readonly<Record<string, unknown>> = cluster.vars): PkiSpec {
-  const groups = groupNames(cluster, vars);
+  const groups = clusterGroups(cluster, vars);
   const members = (g: string): PkiMember[] => (g ? cluster.group(g).map((h: Host) => ({ name: h.name, address: h.address })) : []);
   const lbHosts = groups.lb ? cluster.group(groups.lb) : [];
   const vip = optString(vars, 'vip') ?? lbHosts.map((h) => h.vars['vip']).find((v): v is string => typeof v === 'string');
@@ -55,21 +40,6 @@ export function pkiSpecFromCluster(cluster: Cluster, vars: Readonly<Record<strin
       renewBeforeDays: optNumber(vars, 'pki_renew_before_days'),
     }),
   };
-}
-
-/** The group for each PKI role: pki_groups overrides, else the first conventional name present. */
-function groupNames(cluster: Cluster, vars: Readonly<Record<string, unknown>>): PkiGroups {
-  const exists = (g: string) => cluster.hosts.some((h) => h.groups.includes(g));
-  const override = (vars['pki_groups'] ?? {}) as Partial<Record<keyof PkiGroups, unknown>>;
-  const pick = (role: keyof PkiGroups): string => {
-    const named = override[role];
-    if (named !== undefined) {
-      if (typeof named !== 'string' || !exists(named)) throw new ConfigError(`no group "${String(named)}" in the inventory`, `vars.pki_groups.${role}`);
-      return named;
-    }
-    return CANDIDATES[role].find(exists) ?? '';
-  };
-  return { etcd: pick('etcd'), controlPlane: pick('controlPlane'), nodes: pick('nodes'), lb: pick('lb') };
 }
 
 function optString(vars: Readonly<Record<string, unknown>>, name: string): string | undefined {

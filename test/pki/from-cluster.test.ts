@@ -23,7 +23,7 @@ describe('roles/pki: pkiSpecFromCluster', () => {
   });
 
   it('vars and group overrides win', () => {
-    const spec = pkiSpecFromCluster(cluster, { ...cluster.vars, api_endpoint: undefined, vip: '10.0.0.99', pki_key_type: 'rsa', pki_groups: { nodes: 'workers' }, apiserver_extra_sans: ['api.prod.example'] });
+    const spec = pkiSpecFromCluster(cluster, { ...cluster.vars, api_endpoint: undefined, vip: '10.0.0.99', pki_key_type: 'rsa', cluster_groups: { nodes: 'workers' }, apiserver_extra_sans: ['api.prod.example'] });
     assert.equal(spec.apiserverEndpoint, 'https://10.0.0.99:6443');
     assert.equal(spec.keyType, 'rsa');
     assert.deepEqual(spec.nodes.map((m) => m.name), ['worker-1', 'worker-2', 'worker-3']);
@@ -32,7 +32,7 @@ describe('roles/pki: pkiSpecFromCluster', () => {
 
   it('bad vars fail with the var name', () => {
     const bad: [Record<string, unknown>, RegExp][] = [
-      [{ pki_groups: { etcd: 'etcds' } }, /^vars\.pki_groups\.etcd: no group "etcds"/],
+      [{ cluster_groups: { etcd: 'etcds' } }, /^vars\.cluster_groups\.etcd: no group "etcds"/],
       [{ pki_key_type: 'ed25519' }, /^vars\.pki_key_type: /],
       [{ pki_cert_validity_days: '365' }, /^vars\.pki_cert_validity_days: expected a number/],
     ];

@@ -1,0 +1,120 @@
+/**
+ * The cluster as every Kubernetes role sees it: which hosts play which part, the API endpoint, the CIDRs.
+ * Checked once per inventory, when the first role asks, which is while the run compiles: a bad cluster is
+ * refused before any host is touched, with the field named.
+ */
+import { ConfigError } from '../../lib/core/errors.js';
+import type { Cluster, Host } from '../../lib/core/model.js';
+import { cidrContains, cidrsOverlap, formatIp, normalizeIp, parseCidr, type Cidr } from '../../lib/pki/net.js';
+import { clusterGroups, type ClusterGroups, type Part } from './groups.js';
+
+export interface Topology {
+  readonly name: string;
+  readonly domain: string;
+  readonly groups: ClusterGroups;
+  /** Hosts of each part, in inventory order ([] when the cluster has no such group). */
+  readonly hosts: Readonly<Record<Part, readonly Host[]>>;
+  /** The API's virtual IP on the lb hosts, when there are lb hosts. */
+  readonly vip?: string;
+  readonly apiserverPort: number;
+  /** What clients and kubeconfigs use: https://VIP:port, or the first control-plane host. */
+  readonly apiEndpoint: string;
+  readonly serviceCidr: string;
+  readonly podCidr: string;
+  /** The cluster DNS service IP (default: the 10th address of the service range). */
+  readonly clusterDns: string;
+}
+
+const cache = new WeakMap<Cluster, Topology>();
+
+/** The cluster's topology, validated (throws a ConfigError naming the var). */
+export function topology(cluster: Cluster): Topology {
+  let t = cache.get(cluster);
+  if (!t) cache.set(cluster, (t = build(cluster)));
+  return t;
+}
+
+/** The hosts of a part, refusing an empty group: the role that needs them cannot do without. */
+export function hostsOf(t: Topology, part: Part, role: string): readonly Host[] {
+  const hosts = t.hosts[part];
+  if (hosts.length === 0) throw new ConfigError(`the ${role} role needs ${part} hosts, but ${t.groups[part] ? `group "${t.groups[part]}" is empty` : 'no inventory group plays that part'}`, `vars.cluster_groups.${part}`);
+  return hosts;
+}
+
+function build(cluster: Cluster): Topology {
+  const v = cluster.vars;
+  const groups = clusterGroups(cluster);
+  const of = (part: Part) => (groups[part] ? cluster.group(groups[part]) : []);
+  const hosts = { etcd: of('etcd'), controlPlane: of('controlPlane'), nodes: of('nodes'), workers: of('workers'), lb: of('lb') };
+  const serviceCidr = str(v, 'service_cidr', '10.96.0.0/12');
+  const podCidr = str(v, 'pod_cidr', '10.244.0.0/16');
+  const svc = cidr(serviceCidr, 'vars.service_cidr');
+  const pod = cidr(podCidr, 'vars.pod_cidr');
+  if (cidrsOverlap(svc, pod)) throw new ConfigError(`pod_cidr ${podCidr} overlaps service_cidr ${serviceCidr}`, 'vars.pod_cidr');
+  for (const h of cluster.hosts) {
+    for (const [range, text, field] of [[pod, podCidr, 'pod_cidr'], [svc, serviceCidr, 'service_cidr']] as const) {
+      if (cidrContains(range, h.address)) throw new ConfigError(`host ${h.name} (${h.address}) is inside ${field} ${text}: host, pod and service addresses must not overlap`, `vars.${field}`);
+    }
+  }
+  const etcd = hosts.etcd.length;
+  if (etcd % 2 === 0 && etcd > 0) throw new ConfigError(`etcd needs an odd number of members for a quorum, got ${etcd} (group "${groups.etcd}")`, 'vars.cluster_groups.etcd');
+  const apiserverPort = int(v, 'apiserver_port', 6443);
+  const vip = vipOf(cluster, hosts.lb);
+  const first = hosts.controlPlane[0]?.address;
+  const target = vip ?? first ?? '127.0.0.1';
+  const clusterDns = str(v, 'cluster_dns', nth(svc, 10));
+  if (!cidrContains(svc, clusterDns)) throw new ConfigError(`cluster_dns ${clusterDns} is outside service_cidr ${serviceCidr}`, 'vars.cluster_dns');
+  return {
+    name: str(v, 'cluster_name', 'kubernetes'),
+    domain: str(v, 'cluster_domain', 'cluster.local'),
+    groups, hosts, apiserverPort, serviceCidr, podCidr, clusterDns,
+    ...(vip ? { vip } : {}),
+    apiEndpoint: str(v, 'api_endpoint', `https://${target.includes(':') ? `[${target}]` : target}:${apiserverPort}`),
+  };
+}
+
+/** The VIP (global `vip` or the lb group's), which must lie in every lb host's subnet (`vip_prefix`, default 24). */
+function vipOf(cluster: Cluster, lb: readonly Host[]): string | undefined {
+  const raw = cluster.vars['vip'] ?? lb.map((h) => h.vars['vip']).find((x) => x !== undefined);
+  if (raw === undefined) return undefined;
+  const vip = typeof raw === 'string' ? normalizeIp(raw) : undefined;
+  if (!vip) throw new ConfigError(`expected an IP address, got ${JSON.stringify(raw)}`, 'vars.vip');
+  const prefix = int(cluster.vars, 'vip_prefix', 24);
+  for (const h of lb) {
+    const net = parseCidr(`${h.address}/${prefix}`);
+    if (!net || !cidrContains(net, vip)) throw new ConfigError(`VIP ${vip} is outside the subnet of lb host ${h.name} (${h.address}/${prefix}): keepalived could not hold it there`, 'vars.vip');
+    if (normalizeIp(h.address) === vip) throw new ConfigError(`VIP ${vip} is the address of lb host ${h.name}; it must be a free address`, 'vars.vip');
+  }
+  return vip;
+}
+
+function str(v: Readonly<Record<string, unknown>>, name: string, fallback: string): string {
+  const x = v[name] ?? fallback;
+  if (typeof x !== 'string') throw new ConfigError(`expected a string, got ${JSON.stringify(x)}`, `vars.${name}`);
+  return x;
+}
+
+function int(v: Readonly<Record<string, unknown>>, name: string, fallback: number): number {
+  const x = v[name] ?? fallback;
+  if (typeof x !== 'number' || !Number.isInteger(x)) throw new ConfigError(`expected a whole number, got ${JSON.stringify(x)}`, `vars.${name}`);
+  return x;
+}
+
+function cidr(text: string, field: string): Cidr {
+  const c = parseCidr(text);
+  if (!c) throw new ConfigError(`expected a CIDR such as 10.96.0.0/12, got ${JSON.stringify(text)}`, field);
+  return c;
+}
+
+/** The n-th address after the network address of a range. */
+function nth(c: Cidr, n: number): string {
+  const bytes = Uint8Array.from(c.network);
+  for (let bit = c.prefix; bit < bytes.length * 8; bit++) bytes[bit >> 3]! &= ~(0x80 >> (bit & 7));
+  let carry = n;
+  for (let i = bytes.length - 1; i >= 0 && carry > 0; i--) {
+    const sum = bytes[i]! + carry;
+    bytes[i] = sum & 0xff;
+    carry = sum >> 8;
+  }
+  return formatIp(bytes);
+}

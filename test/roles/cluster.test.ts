@@ -1,0 +1,52 @@
+/** The shared cluster topology: parts from groups, endpoints, ranges, and a bad cluster refused by field. */
+import assert from 'node:assert/strict';
+import { ConfigError } from '../../lib/core/errors.js';
+import type { InventorySpec } from '../../lib/dsl/inventory.js';
+import prod from '../../inventory/prod.js';
+import { hostsOf, topology } from '../../roles/cluster/index.js';
+import { inventory, SMALL } from './helpers.js';
+
+const names = (hs: readonly { name: string }[]) => hs.map((h) => h.name);
+const withVars = (vars: Record<string, unknown>, spec: InventorySpec = SMALL) => inventory({ ...spec, vars: { ...spec.vars, ...vars } }).cluster;
+
+describe('roles/cluster: topology', () => {
+  it('reads the example production inventory', () => {
+    const t = topology(inventory(prod).cluster);
+    assert.deepEqual(names(t.hosts.etcd), ['master-1', 'master-2', 'master-3']);
+    assert.deepEqual(names(t.hosts.nodes), ['master-1', 'master-2', 'master-3', 'worker-1', 'worker-2', 'worker-3']);
+    assert.deepEqual(names(t.hosts.workers), ['worker-1', 'worker-2', 'worker-3']);
+    assert.deepEqual(names(t.hosts.lb), ['lb-1', 'lb-2']);
+    assert.equal(t.vip, '10.0.0.10');
+    assert.equal(t.apiEndpoint, 'https://10.0.0.10:6443');
+    assert.equal(t.clusterDns, '10.96.0.10');
+    assert.equal(t.name, 'prod');
+  });
+
+  it('a single host plays every part; the endpoint is that host', () => {
+    const t = topology(inventory({ hosts: { solo: { address: '192.168.5.2' } }, groups: { etcd: { hosts: ['solo'] }, masters: { hosts: ['solo'] }, workers: { hosts: ['solo'] } } }).cluster);
+    assert.deepEqual([names(t.hosts.etcd), names(t.hosts.controlPlane), names(t.hosts.nodes), names(t.hosts.lb)], [['solo'], ['solo'], ['solo'], []]);
+    assert.equal(t.vip, undefined);
+    assert.equal(t.apiEndpoint, 'https://192.168.5.2:6443');
+  });
+
+  it('refuses a bad cluster, naming the field', () => {
+    const even: InventorySpec = { ...SMALL, hosts: { ...SMALL.hosts, 'master-2': { address: '10.0.0.22' } }, groups: { ...SMALL.groups, etcd: { hosts: ['master-1', 'master-2'] } } };
+    const cases: [() => unknown, RegExp][] = [
+      [() => topology(inventory(even).cluster), /^vars\.cluster_groups\.etcd: etcd needs an odd number of members for a quorum, got 2/],
+      [() => topology(withVars({ vip: '10.0.1.10' })), /^vars\.vip: VIP 10\.0\.1\.10 is outside the subnet of lb host lb-1 \(10\.0\.0\.11\/24\)/],
+      [() => topology(withVars({ vip: '10.0.0.11' })), /^vars\.vip: VIP 10\.0\.0\.11 is the address of lb host lb-1/],
+      [() => topology(withVars({ pod_cidr: '10.96.0.0/16' })), /^vars\.pod_cidr: pod_cidr 10\.96\.0\.0\/16 overlaps service_cidr 10\.96\.0\.0\/12/],
+      [() => topology(withVars({ pod_cidr: '10.0.0.0/16' })), /^vars\.pod_cidr: host lb-1 \(10\.0\.0\.11\) is inside pod_cidr/],
+      [() => topology(withVars({ service_cidr: '10.96.0/12' })), /^vars\.service_cidr: expected a CIDR/],
+      [() => topology(withVars({ cluster_dns: '10.244.0.10' })), /^vars\.cluster_dns: cluster_dns 10\.244\.0\.10 is outside service_cidr/],
+      [() => topology(withVars({ cluster_groups: { lb: 'lbs' } })), /^vars\.cluster_groups\.lb: no group "lbs"/],
+      [() => hostsOf(topology(withVars({ cluster_groups: { lb: '' } })), 'lb', 'haproxy'), /^vars\.cluster_groups\.lb: the haproxy role needs lb hosts, but no inventory group plays that part/],
+    ];
+    for (const [f, re] of cases) assert.throws(f, (e: Error) => e instanceof ConfigError && re.test(e.message), re.source);
+  });
+
+  it('is computed once per inventory', () => {
+    const c = inventory().cluster;
+    assert.equal(topology(c), topology(c));
+  });
+});
