@@ -129,6 +129,8 @@ export interface RunWith {
   readonly limit?: string;
   readonly extraVars?: Readonly<Record<string, string>>;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The clock (default: always 0). */
+  readonly now?: () => number;
   /** Replaces the default connect (which hands out `drivers` and counts calls). */
   readonly connect?: (host: Host) => Promise<HostDriver>;
 }
@@ -153,7 +155,7 @@ export async function runWith(pb: Playbook, inv: Inventory, o: RunWith): Promise
   const deps: RunDeps = {
     reporter: rec,
     sleep: o.sleep ?? (async () => {}),
-    now: () => 0,
+    now: o.now ?? (() => 0),
     connect: async (host) => {
       connects.set(host.name, (connects.get(host.name) ?? 0) + 1);
       if (o.connect) return o.connect(host);
