@@ -67,7 +67,7 @@ function dependencies(reads: readonly string[], writers: readonly Writer[]): str
   return [...new Set(writers.filter((w) => reads.some((r) => hit(r, w.key))).map((w) => w.id))];
 }
 
-export type Outcome = 'changed' | 'failed' | 'not-run';
+export type Outcome = 'changed' | 'unchanged' | 'failed' | 'not-run';
 
 export interface Applied {
   readonly outcomes: readonly { readonly planned: Planned; readonly outcome: Outcome }[];
@@ -75,14 +75,46 @@ export interface Applied {
   readonly failure?: { readonly id: string; readonly exitCode: number; readonly stderr: string };
 }
 
-/** Apply every planned change in one batch; the first failing resource stops the rest. */
+/**
+ * Index of the first change that reads a path an earlier change of the batch writes: it was checked
+ * against the file as it was, and resources that edit a file (line, a shared sysctl file) write it whole,
+ * so it must be checked again once that write is done, or the later edit would undo the earlier one.
+ */
+function firstStale(todo: readonly Planned[]): number {
+  const written = new Set<string>();
+  for (const [i, x] of todo.entries()) {
+    if ((x.resource.reads ?? []).some((k) => written.has(k))) return i;
+    for (const k of x.resource.writes ?? []) if (k.startsWith('path:')) written.add(k);
+  }
+  return todo.length;
+}
+
+/**
+ * Apply every planned change in one batch; the first failing resource stops the rest. Only when a change
+ * reads a path an earlier change writes is the batch split there, and the rest checked again first.
+ */
 export async function applyPlan(driver: HostDriver, p: Plan, opts: ActOptions = {}): Promise<Applied> {
-  const todo = p.planned.filter((x) => x.changes.length > 0 && !x.error);
-  if (todo.length === 0) return { outcomes: [] };
-  const groups = todo.map((x) => x.resource.apply(x.answers, p.facts, x.changes));
-  const res = await driver.act(groups, opts);
-  const failedAt = res.ok ? todo.length : res.failedGroup;
-  const outcomes = todo.map((planned, i) => ({ planned, outcome: (i < failedAt ? 'changed' : i === failedAt ? 'failed' : 'not-run') as Outcome }));
-  if (res.ok) return { outcomes };
-  return { outcomes, failure: { id: todo[failedAt]?.resource.id ?? '?', exitCode: res.exitCode, stderr: res.stderr } };
+  const outcomes: { planned: Planned; outcome: Outcome }[] = [];
+  let todo = p.planned.filter((x) => x.changes.length > 0 && !x.error);
+  while (todo.length > 0) {
+    const cut = firstStale(todo);
+    const batch = todo.slice(0, cut);
+    const res = await driver.act(batch.map((x) => x.resource.apply(x.answers, p.facts, x.changes)), opts);
+    const failedAt = res.ok ? batch.length : res.failedGroup;
+    batch.forEach((planned, i) => outcomes.push({ planned, outcome: i < failedAt ? 'changed' : i === failedAt ? 'failed' : 'not-run' }));
+    if (!res.ok) {
+      for (const planned of todo.slice(cut)) outcomes.push({ planned, outcome: 'not-run' });
+      return { outcomes, failure: { id: batch[failedAt]?.resource.id ?? '?', exitCode: res.exitCode, stderr: res.stderr } };
+    }
+    if (cut === todo.length) break;
+    const again = await plan(driver, todo.slice(cut).map((x) => x.resource), p.facts, opts);
+    const broken = again.planned.find((x) => x.error);
+    if (broken) {
+      for (const planned of again.planned) outcomes.push({ planned, outcome: planned === broken ? 'failed' : 'not-run' });
+      return { outcomes, failure: { id: broken.resource.id, exitCode: 1, stderr: `check after an earlier change to the same file failed: ${broken.error}` } };
+    }
+    for (const planned of again.planned) if (planned.changes.length === 0) outcomes.push({ planned, outcome: 'unchanged' });
+    todo = again.planned.filter((x) => x.changes.length > 0);
+  }
+  return { outcomes };
 }

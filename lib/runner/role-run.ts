@@ -65,7 +65,8 @@ export async function runRole(r: RoleRun, deps: GateDeps): Promise<RoleResult> {
     return { facts: p.facts, writes: p.writes, counts };
   }
   const applied = await applyPlan(r.driver, p, opts);
-  for (const { planned, outcome } of applied.outcomes) emit(planned, outcome === 'not-run' ? 'skipped' : outcome, outcome === 'failed' ? applied.failure?.stderr : undefined);
+  const STATUS = { changed: 'changed', unchanged: 'ok', failed: 'failed', 'not-run': 'skipped' } as const;
+  for (const { planned, outcome } of applied.outcomes) emit(planned, STATUS[outcome], outcome === 'failed' ? applied.failure?.stderr : undefined);
   if (applied.failure) {
     const f = applied.failure;
     return { facts: p.facts, writes: p.writes, counts, error: new ResourceError(r.host.name, f.id, `exited ${f.exitCode}: ${tail(f.stderr, 5)}`, f.exitCode, f.stderr) };
