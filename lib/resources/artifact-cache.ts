@@ -1,7 +1,7 @@
 /**
  * The controller-side artifact cache: fetch a URL once (file://, http(s)://, or nothing when the cache is
- * pre-filled for air-gapped runs), verify its sha256, and extract chosen files of an archive. Keyed by
- * sha256, so a version bump is a new entry and an entry is never trusted without its hash matching.
+ * pre-filled for air-gapped runs), verify its checksum (sha256 or sha512), and extract chosen files of an
+ * archive. Keyed by the digest, so a version bump is a new entry and an entry is never trusted without it matching.
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -18,11 +18,21 @@ import { ConfigError } from '../core/errors.js';
 /** TSPLAY_CACHE, else ~/.cache/tsplay/artifacts. */
 export const defaultCacheDir = (): string => process.env['TSPLAY_CACHE'] ?? join(homedir(), '.cache', 'tsplay', 'artifacts');
 
-export async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
+/** How a download is verified: the algorithm its publisher uses (Kubernetes publishes sha512) and the digest. */
+export interface Checksum {
+  readonly algorithm: 'sha256' | 'sha512';
+  readonly hex: string;
+}
+
+const DIGITS = { sha256: 64, sha512: 128 } as const;
+
+export async function hashFile(path: string, algorithm: Checksum['algorithm']): Promise<string> {
+  const h = createHash(algorithm);
   await pipeline(createReadStream(path), h);
   return h.digest('hex');
 }
+
+export const sha256File = (path: string): Promise<string> => hashFile(path, 'sha256');
 
 const exists = (p: string) => stat(p).then(() => true, () => false);
 
@@ -35,11 +45,11 @@ async function download(url: string, to: string): Promise<void> {
   return pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(to));
 }
 
-/** Fetch (unless cached) and verify; a mismatch removes the bad file and says both hashes. */
-async function fetchVerified(url: string, sha256: string, dir: string): Promise<string> {
-  const entry = join(dir, sha256);
+/** Fetch (unless cached) and verify; a mismatch removes the bad file and says both digests. */
+async function fetchVerified(url: string, sum: Checksum, dir: string): Promise<string> {
+  const entry = join(dir, sum.hex);
   const path = join(entry, basename(new URL(url).pathname) || 'artifact');
-  if ((await exists(path)) && (await sha256File(path)) === sha256) return path;
+  if ((await exists(path)) && (await hashFile(path, sum.algorithm)) === sum.hex) return path;
   await mkdir(entry, { recursive: true });
   const part = `${path}.part-${randomBytes(4).toString('hex')}`;
   try {
@@ -49,10 +59,10 @@ async function fetchVerified(url: string, sha256: string, dir: string): Promise<
     if (e instanceof ConfigError) throw e;
     throw new ConfigError(`cannot fetch: ${(e as Error).message}`, `artifact ${url}`, { cause: e });
   }
-  const got = await sha256File(part);
-  if (got !== sha256) {
+  const got = await hashFile(part, sum.algorithm);
+  if (got !== sum.hex) {
     await rm(part, { force: true });
-    throw new ConfigError(`sha256 mismatch: expected ${sha256}, got ${got} (the download was removed)`, `artifact ${url}`);
+    throw new ConfigError(`${sum.algorithm} mismatch: expected ${sum.hex}, got ${got} (the download was removed)`, `artifact ${url}`);
   }
   await rename(part, path);
   return path;
@@ -76,12 +86,15 @@ async function extractMembers(archive: string, members: readonly string[], url: 
 const inflight = new Map<string, Promise<CachedFile[]>>();
 
 /** The cached artifact (when `members` is undefined) or its extracted members, verified. */
-export function prepareArtifact(url: string, sha256: string, members: readonly string[] | undefined, dir = defaultCacheDir()): Promise<CachedFile[]> {
-  if (!/^[0-9a-f]{64}$/.test(sha256)) return Promise.reject(new ConfigError(`sha256 must be 64 lowercase hex digits, got ${JSON.stringify(sha256)}`, `artifact ${url}`));
-  const key = JSON.stringify([url, sha256, members, dir]);
+export function prepareArtifact(url: string, sum: Checksum, members: readonly string[] | undefined, dir = defaultCacheDir()): Promise<CachedFile[]> {
+  if (!new RegExp(`^[0-9a-f]{${DIGITS[sum.algorithm]}}$`).test(sum.hex)) {
+    return Promise.reject(new ConfigError(`${sum.algorithm} must be ${DIGITS[sum.algorithm]} lowercase hex digits, got ${JSON.stringify(sum.hex)}`, `artifact ${url}`));
+  }
+  const key = JSON.stringify([url, sum, members, dir]);
   let p = inflight.get(key);
   if (!p) {
-    p = fetchVerified(url, sha256, dir).then((path) => (members ? extractMembers(path, members, url) : [{ member: basename(path), localPath: path, sha256 }]));
+    p = fetchVerified(url, sum, dir).then(async (path) => (members ? extractMembers(path, members, url)
+      : [{ member: basename(path), localPath: path, sha256: sum.algorithm === 'sha256' ? sum.hex : await sha256File(path) }]));
     p.catch(() => inflight.delete(key));
     inflight.set(key, p);
   }

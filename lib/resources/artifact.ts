@@ -1,5 +1,5 @@
 /**
- * artifact: a binary or archive fetched once on the controller (sha256-verified, cached, works
+ * artifact: a binary or archive fetched once on the controller (checksum-verified, cached, works
  * air-gapped), pushed to hosts whose copy differs. For an archive, chosen files are extracted on the
  * controller and each is compared with the host's by sha256, so only changed files travel.
  */
@@ -8,11 +8,13 @@ import { q } from '../core/ops.js';
 import type { Change } from '../core/resource.js';
 import { defineResource, type Resource } from '../core/resource.js';
 import { attrChanges, checkPath, isMode, meta, ownerKeys, pickAttrs, type Common } from './common.js';
-import { prepareArtifact, type CachedFile } from './artifact-cache.js';
+import { prepareArtifact, type CachedFile, type Checksum } from './artifact-cache.js';
 
 interface Base extends Attrs, Common {
   readonly url: string;
-  readonly sha256: string;
+  /** The download's published digest: `sha256` or `sha512` (Kubernetes publishes sha512). */
+  readonly sha256?: string;
+  readonly sha512?: string;
   /** Controller cache directory (default TSPLAY_CACHE or ~/.cache/tsplay/artifacts). */
   readonly cacheDir?: string;
 }
@@ -37,6 +39,8 @@ function targets(o: ArtifactOptions): { dir: string; list: Target[] } {
 
 export function artifact(o: ArtifactOptions): Resource<FileState[]> {
   isMode(o.mode);
+  if ((o.sha256 === undefined) === (o.sha512 === undefined)) throw new Error(`artifact ${o.url}: give exactly one of sha256 or sha512`);
+  const checksum: Checksum = o.sha256 !== undefined ? { algorithm: 'sha256', hex: o.sha256 } : { algorithm: 'sha512', hex: o.sha512! };
   const { dir, list } = targets(o);
   const attrs = pickAttrs({ ...o, mode: o.mode ?? 0o755 });
   let cached: readonly CachedFile[] | undefined;
@@ -50,7 +54,7 @@ export function artifact(o: ArtifactOptions): Resource<FileState[]> {
     ...meta(`artifact:${list.map((t) => t.path).join(',')}`, o, [...keys, ...ownerKeys(o)], keys),
     queries: [q.file(dir), ...list.map((t) => q.file(t.path, { sha256: true }))],
     async prepare() {
-      cached = await prepareArtifact(o.url, o.sha256, o.extract?.files, o.cacheDir);
+      cached = await prepareArtifact(o.url, checksum, o.extract?.files, o.cacheDir);
     },
     check([, ...files]) {
       return list.flatMap((t, i): Change[] => {

@@ -80,6 +80,24 @@ describe('artifact', () => {
     assert.equal(applied.failure, undefined);
   });
 
+  it('a sha512 (what Kubernetes publishes) verifies the download; hosts still compare by sha256', async () => {
+    const sha512 = createHash('sha512').update(readFileSync(join(dir, 'etcd.tar.gz'))).digest('hex');
+    const r = artifact({ url: tarUrl, sha512, extract: { files: ['etcd-v3.4.0-linux-amd64/etcdctl'], dest: '/usr/local/bin' }, cacheDir });
+    const { first, second } = await converge(FakeHost.debian(), [r]);
+    assert.equal(changesById(first)['artifact:/usr/local/bin/etcdctl']![0]!.after, sha(ctl));
+    assert.deepEqual(changedIds(second), []);
+    const bad = artifact({ url: binUrl, sha512: 'c'.repeat(128), path: '/usr/local/bin/y', cacheDir });
+    await assert.rejects(bad.prepare!(prepareContext()), /sha512 mismatch: expected c{128}/);
+    const single = artifact({ url: binUrl, sha512: createHash('sha512').update(bin).digest('hex'), path: '/usr/local/bin/etcd', cacheDir });
+    const { first: f } = await converge(FakeHost.debian(), [single]);
+    assert.equal(changesById(f)['artifact:/usr/local/bin/etcd']![0]!.after, sha(bin));
+  });
+
+  it('exactly one checksum', () => {
+    assert.throws(() => artifact({ url: binUrl, path: '/x', cacheDir }), /exactly one of sha256 or sha512/);
+    assert.throws(() => artifact({ url: binUrl, sha256: sha(bin), sha512: 'd'.repeat(128), path: '/x', cacheDir }), /exactly one/);
+  });
+
   it('check before prepare says what is missing', () => {
     const r = artifact({ url: binUrl, sha256: sha(bin), path: '/usr/local/bin/etcd', cacheDir });
     assert.throws(() => r.check([{ exists: true, type: 'directory' }, { exists: false }], FakeHost.debian().facts), /was not prepared/);
@@ -87,6 +105,7 @@ describe('artifact', () => {
 
   it('rejects unsupported schemes and bad hashes', async () => {
     await assert.rejects(artifact({ url: 'ftp://x/y', sha256: 'b'.repeat(64), path: '/x', cacheDir }).prepare!(prepareContext()), /unsupported URL scheme ftp:/);
-    await assert.rejects(artifact({ url: binUrl, sha256: 'XYZ', path: '/x', cacheDir }).prepare!(prepareContext()), /64 lowercase hex/);
+    await assert.rejects(artifact({ url: binUrl, sha256: 'XYZ', path: '/x', cacheDir }).prepare!(prepareContext()), /sha256 must be 64 lowercase hex/);
+    await assert.rejects(artifact({ url: binUrl, sha512: 'f'.repeat(64), path: '/x', cacheDir }).prepare!(prepareContext()), /sha512 must be 128 lowercase hex/);
   });
 });
