@@ -26,6 +26,9 @@ export async function prepareHost(paths: LabPaths, spec: HostSpec, all: readonly
   await writeFile(join(etc, 'hostname'), `${spec.name}\n`);
   // The image keeps the build machine's resolver; a host must not even try an address off the lab bridge.
   await writeFile(join(etc, 'resolv.conf'), '# lab hosts have no DNS: names are in /etc/hosts\n');
+  // No network either: apt's retries of the mirror (about 7 s) only delay the failure a role should see.
+  await mkdir(join(etc, 'apt/apt.conf.d'), { recursive: true });
+  await writeFile(join(etc, 'apt/apt.conf.d/90tsplay-lab'), 'Acquire::Retries "0";\n');
   await writeFile(join(etc, 'machine-id'), `${createHash('md5').update(`tsplay-lab/${spec.name}`).digest('hex')}\n`);
   await authorize(join(d.upper, 'root'), clientKey);
   return makeHostKey(etc, spec.name);
