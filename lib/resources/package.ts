@@ -1,11 +1,17 @@
-/** pkg: packages installed (or removed) with the host's package manager, all in one apt/dnf/yum call. */
+/**
+ * pkg: packages installed (or removed) with the host's package manager, all in one apt/dnf/yum call.
+ * Names may differ per OS family (`{ debian: ['conntrack'], redhat: ['conntrack-tools'] }`): roles build
+ * resources before facts are known, so every name is asked about and check picks the family's list.
+ */
 import type { HostFacts, PackageState } from '../core/ops.js';
 import { q } from '../core/ops.js';
 import { defineResource, type Resource } from '../core/resource.js';
 import { meta, type Common } from './common.js';
 
+export type FamilyNames = { readonly [F in 'debian' | 'redhat']?: readonly string[] };
+
 export interface PackageOptions extends Common {
-  readonly names: readonly string[];
+  readonly names: readonly string[] | FamilyNames;
   readonly state?: 'present' | 'absent';
 }
 
@@ -14,20 +20,31 @@ function manager(facts: HostFacts, names: readonly string[]): 'apt' | 'dnf' | 'y
   return facts.packageManager;
 }
 
+const NAME = /^[a-zA-Z0-9][a-zA-Z0-9+._:-]*$/;
+
 export function pkg(o: PackageOptions): Resource<[PackageState]> {
-  if (o.names.length === 0) throw new Error('pkg: names must not be empty');
-  for (const n of o.names) if (!/^[a-zA-Z0-9][a-zA-Z0-9+._:-]*$/.test(n)) throw new Error(`pkg: invalid package name ${JSON.stringify(n)}`);
+  const perFamily = !Array.isArray(o.names);
+  const lists = o.names as FamilyNames;
+  const all = perFamily ? [...new Set([...(lists.debian ?? []), ...(lists.redhat ?? [])])] : (o.names as readonly string[]);
+  if (all.length === 0) throw new Error('pkg: names must not be empty');
+  for (const n of all) if (!NAME.test(n)) throw new Error(`pkg: invalid package name ${JSON.stringify(n)}`);
   const state = o.state ?? 'present';
-  const todo = (have: PackageState) => o.names.filter((n) => (state === 'present' ? have[n] == null : have[n] != null));
-  const keys = o.names.map((n) => `pkg:${n}`);
+  const namesFor = (facts: HostFacts): readonly string[] => {
+    if (!perFamily) return all;
+    const family = facts.os.family;
+    if (family === 'unknown') throw new Error(`pkg: no package names for OS "${facts.os.id}" (given for ${Object.keys(lists).join(' and ')})`);
+    return lists[family] ?? [];
+  };
+  const todo = (have: PackageState, facts: HostFacts) => namesFor(facts).filter((n) => (state === 'present' ? have[n] == null : have[n] != null));
+  const keys = all.map((n) => `pkg:${n}`);
   return defineResource<[PackageState]>({
-    ...meta(`package:${o.names.join(',')}`, o, keys, keys),
-    queries: [q.packages(o.names)],
+    ...meta(`package:${all.join(',')}`, o, keys, keys),
+    queries: [q.packages(all)],
     check([have], facts) {
-      const names = todo(have);
+      const names = todo(have, facts);
       if (names.length) manager(facts, names);
       return names.map((n) => (state === 'present' ? { field: n, before: 'absent', after: 'present' } : { field: n, before: have[n] ?? 'present', after: 'absent' }));
     },
-    apply: ([have], facts) => [{ a: 'package', state, names: todo(have), manager: manager(facts, todo(have)) }],
+    apply: ([have], facts) => [{ a: 'package', state, names: todo(have, facts), manager: manager(facts, todo(have, facts)) }],
   });
 }

@@ -11,10 +11,9 @@
  *
  * Vars: see vars.ts (all prefixed `prereqs_`, so flat inventory vars of other roles never leak in).
  */
-import { command, defineRole, kernelModule, sysctl, type AnyResource, type Cluster, type Host } from '../../lib/index.js';
+import { command, defineRole, kernelModule, pkg, sysctl, type AnyResource, type Cluster, type Host } from '../../lib/index.js';
 import { etcHosts } from './etc-hosts.js';
 import { fstabNoSwap } from './fstab.js';
-import { familyPackages } from './packages.js';
 import { defaults, isIpAddress, schema, type HostsEntry, type PrereqsVars } from './vars.js';
 
 export { defaults, schema, type PrereqsVars } from './vars.js';
@@ -29,7 +28,7 @@ export function hostsEntries(v: PrereqsVars, cluster: Cluster): HostsEntry[] {
 function resources(v: PrereqsVars, _host: Host, cluster: Cluster): AnyResource[] {
   const { debian, redhat } = v.prereqs_packages;
   return [
-    ...(debian.length + redhat.length ? [familyPackages(v.prereqs_packages)] : []),
+    ...(debian.length + redhat.length ? [pkg({ names: v.prereqs_packages })] : []),
     ...v.prereqs_kernel_modules.map((name) => kernelModule({ name })),
     ...Object.entries(v.prereqs_sysctls).map(([key, value]) => sysctl({ key, value })),
     ...(v.prereqs_swap_off

@@ -58,3 +58,27 @@ describe('pkg', () => {
     assert.throws(() => pkg({ names: ['a;rm'] }), /invalid package name/);
   });
 });
+
+describe('pkg: names per OS family', () => {
+  it('each family installs its own names; one query asks about all of them', async () => {
+    const names = { debian: ['conntrack'], redhat: ['conntrack-tools'] };
+    const deb = FakeHost.debian().offer('conntrack');
+    const rhel = FakeHost.rhel().offer('conntrack-tools');
+    for (const h of [deb, rhel]) {
+      const { first, second } = await converge(h, [pkg({ names })]);
+      assert.deepEqual(first.planned[0]!.resource.queries.map((t: { query: unknown }) => t.query), [{ q: 'packages', names: ['conntrack', 'conntrack-tools'] }]);
+      assert.deepEqual(changedIds(second), []);
+    }
+    assert.deepEqual([...deb.installed.keys()].filter((n) => n.startsWith('conntrack')), ['conntrack']);
+    assert.deepEqual([...rhel.installed.keys()].filter((n) => n.startsWith('conntrack')), ['conntrack-tools']);
+  });
+
+  it('a family with no list has nothing to do; an unknown family is an error', async () => {
+    const { first } = await converge(FakeHost.rhel(), [pkg({ names: { debian: ['apt-transport-https'] } })]);
+    assert.deepEqual(changedIds(first), []);
+    const h = FakeHost.debian();
+    h.facts = { ...h.facts, os: { family: 'unknown', id: 'alpine', version: '3.19' } };
+    const p = await converge(h, [pkg({ names: { debian: ['x'] } })]);
+    assert.match(p.first.planned[0]!.error!, /no package names for OS "alpine"/);
+  });
+});

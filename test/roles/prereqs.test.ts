@@ -90,11 +90,11 @@ describe('roles/prereqs', () => {
     assert.ok(!h.commands.includes('swapoff -a'));
   });
 
-  it('an unknown OS family fails the package check, naming the var', async () => {
+  it('an unknown OS family fails the package check, naming the OS and the families given', async () => {
     const h = fresh('debian');
     h.facts = { ...h.facts, os: { family: 'unknown', id: 'alpine', version: '3.19' } };
     const { first } = await converge(h, forHost(prereqs, 'master-1').resources.slice(0, 1));
-    assert.match(first.planned[0]?.error ?? '', /no package list for OS "alpine" \(prereqs_packages/);
+    assert.match(first.planned[0]?.error ?? '', /no package names for OS "alpine" \(given for debian and redhat\)/);
   });
 
   describe('vars', () => {
