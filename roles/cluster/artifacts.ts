@@ -1,0 +1,177 @@
+/**
+ * The Kubernetes artifact table: which release of each component the roles install, where it is
+ * downloaded from, which files of the archive they take, and the checksum its download must have.
+ *
+ * Each checksum says its kind ({sha256} or {sha512}): Kubernetes publishes only sha512 for its release
+ * tarballs (CHANGELOG "Downloads" tables), the others publish or are pinned by sha256. The `artifact`
+ * resource verifies either; hosts always compare the extracted files by sha256.
+ *
+ * Every field is overridable from inventory vars with `k8s_artifacts` (per component: version, url,
+ * sha256 or sha512, files), so an air-gapped site points at its mirror (or pre-fills the controller cache,
+ * TSPLAY_CACHE/<digest>/<file name>) and tests point at file:// stand-ins. A changed URL or version needs
+ * its checksum: the table never trusts a download it has no digest for.
+ *
+ * Where each checksum came from (a digest not found in a published source is not in the table):
+ * - kubernetes v1.34.7 server tarball, sha512: kubernetes/kubernetes CHANGELOG/CHANGELOG-1.34.md
+ *   (commit 008b3652959ca58af8be3fb5b6ecfe9ae7638282), "Server Binaries" of v1.34.7.
+ * - etcd v3.5.27, cni-plugins v1.8.0, containerd 2.2.1 (amd64), runc v1.3.4, cri-dockerd 0.3.24,
+ *   crictl v1.34.0, sha256: kubernetes-sigs/kubespray roles/kubespray_defaults/vars/main/checksums.yml
+ *   (commit 005bdce7f1867958838a2d0bb4f7e67893d98f64): etcd_binary_checksums, cni_binary_checksums,
+ *   containerd_archive_checksums, runc_checksums, cri_dockerd_archive_checksums, crictl_checksums.
+ * - flannel v0.27.4 flanneld binary, sha256: sysoperator/kubernetes-formula pillar/flannel.sls (commit
+ *   38808a7a81ef6b827879477b2f5eb3ef5db1bd8b). Third-party pin: flannel's releases publish no checksum file.
+ */
+import { z } from 'zod';
+import { ConfigError } from '../../lib/index.js';
+
+export const ARCHES = ['amd64', 'arm64'] as const;
+export type Arch = (typeof ARCHES)[number];
+
+/** A download's digest, of the kind its publisher gives. */
+export type Checksum = { readonly sha256: string; readonly sha512?: undefined } | { readonly sha512: string; readonly sha256?: undefined };
+
+export interface TableEntry {
+  readonly version: string;
+  readonly url: (version: string, arch: Arch) => string;
+  /** Binary name -> archive member; a download that is the binary itself has one member, ''. */
+  readonly files: (version: string, arch: Arch) => Readonly<Record<string, string>>;
+  /** Digests of `version`, per arch (an arch without one must be given a checksum in k8s_artifacts). */
+  readonly checksums: Readonly<Partial<Record<Arch, Checksum>>>;
+}
+
+const KUBE_SERVER = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy', 'kubectl'];
+const gh = (repo: string, tag: string, file: string) => `https://github.com/${repo}/releases/download/${tag}/${file}`;
+const under = (dir: string, names: readonly string[]) => Object.fromEntries(names.map((n) => [n, `${dir}${n}`]));
+
+export const TABLE = {
+  kubernetes: {
+    version: '1.34.7',
+    url: (v, a) => `https://dl.k8s.io/v${v}/kubernetes-server-linux-${a}.tar.gz`,
+    files: () => under('kubernetes/server/bin/', KUBE_SERVER),
+    checksums: {
+      amd64: { sha512: 'baaf8dd4ff110a384e9dfe3db54a85a04223074fd13da32a38f9883a12b93bcd26ae4d666bbc2f37724f0a6631f3d2e4ddb97caaf909906711a824afd70cec81' },
+      arm64: { sha512: '06fa3ac02fa8e90f406d2a054c85d11ad8e323b70aaf158acc0e68da3296490168ec2c7ee6f61bf4e3b14adad5f33f62feeeaf5974b9417b2d34a771e013d4f3' },
+    },
+  },
+  etcd: {
+    version: '3.5.27',
+    url: (v, a) => gh('etcd-io/etcd', `v${v}`, `etcd-v${v}-linux-${a}.tar.gz`),
+    files: (v, a) => under(`etcd-v${v}-linux-${a}/`, ['etcd', 'etcdctl', 'etcdutl']),
+    checksums: {
+      amd64: { sha256: '0aad9a9e4e0817a021e933f9806a2b2960a62f949ad5a3d6436d8886945cb1bc' },
+      arm64: { sha256: '1277309f540c5a0329c428f95455c9f76d24f768c8d28fd2753e891c379053fa' },
+    },
+  },
+  flannel: {
+    version: '0.27.4',
+    url: (v, a) => gh('flannel-io/flannel', `v${v}`, `flanneld-${a}`),
+    files: () => ({ flanneld: '' }),
+    checksums: {
+      amd64: { sha256: 'fc1233aac3ad2707d14c9ae42016b5402753f755f0d07cc5c41dc4190e95d299' },
+      arm64: { sha256: 'aa4f59bff09603ad10634c5a930afa57631dd99d8da0b7baeaadc655f00831b7' },
+    },
+  },
+  'cni-plugins': {
+    version: '1.8.0',
+    url: (v, a) => gh('containernetworking/plugins', `v${v}`, `cni-plugins-linux-${a}-v${v}.tgz`),
+    files: () => under('./', ['bridge', 'host-local', 'loopback', 'portmap', 'bandwidth', 'firewall']),
+    checksums: {
+      amd64: { sha256: 'ab3bda535f9d90766cccc90d3dddb5482003dd744d7f22bcf98186bf8eea8be6' },
+      arm64: { sha256: '57ce466fc3b79db1f19b8f4c63e07a1112306efa53c94fe810a2150dd9e07ddb' },
+    },
+  },
+  containerd: {
+    version: '2.2.1',
+    url: (v, a) => gh('containerd/containerd', `v${v}`, `containerd-${v}-linux-${a}.tar.gz`),
+    files: () => under('bin/', ['containerd', 'containerd-shim-runc-v2', 'ctr']),
+    checksums: { amd64: { sha256: 'f5d8e90ecb6c1c7e33ecddf8cc268a93b9e5b54e0e850320d765511d76624f41' } },
+  },
+  runc: {
+    version: '1.3.4',
+    url: (v, a) => gh('opencontainers/runc', `v${v}`, `runc.${a}`),
+    files: () => ({ runc: '' }),
+    checksums: {
+      amd64: { sha256: '5966ca40b6187b30e33bfc299c5f1fe72e8c1aa01cf3fefdadf391668f47f103' },
+      arm64: { sha256: 'd6dcab36d1b6af1b72c7f0662e5fcf446a291271ba6006532b95c4144e19d428' },
+    },
+  },
+  'cri-dockerd': {
+    version: '0.3.24',
+    url: (v, a) => gh('Mirantis/cri-dockerd', `v${v}`, `cri-dockerd-${v}.${a}.tgz`),
+    files: () => ({ 'cri-dockerd': 'cri-dockerd/cri-dockerd' }),
+    checksums: {
+      amd64: { sha256: 'dd4b7f514c248a3aaca398f467430a4c58aae9a77ea8b96a2f5b5d6fba0948d1' },
+      arm64: { sha256: 'c783a03735887c4a8fc894bd4cf7a1c0defef3ecf50a4d79ff31eed45c26b17e' },
+    },
+  },
+  crictl: {
+    version: '1.34.0',
+    url: (v, a) => gh('kubernetes-sigs/cri-tools', `v${v}`, `crictl-v${v}-linux-${a}.tar.gz`),
+    files: () => ({ crictl: 'crictl' }),
+    checksums: {
+      amd64: { sha256: 'a8ff2a3edb37a98daf3aba7c3b284fe0aa5bff24166d896ab9ef64c8913c9f51' },
+      arm64: { sha256: 'c31d252e203df5f4cf37f314bd3092eb79087e791631c1e607087c74b6d0423f' },
+    },
+  },
+} as const satisfies Record<string, TableEntry>;
+
+export type Component = keyof typeof TABLE;
+export const COMPONENTS = Object.keys(TABLE) as Component[];
+
+/** One component's override in `k8s_artifacts`. */
+export interface ArtifactOverride {
+  readonly version?: string;
+  readonly url?: string;
+  readonly sha256?: string;
+  readonly sha512?: string;
+  /** Binary name -> archive member ('' when the download is the binary), for a mirror laid out differently. */
+  readonly files?: Readonly<Record<string, string>>;
+}
+export type ArtifactOverrides = Readonly<Partial<Record<Component, ArtifactOverride>>>;
+
+const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`), `expected ${n} lowercase hex digits`);
+const override = z.strictObject({
+  version: z.string().regex(/^[0-9A-Za-z.+-]+$/, 'expected a version such as 1.34.7').optional(),
+  url: z.string().regex(/^(https?|file):\/\/\S+$/, 'expected an http(s):// or file:// URL').optional(),
+  sha256: hex(64).optional(),
+  sha512: hex(128).optional(),
+  files: z.record(z.string(), z.string()).optional(),
+}).refine((o) => !(o.sha256 && o.sha512), 'give sha256 or sha512, not both');
+
+/** The zod schema of `k8s_artifacts`: known components only, each field checked. */
+export const artifactOverridesSchema = z.strictObject(Object.fromEntries(COMPONENTS.map((c) => [c, override.optional()]))) as unknown as z.ZodType<ArtifactOverrides>;
+export const archSchema = z.enum(ARCHES);
+
+/** A component resolved for one arch: what the artifact resource needs. */
+export interface ResolvedArtifact {
+  readonly component: Component;
+  readonly version: string;
+  readonly url: string;
+  readonly checksum: Checksum;
+  readonly files: Readonly<Record<string, string>>;
+}
+
+/** The table entry with the inventory's override applied; refuses a download it has no checksum for. */
+export function resolveArtifact(component: Component, arch: Arch, overrides: ArtifactOverrides = {}): ResolvedArtifact {
+  const t: TableEntry = TABLE[component];
+  const o = overrides[component] ?? {};
+  const version = o.version ?? t.version;
+  const url = o.url ?? t.url(version, arch);
+  const given: Checksum | undefined = o.sha256 ? { sha256: o.sha256 } : o.sha512 ? { sha512: o.sha512 } : undefined;
+  const field = `vars.k8s_artifacts.${component}`;
+  if (!given && (o.url !== undefined || version !== t.version)) {
+    throw new ConfigError(`a changed ${o.url !== undefined ? 'url' : 'version'} needs its checksum: set sha256 or sha512 of ${url}`, field);
+  }
+  const checksum = given ?? t.checksums[arch];
+  if (!checksum) throw new ConfigError(`the table has no checksum for ${component} ${version} on ${arch}: set sha256 or sha512 of ${url}`, field);
+  return { component, version, url, checksum, files: o.files ?? t.files(version, arch) };
+}
+
+/** The archive members of `names`, refusing a name the component does not ship. */
+export function membersOf(a: ResolvedArtifact, names: readonly string[]): string[] {
+  return names.map((n) => {
+    const m = a.files[n];
+    if (m === undefined) throw new ConfigError(`${a.component} has no file "${n}" (it has ${Object.keys(a.files).join(', ')})`, `vars.k8s_artifacts.${a.component}.files`);
+    return m;
+  });
+}
