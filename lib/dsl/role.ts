@@ -33,6 +33,12 @@ export interface Role<V extends object = object> {
   handlers?(vars: V, host: Host, cluster: Cluster): Readonly<Record<string, Handler>>;
   /** Health gates, run in order after apply (and after handlers). */
   readonly verify?: readonly Gate<V>[];
+  /**
+   * Rolling restarts: when handlers run, the play's hosts take turns - one host runs its handlers and
+   * passes its gates before the next starts its own - so a restart never takes down a quorum (etcd,
+   * apiservers). Applying changes (including first starts) stays parallel.
+   */
+  readonly rolling?: boolean;
 }
 
 export interface RoleSpec<V extends object> extends Omit<Role<V>, 'tags'> {

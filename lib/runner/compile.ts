@@ -31,6 +31,8 @@ export interface HostRole {
   readonly resources: readonly AnyResource[];
   readonly handlers: Readonly<Record<string, Handler>>;
   readonly gates: readonly Gate<object>[];
+  /** Handlers and gates take turns across hosts (Role.rolling). */
+  readonly rolling?: boolean;
 }
 
 export interface CompiledRole {
@@ -76,7 +78,7 @@ function compileRole(u: RoleUse, play: Play, hosts: readonly Host[], cluster: Cl
     const handlers = u.role.handlers?.(vars, host, cluster) ?? {};
     checkResources(all, handlers, `role ${u.role.name} on ${host.name}`);
     const resources = all.filter((r) => selected([...outer, r.tags ?? []], opts));
-    if (resources.length > 0) perHost.set(host.name, { vars, resources, handlers, gates: u.role.verify ?? [] });
+    if (resources.length > 0) perHost.set(host.name, { vars, resources, handlers, gates: u.role.verify ?? [], rolling: u.role.rolling === true });
   }
   return { name: u.role.name, perHost };
 }

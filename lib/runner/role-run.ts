@@ -24,6 +24,8 @@ export interface RoleRun {
   readonly facts?: HostFacts;
   /** Check mode: state keys earlier roles on this host would change. */
   readonly earlier?: readonly Writer[];
+  /** Runs `f` when it is this host's turn among the play's hosts (rolling roles). */
+  readonly turn?: <T>(f: () => Promise<T>) => Promise<T>;
 }
 
 export interface RoleResult {
@@ -71,7 +73,8 @@ export async function runRole(r: RoleRun, deps: GateDeps): Promise<RoleResult> {
     const f = applied.failure;
     return { facts: p.facts, writes: p.writes, counts, error: new ResourceError(r.host.name, f.id, `exited ${f.exitCode}: ${tail(f.stderr, 5)}`, f.exitCode, f.stderr) };
   }
-  const error = (await runHandlers(r, [...notified], deps)) ?? (applied.outcomes.length || notified.size ? await runGates(r, deps) : undefined);
+  const settle = async () => (await runHandlers(r, [...notified], deps)) ?? (applied.outcomes.length || notified.size ? await runGates(r, deps) : undefined);
+  const error = r.hr.rolling && r.turn && notified.size ? await r.turn(settle) : await settle();
   return { facts: p.facts, writes: p.writes, counts, ...(error ? { error } : {}) };
 }
 

@@ -55,6 +55,18 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
   emit({ kind: 'run-start', playbook: opts.playbook, mode: opts.mode, diff: opts.diff, hosts: all.map((h) => h.name) });
 
   /** One role on one host, with every outcome turned into stats and events. */
+  /** One queue per role of a play: rolling roles settle (handlers, gates) one host at a time. */
+  const turns = new Map<string, <T>(f: () => Promise<T>) => Promise<T>>();
+  const turnOf = (play: CompiledPlay, ri: number) => {
+    const key = `${plays.indexOf(play)}:${ri}`;
+    let t = turns.get(key);
+    if (!t) {
+      const one = pLimit(1);
+      turns.set(key, (t = <T>(f: () => Promise<T>) => one(f)));
+    }
+    return t;
+  };
+
   async function roleOnHost(play: CompiledPlay, ri: number, host: Host): Promise<void> {
     const st = state.get(host.name)!;
     const role = play.roles[ri]!;
@@ -70,7 +82,7 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
       });
       const rt0 = driver.roundTrips;
       st.trips0 ??= rt0;
-      const res = await runRole({ host, role: role.name, hr, driver, cluster, mode: opts.mode, become: play.play.become ?? false, ...(st.facts ? { facts: st.facts } : {}), earlier: st.writes }, gateDeps);
+      const res = await runRole({ host, role: role.name, hr, driver, cluster, mode: opts.mode, become: play.play.become ?? false, ...(st.facts ? { facts: st.facts } : {}), earlier: st.writes, turn: turnOf(play, ri) }, gateDeps);
       st.facts = res.facts;
       if (opts.mode === 'check') st.writes.push(...res.writes);
       for (const k of ['ok', 'changed', 'failed', 'skipped'] as const) st.stats[k] += res.counts[k];
