@@ -18,6 +18,7 @@ import { labMounts, labProcesses } from './procs.js';
 import { RECIPE, recipeHash } from './recipe.js';
 import { LabError, type Say } from './run.js';
 import { readState, writeState, type HostState, type LabState } from './state.js';
+import { waitForSystemd } from './ready.js';
 import { waitForSsh } from './wait.js';
 
 export interface UpOptions {
@@ -66,8 +67,12 @@ export async function labUp(opts: UpOptions = {}): Promise<LabState> {
   await updateUserKnownHosts(known);
   await writeInventory(paths.inventory, desired, paths.key, paths.knownHosts);
   const started = Date.now();
+  const secs = () => ((Date.now() - started) / 1000).toFixed(1);
   await waitForSsh(hosts.map((h) => ({ ...h, log: hostDirs(paths, h.name).log })), opts.bootTimeoutMs ?? 90_000);
-  say(`${hosts.length} host(s) up (sshd answered ${((Date.now() - started) / 1000).toFixed(1)} s after boot); inventory: ${paths.inventory}`);
+  const sshd = secs();
+  const failed = [...(await waitForSystemd(hosts, paths.key, paths.knownHosts, opts.bootTimeoutMs ?? 90_000))].filter(([, units]) => units.length > 0);
+  if (failed.length > 0) say(`warning: failed units on ${failed.map(([n, units]) => `${n}: ${units.join(', ')}`).join('; ')}`);
+  say(`${hosts.length} host(s) up (sshd answered ${sshd} s after boot, systemd done after ${secs()} s); inventory: ${paths.inventory}`);
   return state;
 }
 
