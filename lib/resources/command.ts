@@ -26,6 +26,8 @@ export interface CommandOptions extends Common {
 type Answer = FileState | CommandResult;
 
 export function command(o: CommandOptions): Resource<Answer[]> {
+  // The id reaches every report: a secret command must be named, or its text would be shown there.
+  if (o.secret && o.name === undefined) throw new Error('command: a secret command needs a name (its id is shown in reports; the command is not)');
   const creates = o.creates === undefined ? undefined : checkPath('command creates', o.creates);
   const guards: { kind: 'creates' | 'unless' | 'onlyIf'; query: TypedQuery<Answer> }[] = [
     ...(creates !== undefined ? [{ kind: 'creates' as const, query: q.file(creates) }] : []),

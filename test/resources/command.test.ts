@@ -45,6 +45,7 @@ describe('command', () => {
     const { first, applied } = await converge(h, [r]);
     assert.deepEqual(changesById(first)['command:registry login'], [{ field: 'run', before: 'no guard: runs on every apply' }]);
     assert.deepEqual(applied.failure, { id: 'command:registry login', exitCode: 2, stderr: 'denied' });
+    assert.throws(() => command({ command: 'login --password hunter2-long', secret: true }), /a secret command needs a name/);
   });
 
   it('an unscripted command throws, naming it', async () => {
