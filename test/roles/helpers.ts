@@ -12,7 +12,7 @@ import { buildInventory, validateInventory, type Inventory } from '../../lib/inv
 import type { RunEvent } from '../../lib/report/events.js';
 import { runRole, type RoleResult } from '../../lib/runner/role-run.js';
 import { roleVars } from '../../lib/runner/vars.js';
-import type { FakeHost } from '../../lib/testing/index.js';
+import { prepareContext, type FakeHost } from '../../lib/testing/index.js';
 
 /** A small HA cluster: two LBs with a VIP, one control-plane+etcd host, one worker. */
 export const SMALL: InventorySpec = {
@@ -71,9 +71,12 @@ export interface RoleRunResult extends RoleResult {
   readonly handlers: readonly string[];
 }
 
-/** Run the role on a fake host the way the runner does: one plan, one apply, then notified handlers. */
+/** Run the role on a fake host the way the runner does: prepare, one plan, one apply, then notified handlers. */
 export async function runOn<V extends object>(fake: FakeHost, role: Role<V>, name: string, opts: { inv?: Inventory; overrides?: Vars; mode?: 'apply' | 'check' } = {}): Promise<RoleRunResult> {
   const r = forHost(role, name, opts);
+  // Controller-side preparation first (artifacts, the PKI), as the CLI does before any host is touched.
+  const ctx = prepareContext(opts.mode ?? 'apply');
+  for (const res of r.resources) await res.prepare?.(ctx);
   const events: RunEvent[] = [];
   const hr = { vars: r.vars as Vars, resources: r.resources, handlers: r.handlers, gates: [] };
   const res = await runRole(
