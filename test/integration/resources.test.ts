@@ -142,7 +142,8 @@ describe('built-in resources on a real Debian host over SSH', function () {
     const applied = await applyPlan(d, await plan(d, [pkg({ names: ['tsplay-no-such-package'] })]));
     assert.equal(applied.failure?.id, 'package:tsplay-no-such-package');
     assert.match(applied.failure!.stderr, /Unable to locate package tsplay-no-such-package/);
-    assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
+    // Lab hosts tell apt not to retry the mirror they cannot reach: the failure comes at once.
+    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
   });
 
   it('unit + service: written, daemon-reloaded, enabled and started; reloaded only when the unit changed; restart handler', async () => {
