@@ -1,3 +1,3 @@
 /** What every Kubernetes role shares: the cluster's parts and groups, its endpoints and ranges. */
 export { clusterGroups, PARTS, type ClusterGroups, type Part } from './groups.js';
-export { hostsOf, topology, type Topology } from './topology.js';
+export { hostsOf, topology, topologyOf, type Topology } from './topology.js';

@@ -27,10 +27,10 @@ export interface Topology {
 
 const cache = new WeakMap<Cluster, Topology>();
 
-/** The cluster's topology, validated (throws a ConfigError naming the var). */
+/** The cluster's topology, validated (throws a ConfigError naming the var); computed once per inventory. */
 export function topology(cluster: Cluster): Topology {
   let t = cache.get(cluster);
-  if (!t) cache.set(cluster, (t = build(cluster)));
+  if (!t) cache.set(cluster, (t = topologyOf(cluster, cluster.vars)));
   return t;
 }
 
@@ -41,9 +41,9 @@ export function hostsOf(t: Topology, part: Part, role: string): readonly Host[] 
   return hosts;
 }
 
-function build(cluster: Cluster): Topology {
-  const v = cluster.vars;
-  const groups = clusterGroups(cluster);
+/** The topology with `vars` in place of the inventory's global vars (not cached). */
+export function topologyOf(cluster: Cluster, v: Readonly<Record<string, unknown>>): Topology {
+  const groups = clusterGroups(cluster, v);
   const of = (part: Part) => (groups[part] ? cluster.group(groups[part]) : []);
   const hosts = { etcd: of('etcd'), controlPlane: of('controlPlane'), nodes: of('nodes'), workers: of('workers'), lb: of('lb') };
   const serviceCidr = str(v, 'service_cidr', '10.96.0.0/12');
@@ -59,7 +59,7 @@ function build(cluster: Cluster): Topology {
   const etcd = hosts.etcd.length;
   if (etcd % 2 === 0 && etcd > 0) throw new ConfigError(`etcd needs an odd number of members for a quorum, got ${etcd} (group "${groups.etcd}")`, 'vars.cluster_groups.etcd');
   const apiserverPort = int(v, 'apiserver_port', 6443);
-  const vip = vipOf(cluster, hosts.lb);
+  const vip = vipOf(v, hosts.lb);
   const first = hosts.controlPlane[0]?.address;
   const target = vip ?? first ?? '127.0.0.1';
   const clusterDns = str(v, 'cluster_dns', nth(svc, 10));
@@ -74,12 +74,12 @@ function build(cluster: Cluster): Topology {
 }
 
 /** The VIP (global `vip` or the lb group's), which must lie in every lb host's subnet (`vip_prefix`, default 24). */
-function vipOf(cluster: Cluster, lb: readonly Host[]): string | undefined {
-  const raw = cluster.vars['vip'] ?? lb.map((h) => h.vars['vip']).find((x) => x !== undefined);
+function vipOf(v: Readonly<Record<string, unknown>>, lb: readonly Host[]): string | undefined {
+  const raw = v['vip'] ?? lb.map((h) => h.vars['vip']).find((x) => x !== undefined);
   if (raw === undefined) return undefined;
   const vip = typeof raw === 'string' ? normalizeIp(raw) : undefined;
   if (!vip) throw new ConfigError(`expected an IP address, got ${JSON.stringify(raw)}`, 'vars.vip');
-  const prefix = int(cluster.vars, 'vip_prefix', 24);
+  const prefix = int(v, 'vip_prefix', 24);
   for (const h of lb) {
     const net = parseCidr(`${h.address}/${prefix}`);
     if (!net || !cidrContains(net, vip)) throw new ConfigError(`VIP ${vip} is outside the subnet of lb host ${h.name} (${h.address}/${prefix}): keepalived could not hold it there`, 'vars.vip');

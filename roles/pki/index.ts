@@ -10,30 +10,24 @@
 import { ConfigError } from '../../lib/core/errors.js';
 import type { Cluster, Host } from '../../lib/core/model.js';
 import type { KeyType, PkiMember, PkiSpec } from '../../lib/pki/index.js';
-import { clusterGroups } from '../cluster/groups.js';
+import { topology, topologyOf } from '../cluster/topology.js';
 
 export function pkiSpecFromCluster(cluster: Cluster, vars: Readonly<Record<string, unknown>> = cluster.vars): PkiSpec {
-  const groups = clusterGroups(cluster, vars);
-  const members = (g: string): PkiMember[] => (g ? cluster.group(g).map((h: Host) => ({ name: h.name, address: h.address })) : []);
-  const lbHosts = groups.lb ? cluster.group(groups.lb) : [];
-  const vip = optString(vars, 'vip') ?? lbHosts.map((h) => h.vars['vip']).find((v): v is string => typeof v === 'string');
-  const controlPlane = members(groups.controlPlane);
-  const port = optNumber(vars, 'apiserver_port') ?? 6443;
-  const host = vip ?? controlPlane[0]?.address ?? '127.0.0.1';
-  const endpoint = optString(vars, 'api_endpoint') ?? `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const t = vars === cluster.vars ? topology(cluster) : topologyOf(cluster, vars);
+  const members = (hosts: readonly Host[]): PkiMember[] => hosts.map((h) => ({ name: h.name, address: h.address }));
   const keyType = optString(vars, 'pki_key_type');
   if (keyType !== undefined && keyType !== 'ecdsa' && keyType !== 'rsa') throw new ConfigError(`"${keyType}" is not ecdsa or rsa`, 'vars.pki_key_type');
   return {
-    clusterName: optString(vars, 'cluster_name') ?? 'kubernetes',
-    serviceCidr: optString(vars, 'service_cidr') ?? '10.96.0.0/12',
-    apiserverEndpoint: endpoint,
-    controlPlane,
-    etcd: members(groups.etcd),
-    nodes: members(groups.nodes),
+    clusterName: t.name,
+    clusterDomain: t.domain,
+    serviceCidr: t.serviceCidr,
+    apiserverEndpoint: t.apiEndpoint,
+    controlPlane: members(t.hosts.controlPlane),
+    etcd: members(t.hosts.etcd),
+    nodes: members(t.hosts.nodes),
     apiserverExtraSans: optStrings(vars, 'apiserver_extra_sans') ?? [],
     ...defined({
-      clusterDomain: optString(vars, 'cluster_domain'),
-      vip,
+      vip: t.vip,
       keyType: keyType as KeyType | undefined,
       caValidityDays: optNumber(vars, 'pki_ca_validity_days'),
       certValidityDays: optNumber(vars, 'pki_cert_validity_days'),

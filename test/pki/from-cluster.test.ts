@@ -39,8 +39,9 @@ describe('roles/pki: pkiSpecFromCluster', () => {
     for (const [vars, message] of bad) {
       assert.throws(() => pkiSpecFromCluster(cluster, { ...cluster.vars, ...vars }), (e: Error) => e instanceof ConfigError && message.test(e.message), message.source);
     }
-    // Inventory values that are not addresses are caught by the spec validation, naming the field.
-    const spec = pkiSpecFromCluster(cluster, { ...cluster.vars, vip: '10.0.0.256' });
-    assert.throws(() => resolvePkiSpec(spec), (e: Error) => e instanceof ConfigError && /^pki\.vip: "10\.0\.0\.256" is not an IP address/.test(e.message));
+    // Inventory values that are not addresses are caught by the cluster topology, naming the field.
+    assert.throws(() => pkiSpecFromCluster(cluster, { ...cluster.vars, vip: '10.0.0.256' }), (e: Error) => e instanceof ConfigError && /^vars\.vip: expected an IP address, got "10\.0\.0\.256"/.test(e.message));
+    // The spec's own validation still names its field for specs built by hand.
+    assert.throws(() => resolvePkiSpec({ ...pkiSpecFromCluster(cluster), vip: '10.0.0.256' }), (e: Error) => e instanceof ConfigError && /^pki\.vip: "10\.0\.0\.256" is not an IP address/.test(e.message));
   });
 });
