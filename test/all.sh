@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything CI runs, in order: Debian prerequisites, type-check + unit tests, then the lab (real
-# systemd-nspawn hosts over SSH) for the integration tests, and the lab down again even when they fail.
+# systemd-nspawn hosts over SSH) for the integration and end-to-end tests, and the lab down again even
+# when they fail.
 # Needs root (the lab does). LAB_HOSTS (default 7) sizes the lab; TSPLAY_KEEP_LAB=1 leaves it up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,3 +53,5 @@ step "lab up (${LAB_HOSTS:-7} hosts)" node lib/cli/bin.js lab up --hosts "${LAB_
 # --no-package: mocha would otherwise merge package.json's unit-test config, whose `ignore` drops these files.
 # TSPLAY_LAB_REQUIRED: a missing lab host fails the suites instead of skipping them.
 step "integration tests (real SSH)" env TSPLAY_LAB_REQUIRED=1 npx mocha --no-package --config test/integration/mocharc.json
+
+step "end-to-end tests (tsplay CLI on the lab)" env TSPLAY_LAB_REQUIRED=1 npx mocha --no-package --config test/e2e/mocharc.json
