@@ -1,0 +1,89 @@
+/**
+ * cri-dockerd: the CRI shim the kubelet talks to when docker is the runtime (Kubernetes >= 1.24 removed
+ * the in-kubelet dockershim). The binary comes from the artifact table (fetched and checksum-verified
+ * on the controller, pushed); units as upstream's packaging has them: a socket unit listening on
+ * /run/cri-dockerd.sock that hands the socket to the service (`--container-runtime-endpoint fd://`).
+ */
+import { service, unit, type AnyResource } from '../../lib/index.js';
+import { installBinaries } from '../cluster/artifacts-install.js';
+import { resolveArtifact } from '../cluster/artifacts.js';
+import { cniBinDir } from './containerd.js';
+import { perFamily, type Family } from './per-family.js';
+import type { RuntimeVars } from './vars.js';
+
+export const CRI_DOCKERD_SOCKET = '/run/cri-dockerd.sock';
+export const RESTART_CRI_DOCKERD = 'restart cri-dockerd';
+
+/** Major.minor of a version string; undefined when it is not one (a stand-in's "0.0.0-x" parses). */
+function minor(version: string): [number, number] | undefined {
+  const m = /^v?(\d+)\.(\d+)/.exec(version);
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+/** Whether docker needs cri-dockerd: asked for, or 'auto' and the table's Kubernetes is >= 1.24 (or unknown). */
+export function needsCriDockerd(v: RuntimeVars): boolean {
+  if (v.container_runtime !== 'docker') return false;
+  if (v.runtime_cri_dockerd !== 'auto') return v.runtime_cri_dockerd;
+  const m = minor(resolveArtifact('kubernetes', v.k8s_arch, v.k8s_artifacts).version);
+  return !m || m[0] > 1 || (m[0] === 1 && m[1] >= 24);
+}
+
+export const socketUnit = (): string => `# Managed by tsplay (role runtime); edits here are overwritten.
+[Unit]
+Description=CRI Docker Socket for the API
+PartOf=cri-docker.service
+
+[Socket]
+ListenStream=${CRI_DOCKERD_SOCKET}
+SocketMode=0660
+SocketUser=root
+SocketGroup=root
+
+[Install]
+WantedBy=sockets.target
+`;
+
+export function serviceUnit(v: RuntimeVars, family: Family): string {
+  const flags = [
+    '--container-runtime-endpoint=fd://',
+    '--network-plugin=cni',
+    `--cni-bin-dir=${cniBinDir(v, family)}`,
+    `--cni-conf-dir=${v.runtime_cni_conf_dir}`,
+    `--pod-infra-container-image=${v.runtime_sandbox_image}`,
+  ];
+  return `# Managed by tsplay (role runtime); edits here are overwritten.
+[Unit]
+Description=CRI Interface for Docker Application Container Engine
+Documentation=https://github.com/Mirantis/cri-dockerd
+After=network-online.target firewalld.service docker.service
+Wants=network-online.target
+Requires=cri-docker.socket docker.service
+
+[Service]
+Type=notify
+ExecStart=${v.runtime_bin_dir}/cri-dockerd ${flags.join(' ')}
+Restart=always
+RestartSec=2
+StartLimitBurst=3
+LimitNOFILE=infinity
+LimitNPROC=infinity
+LimitCORE=infinity
+TasksMax=infinity
+Delegate=yes
+KillMode=process
+
+[Install]
+WantedBy=multi-user.target
+`;
+}
+
+export function criDockerd(v: RuntimeVars): AnyResource[] {
+  const svc = (family: Family) => unit({ name: 'cri-docker.service', content: serviceUnit(v, family), notify: RESTART_CRI_DOCKERD });
+  return [
+    installBinaries(resolveArtifact('cri-dockerd', v.k8s_arch, v.k8s_artifacts), ['cri-dockerd'], v.runtime_bin_dir, { notify: RESTART_CRI_DOCKERD }),
+    unit({ name: 'cri-docker.socket', content: socketUnit(), notify: RESTART_CRI_DOCKERD }),
+    perFamily({ debian: svc('debian'), redhat: svc('redhat') }),
+    service({ name: 'cri-docker.socket', enabled: true, state: 'started' }),
+    service({ name: 'cri-docker', enabled: true, state: 'started' }),
+  ];
+}

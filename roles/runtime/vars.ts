@@ -1,0 +1,115 @@
+/**
+ * runtime vars. `container_runtime`, `cgroup_driver`, `k8s_arch` and `k8s_artifacts` are cluster-wide
+ * (the kubelet role reads the same names, so set them once in the inventory's global vars); the rest are
+ * prefixed `runtime_`.
+ */
+import { z } from 'zod';
+import { archSchema, artifactOverridesSchema, type Arch, type ArtifactOverrides } from '../cluster/artifacts.js';
+
+/** Package names per OS family. */
+export interface FamilyPackages {
+  readonly debian: readonly string[];
+  readonly redhat: readonly string[];
+}
+
+export type ContainerRuntime = 'containerd' | 'docker';
+export type CgroupDriver = 'systemd' | 'cgroupfs';
+
+export interface RuntimeVars {
+  /** containerd (default) or docker (+ cri-dockerd for Kubernetes >= 1.24). */
+  readonly container_runtime: ContainerRuntime;
+  /** Must match the kubelet's (the kubelet role reads the same var): systemd on a systemd host with cgroup v2. */
+  readonly cgroup_driver: CgroupDriver;
+  readonly k8s_arch: Arch;
+  /** Overrides of the artifact table (roles/cluster/artifacts.ts): mirrors, versions, file:// stand-ins. */
+  readonly k8s_artifacts: ArtifactOverrides;
+  /** The pod sandbox ("pause") image the runtime uses for every pod. */
+  readonly runtime_sandbox_image: string;
+  readonly runtime_containerd_packages: FamilyPackages;
+  readonly runtime_docker_packages: FamilyPackages;
+  /** The standard CNI plugins (bridge, host-local, loopback, portmap, ...) flannel delegates to. */
+  readonly runtime_cni_packages: FamilyPackages;
+  /** Where the CNI plugins are; '' = where the family's package puts them (Debian /usr/lib/cni, RHEL /usr/libexec/cni). */
+  readonly runtime_cni_bin_dir: string;
+  readonly runtime_cni_conf_dir: string;
+  /** containerd snapshotter: overlayfs; `native` where the root is itself an overlay (containers, the lab). */
+  readonly runtime_snapshotter: string;
+  /** docker: the default bridge (''= docker0, 'none' = no bridge). */
+  readonly runtime_docker_bridge: string;
+  /** docker: manage iptables / masquerade. Off: kube-proxy and flannel own the NAT rules (Kubespray's default). */
+  readonly runtime_docker_iptables: boolean;
+  readonly runtime_docker_ip_masq: boolean;
+  /** docker: MTU of its bridge; 1450 fits inside flannel's VXLAN (1500 - 50). */
+  readonly runtime_docker_mtu: number;
+  /** docker: storage driver ('' = docker's choice, overlay2; `vfs` where the root is an overlay). */
+  readonly runtime_docker_storage_driver: string;
+  readonly runtime_docker_log_driver: string;
+  readonly runtime_docker_log_opts: Readonly<Record<string, string>>;
+  /** More daemon.json keys, merged last. */
+  readonly runtime_docker_extra: Readonly<Record<string, unknown>>;
+  /** cri-dockerd with docker: 'auto' = when the table's Kubernetes is >= 1.24 (dockershim was removed then). */
+  readonly runtime_cri_dockerd: 'auto' | boolean;
+  /** Where downloaded binaries (cri-dockerd) go. */
+  readonly runtime_bin_dir: string;
+}
+
+export const defaults: RuntimeVars = {
+  container_runtime: 'containerd',
+  cgroup_driver: 'systemd',
+  k8s_arch: 'amd64',
+  k8s_artifacts: {},
+  runtime_sandbox_image: 'registry.k8s.io/pause:3.10',
+  runtime_containerd_packages: { debian: ['containerd', 'runc'], redhat: ['containerd.io'] },
+  runtime_docker_packages: { debian: ['docker.io'], redhat: ['docker-ce', 'docker-ce-cli', 'containerd.io'] },
+  runtime_cni_packages: { debian: ['containernetworking-plugins'], redhat: ['containernetworking-plugins'] },
+  runtime_cni_bin_dir: '',
+  runtime_cni_conf_dir: '/etc/cni/net.d',
+  runtime_snapshotter: 'overlayfs',
+  runtime_docker_bridge: '',
+  runtime_docker_iptables: false,
+  runtime_docker_ip_masq: false,
+  runtime_docker_mtu: 1450,
+  runtime_docker_storage_driver: '',
+  runtime_docker_log_driver: 'json-file',
+  runtime_docker_log_opts: { 'max-size': '50m', 'max-file': '5' },
+  runtime_docker_extra: {},
+  runtime_cri_dockerd: 'auto',
+  runtime_bin_dir: '/usr/local/bin',
+};
+
+const packageName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9+._:-]*$/, 'expected a package name');
+const packages = z.object({ debian: z.array(packageName), redhat: z.array(packageName) });
+const absDir = z.string().regex(/^\/[^\s"'\\]*$/, 'expected an absolute path without spaces or quotes');
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a name: letters, digits, . _ -');
+/** registry/repo:tag or @sha256 digest; no spaces or quotes (it goes into TOML and a command line). */
+const image = z.string().regex(/^[a-z0-9][a-z0-9._\/:-]*(@sha256:[0-9a-f]{64})?$/, 'expected an image reference such as registry.k8s.io/pause:3.10');
+
+export const schema: z.ZodType<RuntimeVars> = z.object({
+  container_runtime: z.enum(['containerd', 'docker']),
+  cgroup_driver: z.enum(['systemd', 'cgroupfs']),
+  k8s_arch: archSchema,
+  k8s_artifacts: artifactOverridesSchema,
+  runtime_sandbox_image: image,
+  runtime_containerd_packages: packages,
+  runtime_docker_packages: packages,
+  runtime_cni_packages: packages,
+  runtime_cni_bin_dir: z.union([z.literal(''), absDir]),
+  runtime_cni_conf_dir: absDir,
+  runtime_snapshotter: name,
+  runtime_docker_bridge: z.union([z.literal(''), name]),
+  runtime_docker_iptables: z.boolean(),
+  runtime_docker_ip_masq: z.boolean(),
+  runtime_docker_mtu: z.number().int().min(576).max(9216),
+  runtime_docker_storage_driver: z.union([z.literal(''), name]),
+  runtime_docker_log_driver: name,
+  runtime_docker_log_opts: z.record(z.string(), z.string()),
+  runtime_docker_extra: z.record(z.string(), z.unknown()),
+  runtime_cri_dockerd: z.union([z.literal('auto'), z.boolean()]),
+  runtime_bin_dir: absDir,
+}).refine((v) => !(v.runtime_docker_ip_masq && !v.runtime_docker_iptables), {
+  message: 'ip-masq needs iptables: docker masquerades with its own iptables rules',
+  path: ['runtime_docker_ip_masq'],
+}) as unknown as z.ZodType<RuntimeVars>;
+
+/** Where each family's containernetworking-plugins package puts the plugins. */
+export const PACKAGE_CNI_DIRS = { debian: '/usr/lib/cni', redhat: '/usr/libexec/cni' } as const;

@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'mocha';
+import { ConfigError } from '../../lib/core/errors.js';
+import type { GateContext } from '../../lib/index.js';
+import { changedIds, converge, FakeHost } from '../../lib/testing/index.js';
+import runtime, { type RuntimeVars } from '../../roles/runtime/index.js';
+import { containerdConfig } from '../../roles/runtime/containerd.js';
+import { needsCriDockerd } from '../../roles/runtime/cri-dockerd.js';
+import { daemonSettings } from '../../roles/runtime/docker.js';
+import { judgeCtrPlugins, runtimeGate } from '../../roles/runtime/gate.js';
+import { forHost, runOn } from './helpers.js';
+
+const UNIT = '[Service]\nExecStart=/usr/bin/x\n';
+
+/** A host offering the runtime packages (each with its unit file, as the real packages ship one). */
+function fresh(kind: 'debian' | 'rhel'): FakeHost {
+  const h = kind === 'debian' ? FakeHost.debian('worker-1') : FakeHost.rhel('worker-1');
+  const lib = kind === 'debian' ? '/lib/systemd/system' : '/usr/lib/systemd/system';
+  h.offer('containerd', { files: { [`${lib}/containerd.service`]: UNIT } }).offer('containerd.io', { files: { [`${lib}/containerd.service`]: UNIT } });
+  h.offer('runc').offer('containernetworking-plugins').offer('docker-ce-cli');
+  for (const p of ['docker.io', 'docker-ce']) h.offer(p, { files: { [`${lib}/docker.service`]: UNIT } });
+  return h;
+}
+
+describe('roles/runtime: containerd (default)', () => {
+  for (const kind of ['debian', 'rhel'] as const) {
+    it(`${kind}: packages, config.toml, service; converges in one apply; the family's CNI dir`, async () => {
+      const h = fresh(kind);
+      const { resources } = forHost(runtime, 'worker-1');
+      const { first, applied, second } = await converge(h, resources);
+      const pkgs = kind === 'debian' ? 'containerd,runc,containerd.io' : 'containerd,runc,containerd.io';
+      assert.deepEqual(changedIds(first), ['package:containernetworking-plugins', 'directory:/etc/cni/net.d', `package:${pkgs}`, 'directory:/etc/containerd', 'template:/etc/containerd/config.toml', 'service:containerd.service']);
+      assert.equal(applied.failure, undefined);
+      assert.deepEqual(changedIds(second), []);
+      const toml = h.read('/etc/containerd/config.toml')!;
+      assert.match(toml, /SystemdCgroup = true/);
+      assert.match(toml, /sandbox_image = "registry.k8s.io\/pause:3.10"/);
+      assert.match(toml, new RegExp(`bin_dir = "${kind === 'debian' ? '/usr/lib/cni' : '/usr/libexec/cni'}"`));
+      assert.doesNotMatch(toml, /disabled_plugins/);
+      assert.deepEqual(h.service('containerd.service'), { enabled: true, active: true });
+      const installed = h.log.filter((a) => a.a === 'package').map((a) => a.a === 'package' && a.names.join(','));
+      assert.deepEqual(installed, kind === 'debian' ? ['containernetworking-plugins', 'containerd,runc'] : ['containernetworking-plugins', 'containerd.io']);
+    });
+  }
+
+  it('through the runner: the changed config restarts containerd once; a second run changes nothing in one round trip', async () => {
+    const h = fresh('debian');
+    const run1 = await runOn(h, runtime, 'worker-1');
+    assert.equal(run1.error, undefined);
+    assert.deepEqual(run1.handlers, ['restart containerd']);
+    const trips = h.roundTrips;
+    const run2 = await runOn(h, runtime, 'worker-1');
+    assert.deepEqual([run2.counts.changed, run2.handlers, h.roundTrips - trips], [0, [], 1]);
+    // A new cgroup driver rewrites the config and restarts again.
+    const run3 = await runOn(h, runtime, 'worker-1', { overrides: { cgroup_driver: 'cgroupfs', runtime_snapshotter: 'native' } });
+    assert.deepEqual([run3.counts.changed, run3.handlers], [1, ['restart containerd']]);
+    assert.match(h.read('/etc/containerd/config.toml')!, /SystemdCgroup = false/);
+    assert.match(h.read('/etc/containerd/config.toml')!, /snapshotter = "native"/);
+  });
+
+  it('an explicit CNI bin dir wins over the family default', () => {
+    const v = { ...runtime.defaults, runtime_cni_bin_dir: '/opt/cni/bin' };
+    assert.match(containerdConfig(v, 'redhat'), /bin_dir = "\/opt\/cni\/bin"/);
+  });
+
+  it('check mode changes nothing', async () => {
+    const h = fresh('rhel');
+    const r = await runOn(h, runtime, 'worker-1', { mode: 'check' });
+    assert.ok(r.counts.changed > 0);
+    assert.deepEqual(h.log, []);
+  });
+});
+
+describe('roles/runtime: docker', () => {
+  let dir: string;
+  let criDockerd: Record<string, unknown>;
+  before(() => {
+    // A release-shaped cri-dockerd tarball (the real one cannot be downloaded here).
+    dir = mkdtempSync(join(tmpdir(), 'tsplay-runtime-'));
+    mkdirSync(join(dir, 'src', 'cri-dockerd'), { recursive: true });
+    writeFileSync(join(dir, 'src', 'cri-dockerd', 'cri-dockerd'), '#!/bin/sh\necho cri-dockerd\n');
+    const tgz = join(dir, 'cri-dockerd-0.3.24.amd64.tgz');
+    execFileSync('tar', ['-czf', tgz, '-C', join(dir, 'src'), 'cri-dockerd']);
+    criDockerd = { url: pathToFileURL(tgz).href, sha256: createHash('sha256').update(readFileSync(tgz)).digest('hex') };
+    process.env['TSPLAY_CACHE'] = join(dir, 'cache');
+  });
+  after(() => {
+    delete process.env['TSPLAY_CACHE'];
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const overrides = () => ({ container_runtime: 'docker', k8s_artifacts: { 'cri-dockerd': criDockerd } });
+
+  for (const kind of ['debian', 'rhel'] as const) {
+    it(`${kind}: docker + daemon.json + cri-dockerd (binary, socket, service); converges`, async () => {
+      const h = fresh(kind);
+      const run1 = await runOn(h, runtime, 'worker-1', { overrides: overrides() });
+      assert.equal(run1.error, undefined);
+      assert.deepEqual(run1.handlers, ['restart docker', 'restart cri-dockerd']);
+      const json = JSON.parse(h.read('/etc/docker/daemon.json')!);
+      assert.deepEqual(json, {
+        'exec-opts': ['native.cgroupdriver=systemd'], iptables: false, 'ip-masq': false, mtu: 1450,
+        'log-driver': 'json-file', 'log-opts': { 'max-size': '50m', 'max-file': '5' },
+      });
+      assert.equal(h.read('/usr/local/bin/cri-dockerd'), '#!/bin/sh\necho cri-dockerd\n');
+      const svc = h.read('/etc/systemd/system/cri-docker.service')!;
+      assert.match(svc, /--container-runtime-endpoint=fd:\/\/ /);
+      assert.match(svc, new RegExp(`--cni-bin-dir=${kind === 'debian' ? '/usr/lib/cni' : '/usr/libexec/cni'} `));
+      assert.match(svc, /--pod-infra-container-image=registry.k8s.io\/pause:3.10/);
+      assert.match(h.read('/etc/systemd/system/cri-docker.socket')!, /ListenStream=\/run\/cri-dockerd.sock/);
+      for (const u of ['docker.service', 'cri-docker.socket', 'cri-docker.service']) assert.deepEqual(h.service(u), { enabled: true, active: true }, u);
+      const run2 = await runOn(h, runtime, 'worker-1', { overrides: overrides() });
+      assert.deepEqual([run2.counts.changed, run2.handlers], [0, []]);
+    });
+  }
+
+  it('daemon.json: bridge, storage driver and extra keys; cri-dockerd only for Kubernetes >= 1.24', () => {
+    const v: RuntimeVars = { ...runtime.defaults, container_runtime: 'docker', runtime_docker_bridge: 'none', runtime_docker_storage_driver: 'vfs', runtime_docker_extra: { 'live-restore': true } };
+    assert.deepEqual(Object.keys(daemonSettings(v)), ['exec-opts', 'bridge', 'iptables', 'ip-masq', 'mtu', 'storage-driver', 'log-driver', 'log-opts', 'live-restore']);
+    assert.equal(needsCriDockerd(v), true);
+    const old = { ...v, k8s_artifacts: { kubernetes: { version: '1.23.17', sha256: 'a'.repeat(64) } } };
+    assert.equal(needsCriDockerd(old), false);
+    assert.equal(needsCriDockerd({ ...old, runtime_cri_dockerd: true }), true);
+    assert.equal(needsCriDockerd({ ...v, container_runtime: 'containerd' }), false);
+  });
+});
+
+describe('roles/runtime: bad input and gates', () => {
+  const refused = (overrides: Record<string, unknown>, field: string) =>
+    assert.throws(() => forHost(runtime, 'worker-1', { overrides }), (e: unknown) => e instanceof ConfigError && e.message.includes(`var ${field}`));
+
+  it('refuses bad vars, naming the field', () => {
+    refused({ container_runtime: 'crio' }, 'container_runtime');
+    refused({ cgroup_driver: 'system' }, 'cgroup_driver');
+    refused({ runtime_sandbox_image: 'pause 3.10' }, 'runtime_sandbox_image');
+    refused({ runtime_docker_mtu: 70000 }, 'runtime_docker_mtu');
+    refused({ runtime_docker_ip_masq: true }, 'runtime_docker_ip_masq');
+    refused({ runtime_cni_bin_dir: 'opt/cni' }, 'runtime_cni_bin_dir');
+    refused({ k8s_artifacts: { 'cri-docker': {} } }, 'k8s_artifacts');
+  });
+
+  it('containerd gate: the CRI plugin must be ok', () => {
+    judgeCtrPlugins('TYPE                  ID    PLATFORMS      STATUS\nio.containerd.grpc.v1 cri   linux/amd64    ok\n');
+    assert.throws(() => judgeCtrPlugins('io.containerd.grpc.v1 cri linux/amd64 error\n'), /"error".*snapshotter/);
+    assert.throws(() => judgeCtrPlugins('io.containerd.grpc.v1 introspection - ok\n'), /without its CRI plugin/);
+  });
+
+  it('gates run against the host: containerd answers and has its socket; docker reports the matching cgroup driver', async () => {
+    const h = FakeHost.debian('worker-1');
+    h.script('ctr version >/dev/null && ctr plugins ls', { stdout: 'io.containerd.grpc.v1 cri linux/amd64 ok\n' });
+    h.script('test -S /run/containerd/containerd.sock', { exitCode: 0 });
+    const ctx = (vars: RuntimeVars) => ({ vars, exec: (c: string) => h.exec(c) }) as unknown as GateContext<RuntimeVars>;
+    await runtimeGate.check(ctx(runtime.defaults));
+    h.script("docker info --format '{{.CgroupDriver}}'", { stdout: 'cgroupfs\n' });
+    const dockerVars = { ...runtime.defaults, container_runtime: 'docker' as const, runtime_cri_dockerd: false };
+    await assert.rejects(runtimeGate.check(ctx(dockerVars)), /docker uses the cgroupfs cgroup driver, the kubelet is set for systemd/);
+    await runtimeGate.check(ctx({ ...dockerVars, cgroup_driver: 'cgroupfs' }));
+  });
+});
