@@ -1,0 +1,64 @@
+/**
+ * apiserver: the Kubernetes control plane on every control-plane host - kube-apiserver,
+ * kube-controller-manager and kube-scheduler as systemd units, from the release binaries.
+ *
+ * - binaries: one `artifact` from the artifact table (roles/cluster/artifacts.ts; the server tarball,
+ *   sha512-verified once on the controller, the three binaries extracted and pushed when they differ);
+ * - the control-plane share of the cluster PKI (pkiFiles) under k8s_config_dir, each file restarting
+ *   only the components that read it (pki.ts);
+ * - units with the flags the seeds and anchors use (flags.ts): etcd over TLS with the
+ *   apiserver-etcd-client certificate, a dedicated service-account key pair and issuer, Node,RBAC,
+ *   NodeRestriction, front-proxy (aggregation) flags, kubelet client certificates; the controller-manager
+ *   signs with the cluster CA and allocates node CIDRs from pod_cidr (flannel needs them); the scheduler
+ *   reads its kubeconfig;
+ * - services enabled and started; a change restarts only what it concerns (handlers.ts);
+ * - gates (gates.ts): the apiserver's /healthz and /readyz with a client certificate, then :10257 and
+ *   :10259 /healthz.
+ *
+ * Play it with `serial: 1` (playbooks/control-plane.ts) so at most one apiserver restarts at a time.
+ * Vars: see vars.ts. Cluster-wide: service_cidr, pod_cidr, cluster_domain, cluster_name, apiserver_port,
+ * cluster_groups (etcd members), pki_dir.
+ */
+import { defineRole, service, unit, type AnyResource, type Cluster, type Host } from '../../lib/index.js';
+import { installBinaries } from '../cluster/artifacts-install.js';
+import { resolveArtifact } from '../cluster/artifacts.js';
+import { apiserverFlags, controllerManagerFlags, schedulerFlags, type Flags } from './flags.js';
+import { gates } from './gates.js';
+import { handlers, restartOf } from './handlers.js';
+import { controlPlanePki } from './pki.js';
+import { COMPONENTS, unitFile, type ControlPlaneComponent } from './units.js';
+import { defaults, schema, type ApiserverVars } from './vars.js';
+
+export { defaults, schema, type ApiserverVars } from './vars.js';
+export { COMPONENTS } from './units.js';
+
+export function componentFlags(v: ApiserverVars, host: Host, cluster: Cluster): Record<ControlPlaneComponent, Flags> {
+  return {
+    'kube-apiserver': apiserverFlags(v, host, cluster),
+    'kube-controller-manager': controllerManagerFlags(v, cluster),
+    'kube-scheduler': schedulerFlags(v),
+  };
+}
+
+function resources(v: ApiserverVars, host: Host, cluster: Cluster): AnyResource[] {
+  const flags = componentFlags(v, host, cluster);
+  const kubernetes = resolveArtifact('kubernetes', v.k8s_arch, v.k8s_artifacts);
+  // A new binary restarts its own component only.
+  const binaries = COMPONENTS.map((c) => installBinaries(kubernetes, [c], v.k8s_bin_dir, { notify: restartOf(c), tags: [c], ...(v.k8s_cache_dir ? { cacheDir: v.k8s_cache_dir } : {}) }));
+  return [
+    ...binaries,
+    ...controlPlanePki(v, host, cluster),
+    ...COMPONENTS.map((c) => unit({ name: `${c}.service`, content: unitFile(c, v.k8s_bin_dir, flags[c]), notify: restartOf(c), tags: [c] })),
+    ...COMPONENTS.map((c) => service({ name: c, enabled: true, state: 'started', tags: [c] })),
+  ];
+}
+
+export default defineRole<ApiserverVars>({
+  name: 'apiserver',
+  tags: ['control-plane', ...COMPONENTS],
+  defaults,
+  schema,
+  resources,
+  handlers,
+  verify: gates,
+});
