@@ -1,0 +1,56 @@
+/**
+ * kubelet: the node agent on every host of the play.
+ *
+ * - the binary from the artifact table (Kubernetes server tarball; file:// mirrors and stand-ins via
+ *   k8s_artifacts);
+ * - its share of the cluster PKI (pkiFiles, node part): /etc/kubernetes/pki/ca.crt, pki/kubelet.{crt,key}
+ *   (CN system:node:<name>, O system:nodes) and /etc/kubernetes/kubelet.conf;
+ * - /var/lib/kubelet/config.yaml (config.ts) and kubelet.service (unit.ts: --hostname-override = inventory
+ *   name, --node-ip = inventory address);
+ * - a change to any of them restarts the kubelet once, after the role;
+ * - gate: http://127.0.0.1:10248/healthz answers ok.
+ *
+ * The runtime role must run first (the kubelet needs its CRI socket). Vars: see vars.ts.
+ */
+import { ConfigError, defineRole, directory, restart, service, template, unit, type AnyResource, type Cluster, type Host } from '../../lib/index.js';
+import { topology } from '../cluster/index.js';
+import { pkiFiles } from '../pki/push.js';
+import { configPath, kubeletConfigYaml } from './config.js';
+import { healthzGate } from './gate.js';
+import { kubeletBinary, RESTART } from './install.js';
+import { kubeletUnit } from './unit.js';
+import { defaults, schema, type KubeletVars } from './vars.js';
+
+export { defaults, schema, type KubeletVars } from './vars.js';
+export { RESTART } from './install.js';
+
+const IP = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/;
+
+/** --node-ip takes an IP address: the inventory address must be one. */
+function nodeIp(host: Host): void {
+  if (!IP.test(host.address)) throw new ConfigError(`the kubelet registers the node with its address (--node-ip), which must be an IP address, got "${host.address}"`, `hosts.${host.name}.address`);
+}
+
+function resources(v: KubeletVars, host: Host, cluster: Cluster): AnyResource[] {
+  nodeIp(host);
+  const t = topology(cluster);
+  // The node's PKI share, less kube-proxy's kubeconfig (the kube-proxy role pushes that one).
+  const pki = pkiFiles(cluster, host, { roles: ['node'], notify: RESTART }).filter((r) => !r.id.endsWith('/kube-proxy.conf'));
+  return [
+    kubeletBinary(v),
+    ...pki,
+    directory({ path: v.kubelet_root_dir, mode: 0o700 }),
+    template({ path: configPath(v), render: () => kubeletConfigYaml(v, { clusterDns: t.clusterDns, domain: t.domain }), mode: 0o644, notify: RESTART }),
+    unit({ name: 'kubelet.service', content: kubeletUnit(v, host), notify: RESTART }),
+    service({ name: 'kubelet', enabled: true, state: 'started' }),
+  ];
+}
+
+export default defineRole<KubeletVars>({
+  name: 'kubelet',
+  defaults,
+  schema,
+  resources,
+  handlers: () => ({ [RESTART]: restart('kubelet') }),
+  verify: [healthzGate],
+});
