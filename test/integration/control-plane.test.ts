@@ -1,0 +1,77 @@
+/**
+ * The control plane on lab-1..3 through the real CLI, with the Kubernetes server binaries replaced by the
+ * test stand-ins (test/fixtures/inventory/lab-standins.ts): from stopped components it converges, every
+ * gate passes (apiserver /healthz and /readyz with a client certificate, :10257, :10259), the apiserver
+ * refuses a request without a client certificate, a second run changes nothing in one round trip per
+ * host, and check mode then has nothing to do. Touches only the control-plane units and binaries (etcd,
+ * its files and the LB hosts are left alone).
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { sum, tsplayJson } from '../e2e/cli.js';
+import { requireLab } from './lab-hosts.js';
+
+const INVENTORY = 'test/fixtures/inventory/lab-standins.ts';
+const PLAYBOOK = 'playbooks/control-plane.ts';
+const HOSTS = ['lab-1', 'lab-2', 'lab-3'];
+const UNITS = 'kube-apiserver kube-controller-manager kube-scheduler';
+const BIN = fileURLToPath(new URL('../../lib/cli/bin.js', import.meta.url));
+
+/** A command on a lab host; `tsplay lab ssh` does not pass the remote exit code on, so it is echoed back. */
+async function onHost(host: string, command: string): Promise<{ code: number; out: string }> {
+  const r = await promisify(execFile)(process.execPath, [BIN, 'lab', 'ssh', host, '--', `{ ${command}\n} 2>&1; echo "__rc=$?"`], { timeout: 30000 });
+  const m = /__rc=(\d+)\s*$/.exec(r.stdout);
+  return { code: m ? Number(m[1]) : -1, out: r.stdout.replace(/__rc=\d+\s*$/, '') };
+}
+
+describe('integration: control plane (stand-in binaries) on lab-1..3 over SSH', function () {
+  this.timeout(240000);
+  before(async function () {
+    await requireLab(this, 3);
+    // Back to "not installed": the components stopped, their units and binaries gone (PKI files stay: etcd shares them).
+    await Promise.all(HOSTS.map(async (h) => {
+      const r = await onHost(h, `systemctl disable --now ${UNITS} 2>/dev/null; rm -f ${UNITS.split(' ').map((u) => `/etc/systemd/system/${u}.service /usr/local/bin/${u}`).join(' ')}; systemctl daemon-reload`);
+      assert.equal(r.code, 0, `${h}: reset: ${r.out}`);
+    }));
+  });
+
+  it('converges with every gate passing, then a no-op in one round trip, then check mode has nothing to do', async () => {
+    const first = await tsplayJson(['run', PLAYBOOK, '-i', INVENTORY]);
+    assert.equal(first.code, 0, `${first.stderr}\n${JSON.stringify(first.events.filter((e) => e.kind === 'gate' && e.status !== 'ok')).slice(0, 2000)}`);
+    assert.deepEqual(Object.keys(first.hosts).sort(), HOSTS);
+    for (const h of HOSTS) assert.ok(first.hosts[h]!.changed >= 6, `${h}: binaries, units and services changed`);
+    const passed = first.events.filter((e) => e.kind === 'gate' && e.status === 'ok');
+    assert.equal(passed.length, 3 * HOSTS.length, 'three gates on each control-plane host');
+    console.log(`    first converge: ${first.ms} ms, ${sum(first, 'changed')} changed`);
+
+    const second = await tsplayJson(['run', PLAYBOOK, '-i', INVENTORY]);
+    assert.equal(second.code, 0, second.stderr);
+    assert.deepEqual([sum(second, 'changed'), sum(second, 'failed'), sum(second, 'roundTrips')], [0, 0, HOSTS.length]);
+    console.log(`    no-op re-run: ${second.ms} ms, ${sum(second, 'roundTrips')} round trips`);
+
+    const check = await tsplayJson(['run', PLAYBOOK, '-i', INVENTORY, '--check']);
+    assert.equal(check.code, 0, check.stderr);
+    assert.equal(sum(check, 'changed'), 0);
+  });
+
+  it('the running stand-ins: the apiserver wants a client certificate signed by the CA; the others answer /healthz', async () => {
+    const r = await onHost('lab-1', [
+      'curl -s --max-time 3 --cacert /etc/kubernetes/pki/ca.crt https://10.231.0.11:6443/healthz; echo',
+      'curl -s --max-time 3 --cacert /etc/kubernetes/pki/ca.crt --cert /etc/kubernetes/pki/apiserver-kubelet-client.crt --key /etc/kubernetes/pki/apiserver-kubelet-client.key https://10.231.0.11:6443/livez; echo',
+      'curl -s --max-time 3 -k https://127.0.0.1:10257/healthz; echo',
+      'curl -s --max-time 3 -k https://127.0.0.1:10259/healthz; echo',
+      `systemctl is-active ${UNITS} | tr '\\n' ' '`,
+    ].join('; '));
+    const [anon, livez, cm, sched, active] = r.out.trim().split('\n');
+    assert.match(anon!, /"code": 401/);
+    assert.deepEqual([livez, cm, sched, active!.trim()], ['ok', 'ok', 'ok', 'active active active']);
+  });
+
+  it('a stand-in refuses a flag naming a missing file, saying which', async () => {
+    const r = await onHost('lab-1', '/usr/local/bin/kube-scheduler --kubeconfig=/etc/kubernetes/nope.conf');
+    assert.notEqual(r.code, 0);
+    assert.match(r.out, /kube-scheduler \(tsplay stand-in\): error: --kubeconfig: \/etc\/kubernetes\/nope\.conf: no such file/);
+  });
+});
