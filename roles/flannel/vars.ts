@@ -1,0 +1,75 @@
+/**
+ * flannel vars. The network is the topology's pod range (pod_cidr); `k8s_arch` and `k8s_artifacts` are
+ * cluster-wide; the rest are prefixed `flannel_`.
+ */
+import { z } from 'zod';
+import { archSchema, artifactOverridesSchema, type Arch, type ArtifactOverrides } from '../cluster/artifacts.js';
+
+/** A download pinned by its sha256 (the flannel CNI plugin is not in the artifact table). */
+export interface PinnedDownload {
+  readonly url: string;
+  readonly sha256: string;
+}
+
+export interface FlannelVars {
+  readonly k8s_arch: Arch;
+  readonly k8s_artifacts: ArtifactOverrides;
+  readonly flannel_bin_dir: string;
+  /** vxlan (default; UDP 8472, which firewalld opens), host-gw (one L2 segment), wireguard. */
+  readonly flannel_backend: 'vxlan' | 'host-gw' | 'wireguard';
+  readonly flannel_vxlan_vni: number;
+  readonly flannel_vxlan_port: number;
+  /** Size of each node's pod subnet (the controller-manager's --node-cidr-mask-size must agree). */
+  readonly flannel_subnet_len: number;
+  /** Masquerade pod traffic leaving the pod network. */
+  readonly flannel_ip_masq: boolean;
+  /** The interface to use between nodes ('' = the one with the default route). */
+  readonly flannel_iface: string;
+  /**
+   * The credential flanneld talks to the API with. Default: the node's own kubelet.conf (system:node:<name>):
+   * the Node authorizer lets it read nodes and patch its own Node, which is all the kube subnet manager does.
+   */
+  readonly flannel_kubeconfig: string;
+  readonly flannel_cni_conf_dir: string;
+  /** The `flannel` CNI plugin (flannel-io/cni-plugin), put in flannel_cni_bin_dir; null = installed by other means. */
+  readonly flannel_cni_plugin: PinnedDownload | null;
+  /** Must be the runtime's CNI bin dir (containerd's bin_dir, cri-dockerd's --cni-bin-dir). */
+  readonly flannel_cni_bin_dir: string;
+}
+
+export const defaults: FlannelVars = {
+  k8s_arch: 'amd64',
+  k8s_artifacts: {},
+  flannel_bin_dir: '/usr/local/bin',
+  flannel_backend: 'vxlan',
+  flannel_vxlan_vni: 1,
+  flannel_vxlan_port: 8472,
+  flannel_subnet_len: 24,
+  flannel_ip_masq: true,
+  flannel_iface: '',
+  flannel_kubeconfig: '/etc/kubernetes/kubelet.conf',
+  flannel_cni_conf_dir: '/etc/cni/net.d',
+  flannel_cni_plugin: null,
+  flannel_cni_bin_dir: '/opt/cni/bin',
+};
+
+const absPath = z.string().regex(/^\/[^\s"'\\]*$/, 'expected an absolute path without spaces or quotes');
+
+export const schema: z.ZodType<FlannelVars> = z.object({
+  k8s_arch: archSchema,
+  k8s_artifacts: artifactOverridesSchema,
+  flannel_bin_dir: absPath,
+  flannel_backend: z.enum(['vxlan', 'host-gw', 'wireguard']),
+  flannel_vxlan_vni: z.number().int().min(1).max(16777215),
+  flannel_vxlan_port: z.number().int().min(1).max(65535),
+  flannel_subnet_len: z.number().int().min(8).max(30),
+  flannel_ip_masq: z.boolean(),
+  flannel_iface: z.union([z.literal(''), z.string().regex(/^[A-Za-z0-9_.:@-]{1,15}$/, 'expected an interface name such as eth0')]),
+  flannel_kubeconfig: absPath,
+  flannel_cni_conf_dir: absPath,
+  flannel_cni_plugin: z.object({
+    url: z.string().regex(/^(https?|file):\/\/\S+$/, 'expected an http(s):// or file:// URL'),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits'),
+  }).nullable(),
+  flannel_cni_bin_dir: absPath,
+});
