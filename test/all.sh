@@ -50,8 +50,8 @@ step "type-check and unit tests" npm test
 lab_up=1
 step "lab up (${LAB_HOSTS:-7} hosts)" node lib/cli/bin.js lab up --hosts "${LAB_HOSTS:-7}"
 
-# --no-package: mocha would otherwise merge package.json's unit-test config, whose `ignore` drops these files.
+# The lab suites' configs name no files (so that `mocha --config ... one.test.ts` runs just that file): the glob is here.
 # TSPLAY_LAB_REQUIRED: a missing lab host fails the suites instead of skipping them.
-step "integration tests (real SSH)" env TSPLAY_LAB_REQUIRED=1 npx mocha --no-package --config test/integration/mocharc.json
+step "integration tests (real SSH)" env TSPLAY_LAB_REQUIRED=1 npx mocha --no-package --config test/integration/mocharc.json 'test/integration/**/*.test.ts'
 
-step "end-to-end tests (tsplay CLI on the lab)" env TSPLAY_LAB_REQUIRED=1 npx mocha --no-package --config test/e2e/mocharc.json
+step "end-to-end tests (tsplay CLI on the lab)" env TSPLAY_LAB_REQUIRED=1 npx mocha --no-package --config test/e2e/mocharc.json 'test/e2e/**/*.test.ts'
