@@ -26,7 +26,8 @@ Examples:
 
 The first 'lab up' builds a Debian image with debootstrap (a minute or two); later ones boot in seconds.`;
 
-export function registerLab(program: Command): void {
+/** `setCode`: the exit code a command ends with (lab ssh passes on the remote command's). */
+export function registerLab(program: Command, setCode: (code: number) => void): void {
   const lab = program.command('lab').description('local test hosts: Debian 12 containers (systemd-nspawn) on a private bridge')
     .addHelpText('after', EXAMPLES);
   lab.command('up')
@@ -55,6 +56,6 @@ export function registerLab(program: Command): void {
       if (!host) throw new Error(`no lab host named "${name}" (see: tsplay lab status)`);
       const r = spawnSync('ssh', ['-i', paths.key, '-o', `UserKnownHostsFile=${paths.knownHosts}`, '-o', 'StrictHostKeyChecking=yes',
         '-o', 'IdentitiesOnly=yes', `root@${host.address}`, ...command], { stdio: 'inherit' });
-      process.exitCode = r.status ?? 1;
+      setCode(r.status ?? 1);
     });
 }

@@ -51,7 +51,7 @@ export async function main(argv: readonly string[], io: MainIO = processIO()): P
   const program = buildProgram(async (playbook, flags) => {
     code = await runCommand(playbook, flags, io);
   });
-  registerLab(program);
+  registerLab(program, (c) => (code = c));
   // Subcommands copy these settings only when created, so set them on every command of the tree.
   const output = { writeOut: (s: string) => io.stdout.write(s), writeErr: (s: string) => io.stderr.write(s) };
   for (const cmd of commandTree(program)) cmd.exitOverride().configureOutput(output);
