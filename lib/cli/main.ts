@@ -94,7 +94,7 @@ async function runCommand(playbookFile: string, f: RunFlags, io: MainIO): Promis
   await prepareAll(plays, { mode, note: (step, text) => reporter.emit({ kind: 'controller', step, text }) });
   const connect = io.connect ?? sshConnect(inv, f);
   const stats = await runPlaybook(plays, inv.cluster, {
-    playbook: shown(playbookFile), mode, diff: f.diff === true, ...(f.forks ? { forks: f.forks } : {}),
+    playbook: shown(playbookFile), mode, diff: f.diff === true, verify: f.verify === true, ...(f.forks ? { forks: f.forks } : {}),
   }, { connect, reporter });
   reporter.close?.();
   return exitBits(stats);

@@ -13,6 +13,7 @@ export interface RunFlags {
   listTasks?: boolean;
   listHosts?: boolean;
   listTags?: boolean;
+  verify?: boolean;
   json?: boolean;
   verbose: number;
   knownHosts?: string;
@@ -61,6 +62,7 @@ export function buildProgram(onRun: (playbook: string, flags: RunFlags) => Promi
     .option('-l, --limit <pattern>', 'only hosts matching this pattern')
     .option('-f, --forks <n>', 'hosts worked on at once (default: all)', positive('--forks'))
     .option('-e, --extra-var <key=value>', "override a role var for this run (repeatable; typed as the role's default)", collect, [])
+    .option('--verify', 'run every role\'s health gates, also on hosts where nothing changed')
     .option('--list-tasks', 'list the resources each role would run, then exit')
     .option('--list-hosts', 'list the hosts each play would run on, then exit')
     .option('--list-tags', 'list every tag, then exit')

@@ -1,6 +1,6 @@
 /**
  * One role on one host: plan (one round trip), report, apply (one round trip), run notified handlers (one
- * round trip), then health gates. Check mode stops after reporting. Transport failures propagate (the host
+ * round trip), then health gates (only where something changed, unless asked). Check mode stops after reporting. Transport failures propagate (the host
  * becomes unreachable); anything else that fails is returned as the host's failure.
  */
 import type { HostDriver } from '../core/driver.js';
@@ -24,6 +24,8 @@ export interface RoleRun {
   readonly facts?: HostFacts;
   /** Check mode: state keys earlier roles on this host would change. */
   readonly earlier?: readonly Writer[];
+  /** Health gates even when nothing changed (--verify). */
+  readonly verify?: boolean;
   /** Runs `f` when it is this host's turn among the play's hosts (rolling roles). */
   readonly turn?: <T>(f: () => Promise<T>) => Promise<T>;
 }
@@ -73,7 +75,7 @@ export async function runRole(r: RoleRun, deps: GateDeps): Promise<RoleResult> {
     const f = applied.failure;
     return { facts: p.facts, writes: p.writes, counts, error: new ResourceError(r.host.name, f.id, `exited ${f.exitCode}: ${tail(f.stderr, 5)}`, f.exitCode, f.stderr) };
   }
-  const settle = async () => (await runHandlers(r, [...notified], deps)) ?? (applied.outcomes.length || notified.size ? await runGates(r, deps) : undefined);
+  const settle = async () => (await runHandlers(r, [...notified], deps)) ?? (applied.outcomes.length || notified.size || r.verify ? await runGates(r, deps) : undefined);
   const error = r.hr.rolling && r.turn && notified.size ? await r.turn(settle) : await settle();
   return { facts: p.facts, writes: p.writes, counts, ...(error ? { error } : {}) };
 }

@@ -28,6 +28,8 @@ export interface RunOptions {
   readonly diff: boolean;
   /** Hosts worked on at once; default: all. */
   readonly forks?: number;
+  /** Run health gates on every host of a role, not only where something changed (costs round trips). */
+  readonly verify?: boolean;
 }
 
 class HostState {
@@ -82,7 +84,7 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
       });
       const rt0 = driver.roundTrips;
       st.trips0 ??= rt0;
-      const res = await runRole({ host, role: role.name, hr, driver, cluster, mode: opts.mode, become: play.play.become ?? false, ...(st.facts ? { facts: st.facts } : {}), earlier: st.writes, turn: turnOf(play, ri) }, gateDeps);
+      const res = await runRole({ host, role: role.name, hr, driver, cluster, mode: opts.mode, become: play.play.become ?? false, ...(st.facts ? { facts: st.facts } : {}), earlier: st.writes, turn: turnOf(play, ri), verify: opts.verify === true }, gateDeps);
       st.facts = res.facts;
       if (opts.mode === 'check') st.writes.push(...res.writes);
       for (const k of ['ok', 'changed', 'failed', 'skipped'] as const) st.stats[k] += res.counts[k];

@@ -48,6 +48,17 @@ describe('tsplay run (sample playbook, fake hosts)', () => {
     assert.match(check.out, /0 would change/);
   });
 
+  it('--verify runs the health gates on a converged host too', async () => {
+    const fleet = new Fleet();
+    await run(fleet);
+    const quiet = await run(fleet, '--json');
+    assert.equal(events(quiet.out).filter((e) => e.kind === 'gate').length, 0, 'a no-op run checks no health by default');
+    const r = await run(fleet, '--json', '--verify');
+    assert.equal(r.code, 0, r.err);
+    assert.equal(events(r.out).filter((e) => e.kind === 'gate' && e.status === 'ok').length, NAMES.length);
+    for (const h of Object.values(runEnd(r.out).hosts)) assert.deepEqual([h.changed, h.roundTrips], [0, 2]);
+  });
+
   it('-e overrides a var, typed as its default, and --diff shows what changed', async () => {
     const fleet = new Fleet();
     await run(fleet);
