@@ -104,7 +104,8 @@ export const schema: z.ZodType<RuntimeVars> = z.object({
   runtime_docker_log_driver: name,
   runtime_docker_log_opts: z.record(z.string(), z.string()),
   runtime_docker_extra: z.record(z.string(), z.unknown()),
-  runtime_cri_dockerd: z.union([z.literal('auto'), z.boolean()]),
+  // -e passes a string (coerced to the default's type, which is 'auto'): read "true"/"false" as booleans.
+  runtime_cri_dockerd: z.preprocess((x) => (x === 'true' ? true : x === 'false' ? false : x), z.union([z.literal('auto'), z.boolean()], { error: 'expected "auto", true or false' })),
   runtime_bin_dir: absDir,
 }).refine((v) => !(v.runtime_docker_ip_masq && !v.runtime_docker_iptables), {
   message: 'ip-masq needs iptables: docker masquerades with its own iptables rules',
