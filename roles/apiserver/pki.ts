@@ -26,10 +26,9 @@ export const readersOf = (relative: string): ControlPlaneComponent[] => READERS[
 
 export function controlPlanePki(v: ApiserverVars, host: Host, cluster: Cluster): AnyResource[] {
   const root = v.k8s_config_dir.replace(/\/$/, '');
-  return pkiFiles(cluster, host, { roles: ['control-plane'], remoteDir: root }).map((r) => {
-    const path = r.id.startsWith('file:') ? r.id.slice('file:'.length) : '';
-    if (!path.startsWith(`${root}/`)) return r;
-    const notify = readersOf(path.slice(root.length + 1)).map(restartOf);
-    return notify.length ? { ...r, notify } : r;
-  });
+  const notify = (path: string) => {
+    const restarts = readersOf(path.slice(root.length + 1)).map(restartOf);
+    return restarts.length ? restarts : undefined;
+  };
+  return pkiFiles(cluster, host, { roles: ['control-plane'], remoteDir: root, notify });
 }

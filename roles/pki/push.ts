@@ -13,13 +13,15 @@ import { ensurePki, formatPkiReport, pkiPlacementsFor, readPkiFile, type PkiHost
 import { directory, generatedFile } from '../../lib/resources/index.js';
 import { pkiSpecFromCluster } from './index.js';
 
+type Notify = string | readonly string[];
+
 export interface PkiFilesOptions {
   /** Only these parts of the host's share (default: every PKI role the host has). */
   readonly roles?: readonly PkiHostRole[];
   /** Where the files go on the host (default /etc/kubernetes). */
   readonly remoteDir?: string;
-  /** Handlers to notify when a file changes (restart the component that reads it). */
-  readonly notify?: string | readonly string[];
+  /** Handlers to notify when a file changes (restart what reads it); a function decides per host path. */
+  readonly notify?: Notify | ((path: string) => Notify | undefined);
   readonly tags?: readonly string[];
 }
 
@@ -55,14 +57,16 @@ export function pkiFiles(cluster: Cluster, host: Host, o: PkiFilesOptions = {}):
   const spec = pkiSpecFromCluster(cluster);
   const dir = pkiDir(cluster, spec);
   const placements = pkiPlacementsFor(spec, host.name, o.roles, o.remoteDir ? { remoteDir: o.remoteDir } : {});
-  const common = { ...(o.notify !== undefined ? { notify: o.notify } : {}), ...(o.tags ? { tags: o.tags } : {}) };
+  const notifyOf = (path: string) => (typeof o.notify === 'function' ? o.notify(path) : o.notify);
+  const tags = o.tags ? { tags: o.tags } : {};
   const root = (o.remoteDir ?? '/etc/kubernetes').replace(/\/$/, '');
   // Every directory from the root down to each file, parents first.
   const dirs = [...new Set(placements.flatMap((p) => ancestors(p.path, root)))].sort();
   return [
-    ...dirs.map((path) => directory({ path, mode: 0o755, ...(o.tags ? { tags: o.tags } : {}) })),
+    ...dirs.map((path) => directory({ path, mode: 0o755, ...tags })),
     ...placements.map((p) => generatedFile({
-      path: p.path, mode: p.mode, owner: p.owner, secret: p.secret, ...common,
+      path: p.path, mode: p.mode, owner: p.owner, secret: p.secret, ...tags,
+      ...(notifyOf(p.path) !== undefined ? { notify: notifyOf(p.path)! } : {}),
       pendingNote: `issued by the PKI step: ${p.source}`,
       async load(ctx) {
         const report = await ensureOnce(spec, dir, ctx);
