@@ -10,8 +10,8 @@
  *   /etc/systemd/system/etcd.service (Type=notify) reading it; the packaged unit and config are not used;
  * - the service enabled and started. On the first run every member starts in the same pass (hosts run
  *   in parallel), so the quorum forms while each `systemctl start` waits for it;
- * - any change to what etcd reads at start notifies `restart etcd` (see restart.ts: not yet one member
- *   at a time);
+ * - any change to what etcd reads at start notifies `restart etcd`; the role is `rolling`, so members
+ *   restart one at a time, each passing the health gate before the next (applying stays parallel);
  * - gate: `etcdctl endpoint health --cluster` over TLS reports every member of the group healthy.
  *
  * Vars: see vars.ts (all prefixed `etcd_`). Cluster-wide: cluster_name (token), cluster_groups.etcd.
@@ -52,4 +52,6 @@ export default defineRole<EtcdVars>({
   resources,
   handlers,
   verify: [healthGate],
+  // Restarts take turns: one member restarts and the cluster is healthy again before the next (quorum kept).
+  rolling: true,
 });

@@ -1,14 +1,9 @@
 /**
  * The restart handler. Every change that etcd reads only at start (env file, unit, certificates, binary)
- * notifies it.
- *
- * Not yet quorum-safe on changes to a running cluster: the runner runs a role's notified handlers on every
- * host of the play at once, so a config change restarts all members together (a short outage; the data
- * is safe, and the gate then waits for every member to be healthy again). First bootstrap is unaffected.
- * To restart one member at a time, only this file changes: when the runner can serialise a handler across
- * hosts, mark this one serial (max floor(n/2) at a time, Kubespray's throttle); until then a play can use
- * `serial: 1` for changes to a running cluster (never for the first bootstrap, whose members must start
- * together).
+ * notifies it. The role is `rolling` (index.ts): the runner runs this handler and then the health gate
+ * on one member at a time, so a config change never takes down the quorum, while applying (and the
+ * first start of a new cluster, whose members must start together) stays parallel. Never put the etcd
+ * play under `serial`: a new cluster's first member would wait alone for a quorum.
  */
 import { restart, type Handler } from '../../lib/index.js';
 
