@@ -7,10 +7,11 @@ import type { HostDriver } from '../core/driver.js';
 import { ResourceError, TransportError, tail } from '../core/errors.js';
 import type { Cluster, Host } from '../core/model.js';
 import type { HostFacts } from '../core/ops.js';
-import type { Change } from '../core/resource.js';
+import type { Change, Handler } from '../core/resource.js';
 import type { Mode, ResourceStatus } from '../report/events.js';
 import type { HostRole } from './compile.js';
 import { passGate, type GateDeps } from './gate.js';
+import { withoutFreshRestarts } from './fresh-starts.js';
 import { applyPlan, plan, type Planned, type Writer } from './pass.js';
 
 export interface RoleRun {
@@ -75,16 +76,17 @@ export async function runRole(r: RoleRun, deps: GateDeps): Promise<RoleResult> {
     const f = applied.failure;
     return { facts: p.facts, writes: p.writes, counts, error: new ResourceError(r.host.name, f.id, `exited ${f.exitCode}: ${tail(f.stderr, 5)}`, f.exitCode, f.stderr) };
   }
-  const settle = async () => (await runHandlers(r, [...notified], deps)) ?? (applied.outcomes.length || notified.size || r.verify ? await runGates(r, deps) : undefined);
+  const handlers = withoutFreshRestarts(r.hr.handlers, [...notified], applied, p.facts);
+  const settle = async () => (await runHandlers(r, handlers, deps)) ?? (applied.outcomes.length || notified.size || r.verify ? await runGates(r, deps) : undefined);
   const error = r.hr.rolling && r.turn && notified.size ? await r.turn(settle) : await settle();
   return { facts: p.facts, writes: p.writes, counts, ...(error ? { error } : {}) };
 }
 
-/** Notified handlers, in the order the role declares them, in one round trip. */
-async function runHandlers(r: RoleRun, notified: readonly string[], deps: GateDeps): Promise<Error | undefined> {
-  const names = Object.keys(r.hr.handlers).filter((h) => notified.includes(h));
+/** Notified handlers (those left with something to do), in the order the role declares them, in one round trip. */
+async function runHandlers(r: RoleRun, todo: Readonly<Record<string, Handler>>, deps: GateDeps): Promise<Error | undefined> {
+  const names = Object.keys(r.hr.handlers).filter((h) => h in todo);
   if (names.length === 0) return undefined;
-  const res = await r.driver.act(names.map((h) => r.hr.handlers[h]!), { sudo: r.become });
+  const res = await r.driver.act(names.map((h) => todo[h]!), { sudo: r.become });
   names.forEach((handler, i) => {
     const status = res.ok || i < res.failedGroup ? 'changed' : 'failed';
     if (res.ok || i <= res.failedGroup) deps.emit({ kind: 'handler', host: r.host.name, role: r.role, handler, status, ...(status === 'failed' && !res.ok ? { error: tail(res.stderr, 5) } : {}) });

@@ -170,18 +170,15 @@ describe('console reporter', () => {
 });
 
 describe('console reporter cost', () => {
-  it('a 100-host run: thousands of events cost milliseconds and a write per frame, not per event', () => {
+  it('a 100-host run: thousands of events cost a write per frame, not per event', () => {
     const many = Array.from({ length: 100 }, (_, i) => `node-${i}`);
     const { out, clock, r } = ttyConsole();
-    const t0 = performance.now();
     r.emit(runStart(many));
     for (let k = 0; k < 100; k++) {
       for (const h of many) r.emit(resource({ host: h, status: k % 20 ? 'ok' : 'changed' }));
       clock.t += 20; // 100 events every 20 ms: a frame every fifth batch
       if (k % 5 === 4) clock.tick();
     }
-    const ms = performance.now() - t0;
-    assert.ok(ms < 1500, `${ms} ms for 10 000 events`);
     assert.equal(out.writes, 2 + 20, 'the run header, the first frame, then one write per frame');
     assert.equal(screen(out.text).filter((l) => l.startsWith('changed')).length, 500);
   });

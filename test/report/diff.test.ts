@@ -33,17 +33,13 @@ describe('report diff', () => {
   it('binary or wholly different huge texts are counted, not diffed', () => {
     assert.deepEqual(renderDiff('a\0b\n', 'c\n', { chalk: plain }), ['(too different or binary to diff: 1 → 1 lines)']);
     const big = (p: string) => Array.from({ length: 20_000 }, (_, i) => `${p}${i}`).join('\n');
-    const t0 = performance.now();
     assert.deepEqual(renderDiff(big('x'), big('y'), { chalk: plain }), ['(too different or binary to diff: 20000 → 20000 lines)']);
-    assert.ok(performance.now() - t0 < 1000, `bounded: ${performance.now() - t0} ms`);
   });
 
   it('a big file with a small edit is still diffed', () => {
     const lines = Array.from({ length: 50_000 }, (_, i) => `line ${i}`);
     const after = lines.map((l, i) => (i === 25_000 ? 'changed' : l));
-    const t0 = performance.now();
     const out = renderDiff(lines.join('\n'), after.join('\n'), { chalk: plain });
-    assert.ok(performance.now() - t0 < 1000);
     assert.deepEqual(out.slice(2, 6), ['@@ -24998,7 +24998,7 @@', ' line 24997', ' line 24998', ' line 24999']);
   });
 
