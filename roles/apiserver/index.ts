@@ -61,4 +61,6 @@ export default defineRole<ApiserverVars>({
   resources,
   handlers,
   verify: gates,
+  // A restart goes one control-plane host at a time, each healthy again before the next: the API stays up.
+  rolling: true,
 });
