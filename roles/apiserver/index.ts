@@ -15,7 +15,7 @@
  * - gates (gates.ts): the apiserver's /healthz and /readyz with a client certificate, then :10257 and
  *   :10259 /healthz.
  *
- * Play it with `serial: 1` (playbooks/control-plane.ts) so at most one apiserver restarts at a time.
+ * The role is rolling: restarts go one control-plane host at a time, so at most one apiserver is down.
  * Vars: see vars.ts. Cluster-wide: service_cidr, pod_cidr, cluster_domain, cluster_name, apiserver_port,
  * cluster_groups (etcd members), pki_dir.
  */
