@@ -32,5 +32,9 @@ export default defineInventory({
     pod_cidr: '10.244.0.0/16',
     cluster_domain: 'cluster.local',
     pki_dir: '.tsplay/pki/lab',
+    // The lab's hosts are systemd-nspawn containers on an overlay root: cgroupfs, and containerd's
+    // native snapshotter (overlayfs cannot stack on the overlay root).
+    cgroup_driver: 'cgroupfs',
+    runtime_snapshotter: 'native',
   },
 });

@@ -1,0 +1,13 @@
+/**
+ * Tear the cluster down: every cluster service stopped and disabled, units, configuration, certificates
+ * and state removed on every host (packages and binaries stay). Destructive: try it with --check first.
+ *
+ *   tsplay run playbooks/reset.ts -i inventory/prod.ts --check
+ */
+import { definePlaybook } from '../lib/index.js';
+import reset from '../roles/reset/index.js';
+
+export default definePlaybook({
+  name: 'reset',
+  plays: [{ name: 'reset every cluster host', hosts: 'etcd:k8s:lb', roles: [reset] }],
+});

@@ -1,0 +1,42 @@
+/**
+ * The whole cluster, the hard way: an HA Kubernetes control plane from binaries, in an order that keeps
+ * quorum. The PKI is made on the controller, once per run, before any host is touched.
+ *
+ *   tsplay run playbooks/site.ts -i inventory/prod.ts --check --diff
+ *   tsplay run playbooks/site.ts -i inventory/prod.ts
+ *   tsplay run playbooks/site.ts -i inventory/prod.ts --tags etcd           one role, by its name
+ *
+ * Groups: etcd (odd count), masters (control plane), workers, k8s (masters + workers: every kubelet),
+ * lb (haproxy + keepalived with the VIP; leave it out for a single control-plane host). A one-host
+ * cluster puts that host in etcd, masters and workers.
+ */
+import { definePlaybook } from '../lib/index.js';
+import apiserver from '../roles/apiserver/index.js';
+import coredns from '../roles/coredns/index.js';
+import etcd from '../roles/etcd/index.js';
+import firewalld from '../roles/firewalld/index.js';
+import flannel from '../roles/flannel/index.js';
+import haproxy from '../roles/haproxy/index.js';
+import keepalived from '../roles/keepalived/index.js';
+import kubeProxy from '../roles/kube-proxy/index.js';
+import kubelet from '../roles/kubelet/index.js';
+import prereqs from '../roles/prereqs/index.js';
+import runtime from '../roles/runtime/index.js';
+
+const ALL = 'etcd:k8s:lb';
+
+export default definePlaybook({
+  name: 'site',
+  plays: [
+    { name: 'prerequisites', hosts: ALL, roles: [prereqs] },
+    // Ports open before etcd and flannel need them; a reload restarts the runtime if it drops its chains.
+    { name: 'firewall', hosts: ALL, roles: [firewalld] },
+    // Members of a new cluster start in the same pass; later restarts go one member at a time (rolling).
+    { name: 'etcd', hosts: 'etcd', roles: [etcd], anyErrorsFatal: true },
+    { name: 'container runtime', hosts: 'k8s', roles: [runtime] },
+    { name: 'API load balancer', hosts: 'lb', roles: [haproxy, keepalived], anyErrorsFatal: true },
+    { name: 'control plane', hosts: 'masters', roles: [apiserver], anyErrorsFatal: true },
+    { name: 'nodes', hosts: 'k8s', roles: [kubelet, kubeProxy, flannel], maxFailPercent: 30 },
+    { name: 'cluster addons', hosts: 'masters', runOnce: true, roles: [coredns] },
+  ],
+});
