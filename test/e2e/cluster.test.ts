@@ -91,15 +91,15 @@ describe('e2e: the HA cluster on the 7-host lab (site.ts)', function () {
   it('stopping the active LB moves the VIP and /healthz keeps answering', async () => {
     const holds = async (n: string) => (await on(n).exec(`ip -o addr show dev host0 | grep -q ' ${VIP}/'`)).exitCode === 0;
     assert.equal(await holds('lab-4'), true, 'lab-4 (priority 150) holds the VIP');
-    await on('lab-4').exec('systemctl stop keepalived haproxy');
     const started = Date.now();
+    await on('lab-4').exec('systemctl stop keepalived haproxy');
     while (!(await holds('lab-5'))) {
       assert.ok(Date.now() - started < 15_000, 'the VIP moved to lab-5 within 15 s');
       await new Promise((r) => setTimeout(r, 100));
     }
     const moved = Date.now() - started;
     assert.deepEqual(await healthz(), { status: 200, body: 'ok' });
-    console.log(`      VIP on lab-5 ${moved} ms after the active LB stopped; /healthz still answers`);
+    console.log(`      VIP on lab-5 ${moved} ms after stopping the active LB began; /healthz still answers`);
     await on('lab-4').exec('systemctl start haproxy keepalived');
   });
 
@@ -109,7 +109,7 @@ describe('e2e: the HA cluster on the 7-host lab (site.ts)', function () {
     assert.notEqual(await probe('10.231.0.16', 2379), 'open', 'etcd port on a worker');
     assert.notEqual(await probe('10.231.0.16', 6443), 'open', 'API port on a worker');
     assert.equal(await probe('10.231.0.11', 2379), 'open', 'etcd port on a master');
-    assert.equal(await probe('10.231.0.16', 10250), 'open', 'kubelet port on a worker');
+    assert.equal(await probe('10.231.0.16', 10256), 'open', 'kube-proxy health port on a worker');
     // Something that listens but is not in the matrix: refused from outside, answered on the host itself.
     await on('lab-6').exec('(python3 -m http.server 18080 --bind 0.0.0.0 >/dev/null 2>&1 </dev/null &) ; sleep 0.5');
     try {
