@@ -5,8 +5,8 @@
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import ssh2 from 'ssh2';
-import type { Client as SshClient, ConnectConfig } from 'ssh2';
+import { NodeSSH, type Config } from 'node-ssh';
+import type { Client as SshClient } from 'ssh2';
 import type { Duplex } from 'node:stream';
 import { TransportError } from '../core/errors.js';
 import type { Host } from '../core/model.js';
@@ -67,7 +67,7 @@ async function attemptConnect(host: Host, opts: SshOptions, sock?: Duplex): Prom
   let verdict: HostKeyVerdict | undefined;
   let offered: Buffer | undefined;
   const types = knownKeyTypes(entries, name);
-  const config: ConnectConfig = {
+  const config: Config = {
     host: host.address,
     port: host.port,
     username: host.user,
@@ -75,7 +75,7 @@ async function attemptConnect(host: Host, opts: SshOptions, sock?: Duplex): Prom
     keepaliveInterval: opts.keepaliveMs ?? 5_000,
     keepaliveCountMax: 3,
     ...(sock ? { sock } : {}),
-    ...(host.key ? { privateKey: await readKey(host) } : {}),
+    ...(host.key ? { privateKey: (await readKey(host)).toString('utf8') } : {}),
     ...(process.env.SSH_AUTH_SOCK ? { agent: process.env.SSH_AUTH_SOCK } : {}),
     // Ask for a key type known_hosts can vouch for, as OpenSSH does.
     ...(types.length ? { algorithms: { serverHostKey: hostKeyAlgorithms(types) as never } } : {}),
@@ -87,12 +87,14 @@ async function attemptConnect(host: Host, opts: SshOptions, sock?: Duplex): Prom
   };
   if (!host.key && !process.env.SSH_AUTH_SOCK)
     throw new Permanent(host.name, `no way to log in as ${host.user}: the host has no key file and SSH_AUTH_SOCK is not set`);
-  const client = new ssh2.Client();
-  await new Promise<void>((resolve, reject) => {
-    client.once('ready', () => resolve());
-    client.once('error', (err: Error & { level?: string }) => reject(explain(host, opts, name, verdict, err)));
-    client.connect(config);
-  });
+  // node-ssh opens the session (handshake, auth, our host verifier); the rest of the transport drives its ssh2 client.
+  const ssh = new NodeSSH();
+  try {
+    await ssh.connect(config);
+  } catch (err) {
+    throw explain(host, opts, name, verdict, err as Error & { level?: string });
+  }
+  const client = ssh.connection!;
   client.on('error', () => undefined); // later errors surface through 'close' on pending commands
   if (verdict?.kind === 'unknown' && offered) {
     await mkdir(dirname(opts.knownHosts), { recursive: true });
