@@ -3,27 +3,30 @@
  * page), a second run changes nothing in one round trip per host, and check mode then has nothing to do.
  */
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
-import { requireLab } from '../integration/lab-hosts.js';
+import { loadInventory } from '../../lib/inventory/index.js';
+import type { Host } from '../../lib/core/model.js';
+import { connectSsh } from '../../lib/transport/ssh.js';
+import { paths, requireLab } from '../integration/lab-hosts.js';
 import { sum, tsplayJson } from './cli.js';
 
 const INVENTORY = 'inventory/lab.ts';
 
-function fetchPage(address: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: address, port: 8080, path: '/', timeout: 5000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve(body));
-    });
-    req.on('error', reject).end();
-  });
+/** The page as the host serves it (from the host itself: the lab may run firewalld, which keeps 8080 closed). */
+async function fetchPage(host: Host): Promise<string> {
+  const c = await connectSsh(host, { knownHosts: paths.knownHosts, connectTimeoutMs: 5000 });
+  try {
+    return (await c.exec('curl -fsS --max-time 3 http://127.0.0.1:8080/')).stdout;
+  } finally {
+    await c.close();
+  }
 }
 
 describe('e2e: sample playbook on lab hosts over SSH', function () {
-  let hosts: readonly { name: string; address: string }[] = [];
+  let hosts: readonly Host[] = [];
   before(async function () {
-    hosts = (await requireLab(this, 2)).hosts;
+    await requireLab(this, 2);
+    // The hosts of the inventory (the lab may have more than inventory/lab.ts names, e.g. after a benchmark).
+    hosts = (await loadInventory(INVENTORY)).hosts;
     const reset = await tsplayJson(['run', 'playbooks/sample-reset.ts', '-i', INVENTORY]);
     assert.equal(reset.code, 0, `reset failed: ${reset.stderr}`);
   });
@@ -37,7 +40,7 @@ describe('e2e: sample playbook on lab hosts over SSH', function () {
     assert.equal(first.code, 0, first.stderr);
     for (const h of hosts) assert.ok(first.hosts[h.name]!.changed >= 20, `${h.name} converged`);
     assert.equal(first.events.filter((e) => e.kind === 'gate' && e.status === 'ok').length, hosts.length, 'every host passed its gate');
-    for (const h of hosts) assert.match(await fetchPage(h.address), new RegExp(`served by ${h.name}`));
+    for (const h of hosts) assert.match(await fetchPage(h), new RegExp(`served by ${h.name}`));
 
     const again = await tsplayJson(['run', 'playbooks/sample.ts', '-i', INVENTORY]);
     assert.equal(again.code, 0, again.stderr);
