@@ -1,8 +1,7 @@
 /**
- * The local transport, for plays on `localhost`: commands run with `sh -c` (scripts on stdin), files are
+ * The local transport, for plays on `localhost`: commands run with `sh -c` through zx (scripts on stdin), files are
  * written to a temp name in the target's directory and renamed into place.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
@@ -55,26 +54,25 @@ async function run(name: string, command: string, opts: ExecOptions): Promise<Ex
   return { exitCode: r.exitCode, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 }
 
-function runRaw(name: string, command: string, opts: ExecOptions): Promise<{ exitCode: number; stdout: Buffer; stderr: Buffer }> {
-  return new Promise((resolve, reject) => {
-    // Own process group, so a timeout kills the whole command, not only sh.
-    const child = spawn('sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-    const out: Buffer[] = [];
-    const errs: Buffer[] = [];
-    const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
-      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
-      reject(new TransportError(name, `command timed out after ${opts.timeoutMs} ms: ${command.split('\n')[0]}`));
-    }, opts.timeoutMs);
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => errs.push(d));
-    child.on('error', (e) => (clearTimeout(timer), reject(new TransportError(name, `cannot run sh: ${e.message}`, { cause: e }))));
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ exitCode: code ?? 128 + (signal ? osSignal(signal) : 0), stdout: Buffer.concat(out), stderr: Buffer.concat(errs) });
-    });
-    child.stdin.on('error', () => undefined); // the command may not read its stdin
-    child.stdin.end(opts.stdin === undefined ? undefined : Buffer.from(opts.stdin));
-  });
+/** A command as sh would run it, through zx (loaded on first use: only localhost plays pay for it). */
+async function runRaw(name: string, command: string, opts: ExecOptions): Promise<{ exitCode: number; stdout: Buffer; stderr: Buffer }> {
+  const { $ } = await import('zx');
+  // detached: its own process group, so a timeout kills the whole command, not only sh. halt: start it
+  // ourselves, to read stdout as bytes (zx keeps text) from the start.
+  const sh = $({ shell: '/bin/sh', prefix: '', postfix: '', nothrow: true, quiet: true, verbose: false, detached: true, halt: true, input: opts.stdin === undefined ? '' : Buffer.from(opts.stdin) });
+  // The command is the whole script, not an argument to quote: it is the template's only piece.
+  const p = sh(Object.assign([command], { raw: [command] }));
+  p.run();
+  const out: Buffer[] = [];
+  p.stdout.on('data', (d: Buffer) => out.push(d));
+  let timedOut = false;
+  const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
+    timedOut = true;
+    try { process.kill(-p.child!.pid!, 'SIGKILL'); } catch { /* already gone */ }
+  }, opts.timeoutMs);
+  const done = await p.finally(() => clearTimeout(timer));
+  if (timedOut) throw new TransportError(name, `command timed out after ${opts.timeoutMs} ms: ${command.split('\n')[0]}`);
+  if (done.exitCode === null && done.signal === null) throw new TransportError(name, `cannot run sh: ${done.message}`);
+  const exitCode = done.exitCode ?? 128 + (done.signal ? (constants.signals[done.signal] ?? 0) : 0);
+  return { exitCode, stdout: Buffer.concat(out), stderr: Buffer.from(done.stderr) };
 }
-
-const osSignal = (s: NodeJS.Signals): number => constants.signals[s] ?? 0;
