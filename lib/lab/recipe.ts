@@ -24,7 +24,7 @@ export const RECIPE: Recipe = {
   mirror: 'http://deb.debian.org/debian',
   base: ['systemd', 'systemd-sysv', 'dbus', 'openssh-server', 'sudo', 'iproute2', 'iptables', 'kmod', 'procps',
     'ca-certificates', 'curl', 'openssl', 'python3'],
-  extra: ['etcd-server', 'etcd-client', 'haproxy', 'keepalived', 'firewalld', 'containerd', 'runc',
+  extra: ['etcd-server', 'etcd-client', 'haproxy', 'keepalived', 'firewalld', 'containerd', 'runc', 'ipset',
     'containernetworking-plugins', 'kubernetes-client', 'conntrack', 'socat', 'docker.io'],
   disable: ['etcd', 'haproxy', 'keepalived', 'firewalld', 'containerd', 'docker', 'docker.socket',
     'apt-daily.timer', 'apt-daily-upgrade.timer', 'e2scrub_reap', 'systemd-timesyncd'],
