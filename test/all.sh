@@ -48,6 +48,8 @@ step "type-check and unit tests" npm test
 
 # From here on the EXIT trap brings the lab down, also when `lab up` itself fails half way.
 lab_up=1
+# Fresh hosts every time: a lab left converged by earlier work (another PKI, running services) is not CI's start.
+step "lab down (fresh hosts)" node lib/cli/bin.js lab down
 step "lab up (${LAB_HOSTS:-7} hosts)" node lib/cli/bin.js lab up --hosts "${LAB_HOSTS:-7}"
 
 # The lab suites' configs name no files (so that `mocha --config ... one.test.ts` runs just that file): the glob is here.

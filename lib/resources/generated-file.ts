@@ -17,6 +17,11 @@ export interface GeneratedFileOptions extends Attrs, Common {
   readonly load: (ctx: PrepareContext) => Promise<Content | undefined>;
   /** Shown when check mode finds the content not made yet (default: "made on the controller"). */
   readonly pendingNote?: string;
+  /**
+   * Never replace different content already on the host: fail with this message instead (a cluster CA:
+   * pushing another one would cut every member off from the others).
+   */
+  readonly refuseReplace?: string;
 }
 
 export function generatedFile(o: GeneratedFileOptions): Resource<[FileState]> {
@@ -37,7 +42,9 @@ export function generatedFile(o: GeneratedFileOptions): Resource<[FileState]> {
     },
     check([have]) {
       if (!prepared) throw new Error(`${path} was not prepared: its content is made on the controller before hosts are checked`);
-      if (m) return m.check(have);
+      const changes = m ? m.check(have) : [];
+      if (o.refuseReplace && have.exists && (!m || changes.some((c) => c.field === 'content'))) throw new Error(`${path} on the host differs: ${o.refuseReplace}`);
+      if (m) return changes;
       return [...(have.exists ? [] : [{ field: 'state', before: 'absent', after: 'file' }]), { field: 'content', after: `(${pending})` }];
     },
     apply(_a, _f, changes) {

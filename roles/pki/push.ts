@@ -68,6 +68,7 @@ export function pkiFiles(cluster: Cluster, host: Host, o: PkiFilesOptions = {}):
       path: p.path, mode: p.mode, owner: p.owner, secret: p.secret, ...tags,
       ...(notifyOf(p.path) !== undefined ? { notify: notifyOf(p.path)! } : {}),
       pendingNote: `issued by the PKI step: ${p.source}`,
+      ...(isCa(p.source) ? { refuseReplace: `it holds another CA than ${dir}/${p.source}. This controller's pki directory is not the one the cluster was built with: restore that directory (or run playbooks/reset.ts to start the cluster over)` } : {}),
       async load(ctx) {
         const report = await ensureOnce(spec, dir, ctx);
         if (ctx.mode === 'check' && pendingFiles(report).has(p.source)) return undefined;
@@ -87,3 +88,6 @@ function ancestors(path: string, root: string): string[] {
   const parts = path.slice(root.length + 1).split('/').slice(0, -1);
   return [root, ...parts.map((_, i) => `${root}/${parts.slice(0, i + 1).join('/')}`)];
 }
+
+/** A CA certificate: replacing it on a running cluster breaks every member's trust in the others. */
+const isCa = (source: string): boolean => /(^|\/)(ca|front-proxy-ca)\.crt$/.test(source);

@@ -58,6 +58,21 @@ describe('roles/pki: pkiFiles', () => {
     assert.match(ctx.notes[0]!, /would-issue apiserver \(SANs differ/);
   });
 
+  it('a host holding another CA (the controller lost its pki directory) is refused, not rewritten', async () => {
+    const host = FakeHost.debian('worker-1');
+    await converge(host, pkiFiles(withDir(t.dir).cluster, hostOf(withDir(t.dir), 'worker-1')));
+    const elsewhere = tempDir();
+    try {
+      const inv = withDir(elsewhere.dir);
+      const { first } = await converge(host, pkiFiles(inv.cluster, hostOf(inv, 'worker-1')));
+      const refused = first.planned.find((x) => x.resource.id === 'file:/etc/kubernetes/pki/ca.crt')!;
+      assert.match(refused.error!, /on the host differs: it holds another CA than .*ca\.crt\. This controller's pki directory is not the one the cluster was built with/);
+      assert.equal(host.read('/etc/kubernetes/pki/ca.crt'), readFileSync(join(t.dir, 'ca.crt'), 'utf8'));
+    } finally {
+      elsewhere.cleanup();
+    }
+  });
+
   it('a corrupt key in the pki directory stops the run and is left as it was', async () => {
     const inv = withDir(t.dir);
     await converge(FakeHost.debian('worker-1'), pkiFiles(inv.cluster, hostOf(inv, 'worker-1')));

@@ -34,6 +34,16 @@ describe('generatedFile', () => {
     assert.equal(h.read('/etc/x.key'), 'NEW-KEY-MATERIAL');
   });
 
+  it('refuseReplace: different content on the host is an error, the same or none is fine', async () => {
+    const r = (host: FakeHost) => converge(host, [generatedFile({ path: '/etc/ca.crt', load: async () => 'CA-1\n', refuseReplace: 'it holds another CA' })]);
+    assert.equal((await r(FakeHost.debian())).applied.failure, undefined);
+    assert.deepEqual(changedIds((await r(FakeHost.debian().seedFile('/etc/ca.crt', 'CA-1\n'))).first), []);
+    const other = FakeHost.debian().seedFile('/etc/ca.crt', 'CA-2\n');
+    const { first } = await r(other);
+    assert.match(first.planned[0]!.error!, /\/etc\/ca\.crt on the host differs: it holds another CA/);
+    assert.equal(other.read('/etc/ca.crt'), 'CA-2\n');
+  });
+
   it('checking before prepare is a clear error', () => {
     const r = generatedFile({ path: '/etc/y', load: async () => 'y' });
     assert.throws(() => r.check([{ exists: false }], FakeHost.debian().facts), /was not prepared/);
