@@ -71,7 +71,9 @@ function compilePlay(play: Play, sel: Selector, opts: CompileOptions): CompiledP
 function compileRole(u: RoleUse, play: Play, hosts: readonly Host[], cluster: Cluster, opts: CompileOptions): CompiledRole {
   const outer = [play.tags ?? [], u.tags, u.role.tags];
   const perHost = new Map<string, HostRole>();
-  const targets = (u.runOnce ? hosts.slice(0, 1) : hosts).filter((h) => !u.when || u.when(h));
+  // `when` first: runOnce then means the first host the role is meant for.
+  const meant = hosts.filter((h) => !u.when || u.when(h));
+  const targets = u.runOnce ? meant.slice(0, 1) : meant;
   for (const host of targets) {
     const vars = roleVars(u.role, host, u.vars, opts.extraVars);
     const all = u.role.resources(vars, host, cluster);

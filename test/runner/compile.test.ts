@@ -85,4 +85,9 @@ describe('compile: runOnce and when', () => {
     const pb = definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'all', roles: [use(motd, {}, { when: (h) => h.groups.includes('db') || h.name === 'web-2' })] }] });
     assert.deepEqual(perHost(compileWith(pb, inv)), [{ motd: ['web-2', 'db-1'] }]);
   });
+
+  it('runOnce with when: the first host `when` accepts', () => {
+    const pb = definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'all', roles: [use(motd, {}, { runOnce: true, when: (h) => h.groups.includes('db') })] }] });
+    assert.deepEqual(perHost(compileWith(pb, inv)), [{ motd: ['db-1'] }]);
+  });
 });
