@@ -40,7 +40,7 @@ function ensureOnce(spec: PkiSpec, dir: string, ctx: PrepareContext): Promise<Pk
   if (!perDir) runs.set(ctx, (perDir = new Map()));
   let p = perDir.get(dir);
   if (!p) {
-    p = ensurePki(spec, dir, { mode: ctx.mode }).then((report) => {
+    p = ensurePki(spec, dir, { mode: ctx.mode, ...renewRequested() }).then((report) => {
       ctx.note('pki', formatPkiReport(report));
       if (report.errors > 0) throw new ConfigError(`the PKI needs a decision, nothing was overwritten: fix or remove the files named below (a removed certificate is re-issued)\n${formatPkiReport(report)}`, dir);
       return report;
@@ -48,6 +48,17 @@ function ensureOnce(spec: PkiSpec, dir: string, ctx: PrepareContext): Promise<Pk
     perDir.set(dir, p);
   }
   return p;
+}
+
+/**
+ * The explicit renew option, for one run: TSPLAY_PKI_RENEW=apiserver,kubelet:node-1 (catalogue ids) or
+ * `all` (every leaf certificate; CAs and the service-account key only by name). An environment variable,
+ * not an inventory var, so that it cannot stay behind and re-issue on every run.
+ */
+export function renewRequested(env: NodeJS.ProcessEnv = process.env): { renew?: readonly string[] | 'all' } {
+  const raw = env['TSPLAY_PKI_RENEW']?.trim();
+  if (!raw) return {};
+  return { renew: raw === 'all' ? 'all' : raw.split(',').map((s) => s.trim()).filter(Boolean) };
 }
 
 /** Files of items that check mode says would be issued: their current content is not what apply would push. */

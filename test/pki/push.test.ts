@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { plan } from '../../lib/runner/pass.js';
 import { changedIds, changesById, converge, FakeHost, prepareContext } from '../../lib/testing/index.js';
-import { pkiFiles } from '../../roles/pki/push.js';
+import { pkiFiles, renewRequested } from '../../roles/pki/push.js';
 import { hostOf, inventory, SMALL } from '../roles/helpers.js';
 import { snapshot, tempDir } from './helpers.js';
 
@@ -70,6 +70,27 @@ describe('roles/pki: pkiFiles', () => {
       assert.equal(host.read('/etc/kubernetes/pki/ca.crt'), readFileSync(join(t.dir, 'ca.crt'), 'utf8'));
     } finally {
       elsewhere.cleanup();
+    }
+  });
+
+  it('TSPLAY_PKI_RENEW re-issues what it names, for that run only; a misspelt id is refused with a suggestion', async () => {
+    const inv = withDir(t.dir);
+    const host = FakeHost.debian('worker-1');
+    await converge(host, pkiFiles(inv.cluster, hostOf(inv, 'worker-1')));
+    const before = host.read('/etc/kubernetes/pki/kubelet.crt');
+    assert.deepEqual(renewRequested({ TSPLAY_PKI_RENEW: ' kubelet:worker-1, kube-proxy ' }), { renew: ['kubelet:worker-1', 'kube-proxy'] });
+    assert.deepEqual(renewRequested({}), {});
+    process.env.TSPLAY_PKI_RENEW = 'kubelet:worker-1';
+    try {
+      const ctx = prepareContext('apply');
+      const { first } = await converge(host, pkiFiles(inv.cluster, hostOf(inv, 'worker-1')), ctx);
+      assert.match(ctx.notes[0]!, /issued\s+kubelet:worker-1 \(renew requested\)/);
+      assert.ok(changedIds(first).includes('file:/etc/kubernetes/pki/kubelet.crt'));
+      assert.notEqual(host.read('/etc/kubernetes/pki/kubelet.crt'), before);
+      process.env.TSPLAY_PKI_RENEW = 'kublet:worker-1';
+      await assert.rejects(Promise.all(pkiFiles(inv.cluster, hostOf(inv, 'worker-1')).map((r) => r.prepare?.(prepareContext('check')))), /unknown PKI item "kublet:worker-1"\. Did you mean "kubelet:worker-1"/);
+    } finally {
+      delete process.env.TSPLAY_PKI_RENEW;
     }
   });
 
