@@ -13,7 +13,7 @@ let swcVersion;
 
 /** `./x.js` written for NodeNext names `./x.ts` on disk: look there first, without a failed lookup per import. */
 export async function resolve(specifier, context, next) {
-  if (/^\.\.?\//.test(specifier) && specifier.endsWith('.js') && context.parentURL?.startsWith('file:')) {
+  if (/^(\.\.?\/|\/|file:)/.test(specifier) && specifier.endsWith('.js') && context.parentURL?.startsWith('file:')) {
     const url = new URL(`${specifier.slice(0, -3)}.ts`, context.parentURL);
     if (existsSync(url)) return { url: url.href, format: 'module', shortCircuit: true };
   }

@@ -30,6 +30,9 @@ describe('CLI TypeScript hooks', () => {
     writeFileSync(join(dir, 'x.ts'), 'export const x = 1;\n');
     const parentURL = pathToFileURL(join(dir, 'main.ts')).href;
     assert.equal((await hooks.resolve('./x.js', { parentURL }, never)).url, pathToFileURL(join(dir, 'x.ts')).href);
+    // Absolute paths and file: URLs too (generated inventories import the DSL that way).
+    assert.equal((await hooks.resolve(join(dir, 'x.js'), { parentURL }, never)).url, pathToFileURL(join(dir, 'x.ts')).href);
+    assert.equal((await hooks.resolve(pathToFileURL(join(dir, 'x.js')).href, { parentURL }, never)).url, pathToFileURL(join(dir, 'x.ts')).href);
     const passed: string[] = [];
     await hooks.resolve('./y.js', { parentURL }, async (s) => (passed.push(s), { url: 'file:///y.js' }));
     await hooks.resolve('zod', { parentURL }, async (s) => (passed.push(s), { url: 'file:///zod.js' }));
