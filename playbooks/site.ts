@@ -22,6 +22,7 @@ import kubeProxy from '../roles/kube-proxy/index.js';
 import kubelet from '../roles/kubelet/index.js';
 import prereqs from '../roles/prereqs/index.js';
 import runtime from '../roles/runtime/index.js';
+import smoke from '../roles/smoke/index.js';
 
 const ALL = 'etcd:k8s:lb';
 
@@ -37,6 +38,7 @@ export default definePlaybook({
     { name: 'API load balancer', hosts: 'lb', roles: [haproxy, keepalived], anyErrorsFatal: true },
     { name: 'control plane', hosts: 'masters', roles: [apiserver], anyErrorsFatal: true },
     { name: 'nodes', hosts: 'k8s', roles: [kubelet, kubeProxy, flannel], maxFailPercent: 30 },
-    { name: 'cluster addons', hosts: 'masters', runOnce: true, roles: [coredns] },
+    // Then the whole is checked from one control-plane host: the API through the VIP, nodes Ready.
+    { name: 'cluster addons and smoke test', hosts: 'masters', runOnce: true, roles: [coredns, smoke] },
   ],
 });

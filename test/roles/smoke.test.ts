@@ -1,0 +1,38 @@
+/** smoke: read-only assertions; a failing one fails the host with what the command printed. */
+import assert from 'node:assert/strict';
+import { plan } from '../../lib/runner/pass.js';
+import { FakeHost } from '../../lib/testing/index.js';
+import smoke from '../../roles/smoke/index.js';
+import { forHost, inventory, SMALL } from './helpers.js';
+
+const at = (host: FakeHost) => plan(host, forHost(smoke, 'master-1', { inv: inventory(SMALL) }).resources);
+
+describe('roles/smoke', () => {
+  it('passes without changing anything when the API answers (stand-ins: no node count)', async () => {
+    const h = FakeHost.debian('master-1')
+      .script(/get --raw=\/healthz/, { stdout: 'ok' })
+      .script(/version -o json/, { exitCode: 0 })
+      .script(/get namespace kube-system/, { exitCode: 0 });
+    const p = await at(h);
+    assert.deepEqual(p.planned.map((x) => [x.resource.id, x.changes.length, x.error]), [
+      ['assert:API /healthz through https://10.0.0.10:6443', 0, undefined],
+      ['assert:API serves its version', 0, undefined],
+      ['assert:2 node(s) registered and Ready', 0, undefined],
+    ]);
+    assert.deepEqual(h.log, []);
+    assert.match(h.commands.find((c) => c.includes('Ready'))!, /\[ "\$ready" -ge 2 \]/);
+  });
+
+  it('a failing check fails the host, saying what the command printed', async () => {
+    const h = FakeHost.debian('master-1')
+      .script(/get --raw=\/healthz/, { exitCode: 1, stdout: 'Unable to connect to the server: dial tcp 10.0.0.10:6443: connect: no route to host' })
+      .script(/version -o json/, {})
+      .script(/get namespace kube-system/, {});
+    const p = await at(h);
+    assert.match(p.planned[0]!.error!, /^API \/healthz through https:\/\/10\.0\.0\.10:6443: failed \(exit 1\): Unable to connect to the server: dial tcp 10\.0\.0\.10:6443/);
+  });
+
+  it('bad vars name the field', () => {
+    assert.throws(() => forHost(smoke, 'master-1', { overrides: { smoke_kubectl: 'kubectl; rm -rf /' } }), /var smoke_kubectl: expected an absolute path/);
+  });
+});
