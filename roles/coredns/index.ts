@@ -32,7 +32,7 @@ function resources(v: CorednsVars, host: Host, cluster: Cluster): AnyResource[] 
   const path = `${v.coredns_manifest_dir.replace(/\/$/, '')}/coredns.yaml`;
   const kubectl = `${v.coredns_kubectl} --kubeconfig=${ADMIN_CONF}`;
   return [
-    ...pkiFiles(cluster, host, { roles: ['control-plane'] }).filter((r) => r.id === `file:${ADMIN_CONF}` || r.id === 'directory:/etc/kubernetes'),
+    ...pkiFiles(cluster, host, { roles: ['control-plane'], only: (path) => path === ADMIN_CONF }),
     directory({ path: v.coredns_manifest_dir, mode: 0o755 }),
     template({ path, render: () => renderManifest(objs), mode: 0o644 }),
     command({

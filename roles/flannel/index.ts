@@ -29,7 +29,7 @@ const KUBELET_CONF = '/etc/kubernetes/kubelet.conf';
 
 /** The node's kubelet.conf when flanneld uses it (the kubelet role pushes the same file). */
 const kubeconfig = (v: FlannelVars, cluster: Cluster, host: Host): AnyResource[] =>
-  v.flannel_kubeconfig === KUBELET_CONF ? pkiFiles(cluster, host, { roles: ['node'], notify: RESTART }).filter((r) => r.id === `file:${KUBELET_CONF}` || r.id === 'directory:/etc/kubernetes') : [];
+  v.flannel_kubeconfig === KUBELET_CONF ? pkiFiles(cluster, host, { roles: ['node'], notify: RESTART, only: (path) => path === KUBELET_CONF }) : [];
 
 const cniPlugin = (v: FlannelVars): AnyResource[] =>
   v.flannel_cni_plugin ? [artifact({ url: v.flannel_cni_plugin.url, sha256: v.flannel_cni_plugin.sha256, path: `${v.flannel_cni_bin_dir.replace(/\/$/, '')}/flannel`, mode: 0o755, owner: 'root' })] : [];

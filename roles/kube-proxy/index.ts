@@ -25,13 +25,11 @@ export { defaults, schema, type KubeProxyVars } from './vars.js';
 export const RESTART = 'restart kube-proxy';
 
 /** Of the node's PKI share, only what kube-proxy reads: its kubeconfig (and the directories). */
-const ownPki = (r: AnyResource): boolean => r.id.startsWith('directory:') || r.id.endsWith('/kube-proxy.conf');
-
 function resources(v: KubeProxyVars, host: Host, cluster: Cluster): AnyResource[] {
   const podCidr = topology(cluster).podCidr;
   return [
     installBinaries(resolveArtifact('kubernetes', v.k8s_arch, v.k8s_artifacts), ['kube-proxy'], v.kube_proxy_bin_dir, { notify: RESTART }),
-    ...pkiFiles(cluster, host, { roles: ['node'], notify: RESTART }).filter(ownPki),
+    ...pkiFiles(cluster, host, { roles: ['node'], notify: RESTART, only: (path) => path.endsWith('/kube-proxy.conf') }),
     directory({ path: v.kube_proxy_dir, mode: 0o755 }),
     template({ path: configPath(v), render: () => kubeProxyConfigYaml(v, host, podCidr), mode: 0o644, notify: RESTART }),
     unit({ name: 'kube-proxy.service', content: kubeProxyUnit(v), notify: RESTART }),

@@ -35,7 +35,7 @@ function resources(v: KubeletVars, host: Host, cluster: Cluster): AnyResource[] 
   nodeIp(host);
   const t = topology(cluster);
   // The node's PKI share, less kube-proxy's kubeconfig (the kube-proxy role pushes that one).
-  const pki = pkiFiles(cluster, host, { roles: ['node'], notify: RESTART }).filter((r) => !r.id.endsWith('/kube-proxy.conf'));
+  const pki = pkiFiles(cluster, host, { roles: ['node'], notify: RESTART, only: (path) => !path.endsWith('/kube-proxy.conf') });
   return [
     kubeletBinary(v),
     ...pki,

@@ -23,6 +23,8 @@ export interface PkiFilesOptions {
   /** Handlers to notify when a file changes (restart what reads it); a function decides per host path. */
   readonly notify?: Notify | ((path: string) => Notify | undefined);
   readonly tags?: readonly string[];
+  /** Only the files whose host path this accepts (a role that needs one file of the share). */
+  readonly only?: (path: string) => boolean;
 }
 
 /** The controller's pki directory: `pki_dir` from the inventory vars, default .tsplay/pki/<cluster name>. */
@@ -67,7 +69,7 @@ const pendingFiles = (r: PkiReport): Set<string> => new Set(r.items.filter((i) =
 export function pkiFiles(cluster: Cluster, host: Host, o: PkiFilesOptions = {}): AnyResource[] {
   const spec = pkiSpecFromCluster(cluster);
   const dir = pkiDir(cluster, spec);
-  const placements = pkiPlacementsFor(spec, host.name, o.roles, o.remoteDir ? { remoteDir: o.remoteDir } : {});
+  const placements = pkiPlacementsFor(spec, host.name, o.roles, o.remoteDir ? { remoteDir: o.remoteDir } : {}).filter((p) => !o.only || o.only(p.path));
   const notifyOf = (path: string) => (typeof o.notify === 'function' ? o.notify(path) : o.notify);
   const tags = o.tags ? { tags: o.tags } : {};
   const root = (o.remoteDir ?? '/etc/kubernetes').replace(/\/$/, '');

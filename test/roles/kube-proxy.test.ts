@@ -32,7 +32,7 @@ describe('roles/kube-proxy', () => {
       const h = kind === 'debian' ? FakeHost.debian('worker-1') : FakeHost.rhel('worker-1');
       const { first, applied, second } = await converge(h, build().resources);
       assert.deepEqual(changedIds(first), [
-        'artifact:/usr/local/bin/kube-proxy', 'directory:/etc/kubernetes', 'directory:/etc/kubernetes/pki', 'file:/etc/kubernetes/kube-proxy.conf',
+        'artifact:/usr/local/bin/kube-proxy', 'directory:/etc/kubernetes', 'file:/etc/kubernetes/kube-proxy.conf',
         'directory:/var/lib/kube-proxy', 'template:/var/lib/kube-proxy/config.yaml', 'unit:kube-proxy.service', 'service:kube-proxy.service',
       ]);
       assert.equal(applied.failure, undefined);
