@@ -148,6 +148,9 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
         let why: string | undefined;
         await Promise.all(batch.map((h) => limit(async () => {
           for (let ri = 0; ri < play.roles.length && !why; ri++) {
+            const role = play.roles[ri]!;
+            // Per host: under free, each host starts each role on its own.
+            if (role.perHost.has(h.name) && !state.get(h.name)!.done) emit({ kind: 'role-start', play: play.play.name, role: role.name, hosts: [h.name] });
             await roleOnHost(play, ri, h);
             why ??= mustAbort(batch);
           }

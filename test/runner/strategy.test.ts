@@ -89,5 +89,7 @@ describe('strategies', () => {
     const { drivers } = probes({}, 1);
     const { rec } = await runWith(pb({ strategy: 'free' }), inventory(names), { drivers, forks: 1 });
     assert.deepEqual(rec.of('resource').map((e) => `${e.host}/${e.role}`), names.flatMap((n) => [`${n}/r1`, `${n}/r2`]));
+    // Each host announces each role as it starts it (the console's ROLE lines, the live area's phases).
+    assert.deepEqual(rec.of('role-start').map((e) => `${e.hosts.join(',')}/${e.role}`), names.flatMap((n) => [`${n}/r1`, `${n}/r2`]));
   });
 });
