@@ -15,6 +15,8 @@ export interface GateDeps {
 export async function passGate(gate: Gate<object>, host: Host, role: string, vars: object, cluster: Cluster, driver: HostDriver, deps: GateDeps, become = false): Promise<void> {
   const attempts = gate.retries ?? 10;
   let delay = gate.delayMs ?? 200;
+  // Doubling stops at 2 s, or at the gate's own first delay when that is longer (never shorter than asked).
+  const cap = Math.max(2000, delay);
   // A gate's commands run as the play's other work does: as root when the play has become, unless the gate says.
   const exec = (command: string, opts: ExecOptions = {}) => driver.exec(command, { ...opts, sudo: opts.sudo ?? become });
   const ctx = { host, vars, cluster, exec };
@@ -31,7 +33,7 @@ export async function passGate(gate: Gate<object>, host: Host, role: string, var
       deps.emit({ kind: 'gate', host: host.name, role, gate: gate.name, status: last ? 'failed' : 'retry', attempt, error });
       if (last) throw e;
       await deps.sleep(delay);
-      delay = Math.min(delay * 2, 2000);
+      delay = Math.min(delay * 2, cap);
     }
   }
 }

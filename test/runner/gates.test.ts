@@ -48,6 +48,11 @@ describe('verify gates', () => {
     assert.equal(rec.of('gate').at(-1)!.status, 'ok');
   });
 
+  it('a first delay above the 2 s cap is never shortened', async () => {
+    const { delays } = await run(host(3), [health({ delayMs: 5000 })]);
+    assert.deepEqual(delays, [5000, 5000, 5000]);
+  });
+
   it('out of retries: the host fails with the last error, later gates and roles do not run', async () => {
     const h = host(99);
     const second: Gate<object> = { name: 'second', check: async () => assert.fail('must not run') };
