@@ -7,8 +7,8 @@
  *   tsplay run playbooks/site.ts -i inventory/prod.ts --tags etcd           one role, by its name
  *
  * Groups: etcd (odd count), masters (control plane), workers, k8s (masters + workers: every kubelet),
- * lb (haproxy + keepalived with the VIP; leave it out for a single control-plane host). A one-host
- * cluster puts that host in etcd, masters and workers.
+ * lb (haproxy + keepalived with the VIP; leave it empty for a single control-plane host). A one-host
+ * cluster puts that host in etcd, masters and workers (test/fixtures/inventory/lab-single.ts).
  */
 import { definePlaybook } from '../lib/index.js';
 import apiserver from '../roles/apiserver/index.js';

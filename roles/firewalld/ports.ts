@@ -20,11 +20,20 @@ export interface HostMatrix {
   readonly vrrpPeers: readonly string[];
 }
 
+/** A group the inventory defines (an empty one too: a single-host cluster keeps an empty lb group). */
+function defined(cluster: Cluster, g: string): boolean {
+  try {
+    cluster.group(g);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function checkGroups(v: FirewalldVars, host: Host, cluster: Cluster): void {
-  const known = new Set(cluster.hosts.flatMap((h) => h.groups));
   for (const part of PARTS) {
     const g = v.firewalld_groups[part];
-    if (g !== '' && !known.has(g)) {
+    if (g !== '' && !defined(cluster, g)) {
       throw new ConfigError(`var firewalld_groups.${part}: no group "${g}" in the inventory (set it to "" if the cluster has none)`, `role firewalld on ${host.name}`);
     }
   }
