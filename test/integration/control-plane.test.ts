@@ -7,24 +7,14 @@
  * its files and the LB hosts are left alone).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { sum, tsplayJson } from '../e2e/cli.js';
-import { requireLab } from './lab-hosts.js';
+import { onHost, requireLab } from './lab-hosts.js';
 
 const INVENTORY = 'test/fixtures/inventory/lab-standins.ts';
 const PLAYBOOK = 'playbooks/control-plane.ts';
 const HOSTS = ['lab-1', 'lab-2', 'lab-3'];
 const UNITS = 'kube-apiserver kube-controller-manager kube-scheduler';
-const BIN = fileURLToPath(new URL('../../lib/cli/bin.js', import.meta.url));
 
-/** A command on a lab host; `tsplay lab ssh` does not pass the remote exit code on, so it is echoed back. */
-async function onHost(host: string, command: string): Promise<{ code: number; out: string }> {
-  const r = await promisify(execFile)(process.execPath, [BIN, 'lab', 'ssh', host, '--', `{ ${command}\n} 2>&1; echo "__rc=$?"`], { timeout: 30000 });
-  const m = /__rc=(\d+)\s*$/.exec(r.stdout);
-  return { code: m ? Number(m[1]) : -1, out: r.stdout.replace(/__rc=\d+\s*$/, '') };
-}
 
 describe('integration: control plane (stand-in binaries) on lab-1..3 over SSH', function () {
   this.timeout(240000);

@@ -1,4 +1,7 @@
 /** For integration tests: the hosts of the lab that is up (from its state file), as inventory Hosts. */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { Host } from '../../lib/core/model.js';
 import { labPaths } from '../../lib/lab/paths.js';
 import { readState, type LabState } from '../../lib/lab/state.js';
@@ -21,4 +24,13 @@ export async function requireLab(ctx: Mocha.Context, min: number): Promise<LabSt
     ctx.skip();
   }
   return state!;
+}
+
+const BIN = fileURLToPath(new URL('../../lib/cli/bin.js', import.meta.url));
+
+/** A command on a lab host through `tsplay lab ssh`, stdout and stderr as one text; its exit code echoed back. */
+export async function onHost(host: string, command: string): Promise<{ code: number; out: string }> {
+  const r = await promisify(execFile)(process.execPath, [BIN, 'lab', 'ssh', host, '--', `{ ${command}\n} 2>&1; echo "__rc=$?"`], { timeout: 30000 });
+  const m = /__rc=(\d+)\s*$/.exec(r.stdout);
+  return { code: m ? Number(m[1]) : -1, out: r.stdout.replace(/__rc=\d+\s*$/, '') };
 }

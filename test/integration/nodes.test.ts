@@ -14,29 +14,21 @@
  * containerd's native snapshotter (docker: vfs), given as -e on the command line.
  */
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { sum, tsplayJson } from '../e2e/cli.js';
-import { requireLab } from './lab-hosts.js';
+import { onHost, requireLab } from './lab-hosts.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PLAYBOOK = 'playbooks/nodes.ts';
 const HOSTS = ['lab-6', 'lab-7'];
 const LAB = ['-e', 'cgroup_driver=cgroupfs', '-e', 'runtime_snapshotter=native'];
 const UNITS = 'kubelet kube-proxy flanneld';
-const BIN = fileURLToPath(new URL('../../lib/cli/bin.js', import.meta.url));
 
-/** A command on a lab host; `tsplay lab ssh` does not pass the remote exit code on, so it is echoed back. */
-async function onHost(host: string, command: string): Promise<{ code: number; out: string }> {
-  const r = await promisify(execFile)(process.execPath, [BIN, 'lab', 'ssh', host, '--', `{ ${command}\n} 2>&1; echo "__rc=$?"`], { timeout: 30000 });
-  const m = /__rc=(\d+)\s*$/.exec(r.stdout);
-  return { code: m ? Number(m[1]) : -1, out: r.stdout.replace(/__rc=\d+\s*$/, '') };
-}
 
 /** Back to "nothing installed" on a worker: services stopped and disabled, their files gone. */
 const RESET = [
