@@ -1,51 +1,37 @@
-// Module hooks that let the `tsplay` command load TypeScript: swc strips the types (no type-checking at run
-// time: `npm test` does that) and the JavaScript is cached on disk by path, size and mtime, so a run only
-// transpiles what changed since the last one. Plain JS on purpose: the loader cannot load TypeScript itself.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+// Module hooks that let the `tsplay` command load TypeScript (playbooks, inventories, roles, and lib/ itself
+// when its compiled copy cannot be written; see transpile.js and lib-mirror.js).
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { transpile } from './transpile.js';
 
-const CACHE = join(process.env.TSPLAY_TS_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tsplay', 'ts'));
-let swc; // loaded only on a cache miss
-let swcVersion;
+/** { source, mirror }: URL prefixes of lib/ and of its compiled copy, when the engine runs from the copy. */
+let lib;
+
+export function initialize(data) {
+  lib = data?.lib;
+}
+
+/** lib/ has to be the one copy the engine runs from, or a playbook's roles would get a second engine. */
+function toMirror(url) {
+  if (!lib || !url.startsWith(lib.source)) return undefined;
+  return lib.mirror + url.slice(lib.source.length).replace(/\.ts$/, '.js');
+}
 
 /** `./x.js` written for NodeNext names `./x.ts` on disk: look there first, without a failed lookup per import. */
 export async function resolve(specifier, context, next) {
   if (/^(\.\.?\/|\/|file:)/.test(specifier) && specifier.endsWith('.js') && context.parentURL?.startsWith('file:')) {
-    const url = new URL(`${specifier.slice(0, -3)}.ts`, context.parentURL);
-    if (existsSync(url)) return { url: url.href, format: 'module', shortCircuit: true };
+    const js = new URL(specifier, context.parentURL);
+    const mirrored = toMirror(js.href);
+    if (mirrored) return { url: mirrored, format: 'module', shortCircuit: true };
+    const ts = new URL(`${js.href.slice(0, -3)}.ts`);
+    if (existsSync(ts)) return { url: ts.href, format: 'module', shortCircuit: true };
   }
-  return next(specifier, context);
+  const resolved = await next(specifier, context);
+  const mirrored = toMirror(resolved.url);
+  return mirrored ? { url: mirrored, format: 'module', shortCircuit: true } : resolved;
 }
 
 export async function load(url, context, next) {
   if (!url.startsWith('file:') || !url.endsWith('.ts')) return next(url, context);
-  const path = fileURLToPath(url);
-  const st = statSync(path);
-  const key = createHash('sha256').update(`${path}\0${st.size}\0${st.mtimeMs}`).digest('hex').slice(0, 32);
-  const cached = join(CACHE, `${key}.js`);
-  try {
-    return { format: 'module', source: readFileSync(cached, 'utf8'), shortCircuit: true };
-  } catch {
-    // not cached yet
-  }
-  swc ??= (await import('@swc/core')).default;
-  const source = readFileSync(path, 'utf8');
-  // Syntax errors propagate as swc reports them (file:line:col with a code frame): the CLI shows them.
-  const { code } = swc.transformSync(source, {
-    filename: path, sourceMaps: 'inline', swcrc: false, configFile: false,
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022', keepClassNames: true },
-    module: { type: 'es6' },
-  });
-  try {
-    mkdirSync(CACHE, { recursive: true });
-    const tmp = `${cached}.${process.pid}.tmp`;
-    writeFileSync(tmp, code);
-    renameSync(tmp, cached);
-  } catch {
-    // a read-only or full cache only costs speed
-  }
-  return { format: 'module', source: code, shortCircuit: true };
+  return { format: 'module', source: transpile(fileURLToPath(url)), shortCircuit: true };
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 type Hooks = {
+  initialize(data?: { lib: { source: string; mirror: string } }): void;
   resolve(specifier: string, context: { parentURL?: string }, next: (s: string, c: object) => Promise<{ url: string }>): Promise<{ url: string }>;
   load(url: string, context: object, next: (u: string, c: object) => Promise<{ source: string }>): Promise<{ format: string; source: string }>;
 };
@@ -53,6 +54,23 @@ describe('CLI TypeScript hooks', () => {
     writeFileSync(file, 'export const n: number = 2;\n');
     utimesSync(file, new Date(), new Date(Date.now() + 5000));
     assert.match((await hooks.load(url, {}, never)).source, /export const n = 2;/);
+  });
+
+  it('sends imports of lib/ to its compiled copy, however they are written, once the engine runs from it', async () => {
+    const lib = { source: pathToFileURL(join(dir, 'lib')).href + '/', mirror: 'file:///copy/lib/' };
+    hooks.initialize({ lib });
+    try {
+      const parentURL = pathToFileURL(join(dir, 'roles', 'r', 'index.ts')).href;
+      assert.equal((await hooks.resolve('../../lib/dsl/role.js', { parentURL }, never)).url, 'file:///copy/lib/dsl/role.js');
+      assert.equal((await hooks.resolve(join(dir, 'lib', 'index.js'), { parentURL }, never)).url, 'file:///copy/lib/index.js');
+      // A package self-reference resolves through package.json "exports" to lib/index.ts first.
+      const viaExports = await hooks.resolve('tsplay', { parentURL }, async () => ({ url: `${lib.source}index.ts` }));
+      assert.equal(viaExports.url, 'file:///copy/lib/index.js');
+      const other = await hooks.resolve('zod', { parentURL }, async () => ({ url: 'file:///nm/zod/index.js' }));
+      assert.equal(other.url, 'file:///nm/zod/index.js');
+    } finally {
+      hooks.initialize(undefined);
+    }
   });
 
   it('hands JavaScript and other schemes to Node', async () => {
