@@ -95,6 +95,7 @@ async function runCommand(playbookFile: string, f: RunFlags, io: MainIO): Promis
   const connect = io.connect ?? sshConnect(inv, f);
   const stats = await runPlaybook(plays, inv.cluster, {
     playbook: shown(playbookFile), mode, diff: f.diff === true, verify: f.verify === true, ...(f.forks ? { forks: f.forks } : {}),
+    startupMs: Math.round(performance.now()),
   }, { connect, reporter });
   reporter.close?.();
   return exitBits(stats);

@@ -15,9 +15,10 @@ export interface GateContext<V> {
 /** A health gate run after the role applied: retried with exponential backoff until it stops throwing. */
 export interface Gate<V> {
   readonly name: string;
-  /** Attempts in all (default 10). */
+  /** Attempts in all (default 12: about 13 s of waiting with the default delays). */
   readonly retries?: number;
-  /** First delay between attempts, doubled each time up to 2 s (default 200 ms). */
+  /** First delay between attempts, doubled each time up to 2 s (default 50 ms: a service that was just
+   * (re)started is often up a moment later, and a longer first wait would be paid on every first apply). */
   readonly delayMs?: number;
   check(ctx: GateContext<V>): Promise<void>;
 }

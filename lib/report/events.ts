@@ -22,10 +22,12 @@ export interface HostStats {
 export interface RunStats {
   readonly hosts: Readonly<Record<string, HostStats>>;
   readonly ms: number;
+  /** Process start to run start, when the CLI measured it. */
+  readonly startupMs?: number;
 }
 
 export type RunEvent =
-  | { readonly kind: 'run-start'; readonly playbook: string; readonly mode: Mode; readonly diff: boolean; readonly hosts: readonly string[] }
+  | { readonly kind: 'run-start'; readonly playbook: string; readonly mode: Mode; readonly diff: boolean; readonly hosts: readonly string[]; readonly startupMs?: number }
   /** Controller-side work before hosts are touched (certificates issued, artifacts fetched). */
   | { readonly kind: 'controller'; readonly step: string; readonly text: string }
   | { readonly kind: 'play-start'; readonly play: string; readonly hosts: readonly string[] }

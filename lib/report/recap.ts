@@ -52,5 +52,6 @@ function totalLine(stats: RunStats, s: RecapStyle): string {
   const t = totals(stats);
   const bad = [t.failedHosts ? s.chalk.red(`${t.failedHosts} failed`) : '', t.unreachable ? s.chalk.red(`${t.unreachable} unreachable`) : ''].filter(Boolean);
   const changed = `${t.changed} ${s.mode === 'check' ? 'would change' : 'changed'}`;
-  return `${s.chalk.bold(`total ${duration(stats.ms)}`)} · ${plural(t.hosts, 'host')} · ${t.changed ? s.chalk.yellow(changed) : changed}${bad.length ? ` · ${bad.join(' · ')}` : ''} · ${t.roundTrips} round trips`;
+  const total = stats.startupMs === undefined ? `total ${duration(stats.ms)}` : `total ${duration(stats.startupMs + stats.ms)} (start-up ${duration(stats.startupMs)})`;
+  return `${s.chalk.bold(total)} · ${plural(t.hosts, 'host')} · ${t.changed ? s.chalk.yellow(changed) : changed}${bad.length ? ` · ${bad.join(' · ')}` : ''} · ${t.roundTrips} round trips`;
 }

@@ -13,8 +13,8 @@ export interface GateDeps {
 
 /** Resolves when the gate passes; rejects with the last error when every attempt failed, or at once on a TransportError. */
 export async function passGate(gate: Gate<object>, host: Host, role: string, vars: object, cluster: Cluster, driver: HostDriver, deps: GateDeps, become = false): Promise<void> {
-  const attempts = gate.retries ?? 10;
-  let delay = gate.delayMs ?? 200;
+  const attempts = gate.retries ?? 12;
+  let delay = gate.delayMs ?? 50;
   // Doubling stops at 2 s, or at the gate's own first delay when that is longer (never shorter than asked).
   const cap = Math.max(2000, delay);
   // A gate's commands run as the play's other work does: as root when the play has become, unless the gate says.

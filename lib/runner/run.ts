@@ -30,6 +30,8 @@ export interface RunOptions {
   readonly forks?: number;
   /** Run health gates on every host of a role, not only where something changed (costs round trips). */
   readonly verify?: boolean;
+  /** Milliseconds from process start to this run (loading, compiling, controller work), for the report. */
+  readonly startupMs?: number;
 }
 
 class HostState {
@@ -54,9 +56,9 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
   const gateDeps = { emit, sleep: deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))) };
   const all = [...new Map(plays.flatMap((p) => p.hosts.map((h) => [h.name, h] as const))).values()];
   const state = new Map(all.map((h) => [h.name, new HostState()]));
-  emit({ kind: 'run-start', playbook: opts.playbook, mode: opts.mode, diff: opts.diff, hosts: all.map((h) => h.name) });
+  const startup = opts.startupMs === undefined ? {} : { startupMs: opts.startupMs };
+  emit({ kind: 'run-start', playbook: opts.playbook, mode: opts.mode, diff: opts.diff, hosts: all.map((h) => h.name), ...startup });
 
-  /** One role on one host, with every outcome turned into stats and events. */
   /** One queue per role of a play: rolling roles settle (handlers, gates) one host at a time. */
   const turns = new Map<string, <T>(f: () => Promise<T>) => Promise<T>>();
   const turnOf = (play: CompiledPlay, ri: number) => {
@@ -164,7 +166,7 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
   }
 
   await Promise.all([...state.values()].map(async (st) => (await st.driver?.catch(() => undefined))?.close().catch(() => undefined)));
-  const stats: RunStats = { hosts: Object.fromEntries(all.map((h) => [h.name, state.get(h.name)!.stats])), ms: now() - started };
+  const stats: RunStats = { hosts: Object.fromEntries(all.map((h) => [h.name, state.get(h.name)!.stats])), ms: now() - started, ...startup };
   emit({ kind: 'run-end', mode: opts.mode, stats });
   return stats;
 }

@@ -59,9 +59,13 @@ export function planSteps(groups: readonly (readonly Action[])[]): Step[] {
  */
 export function renderActScript(parts: readonly ScriptPart[], boundary: string, salt: string): string {
   const lines = [PRELUDE, 'export DEBIAN_FRONTEND=noninteractive', 'umask 022'];
+  let reloaded = false;
   parts.forEach((part, k) => {
     lines.push(`printf '%s\\n' '${boundary} group ${part.group}' >&2`, '(', 'set -e');
-    part.actions.forEach((a, j) => lines.push(...renderAction(a, `${salt}-${k}-${j}`)));
+    part.actions.forEach((a, j) => {
+      lines.push(...renderAction(a, `${salt}-${k}-${j}`, reloaded));
+      reloaded ||= a.a === 'systemctl' && a.verb === 'daemon-reload';
+    });
     lines.push(') </dev/null', 'r=$?; [ "$r" -eq 0 ] || exit "$r"', `printf '%s\\n' '${boundary} done ${part.group}'`);
   });
   lines.push('exit 0', '');

@@ -63,6 +63,13 @@ describe('action batches', () => {
     const steps = planSteps([[{ a: 'package', state: 'present', names: ['etcd'], manager: 'apt' }], [up('/etc/etcd/x')]]);
     assert.deepEqual(steps.map((s) => s.kind), ['script', 'upload']);
   });
+  it('enable and disable skip their own systemd reload after the script\'s daemon-reload, and only then', () => {
+    const svc = (verb: 'enable' | 'disable' | 'start'): Action => ({ a: 'systemctl', verb, unit: 'web.service' });
+    const systemctlLines = (parts: { group: number; actions: Action[] }[]) => renderActScript(parts, '__b__', 's').split('\n').filter((l) => l.startsWith('systemctl'));
+    assert.deepEqual(systemctlLines([{ group: 0, actions: [svc('enable')] }, { group: 1, actions: [{ a: 'systemctl', verb: 'daemon-reload' }] }, { group: 2, actions: [svc('enable'), svc('start')] }, { group: 3, actions: [svc('disable')] }]), [
+      'systemctl enable -- web.service', 'systemctl daemon-reload', 'systemctl enable --no-reload -- web.service', 'systemctl start -- web.service', 'systemctl disable --no-reload -- web.service',
+    ]);
+  });
   it('markers pin a failure to its group and its stderr', () => {
     const B = '__b__';
     const script = renderActScript([{ group: 0, actions: [{ a: 'command', command: 'echo zero >&2' }] }, { group: 1, actions: [{ a: 'command', command: 'echo one >&2; exit 4' }, { a: 'command', command: 'echo never' }] }, { group: 2, actions: [{ a: 'command', command: 'echo two' }] }], B, 's');
