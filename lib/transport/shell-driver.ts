@@ -9,7 +9,7 @@ import type { ActOptions, ActResult, HostDriver } from '../core/driver.js';
 import { TransportError, tail } from '../core/errors.js';
 import type { Action, Query } from '../core/ops.js';
 import { doneGroups, planSteps, renderActScript, stderrOfLastGroup, type ScriptPart, type Step } from './shell-act.js';
-import { parseAnswer, splitAnswers } from './shell-answers.js';
+import { parseAnswers } from './shell-answers.js';
 import { renderQueries } from './shell-query.js';
 
 const token = () => randomBytes(8).toString('hex');
@@ -35,8 +35,7 @@ async function query(c: Counted, queries: readonly Query[], o: ActOptions): Prom
   const boundary = `__tsplay_${token()}__`;
   const res = await c.exec('sh -s', execOpts(renderQueries(queries, boundary), o));
   try {
-    const texts = splitAnswers(res.stdout, boundary, queries.length);
-    return queries.map((q, i) => parseAnswer(q, texts[i] ?? ''));
+    return parseAnswers(queries, res.stdout, boundary);
   } catch (e) {
     throw new TransportError(c.conn.host, `reading host state failed (exit ${res.exitCode}): ${(e as Error).message}\n${tail(res.stderr, 10)}`, { cause: e });
   }

@@ -17,9 +17,37 @@ export const sysctlPath = (key: string): string => `/proc/sys/${key.includes('/'
 export const moduleSysName = (name: string): string => name.replace(/-/g, '_');
 
 const STAT = `stat -L -c '%F|%a|%U|%G|%s' -- "$p" 2>/dev/null || stat -c '%F|%a|%U|%G|%s' -- "$p"`;
+type FileQuery = Extract<Query, { q: 'file' }>;
+
+/**
+ * Every file query of a script at once, in a few processes instead of two or three per file (a role's 20
+ * files cost 35 ms of forks on the host, 5 ms this way). Sections: `files` = `PATH\0TYPE|MODE|OWNER|GROUP|SIZE\n`
+ * records (dangling symlinks as themselves), `files-sha` = sha256sum lines, `files-tar` = base64 of a GNU tar
+ * of the regular files small enough for their content. Hosts without tar or find answer file by file instead.
+ */
+function filesBatch(files: readonly FileQuery[], boundary: string): string {
+  const all = [...new Set(files.map((f) => f.path))].map(quote).join(' ');
+  const sha = [...new Set(files.filter((f) => f.sha256).map((f) => f.path))].map(quote).join(' ');
+  const limits = new Map<number, Set<string>>();
+  for (const f of files) if (f.content !== undefined) limits.set(Math.floor(f.content), (limits.get(Math.floor(f.content)) ?? new Set()).add(f.path));
+  // find prints the paths as given; -size -Nc is "fewer than N bytes".
+  const small = [...limits].map(([max, paths]) => `find -L ${[...paths].map(quote).join(' ')} -maxdepth 0 -type f -size -${max + 1}c -print0 2>/dev/null`);
+  const printf = `--printf '%n\\0%F|%a|%U|%G|%s\\n'`;
+  return [
+    'tsplay_batch=',
+    'if command -v tar >/dev/null 2>&1 && command -v find >/dev/null 2>&1; then',
+    'tsplay_batch=1',
+    `printf '\\n%s\\n' '${boundary} files'`,
+    `stat -L ${printf} -- ${all} 2>/dev/null`,
+    `for p in ${all}; do if [ -L "$p" ] && [ ! -e "$p" ]; then stat ${printf} -- "$p"; fi; done`,
+    ...(sha ? [`printf '\\n%s\\n' '${boundary} files-sha'`, `sha256sum -- ${sha} 2>/dev/null`] : []),
+    ...(small.length ? [`printf '\\n%s\\n' '${boundary} files-tar'`, `{ ${small.join('; ')}; } | tar -c -h --hard-dereference -P --format=gnu --no-recursion --null -T - -f - 2>/dev/null | base64 -w0`] : []),
+    'fi',
+  ].join('\n');
+}
 
 /** Tagged lines: `s TYPE|MODE|OWNER|GROUP|SIZE` (or `-` when absent), `h SHA256`, `c BASE64`. */
-function fileSnippet(q: Extract<Query, { q: 'file' }>): string {
+function fileSnippet(q: FileQuery): string {
   const lines = [`p=${quote(q.path)}`, `if [ -e "$p" ] || [ -L "$p" ]; then`, `  s=$(${STAT}); printf 's %s\\n' "$s"`];
   if (q.sha256) lines.push(`  if [ -f "$p" ]; then printf 'h '; sha256sum <"$p"; fi`);
   if (q.content !== undefined) lines.push(`  if [ -f "$p" ] && [ "\${s##*|}" -le ${Math.floor(q.content)} ]; then printf 'c '; base64 -w0 <"$p"; echo; fi`);
@@ -79,10 +107,18 @@ export function renderQuery(query: Query): string {
   }
 }
 
-/** One script answering every query: `<boundary> i` before answer i, `<boundary> end` last. */
+/**
+ * One script answering every query: `<boundary> i` before answer i, `<boundary> end` last. File queries are
+ * answered together up front (filesBatch); their own sections stay empty unless the host cannot batch.
+ */
 export function renderQueries(queries: readonly Query[], boundary: string): string {
   const parts = [PRELUDE];
-  queries.forEach((query, i) => parts.push(`printf '\\n%s\\n' '${boundary} ${i}'`, renderQuery(query)));
+  const files = queries.filter((q): q is FileQuery => q.q === 'file');
+  if (files.length) parts.push(filesBatch(files, boundary));
+  queries.forEach((query, i) => parts.push(
+    `printf '\\n%s\\n' '${boundary} ${i}'`,
+    query.q === 'file' ? `if [ -z "$tsplay_batch" ]; then\n${fileSnippet(query)}\nfi` : renderQuery(query),
+  ));
   parts.push(`printf '\\n%s\\n' '${boundary} end'`, 'exit 0', '');
   return parts.join('\n');
 }
