@@ -1,12 +1,10 @@
 /** `tsplay lab ...`: bring local test hosts up and down, show them, log in to one. */
 import { spawnSync } from 'node:child_process';
 import type { Command } from 'commander';
-import { labDown } from '../lab/down.js';
 import { MAX_HOSTS } from '../lab/network.js';
-import { labPaths } from '../lab/paths.js';
-import { readState } from '../lab/state.js';
-import { labStatus, statusTable } from '../lab/status.js';
-import { labUp } from '../lab/up.js';
+
+// The lab's modules load only for a lab command, not on every run.
+const status = () => import('../lab/status.js');
 
 const say = (line: string) => console.log(line);
 
@@ -35,14 +33,17 @@ export function registerLab(program: Command, setCode: (code: number) => void): 
     .option('-n, --hosts <n>', 'number of hosts (default: as many as now, or 3)', hostCount)
     .action(async (o: { hosts?: number }) => {
       const started = Date.now();
+      const [{ labUp }, { labStatus, statusTable }] = await Promise.all([import('../lab/up.js'), status()]);
       await labUp({ ...(o.hosts ? { hosts: o.hosts } : {}), say });
       console.log(statusTable((await labStatus()) ?? []));
       say(`lab up took ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
   lab.command('down').description('stop every host and remove what the lab made').action(async () => {
+    const { labDown } = await import('../lab/down.js');
     await labDown({ say });
   });
   lab.command('status').description('list the hosts with address and state').action(async () => {
+    const { labStatus, statusTable } = await status();
     const hosts = await labStatus();
     console.log(hosts ? statusTable(hosts) : 'no lab is up (run: tsplay lab up)');
   });
@@ -51,6 +52,7 @@ export function registerLab(program: Command, setCode: (code: number) => void): 
     .argument('<name>', 'host name, e.g. lab-1')
     .argument('[command...]', 'command to run instead of a login shell')
     .action(async (name: string, command: string[]) => {
+      const [{ labPaths }, { readState }] = await Promise.all([import('../lab/paths.js'), import('../lab/state.js')]);
       const paths = labPaths();
       const host = (await readState(paths.state))?.hosts.find((h) => h.name === name);
       if (!host) throw new Error(`no lab host named "${name}" (see: tsplay lab status)`);

@@ -2,8 +2,13 @@
  * Unified diffs for text changes, coloured: pure over (before, after). Bounded in work (jsdiff's
  * maxEditLength) and in output (maxLines) so that a huge or wholly rewritten file cannot stall a run.
  */
+import { createRequire } from 'node:module';
 import type { ChalkInstance } from 'chalk';
-import { structuredPatch, type StructuredPatch } from 'diff';
+import type { StructuredPatch } from 'diff';
+
+// Loaded on the first diff: a run where nothing changed never needs it (it is 19 modules to load).
+let loaded: typeof import('diff') | undefined;
+const jsdiff = () => (loaded ??= createRequire(import.meta.url)('diff') as typeof import('diff'));
 
 export interface DiffOptions {
   readonly chalk: ChalkInstance;
@@ -31,7 +36,7 @@ export interface TextDiff {
 export function textDiff(before: string, after: string, context = 3): TextDiff {
   const lines = (s: string) => (s === '' ? 0 : s.split('\n').length - (s.endsWith('\n') ? 1 : 0));
   if (before.includes('\0') || after.includes('\0')) return { added: lines(after), removed: lines(before) };
-  const patch = structuredPatch('before', 'after', before, after, undefined, undefined, { context, maxEditLength: MAX_EDIT, timeout: MAX_MS });
+  const patch = jsdiff().structuredPatch('before', 'after', before, after, undefined, undefined, { context, maxEditLength: MAX_EDIT, timeout: MAX_MS });
   if (!patch) return { added: lines(after), removed: lines(before) };
   let added = 0;
   let removed = 0;
