@@ -1,17 +1,19 @@
 /**
  * Run a compiled playbook: plays in order, serial batches, hosts in parallel (p-limit, --forks and the
- * play's throttle), linear or free strategy, failure policy, one connection per host for the whole run.
+ * play's throttle), linear or free strategy, failure policy, one connection per host for the whole run,
+ * whose first query reads ahead for the host's later roles (read-ahead.ts).
  * The runner never prints: everything it has to say goes out as RunEvents.
  */
 import pLimit from 'p-limit';
 import type { HostDriver } from '../core/driver.js';
 import { TransportError } from '../core/errors.js';
 import type { Cluster, Host } from '../core/model.js';
-import type { HostFacts } from '../core/ops.js';
+import type { HostFacts, Query } from '../core/ops.js';
 import { redact } from '../core/secret.js';
 import type { HostStats, Mode, Reporter, RunEvent, RunStats } from '../report/events.js';
 import type { CompiledPlay } from './compile.js';
 import type { Writer } from './pass.js';
+import { Clock, readAhead, type Upcoming } from './read-ahead.js';
 import { runRole } from './role-run.js';
 
 export interface RunDeps {
@@ -56,6 +58,8 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
   const gateDeps = { emit, sleep: deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))) };
   const all = [...new Map(plays.flatMap((p) => p.hosts.map((h) => [h.name, h] as const))).values()];
   const state = new Map(all.map((h) => [h.name, new HostState()]));
+  const clock = new Clock();
+  const upcoming = upcomingQueries(plays);
   const startup = opts.startupMs === undefined ? {} : { startupMs: opts.startupMs };
   emit({ kind: 'run-start', playbook: opts.playbook, mode: opts.mode, diff: opts.diff, hosts: all.map((h) => h.name), ...startup });
 
@@ -79,7 +83,7 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
     const t0 = now();
     let driver: HostDriver | undefined;
     try {
-      st.driver ??= deps.connect(host);
+      st.driver ??= deps.connect(host).then((d) => readAhead(d, upcoming.get(host.name) ?? [], clock));
       driver = await st.driver.catch((e: unknown) => {
         // Whatever stops the connection (refused, DNS, a key file that is missing), the host is unreachable.
         throw e instanceof TransportError ? e : new TransportError(host.name, (e as Error).message, { cause: e });
@@ -169,4 +173,18 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
   const stats: RunStats = { hosts: Object.fromEntries(all.map((h) => [h.name, state.get(h.name)!.stats])), ms: now() - started, ...startup };
   emit({ kind: 'run-end', mode: opts.mode, stats });
   return stats;
+}
+
+/** Per host, the queries of every role it will run, in run order (see read-ahead.ts). */
+function upcomingQueries(plays: readonly CompiledPlay[]): Map<string, Upcoming[]> {
+  const out = new Map<string, Upcoming[]>();
+  for (const play of plays) {
+    for (const role of play.roles) {
+      for (const [host, hr] of role.perHost) {
+        const queries = hr.resources.flatMap((r) => r.queries.map((t: { query: Query }) => t.query));
+        out.set(host, [...(out.get(host) ?? []), { queries, sudo: play.play.become ?? false }]);
+      }
+    }
+  }
+  return out;
 }

@@ -70,6 +70,7 @@ describe('e2e: the HA cluster on the 7-host lab (site.ts)', function () {
     const again = await tsplayJson(SITE);
     assert.equal(again.code, 0, again.stderr);
     assert.equal(sum(again, 'changed'), 0, 'a second run changes nothing');
+    assert.equal(sum(again, 'roundTrips'), 7, 'one round trip per host for all twelve roles: the first query reads ahead');
     const check = await tsplayJson([...SITE, '--check']);
     assert.equal(check.code, 0, check.stderr);
     assert.equal(sum(check, 'changed'), 0, '--check on a converged cluster reports nothing to do');

@@ -38,22 +38,49 @@ describe('round trips', () => {
     assert.deepEqual(Object.fromEntries(connects), { h1: 1, h2: 1 });
   });
 
-  it('a no-op role costs exactly 1; facts ride along with the first query only', async () => {
+  it('a no-op run costs 1 per host for all its roles: the first query reads ahead, facts included', async () => {
     const { drivers, batches } = hosts();
     await runWith(pb, inv, { drivers });
     batches.clear();
     const { rec, stats } = await runWith(pb, inv, { drivers });
-    assert.deepEqual(trips(rec).sort(), ['h1 a 1', 'h1 b 1', 'h1 c 1', 'h2 a 1', 'h2 b 1']);
-    assert.deepEqual([stats.hosts.h1!.roundTrips, stats.hosts.h2!.roundTrips], [3, 2], 'this run only, though the drivers served an earlier run');
+    assert.deepEqual(trips(rec).sort(), ['h1 a 1', 'h1 b 0', 'h1 c 0', 'h2 a 1', 'h2 b 0']);
+    assert.deepEqual([stats.hosts.h1!.roundTrips, stats.hosts.h2!.roundTrips], [1, 1], 'this run only, though the drivers served an earlier run');
     const shape = batches.get('h1')!.map((qs) => qs.map((q) => q.q).join(','));
-    assert.deepEqual(shape, ['facts,file,file', 'file', 'file']);
+    assert.deepEqual(shape, ['facts,file,file,file,file']);
   });
 
-  it('per host: a converged host pays 1 a role while a fresh one pays 2', async () => {
+  it('check mode reads everything ahead too: it changes nothing, so the answers stay true', async () => {
+    const { drivers } = hosts();
+    const { rec, stats } = await runWith(pb, inv, { drivers, mode: 'check' });
+    assert.equal(rec.of('resource').filter((e) => e.status === 'would-change').length, 7);
+    assert.deepEqual([stats.hosts.h1!.roundTrips, stats.hosts.h2!.roundTrips], [1, 1]);
+  });
+
+  it('after a change on any host, later roles ask their host again: a converged host pays 1 a role, a fresh one 2', async () => {
     const { drivers } = hosts();
     drivers.get('h1')!.seedFile('/etc/a1', '1').seedFile('/etc/a2', '2').seedFile('/etc/b', 'b');
-    const { stats } = await runWith(definePlaybook({ name: 'pb', plays: [{ name: 'one', hosts: 'all', roles: [a, b] }] }), inv, { drivers });
+    const { rec, stats } = await runWith(definePlaybook({ name: 'pb', plays: [{ name: 'one', hosts: 'all', roles: [a, b] }] }), inv, { drivers });
+    assert.deepEqual(trips(rec).sort(), ['h1 a 1', 'h1 b 1', 'h2 a 2', 'h2 b 2']);
     assert.deepEqual([stats.hosts.h1!.roundTrips, stats.hosts.h2!.roundTrips], [2, 4]);
+  });
+
+  it('a later role read ahead sees what an earlier role of the same run wrote, never the state before it', async () => {
+    // The first `a` writes h1's files (h2 has them): the second `a`, read ahead before that write, must not say "changed" again.
+    const { drivers } = hosts();
+    drivers.get('h2')!.seedFile('/etc/a1', '1').seedFile('/etc/a2', '2');
+    const { rec } = await runWith(definePlaybook({ name: 'pb', plays: [{ name: 'one', hosts: 'all', roles: [a, a] }] }), inv, { drivers });
+    const second = rec.of('resource').slice(-4);
+    assert.deepEqual(second.map((e) => `${e.host} ${e.status}`).sort(), ['h1 ok', 'h1 ok', 'h2 ok', 'h2 ok']);
+  });
+
+  it('queries to run with another sudo are not read ahead', async () => {
+    const { drivers, batches } = hosts();
+    const mixed = definePlaybook({ name: 'pb', plays: [{ name: 'one', hosts: 'h1', roles: [a] }, { name: 'two', hosts: 'h1', roles: [b], become: true }] });
+    await runWith(mixed, inv, { drivers });
+    batches.clear();
+    const { stats } = await runWith(mixed, inv, { drivers });
+    assert.equal(stats.hosts.h1!.roundTrips, 2);
+    assert.deepEqual(batches.get('h1')!.map((qs) => qs.length), [3, 1]);
   });
 
   describe('uploads', () => {
