@@ -43,7 +43,7 @@ export function renderReport(r: Results): string {
       `${s}/${w} tsplay ${median(sel(s, w, 'tsplay', 'first').map((x) => x.result.changed))}→${median(sel(s, w, 'tsplay', 'noop').map((x) => x.result.changed))}, Ansible ${median(sel(s, w, 'ansible', 'first').map((x) => x.result.changed))}→${median(sel(s, w, 'ansible', 'noop').map((x) => x.result.changed))}`)).join('; ') + '.', '');
 
   p('## Where tsplay\'s no-op time goes', '',
-    'start-up = spawn to the run-start event (Node, TypeScript loading (swc hooks with a cache since 04:48; ts-node before), playbook and inventory); run = tsplay\'s own',
+    'start-up = spawn to the run-start event (Node, the engine from its compiled copy of lib/, the playbook, roles and inventory through the swc hooks, compiling the plan); run = tsplay\'s own',
     'run time (connect, one query script per host, close); exit = after run-end until the process is gone. Baselines: `node -e 0`,',
     '`tsplay run … --list-hosts` (everything but the hosts), the floor with an empty script (connect and login only) and with the probe.', '',
     '| hosts | workload | wall | start-up | run | exit | `node -e 0` | `--list-hosts` | ssh connect only | ssh + probe |',

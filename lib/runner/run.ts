@@ -13,7 +13,7 @@ import { redact } from '../core/secret.js';
 import type { HostStats, Mode, Reporter, RunEvent, RunStats } from '../report/events.js';
 import type { CompiledPlay } from './compile.js';
 import type { Writer } from './pass.js';
-import { Clock, readAhead, type Upcoming } from './read-ahead.js';
+import { ChangeSignal, readAhead, type Upcoming } from './read-ahead.js';
 import { runRole } from './role-run.js';
 
 export interface RunDeps {
@@ -58,7 +58,7 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
   const gateDeps = { emit, sleep: deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))) };
   const all = [...new Map(plays.flatMap((p) => p.hosts.map((h) => [h.name, h] as const))).values()];
   const state = new Map(all.map((h) => [h.name, new HostState()]));
-  const clock = new Clock();
+  const changes = new ChangeSignal();
   const upcoming = upcomingQueries(plays);
   const startup = opts.startupMs === undefined ? {} : { startupMs: opts.startupMs };
   emit({ kind: 'run-start', playbook: opts.playbook, mode: opts.mode, diff: opts.diff, hosts: all.map((h) => h.name), ...startup });
@@ -83,7 +83,7 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
     const t0 = now();
     let driver: HostDriver | undefined;
     try {
-      st.driver ??= deps.connect(host).then((d) => readAhead(d, upcoming.get(host.name) ?? [], clock));
+      st.driver ??= deps.connect(host).then((d) => readAhead(d, upcoming.get(host.name) ?? [], changes));
       driver = await st.driver.catch((e: unknown) => {
         // Whatever stops the connection (refused, DNS, a key file that is missing), the host is unreachable.
         throw e instanceof TransportError ? e : new TransportError(host.name, (e as Error).message, { cause: e });
