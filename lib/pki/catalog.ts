@@ -85,6 +85,8 @@ export function catalog(spec: ResolvedPkiSpec): Want[] {
     leaf('apiserver', 'apiserver', 'ca', 'server', 'kube-apiserver', undefined, apiserverNames),
     leaf('apiserver-kubelet-client', 'apiserver-kubelet-client', 'ca', 'client', 'kube-apiserver-kubelet-client', 'system:masters'),
     leaf('apiserver-etcd-client', 'apiserver-etcd-client', 'etcd-ca', 'client', 'kube-apiserver-etcd-client'),
+    // What etcd members' health checks (etcdctl, curl) present: a member's own server key is not a client's.
+    leaf('etcd-healthcheck-client', 'etcd/healthcheck-client', 'etcd-ca', 'client', 'kube-etcd-healthcheck-client'),
     leaf('front-proxy-client', 'front-proxy-client', 'front-proxy-ca', 'client', 'front-proxy-client'),
     leaf('admin', 'admin', 'ca', 'client', 'admin', 'system:masters'),
     leaf('kube-controller-manager', 'kube-controller-manager', 'ca', 'client', 'system:kube-controller-manager', 'system:kube-controller-manager'),

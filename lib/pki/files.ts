@@ -40,7 +40,10 @@ function placements(role: PkiHostRole, host: string): Placement[] {
         ['admin.conf', 'kubeconfigs/admin.conf'], ['controller-manager.conf', 'kubeconfigs/kube-controller-manager.conf'], ['scheduler.conf', 'kubeconfigs/kube-scheduler.conf'],
       ];
     case 'etcd':
-      return [['pki/etcd/ca.crt', 'etcd/ca.crt'], ...pair('pki/etcd/server', `etcd/${host}-server`), ...pair('pki/etcd/peer', `etcd/${host}-peer`)];
+      return [
+        ['pki/etcd/ca.crt', 'etcd/ca.crt'], ...pair('pki/etcd/server', `etcd/${host}-server`), ...pair('pki/etcd/peer', `etcd/${host}-peer`),
+        ...pair('pki/etcd/healthcheck-client', 'etcd/healthcheck-client'),
+      ];
     case 'node':
       return [['pki/ca.crt', 'ca.crt'], ...pair('pki/kubelet', `kubelets/${host}`), ['kubelet.conf', `kubeconfigs/kubelet-${host}.conf`], ['kube-proxy.conf', 'kubeconfigs/kube-proxy.conf']];
   }

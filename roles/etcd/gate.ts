@@ -9,11 +9,11 @@ import { members, url } from './members.js';
 import { binDir } from './unit.js';
 import type { EtcdVars } from './vars.js';
 
-/** The etcdctl command: this member's loopback endpoint, its server certificate as the client certificate. */
+/** The etcdctl command: this member's loopback endpoint, with the health-check client certificate. */
 export function healthCommand(v: EtcdVars, address: string): string {
   const p = certPaths(v);
   const loopback = url(address.includes(':') ? '::1' : '127.0.0.1', v.etcd_client_port);
-  return `ETCDCTL_API=3 ${binDir(v)}/etcdctl --endpoints=${loopback} --cacert=${p.ca} --cert=${p.cert} --key=${p.key} --dial-timeout=3s --command-timeout=5s endpoint health --cluster -w json`;
+  return `ETCDCTL_API=3 ${binDir(v)}/etcdctl --endpoints=${loopback} --cacert=${p.ca} --cert=${p.checkCert} --key=${p.checkKey} --dial-timeout=3s --command-timeout=5s endpoint health --cluster -w json`;
 }
 
 interface Health { readonly endpoint?: string; readonly health?: boolean; readonly error?: string }

@@ -4,7 +4,8 @@
  * - etcd from the distro packages (default) or a release tarball (etcd_install: 'release', through the
  *   `artifact` resource: nothing is downloaded unless you choose it and give its sha256);
  * - the member's certificates from the cluster PKI (pkiFiles, roles ['etcd']): etcd/ca.crt,
- *   etcd/server.{crt,key}, etcd/peer.{crt,key} under /etc/kubernetes/pki;
+ *   etcd/server.{crt,key}, etcd/peer.{crt,key}, etcd/healthcheck-client.{crt,key} (for the gate) under
+ *   /etc/kubernetes/pki;
  * - /etc/etcd/etcd.env with the member's flags (name, data dir, listen/advertise URLs on the host's
  *   address, the initial cluster of all members, client and peer TLS with client-certificate auth), and
  *   /etc/systemd/system/etcd.service (Type=notify) reading it; the packaged unit and config are not used;
@@ -35,7 +36,8 @@ function resources(v: EtcdVars, host: Host, cluster: Cluster): AnyResource[] {
   const config = v.etcd_config_dir.replace(/\/$/, '');
   return [
     ...install(v),
-    ...pkiFiles(cluster, host, { roles: ['etcd'], remoteDir: v.etcd_pki_root, notify: RESTART }),
+    // etcd reads all but the health-check client's pair, which only etcdctl presents.
+    ...pkiFiles(cluster, host, { roles: ['etcd'], remoteDir: v.etcd_pki_root, notify: (path) => (path.includes('/healthcheck-client.') ? undefined : RESTART) }),
     directory({ path: config, mode: 0o755 }),
     directory({ path: v.etcd_data_dir, mode: 0o700 }),
     template({ path: envFile(v), render: () => etcdEnv(v, me, all, clusterToken(v, cluster)), mode: 0o644, notify: RESTART }),

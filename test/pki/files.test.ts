@@ -40,7 +40,7 @@ describe('pki: files per host', () => {
 
   it('roles can be narrowed, but not to one the host does not have', async () => {
     const etcdOnly = await pkiFilesFor(spec, t.dir, 'master-1', ['etcd']);
-    assert.deepEqual(etcdOnly.map((f) => f.path).sort(), ['/etc/kubernetes/pki/etcd/ca.crt', '/etc/kubernetes/pki/etcd/peer.crt', '/etc/kubernetes/pki/etcd/peer.key', '/etc/kubernetes/pki/etcd/server.crt', '/etc/kubernetes/pki/etcd/server.key']);
+    assert.deepEqual(etcdOnly.map((f) => f.path).sort(), ['/etc/kubernetes/pki/etcd/ca.crt', '/etc/kubernetes/pki/etcd/healthcheck-client.crt', '/etc/kubernetes/pki/etcd/healthcheck-client.key', '/etc/kubernetes/pki/etcd/peer.crt', '/etc/kubernetes/pki/etcd/peer.key', '/etc/kubernetes/pki/etcd/server.crt', '/etc/kubernetes/pki/etcd/server.key']);
     await assert.rejects(pkiFilesFor(spec, t.dir, 'node-1', ['etcd']), (e: Error) => e instanceof ConfigError && /"node-1" is not in the etcd list/.test(e.message));
   });
 

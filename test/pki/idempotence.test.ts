@@ -130,7 +130,7 @@ describe('pki: check mode and the CA', () => {
       assert.equal(existsSync(join(d.dir, 'etcd/ca.crt')), false);
       const renewed = await ensurePki(smallSpec(), d.dir, { mode: 'apply', renew: ['etcd-ca'] });
       assert.equal(renewed.errors, 0);
-      assert.equal(renewed.changed, 1 + 1 + 6, 'the etcd CA, the apiserver etcd client and 6 member certificates');
+      assert.equal(renewed.changed, 1 + 2 + 6, 'the etcd CA, the apiserver and health-check etcd clients and 6 member certificates');
     } finally {
       d.cleanup();
     }

@@ -41,8 +41,8 @@ describe('pki: issued material (openssl, kubectl)', function () {
     assert.equal(report.errors, 0);
     assert.equal(report.changed, report.items.length);
     assert.ok(report.items.every((i) => i.status === 'issued' && i.reason === 'missing'));
-    // 3 CAs, sa, 8 control-plane certs, 3 kubelets, 6 etcd certs, 4 + 3 kubeconfigs
-    assert.equal(report.items.length, 28);
+    // 3 CAs, sa, 8 control-plane certs, the etcd health-check client, 3 kubelets, 6 etcd certs, 4 + 3 kubeconfigs
+    assert.equal(report.items.length, 29);
   });
 
   it('every certificate verifies against its CA with openssl', () => {

@@ -126,9 +126,16 @@ describe('roles/etcd', () => {
     assert.doesNotThrow(() => judgeHealth(healthy([...URLS].reverse()), URLS));
   });
 
-  it('gate asks over TLS from loopback with the member certificate', () => {
+  it('gate asks over TLS from loopback with the health-check client certificate', () => {
     const v = forHost(etcd, 'etcd-1', { inv: inventory(THREE(t.dir)) }).vars;
-    assert.equal(healthCommand(v, '10.0.0.21'), 'ETCDCTL_API=3 /usr/bin/etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key --dial-timeout=3s --command-timeout=5s endpoint health --cluster -w json');
+    assert.equal(healthCommand(v, '10.0.0.21'), 'ETCDCTL_API=3 /usr/bin/etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key --dial-timeout=3s --command-timeout=5s endpoint health --cluster -w json');
+  });
+
+  it('a new health-check client certificate restarts nothing: etcd does not read it', () => {
+    const { resources } = forHost(etcd, 'etcd-1', { inv: inventory(THREE(t.dir)) });
+    const notify = (path: string) => resources.find((x) => x.id === `file:/etc/kubernetes/pki/etcd/${path}`)!.notify ?? [];
+    assert.deepEqual([notify('healthcheck-client.crt'), notify('healthcheck-client.key')], [[], []]);
+    assert.deepEqual(notify('server.crt'), [RESTART]);
   });
 
   it('release install: the artifact (nothing fetched until a run prepares it), binaries from its bin_dir', () => {
