@@ -77,6 +77,20 @@ export function renderReport(r: Results): string {
   }
   p('');
 
+  const cpu = (size: number, w: Workload, tool: Tool, phase: Phase) => median(sel(size, w, tool, phase).flatMap((x) => (x.result.cpuMs === undefined ? [] : [x.result.cpuMs])));
+  if (r.samples.some((s) => s.result.cpuMs !== undefined)) {
+    p('## Controller CPU time', '',
+      'User + system CPU on the controller (GNU time: the process and every child it waited for), median per cell. Ansible\'s',
+      'ssh ControlMaster daemons detach from its tree, so the SSH crypto of its connections is not counted; tsplay\'s is (in-process).', '',
+      '| hosts | workload | tsplay first | Ansible first | Ansible ÷ tsplay | tsplay no-op | Ansible no-op | Ansible ÷ tsplay |',
+      '|---|---|---|---|---|---|---|---|');
+    for (const size of sizes) for (const w of WORKLOADS) {
+      const [tf, af, tn, an] = [cpu(size, w, 'tsplay', 'first'), cpu(size, w, 'ansible', 'first'), cpu(size, w, 'tsplay', 'noop'), cpu(size, w, 'ansible', 'noop')];
+      p(`| ${size} | ${w} | ${secs(tf)} s | ${secs(af)} s | ${ratio(af, tf)} | ${secs(tn)} s | ${secs(an)} s | ${ratio(an, tn)} |`);
+    }
+    p('');
+  }
+
   p('## Targets', '');
   const verdict = (ok: boolean) => (ok ? 'MET' : 'MISSED');
   for (const size of sizes) for (const w of WORKLOADS) {

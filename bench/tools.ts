@@ -18,6 +18,8 @@ export interface ToolRun {
   readonly changed: number;
   readonly maxRssKb: number;
   readonly treePssKb?: number;
+  /** User + system CPU of the process and the children it waited for (GNU time); absent in older results. */
+  readonly cpuMs?: number;
 }
 
 export interface TsplayRun extends ToolRun {
@@ -44,7 +46,7 @@ export async function runTsplay(playbook: string, inventory: string, lab: LabInf
     throw new Error(`tsplay ${playbook} failed (exit ${m.code}${bad.length ? `; hosts ${bad.map(([n]) => n).join(', ')}` : ''}):\n${tail(m.stderr)}\n${tail(m.stdout, 5)}`);
   const hosts = Object.values(stats.hosts);
   return {
-    wallMs: m.wallMs, maxRssKb: m.maxRssKb,
+    wallMs: m.wallMs, maxRssKb: m.maxRssKb, cpuMs: m.cpuMs,
     startupMs: Date.parse(start.time) - m.epochAtSpawn,
     runMs: stats.ms,
     changed: hosts.reduce((a, h) => a + h.changed, 0),
@@ -73,7 +75,7 @@ export async function runAnsible(playbook: string, wd: WorkDir, hosts: readonly 
   const recap = parseRecap(m.stdout);
   if (m.code !== 0 || recap.failed > 0 || recap.unreachable > 0 || recap.hosts !== hosts.length)
     throw new Error(`ansible-playbook ${playbook} failed (exit ${m.code}):\n${tail(m.stdout, 25)}\n${tail(m.stderr)}`);
-  return { wallMs: m.wallMs, maxRssKb: m.maxRssKb, ...(m.treePssKb !== undefined ? { treePssKb: m.treePssKb } : {}), changed: recap.changed };
+  return { wallMs: m.wallMs, maxRssKb: m.maxRssKb, cpuMs: m.cpuMs, ...(m.treePssKb !== undefined ? { treePssKb: m.treePssKb } : {}), changed: recap.changed };
 }
 
 /** Ansible's ControlPersist masters outlive the run by 60 s: stop them, so runs do not share connections. */
