@@ -9,6 +9,7 @@
  * - clusterDNS / clusterDomain from the topology; the cgroup driver and CRI endpoint matching the runtime.
  */
 import { stringify } from 'yaml';
+import { CRI_SOCKETS } from '../cluster/index.js';
 import type { KubeletVars } from './vars.js';
 
 export const PKI = '/etc/kubernetes/pki';
@@ -20,8 +21,7 @@ export interface ClusterBits {
 }
 
 /** The CRI endpoint: the var, or the runtime's socket (cri-dockerd's with docker). */
-export const runtimeEndpoint = (v: KubeletVars): string =>
-  v.kubelet_runtime_endpoint || (v.container_runtime === 'docker' ? 'unix:///run/cri-dockerd.sock' : 'unix:///run/containerd/containerd.sock');
+export const runtimeEndpoint = (v: KubeletVars): string => v.kubelet_runtime_endpoint || `unix://${CRI_SOCKETS[v.container_runtime]}`;
 
 export const configPath = (v: KubeletVars): string => `${v.kubelet_root_dir.replace(/\/$/, '')}/config.yaml`;
 

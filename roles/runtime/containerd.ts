@@ -8,12 +8,13 @@
  * Version 2 config: containerd 1.6/1.7 read it natively, 2.x migrates it on load.
  */
 import { directory, service, template, type AnyResource } from '../../lib/index.js';
+import { CRI_SOCKETS } from '../cluster/index.js';
 import { packages } from './packages.js';
 import { perFamily, type Family } from './per-family.js';
 import { PACKAGE_CNI_DIRS, type RuntimeVars } from './vars.js';
 
 export const CONFIG = '/etc/containerd/config.toml';
-export const CONTAINERD_SOCKET = '/run/containerd/containerd.sock';
+export const CONTAINERD_SOCKET = CRI_SOCKETS.containerd;
 export const RESTART_CONTAINERD = 'restart containerd';
 
 /** The CNI plugin directory on a host of `family`. */

@@ -7,11 +7,12 @@
 import { service, unit, type AnyResource } from '../../lib/index.js';
 import { installBinaries } from '../cluster/artifacts-install.js';
 import { resolveArtifact } from '../cluster/artifacts.js';
+import { CRI_SOCKETS } from '../cluster/index.js';
 import { cniBinDir } from './containerd.js';
 import { perFamily, type Family } from './per-family.js';
 import type { RuntimeVars } from './vars.js';
 
-export const CRI_DOCKERD_SOCKET = '/run/cri-dockerd.sock';
+export const CRI_DOCKERD_SOCKET = CRI_SOCKETS.docker;
 export const RESTART_CRI_DOCKERD = 'restart cri-dockerd';
 
 /** Major.minor of a version string; undefined when it is not one (a stand-in's "0.0.0-x" parses). */
