@@ -1,12 +1,8 @@
 /** The control plane's vars (kube-apiserver, kube-controller-manager, kube-scheduler): defaults and the run-time schema. */
 import { z } from 'zod';
-import { archSchema, artifactOverridesSchema, type Arch, type ArtifactOverrides } from '../cluster/artifacts.js';
+import { artifactDefaults, artifactShape, type ArtifactVars } from '../cluster/shared-vars.js';
 
-export interface ApiserverVars {
-  /** CPU architecture of the release downloads. */
-  readonly k8s_arch: Arch;
-  /** Per-component url/version/checksum overrides of the artifact table (roles/cluster/artifacts.ts). */
-  readonly k8s_artifacts: ArtifactOverrides;
+export interface ApiserverVars extends ArtifactVars {
   /** Controller cache for downloads ('' = TSPLAY_CACHE or ~/.cache/tsplay/artifacts). */
   readonly k8s_cache_dir: string;
   readonly k8s_bin_dir: string;
@@ -33,8 +29,7 @@ export interface ApiserverVars {
 }
 
 export const defaults: ApiserverVars = {
-  k8s_arch: 'amd64',
-  k8s_artifacts: {},
+  ...artifactDefaults,
   k8s_cache_dir: '',
   k8s_bin_dir: '/usr/local/bin',
   k8s_config_dir: '/etc/kubernetes',
@@ -64,8 +59,7 @@ const args = z.record(flagName, z.string().refine((s) => !/[\n\r]/.test(s), 'a f
 const AUTHZ = ['AlwaysAllow', 'AlwaysDeny', 'ABAC', 'Webhook', 'RBAC', 'Node'] as const;
 
 export const schema: z.ZodType<ApiserverVars> = z.object({
-  k8s_arch: archSchema,
-  k8s_artifacts: artifactOverridesSchema,
+  ...artifactShape,
   k8s_cache_dir: z.string(),
   k8s_bin_dir: absolute,
   k8s_config_dir: absolute,

@@ -3,7 +3,7 @@
  * cluster-wide; the rest are prefixed `flannel_`.
  */
 import { z } from 'zod';
-import { archSchema, artifactOverridesSchema, type Arch, type ArtifactOverrides } from '../cluster/artifacts.js';
+import { artifactDefaults, artifactShape, type ArtifactVars } from '../cluster/shared-vars.js';
 
 /** A download pinned by its sha256 (the flannel CNI plugin is not in the artifact table). */
 export interface PinnedDownload {
@@ -11,9 +11,7 @@ export interface PinnedDownload {
   readonly sha256: string;
 }
 
-export interface FlannelVars {
-  readonly k8s_arch: Arch;
-  readonly k8s_artifacts: ArtifactOverrides;
+export interface FlannelVars extends ArtifactVars {
   readonly flannel_bin_dir: string;
   /** vxlan (default; UDP 8472, which firewalld opens), host-gw (one L2 segment), wireguard. */
   readonly flannel_backend: 'vxlan' | 'host-gw' | 'wireguard';
@@ -38,8 +36,7 @@ export interface FlannelVars {
 }
 
 export const defaults: FlannelVars = {
-  k8s_arch: 'amd64',
-  k8s_artifacts: {},
+  ...artifactDefaults,
   flannel_bin_dir: '/usr/local/bin',
   flannel_backend: 'vxlan',
   flannel_vxlan_vni: 1,
@@ -56,8 +53,7 @@ export const defaults: FlannelVars = {
 const absPath = z.string().regex(/^\/[^\s"'\\]*$/, 'expected an absolute path without spaces or quotes');
 
 export const schema: z.ZodType<FlannelVars> = z.object({
-  k8s_arch: archSchema,
-  k8s_artifacts: artifactOverridesSchema,
+  ...artifactShape,
   flannel_bin_dir: absPath,
   flannel_backend: z.enum(['vxlan', 'host-gw', 'wireguard']),
   flannel_vxlan_vni: z.number().int().min(1).max(16777215),

@@ -3,11 +3,9 @@
  * `k8s_artifacts` are cluster-wide; the rest are prefixed `kube_proxy_`.
  */
 import { z } from 'zod';
-import { archSchema, artifactOverridesSchema, type Arch, type ArtifactOverrides } from '../cluster/artifacts.js';
+import { artifactDefaults, artifactShape, type ArtifactVars } from '../cluster/shared-vars.js';
 
-export interface KubeProxyVars {
-  readonly k8s_arch: Arch;
-  readonly k8s_artifacts: ArtifactOverrides;
+export interface KubeProxyVars extends ArtifactVars {
   readonly kube_proxy_bin_dir: string;
   /** Its state directory; config.yaml goes in it. */
   readonly kube_proxy_dir: string;
@@ -20,8 +18,7 @@ export interface KubeProxyVars {
 }
 
 export const defaults: KubeProxyVars = {
-  k8s_arch: 'amd64',
-  k8s_artifacts: {},
+  ...artifactDefaults,
   kube_proxy_bin_dir: '/usr/local/bin',
   kube_proxy_dir: '/var/lib/kube-proxy',
   kube_proxy_mode: 'iptables',
@@ -32,8 +29,7 @@ export const defaults: KubeProxyVars = {
 const absPath = z.string().regex(/^\/[^\s"'\\]*$/, 'expected an absolute path without spaces or quotes');
 
 export const schema: z.ZodType<KubeProxyVars> = z.object({
-  k8s_arch: archSchema,
-  k8s_artifacts: artifactOverridesSchema,
+  ...artifactShape,
   kube_proxy_bin_dir: absPath,
   kube_proxy_dir: absPath,
   kube_proxy_mode: z.enum(['iptables', 'ipvs', 'nftables']),

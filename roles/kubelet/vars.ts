@@ -1,17 +1,12 @@
 /**
- * kubelet vars. `container_runtime`, `cgroup_driver`, `k8s_arch` and `k8s_artifacts` are cluster-wide
+ * kubelet vars. `container_runtime`, `cgroup_driver`, `k8s_arch` and `k8s_artifacts` are cluster-wide (roles/cluster/shared-vars.ts)
  * (the runtime role reads the same names); the cluster DNS IP and domain come from the topology
  * (cluster_dns, cluster_domain, service_cidr); the rest are prefixed `kubelet_`.
  */
 import { z } from 'zod';
-import { archSchema, artifactOverridesSchema, type Arch, type ArtifactOverrides } from '../cluster/artifacts.js';
+import { artifactDefaults, artifactShape, runtimeChoiceDefaults, runtimeChoiceShape, type ArtifactVars, type RuntimeChoiceVars } from '../cluster/shared-vars.js';
 
-export interface KubeletVars {
-  readonly container_runtime: 'containerd' | 'docker';
-  /** Must match the runtime's (SystemdCgroup / docker exec-opts): the runtime role reads the same var. */
-  readonly cgroup_driver: 'systemd' | 'cgroupfs';
-  readonly k8s_arch: Arch;
-  readonly k8s_artifacts: ArtifactOverrides;
+export interface KubeletVars extends RuntimeChoiceVars, ArtifactVars {
   readonly kubelet_bin_dir: string;
   /** The kubelet's state directory; config.yaml goes in it. */
   readonly kubelet_root_dir: string;
@@ -30,10 +25,8 @@ export interface KubeletVars {
 }
 
 export const defaults: KubeletVars = {
-  container_runtime: 'containerd',
-  cgroup_driver: 'systemd',
-  k8s_arch: 'amd64',
-  k8s_artifacts: {},
+  ...runtimeChoiceDefaults,
+  ...artifactDefaults,
   kubelet_bin_dir: '/usr/local/bin',
   kubelet_root_dir: '/var/lib/kubelet',
   kubelet_runtime_endpoint: '',
@@ -51,10 +44,8 @@ const labelKey = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]
 const labelValue = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 export const schema: z.ZodType<KubeletVars> = z.object({
-  container_runtime: z.enum(['containerd', 'docker']),
-  cgroup_driver: z.enum(['systemd', 'cgroupfs']),
-  k8s_arch: archSchema,
-  k8s_artifacts: artifactOverridesSchema,
+  ...runtimeChoiceShape,
+  ...artifactShape,
   kubelet_bin_dir: absPath,
   kubelet_root_dir: absPath,
   kubelet_runtime_endpoint: z.union([z.literal(''), z.string().regex(/^(unix|npipe|tcp):\/\/\S+$/, 'expected a CRI endpoint such as unix:///run/containerd/containerd.sock')]),

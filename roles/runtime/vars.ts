@@ -1,10 +1,10 @@
 /**
- * runtime vars. `container_runtime`, `cgroup_driver`, `k8s_arch` and `k8s_artifacts` are cluster-wide
+ * runtime vars. `container_runtime`, `cgroup_driver`, `k8s_arch` and `k8s_artifacts` are cluster-wide (roles/cluster/shared-vars.ts)
  * (the kubelet role reads the same names, so set them once in the inventory's global vars); the rest are
  * prefixed `runtime_`.
  */
 import { z } from 'zod';
-import { archSchema, artifactOverridesSchema, type Arch, type ArtifactOverrides } from '../cluster/artifacts.js';
+import { artifactDefaults, artifactShape, runtimeChoiceDefaults, runtimeChoiceShape, type ArtifactVars, type RuntimeChoiceVars } from '../cluster/shared-vars.js';
 
 /** Package names per OS family. */
 export interface FamilyPackages {
@@ -12,17 +12,7 @@ export interface FamilyPackages {
   readonly redhat: readonly string[];
 }
 
-export type ContainerRuntime = 'containerd' | 'docker';
-export type CgroupDriver = 'systemd' | 'cgroupfs';
-
-export interface RuntimeVars {
-  /** containerd (default) or docker (+ cri-dockerd for Kubernetes >= 1.24). */
-  readonly container_runtime: ContainerRuntime;
-  /** Must match the kubelet's (the kubelet role reads the same var): systemd on a systemd host with cgroup v2. */
-  readonly cgroup_driver: CgroupDriver;
-  readonly k8s_arch: Arch;
-  /** Overrides of the artifact table (roles/cluster/artifacts.ts): mirrors, versions, file:// stand-ins. */
-  readonly k8s_artifacts: ArtifactOverrides;
+export interface RuntimeVars extends RuntimeChoiceVars, ArtifactVars {
   /** The pod sandbox ("pause") image the runtime uses for every pod. */
   readonly runtime_sandbox_image: string;
   readonly runtime_containerd_packages: FamilyPackages;
@@ -54,10 +44,8 @@ export interface RuntimeVars {
 }
 
 export const defaults: RuntimeVars = {
-  container_runtime: 'containerd',
-  cgroup_driver: 'systemd',
-  k8s_arch: 'amd64',
-  k8s_artifacts: {},
+  ...runtimeChoiceDefaults,
+  ...artifactDefaults,
   runtime_sandbox_image: 'registry.k8s.io/pause:3.10',
   runtime_containerd_packages: { debian: ['containerd', 'runc'], redhat: ['containerd.io'] },
   runtime_docker_packages: { debian: ['docker.io'], redhat: ['docker-ce', 'docker-ce-cli', 'containerd.io'] },
@@ -85,10 +73,8 @@ const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a name: 
 const image = z.string().regex(/^[a-z0-9][a-z0-9._\/:-]*(@sha256:[0-9a-f]{64})?$/, 'expected an image reference such as registry.k8s.io/pause:3.10');
 
 export const schema: z.ZodType<RuntimeVars> = z.object({
-  container_runtime: z.enum(['containerd', 'docker']),
-  cgroup_driver: z.enum(['systemd', 'cgroupfs']),
-  k8s_arch: archSchema,
-  k8s_artifacts: artifactOverridesSchema,
+  ...runtimeChoiceShape,
+  ...artifactShape,
   runtime_sandbox_image: image,
   runtime_containerd_packages: packages,
   runtime_docker_packages: packages,
