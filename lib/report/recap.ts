@@ -53,5 +53,5 @@ function totalLine(stats: RunStats, s: RecapStyle): string {
   const bad = [t.failedHosts ? s.chalk.red(`${t.failedHosts} failed`) : '', t.unreachable ? s.chalk.red(`${t.unreachable} unreachable`) : ''].filter(Boolean);
   const changed = `${t.changed} ${s.mode === 'check' ? 'would change' : 'changed'}`;
   const total = stats.startupMs === undefined ? `total ${duration(stats.ms)}` : `total ${duration(stats.startupMs + stats.ms)} (start-up ${duration(stats.startupMs)})`;
-  return `${s.chalk.bold(total)} · ${plural(t.hosts, 'host')} · ${t.changed ? s.chalk.yellow(changed) : changed}${bad.length ? ` · ${bad.join(' · ')}` : ''} · ${t.roundTrips} round trips`;
+  return `${s.chalk.bold(total)} · ${plural(t.hosts, 'host')} · ${t.changed ? s.chalk.yellow(changed) : changed}${bad.length ? ` · ${bad.join(' · ')}` : ''} · ${plural(t.roundTrips, 'round trip')}`;
 }

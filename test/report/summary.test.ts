@@ -63,6 +63,11 @@ describe('report summary', () => {
     assert.equal(lines.at(-1), 'total 12.3s · 3 hosts · 2 would change · 1 failed · 1 unreachable · 5 round trips');
   });
 
+  it('the total line counts the start-up in when the CLI measured it, and says "1 round trip"', () => {
+    const one: RunStats = { ms: 100, startupMs: 300, hosts: { a: hostStats({ ok: 2, roundTrips: 1, roleMs: { base: 90 } }) } };
+    assert.equal(recapLines(one, { chalk: plain, mode: 'apply' }).at(-1), 'total 400ms (start-up 300ms) · 1 host · 0 changed · 1 round trip');
+  });
+
   it('recap colours: host green ok, yellow changed, red failed/unreachable; non-zero counts coloured', () => {
     const one = (h: ReturnType<typeof hostStats>) => recapLines({ ms: 1, hosts: { h } }, { chalk: colour, mode: 'apply' })[2]!;
     assert.ok(one(hostStats({ ok: 1 })).startsWith('\x1b[32mh\x1b[39m  \x1b[32mok=1\x1b[39m  changed=0'));
