@@ -32,12 +32,15 @@ export interface Plan {
 
 const FACTS: Query = { q: 'facts' };
 
+/** The queries of `resources`, in order: what one plan asks the host. */
+export const queriesOf = (resources: readonly AnyResource[]): Query[] => resources.flatMap((r) => r.queries.map((t: { query: Query }) => t.query));
+
 /**
  * Query and check `resources`; `facts` are gathered in the same round trip when not given. `earlier`:
  * what earlier roles would change (check mode), so that a check reading it is marked as dependent too.
  */
 export async function plan(driver: HostDriver, resources: readonly AnyResource[], facts?: HostFacts, opts: ActOptions = {}, earlier: readonly Writer[] = []): Promise<Plan> {
-  const queries = resources.flatMap((r) => r.queries.map((t: { query: Query }) => t.query));
+  const queries = queriesOf(resources);
   const answers = await driver.query(facts ? queries : [FACTS, ...queries], opts);
   const hostFacts = facts ?? (answers.shift() as HostFacts);
   const writers: Writer[] = [...earlier];

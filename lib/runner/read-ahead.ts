@@ -24,9 +24,9 @@ export interface Upcoming {
 export function readAhead(driver: HostDriver, upcoming: readonly Upcoming[], signal: ChangeSignal): HostDriver {
   let ahead: Map<Query, unknown> | undefined;
   let first = true;
+  // Anything that may change a host: every answer read ahead, on any host, is stale from now on.
   const touch = () => {
     signal.changed = true;
-    ahead = undefined;
   };
   return {
     host: driver.host,

@@ -8,11 +8,11 @@ import pLimit from 'p-limit';
 import type { HostDriver } from '../core/driver.js';
 import { TransportError } from '../core/errors.js';
 import type { Cluster, Host } from '../core/model.js';
-import type { HostFacts, Query } from '../core/ops.js';
+import type { HostFacts } from '../core/ops.js';
 import { redact } from '../core/secret.js';
 import type { HostStats, Mode, Reporter, RunEvent, RunStats } from '../report/events.js';
 import type { CompiledPlay } from './compile.js';
-import type { Writer } from './pass.js';
+import { queriesOf, type Writer } from './pass.js';
 import { ChangeSignal, readAhead, type Upcoming } from './read-ahead.js';
 import { runRole } from './role-run.js';
 
@@ -181,8 +181,8 @@ function upcomingQueries(plays: readonly CompiledPlay[]): Map<string, Upcoming[]
   for (const play of plays) {
     for (const role of play.roles) {
       for (const [host, hr] of role.perHost) {
-        const queries = hr.resources.flatMap((r) => r.queries.map((t: { query: Query }) => t.query));
-        out.set(host, [...(out.get(host) ?? []), { queries, sudo: play.play.become ?? false }]);
+        if (!out.has(host)) out.set(host, []);
+        out.get(host)!.push({ queries: queriesOf(hr.resources), sudo: play.play.become ?? false });
       }
     }
   }

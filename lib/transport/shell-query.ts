@@ -16,7 +16,9 @@ export const sysctlPath = (key: string): string => `/proc/sys/${key.includes('/'
 /** The sysfs name of a module (`-` and `_` are the same to the kernel; sysfs shows `_`). */
 export const moduleSysName = (name: string): string => name.replace(/-/g, '_');
 
-const STAT = `stat -L -c '%F|%a|%U|%G|%s' -- "$p" 2>/dev/null || stat -c '%F|%a|%U|%G|%s' -- "$p"`;
+/** What a file answer says of it: type, mode, owner, group, size (shell-answers.ts reads them in this order). */
+const STAT_FIELDS = '%F|%a|%U|%G|%s';
+const STAT = `stat -L -c '${STAT_FIELDS}' -- "$p" 2>/dev/null || stat -c '${STAT_FIELDS}' -- "$p"`;
 type FileQuery = Extract<Query, { q: 'file' }>;
 
 /**
@@ -32,7 +34,7 @@ function filesBatch(files: readonly FileQuery[], boundary: string): string {
   for (const f of files) if (f.content !== undefined) limits.set(Math.floor(f.content), (limits.get(Math.floor(f.content)) ?? new Set()).add(f.path));
   // find prints the paths as given; -size -Nc is "fewer than N bytes".
   const small = [...limits].map(([max, paths]) => `find -L ${[...paths].map(quote).join(' ')} -maxdepth 0 -type f -size -${max + 1}c -print0 2>/dev/null`);
-  const printf = `--printf '%n\\0%F|%a|%U|%G|%s\\n'`;
+  const printf = `--printf '%n\\0${STAT_FIELDS}\\n'`;
   return [
     'tsplay_batch=',
     'if command -v tar >/dev/null 2>&1 && command -v find >/dev/null 2>&1; then',
