@@ -101,14 +101,14 @@ export function controllerManagerFlags(v: ApiserverVars, cluster: Cluster): Flag
   };
 }
 
-export function schedulerFlags(v: ApiserverVars): Flags {
+/** The client connection and leader election are in the config file (scheduler-config.ts), not flags. */
+export function schedulerFlags(v: ApiserverVars, configFile: string): Flags {
   const p = paths(v);
   return {
     'authentication-kubeconfig': p.schedulerConf,
     'authorization-kubeconfig': p.schedulerConf,
     'bind-address': v.scheduler_bind_address,
-    kubeconfig: p.schedulerConf,
-    'leader-elect': 'true',
+    config: configFile,
     'secure-port': '10259',
     v: String(v.control_plane_log_level),
     ...v.scheduler_extra_args,

@@ -10,7 +10,7 @@
  *   apiserver-etcd-client certificate, a dedicated service-account key pair and issuer, Node,RBAC,
  *   NodeRestriction, front-proxy (aggregation) flags, kubelet client certificates; the controller-manager
  *   signs with the cluster CA and allocates node CIDRs from pod_cidr (flannel needs them); the scheduler
- *   reads its kubeconfig;
+ *   reads its KubeSchedulerConfiguration (scheduler-config.ts: client kubeconfig, leader election);
  * - services enabled and started; a change restarts only what it concerns (handlers.ts);
  * - gates (gates.ts): the apiserver's /healthz and /readyz with a client certificate, then :10257 and
  *   :10259 /healthz.
@@ -19,13 +19,14 @@
  * Vars: see vars.ts. Cluster-wide: service_cidr, pod_cidr, cluster_domain, cluster_name, apiserver_port,
  * cluster_groups (etcd members), pki_dir.
  */
-import { defineRole, service, unit, type AnyResource, type Cluster, type Host } from '../../lib/index.js';
+import { defineRole, service, template, unit, type AnyResource, type Cluster, type Host } from '../../lib/index.js';
 import { installBinaries } from '../cluster/artifacts-install.js';
 import { resolveArtifact } from '../cluster/artifacts.js';
 import { apiserverFlags, controllerManagerFlags, schedulerFlags, type Flags } from './flags.js';
 import { gates } from './gates.js';
 import { handlers, restartOf } from './handlers.js';
 import { controlPlanePki } from './pki.js';
+import { schedulerConfigPath, schedulerConfigYaml } from './scheduler-config.js';
 import { COMPONENTS, unitFile, type ControlPlaneComponent } from './units.js';
 import { defaults, schema, type ApiserverVars } from './vars.js';
 
@@ -36,7 +37,7 @@ export function componentFlags(v: ApiserverVars, host: Host, cluster: Cluster): 
   return {
     'kube-apiserver': apiserverFlags(v, host, cluster),
     'kube-controller-manager': controllerManagerFlags(v, cluster),
-    'kube-scheduler': schedulerFlags(v),
+    'kube-scheduler': schedulerFlags(v, schedulerConfigPath(v)),
   };
 }
 
@@ -48,6 +49,7 @@ function resources(v: ApiserverVars, host: Host, cluster: Cluster): AnyResource[
   return [
     ...binaries,
     ...controlPlanePki(v, host, cluster),
+    template({ path: schedulerConfigPath(v), render: () => schedulerConfigYaml(v), mode: 0o644, notify: restartOf('kube-scheduler'), tags: ['kube-scheduler'] }),
     ...COMPONENTS.map((c) => unit({ name: `${c}.service`, content: unitFile(c, v.k8s_bin_dir, flags[c]), notify: restartOf(c), tags: [c] })),
     ...COMPONENTS.map((c) => service({ name: c, enabled: true, state: 'started', tags: [c] })),
   ];

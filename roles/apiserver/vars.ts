@@ -26,6 +26,8 @@ export interface ApiserverVars extends ArtifactVars {
   readonly apiserver_extra_args: Readonly<Record<string, string>>;
   readonly controller_manager_extra_args: Readonly<Record<string, string>>;
   readonly scheduler_extra_args: Readonly<Record<string, string>>;
+  /** Fields added to or replacing the KubeSchedulerConfiguration's top level (e.g. `profiles`). */
+  readonly scheduler_extra_config: Readonly<Record<string, unknown>>;
 }
 
 export const defaults: ApiserverVars = {
@@ -48,6 +50,7 @@ export const defaults: ApiserverVars = {
   apiserver_extra_args: {},
   controller_manager_extra_args: {},
   scheduler_extra_args: {},
+  scheduler_extra_config: {},
 };
 
 const octet = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
@@ -77,4 +80,5 @@ export const schema: z.ZodType<ApiserverVars> = z.object({
   apiserver_extra_args: args,
   controller_manager_extra_args: args,
   scheduler_extra_args: args,
+  scheduler_extra_config: z.record(z.string(), z.unknown()),
 });

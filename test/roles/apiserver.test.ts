@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
+import { parse } from 'yaml';
 import { ConfigError } from '../../lib/core/errors.js';
 import { changedIds, converge, FakeHost, prepareContext } from '../../lib/testing/index.js';
 import apiserver, { componentFlags } from '../../roles/apiserver/index.js';
@@ -73,7 +74,24 @@ describe('roles/apiserver', () => {
     const cm = f['kube-controller-manager'];
     assert.deepEqual([cm['allocate-node-cidrs'], cm['cluster-cidr'], cm['cluster-signing-key-file'], cm['service-account-private-key-file'], cm.kubeconfig],
       ['true', '10.244.0.0/16', '/etc/kubernetes/pki/ca.key', '/etc/kubernetes/pki/sa.key', '/etc/kubernetes/controller-manager.conf']);
-    assert.equal(f['kube-scheduler'].kubeconfig, '/etc/kubernetes/scheduler.conf');
+    // --kubeconfig is deprecated upstream (and ignored with --config): the scheduler reads a config file.
+    const s = f['kube-scheduler'];
+    assert.deepEqual([s.config, s.kubeconfig, s['leader-elect']], ['/etc/kubernetes/kube-scheduler.yaml', undefined, undefined]);
+  });
+
+  it('the scheduler config file names its kubeconfig and leader election; extra config adds or replaces fields', async () => {
+    const h = FakeHost.debian('master-1');
+    const profiles = [{ schedulerName: 'default-scheduler' }];
+    const { resources } = forHost(apiserver, 'master-1', { inv: inv(), overrides: { scheduler_extra_config: { profiles } } });
+    const byId = Object.fromEntries(resources.map((r) => [r.id, r.notify]));
+    assert.deepEqual(byId['template:/etc/kubernetes/kube-scheduler.yaml'], ['restart kube-scheduler']);
+    await converge(h, resources, prepareContext('apply'));
+    const config = parse(h.read('/etc/kubernetes/kube-scheduler.yaml')!);
+    assert.deepEqual(config, {
+      apiVersion: 'kubescheduler.config.k8s.io/v1', kind: 'KubeSchedulerConfiguration',
+      clientConnection: { kubeconfig: '/etc/kubernetes/scheduler.conf' }, leaderElection: { leaderElect: true }, profiles,
+    });
+    assert.match(h.read('/etc/systemd/system/kube-scheduler.service')!, /--config=\/etc\/kubernetes\/kube-scheduler\.yaml/);
   });
 
   it('extra args add or replace flags; values with spaces are quoted for systemd', () => {
