@@ -45,7 +45,10 @@ function resources(v: ApiserverVars, host: Host, cluster: Cluster): AnyResource[
   const flags = componentFlags(v, host, cluster);
   const kubernetes = resolveArtifact('kubernetes', v.k8s_arch, v.k8s_artifacts);
   // A new binary restarts its own component only.
-  const binaries = COMPONENTS.map((c) => installBinaries(kubernetes, [c], v.k8s_bin_dir, { notify: restartOf(c), tags: [c], ...(v.k8s_cache_dir ? { cacheDir: v.k8s_cache_dir } : {}) }));
+  const cache = v.k8s_cache_dir ? { cacheDir: v.k8s_cache_dir } : {};
+  const binaries = COMPONENTS.map((c) => installBinaries(kubernetes, [c], v.k8s_bin_dir, { notify: restartOf(c), tags: [c], ...cache }));
+  // kubectl from the same release: the coredns and smoke roles run it on a control-plane host.
+  binaries.push(installBinaries(kubernetes, ['kubectl'], v.k8s_bin_dir, { tags: ['kubectl'], ...cache }));
   return [
     ...binaries,
     ...controlPlanePki(v, host, cluster),
@@ -57,7 +60,7 @@ function resources(v: ApiserverVars, host: Host, cluster: Cluster): AnyResource[
 
 export default defineRole<ApiserverVars>({
   name: 'apiserver',
-  tags: ['control-plane', ...COMPONENTS],
+  tags: ['control-plane', ...COMPONENTS, 'kubectl'],
   defaults,
   schema,
   resources,

@@ -5,9 +5,12 @@ export interface SmokeVars {
   readonly smoke_kubectl: string;
   /** admin.conf: the coredns (or apiserver) role puts it there from the cluster PKI. */
   readonly smoke_kubeconfig: string;
+  /** Every node registered and Ready; false only where no real apiserver serves objects (the lab's stand-ins). */
+  readonly smoke_nodes_ready: boolean;
 }
 
-export const defaults: SmokeVars = { smoke_kubectl: '/usr/bin/kubectl', smoke_kubeconfig: '/etc/kubernetes/admin.conf' };
+// The release's kubectl, which the apiserver role installs in k8s_bin_dir.
+export const defaults: SmokeVars = { smoke_kubectl: '/usr/local/bin/kubectl', smoke_kubeconfig: '/etc/kubernetes/admin.conf', smoke_nodes_ready: true };
 
 const absPath = z.string().regex(/^\/[^\s"'\\;&|$`]*$/, 'expected an absolute path without spaces, quotes or shell characters');
-export const schema: z.ZodType<SmokeVars> = z.object({ smoke_kubectl: absPath, smoke_kubeconfig: absPath });
+export const schema: z.ZodType<SmokeVars> = z.object({ smoke_kubectl: absPath, smoke_kubeconfig: absPath, smoke_nodes_ready: z.boolean() });

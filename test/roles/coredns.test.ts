@@ -10,8 +10,7 @@ import { corednsObjects, manifestProblems } from '../../roles/coredns/manifest.j
 import { tempDir } from '../pki/helpers.js';
 import { forHost, inventory, SMALL } from './helpers.js';
 
-const KUBECTL = '/usr/bin/kubectl --kubeconfig=/etc/kubernetes/admin.conf';
-const API = `${KUBECTL} --request-timeout=5s get namespace kube-system -o name`;
+const KUBECTL = '/usr/local/bin/kubectl --kubeconfig=/etc/kubernetes/admin.conf';
 const DIFF = `${KUBECTL} --request-timeout=5s diff -f /etc/kubernetes/addons/coredns.yaml >/dev/null`;
 const APPLY = `${KUBECTL} apply -f /etc/kubernetes/addons/coredns.yaml`;
 
@@ -27,7 +26,7 @@ describe('roles/coredns', () => {
   const build = (overrides: Record<string, unknown> = {}, name = 'master-1') => forHost(coredns, name, { inv: inventory(spec), overrides });
 
   it('renders a manifest kubectl can take: six objects, the Service on the cluster DNS IP, the Corefile on the domain', () => {
-    const h = FakeHost.debian('master-1').script(API, { exitCode: 1 }).script(DIFF, { exitCode: 1 });
+    const h = FakeHost.debian('master-1').script(DIFF, { exitCode: 1 }).script(APPLY, {});
     return converge(h, build().resources).then(({ first }) => {
       assert.ok(changedIds(first).includes('template:/etc/kubernetes/addons/coredns.yaml'));
       const docs = parseAllDocuments(h.read('/etc/kubernetes/addons/coredns.yaml')!).map((d) => d.toJS());
@@ -39,21 +38,30 @@ describe('roles/coredns', () => {
   });
 
   for (const kind of ['debian', 'rhel'] as const) {
-    it(`${kind}: without a real apiserver the manifest is kept and nothing is applied; converges`, async () => {
+    it(`${kind}: when the API cannot take the manifest, the apply fails the host (never a silent skip)`, async () => {
       const h = kind === 'debian' ? FakeHost.debian('master-1') : FakeHost.rhel('master-1');
-      h.script(API, { exitCode: 1, stderr: 'the server could not find the requested resource' }).script(DIFF, { exitCode: 1 });
-      const { first, applied, second } = await converge(h, build().resources);
+      const down = { exitCode: 1, stderr: 'The connection to the server 10.0.0.10:6443 was refused' };
+      h.script(DIFF, { exitCode: 2 }).script(APPLY, down);
+      const { first, applied } = await converge(h, build().resources);
+      assert.ok(changedIds(first).includes('command:kubectl apply coredns'));
+      assert.equal(applied.failure?.id, 'command:kubectl apply coredns');
+      assert.match(applied.failure!.stderr, /connection to the server .* was refused/);
+    });
+
+    it(`${kind}: coredns_apply: false (the stand-ins) keeps the manifest on the host, applies nothing; converges`, async () => {
+      const h = kind === 'debian' ? FakeHost.debian('master-1') : FakeHost.rhel('master-1');
+      const { first, applied, second } = await converge(h, build({ coredns_apply: false }).resources);
       assert.deepEqual(changedIds(first), ['directory:/etc/kubernetes', 'file:/etc/kubernetes/admin.conf', 'directory:/etc/kubernetes/addons', 'template:/etc/kubernetes/addons/coredns.yaml']);
       assert.equal(applied.failure, undefined);
       assert.deepEqual(changedIds(second), []);
-      assert.ok(!h.commands.includes(APPLY));
+      assert.deepEqual(h.commands, []);
     });
   }
 
   it('with a real apiserver: applies when kubectl diff finds a change, not when it finds none', async () => {
     const h = FakeHost.debian('master-1');
     let inSync = false;
-    h.script(API, { stdout: 'namespace/kube-system\n' }).script(DIFF, () => ({ exitCode: inSync ? 0 : 1 })).script(APPLY, () => { inSync = true; });
+    h.script(DIFF, () => ({ exitCode: inSync ? 0 : 1 })).script(APPLY, () => { inSync = true; });
     const { first, second } = await converge(h, build().resources);
     assert.ok(changedIds(first).includes('command:kubectl apply coredns'));
     assert.deepEqual(h.commands.filter((c) => c === APPLY), [APPLY]);
