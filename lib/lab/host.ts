@@ -67,16 +67,14 @@ const signal = (pid: number, sig: NodeJS.Signals) => {
 
 /**
  * Stop a host and remove every trace of it: nspawn gets SIGTERM (the host powers off), what is left after
- * the grace period is killed, then the overlay is unmounted, the veth deleted and (with `purge`) its files.
+ * the grace period (or all of the host, when its nspawn had died and left it orphaned) is killed, then the
+ * overlay is unmounted, the veth deleted and (with `purge`) its files.
  */
 export async function stopHost(paths: LabPaths, name: string, opts: { purge?: boolean; graceMs?: number } = {}): Promise<void> {
   const mine = () => labProcesses(paths.hosts).filter((p) => p.host === name);
   const nspawn = mine().filter((p) => p.kind === 'nspawn').map((p) => p.pid);
   nspawn.forEach((pid) => signal(pid, 'SIGTERM'));
-  if (!(await waitGone(nspawn, opts.graceMs ?? 15_000)) || mine().length > 0) {
-    mine().forEach((p) => signal(p.pid, 'SIGKILL'));
-    await waitGone(mine().map((p) => p.pid), 5_000);
-  }
+  if (!(await waitGone(nspawn, opts.graceMs ?? 15_000)) || mine().length > 0) await killAll(mine, 5_000);
   const root = hostDirs(paths, name).dir;
   for (const m of labMounts(paths.hosts).filter((p) => p.startsWith(`${root}/`))) {
     if ((await runQuiet('umount', [m])).code !== 0) await run('umount', ['-l', m]);
@@ -88,7 +86,26 @@ export async function stopHost(paths: LabPaths, name: string, opts: { purge?: bo
   if (opts.purge) await rm(root, { recursive: true, force: true });
 }
 
+/**
+ * SIGKILL a host's processes until none is left: its pid namespace's init first (the kernel then kills the
+ * whole namespace, so nothing forks away meanwhile), then whatever else is in its cgroup. Read afresh each
+ * round: an orphaned systemd restarts services while it is being killed.
+ */
+async function killAll(mine: () => LabProcess[], ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  for (let left = mine(); left.length > 0 && Date.now() < until; left = mine()) {
+    left.filter((p) => p.init).forEach((p) => signal(p.pid, 'SIGKILL'));
+    left.filter((p) => !p.init).forEach((p) => signal(p.pid, 'SIGKILL'));
+    await waitGone(left.map((p) => p.pid), 500);
+  }
+}
+
 /** Whether the nspawn with this pid still runs this host (`procs` from labProcesses, read once). */
 export function hostRunning(procs: readonly LabProcess[], name: string, pid: number): boolean {
   return procs.some((p) => p.pid === pid && p.host === name && p.kind === 'nspawn');
+}
+
+/** A host whose recorded nspawn is gone but whose processes still run (an orphan): those processes. */
+export function orphanProcesses(procs: readonly LabProcess[], name: string, pid: number): LabProcess[] {
+  return hostRunning(procs, name, pid) ? [] : procs.filter((p) => p.host === name);
 }
