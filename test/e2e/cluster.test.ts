@@ -84,6 +84,14 @@ describe('e2e: the HA cluster on the 7-host lab (site.ts)', function () {
     assert.deepEqual(health.map((h) => h.health), [true, true, true], r.stdout);
   });
 
+  it('kubectl (from the release table) answers on every master, through the VIP', async () => {
+    for (const name of ['lab-1', 'lab-2', 'lab-3']) {
+      const r = await on(name).exec('/usr/local/bin/kubectl --kubeconfig=/etc/kubernetes/admin.conf --request-timeout=5s version -o json');
+      assert.equal(r.exitCode, 0, `${name}: ${r.stderr}`);
+      assert.ok((JSON.parse(r.stdout) as { serverVersion?: unknown }).serverVersion, `${name}: ${r.stdout}`);
+    }
+  });
+
   it('the VIP serves /healthz over TLS verified against our CA, with a client certificate', async () => {
     const r = await healthz();
     assert.deepEqual(r, { status: 200, body: 'ok' });
