@@ -1,18 +1,15 @@
 /** `tsplay lab ...`: bring local test hosts up and down, show them, log in to one. */
 import { spawnSync } from 'node:child_process';
 import type { Command } from 'commander';
+import { ConfigError } from '../core/errors.js';
 import { MAX_HOSTS } from '../lab/network.js';
+import { wholeNumber } from './option-values.js';
 
 // The lab's modules load only for a lab command, not on every run.
 const status = () => import('../lab/status.js');
 
 const say = (line: string) => console.log(line);
 
-const hostCount = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_HOSTS) throw new Error(`--hosts must be a whole number from 1 to ${MAX_HOSTS}, got "${v}"`);
-  return n;
-};
 
 const EXAMPLES = `
 Examples:
@@ -30,7 +27,7 @@ export function registerLab(program: Command, setCode: (code: number) => void): 
     .addHelpText('after', EXAMPLES);
   lab.command('up')
     .description('make the lab exactly N running hosts (idempotent; grows, shrinks, repairs a crashed lab)')
-    .option('-n, --hosts <n>', 'number of hosts (default: as many as now, or 3)', hostCount)
+    .option('-n, --hosts <n>', 'number of hosts (default: as many as now, or 3)', wholeNumber('--hosts', 1, MAX_HOSTS))
     .action(async (o: { hosts?: number }) => {
       const started = Date.now();
       const [{ labUp }, { labStatus, statusTable }] = await Promise.all([import('../lab/up.js'), status()]);
@@ -55,7 +52,7 @@ export function registerLab(program: Command, setCode: (code: number) => void): 
       const [{ labPaths }, { readState }] = await Promise.all([import('../lab/paths.js'), import('../lab/state.js')]);
       const paths = labPaths();
       const host = (await readState(paths.state))?.hosts.find((h) => h.name === name);
-      if (!host) throw new Error(`no lab host named "${name}" (see: tsplay lab status)`);
+      if (!host) throw new ConfigError(`no lab host named "${name}" (see: tsplay lab status)`, 'lab ssh');
       const r = spawnSync('ssh', ['-i', paths.key, '-o', `UserKnownHostsFile=${paths.knownHosts}`, '-o', 'StrictHostKeyChecking=yes',
         '-o', 'IdentitiesOnly=yes', `root@${host.address}`, ...command], { stdio: 'inherit' });
       setCode(r.status ?? 1);

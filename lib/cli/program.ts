@@ -1,5 +1,6 @@
 /** The command line: commands, options and a --help that teaches by example. */
 import { Command, Option } from 'commander';
+import { nameList, nonEmpty, wholeNumber } from './option-values.js';
 
 export interface RunFlags {
   inventory: string;
@@ -21,13 +22,7 @@ export interface RunFlags {
   connectTimeout: number;
 }
 
-const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-const positive = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1, got "${v}"`);
-  return n;
-};
 
 const RUN_EXAMPLES = `
 Examples:
@@ -57,10 +52,10 @@ export function buildProgram(onRun: (playbook: string, flags: RunFlags) => Promi
     .requiredOption('-i, --inventory <file>', 'inventory module (.ts) whose default export is defineInventory(...)')
     .option('-C, --check', 'dry run: report what would change, change nothing')
     .option('-D, --diff', 'show diffs of what changes (always on in check mode)')
-    .option('-t, --tags <tags>', 'only roles and resources with one of these tags (comma-separated, repeatable)', list)
-    .option('--skip-tags <tags>', 'leave out roles and resources with one of these tags', list)
-    .option('-l, --limit <pattern>', 'only hosts matching this pattern')
-    .option('-f, --forks <n>', 'hosts worked on at once (default: all)', positive('--forks'))
+    .option('-t, --tags <tags>', 'only roles and resources with one of these tags (comma-separated, repeatable)', nameList('--tags'))
+    .option('--skip-tags <tags>', 'leave out roles and resources with one of these tags', nameList('--skip-tags'))
+    .option('-l, --limit <pattern>', 'only hosts matching this pattern', nonEmpty('--limit', 'a host pattern'))
+    .option('-f, --forks <n>', 'hosts worked on at once (default: all)', wholeNumber('--forks', 1))
     .option('-e, --extra-var <key=value>', "override a role var for this run (repeatable; typed as the role's default)", collect, [])
     .option('--verify', 'run every role\'s health gates, also on hosts where nothing changed')
     .option('--list-tasks', 'list the resources each role would run, then exit')
@@ -68,9 +63,9 @@ export function buildProgram(onRun: (playbook: string, flags: RunFlags) => Promi
     .option('--list-tags', 'list every tag, then exit')
     .option('--json', 'write events as JSON lines to stdout instead of the console report')
     .option('-v, --verbose', 'more output: -v shows unchanged resources and gate retries', (_v, n: number) => n + 1, 0)
-    .option('--known-hosts <file>', 'known_hosts file for host-key checks (default: ~/.ssh/known_hosts)')
+    .option('--known-hosts <file>', 'known_hosts file for host-key checks (default: ~/.ssh/known_hosts)', nonEmpty('--known-hosts', 'a file'))
     .option('--trust-new-host-keys', 'accept and record keys of hosts not yet in known_hosts (a changed key is still refused)')
-    .addOption(new Option('--connect-timeout <seconds>', 'give up connecting to a host after this long').default(10).argParser(positive('--connect-timeout')))
+    .addOption(new Option('--connect-timeout <seconds>', 'give up connecting to a host after this long').default(10).argParser(wholeNumber('--connect-timeout', 1)))
     .addHelpText('after', RUN_EXAMPLES)
     .action(onRun);
   return program;

@@ -10,6 +10,7 @@ import type { AnyResource, Handler } from '../core/resource.js';
 import type { Play, Playbook, RoleUse } from '../dsl/playbook.js';
 import { use as useRole } from '../dsl/playbook.js';
 import type { Gate, Role } from '../dsl/role.js';
+import { building } from './role-build.js';
 import { batches } from './serial.js';
 import { selected, type TagFilter } from './tags.js';
 import { roleVars } from './vars.js';
@@ -52,8 +53,8 @@ const asUse = (r: RoleUse | Role<object>): RoleUse => ('role' in r ? r : useRole
 
 export function compile(pb: Playbook, sel: Selector, opts: CompileOptions): CompiledPlay[] {
   const known = knownTags(pb, sel);
-  for (const t of [...opts.tags, ...opts.skipTags]) {
-    if (!known.has(t) && t !== 'all' && t !== 'never') throw new ConfigError(`unknown tag "${t}".${didYouMean(t, known)}`, '--tags');
+  for (const [option, tags] of [['--tags', opts.tags], ['--skip-tags', opts.skipTags]] as const) {
+    for (const t of tags) if (!known.has(t) && t !== 'all' && t !== 'never') throw new ConfigError(`unknown tag "${t}".${didYouMean(t, known)}`, option);
   }
   checkExtraVars(pb, opts.extraVars);
   return pb.plays.map((play) => compilePlay(play, sel, opts));
@@ -76,9 +77,10 @@ function compileRole(u: RoleUse, play: Play, hosts: readonly Host[], cluster: Cl
   const targets = u.runOnce ? meant.slice(0, 1) : meant;
   for (const host of targets) {
     const vars = roleVars(u.role, host, u.vars, opts.extraVars);
-    const all = u.role.resources(vars, host, cluster);
-    const handlers = u.role.handlers?.(vars, host, cluster) ?? {};
-    checkResources(all, handlers, `role ${u.role.name} on ${host.name}`);
+    const where = `role ${u.role.name} on ${host.name}`;
+    const all = building(where, vars, () => u.role.resources(vars, host, cluster));
+    const handlers = building(where, vars, () => u.role.handlers?.(vars, host, cluster) ?? {});
+    checkResources(all, handlers, where);
     const resources = all.filter((r) => selected([...outer, r.tags ?? []], opts));
     if (resources.length > 0) perHost.set(host.name, { vars, resources, handlers, gates: u.role.verify ?? [], rolling: u.role.rolling === true });
   }

@@ -7,6 +7,8 @@ async function refused(args: string[], pattern: RegExp): Promise<void> {
   const r = await tsplay(fleet, ...args);
   assert.equal(r.code, 1, `exit code for ${args.join(' ')}`);
   assert.match(r.err, pattern);
+  // Input errors say what to fix; only a bug in tsplay may print "internal error" and a stack.
+  assert.doesNotMatch(r.err, /internal error|\n\s+at /);
   assert.deepEqual(fleet.connects, [], 'no host may be touched');
 }
 
@@ -29,7 +31,22 @@ describe('tsplay run: bad input', () => {
     assert.equal(code, 1);
     assert.match(err.plain, /web-1, web-2, rhel-1 use the "fake" transport/);
   });
-  it('a bad --forks', () => refused(['run', SAMPLE, '-i', INVENTORY, '--forks', '0'], /--forks must be a whole number of at least 1/));
+  it('a bad --forks', () => refused(['run', SAMPLE, '-i', INVENTORY, '--forks', '0'], /--forks must be a whole number of at least 1, got "0"/));
+  for (const v of ['1.5', '0x10', '1e3', '', '-2'])
+    it(`--forks ${JSON.stringify(v)} and --connect-timeout ${JSON.stringify(v)}`, async () => {
+      await refused(['run', SAMPLE, '-i', INVENTORY, '--forks', v], /--forks must be a whole number/);
+      await refused(['run', SAMPLE, '-i', INVENTORY, '--connect-timeout', v], /--connect-timeout must be a whole number/);
+    });
+  it('an unknown --skip-tags value names --skip-tags', () => refused(['run', SAMPLE, '-i', INVENTORY, '--skip-tags', 'confg'], /^error: --skip-tags: unknown tag "confg"/));
+  it('an empty --tags, --skip-tags or --limit is refused, not read as "everything"', async () => {
+    await refused(['run', SAMPLE, '-i', INVENTORY, '--tags', ','], /--tags needs at least one name/);
+    await refused(['run', SAMPLE, '-i', INVENTORY, '--skip-tags', ''], /--skip-tags needs at least one name/);
+    await refused(['run', SAMPLE, '-i', INVENTORY, '--limit', ' '], /--limit needs a host pattern/);
+  });
+  it('a resource a role cannot build from its vars names the role, host, resource and var', () =>
+    refused(['run', SAMPLE, '-i', INVENTORY, '-e', 'root=/srv/../etc'],
+      /^error: role webapp on web-1: building its resources failed: directory: path must be absolute without "\.\.": "\/srv\/\.\.\/etc" \(the value of var "root"\)$/m));
+  it('an unknown lab host', () => refused(['lab', 'ssh', 'no-such-host'], /lab ssh: no lab host named "no-such-host"/));
   it('an unknown option', () => refused(['run', SAMPLE, '-i', INVENTORY, '--chek'], /unknown option '--chek'/));
 });
 
