@@ -67,6 +67,7 @@ describe('e2e: the HA cluster on the 7-host lab (site.ts)', function () {
   it('converges, then a second run changes nothing and --check has nothing to do', async () => {
     const first = await tsplayJson(SITE);
     assert.equal(first.code, 0, `${first.stderr}\n${failures(first)}`);
+    assert.equal(sum(first, 'skipped'), 0, 'nothing skipped: a role that cannot do its job fails, it does not pass in silence');
     const again = await tsplayJson(SITE);
     assert.equal(again.code, 0, again.stderr);
     assert.equal(sum(again, 'changed'), 0, 'a second run changes nothing');
