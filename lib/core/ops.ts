@@ -44,7 +44,8 @@ export interface GroupState { readonly gid: number }
 export interface CommandResult { readonly exitCode: number; readonly stdout: string }
 
 export interface HostFacts {
-  readonly os: { readonly family: 'debian' | 'redhat' | 'unknown'; readonly id: string; readonly version: string };
+  /** `codename`: VERSION_CODENAME (bookworm, jammy), for apt sources; absent where the OS has none (RHEL). */
+  readonly os: { readonly family: 'debian' | 'redhat' | 'unknown'; readonly id: string; readonly version: string; readonly codename?: string };
   readonly arch: string;
   readonly init: 'systemd' | 'other';
   readonly hostname: string;

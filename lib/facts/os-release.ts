@@ -22,5 +22,6 @@ export function osFromRelease(text: string): HostFacts['os'] {
   const id = kv['ID'] ?? 'unknown';
   const like = [id, ...(kv['ID_LIKE'] ?? '').split(/\s+/)];
   const family = like.some((x) => DEBIAN.has(x)) ? 'debian' : like.some((x) => REDHAT.has(x)) ? 'redhat' : 'unknown';
-  return { family, id, version: kv['VERSION_ID'] ?? '' };
+  const codename = kv['VERSION_CODENAME'] || kv['UBUNTU_CODENAME'];
+  return { family, id, version: kv['VERSION_ID'] ?? '', ...(codename ? { codename } : {}) };
 }

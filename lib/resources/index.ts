@@ -15,6 +15,7 @@ export { generatedFile, type GeneratedFileOptions } from './generated-file.js';
 export { kernelModule, type KernelModuleOptions } from './kernel-module.js';
 export { editLines, line, type LineOptions } from './line.js';
 export { pkg, type FamilyNames, type PackageOptions } from './package.js';
+export { repository, type AptSource, type DnfSource, type RepositoryOptions } from './repository.js';
 export { reload, restart, service, type ServiceOptions } from './service.js';
 export { sysctl, type SysctlOptions } from './sysctl.js';
 export { template, type TemplateOptions } from './template.js';

@@ -4,7 +4,7 @@ import type { FakeState } from './fake-state.js';
 
 export function debianFacts(name: string): HostFacts {
   return {
-    os: { family: 'debian', id: 'debian', version: '12' }, arch: 'x86_64', init: 'systemd', hostname: name,
+    os: { family: 'debian', id: 'debian', version: '12', codename: 'bookworm' }, arch: 'x86_64', init: 'systemd', hostname: name,
     interfaces: { lo: ['127.0.0.1', '::1'], eth0: ['10.0.0.10'] }, cpus: 2, memoryMb: 2048, packageManager: 'apt',
   };
 }
