@@ -18,6 +18,7 @@ export { pkg, type FamilyNames, type PackageOptions } from './package.js';
 export { repository, type AptSource, type DnfSource, type RepositoryOptions } from './repository.js';
 export { reload, restart, service, type ServiceOptions } from './service.js';
 export { sysctl, type SysctlOptions } from './sysctl.js';
+export { checkUnitText, continued, envAssignment, execArg, execLine, execWords, unitValue } from './systemd-syntax.js';
 export { template, type TemplateOptions } from './template.js';
 export { unit, unitName, type UnitOptions } from './unit.js';
 export { group, user, type GroupOptions, type UserOptions } from './user.js';

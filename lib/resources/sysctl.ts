@@ -23,9 +23,39 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** net.bridge.* only exist once br_netfilter is loaded: depend on the module resource that loads it. */
 const implied = (key: string): string[] => (key.startsWith('net.bridge.') ? ['module:br_netfilter'] : []);
 
+/** Longer than any kernel key; the default persisted file name must also fit NAME_MAX (255 bytes). */
+const KEY_MAX = 200;
+
+/**
+ * The file under /proc/sys a key names, as path components: `net.ipv4.ip_forward` (dots), or
+ * `net/ipv4/conf/eth0.100/forwarding` (slashes, when a component holds a dot: a VLAN interface).
+ * Each component is made of the kernel's key alphabet (letters, digits, `_`, `-`; `.` too in the slash
+ * form) and none is empty, `.` or `..`: the key is written to, so it must not name a path outside /proc/sys.
+ */
+export function sysctlComponents(key: string): string[] {
+  const slashed = key.includes('/');
+  const parts = key.split(slashed ? '/' : '.');
+  const component = slashed ? /^[A-Za-z0-9_.-]+$/ : /^[A-Za-z0-9_-]+$/;
+  const bad = key.length > KEY_MAX || !/^[A-Za-z0-9_]/.test(key) || parts.some((p) => !component.test(p) || p === '.' || p === '..');
+  if (bad) {
+    throw new Error(`sysctl: invalid key ${JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}...` : key)}: expected dot- or slash-separated names of letters, digits, "_" and "-" (at most ${KEY_MAX} characters), without empty, "." or ".." parts`);
+  }
+  return parts;
+}
+
+/** A value the kernel can take and the persisted line can hold: one line, not empty. */
+function checkValue(key: string, raw: string): string {
+  // Tabs are fine: /proc/sys separates multi-value fields with them, and norm() makes them spaces.
+  const m = /[^\P{Cc}\t]|\p{Cs}/u.exec(raw);
+  if (m) throw new Error(`sysctl ${key}: the value holds control character U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} (a newline would start another line of the persisted file): ${JSON.stringify(raw.slice(0, 60))}`);
+  const value = norm(raw);
+  if (value === '') throw new Error(`sysctl ${key}: the value is empty`);
+  return value;
+}
+
 export function sysctl(o: SysctlOptions): Resource<[string | null, FileState]> {
-  if (!/^[a-zA-Z0-9_][a-zA-Z0-9_.\/-]*$/.test(o.key)) throw new Error(`sysctl: invalid key ${JSON.stringify(o.key)}`);
-  const value = norm(String(o.value));
+  sysctlComponents(o.key);
+  const value = checkValue(o.key, String(o.value));
   const file = checkPath('sysctl', o.file ?? `/etc/sysctl.d/90-tsplay-${o.key.replace(/\//g, '.')}.conf`);
   const wantLine = `${o.key} = ${value}`;
   const edit = { line: wantLine, match: new RegExp(`^\\s*${escapeRe(o.key)}\\s*=`) };

@@ -6,6 +6,7 @@ import type { FileState } from '../core/ops.js';
 import { defineResource, type Resource } from '../core/resource.js';
 import { meta, type Common } from './common.js';
 import { managedFile } from './managed-file.js';
+import { checkUnitText } from './systemd-syntax.js';
 
 export interface UnitOptions extends Common {
   readonly name: string;
@@ -20,6 +21,7 @@ export function unitName(name: string): string {
 
 export function unit(o: UnitOptions): Resource<[FileState]> {
   const name = unitName(o.name);
+  checkUnitText(`unit ${name}`, o.content);
   const path = `/etc/systemd/system/${name}`;
   const m = managedFile({ path, content: o.content, mode: 0o644, ...(o.secret ? { secret: true } : {}) });
   return defineResource<[FileState]>({

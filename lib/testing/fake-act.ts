@@ -94,8 +94,9 @@ function extract(s: FakeState, a: Of<'extract'>): void {
 }
 
 function sysctl(s: FakeState, a: Of<'sysctl'>): void {
-  if (!s.sysctls.has(a.key)) throw new HostFailure(2, `sh: 1: cannot create /proc/sys/${a.key.replace(/\./g, '/')}: Directory nonexistent`);
-  s.sysctls.set(a.key, a.value);
+  const name = s.sysctlName(a.key);
+  if (name === undefined) throw new HostFailure(2, `sh: 1: cannot create /proc/sys/${a.key.includes('/') ? a.key : a.key.replace(/\./g, '/')}: Directory nonexistent`);
+  s.sysctls.set(name, a.value);
 }
 
 function modprobe(s: FakeState, name: string): void {

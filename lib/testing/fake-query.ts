@@ -34,7 +34,10 @@ export function answer(s: FakeState, q: Query): unknown {
     case 'file': return file(s, q);
     case 'packages': return Object.fromEntries(q.names.map((n) => [n, s.installed.get(n) ?? null]));
     case 'unit': return unit(s, q.name);
-    case 'sysctl': return s.sysctls.get(q.key) ?? null;
+    case 'sysctl': {
+      const name = s.sysctlName(q.key);
+      return name === undefined ? null : s.sysctls.get(name)!;
+    }
     case 'module': return s.modules.has(q.name.replace(/-/g, '_'));
     case 'user': return user(s, q.name);
     case 'group': return s.groups.get(q.name) ?? null;

@@ -4,6 +4,7 @@
  */
 import type { ExecResult } from '../core/connection.js';
 import type { HostFacts } from '../core/ops.js';
+import { sysctlComponents } from '../resources/sysctl.js';
 import { FakeFs } from './fake-fs.js';
 import { FakeMisuse } from './fake-failure.js';
 
@@ -44,6 +45,15 @@ export class FakeState {
       if (t !== undefined) return t;
     }
     return undefined;
+  }
+
+  /**
+   * The name a sysctl is kept under: `net/ipv4/ip_forward` and `net.ipv4.ip_forward` are one file under
+   * /proc/sys. A key that names no file there throws, as the shell driver refuses to render it.
+   */
+  sysctlName(key: string): string | undefined {
+    const path = sysctlComponents(key).join('/');
+    return this.sysctls.has(key) ? key : [...this.sysctls.keys()].find((k) => sysctlComponents(k).join('/') === path);
   }
 
   /** What systemd has loaded becomes what is on disk. */

@@ -1,10 +1,11 @@
 /**
  * Actions -> POSIX sh. Each renderer returns lines that run under `set -e` inside their group's subshell,
  * so the first failing command fails the group. Pure. Uploads are not rendered: the driver sends them
- * with Connection.put (see shell-act.ts).
+ * with Connection.put (see shell-act.ts). Every value is quoted, and every command ends its options with
+ * `--` before operands that come from a value, so no value can be read as an option (`--reference=...`).
  */
 import type { Action } from '../core/ops.js';
-import { attrLines, baseName, heredoc, join, parentDir, quote } from './shell-quote.js';
+import { absolute, attrLines, baseName, heredoc, join, parentDir, quote } from './shell-quote.js';
 import { sysctlPath } from './shell-query.js';
 
 type Of<K extends Action['a']> = Extract<Action, { a: K }>;
@@ -23,7 +24,7 @@ function write(a: Of<'write'>, salt: string): string[] {
     ...(a.mode === undefined ? [`if [ -e ${p} ]; then chmod --reference=${p} ${t}; else chmod 0644 ${t}; fi`] : []),
     ...(a.owner === undefined && a.group === undefined ? [`if [ -e ${p} ]; then chown --reference=${p} ${t} 2>/dev/null || :; fi`] : []),
   ];
-  return ['umask 077', heredoc(`base64 -d >${t}`, a.content), 'umask 022', ...keep, ...attrLines(tempBeside(a.path, salt), a), `mv -f ${t} ${p}`];
+  return ['umask 077', heredoc(`base64 -d >${t}`, a.content), 'umask 022', ...keep, ...attrLines(tempBeside(a.path, salt), a), `mv -f -- ${t} ${p}`];
 }
 
 /** Extract into a scratch dir beside `dest`, then move each chosen file (flattened) into place. */
@@ -31,42 +32,45 @@ function extract(a: Of<'extract'>, salt: string): string[] {
   const x = quote(`${a.dest.replace(/\/$/, '')}/.tsplay-x-${salt}`);
   const dest = quote(a.dest);
   const pick = a.files.length
-    ? a.files.flatMap((f) => [`mv -f ${x}/${quote(f)} ${dest}/${quote(baseName(f))}`, ...attrLines(`${a.dest}/${baseName(f)}`, a)])
-    : [`find ${x} -type f -exec mv -f -t ${dest} {} +`];
-  return [`mkdir -p ${dest} ${x}`, `tar -xf ${quote(a.archive)} -C ${x}${a.files.length ? ` -- ${a.files.map(quote).join(' ')}` : ''}`, ...pick, `rm -rf ${x}`];
+    ? a.files.flatMap((f) => [`mv -f -- ${x}/${quote(f)} ${dest}/${quote(baseName(f))}`, ...attrLines(`${a.dest}/${baseName(f)}`, a)])
+    : [`find ${x} -type f -exec mv -f -t ${dest} -- {} +`];
+  return [`mkdir -p -- ${dest} ${x}`, `tar -xf ${quote(a.archive)} -C ${x}${a.files.length ? ` -- ${a.files.map(quote).join(' ')}` : ''}`, ...pick, `rm -rf -- ${x}`];
 }
 
 /** apt first tries without `update` (fast, offline-friendly) and refreshes the lists only if that fails. */
 function pkg(a: Of<'package'>): string[] {
   const names = a.names.map(quote).join(' ');
   if (a.manager === 'apt') {
-    if (a.state === 'absent') return [`apt-get remove -y -q ${names}`];
-    return [`apt-get install -y -q ${names} || { apt-get update -q && apt-get install -y -q ${names}; }`];
+    if (a.state === 'absent') return [`apt-get remove -y -q -- ${names}`];
+    return [`apt-get install -y -q -- ${names} || { apt-get update -q && apt-get install -y -q -- ${names}; }`];
   }
-  return [`${a.manager} ${a.state === 'absent' ? 'remove' : 'install'} -y ${names}`];
+  return [`${a.manager} ${a.state === 'absent' ? 'remove' : 'install'} -y -- ${names}`];
 }
 
 function user(a: Of<'user'>): string[] {
   const n = quote(a.name);
-  if (a.state === 'absent') return [`if getent passwd ${n} >/dev/null; then userdel ${n}; fi`];
+  if (a.state === 'absent') return [`if getent passwd -- ${n} >/dev/null; then userdel -- ${n}; fi`];
   const opts = [...(a.home ? ['-d', quote(a.home)] : []), ...(a.shell ? ['-s', quote(a.shell)] : [])];
   const groups = a.groups?.length ? ['-G', quote(a.groups.join(','))] : [];
-  const add = (g: string[]) => ['useradd', ...(a.system ? ['-r'] : []), ...(a.create ? ['-m'] : ['-M']), ...g, ...opts, ...groups, n].join(' ');
+  const add = (g: string[]) => ['useradd', ...(a.system ? ['-r'] : []), ...(a.create ? ['-m'] : ['-M']), ...g, ...opts, ...groups, '--', n].join(' ');
   // usermod -a: supplementary groups are added, never taken away (a role must not drop what others gave).
-  const mod = opts.length || groups.length ? ['usermod', ...opts, ...(groups.length ? ['-a', ...groups] : []), n].join(' ') : ':';
+  const mod = opts.length || groups.length ? ['usermod', ...opts, ...(groups.length ? ['-a', ...groups] : []), '--', n].join(' ') : ':';
   // useradd refuses to make a user whose name is an existing group's unless told to join it (-g).
-  return [`if getent passwd ${n} >/dev/null; then ${mod}; elif getent group ${n} >/dev/null; then ${add(['-g', n])}; else ${add([])}; fi`];
+  return [`if getent passwd -- ${n} >/dev/null; then ${mod}; elif getent group -- ${n} >/dev/null; then ${add(['-g', n])}; else ${add([])}; fi`];
 }
 
 function group(a: Of<'group'>): string[] {
   const n = quote(a.name);
-  if (a.state === 'absent') return [`if getent group ${n} >/dev/null; then groupdel ${n}; fi`];
-  return [`getent group ${n} >/dev/null || groupadd${a.system ? ' -r' : ''} ${n}`];
+  if (a.state === 'absent') return [`if getent group -- ${n} >/dev/null; then groupdel -- ${n}; fi`];
+  return [`getent group -- ${n} >/dev/null || groupadd${a.system ? ' -r' : ''} -- ${n}`];
 }
 
+/** `sh -c --`: a command starting with `-` is a command, not options of sh. */
 function command(a: Of<'command'>): string[] {
-  if (a.stdin === undefined) return [`sh -c ${quote(a.command)} </dev/null`];
-  return [`${heredoc('base64 -d', a.stdin)} | sh -c ${quote(a.command)}`];
+  const sh = `sh -c -- ${quote(a.command)}`;
+  if (a.stdin === undefined) return [`${sh} </dev/null`];
+  // The pipe belongs on the heredoc's first line: after the delimiter line it would end no document.
+  return [heredoc('base64 -d', a.stdin, sh)];
 }
 
 /**
@@ -80,6 +84,8 @@ function systemctl(a: Of<'systemctl'>, reloaded: boolean): string {
 
 /** Lines for one action; `salt` makes temp names unique per script; `reloaded`: a daemon-reload ran earlier in it. */
 export function renderAction(a: Action, salt: string, reloaded = false): string[] {
+  if ('path' in a) absolute(a.path);
+  if (a.a === 'extract') [a.archive, a.dest].forEach(absolute);
   switch (a.a) {
     case 'write': return write(a, salt);
     case 'mkdir': return [`mkdir -p -- ${quote(a.path)}`, ...attrLines(a.path, a)];

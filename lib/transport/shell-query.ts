@@ -5,13 +5,20 @@
  */
 import type { Query } from '../core/ops.js';
 import { FACTS_SCRIPT } from '../facts/host.js';
-import { quote } from './shell-quote.js';
+import { absolute, quote } from './shell-quote.js';
 
 /** Common prelude: C locale for stable tool output; sbin dirs, which a non-root login's PATH may lack. */
 export const PRELUDE = `export LC_ALL=C PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"`;
 
-/** `net.ipv4.ip_forward` -> `/proc/sys/net/ipv4/ip_forward`; a key with `/` is already a path (dots in names). */
-export const sysctlPath = (key: string): string => `/proc/sys/${key.includes('/') ? key : key.replace(/\./g, '/')}`;
+/**
+ * `net.ipv4.ip_forward` -> `/proc/sys/net/ipv4/ip_forward`; a key with `/` is already a path (dots in names).
+ * The sysctl resource validates keys; this door refuses any key that would still lead out of /proc/sys.
+ */
+export function sysctlPath(key: string): string {
+  const rel = key.includes('/') ? key : key.replace(/\./g, '/');
+  if (rel.split('/').some((p) => p === '' || p === '.' || p === '..')) throw new Error(`sysctl key ${JSON.stringify(key)} does not name a file under /proc/sys`);
+  return `/proc/sys/${rel}`;
+}
 
 /** The sysfs name of a module (`-` and `_` are the same to the kernel; sysfs shows `_`). */
 export const moduleSysName = (name: string): string => name.replace(/-/g, '_');
@@ -85,15 +92,16 @@ function moduleSnippet(name: string): string {
   const sys = moduleSysName(name);
   const pattern = `/${sys.replace(/_/g, '[-_]')}\\.ko(\\.[a-z]+)?$`;
   return [
-    `if [ -d /sys/module/${quote(sys)} ] || grep -qs ${quote(`^${sys} `)} /proc/modules; then echo 1`,
-    `else read -r r </proc/sys/kernel/osrelease; if grep -qsE ${quote(pattern)} "/lib/modules/$r/modules.builtin"; then echo 1`,
-    `elif [ -r /proc/config.gz ] && gzip -dc /proc/config.gz | grep -qx ${quote(`${moduleConfigSymbol(name)}=y`)}; then echo 1`,
+    `if [ -d /sys/module/${quote(sys)} ] || grep -qs -e ${quote(`^${sys} `)} /proc/modules; then echo 1`,
+    `else read -r r </proc/sys/kernel/osrelease; if grep -qsE -e ${quote(pattern)} "/lib/modules/$r/modules.builtin"; then echo 1`,
+    `elif [ -r /proc/config.gz ] && gzip -dc /proc/config.gz | grep -qx -e ${quote(`${moduleConfigSymbol(name)}=y`)}; then echo 1`,
     'else echo 0; fi; fi',
   ].join('\n');
 }
 
 /** The shell snippet whose output answers `query`. */
 export function renderQuery(query: Query): string {
+  if (query.q === 'file') absolute(query.path);
   switch (query.q) {
     case 'file': return fileSnippet(query);
     case 'packages': return packagesSnippet(query.names);
@@ -101,10 +109,10 @@ export function renderQuery(query: Query): string {
     // cat, not `read`: some /proc/sys handlers answer only a read at offset 0, and `read` takes a byte at a time.
     case 'sysctl': return `f=${quote(sysctlPath(query.key))}; if [ -r "$f" ]; then printf 'v '; cat "$f"; else echo -; fi`;
     case 'module': return moduleSnippet(query.name);
-    case 'user': return `if e=$(getent passwd ${quote(query.name)}); then printf 'p %s\\n' "$e"; printf 'g %s\\n' "$(id -Gn ${quote(query.name)})"; fi; :`;
-    case 'group': return `getent group ${quote(query.name)}; :`;
+    case 'user': return `if e=$(getent passwd -- ${quote(query.name)}); then printf 'p %s\\n' "$e"; printf 'g %s\\n' "$(id -Gn -- ${quote(query.name)})"; fi; :`;
+    case 'group': return `getent group -- ${quote(query.name)}; :`;
     // stdin from /dev/null: the guard must not eat the rest of this script, which arrives on stdin.
-    case 'command': return `sh -c ${quote(query.command)} </dev/null 2>/dev/null; printf '\\n%d\\n' $?`;
+    case 'command': return `sh -c -- ${quote(query.command)} </dev/null 2>/dev/null; printf '\\n%d\\n' $?`;
     case 'facts': return FACTS_SCRIPT;
   }
 }
@@ -116,6 +124,7 @@ export function renderQuery(query: Query): string {
 export function renderQueries(queries: readonly Query[], boundary: string): string {
   const parts = [PRELUDE];
   const files = queries.filter((q): q is FileQuery => q.q === 'file');
+  files.forEach((f) => absolute(f.path));
   if (files.length) parts.push(filesBatch(files, boundary));
   queries.forEach((query, i) => parts.push(
     `printf '\\n%s\\n' '${boundary} ${i}'`,

@@ -12,25 +12,38 @@ export function quote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/** A path a script operates on: absolute (no working directory involved, never read as an option), no NUL. */
+export function absolute(path: string): string {
+  if (!path.startsWith('/')) throw new Error(`not an absolute path: ${JSON.stringify(path.slice(0, 80))}`);
+  return path;
+}
+
 /** A command line from words, each quoted. */
 export const join = (...words: readonly string[]): string => words.map(quote).join(' ');
 
 /** Delimiter of every heredoc: `_` is not a base64 character, so no base64 line can end the document early. */
 export const HEREDOC_END = 'TSPLAY_EOF';
 
-/** Bytes as a base64 heredoc body (76-column lines) fed to `cmd`: `cmd <<'TSPLAY_EOF' ... TSPLAY_EOF`. */
-export function heredoc(cmd: string, bytes: string | Uint8Array): string {
+/**
+ * Bytes as a base64 heredoc body (76-column lines) fed to `cmd`: `cmd <<'TSPLAY_EOF' ... TSPLAY_EOF`, or
+ * `cmd <<'TSPLAY_EOF' | pipeTo ...` when its output goes on to `pipeTo`. Nothing may follow the delimiter
+ * line: the shell would not see it as the end of the document.
+ */
+export function heredoc(cmd: string, bytes: string | Uint8Array, pipeTo?: string): string {
   const b64 = Buffer.from(bytes).toString('base64');
   const lines = b64.match(/.{1,76}/g) ?? [];
-  return [`${cmd} <<'${HEREDOC_END}'`, ...lines, HEREDOC_END].join('\n');
+  return [`${cmd} <<'${HEREDOC_END}'${pipeTo === undefined ? '' : ` | ${pipeTo}`}`, ...lines, HEREDOC_END].join('\n');
 }
 
-/** `chmod`/`chown`/`chgrp` lines for the attributes that are set. */
+/**
+ * `chmod`/`chown`/`chgrp` lines for the attributes that are set. `--` before the operands: an owner such as
+ * `--reference=/etc/shadow` is then a (bad) user name, never an option.
+ */
 export function attrLines(path: string, a: { readonly mode?: number; readonly owner?: string; readonly group?: string }): string[] {
   const out: string[] = [];
-  if (a.mode !== undefined) out.push(`chmod ${octal(a.mode)} ${quote(path)}`);
-  if (a.owner !== undefined) out.push(`chown ${quote(a.group !== undefined ? `${a.owner}:${a.group}` : a.owner)} ${quote(path)}`);
-  else if (a.group !== undefined) out.push(`chgrp ${quote(a.group)} ${quote(path)}`);
+  if (a.mode !== undefined) out.push(`chmod -- ${octal(a.mode)} ${quote(path)}`);
+  if (a.owner !== undefined) out.push(`chown -- ${quote(a.group !== undefined ? `${a.owner}:${a.group}` : a.owner)} ${quote(path)}`);
+  else if (a.group !== undefined) out.push(`chgrp -- ${quote(a.group)} ${quote(path)}`);
   return out;
 }
 

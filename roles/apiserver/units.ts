@@ -1,4 +1,5 @@
 /** The systemd units of the control plane: one flag a line, sorted, so a diff shows exactly what changed. */
+import { continued, execArg, execWords } from '../../lib/index.js';
 import type { Flags } from './flags.js';
 
 export const COMPONENTS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] as const;
@@ -10,15 +11,13 @@ const DESCRIPTION: Record<ControlPlaneComponent, string> = {
   'kube-scheduler': 'Kubernetes Scheduler',
 };
 
-/** A flag value as systemd reads it: quoted only when it holds a space or a quote. */
-const quote = (s: string) => (/[\s"'\\]/.test(s) ? `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : s);
-
+/** `--name=value` words, sorted, each as systemd reads it back (execArg: quoted when needed, % and $ doubled). */
 export function renderFlags(flags: Flags): string[] {
-  return Object.keys(flags).sort().map((k) => `--${k}=${quote(flags[k]!)}`);
+  return Object.keys(flags).sort().map((k) => execArg(`flag --${k}`, `--${k}=${flags[k]!}`));
 }
 
 export function unitFile(name: ControlPlaneComponent, bin: string, flags: Flags): string {
-  const exec = [`${bin.replace(/\/$/, '')}/${name}`, ...renderFlags(flags)].join(' \\\n  ');
+  const exec = continued([...execWords(`${name} unit ExecStart`, [`${bin.replace(/\/$/, '')}/${name}`]), ...renderFlags(flags)]);
   // The apiserver tells systemd when it serves (Type=notify), so `systemctl start` returns when it is up.
   const type = name === 'kube-apiserver' ? 'notify' : 'simple';
   return `# Managed by tsplay (role apiserver); edits are overwritten.

@@ -8,6 +8,7 @@
  * Type=notify: etcd reports ready once it has joined a quorum, which is why the first members must start
  * together (the runner works on hosts in parallel) and why TimeoutStartSec is generous.
  */
+import { execLine, unitValue } from '../../lib/index.js';
 import type { EtcdVars } from './vars.js';
 
 /** Where etcd and etcdctl are, per install method. */
@@ -25,11 +26,11 @@ Wants=network-online.target
 
 [Service]
 Type=notify
-EnvironmentFile=${envFile(v)}
-ExecStart=${binDir(v)}/etcd
+EnvironmentFile=${unitValue('etcd unit EnvironmentFile (var etcd_config_dir)', envFile(v))}
+ExecStart=${execLine('etcd unit ExecStart (var etcd_release.bin_dir)', [`${binDir(v)}/etcd`])}
 Restart=always
 RestartSec=5s
-TimeoutStartSec=${v.etcd_start_timeout_sec}
+TimeoutStartSec=${unitValue('etcd unit TimeoutStartSec (var etcd_start_timeout_sec)', String(v.etcd_start_timeout_sec))}
 LimitNOFILE=65536
 OOMScoreAdjust=-999
 

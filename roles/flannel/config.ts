@@ -8,12 +8,12 @@
  * --cluster-cidr = pod_cidr), so flannel needs no etcd access and no etcd client certificate. Unlike
  * those anchors, flanneld runs as a host service (the hard way), with NODE_NAME = the inventory name.
  */
-import type { Host } from '../../lib/index.js';
+import { continued, envAssignment, execWords, type Host } from '../../lib/index.js';
 import type { FlannelVars } from './vars.js';
 
 export const NET_CONF = '/etc/kube-flannel/net-conf.json';
 export const SUBNET_ENV = '/run/flannel/subnet.env';
-export const conflistPath = (v: FlannelVars): string => `${v.flannel_cni_conf_dir.replace(/\/$/, '')}/10-flannel.conflist`;
+export const conflistPath = (v: FlannelVars): string => `${v.cni_conf_dir.replace(/\/$/, '')}/10-flannel.conflist`;
 
 export function netConf(v: FlannelVars, podCidr: string): Record<string, unknown> {
   const backend = v.flannel_backend === 'vxlan' ? { Type: 'vxlan', VNI: v.flannel_vxlan_vni, Port: v.flannel_vxlan_port } : { Type: v.flannel_backend };
@@ -54,8 +54,8 @@ Wants=network-online.target
 [Service]
 # flanneld reports ready (sd_notify) once it has its subnet and wrote ${SUBNET_ENV}.
 Type=notify
-Environment=NODE_NAME=${host.name}
-ExecStart=${v.flannel_bin_dir}/flanneld ${flanneldFlags(v, host).join(' \\\n  ')}
+Environment=${envAssignment('flannel unit Environment', 'NODE_NAME', host.name)}
+ExecStart=${continued(execWords('flannel unit ExecStart', [`${v.flannel_bin_dir}/flanneld`, ...flanneldFlags(v, host)]), 2)}
 Restart=always
 RestartSec=5
 StartLimitInterval=0

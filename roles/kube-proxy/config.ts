@@ -5,7 +5,7 @@
  * outside it to a service IP is masqueraded.
  */
 import { stringify } from 'yaml';
-import type { Host } from '../../lib/index.js';
+import { execLine, unitValue, type Host } from '../../lib/index.js';
 import type { KubeProxyVars } from './vars.js';
 
 export const KUBECONFIG = '/etc/kubernetes/kube-proxy.conf';
@@ -38,8 +38,8 @@ After=network-online.target
 Wants=network-online.target
 
 [Service]
-WorkingDirectory=${v.kube_proxy_dir}
-ExecStart=${v.kube_proxy_bin_dir}/kube-proxy --config=${configPath(v)} --v=2
+WorkingDirectory=${unitValue('kube-proxy unit WorkingDirectory (var kube_proxy_dir)', v.kube_proxy_dir)}
+ExecStart=${execLine('kube-proxy unit ExecStart', [`${v.kube_proxy_bin_dir}/kube-proxy`, `--config=${configPath(v)}`, '--v=2'])}
 Restart=always
 RestartSec=5
 StartLimitInterval=0

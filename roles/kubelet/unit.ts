@@ -4,7 +4,7 @@
  * and kube-proxy's hostnameOverride all agree; --node-ip = the inventory address, so a multi-homed node
  * registers the address the other nodes reach it on.
  */
-import type { Host } from '../../lib/index.js';
+import { continued, execWords, type Host } from '../../lib/index.js';
 import { configPath, KUBECONFIG } from './config.js';
 import type { KubeletVars } from './vars.js';
 
@@ -33,7 +33,7 @@ After=network-online.target ${after}
 Wants=network-online.target ${after}
 
 [Service]
-ExecStart=${v.kubelet_bin_dir}/kubelet ${kubeletFlags(v, host).join(' \\\n  ')}
+ExecStart=${continued(execWords('kubelet unit ExecStart', [`${v.kubelet_bin_dir}/kubelet`, ...kubeletFlags(v, host)]), 2)}
 Restart=always
 RestartSec=5
 StartLimitInterval=0

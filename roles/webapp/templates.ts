@@ -1,4 +1,5 @@
 /** The webapp role's files, as typed functions of its vars: no template language to learn or escape. */
+import { execLine, unitValue } from '../../lib/index.js';
 import type { WebappVars } from './vars.js';
 
 export const appConf = (v: WebappVars): string =>
@@ -10,13 +11,14 @@ export const featureConf = (name: string, on: boolean): string => `# Managed by 
 export const indexHtml = (v: WebappVars, host: string): string =>
   `<!doctype html>\n<title>${escapeHtml(v.title)}</title>\n<h1>${escapeHtml(v.title)}</h1>\n<p>served by ${escapeHtml(host)}</p>\n`;
 
+/** Every var goes through the systemd renderers: a title is text, never a setting of its own. */
 export const unitFile = (v: WebappVars): string => `[Unit]
-Description=tsplay sample web app (${v.title.replace(/\n/g, ' ')})
+Description=${unitValue('webapp unit Description (var title)', `tsplay sample web app (${v.title})`)}
 After=network.target
 
 [Service]
-User=${v.user}
-ExecStart=/usr/bin/python3 -m http.server ${v.port} --bind ${v.bind} --directory ${v.root}/www
+User=${unitValue('webapp unit User (var user)', v.user)}
+ExecStart=${execLine('webapp unit ExecStart', ['/usr/bin/python3', '-m', 'http.server', String(v.port), '--bind', v.bind, '--directory', `${v.root}/www`])}
 Restart=on-failure
 
 [Install]
