@@ -4,7 +4,7 @@
  * on the controller, pushed); units as upstream's packaging has them: a socket unit listening on
  * /run/cri-dockerd.sock that hands the socket to the service (`--container-runtime-endpoint fd://`).
  */
-import { service, unit, type AnyResource } from '../../lib/index.js';
+import { execLine, service, unit, type AnyResource } from '../../lib/index.js';
 import { installBinaries } from '../cluster/artifacts-install.js';
 import { resolveArtifact } from '../cluster/artifacts.js';
 import { CRI_SOCKETS } from '../cluster/index.js';
@@ -62,7 +62,7 @@ Requires=cri-docker.socket docker.service
 
 [Service]
 Type=notify
-ExecStart=${v.runtime_bin_dir}/cri-dockerd ${flags.join(' ')}
+ExecStart=${execLine('cri-docker unit ExecStart', [`${v.runtime_bin_dir}/cri-dockerd`, ...flags])}
 Restart=always
 RestartSec=2
 StartLimitBurst=3
