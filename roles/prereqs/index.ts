@@ -6,6 +6,7 @@
  * - br_netfilter and overlay loaded and listed in /etc/modules-load.d (modules first: net.bridge.* only
  *   exist once br_netfilter is loaded, and systemd-sysctl runs after systemd-modules-load at boot);
  * - swap off: `swapoff -a` only when /proc/swaps lists a swap, and the fstab swap lines commented out;
+ * - SELinux permissive now and in /etc/selinux/config where it is enforcing (RHEL family; selinux.ts);
  * - /etc/hosts: a managed block with every inventory host that has an IP address, plus extra entries;
  * - conntrack, socat and ipset (kube-proxy, port-forward), named per OS family.
  *
@@ -14,6 +15,7 @@
 import { command, defineRole, kernelModule, pkg, sysctl, type AnyResource, type Cluster, type Host } from '../../lib/index.js';
 import { etcHosts } from './etc-hosts.js';
 import { fstabNoSwap } from './fstab.js';
+import { selinuxPermissive } from './selinux.js';
 import { defaults, isIpAddress, schema, type HostsEntry, type PrereqsVars } from './vars.js';
 
 export { defaults, schema, type PrereqsVars } from './vars.js';
@@ -34,6 +36,7 @@ function resources(v: PrereqsVars, _host: Host, cluster: Cluster): AnyResource[]
     ...(v.prereqs_swap_off
       ? [command({ command: 'swapoff -a', onlyIf: "grep -q '^/' /proc/swaps", writes: ['swap'] }), fstabNoSwap()]
       : []),
+    ...(v.prereqs_selinux === 'permissive' ? [selinuxPermissive()] : []),
     ...(v.prereqs_etc_hosts ? [etcHosts(hostsEntries(v, cluster))] : []),
   ];
 }

@@ -20,6 +20,8 @@ export interface PrereqsVars {
   readonly prereqs_packages: FamilyPackages;
   /** swapoff now (only when /proc/swaps lists a swap) and swap lines in /etc/fstab commented out. */
   readonly prereqs_swap_off: boolean;
+  /** 'permissive': SELinux set permissive now and at boot where it is enforcing; 'keep': left as the host has it (labelled hosts with container-selinux). */
+  readonly prereqs_selinux: 'permissive' | 'keep';
   /** A managed block in /etc/hosts with every cluster host (inventory name -> address). */
   readonly prereqs_etc_hosts: boolean;
   /** When set, each host's line also gets `<name>.<domain>` (first, as the canonical name). */
@@ -42,6 +44,7 @@ export const defaults: PrereqsVars = {
     redhat: ['conntrack-tools', 'socat', 'ipset'],
   },
   prereqs_swap_off: true,
+  prereqs_selinux: 'permissive',
   prereqs_etc_hosts: true,
   prereqs_hosts_domain: '',
   prereqs_extra_hosts: [],
@@ -62,6 +65,7 @@ export const schema: z.ZodType<PrereqsVars> = z.object({
   prereqs_kernel_modules: z.array(z.string().regex(/^[a-zA-Z0-9_-]+$/, 'expected a kernel module name')),
   prereqs_packages: z.object({ debian: z.array(packageName), redhat: z.array(packageName) }),
   prereqs_swap_off: z.boolean(),
+  prereqs_selinux: z.enum(['permissive', 'keep']),
   prereqs_etc_hosts: z.boolean(),
   prereqs_hosts_domain: z.union([z.literal(''), hostname]),
   prereqs_extra_hosts: z.array(z.object({ address, names: z.array(hostname).min(1) })),

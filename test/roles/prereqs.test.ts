@@ -5,22 +5,31 @@ import { changedIds, changesById, converge, FakeHost } from '../../lib/testing/i
 import prereqs from '../../roles/prereqs/index.js';
 import { BEGIN, editHosts, END } from '../../roles/prereqs/etc-hosts.js';
 import { commentOutSwap } from '../../roles/prereqs/fstab.js';
+import { ENFORCE_QUERY, permissiveConfig } from '../../roles/prereqs/selinux.js';
 import { forHost, inventory, runOn, SMALL } from './helpers.js';
 
 const FSTAB = 'UUID=1 / ext4 defaults 0 1\n/swapfile none swap sw 0 0\n# /old none swap sw 0 0\n';
 const GUARD = "grep -q '^/' /proc/swaps";
 
-/** A host with swap on (until swapoff runs), a swap line in fstab and the base packages on offer. */
+const SELINUX_CONFIG = '# This file controls the state of SELinux on the system.\nSELINUX=enforcing\nSELINUXTYPE=targeted\n';
+
+/**
+ * A host with swap on (until swapoff runs), a swap line in fstab and the base packages on offer; a RHEL
+ * one has SELinux enforcing (until setenforce 0) and says so in /etc/selinux/config, as Rocky 9 ships.
+ */
 function fresh(kind: 'debian' | 'rhel'): FakeHost {
   const h = kind === 'debian' ? FakeHost.debian('master-1') : FakeHost.rhel('master-1');
   let swapOn = true;
+  let enforcing = kind === 'rhel';
   h.script(GUARD, () => ({ exitCode: swapOn ? 0 : 1 })).script('swapoff -a', () => { swapOn = false; });
+  h.script(ENFORCE_QUERY, () => ({ stdout: kind === 'rhel' ? (enforcing ? '1\n' : '0\n') : '' })).script('setenforce 0', () => { enforcing = false; });
+  if (kind === 'rhel') h.seedFile('/etc/selinux/config', SELINUX_CONFIG);
   h.seedFile('/etc/fstab', FSTAB);
   for (const p of ['conntrack', 'conntrack-tools', 'socat', 'ipset']) h.offer(p);
   return h;
 }
 
-const IDS = (pkgs: string) => [
+const IDS = (pkgs: string, kind: 'debian' | 'rhel' = 'debian') => [
   `package:${pkgs}`,
   'module:br_netfilter',
   'module:overlay',
@@ -30,6 +39,7 @@ const IDS = (pkgs: string) => [
   'sysctl:net.bridge.bridge-nf-call-ip6tables',
   'command:swapoff -a',
   'fstab:/etc/fstab:swap',
+  ...(kind === 'rhel' ? ['selinux:permissive'] : []),
   'hosts:/etc/hosts',
 ];
 
@@ -41,7 +51,7 @@ describe('roles/prereqs', () => {
       const h = fresh(kind);
       const { resources } = forHost(prereqs, 'master-1');
       const { first, applied, second } = await converge(h, resources);
-      assert.deepEqual(changedIds(first), IDS('conntrack,socat,ipset,conntrack-tools'));
+      assert.deepEqual(changedIds(first), IDS('conntrack,socat,ipset,conntrack-tools', kind));
       assert.equal(applied.failure, undefined);
       assert.deepEqual(changedIds(second), []);
 
@@ -168,6 +178,28 @@ describe('roles/prereqs', () => {
         diff: { before: `127.0.0.1 localhost\n# 127.0.1.1 master-1\n${BLOCK}`, after: `127.0.0.1 localhost\n# 127.0.1.1 master-1\n${BLOCK.replace(END, `10.0.0.32\tworker-2\n${END}`)}` },
       }]);
       assert.deepEqual(changedIds(second), []);
+    });
+  });
+
+  describe('SELinux', () => {
+    it('rhel: enforcing becomes permissive now and at boot, the rest of the config kept; then nothing to do', async () => {
+      const h = fresh('rhel');
+      const only = () => forHost(prereqs, 'master-1').resources.filter((r) => r.id === 'selinux:permissive');
+      const { first, second } = await converge(h, only());
+      assert.deepEqual(changesById(first)['selinux:permissive']!.map((c) => c.field), ['mode', 'content']);
+      assert.deepEqual(h.commands.filter((c) => c === 'setenforce 0'), ['setenforce 0']);
+      assert.equal(h.read('/etc/selinux/config'), SELINUX_CONFIG.replace('SELINUX=enforcing', 'SELINUX=permissive'));
+      assert.deepEqual(changedIds(second), []);
+    });
+
+    it('only the SELINUX= line changes; permissive, disabled and commented lines are left', () => {
+      assert.equal(permissiveConfig('SELINUX=enforcing\n# SELINUX=enforcing\nSELINUXTYPE=targeted\n'), 'SELINUX=permissive\n# SELINUX=enforcing\nSELINUXTYPE=targeted\n');
+      for (const t of ['SELINUX=permissive\n', 'SELINUX=disabled\n', '']) assert.equal(permissiveConfig(t), t);
+    });
+
+    it("prereqs_selinux: 'keep' leaves SELinux alone (a labelled host with container-selinux)", () => {
+      assert.ok(!forHost(prereqs, 'master-1', { overrides: { prereqs_selinux: 'keep' } }).resources.some((r) => r.id.startsWith('selinux:')));
+      assert.throws(() => forHost(prereqs, 'master-1', { overrides: { prereqs_selinux: 'off' } }), /var prereqs_selinux: /);
     });
   });
 
