@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../lib/cli/bin.js', import.meta.url));
 
-export interface HostTotals { ok: number; changed: number; failed: number; unreachable: boolean; roundTrips: number }
+export interface HostTotals { ok: number; changed: number; failed: number; skipped: number; unreachable: boolean; roundTrips: number }
 export interface Outcome {
   readonly code: number;
   readonly ms: number;
@@ -30,4 +30,4 @@ export function tsplayJson(args: readonly string[]): Promise<Outcome> {
   });
 }
 
-export const sum = (o: Outcome, k: 'ok' | 'changed' | 'failed' | 'roundTrips'): number => Object.values(o.hosts).reduce((n, h) => n + h[k], 0);
+export const sum = (o: Outcome, k: 'ok' | 'changed' | 'failed' | 'skipped' | 'roundTrips'): number => Object.values(o.hosts).reduce((n, h) => n + h[k], 0);
