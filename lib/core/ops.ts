@@ -102,7 +102,8 @@ export type Action =
   | { readonly a: 'remove'; readonly path: string }
   /** Extract `files` (or all when empty) of a tar archive on the host into `dest`, flattening paths. */
   | ({ readonly a: 'extract'; readonly archive: string; readonly dest: string; readonly files: readonly string[] } & Attrs)
-  | { readonly a: 'package'; readonly state: 'present' | 'absent'; readonly names: readonly string[]; readonly manager: 'apt' | 'dnf' | 'yum' }
+  /** `versions`: exact versions (as dpkg-query / rpm report them) for some of `names`; a pinned one may go down too. */
+  | { readonly a: 'package'; readonly state: 'present' | 'absent'; readonly names: readonly string[]; readonly manager: 'apt' | 'dnf' | 'yum'; readonly versions?: Readonly<Record<string, string>> }
   | { readonly a: 'systemctl'; readonly verb: 'daemon-reload' | 'enable' | 'disable' | 'start' | 'stop' | 'restart' | 'reload' | 'mask' | 'unmask'; readonly unit?: string }
   | { readonly a: 'sysctl'; readonly key: string; readonly value: string }
   | { readonly a: 'modprobe'; readonly name: string }

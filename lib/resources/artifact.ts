@@ -20,7 +20,14 @@ interface Base extends Attrs, Common {
 }
 export type ArtifactOptions =
   | (Base & { readonly path: string; readonly extract?: undefined })
-  | (Base & { readonly extract: { readonly files: readonly string[]; readonly dest: string }; readonly path?: undefined });
+  | (Base & { readonly extract: Extract; readonly path?: undefined });
+
+interface Extract {
+  readonly files: readonly string[];
+  readonly dest: string;
+  /** The name each file lands under in dest, in the order of `files` (default: the member's base name). */
+  readonly names?: readonly string[];
+}
 
 interface Target { readonly member?: string; readonly path: string }
 
@@ -33,8 +40,10 @@ function targets(o: ArtifactOptions): { dir: string; list: Target[] } {
     return { dir: path.slice(0, path.lastIndexOf('/')) || '/', list: [{ path }] };
   }
   if (o.extract.files.length === 0) throw new Error(`artifact ${o.url}: extract.files must name the files to take`);
+  const { files, names } = o.extract;
+  if (names && (names.length !== files.length || names.some((n) => !/^[^/]+$/.test(n) || n === '.' || n === '..'))) throw new Error(`artifact ${o.url}: extract.names must give one plain file name per file`);
   const dir = checkPath('artifact', o.extract.dest);
-  return { dir, list: o.extract.files.map((member) => ({ member, path: `${dir === '/' ? '' : dir}/${base(member)}` })) };
+  return { dir, list: files.map((member, i) => ({ member, path: `${dir === '/' ? '' : dir}/${names?.[i] ?? base(member)}` })) };
 }
 
 export function artifact(o: ArtifactOptions): Resource<FileState[]> {

@@ -26,7 +26,11 @@ function pkg(s: FakeState, a: Of<'package'>): void {
     if (a.state === 'absent') { s.installed.delete(name); continue; }
     const spec = s.catalog.get(name);
     if (!spec) throw new HostFailure(100, a.manager === 'apt' ? `E: Unable to locate package ${name}` : `Error: Unable to find a match: ${name}`);
-    s.installed.set(name, spec.version ?? '1.0');
+    const pin = a.versions?.[name];
+    if (pin !== undefined && pin !== spec.version && !spec.versions?.includes(pin)) {
+      throw new HostFailure(100, a.manager === 'apt' ? `E: Version '${pin}' for '${name}' was not found` : `Error: Unable to find a match: ${name}-${pin}`);
+    }
+    s.installed.set(name, pin ?? spec.version ?? '1.0');
     for (const [path, content] of Object.entries(spec.files ?? {})) {
       s.fs.mkdirp(path.slice(0, path.lastIndexOf('/')) || '/');
       s.fs.write(path, Buffer.from(content));

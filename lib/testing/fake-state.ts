@@ -10,7 +10,10 @@ import { FakeMisuse } from './fake-failure.js';
 
 /** A package the fake can install: its version and the files (and unit files) it brings. */
 export interface PackageSpec {
+  /** What an unpinned install gets. */
   readonly version?: string;
+  /** Other versions a pinned install may ask for. */
+  readonly versions?: readonly string[];
   readonly files?: Readonly<Record<string, string>>;
 }
 

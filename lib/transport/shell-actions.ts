@@ -39,10 +39,13 @@ function extract(a: Of<'extract'>, salt: string): string[] {
 
 /** apt first tries without `update` (fast, offline-friendly) and refreshes the lists only if that fails. */
 function pkg(a: Of<'package'>): string[] {
-  const names = a.names.map(quote).join(' ');
+  // A pinned version is apt's name=version and dnf's name-version; apt must be allowed to go down to it.
+  const spell = (n: string) => (a.versions?.[n] === undefined ? n : `${n}${a.manager === 'apt' ? '=' : '-'}${a.versions[n]}`);
+  const names = a.names.map((n) => quote(spell(n))).join(' ');
   if (a.manager === 'apt') {
     if (a.state === 'absent') return [`apt-get remove -y -q -- ${names}`];
-    return [`apt-get install -y -q -- ${names} || { apt-get update -q && apt-get install -y -q -- ${names}; }`];
+    const install = `apt-get install -y -q${a.versions && Object.keys(a.versions).length ? ' --allow-downgrades' : ''} -- ${names}`;
+    return [`${install} || { apt-get update -q && ${install}; }`];
   }
   return [`${a.manager} ${a.state === 'absent' ? 'remove' : 'install'} -y -- ${names}`];
 }

@@ -34,11 +34,12 @@ function signingKey(dir: string, uid: string): { armored: string; clearsign(text
   return { armored: gpg(['--armor', '--export', uid]), clearsign: (text) => gpg(['--clearsign', '--local-user', uid], text) };
 }
 
-/** Packages + InRelease of a flat repository holding `deb`. */
-function flatRepo(deb: DebFixture, clearsign: (text: string) => string): Record<string, string> {
-  const sha = createHash('sha256').update(deb.packages).digest('hex');
-  const release = ['Origin: tsplay tests', 'Label: tsplay tests', `Date: ${new Date().toUTCString()}`, 'SHA256:', ` ${sha} ${Buffer.byteLength(deb.packages)} Packages`, ''].join('\n');
-  return { Packages: deb.packages, InRelease: clearsign(release) };
+/** Packages + InRelease of a flat repository holding `debs`. */
+function flatRepo(debs: readonly DebFixture[], clearsign: (text: string) => string): Record<string, string> {
+  const packages = debs.map((d) => d.packages).join('\n');
+  const sha = createHash('sha256').update(packages).digest('hex');
+  const release = ['Origin: tsplay tests', 'Label: tsplay tests', `Date: ${new Date().toUTCString()}`, 'SHA256:', ` ${sha} ${Buffer.byteLength(packages)} Packages`, ''].join('\n');
+  return { Packages: packages, InRelease: clearsign(release) };
 }
 
 describe('repository on a real Debian host: a signed apt source', function () {
@@ -46,6 +47,7 @@ describe('repository on a real Debian host: a signed apt source', function () {
   let conn: Connection;
   let local: string;
   let deb: DebFixture;
+  let newer: DebFixture;
   let ours: ReturnType<typeof signingKey>;
   let theirs: ReturnType<typeof signingKey>;
 
@@ -55,6 +57,7 @@ describe('repository on a real Debian host: a signed apt source', function () {
     await conn.exec(RESET);
     local = mkdtempSync(join(tmpdir(), 'tsplay-repo-'));
     deb = buildDeb(local, 'tsplay-signed-hello', '1.0');
+    newer = buildDeb(join(local, 'v2'), 'tsplay-signed-hello', '2.0');
     ours = signingKey(local, 'repo@tsplay.invalid');
     theirs = signingKey(local, 'other@tsplay.invalid');
   });
@@ -67,8 +70,8 @@ describe('repository on a real Debian host: a signed apt source', function () {
   /** The repository directory on the host, signed by `by`. */
   async function publish(by: ReturnType<typeof signingKey>): Promise<void> {
     await conn.exec(`mkdir -p ${REPO}`);
-    await conn.put(`${REPO}/${deb.file}`, readFileSync(deb.path));
-    for (const [f, text] of Object.entries(flatRepo(deb, by.clearsign))) await conn.put(`${REPO}/${f}`, Buffer.from(text));
+    for (const d of [deb, newer]) await conn.put(`${REPO}/${d.file}`, readFileSync(d.path));
+    for (const [f, text] of Object.entries(flatRepo([deb, newer], by.clearsign))) await conn.put(`${REPO}/${f}`, Buffer.from(text));
   }
 
   it('trusted by its own key, it installs a package in the same apply; then nothing is left to do', async () => {
@@ -79,8 +82,20 @@ describe('repository on a real Debian host: a signed apt source', function () {
     assert.equal(c.applied.failure, undefined, `${c.applied.failure?.id}: ${c.applied.failure?.stderr}`);
     assert.deepEqual(changedIds(c.first), [`repository:${NAME}`, `package:${deb.name}`]);
     assert.deepEqual(changedIds(c.second), []);
-    assert.match((await conn.exec(`dpkg-query -W -f='\${db:Status-Abbrev}\${Version}' ${deb.name}`)).stdout, /^ii +1\.0$/);
+    assert.match((await conn.exec(`dpkg-query -W -f='\${db:Status-Abbrev}\${Version}' ${deb.name}`)).stdout, /^ii +2\.0$/, 'unpinned: the newest');
     assert.match((await conn.exec(`cat /etc/apt/sources.list.d/${NAME}.sources`)).stdout, new RegExp(`^Signed-By: /etc/apt/keyrings/${NAME}\\.asc$`, 'm'));
+  });
+
+  it('a version pin moves the package down to exactly that version, and back up; a pinned host stays put', async () => {
+    const d = shellDriver(conn);
+    const installed = async () => (await conn.exec(`dpkg-query -W -f='\${Version}' ${deb.name}`)).stdout;
+    for (const v of ['1.0', '2.0']) {
+      const c = await converge(d, [pkg({ names: [deb.name], versions: { [deb.name]: v } })]);
+      assert.equal(c.applied.failure, undefined, `${c.applied.failure?.id}: ${c.applied.failure?.stderr}`);
+      assert.deepEqual(c.first.planned[0]!.changes, [{ field: deb.name, before: v === '1.0' ? '2.0' : '1.0', after: v }]);
+      assert.deepEqual(changedIds(c.second), []);
+      assert.equal(await installed(), v);
+    }
   });
 
   it('signed by another key, apt refuses it and the resource fails, naming the reason; the package does not come', async () => {

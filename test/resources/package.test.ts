@@ -19,6 +19,37 @@ describe('pkg', () => {
     });
   }
 
+  for (const [flavour, make] of [['debian', FakeHost.debian], ['rhel', FakeHost.rhel]] as const) {
+    it(`${flavour}: a pinned version is installed exactly, moved to (up or down) when another is installed, then left`, async () => {
+      const h = make().offer('containerd.io', { version: '1.7.28-1', versions: ['1.7.27-1'] }).offer('runc');
+      const r = pkg({ names: ['containerd.io', 'runc'], versions: { 'containerd.io': '1.7.27-1' } });
+      const { first, second } = await converge(h, [r]);
+      assert.deepEqual(changesById(first)['package:containerd.io,runc'], [
+        { field: 'containerd.io', before: 'absent', after: '1.7.27-1' }, { field: 'runc', before: 'absent', after: 'present' },
+      ]);
+      assert.deepEqual((h.log[0] as { versions?: unknown }).versions, { 'containerd.io': '1.7.27-1' });
+      assert.equal(h.installed.get('containerd.io'), '1.7.27-1');
+      assert.deepEqual(changedIds(second), []);
+      h.installed.set('containerd.io', '1.7.28-1');
+      const { first: drifted } = await converge(h, [r]);
+      assert.deepEqual(changesById(drifted)['package:containerd.io,runc'], [{ field: 'containerd.io', before: '1.7.28-1', after: '1.7.27-1' }]);
+      assert.equal(h.installed.get('containerd.io'), '1.7.27-1');
+    });
+  }
+
+  it('a pin no repository has fails the way the package manager says it', async () => {
+    const h = FakeHost.debian().offer('containerd.io', { version: '1.7.28-1' });
+    const { applied } = await converge(h, [pkg({ names: ['containerd.io'], versions: { 'containerd.io': '9.9.9-1' } })]);
+    assert.match(applied.failure?.stderr ?? '', /E: Version '9\.9\.9-1' for 'containerd\.io' was not found/);
+  });
+
+  it('refuses a pin for a name it does not install, a version that could be an option, and pins on absent', () => {
+    assert.throws(() => pkg({ names: ['runc'], versions: { containerd: '1.0' } }), /versions names "containerd", which is not among the names \(runc\)/);
+    assert.throws(() => pkg({ names: ['runc'], versions: { runc: '--allow-unauthenticated' } }), /invalid version "--allow-unauthenticated" for runc/);
+    assert.throws(() => pkg({ names: ['runc'], versions: { runc: '1.0 x' } }), /invalid version/);
+    assert.throws(() => pkg({ names: ['runc'], state: 'absent', versions: { runc: '1.0' } }), /versions are for present packages/);
+  });
+
   it('yum hosts get yum', async () => {
     const h = new FakeHost('c7', { ...FakeHost.rhel().facts, packageManager: 'yum' });
     h.offer('tar');

@@ -48,6 +48,9 @@ describe('action rendering', () => {
   });
   it('package: apt refreshes lists only when the first install fails; dnf plain', () => {
     assert.deepEqual(renderAction({ a: 'package', state: 'present', names: ['a', 'b'], manager: 'apt' }, 's'), ['apt-get install -y -q -- a b || { apt-get update -q && apt-get install -y -q -- a b; }']);
+    // Pins: apt's name=version (allowed to go down to it), dnf's name-version.
+    assert.deepEqual(renderAction({ a: 'package', state: 'present', names: ['a', 'b'], manager: 'apt', versions: { a: '1:2.0-1' } }, 's'), ['apt-get install -y -q --allow-downgrades -- a=1:2.0-1 b || { apt-get update -q && apt-get install -y -q --allow-downgrades -- a=1:2.0-1 b; }']);
+    assert.deepEqual(renderAction({ a: 'package', state: 'present', names: ['a'], manager: 'dnf', versions: { a: '2.0-1.el9' } }, 's'), ['dnf install -y -- a-2.0-1.el9']);
     assert.deepEqual(renderAction({ a: 'package', state: 'absent', names: ['a'], manager: 'dnf' }, 's'), ['dnf remove -y -- a']);
   });
   it('user: add or modify (appending groups), never both', () => {
