@@ -20,6 +20,11 @@
  *   containerd_archive_checksums, runc_checksums, cri_dockerd_archive_checksums, crictl_checksums.
  * - flannel v0.27.4 flanneld binary, sha256: sysoperator/kubernetes-formula pillar/flannel.sls (commit
  *   38808a7a81ef6b827879477b2f5eb3ef5db1bd8b). Third-party pin: flannel's releases publish no checksum file.
+ * - flannel-cni (the `flannel` CNI plugin, flannel-io/cni-plugin v1.9.1-flannel1, the tarball holding
+ *   ./flannel-<arch>): NO checksum in the table. Its release publishes <tarball>.sha256 and .sha512 next to each
+ *   download, but no digest of it was found in a source that could be read here (Kubespray installs it from
+ *   its image, not a binary). Until one is added, a run that installs it is refused before any host is
+ *   touched, asking for `k8s_artifacts['flannel-cni'].sha256` (or sha512) read from that file.
  */
 import { z } from 'zod';
 import { ConfigError } from '../../lib/index.js';
@@ -37,6 +42,8 @@ export interface TableEntry {
   readonly files: (version: string, arch: Arch) => Readonly<Record<string, string>>;
   /** Digests of `version`, per arch (an arch without one must be given a checksum in k8s_artifacts). */
   readonly checksums: Readonly<Partial<Record<Arch, Checksum>>>;
+  /** Where the publisher puts the digest the table lacks, for the refusal's message. */
+  readonly publishedAt?: (url: string) => string;
 }
 
 const KUBE_SERVER = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy', 'kubectl'];
@@ -79,6 +86,14 @@ export const TABLE = {
       amd64: { sha256: 'ab3bda535f9d90766cccc90d3dddb5482003dd744d7f22bcf98186bf8eea8be6' },
       arm64: { sha256: '57ce466fc3b79db1f19b8f4c63e07a1112306efa53c94fe810a2150dd9e07ddb' },
     },
+  },
+  'flannel-cni': {
+    version: '1.9.1-flannel1',
+    // Since v1.9.0 the tarball is named after the plugins version without the -flannelN suffix.
+    url: (v, a) => gh('flannel-io/cni-plugin', `v${v}`, `cni-plugin-flannel-linux-${a}-v${v.replace(/-flannel\d+$/, '')}.tgz`),
+    files: (_v, a) => ({ flannel: `./flannel-${a}` }),
+    checksums: {},
+    publishedAt: (url) => `${url}.sha256`,
   },
   containerd: {
     version: '2.2.1',
@@ -163,7 +178,7 @@ export function resolveArtifact(component: Component, arch: Arch, overrides: Art
     throw new ConfigError(`a changed ${o.url !== undefined ? 'url' : 'version'} needs its checksum: set sha256 or sha512 of ${url}`, field);
   }
   const checksum = given ?? t.checksums[arch];
-  if (!checksum) throw new ConfigError(`the table has no checksum for ${component} ${version} on ${arch}: set sha256 or sha512 of ${url}`, field);
+  if (!checksum) throw new ConfigError(`the table has no checksum for ${component} ${version} on ${arch}: set sha256 or sha512 of ${url}${t.publishedAt ? ` (published in ${t.publishedAt(url)})` : ''}`, field);
   return { component, version, url, checksum, files: o.files ?? t.files(version, arch) };
 }
 

@@ -4,22 +4,27 @@
  *
  * - flanneld from the artifact table (flannel's release binary);
  * - /etc/kube-flannel/net-conf.json (Network = pod_cidr, SubnetLen, Backend vxlan with VNI and port);
- * - /etc/cni/net.d/10-flannel.conflist (flannel delegating to bridge, plus portmap), which the runtime
- *   (containerd's CRI plugin or cri-dockerd) reads; and, if given, the `flannel` CNI plugin binary;
+ * - the `flannel` CNI plugin (flannel-io/cni-plugin, artifact table row flannel-cni) in cni_bin_dir, and
+ *   <cni_conf_dir>/10-flannel.conflist (flannel delegating to bridge, plus portmap): the dirs the runtime
+ *   role set containerd's CRI plugin (or cri-dockerd) to read, where it put bridge, host-local, portmap;
  * - the kubeconfig it uses (default the node's kubelet.conf, from the cluster PKI);
  * - flanneld.service (Type=notify, NODE_NAME = inventory name); changes restart it once, after the role;
- * - gate: /run/flannel/subnet.env exists with FLANNEL_SUBNET inside pod_cidr.
+ * - gates: /run/flannel/subnet.env exists with FLANNEL_SUBNET inside pod_cidr; every plugin of every
+ *   network config the runtime reads is an executable where the runtime looks (cni-gate.ts).
  *
  * Needs the API up, the kubelet registered and the controller-manager allocating node CIDRs; firewalld
  * must let UDP 8472 through between nodes. Vars: see vars.ts.
  */
-import { artifact, defineRole, directory, restart, service, template, unit, type AnyResource, type Cluster, type Host } from '../../lib/index.js';
+import { defineRole, directory, restart, service, template, unit, type AnyResource, type Cluster, type Host } from '../../lib/index.js';
 import { installBinaries } from '../cluster/artifacts-install.js';
 import { resolveArtifact } from '../cluster/artifacts.js';
+import { checkCniVars } from '../cluster/cni-vars.js';
 import { topology } from '../cluster/index.js';
 import { pkiFiles } from '../pki/push.js';
 import { conflist, conflistPath, flanneldUnit, json, NET_CONF, netConf } from './config.js';
+import { cniGate } from './cni-gate.js';
 import { subnetGate } from './gate.js';
+import { CLUSTER_VARS } from '../cluster/shared-vars.js';
 import { defaults, schema, type FlannelVars } from './vars.js';
 
 export { defaults, schema, type FlannelVars } from './vars.js';
@@ -31,19 +36,23 @@ const KUBELET_CONF = '/etc/kubernetes/kubelet.conf';
 const kubeconfig = (v: FlannelVars, cluster: Cluster, host: Host): AnyResource[] =>
   v.flannel_kubeconfig === KUBELET_CONF ? pkiFiles(cluster, host, { roles: ['node'], notify: RESTART, only: (path) => path === KUBELET_CONF }) : [];
 
-const cniPlugin = (v: FlannelVars): AnyResource[] =>
-  v.flannel_cni_plugin ? [artifact({ url: v.flannel_cni_plugin.url, sha256: v.flannel_cni_plugin.sha256, path: `${v.flannel_cni_bin_dir.replace(/\/$/, '')}/flannel`, mode: 0o755, owner: 'root' })] : [];
+/** The `flannel` CNI plugin, next to the standard ones the runtime role installed. */
+const cniPlugin = (v: FlannelVars): AnyResource[] => [
+  directory({ path: v.cni_bin_dir, mode: 0o755 }),
+  installBinaries(resolveArtifact('flannel-cni', v.k8s_arch, v.k8s_artifacts), ['flannel'], v.cni_bin_dir),
+];
 
 function resources(v: FlannelVars, host: Host, cluster: Cluster): AnyResource[] {
+  checkCniVars(host);
   const podCidr = topology(cluster).podCidr;
   return [
     installBinaries(resolveArtifact('flannel', v.k8s_arch, v.k8s_artifacts), ['flanneld'], v.flannel_bin_dir, { notify: RESTART }),
     ...kubeconfig(v, cluster, host),
     directory({ path: '/etc/kube-flannel', mode: 0o755 }),
     template({ path: NET_CONF, render: () => json(netConf(v, podCidr)), mode: 0o644, notify: RESTART }),
-    directory({ path: v.flannel_cni_conf_dir, mode: 0o755 }),
-    template({ path: conflistPath(v), render: () => json(conflist()), mode: 0o644 }),
     ...cniPlugin(v),
+    directory({ path: v.cni_conf_dir, mode: 0o755 }),
+    template({ path: conflistPath(v), render: () => json(conflist()), mode: 0o644 }),
     unit({ name: 'flanneld.service', content: flanneldUnit(v, host), notify: RESTART }),
     service({ name: 'flanneld', enabled: true, state: 'started' }),
   ];
@@ -52,8 +61,9 @@ function resources(v: FlannelVars, host: Host, cluster: Cluster): AnyResource[] 
 export default defineRole<FlannelVars>({
   name: 'flannel',
   defaults,
+  sharedVars: CLUSTER_VARS,
   schema,
   resources,
   handlers: () => ({ [RESTART]: restart('flanneld') }),
-  verify: [subnetGate],
+  verify: [subnetGate, cniGate],
 });

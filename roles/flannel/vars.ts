@@ -1,17 +1,13 @@
 /**
- * flannel vars. The network is the topology's pod range (pod_cidr); `k8s_arch` and `k8s_artifacts` are
- * cluster-wide; the rest are prefixed `flannel_`.
+ * flannel vars. The network is the topology's pod range (pod_cidr); `k8s_arch`, `k8s_artifacts` and
+ * `container_runtime` (whose CNI dirs the gate asks) are cluster-wide, and so are `cni_bin_dir` and
+ * `cni_conf_dir` (roles/cluster/cni-vars.ts: the runtime reads them too); the rest are prefixed `flannel_`.
  */
 import { z } from 'zod';
-import { artifactDefaults, artifactShape, type ArtifactVars } from '../cluster/shared-vars.js';
+import { cniDefaults, cniShape, type CniVars } from '../cluster/cni-vars.js';
+import { artifactDefaults, artifactShape, runtimeChoiceDefaults, runtimeChoiceShape, type ArtifactVars, type RuntimeChoiceVars } from '../cluster/shared-vars.js';
 
-/** A download pinned by its sha256 (the flannel CNI plugin is not in the artifact table). */
-export interface PinnedDownload {
-  readonly url: string;
-  readonly sha256: string;
-}
-
-export interface FlannelVars extends ArtifactVars {
+export interface FlannelVars extends ArtifactVars, RuntimeChoiceVars, CniVars {
   readonly flannel_bin_dir: string;
   /** vxlan (default; UDP 8472, which firewalld opens), host-gw (one L2 segment), wireguard. */
   readonly flannel_backend: 'vxlan' | 'host-gw' | 'wireguard';
@@ -28,15 +24,12 @@ export interface FlannelVars extends ArtifactVars {
    * the Node authorizer lets it read nodes and patch its own Node, which is all the kube subnet manager does.
    */
   readonly flannel_kubeconfig: string;
-  readonly flannel_cni_conf_dir: string;
-  /** The `flannel` CNI plugin (flannel-io/cni-plugin), put in flannel_cni_bin_dir; null = installed by other means. */
-  readonly flannel_cni_plugin: PinnedDownload | null;
-  /** Must be the runtime's CNI bin dir (containerd's bin_dir, cri-dockerd's --cni-bin-dir). */
-  readonly flannel_cni_bin_dir: string;
 }
 
 export const defaults: FlannelVars = {
   ...artifactDefaults,
+  ...runtimeChoiceDefaults,
+  ...cniDefaults,
   flannel_bin_dir: '/usr/local/bin',
   flannel_backend: 'vxlan',
   flannel_vxlan_vni: 1,
@@ -45,15 +38,14 @@ export const defaults: FlannelVars = {
   flannel_ip_masq: true,
   flannel_iface: '',
   flannel_kubeconfig: '/etc/kubernetes/kubelet.conf',
-  flannel_cni_conf_dir: '/etc/cni/net.d',
-  flannel_cni_plugin: null,
-  flannel_cni_bin_dir: '/opt/cni/bin',
 };
 
 const absPath = z.string().regex(/^\/[^\s"'\\]*$/, 'expected an absolute path without spaces or quotes');
 
 export const schema: z.ZodType<FlannelVars> = z.object({
   ...artifactShape,
+  ...runtimeChoiceShape,
+  ...cniShape,
   flannel_bin_dir: absPath,
   flannel_backend: z.enum(['vxlan', 'host-gw', 'wireguard']),
   flannel_vxlan_vni: z.number().int().min(1).max(16777215),
@@ -62,10 +54,4 @@ export const schema: z.ZodType<FlannelVars> = z.object({
   flannel_ip_masq: z.boolean(),
   flannel_iface: z.union([z.literal(''), z.string().regex(/^[A-Za-z0-9_.:@-]{1,15}$/, 'expected an interface name such as eth0')]),
   flannel_kubeconfig: absPath,
-  flannel_cni_conf_dir: absPath,
-  flannel_cni_plugin: z.object({
-    url: z.string().regex(/^(https?|file):\/\/\S+$/, 'expected an http(s):// or file:// URL'),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits'),
-  }).nullable(),
-  flannel_cni_bin_dir: absPath,
 });

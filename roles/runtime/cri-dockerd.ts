@@ -8,8 +8,6 @@ import { execLine, service, unit, type AnyResource } from '../../lib/index.js';
 import { installBinaries } from '../cluster/artifacts-install.js';
 import { resolveArtifact } from '../cluster/artifacts.js';
 import { CRI_SOCKETS } from '../cluster/index.js';
-import { cniBinDir } from './containerd.js';
-import { perFamily, type Family } from './per-family.js';
 import type { RuntimeVars } from './vars.js';
 
 export const CRI_DOCKERD_SOCKET = CRI_SOCKETS.docker;
@@ -44,12 +42,13 @@ SocketGroup=root
 WantedBy=sockets.target
 `;
 
-export function serviceUnit(v: RuntimeVars, family: Family): string {
+export function serviceUnit(v: RuntimeVars): string {
   const flags = [
     '--container-runtime-endpoint=fd://',
     '--network-plugin=cni',
-    `--cni-bin-dir=${cniBinDir(v, family)}`,
-    `--cni-conf-dir=${v.runtime_cni_conf_dir}`,
+    // The dirs the runtime role installs the plugins into and flannel writes its conflist to.
+    `--cni-bin-dir=${v.cni_bin_dir}`,
+    `--cni-conf-dir=${v.cni_conf_dir}`,
     `--pod-infra-container-image=${v.runtime_sandbox_image}`,
   ];
   return `# Managed by tsplay (role runtime); edits here are overwritten.
@@ -79,11 +78,10 @@ WantedBy=multi-user.target
 }
 
 export function criDockerd(v: RuntimeVars): AnyResource[] {
-  const svc = (family: Family) => unit({ name: 'cri-docker.service', content: serviceUnit(v, family), notify: RESTART_CRI_DOCKERD });
   return [
     installBinaries(resolveArtifact('cri-dockerd', v.k8s_arch, v.k8s_artifacts), ['cri-dockerd'], v.runtime_bin_dir, { notify: RESTART_CRI_DOCKERD }),
     unit({ name: 'cri-docker.socket', content: socketUnit(), notify: RESTART_CRI_DOCKERD }),
-    perFamily({ debian: svc('debian'), redhat: svc('redhat') }),
+    unit({ name: 'cri-docker.service', content: serviceUnit(v), notify: RESTART_CRI_DOCKERD }),
     service({ name: 'cri-docker.socket', enabled: true, state: 'started' }),
     service({ name: 'cri-docker', enabled: true, state: 'started' }),
   ];

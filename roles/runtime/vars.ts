@@ -1,9 +1,11 @@
 /**
  * runtime vars. `container_runtime`, `cgroup_driver`, `k8s_arch` and `k8s_artifacts` are cluster-wide (roles/cluster/shared-vars.ts)
- * (the kubelet role reads the same names, so set them once in the inventory's global vars); the rest are
+ * (the kubelet role reads the same names, so set them once in the inventory's global vars), and so are
+ * `cni_bin_dir` and `cni_conf_dir` (roles/cluster/cni-vars.ts: flannel reads them too); the rest are
  * prefixed `runtime_`.
  */
 import { z } from 'zod';
+import { cniDefaults, cniShape, type CniVars } from '../cluster/cni-vars.js';
 import { artifactDefaults, artifactShape, runtimeChoiceDefaults, runtimeChoiceShape, type ArtifactVars, type RuntimeChoiceVars } from '../cluster/shared-vars.js';
 
 /** Package names per OS family. */
@@ -12,16 +14,17 @@ export interface FamilyPackages {
   readonly redhat: readonly string[];
 }
 
-export interface RuntimeVars extends RuntimeChoiceVars, ArtifactVars {
+export interface RuntimeVars extends RuntimeChoiceVars, ArtifactVars, CniVars {
   /** The pod sandbox ("pause") image the runtime uses for every pod. */
   readonly runtime_sandbox_image: string;
   readonly runtime_containerd_packages: FamilyPackages;
   readonly runtime_docker_packages: FamilyPackages;
-  /** The standard CNI plugins (bridge, host-local, loopback, portmap, ...) flannel delegates to. */
-  readonly runtime_cni_packages: FamilyPackages;
-  /** Where the CNI plugins are; '' = where the family's package puts them (Debian /usr/lib/cni, RHEL /usr/libexec/cni). */
-  readonly runtime_cni_bin_dir: string;
-  readonly runtime_cni_conf_dir: string;
+  /**
+   * The config.toml layout: 2 (containerd 1.6 and 1.7 read it; 2.x migrates it when it loads) or 3
+   * (containerd 2.1 and later natively: the CRI plugin split into io.containerd.cri.v1.runtime and .images,
+   * the CNI dirs as `bin_dirs`).
+   */
+  readonly runtime_containerd_config_version: 2 | 3;
   /** containerd snapshotter: overlayfs; `native` where the root is itself an overlay (containers, the lab). */
   readonly runtime_snapshotter: string;
   /** docker: the default bridge (''= docker0, 'none' = no bridge). */
@@ -46,12 +49,11 @@ export interface RuntimeVars extends RuntimeChoiceVars, ArtifactVars {
 export const defaults: RuntimeVars = {
   ...runtimeChoiceDefaults,
   ...artifactDefaults,
+  ...cniDefaults,
   runtime_sandbox_image: 'registry.k8s.io/pause:3.10',
   runtime_containerd_packages: { debian: ['containerd', 'runc'], redhat: ['containerd.io'] },
   runtime_docker_packages: { debian: ['docker.io'], redhat: ['docker-ce', 'docker-ce-cli', 'containerd.io'] },
-  runtime_cni_packages: { debian: ['containernetworking-plugins'], redhat: ['containernetworking-plugins'] },
-  runtime_cni_bin_dir: '',
-  runtime_cni_conf_dir: '/etc/cni/net.d',
+  runtime_containerd_config_version: 2,
   runtime_snapshotter: 'overlayfs',
   runtime_docker_bridge: '',
   runtime_docker_iptables: false,
@@ -75,12 +77,12 @@ const image = z.string().regex(/^[a-z0-9][a-z0-9._\/:-]*(@sha256:[0-9a-f]{64})?$
 export const schema: z.ZodType<RuntimeVars> = z.object({
   ...runtimeChoiceShape,
   ...artifactShape,
+  ...cniShape,
   runtime_sandbox_image: image,
   runtime_containerd_packages: packages,
   runtime_docker_packages: packages,
-  runtime_cni_packages: packages,
-  runtime_cni_bin_dir: z.union([z.literal(''), absDir]),
-  runtime_cni_conf_dir: absDir,
+  // -e passes a string (coerced to the default's type, a number): 2 or 3.
+  runtime_containerd_config_version: z.union([z.literal(2), z.literal(3)], { error: 'expected 2 (containerd 1.6, 1.7) or 3 (containerd 2.1 and later)' }),
   runtime_snapshotter: name,
   runtime_docker_bridge: z.union([z.literal(''), name]),
   runtime_docker_iptables: z.boolean(),
@@ -97,6 +99,3 @@ export const schema: z.ZodType<RuntimeVars> = z.object({
   message: 'ip-masq needs iptables: docker masquerades with its own iptables rules',
   path: ['runtime_docker_ip_masq'],
 }) as unknown as z.ZodType<RuntimeVars>;
-
-/** Where each family's containernetworking-plugins package puts the plugins. */
-export const PACKAGE_CNI_DIRS = { debian: '/usr/lib/cni', redhat: '/usr/libexec/cni' } as const;

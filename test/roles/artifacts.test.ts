@@ -9,14 +9,17 @@ import { after, before, describe, it } from 'mocha';
 import { ConfigError } from '../../lib/core/errors.js';
 import { changedIds, converge, FakeHost } from '../../lib/testing/index.js';
 import { installBinaries } from '../../roles/cluster/artifacts-install.js';
-import { ARCHES, artifactOverridesSchema, COMPONENTS, membersOf, resolveArtifact, TABLE } from '../../roles/cluster/artifacts.js';
+import { ARCHES, artifactOverridesSchema, COMPONENTS, membersOf, resolveArtifact, TABLE, type TableEntry } from '../../roles/cluster/artifacts.js';
+import { pluginsOf } from '../../roles/flannel/cni-gate.js';
+import { conflist } from '../../roles/flannel/config.js';
 
 const digest = (algo: 'sha256' | 'sha512', b: Buffer | string) => createHash(algo).update(b).digest('hex');
 
 describe('roles/cluster/artifacts: the table', () => {
   it('every entry has a well-formed checksum of its stated kind, an https URL and files to take', () => {
     for (const c of COMPONENTS) {
-      const amd = resolveArtifact(c, 'amd64');
+      // A row without a published digest resolves only with one given (flannel-cni, see its own test).
+      const amd = resolveArtifact(c, 'amd64', (TABLE[c] as TableEntry).checksums.amd64 ? {} : { [c]: { sha256: 'a'.repeat(64) } });
       assert.match(amd.url, /^https:\/\/(dl\.k8s\.io|github\.com)\//, c);
       assert.ok(Object.keys(amd.files).length > 0, c);
       for (const arch of ARCHES) {
@@ -36,6 +39,22 @@ describe('roles/cluster/artifacts: the table', () => {
     assert.deepEqual(membersOf(k, ['kube-apiserver', 'kubelet']), ['kubernetes/server/bin/kube-apiserver', 'kubernetes/server/bin/kubelet']);
     assert.equal(resolveArtifact('etcd', 'arm64').url, 'https://github.com/etcd-io/etcd/releases/download/v3.5.27/etcd-v3.5.27-linux-arm64.tar.gz');
     assert.deepEqual(resolveArtifact('flannel', 'amd64').files, { flanneld: '' });
+  });
+
+  it('flannel-cni: the flannel-io/cni-plugin release tarball; no published digest was found, so a run is refused until one is given', () => {
+    const sum = { 'flannel-cni': { sha256: 'c'.repeat(64) } };
+    const f = resolveArtifact('flannel-cni', 'arm64', sum);
+    assert.equal(f.url, 'https://github.com/flannel-io/cni-plugin/releases/download/v1.9.1-flannel1/cni-plugin-flannel-linux-arm64-v1.9.1.tgz');
+    assert.deepEqual(membersOf(f, ['flannel']), ['./flannel-arm64']);
+    assert.throws(() => resolveArtifact('flannel-cni', 'amd64'), (e: unknown) => e instanceof ConfigError && e.message.includes('vars.k8s_artifacts.flannel-cni')
+      && e.message.includes('cni-plugin-flannel-linux-amd64-v1.9.1.tgz.sha256'));
+  });
+
+  it('cni-plugins: the release ships every plugin the flannel conflist needs, and loopback', () => {
+    const shipped = Object.keys(resolveArtifact('cni-plugins', 'amd64').files);
+    const needed = pluginsOf(conflist()).filter((p) => p !== 'flannel');
+    assert.deepEqual(needed.sort(), ['bridge', 'host-local', 'portmap']);
+    for (const p of [...needed, 'loopback']) assert.ok(shipped.includes(p), p);
   });
 
   it('overrides: a mirror URL needs its checksum; a version bump too; a checksum alone is taken', () => {
@@ -70,6 +89,9 @@ describe('roles/cluster/artifacts: installBinaries from a file:// stand-in', () 
     tgz = join(dir, 'kubernetes-server-linux-amd64.tar.gz');
     execFileSync('tar', ['-czf', tgz, '-C', join(dir, 'src'), 'kubernetes']);
     writeFileSync(join(dir, 'flanneld'), '#!/bin/sh\necho flanneld\n');
+    mkdirSync(join(dir, 'cni'));
+    writeFileSync(join(dir, 'cni', 'flannel-amd64'), '#!/bin/sh\necho flannel cni\n');
+    execFileSync('tar', ['-czf', join(dir, 'flannel-cni.tgz'), '-C', join(dir, 'cni'), './flannel-amd64']);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -90,6 +112,18 @@ describe('roles/cluster/artifacts: installBinaries from a file:// stand-in', () 
     const { applied } = await converge(h, [installBinaries(a, ['flanneld'], '/usr/local/bin/', { cacheDir: join(dir, 'cache') })]);
     assert.equal(applied.failure, undefined);
     assert.equal(h.read('/usr/local/bin/flanneld'), '#!/bin/sh\necho flanneld\n');
+  });
+
+  it('an archive member lands under the binary name asked for (./flannel-amd64 -> flannel), and converges', async () => {
+    const tgz2 = join(dir, 'flannel-cni.tgz');
+    const a = resolveArtifact('flannel-cni', 'amd64', { 'flannel-cni': { url: pathToFileURL(tgz2).href, sha256: digest('sha256', readFileSync(tgz2)) } });
+    const h = FakeHost.debian();
+    const { first, applied, second } = await converge(h, [installBinaries(a, ['flannel'], '/opt/cni/bin', { cacheDir: join(dir, 'cache') })]);
+    assert.deepEqual(changedIds(first), ['artifact:/opt/cni/bin/flannel']);
+    assert.equal(applied.failure, undefined);
+    assert.equal(h.read('/opt/cni/bin/flannel'), '#!/bin/sh\necho flannel cni\n');
+    assert.equal(h.read('/opt/cni/bin/flannel-amd64'), undefined);
+    assert.deepEqual(changedIds(second), []);
   });
 
   it('a wrong checksum stops the run before any host is touched', async () => {

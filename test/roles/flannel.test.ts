@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'mocha';
 import { ConfigError } from '../../lib/core/errors.js';
 import type { InventorySpec } from '../../lib/dsl/inventory.js';
@@ -11,21 +11,21 @@ import { changedIds, converge, FakeHost } from '../../lib/testing/index.js';
 import flannel, { type FlannelVars } from '../../roles/flannel/index.js';
 import { within } from '../../roles/flannel/cidr.js';
 import { judgeSubnetEnv, subnetGate } from '../../roles/flannel/gate.js';
-import { packStandins } from '../fixtures/standins/pack.js';
+import { cniGate, containerdCniDirs, criDockerdCniDirs, judgeCni, listingCommand, parseListing, pluginsOf } from '../../roles/flannel/cni-gate.js';
+import { conflist } from '../../roles/flannel/config.js';
+import { packStandins, type Packed } from '../fixtures/standins/pack.js';
 import { tempDir } from '../pki/helpers.js';
 import { forHost, inventory, runOn, SMALL } from './helpers.js';
 
 describe('roles/flannel', () => {
   let tmp: { dir: string; cleanup(): void };
   let spec: InventorySpec;
-  let plugin: { url: string; sha256: string };
+  let packed: Packed;
   before(() => {
     tmp = tempDir();
     process.env['TSPLAY_CACHE'] = join(tmp.dir, 'cache');
-    spec = { ...SMALL, vars: { ...SMALL.vars, pki_dir: join(tmp.dir, 'pki'), k8s_artifacts: packStandins(join(tmp.dir, 'standins')).overrides } };
-    const bin = join(tmp.dir, 'flannel-cni');
-    writeFileSync(bin, '#!/bin/sh\necho flannel cni\n');
-    plugin = { url: pathToFileURL(bin).href, sha256: createHash('sha256').update('#!/bin/sh\necho flannel cni\n').digest('hex') };
+    packed = packStandins(join(tmp.dir, 'standins'));
+    spec = { ...SMALL, vars: { ...SMALL.vars, pki_dir: join(tmp.dir, 'pki'), k8s_artifacts: packed.overrides } };
   });
   after(() => {
     delete process.env['TSPLAY_CACHE'];
@@ -35,14 +35,18 @@ describe('roles/flannel', () => {
   const build = (overrides: Record<string, unknown> = {}) => forHost(flannel, 'worker-1', { inv: inventory(spec), overrides });
 
   for (const kind of ['debian', 'rhel'] as const) {
-    it(`${kind}: flanneld, kubeconfig, net-conf.json, CNI conflist, unit, service; converges in one apply`, async () => {
+    it(`${kind}: flanneld, kubeconfig, net-conf.json, the flannel CNI plugin then its conflist, unit, service; converges in one apply`, async () => {
       const h = kind === 'debian' ? FakeHost.debian('worker-1') : FakeHost.rhel('worker-1');
       const { first, applied, second } = await converge(h, build().resources);
       assert.deepEqual(changedIds(first), [
         'artifact:/usr/local/bin/flanneld', 'directory:/etc/kubernetes', 'file:/etc/kubernetes/kubelet.conf',
-        'directory:/etc/kube-flannel', 'template:/etc/kube-flannel/net-conf.json', 'directory:/etc/cni/net.d', 'template:/etc/cni/net.d/10-flannel.conflist',
+        'directory:/etc/kube-flannel', 'template:/etc/kube-flannel/net-conf.json',
+        'directory:/opt/cni/bin', 'artifact:/opt/cni/bin/flannel', 'directory:/etc/cni/net.d', 'template:/etc/cni/net.d/10-flannel.conflist',
         'unit:flanneld.service', 'service:flanneld.service',
       ]);
+      // The plugin the conflist names, from the flannel-io/cni-plugin tarball (./flannel-amd64), in the runtime's dir.
+      assert.match(h.read('/opt/cni/bin/flannel')!, /flannel CNI plugin STAND-IN/);
+      assert.equal(h.fs.get('/opt/cni/bin/flannel')?.mode, 0o755);
       assert.equal(applied.failure, undefined);
       assert.deepEqual(changedIds(second), []);
       assert.match(h.read('/usr/local/bin/flanneld')!, /flanneld STAND-IN/);
@@ -55,7 +59,7 @@ describe('roles/flannel', () => {
     });
   }
 
-  it('through the runner: restarts once on change; a converged run is one round trip; the CNI plugin when given', async () => {
+  it('through the runner: restarts once on change; a converged run is one round trip; cni_conf_dir and cni_bin_dir move the conflist and plugin', async () => {
     const h = FakeHost.debian('worker-1');
     const run1 = await runOn(h, flannel, 'worker-1', { inv: inventory(spec) });
     // A fresh host: started after its files were written, so no restart follows.
@@ -63,9 +67,11 @@ describe('roles/flannel', () => {
     const trips = h.roundTrips;
     const run2 = await runOn(h, flannel, 'worker-1', { inv: inventory(spec) });
     assert.deepEqual([run2.counts.changed, run2.handlers, h.roundTrips - trips], [0, [], 1]);
-    const run3 = await runOn(h, flannel, 'worker-1', { inv: inventory(spec), overrides: { flannel_cni_plugin: plugin, flannel_cni_bin_dir: '/usr/lib/cni' } });
-    assert.deepEqual([run3.counts.changed, run3.handlers], [1, []]);
-    assert.equal(h.read('/usr/lib/cni/flannel'), '#!/bin/sh\necho flannel cni\n');
+    const moved = { ...spec, vars: { ...spec.vars, cni_bin_dir: '/usr/lib/cni', cni_conf_dir: '/etc/cni/conf.d' } };
+    const run3 = await runOn(h, flannel, 'worker-1', { inv: inventory(moved) });
+    assert.deepEqual([run3.error, run3.handlers], [undefined, []]);
+    assert.match(h.read('/usr/lib/cni/flannel')!, /flannel CNI plugin STAND-IN/);
+    assert.ok(h.read('/etc/cni/conf.d/10-flannel.conflist'));
     // A conflist change alone needs no restart (the runtime reads it per pod); net-conf does.
     const run4 = await runOn(h, flannel, 'worker-1', { inv: inventory(spec), overrides: { flannel_backend: 'host-gw' } });
     assert.deepEqual([run4.counts.changed, run4.handlers], [1, ['restart flanneld']]);
@@ -81,8 +87,16 @@ describe('roles/flannel', () => {
     refused({ flannel_backend: 'udp' }, 'flannel_backend');
     refused({ flannel_subnet_len: 40 }, 'flannel_subnet_len');
     refused({ flannel_iface: 'eth0; rm -rf /' }, 'flannel_iface');
-    refused({ flannel_cni_plugin: { url: 'ftp://x/flannel', sha256: 'a'.repeat(64) } }, 'flannel_cni_plugin.url');
+    refused({ cni_bin_dir: 'opt/cni/bin' }, 'cni_bin_dir');
     assert.throws(() => build({ k8s_artifacts: { flannel: { url: 'https://mirror.example/flanneld' } } }), (e: unknown) => e instanceof ConfigError && e.message.includes('vars.k8s_artifacts.flannel') && /needs its checksum/.test(e.message));
+    // The flannel CNI plugin from the table, which has no published digest for it: refused, saying where to read one.
+    const { 'flannel-cni': _drop, ...noPlugin } = packed.overrides;
+    assert.throws(() => build({ k8s_artifacts: noPlugin }), (e: unknown) => e instanceof ConfigError && e.message.includes('vars.k8s_artifacts.flannel-cni') && /\.tgz\.sha256/.test(e.message));
+    // A CNI dir for flannel alone: it would put its plugin where the runtime does not read.
+    const scoped = { ...spec, vars: { ...spec.vars, flannel: { cni_bin_dir: '/usr/lib/cni' } } };
+    assert.throws(() => forHost(flannel, 'worker-1', { inv: inventory(scoped) }), (e: unknown) => e instanceof ConfigError && e.message.includes('hosts.worker-1.vars.flannel.cni_bin_dir'));
+    const legacy = { ...spec, vars: { ...spec.vars, flannel_cni_bin_dir: '/usr/lib/cni' } };
+    assert.throws(() => forHost(flannel, 'worker-1', { inv: inventory(legacy) }), (e: unknown) => e instanceof ConfigError && /flannel_cni_bin_dir is now cni_bin_dir/.test(e.message));
   });
 
   it('gate: subnet.env must exist with FLANNEL_SUBNET inside pod_cidr', async () => {
@@ -101,5 +115,73 @@ describe('roles/flannel', () => {
     await assert.rejects(subnetGate.check(ctx), /subnet.env is missing/);
     h.script('cat /run/flannel/subnet.env', { stdout: env('10.244.31.1/24') });
     await subnetGate.check(ctx);
+  });
+
+  describe('gate: every plugin of every network config is an executable where the runtime reads', () => {
+    const DUMP_16 = readFileSync(fileURLToPath(new URL('../fixtures/containerd/config-dump-1.6.20.toml', import.meta.url)), 'utf8');
+    // containerd 2.1's dump (go-toml v2 quotes keys with ''): the CRI runtime plugin, bin_dirs beside the deprecated bin_dir.
+    const DUMP_21 = "version = 3\n[plugins]\n  [plugins.'io.containerd.cri.v1.runtime']\n    [plugins.'io.containerd.cri.v1.runtime'.cni]\n      bin_dir = ''\n      bin_dirs = ['/opt/cni/bin', '/usr/lib/cni']\n      conf_dir = '/etc/cni/net.d'\n      max_conf_num = 1\n";
+    const DUMP_20 = "version = 3\n[plugins]\n  [plugins.'io.containerd.cri.v1.runtime'.cni]\n    bin_dir = '/opt/cni/bin'\n    conf_dir = '/etc/cni/net.d'\n";
+    const FLANNEL = JSON.stringify(conflist());
+    const ALL = ['flannel', 'bridge', 'host-local', 'portmap', 'loopback'];
+    const execs = (dir: string, names: readonly string[]) => new Set(names.map((n) => `${dir}/${n}`));
+
+    it('reads the dirs from containerd 1.x and 2.x dumps and cri-dockerd flags', () => {
+      assert.deepEqual(containerdCniDirs(DUMP_16), { binDirs: ['/opt/cni/bin'], confDir: '/etc/cni/net.d', source: 'containerd config dump, plugins."io.containerd.grpc.v1.cri".cni' });
+      assert.deepEqual(containerdCniDirs(DUMP_21).binDirs, ['/opt/cni/bin', '/usr/lib/cni']);
+      assert.deepEqual(containerdCniDirs(DUMP_20).binDirs, ['/opt/cni/bin']);
+      assert.throws(() => containerdCniDirs('version = 2\n[plugins]\n'), /no CRI cni section/);
+      const systemd = '{ path=/usr/local/bin/cri-dockerd ; argv[]=/usr/local/bin/cri-dockerd --container-runtime-endpoint=fd:// --network-plugin=cni --cni-bin-dir=/srv/a,/srv/b --cni-conf-dir /srv/net.d ; ignore_errors=no }';
+      assert.deepEqual(criDockerdCniDirs(systemd), { binDirs: ['/srv/a', '/srv/b'], confDir: '/srv/net.d', source: 'cri-dockerd --cni-bin-dir/--cni-conf-dir' });
+      assert.deepEqual(criDockerdCniDirs('/usr/bin/cri-dockerd').binDirs, ['/opt/cni/bin']);
+    });
+
+    it('needs each type, flannel\'s delegate (bridge unless told) with host-local IPAM, and loopback', () => {
+      assert.deepEqual(pluginsOf(conflist()), ['flannel', 'bridge', 'host-local', 'portmap']);
+      assert.deepEqual(pluginsOf({ type: 'flannel', delegate: { type: 'ipvlan' }, ipam: { type: 'static' } }), ['flannel', 'static', 'ipvlan']);
+      const dirs = containerdCniDirs(DUMP_16);
+      assert.deepEqual(judgeCni(dirs, new Map([['/etc/cni/net.d/10-flannel.conflist', FLANNEL]]), execs('/opt/cni/bin', ALL)).sort(), [...ALL].sort());
+      for (const missing of ALL) {
+        assert.throws(() => judgeCni(dirs, new Map([['/etc/cni/net.d/10-flannel.conflist', FLANNEL]]), execs('/opt/cni/bin', ALL.filter((p) => p !== missing))),
+          new RegExp(`CNI plugin "${missing}" .*is not an executable file in /opt/cni/bin, the dir the runtime reads \\(containerd config dump`), missing);
+      }
+      // Every config counts, not only flannel's; a broken one is named.
+      const more = new Map([['/etc/cni/net.d/10-flannel.conflist', FLANNEL], ['/etc/cni/net.d/99-extra.conf', '{"type":"macvlan"}']]);
+      assert.throws(() => judgeCni(dirs, more, execs('/opt/cni/bin', ALL)), /"macvlan" \(needed by \/etc\/cni\/net.d\/99-extra.conf\)/);
+      assert.throws(() => judgeCni(dirs, new Map([['/etc/cni/net.d/x.conf', '{']]), execs('/opt/cni/bin', ALL)), /x.conf is not JSON/);
+      assert.throws(() => judgeCni(dirs, new Map(), execs('/opt/cni/bin', ALL)), /no network config in \/etc\/cni\/net.d/);
+      assert.throws(() => judgeCni(dirs, new Map([['/etc/cni/net.d/a.conf', '{"type":"../../bin/sh"}']]), execs('/opt/cni/bin', ALL)), /not a file name/);
+    });
+
+    it('the listing command, run by a real shell, finds the configs and only executable files', () => {
+      const d = join(tmp.dir, 'cni-listing');
+      execFileSync('sh', ['-c', `mkdir -p ${d}/net.d ${d}/bin && echo '${FLANNEL}' > ${d}/net.d/10-flannel.conflist && echo x > ${d}/net.d/README && for p in flannel bridge host-local loopback; do printf '#!/bin/sh\\n' > ${d}/bin/$p; chmod 755 ${d}/bin/$p; done && echo x > ${d}/bin/portmap`]);
+      const dirs = { binDirs: [`${d}/bin`], confDir: `${d}/net.d`, source: 'test' };
+      const { confs, executables } = parseListing(execFileSync('sh', ['-c', listingCommand(dirs)], { encoding: 'utf8' }));
+      assert.deepEqual([...confs.keys()], [`${d}/net.d/10-flannel.conflist`]);
+      assert.deepEqual([...executables].sort(), ['bridge', 'flannel', 'host-local', 'loopback'].map((p) => `${d}/bin/${p}`));
+      assert.throws(() => judgeCni(dirs, confs, executables), /CNI plugin "portmap" \(needed by .*10-flannel.conflist\) is not an executable file in .*\/bin, the dir the runtime reads \(test\)/);
+    });
+
+    for (const kind of ['debian', 'rhel'] as const) {
+      it(`${kind}: against the host: containerd's dump, then the configs and plugins where it reads; docker: cri-dockerd's flags`, async () => {
+        const h = kind === 'debian' ? FakeHost.debian('worker-1') : FakeHost.rhel('worker-1');
+        const ctx = (vars: FlannelVars) => ({ vars, cluster: inventory(spec).cluster, exec: (c: string) => h.exec(c) }) as unknown as GateContext<FlannelVars>;
+        const listing = (binDir: string, plugins: readonly string[]) => `==> /etc/cni/net.d/10-flannel.conflist <==\n${FLANNEL}\n==> executables <==\n${plugins.map((p) => `${binDir}/${p}`).join('\n')}\n`;
+        h.script('containerd config dump', { stdout: DUMP_16 });
+        h.script(listingCommand(containerdCniDirs(DUMP_16)), { stdout: listing('/opt/cni/bin', ALL) });
+        await cniGate.check(ctx(flannel.defaults));
+        // Debian's containerd left to itself reads /usr/lib/cni: the plugins in /opt/cni/bin are then not where it reads.
+        const debianDefault = DUMP_16.replace('bin_dir = "/opt/cni/bin"', 'bin_dir = "/usr/lib/cni"');
+        h.script('containerd config dump', { stdout: debianDefault });
+        h.script(listingCommand(containerdCniDirs(debianDefault)), { stdout: listing('/usr/lib/cni', ['bridge', 'host-local', 'portmap', 'loopback']) });
+        await assert.rejects(cniGate.check(ctx(flannel.defaults)), /CNI plugin "flannel" \(needed by \/etc\/cni\/net.d\/10-flannel.conflist\) is not an executable file in \/usr\/lib\/cni/);
+        const docker = { ...flannel.defaults, container_runtime: 'docker' as const };
+        const execStart = '{ path=/usr/local/bin/cri-dockerd ; argv[]=/usr/local/bin/cri-dockerd --network-plugin=cni --cni-bin-dir=/opt/cni/bin --cni-conf-dir=/etc/cni/net.d ; }';
+        h.script('systemctl show -p ExecStart --value cri-docker.service', { stdout: execStart });
+        h.script(listingCommand(criDockerdCniDirs(execStart)), { stdout: listing('/opt/cni/bin', ALL.filter((p) => p !== 'loopback')) });
+        await assert.rejects(cniGate.check(ctx(docker)), /CNI plugin "loopback" \(needed by the runtime.*\/opt\/cni\/bin, the dir the runtime reads \(cri-dockerd/);
+      });
+    }
   });
 });

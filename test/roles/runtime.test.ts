@@ -11,10 +11,12 @@ import type { GateContext } from '../../lib/index.js';
 import { changedIds, converge, FakeHost } from '../../lib/testing/index.js';
 import runtime, { type RuntimeVars } from '../../roles/runtime/index.js';
 import { containerdConfig } from '../../roles/runtime/containerd.js';
-import { needsCriDockerd } from '../../roles/runtime/cri-dockerd.js';
+import { needsCriDockerd, serviceUnit } from '../../roles/runtime/cri-dockerd.js';
 import { daemonSettings } from '../../roles/runtime/docker.js';
 import { judgeCtrPlugins, runtimeGate } from '../../roles/runtime/gate.js';
-import { forHost, runOn } from './helpers.js';
+import { containerdCniDirs, criDockerdCniDirs } from '../../roles/flannel/cni-gate.js';
+import { packStandins, type Packed } from '../fixtures/standins/pack.js';
+import { forHost, inventory, runOn, SMALL } from './helpers.js';
 
 const UNIT = '[Service]\nExecStart=/usr/bin/x\n';
 
@@ -23,57 +25,92 @@ function fresh(kind: 'debian' | 'rhel'): FakeHost {
   const h = kind === 'debian' ? FakeHost.debian('worker-1') : FakeHost.rhel('worker-1');
   const lib = kind === 'debian' ? '/lib/systemd/system' : '/usr/lib/systemd/system';
   h.offer('containerd', { files: { [`${lib}/containerd.service`]: UNIT } }).offer('containerd.io', { files: { [`${lib}/containerd.service`]: UNIT } });
-  h.offer('runc').offer('containernetworking-plugins').offer('docker-ce-cli');
+  h.offer('runc').offer('docker-ce-cli');
   for (const p of ['docker.io', 'docker-ce']) h.offer(p, { files: { [`${lib}/docker.service`]: UNIT } });
   return h;
 }
 
+const CNI_PLUGINS = ['bridge', 'host-local', 'loopback', 'portmap', 'bandwidth', 'firewall'];
+
+/** The CNI plugins tarball, release-shaped (Debian's binaries where this machine has them, else placeholders). */
+let packed: Packed;
+let cacheDir: string;
+before(() => {
+  cacheDir = mkdtempSync(join(tmpdir(), 'tsplay-runtime-cni-'));
+  packed = packStandins(join(cacheDir, 'standins'));
+});
+after(() => rmSync(cacheDir, { recursive: true, force: true }));
+const cni = () => ({ 'cni-plugins': packed.overrides['cni-plugins']! });
+const inv = (vars: Record<string, unknown> = {}, hostVars: Record<string, unknown> = {}) =>
+  inventory({ ...SMALL, hosts: { ...SMALL.hosts, 'worker-1': { address: '10.0.0.31', vars: hostVars } }, vars: { ...SMALL.vars, k8s_artifacts: cni(), ...vars } });
+
 describe('roles/runtime: containerd (default)', () => {
   for (const kind of ['debian', 'rhel'] as const) {
-    it(`${kind}: packages, config.toml, service; converges in one apply; the family's CNI dir`, async () => {
+    it(`${kind}: CNI plugins from the release into /opt/cni/bin, packages, config.toml reading that dir, service; converges in one apply`, async () => {
       const h = fresh(kind);
-      const { resources } = forHost(runtime, 'worker-1');
+      process.env['TSPLAY_CACHE'] = join(cacheDir, 'cache');
+      const { resources } = forHost(runtime, 'worker-1', { inv: inv() });
       const { first, applied, second } = await converge(h, resources);
-      const pkgs = kind === 'debian' ? 'containerd,runc,containerd.io' : 'containerd,runc,containerd.io';
-      assert.deepEqual(changedIds(first), ['package:containernetworking-plugins', 'directory:/etc/cni/net.d', `package:${pkgs}`, 'directory:/etc/containerd', 'template:/etc/containerd/config.toml', 'service:containerd.service']);
+      const pkgs = 'containerd,runc,containerd.io';
+      assert.deepEqual(changedIds(first), [
+        'directory:/opt/cni/bin', `artifact:${CNI_PLUGINS.map((p) => `/opt/cni/bin/${p}`).join(',')}`, 'directory:/etc/cni/net.d',
+        `package:${pkgs}`, 'directory:/etc/containerd', 'template:/etc/containerd/config.toml', 'service:containerd.service',
+      ]);
       assert.equal(applied.failure, undefined);
       assert.deepEqual(changedIds(second), []);
+      for (const p of CNI_PLUGINS) assert.equal(h.fs.get(`/opt/cni/bin/${p}`)?.mode, 0o755, p);
       const toml = h.read('/etc/containerd/config.toml')!;
       assert.match(toml, /SystemdCgroup = true/);
       assert.match(toml, /sandbox_image = "registry.k8s.io\/pause:3.10"/);
-      assert.match(toml, new RegExp(`bin_dir = "${kind === 'debian' ? '/usr/lib/cni' : '/usr/libexec/cni'}"`));
+      // The dir the plugins went to, on every family (Debian's containerd alone would read /usr/lib/cni).
+      assert.deepEqual(containerdCniDirs(toml), { binDirs: ['/opt/cni/bin'], confDir: '/etc/cni/net.d', source: 'containerd config dump, plugins."io.containerd.grpc.v1.cri".cni' });
       assert.doesNotMatch(toml, /disabled_plugins/);
       assert.deepEqual(h.service('containerd.service'), { enabled: true, active: true });
       const installed = h.log.filter((a) => a.a === 'package').map((a) => a.a === 'package' && a.names.join(','));
-      assert.deepEqual(installed, kind === 'debian' ? ['containernetworking-plugins', 'containerd,runc'] : ['containernetworking-plugins', 'containerd.io']);
+      assert.deepEqual(installed, kind === 'debian' ? ['containerd,runc'] : ['containerd.io']);
+      delete process.env['TSPLAY_CACHE'];
     });
   }
 
   it('through the runner: the changed config restarts containerd once; a second run changes nothing in one round trip', async () => {
+    process.env['TSPLAY_CACHE'] = join(cacheDir, 'cache');
     const h = fresh('debian');
-    const run1 = await runOn(h, runtime, 'worker-1');
+    const run1 = await runOn(h, runtime, 'worker-1', { inv: inv() });
     assert.equal(run1.error, undefined);
     assert.deepEqual(run1.handlers, ['restart containerd']);
     const trips = h.roundTrips;
-    const run2 = await runOn(h, runtime, 'worker-1');
+    const run2 = await runOn(h, runtime, 'worker-1', { inv: inv() });
     assert.deepEqual([run2.counts.changed, run2.handlers, h.roundTrips - trips], [0, [], 1]);
     // A new cgroup driver rewrites the config and restarts again.
-    const run3 = await runOn(h, runtime, 'worker-1', { overrides: { cgroup_driver: 'cgroupfs', runtime_snapshotter: 'native' } });
+    const run3 = await runOn(h, runtime, 'worker-1', { inv: inv(), overrides: { cgroup_driver: 'cgroupfs', runtime_snapshotter: 'native' } });
     assert.deepEqual([run3.counts.changed, run3.handlers], [1, ['restart containerd']]);
     assert.match(h.read('/etc/containerd/config.toml')!, /SystemdCgroup = false/);
     assert.match(h.read('/etc/containerd/config.toml')!, /snapshotter = "native"/);
+    // Another cni_bin_dir: the plugins go there and containerd is told to read there, in one change each.
+    const run4 = await runOn(h, runtime, 'worker-1', { inv: inv({ cni_bin_dir: '/usr/libexec/cni' }) });
+    assert.equal(run4.error, undefined);
+    assert.ok(h.read('/usr/libexec/cni/bridge') !== undefined);
+    assert.deepEqual(containerdCniDirs(h.read('/etc/containerd/config.toml')!).binDirs, ['/usr/libexec/cni']);
+    delete process.env['TSPLAY_CACHE'];
   });
 
-  it('an explicit CNI bin dir wins over the family default', () => {
-    const v = { ...runtime.defaults, runtime_cni_bin_dir: '/opt/cni/bin' };
-    assert.match(containerdConfig(v, 'redhat'), /bin_dir = "\/opt\/cni\/bin"/);
+  it('config version 3 (containerd 2.x): the CRI runtime plugin reads cni_bin_dir as bin_dirs', () => {
+    const v: RuntimeVars = { ...runtime.defaults, runtime_containerd_config_version: 3, cni_bin_dir: '/srv/cni', cni_conf_dir: '/srv/net.d' };
+    const toml = containerdConfig(v);
+    assert.match(toml, /^version = 3$/m);
+    assert.match(toml, /\[plugins\."io\.containerd\.cri\.v1\.images"\.pinned_images\]\n\s+sandbox = "registry\.k8s\.io\/pause:3\.10"/);
+    assert.doesNotMatch(toml, /grpc\.v1\.cri|bin_dir =/);
+    assert.deepEqual(containerdCniDirs(toml), { binDirs: ['/srv/cni'], confDir: '/srv/net.d', source: 'containerd config dump, plugins."io.containerd.cri.v1.runtime".cni' });
+    assert.match(containerdConfig({ ...v, runtime_containerd_config_version: 2 }), /^version = 2$[\s\S]*bin_dir = "\/srv\/cni"/m);
   });
 
   it('check mode changes nothing', async () => {
+    process.env['TSPLAY_CACHE'] = join(cacheDir, 'cache');
     const h = fresh('rhel');
-    const r = await runOn(h, runtime, 'worker-1', { mode: 'check' });
+    const r = await runOn(h, runtime, 'worker-1', { inv: inv(), mode: 'check' });
     assert.ok(r.counts.changed > 0);
     assert.deepEqual(h.log, []);
+    delete process.env['TSPLAY_CACHE'];
   });
 });
 
@@ -95,7 +132,7 @@ describe('roles/runtime: docker', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const overrides = () => ({ container_runtime: 'docker', k8s_artifacts: { 'cri-dockerd': criDockerd } });
+  const overrides = () => ({ container_runtime: 'docker', k8s_artifacts: { 'cri-dockerd': criDockerd, ...cni() } });
 
   for (const kind of ['debian', 'rhel'] as const) {
     it(`${kind}: docker + daemon.json + cri-dockerd (binary, socket, service); converges`, async () => {
@@ -111,7 +148,8 @@ describe('roles/runtime: docker', () => {
       assert.equal(h.read('/usr/local/bin/cri-dockerd'), '#!/bin/sh\necho cri-dockerd\n');
       const svc = h.read('/etc/systemd/system/cri-docker.service')!;
       assert.match(svc, /--container-runtime-endpoint=fd:\/\/ /);
-      assert.match(svc, new RegExp(`--cni-bin-dir=${kind === 'debian' ? '/usr/lib/cni' : '/usr/libexec/cni'} `));
+      assert.match(svc, /--cni-bin-dir=\/opt\/cni\/bin --cni-conf-dir=\/etc\/cni\/net.d /);
+      assert.ok(h.read('/opt/cni/bin/portmap') !== undefined, 'the plugins are where cri-dockerd reads');
       assert.match(svc, /--pod-infra-container-image=registry.k8s.io\/pause:3.10/);
       assert.match(h.read('/etc/systemd/system/cri-docker.socket')!, /ListenStream=\/run\/cri-dockerd.sock/);
       for (const u of ['docker.service', 'cri-docker.socket', 'cri-docker.service']) assert.deepEqual(h.service(u), { enabled: true, active: true }, u);
@@ -128,6 +166,8 @@ describe('roles/runtime: docker', () => {
     assert.equal(needsCriDockerd(old), false);
     assert.equal(needsCriDockerd({ ...old, runtime_cri_dockerd: true }), true);
     assert.equal(needsCriDockerd({ ...v, container_runtime: 'containerd' }), false);
+    // cri-dockerd's flags, read back the way the flannel role's CNI gate reads them.
+    assert.deepEqual(criDockerdCniDirs(serviceUnit({ ...v, cni_bin_dir: '/srv/cni' })), { binDirs: ['/srv/cni'], confDir: '/etc/cni/net.d', source: 'cri-dockerd --cni-bin-dir/--cni-conf-dir' });
   });
 });
 
@@ -135,13 +175,30 @@ describe('roles/runtime: bad input and gates', () => {
   const refused = (overrides: Record<string, unknown>, field: string) =>
     assert.throws(() => forHost(runtime, 'worker-1', { overrides }), (e: unknown) => e instanceof ConfigError && e.message.includes(`var ${field}`));
 
+  it('refuses, before any host is touched, CNI dirs the runtime would not read', () => {
+    const refusedIn = (i: ReturnType<typeof inv>, field: string, re: RegExp, overrides: Record<string, unknown> = {}) =>
+      assert.throws(() => forHost(runtime, 'worker-1', { inv: i, overrides }), (e: unknown) => e instanceof ConfigError && e.message.includes(field) && re.test(e.message));
+    // A var name from before the one home: it would be ignored, and the plugins and config would disagree with it.
+    refusedIn(inv({ flannel_cni_bin_dir: '/usr/lib/cni' }), 'hosts.worker-1.vars.flannel_cni_bin_dir', /is now cni_bin_dir/);
+    refusedIn(inv({}, { runtime_cni_conf_dir: '/etc/cni' }), 'hosts.worker-1.vars.runtime_cni_conf_dir', /is now cni_conf_dir/);
+    // One role's own value: flannel would install into and check another dir than containerd reads.
+    refusedIn(inv({ runtime: { cni_bin_dir: '/usr/lib/cni' } }), 'hosts.worker-1.vars.runtime.cni_bin_dir', /for one role only, but the runtime reads "\/opt\/cni\/bin"/);
+    refusedIn(inv({}, { flannel: { cni_bin_dir: '/usr/lib/cni' } }), 'hosts.worker-1.vars.flannel.cni_bin_dir', /for one role only/);
+    // docker with cri-dockerd off: nothing reads the CNI dirs at all.
+    refusedIn(inv(), 'vars.runtime_cri_dockerd', /reads no CNI config/, { container_runtime: 'docker', runtime_cri_dockerd: false });
+    // The same value set once, or set once per host, is fine.
+    forHost(runtime, 'worker-1', { inv: inv({ cni_bin_dir: '/usr/lib/cni' }, { cni_bin_dir: '/srv/cni', runtime: { cni_bin_dir: '/srv/cni' } }) });
+  });
+
   it('refuses bad vars, naming the field', () => {
     refused({ container_runtime: 'crio' }, 'container_runtime');
     refused({ cgroup_driver: 'system' }, 'cgroup_driver');
     refused({ runtime_sandbox_image: 'pause 3.10' }, 'runtime_sandbox_image');
     refused({ runtime_docker_mtu: 70000 }, 'runtime_docker_mtu');
     refused({ runtime_docker_ip_masq: true }, 'runtime_docker_ip_masq');
-    refused({ runtime_cni_bin_dir: 'opt/cni' }, 'runtime_cni_bin_dir');
+    refused({ cni_bin_dir: 'opt/cni' }, 'cni_bin_dir');
+    refused({ cni_conf_dir: '/etc/cni net.d' }, 'cni_conf_dir');
+    refused({ runtime_containerd_config_version: 4 }, 'runtime_containerd_config_version');
     refused({ k8s_artifacts: { 'cri-docker': {} } }, 'k8s_artifacts');
   });
 
