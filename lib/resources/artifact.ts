@@ -7,7 +7,7 @@ import type { Action, Attrs, FileState } from '../core/ops.js';
 import { q } from '../core/ops.js';
 import type { Change } from '../core/resource.js';
 import { defineResource, type Resource } from '../core/resource.js';
-import { attrChanges, checkPath, isMode, meta, ownerKeys, pickAttrs, type Common } from './common.js';
+import { attrChanges, checkAttrs, checkPath, meta, ownerKeys, pickAttrs, shown, type Common } from './common.js';
 import { prepareArtifact, type CachedFile, type Checksum } from './artifact-cache.js';
 
 interface Base extends Attrs, Common {
@@ -33,6 +33,13 @@ interface Target { readonly member?: string; readonly path: string }
 
 const base = (p: string) => p.split('/').filter(Boolean).pop() ?? p;
 
+/** An archive member to take: relative, inside the archive (no `..`), so extracting it cannot reach outside the scratch dir. */
+function checkMember(url: string, m: string): void {
+  if (m === '' || m.startsWith('/') || m.startsWith('-') || m.split('/').includes('..') || /[\p{Cc}\p{Cs}]/u.test(m)) {
+    throw new Error(`artifact ${url}: extract.files must be member names inside the archive (relative, no "..", no control characters, not starting with "-"), got ${shown(m)}`);
+  }
+}
+
 /** Where each file lands on the host; binaries are executable unless told otherwise. */
 function targets(o: ArtifactOptions): { dir: string; list: Target[] } {
   if (o.extract === undefined) {
@@ -40,6 +47,7 @@ function targets(o: ArtifactOptions): { dir: string; list: Target[] } {
     return { dir: path.slice(0, path.lastIndexOf('/')) || '/', list: [{ path }] };
   }
   if (o.extract.files.length === 0) throw new Error(`artifact ${o.url}: extract.files must name the files to take`);
+  for (const m of o.extract.files) checkMember(o.url, m);
   const { files, names } = o.extract;
   if (names && (names.length !== files.length || names.some((n) => !/^[^/]+$/.test(n) || n === '.' || n === '..'))) throw new Error(`artifact ${o.url}: extract.names must give one plain file name per file`);
   const dir = checkPath('artifact', o.extract.dest);
@@ -47,7 +55,7 @@ function targets(o: ArtifactOptions): { dir: string; list: Target[] } {
 }
 
 export function artifact(o: ArtifactOptions): Resource<FileState[]> {
-  isMode(o.mode);
+  checkAttrs(`artifact ${o.url}`, o);
   if ((o.sha256 === undefined) === (o.sha512 === undefined)) throw new Error(`artifact ${o.url}: give exactly one of sha256 or sha512`);
   const checksum: Checksum = o.sha256 !== undefined ? { algorithm: 'sha256', hex: o.sha256 } : { algorithm: 'sha512', hex: o.sha512! };
   const { dir, list } = targets(o);

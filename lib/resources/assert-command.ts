@@ -6,7 +6,7 @@
 import type { CommandResult } from '../core/ops.js';
 import { q } from '../core/ops.js';
 import { defineResource, type Resource } from '../core/resource.js';
-import { meta, type Common } from './common.js';
+import { checkCommand, meta, type Common } from './common.js';
 
 export interface AssertCommandOptions extends Omit<Common, 'notify' | 'secret'> {
   /** Shown in the id and in the failure. */
@@ -18,7 +18,7 @@ export interface AssertCommandOptions extends Omit<Common, 'notify' | 'secret'> 
 export function assertCommand(o: AssertCommandOptions): Resource<[CommandResult]> {
   return defineResource<[CommandResult]>({
     ...meta(`assert:${o.name}`, o, [], []),
-    queries: [q.command(o.command)],
+    queries: [q.command(checkCommand(`assert ${o.name}`, o.command))],
     check([r]) {
       if (r.exitCode !== 0) throw new Error(`${o.name}: failed (exit ${r.exitCode})${r.stdout.trim() ? `: ${r.stdout.trim().split('\n').slice(-5).join(' / ')}` : ''}`);
       return [];

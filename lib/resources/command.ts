@@ -7,7 +7,7 @@ import type { CommandResult, FileState, TypedQuery } from '../core/ops.js';
 import { q } from '../core/ops.js';
 import type { Change } from '../core/resource.js';
 import { defineResource, type Resource } from '../core/resource.js';
-import { checkPath, meta, type Common } from './common.js';
+import { checkCommand, checkPath, meta, type Common } from './common.js';
 
 export interface CommandOptions extends Common {
   readonly command: string;
@@ -28,6 +28,9 @@ type Answer = FileState | CommandResult;
 export function command(o: CommandOptions): Resource<Answer[]> {
   // The id reaches every report: a secret command must be named, or its text would be shown there.
   if (o.secret && o.name === undefined) throw new Error('command: a secret command needs a name (its id is shown in reports; the command is not)');
+  checkCommand('command', o.command);
+  if (o.unless !== undefined) checkCommand('command unless', o.unless);
+  if (o.onlyIf !== undefined) checkCommand('command onlyIf', o.onlyIf);
   const creates = o.creates === undefined ? undefined : checkPath('command creates', o.creates);
   const guards: { kind: 'creates' | 'unless' | 'onlyIf'; query: TypedQuery<Answer> }[] = [
     ...(creates !== undefined ? [{ kind: 'creates' as const, query: q.file(creates) }] : []),

@@ -44,12 +44,53 @@ export const pickAttrs = (a: Attrs): Attrs => ({
   ...(a.group !== undefined ? { group: a.group } : {}),
 });
 
-/** Absolute, normalised, no `..`: paths end up in shell scripts and state keys. */
+/** A value as an error shows it: JSON-quoted (control characters escaped), long ones cut. */
+export const shown = (s: string): string => JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}...` : s);
+
+/** Linux's PATH_MAX and NAME_MAX, in bytes: a longer path fails on the host, so it is refused here. */
+const PATH_MAX = 4095;
+const NAME_MAX = 255;
+
+/**
+ * Absolute, normalised, no `..`, no control characters (a NUL cannot reach a shell; the others are never
+ * part of a path a role means, and would reach terminals and logs), within Linux's length limits: paths end up
+ * in shell scripts and state keys.
+ */
 export function checkPath(kind: string, path: string): string {
-  if (!path.startsWith('/') || path.split('/').includes('..')) throw new Error(`${kind}: path must be absolute without "..": ${JSON.stringify(path)}`);
+  if (!path.startsWith('/') || path.split('/').includes('..')) throw new Error(`${kind}: path must be absolute without "..": ${shown(path)}`);
+  if (/[\p{Cc}\p{Cs}]/u.test(path)) throw new Error(`${kind}: path must not hold control characters: ${shown(path)}`);
+  if (Buffer.byteLength(path) > PATH_MAX || path.split('/').some((c) => Buffer.byteLength(c) > NAME_MAX)) {
+    throw new Error(`${kind}: path longer than ${PATH_MAX} bytes or with a name longer than ${NAME_MAX}: ${shown(path)}`);
+  }
   return path.length > 1 ? path.replace(/\/+$/, '').replace(/\/{2,}/g, '/') : path;
 }
 
 export const isMode = (m: number | undefined): void => {
   if (m !== undefined && (!Number.isInteger(m) || m < 0 || m > 0o7777)) throw new Error(`mode must be an integer from 0 to 0o7777, got ${m}`);
 };
+
+/**
+ * An owner or group that a file attribute names: the POSIX portable user name alphabet (letters, digits,
+ * `.`, `_`, `-`, not starting with `-`), at most 32 characters as useradd allows. Nothing else can be a
+ * name chown finds, and `--reference=/etc/shadow` or `a:b` must never reach it.
+ */
+const PORTABLE_NAME = /^[A-Za-z0-9._][A-Za-z0-9._-]{0,31}$/;
+
+export function checkOwnerName(kind: string, field: 'owner' | 'group', name: string): void {
+  if (!PORTABLE_NAME.test(name)) {
+    throw new Error(`${kind}: ${field} ${shown(name)} is not a user or group name (letters, digits, ".", "_", "-", not starting with "-", at most 32 characters)`);
+  }
+}
+
+/** Mode, owner and group of any resource that sets them, checked when it is built. */
+export function checkAttrs(kind: string, a: Attrs): void {
+  isMode(a.mode);
+  if (a.owner !== undefined) checkOwnerName(kind, 'owner', a.owner);
+  if (a.group !== undefined) checkOwnerName(kind, 'group', a.group);
+}
+
+/** A shell command (guards, commands): it is run as it is, but a NUL byte cannot be passed to a shell. */
+export function checkCommand(kind: string, command: string): string {
+  if (command.includes('\0')) throw new Error(`${kind}: a command cannot hold a NUL byte: ${shown(command)}`);
+  return command;
+}

@@ -2,7 +2,7 @@
 import type { Attrs, FileState } from '../core/ops.js';
 import { q } from '../core/ops.js';
 import { defineResource, type Resource } from '../core/resource.js';
-import { attrChanges, checkPath, isMode, meta, ownerKeys, pickAttrs, type Common } from './common.js';
+import { attrChanges, checkAttrs, checkPath, meta, ownerKeys, pickAttrs, type Common } from './common.js';
 
 export interface DirectoryOptions extends Attrs, Common {
   readonly path: string;
@@ -10,7 +10,7 @@ export interface DirectoryOptions extends Attrs, Common {
 
 export function directory(o: DirectoryOptions): Resource<[FileState]> {
   const path = checkPath('directory', o.path);
-  isMode(o.mode);
+  checkAttrs(`directory ${path}`, o);
   const attrs = pickAttrs(o);
   return defineResource<[FileState]>({
     ...meta(`directory:${path}`, o, [`path:${path}`, ...ownerKeys(o)], [`path:${path}`]),

@@ -2,7 +2,7 @@
 import type { Attrs, FileState } from '../core/ops.js';
 import { defineResource, type Resource } from '../core/resource.js';
 import { Secret } from '../core/secret.js';
-import { checkPath, isMode, meta, ownerKeys, type Common } from './common.js';
+import { checkAttrs, checkPath, meta, ownerKeys, type Common } from './common.js';
 import type { Content } from './content.js';
 import { managedFile } from './managed-file.js';
 
@@ -14,7 +14,7 @@ export interface FileOptions extends Attrs, Common {
 /** `kind` names the id (`file:/etc/x`, `template:/etc/x`) for resources built on a plain file. */
 export function fileResource(kind: string, o: FileOptions): Resource<[FileState]> {
   const path = checkPath(kind, o.path);
-  isMode(o.mode);
+  checkAttrs(`${kind} ${path}`, o);
   const secret = o.secret === true || o.content instanceof Secret;
   const m = managedFile({ ...o, path, secret });
   return defineResource<[FileState]>({

@@ -7,7 +7,7 @@
 import type { Attrs, FileState } from '../core/ops.js';
 import { q } from '../core/ops.js';
 import { defineResource, type PrepareContext, type Resource } from '../core/resource.js';
-import { checkPath, isMode, meta, ownerKeys, type Common } from './common.js';
+import { checkAttrs, checkPath, meta, ownerKeys, type Common } from './common.js';
 import type { Content } from './content.js';
 import { managedFile, type ManagedFile } from './managed-file.js';
 
@@ -26,7 +26,7 @@ export interface GeneratedFileOptions extends Attrs, Common {
 
 export function generatedFile(o: GeneratedFileOptions): Resource<[FileState]> {
   const path = checkPath('generatedFile', o.path);
-  isMode(o.mode);
+  checkAttrs(`generatedFile ${path}`, o);
   let m: ManagedFile | undefined;
   let prepared = false;
   const pending = o.pendingNote ?? 'made on the controller';

@@ -3,7 +3,7 @@ import type { Action, FileState } from '../core/ops.js';
 import { q } from '../core/ops.js';
 import type { Change } from '../core/resource.js';
 import { defineResource, type Resource } from '../core/resource.js';
-import { meta, type Common } from './common.js';
+import { meta, shown, type Common } from './common.js';
 import { managedFile } from './managed-file.js';
 
 export interface KernelModuleOptions extends Common {
@@ -11,7 +11,8 @@ export interface KernelModuleOptions extends Common {
 }
 
 export function kernelModule(o: KernelModuleOptions): Resource<[boolean, FileState]> {
-  if (!/^[a-zA-Z0-9_-]+$/.test(o.name)) throw new Error(`kernelModule: invalid module name ${JSON.stringify(o.name)}`);
+  // The kernel's MODULE_NAME_LEN is 64 bytes with the NUL; a name starting with "-" would read as an option.
+  if (!/^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,62}$/.test(o.name)) throw new Error(`kernelModule: invalid module name ${shown(o.name)} (letters, digits, "_", "-", not starting with "-", at most 63 characters)`);
   const path = `/etc/modules-load.d/${o.name}.conf`;
   const conf = managedFile({ path, content: `${o.name}\n`, mode: 0o644 });
   return defineResource<[boolean, FileState]>({

@@ -6,12 +6,18 @@ import type { GroupState, UserState } from '../core/ops.js';
 import { q } from '../core/ops.js';
 import type { Change } from '../core/resource.js';
 import { defineResource, type Resource } from '../core/resource.js';
-import { meta, type Common } from './common.js';
+import { checkPath, meta, shown, type Common } from './common.js';
 
 const NAME = /^[a-z_][a-z0-9_-]*\$?$/;
 const valid = (kind: string, n: string) => {
-  if (!NAME.test(n) || n.length > 32) throw new Error(`${kind}: invalid name ${JSON.stringify(n)}`);
+  if (!NAME.test(n) || n.length > 32) throw new Error(`${kind}: invalid name ${shown(n)} (lowercase letters, digits, "_", "-", not starting with a digit or "-", at most 32 characters)`);
 };
+
+/** Home and shell are fields of /etc/passwd: absolute paths, and no `:` (its field separator). */
+function passwdPath(kind: string, p: string): string {
+  if (p.includes(':')) throw new Error(`${kind}: must not contain ":" (the /etc/passwd field separator): ${shown(p)}`);
+  return checkPath(kind, p);
+}
 
 export interface UserOptions extends Common {
   readonly name: string;
@@ -27,6 +33,8 @@ export interface UserOptions extends Common {
 export function user(o: UserOptions): Resource<[UserState | null]> {
   valid('user', o.name);
   for (const g of o.groups ?? []) valid('user groups', g);
+  if (o.home !== undefined) passwdPath(`user ${o.name} home`, o.home);
+  if (o.shell !== undefined) passwdPath(`user ${o.name} shell`, o.shell);
   const state = o.state ?? 'present';
   const missingGroups = (u: UserState | null) => (o.groups ?? []).filter((g) => !u?.groups.includes(g));
   return defineResource<[UserState | null]>({

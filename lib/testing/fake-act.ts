@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Action } from '../core/ops.js';
+import { checkDoor } from './fake-door.js';
 import { FakeMisuse, HostFailure } from './fake-failure.js';
 import type { NodeAttrs } from './fake-fs.js';
 import type { FakeState } from './fake-state.js';
@@ -115,6 +116,7 @@ function command(s: FakeState, a: Of<'command'>): void {
 }
 
 export function applyAction(s: FakeState, a: Action): void {
+  checkDoor(a);
   switch (a.a) {
     case 'write': s.fs.write(a.path, typeof a.content === 'string' ? Buffer.from(a.content) : a.content, attrs(s, a)); return;
     case 'upload': return upload(s, a);

@@ -1,6 +1,7 @@
 /** Queries answered from a fake host's state, with the same shapes the shell driver parses from a real one. */
 import { createHash } from 'node:crypto';
 import type { FileState, Query, UnitState, UserState } from '../core/ops.js';
+import { checkDoor } from './fake-door.js';
 import type { FakeState } from './fake-state.js';
 
 function file(s: FakeState, q: Extract<Query, { q: 'file' }>): FileState {
@@ -30,6 +31,7 @@ function user(s: FakeState, name: string): UserState | null {
 }
 
 export function answer(s: FakeState, q: Query): unknown {
+  checkDoor(q);
   switch (q.q) {
     case 'file': return file(s, q);
     case 'packages': return Object.fromEntries(q.names.map((n) => [n, s.installed.get(n) ?? null]));
