@@ -11,13 +11,15 @@ import type { HostDriver } from '../core/driver.js';
 import { ConfigError, TsplayError } from '../core/errors.js';
 import type { Host } from '../core/model.js';
 import { redact } from '../core/secret.js';
-import { loadInventory, selector, type Inventory } from '../inventory/index.js';
+import { loadInventory, selector } from '../inventory/index.js';
 import { shown } from '../inventory/load-module.js';
+import { conflictNotes, otherRoles } from '../inventory/index.js';
 import { consoleReporter, exitBits, jsonReporter, type Reporter } from '../report/index.js';
 import { compile } from '../runner/compile.js';
 import { prepareAll } from '../runner/prepare.js';
 import { runPlaybook } from '../runner/run.js';
-import { assertConnectable, openDriver } from './connect.js';
+import { assertConnectable, assertSshReady, openDriver, type SshSettings } from './connect.js';
+import { openedDrivers } from './drivers.js';
 import { parseExtraVars } from './extra-vars.js';
 import { registerLab } from './lab.js';
 import { listHosts, listTags, listTasks } from './list.js';
@@ -78,7 +80,9 @@ async function runCommand(playbookFile: string, f: RunFlags, io: MainIO): Promis
   const pb = await loadPlaybook(playbookFile);
   const plays = compile(pb, selector(inv), {
     tags: f.tags ?? [], skipTags: f.skipTags ?? [], extraVars: parseExtraVars(f.extraVar), ...(f.limit ? { limit: f.limit } : {}),
+    playbook: shown(playbookFile), otherRoles: await otherRoles(playbookFile, pb, inv.spec),
   });
+  if (f.verbose > 0) for (const note of conflictNotes(inv)) io.stderr.write(`${note}\n`);
   const listings = [f.listHosts && listHosts(plays), f.listTasks && listTasks(plays), f.listTags && listTags(plays)].filter((x) => typeof x === 'string');
   if (listings.length) {
     io.stdout.write(`${listings.join('\n\n')}\n`);
@@ -87,18 +91,24 @@ async function runCommand(playbookFile: string, f: RunFlags, io: MainIO): Promis
   const hosts = plays.flatMap((p) => p.hosts);
   if (hosts.length === 0) throw new ConfigError('no host to run on: the plays\' host patterns leave none', f.limit ? '--limit' : shown(playbookFile));
   if (!io.connect) assertConnectable(hosts);
+  const ssh = sshSettings(f);
+  await assertSshReady(hosts, inv, ssh);
   const mode = f.check ? 'check' : 'apply';
   const reporter = makeReporter(f, io);
   io.onInterrupt?.(() => reporter.close?.());
-  // Controller-side work (certificates, artifacts) is done before any host is touched, and shown first.
-  await prepareAll(plays, { mode, note: (step, text) => reporter.emit({ kind: 'controller', step, text }) });
-  const connect = io.connect ?? sshConnect(inv, f);
-  const stats = await runPlaybook(plays, inv.cluster, {
-    playbook: shown(playbookFile), mode, diff: f.diff === true, verify: f.verify === true, ...(f.forks ? { forks: f.forks } : {}),
-    startupMs: Math.round(performance.now()),
-  }, { connect, reporter });
-  reporter.close?.();
-  return exitBits(stats);
+  const drivers = openedDrivers(io.connect ?? ((host) => openDriver(host, inv, ssh)));
+  try {
+    // Controller-side work (certificates, artifacts) is done before any host is touched, and shown first.
+    await prepareAll(plays, { mode, note: (step, text) => reporter.emit({ kind: 'controller', step, text }) });
+    const stats = await runPlaybook(plays, inv.cluster, {
+      playbook: shown(playbookFile), mode, diff: f.diff === true, verify: f.verify === true, ...(f.forks ? { forks: f.forks } : {}),
+      startupMs: Math.round(performance.now()),
+    }, { connect: drivers.connect, reporter });
+    return exitBits(stats);
+  } finally {
+    reporter.close?.();
+    await drivers.closeAll();
+  }
 }
 
 function makeReporter(f: RunFlags, io: MainIO): Reporter {
@@ -107,12 +117,9 @@ function makeReporter(f: RunFlags, io: MainIO): Reporter {
   return consoleReporter({ out: io.stdout, err: io.stderr, chalk: new Chalk({ level }), tty: io.tty, verbose: f.verbose, diff: f.diff === true });
 }
 
-function sshConnect(inv: Inventory, f: RunFlags): (host: Host) => Promise<HostDriver> {
-  const ssh = {
-    knownHosts: f.knownHosts ?? join(homedir(), '.ssh', 'known_hosts'),
-    trustNewHostKeys: f.trustNewHostKeys === true,
-    connectTimeoutMs: f.connectTimeout * 1000,
-    retries: 2,
-  };
-  return (host) => openDriver(host, inv, ssh);
-}
+const sshSettings = (f: RunFlags): SshSettings => ({
+  knownHosts: f.knownHosts ?? join(homedir(), '.ssh', 'known_hosts'),
+  trustNewHostKeys: f.trustNewHostKeys === true,
+  connectTimeoutMs: f.connectTimeout * 1000,
+  retries: 2,
+});

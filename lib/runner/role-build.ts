@@ -20,10 +20,9 @@ export function building<T>(where: string, vars: Readonly<Record<string, unknown
   }
 }
 
-/** Vars whose (string or number) value appears in the message: most likely the one to fix. */
+/** Vars whose (string or number) value the message quotes, else merely contains: most likely the one to fix. */
 function mentionedVars(message: string, vars: Readonly<Record<string, unknown>>): string[] {
-  return Object.entries(vars)
-    .filter(([, v]) => (typeof v === 'string' && v.length >= 3) || (typeof v === 'number' && Math.abs(v) >= 10))
-    .filter(([, v]) => message.includes(String(v)) || message.includes(JSON.stringify(v)))
-    .map(([k]) => k);
+  const scalars = Object.entries(vars).filter(([, v]) => (typeof v === 'string' && v.length >= 3) || (typeof v === 'number' && Math.abs(v) >= 10));
+  const quoted = scalars.filter(([, v]) => message.includes(JSON.stringify(v)));
+  return (quoted.length ? quoted : scalars.filter(([, v]) => message.includes(String(v)))).map(([k]) => k);
 }

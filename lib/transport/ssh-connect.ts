@@ -3,7 +3,7 @@
  * explicitly), key file or ssh-agent, connect timeout, retry with backoff, keep-alive, and an optional jump
  * host (the target is reached through a channel forwarded by the bastion).
  */
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { NodeSSH, type Config } from 'node-ssh';
 import type { Client as SshClient } from 'ssh2';
@@ -11,8 +11,9 @@ import type { Duplex } from 'node:stream';
 import { TransportError } from '../core/errors.js';
 import type { Host } from '../core/model.js';
 import {
-  checkHostKey, hostField, hostKeyAlgorithms, knownHostsLine, knownKeyTypes, parseKnownHosts, type HostKeyVerdict,
+  checkHostKey, hostField, hostKeyAlgorithms, hostMatches, knownHostsLine, knownKeyTypes, noCommonHostKeyType, parseKnownHosts, type HostKeyVerdict,
 } from './known-hosts.js';
+import { loadPrivateKey, readKnownHosts } from './ssh-files.js';
 
 export interface SshOptions {
   /** known_hosts file that host keys are checked against. */
@@ -63,9 +64,12 @@ function forward(bastion: SshClient, host: Host): Promise<Duplex> {
 
 async function attemptConnect(host: Host, opts: SshOptions, sock?: Duplex): Promise<SshClient> {
   const name = hostField(host.address, host.port);
-  const entries = parseKnownHosts(await readFile(opts.knownHosts, 'utf8').catch(() => ''));
+  const entries = parseKnownHosts(await readKnownHosts(opts.knownHosts).catch((e: Error) => {
+    throw new Permanent(host.name, `cannot read known_hosts file ${opts.knownHosts}: ${e.message}`, { cause: e });
+  }));
   let verdict: HostKeyVerdict | undefined;
   let offered: Buffer | undefined;
+  let serverKeyTypes: string[] | undefined;
   const types = knownKeyTypes(entries, name);
   const config: Config = {
     host: host.address,
@@ -75,10 +79,15 @@ async function attemptConnect(host: Host, opts: SshOptions, sock?: Duplex): Prom
     keepaliveInterval: opts.keepaliveMs ?? 5_000,
     keepaliveCountMax: 3,
     ...(sock ? { sock } : {}),
-    ...(host.key ? { privateKey: (await readKey(host)).toString('utf8') } : {}),
+    ...(host.key ? { privateKey: await readKey(host) } : {}),
     ...(process.env.SSH_AUTH_SOCK ? { agent: process.env.SSH_AUTH_SOCK } : {}),
     // Ask for a key type known_hosts can vouch for, as OpenSSH does.
     ...(types.length ? { algorithms: { serverHostKey: hostKeyAlgorithms(types) as never } } : {}),
+    // ssh2 tells the server's host key types only in its debug lines; they make "no matching host key format" say what to do.
+    debug: (line: string) => {
+      const m = /^Handshake: \(remote\) Host key format: (.*)$/.exec(line);
+      if (m) serverKeyTypes = m[1]!.split(',').filter(Boolean);
+    },
     hostVerifier: (key: Buffer) => {
       offered = key;
       verdict = checkHostKey(entries, name, key);
@@ -92,23 +101,31 @@ async function attemptConnect(host: Host, opts: SshOptions, sock?: Duplex): Prom
   try {
     await ssh.connect(config);
   } catch (err) {
+    if (/no matching host key format/.test((err as Error).message)) {
+      const mine = entries.filter((e) => !e.marker && hostMatches(e.hosts, name));
+      throw new Permanent(host.name, noCommonHostKeyType(host.address, host.port, opts.knownHosts, mine, serverKeyTypes), { cause: err });
+    }
     throw explain(host, opts, name, verdict, err as Error & { level?: string });
   }
   const client = ssh.connection!;
   client.on('error', () => undefined); // later errors surface through 'close' on pending commands
   if (verdict?.kind === 'unknown' && offered) {
-    await mkdir(dirname(opts.knownHosts), { recursive: true });
-    await appendFile(opts.knownHosts, knownHostsLine(name, offered));
+    try {
+      await mkdir(dirname(opts.knownHosts), { recursive: true });
+      await appendFile(opts.knownHosts, knownHostsLine(name, offered));
+    } catch (e) {
+      // The session is open: close it, or it keeps the process alive after the run gave up on this host.
+      client.end();
+      throw new Permanent(host.name, `cannot record its host key in ${opts.knownHosts}: ${(e as Error).message}`, { cause: e });
+    }
   }
   return client;
 }
 
-async function readKey(host: Host): Promise<Buffer> {
-  try {
-    return await readFile(host.key!);
-  } catch (e) {
-    throw new Permanent(host.name, `cannot read key file ${host.key}: ${(e as Error).message}`, { cause: e });
-  }
+async function readKey(host: Host): Promise<string> {
+  const k = await loadPrivateKey(host.key!);
+  if (!k.ok) throw new Permanent(host.name, `key file ${host.key} ${k.problem}`);
+  return k.pem;
 }
 
 /** Turn an ssh2 failure into a TransportError that says what went wrong and where. */

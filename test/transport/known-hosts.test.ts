@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import ssh2 from 'ssh2';
 import {
-  blobKeyType, checkHostKey, hostField, hostKeyAlgorithms, hostMatches, knownHostsLine, knownKeyTypes, parseKnownHosts,
+  ACCEPTED_HOST_KEY_TYPES, blobKeyType, checkHostKey, hostField, hostKeyAlgorithms, hostMatches, knownHostsLine, knownKeyTypes, noCommonHostKeyType,
+  parseKnownHosts,
 } from '../../lib/transport/known-hosts.js';
 
 /** A real ed25519 SSH public key blob, as a server would offer it. */
@@ -67,5 +68,18 @@ describe('known_hosts', () => {
     assert.deepEqual(hostKeyAlgorithms(['ssh-rsa']), ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
     const appended = parseKnownHosts(knownHostsLine('[h]:2222', a));
     assert.deepEqual(checkHostKey(appended, '[h]:2222', a), { kind: 'known', line: 1 });
+  });
+
+  it('no host key type in common says what the server offers and what to do', () => {
+    const kh = parseKnownHosts('10.0.0.5 ssh-ed25519 AAAA\n');
+    const known = noCommonHostKeyType('10.0.0.5', 22, '/k', kh, ['rsa-sha2-512', 'rsa-sha2-256']);
+    assert.match(known, /^10\.0\.0\.5 offers host keys of type rsa-sha2-512, rsa-sha2-256 only, but \/k line 1 holds its ssh-ed25519 key/);
+    assert.match(known, /`ssh-keyscan -t rsa 10\.0\.0\.5`/);
+    assert.match(known, /HostKey \/etc\/ssh\/ssh_host_ed25519_key/);
+    const none = noCommonHostKeyType('h', 2222, '/k', [], ['ssh-dss']);
+    assert.match(none, /^\[h\]:2222 offers host keys of type ssh-dss only; tsplay accepts ssh-ed25519, ecdsa-sha2-nistp256/);
+    assert.match(none, /ssh-keygen -t ed25519/);
+    assert.match(none, /HostKeyAlgorithms \+rsa-sha2-512,rsa-sha2-256/);
+    assert.ok(ACCEPTED_HOST_KEY_TYPES.includes('rsa-sha2-256'));
   });
 });
