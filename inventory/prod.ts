@@ -4,34 +4,39 @@
  * workers run pods. Addresses are private (RFC 1918); nothing in the tests connects to them.
  *
  *   npx tsplay run playbooks/site.ts -i inventory/prod.ts --list-hosts
+ *
+ * Vars are typed by the roles that read them (clusterVars, varsFor): a misspelt one is a compile error,
+ * and `tsplay run` refuses it too.
  */
-import { defineInventory } from '../lib/dsl/inventory.js';
+import { defineInventory, varsFor } from '../lib/dsl/inventory.js';
+import { clusterVars, type ClusterVars } from '../roles/cluster/index.js';
+import type { KeepalivedVars } from '../roles/keepalived/index.js';
 
 export default defineInventory({
   hosts: {
-    'lb-1': { address: '10.0.0.11', vars: { keepalived_priority: 150 } },
-    'lb-2': { address: '10.0.0.12', vars: { keepalived_priority: 100 } },
+    'lb-1': { address: '10.0.0.11', vars: varsFor<KeepalivedVars>({ keepalived_priority: 150 }) },
+    'lb-2': { address: '10.0.0.12', vars: varsFor<KeepalivedVars>({ keepalived_priority: 100 }) },
     'master-1': { address: '10.0.0.21' },
     'master-2': { address: '10.0.0.22' },
     'master-3': { address: '10.0.0.23' },
-    'worker-1': { address: '10.0.0.31', vars: { pod_subnet: '10.244.1.0/24' } },
-    'worker-2': { address: '10.0.0.32', vars: { pod_subnet: '10.244.2.0/24' } },
-    'worker-3': { address: '10.0.0.33', vars: { pod_subnet: '10.244.3.0/24' } },
+    'worker-1': { address: '10.0.0.31' },
+    'worker-2': { address: '10.0.0.32' },
+    'worker-3': { address: '10.0.0.33' },
   },
   groups: {
-    lb: { hosts: ['lb-1', 'lb-2'], vars: { vip: '10.0.0.10', vip_interface: 'eth0', apiserver_port: 6443 } },
+    lb: { hosts: ['lb-1', 'lb-2'], vars: varsFor<ClusterVars & KeepalivedVars>({ vip: '10.0.0.10', vip_interface: 'eth0', apiserver_port: 6443 }) },
     etcd: { hosts: ['master-1', 'master-2', 'master-3'] },
-    masters: { hosts: ['master-1', 'master-2', 'master-3'], vars: { node_role: 'control-plane' } },
-    workers: { hosts: ['worker-1', 'worker-2', 'worker-3'], vars: { node_role: 'worker' } },
+    masters: { hosts: ['master-1', 'master-2', 'master-3'] },
+    workers: { hosts: ['worker-1', 'worker-2', 'worker-3'] },
     k8s: { children: ['masters', 'workers'] },
   },
   defaults: { user: 'root', port: 22 },
-  vars: {
+  vars: clusterVars({
     cluster_name: 'prod',
     api_endpoint: 'https://10.0.0.10:6443',
     service_cidr: '10.96.0.0/12',
     cluster_dns: '10.96.0.10',
     pod_cidr: '10.244.0.0/16',
     cluster_domain: 'cluster.local',
-  },
+  }),
 });

@@ -52,3 +52,12 @@ export function defineInventory<
 }): InventorySpec {
   return spec;
 }
+
+/**
+ * Vars typed by the roles that read them, for any `vars:` of an inventory: `varsFor<WebappVars>({ prot: 1 })`
+ * is a compile error (the run refuses the same at run time). Scoped vars are typed too:
+ * `varsFor<{ webapp: Partial<WebappVars> }>({ webapp: { title: 'x' } })`.
+ */
+export function varsFor<V extends object>(vars: { readonly [K in keyof V]?: V[K] }): Readonly<Record<string, unknown>> {
+  return vars;
+}

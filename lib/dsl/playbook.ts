@@ -30,6 +30,9 @@ export function use<V extends object>(role: Role<V>, vars: Partial<V> = {}, opts
   };
 }
 
+/** A play's role entry as a RoleUse (a bare role is used without overrides). */
+export const roleUse = (r: RoleUse | Role<object>): RoleUse => ('role' in r ? r : use(r));
+
 export type Serial = number | `${number}%` | readonly (number | `${number}%`)[];
 
 export interface Play {

@@ -27,6 +27,11 @@ export interface Role<V extends object = object> {
   readonly name: string;
   readonly tags: readonly string[];
   readonly defaults: V;
+  /**
+   * Inventory vars the role reads besides its own (its defaults' keys): names shared by several roles and
+   * read through `cluster.vars`, such as the cluster's service_cidr. Only named vars pass the unknown-var check.
+   */
+  readonly sharedVars?: readonly string[];
   /** Run-time validation of the merged vars; errors name the field. */
   readonly schema?: ZodType<V>;
   resources(vars: V, host: Host, cluster: Cluster): readonly AnyResource[];
@@ -50,3 +55,6 @@ export interface RoleSpec<V extends object> extends Omit<Role<V>, 'tags'> {
 export function defineRole<V extends object>(spec: RoleSpec<V>): Role<V> {
   return { ...spec, tags: [...new Set([spec.name, ...(spec.tags ?? [])])] };
 }
+
+/** Every plain inventory var name a role reads: its own, then the shared ones. */
+export const varsRead = (role: Role<object>): readonly string[] => [...Object.keys(role.defaults), ...(role.sharedVars ?? [])];

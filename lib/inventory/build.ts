@@ -18,12 +18,15 @@ export interface Inventory {
   /** Group -> host names (children included) in inventory order; `all` first. */
   readonly groups: ReadonlyMap<string, readonly string[]>;
   readonly cluster: Cluster;
+  /** What it was built from, and the file it came from ('the inventory' when built in memory). */
+  readonly spec: InventorySpec;
+  readonly file: string;
 }
 
 export const DEFAULT_PORT = 22;
 export const DEFAULT_USER = 'root';
 
-export function buildInventory(spec: InventorySpec): Inventory {
+export function buildInventory(spec: InventorySpec, file = 'the inventory'): Inventory {
   const names = Object.keys(spec.hosts);
   const groups = groupMembers(spec, names);
   const order = groupOrder(spec);
@@ -32,7 +35,7 @@ export function buildInventory(spec: InventorySpec): Inventory {
     const mine = order.filter((g) => sets.get(g)!.has(name));
     return buildHost(spec, name, spec.hosts[name]!, ['all', ...mine]);
   });
-  return { hosts, groups, cluster: cluster(hosts, groups, spec.vars ?? {}) };
+  return { hosts, groups, cluster: cluster(hosts, groups, spec.vars ?? {}), spec, file };
 }
 
 /** `all`, then each group with its children's hosts, members in inventory order. */
@@ -52,18 +55,21 @@ function groupMembers(spec: InventorySpec, names: readonly string[]): Map<string
   return out;
 }
 
-/** Groups by depth (a top group is 1, a child one more than its deepest parent), then inventory order. */
-function groupOrder(spec: InventorySpec): string[] {
+/** Each group's depth: a top group is 1, a child one more than its deepest parent. */
+export function groupDepths(spec: InventorySpec): Map<string, number> {
   const defs = spec.groups ?? {};
   const parents = new Map<string, string[]>();
   for (const [g, d] of Object.entries(defs)) for (const c of d.children ?? []) parents.set(c, [...(parents.get(c) ?? []), g]);
   const depth = (g: string, seen: readonly string[] = []): number =>
     1 + Math.max(0, ...(parents.get(g) ?? []).filter((p) => !seen.includes(p)).map((p) => depth(p, [...seen, g])));
-  const index = Object.keys(defs);
-  return index
-    .map((g) => ({ g, d: depth(g) }))
-    .sort((a, b) => a.d - b.d || index.indexOf(a.g) - index.indexOf(b.g))
-    .map(({ g }) => g);
+  return new Map(Object.keys(defs).map((g) => [g, depth(g)]));
+}
+
+/** Groups by depth, then inventory order: the order their vars merge in (a later one wins). */
+function groupOrder(spec: InventorySpec): string[] {
+  const depths = groupDepths(spec);
+  const index = [...depths.keys()];
+  return [...index].sort((a, b) => depths.get(a)! - depths.get(b)! || index.indexOf(a) - index.indexOf(b));
 }
 
 function buildHost(spec: InventorySpec, name: string, e: HostEntry, groups: readonly string[]): Host {

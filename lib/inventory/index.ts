@@ -3,6 +3,7 @@
  * by pattern. `loadInventory` is the one call the CLI needs; `selector` adapts the result to the runner.
  */
 import type { Cluster, Host } from '../core/model.js';
+import type { InventorySpec } from '../dsl/inventory.js';
 import { buildInventory, type Inventory } from './build.js';
 import { limitHosts } from './limit.js';
 import { importDefault, shown } from './load-module.js';
@@ -14,10 +15,12 @@ export { importDefault, type ModuleKind } from './load-module.js';
 export { validateInventory } from './schema.js';
 export { selectHosts } from './select.js';
 export { limitHosts } from './limit.js';
+export { conflictNotes, varConflicts, type VarConflict } from './precedence.js';
+export { otherRoles } from './project-roles.js';
 
 export async function loadInventory(file: string): Promise<Inventory> {
   const spec = await importDefault(file, 'inventory');
-  return buildInventory(validateInventory(spec, shown(file)));
+  return buildInventory(validateInventory(spec, shown(file)), shown(file));
 }
 
 /** What the runner's compile step asks of an inventory (lib/runner/compile.ts `Selector`). */
@@ -25,6 +28,7 @@ export interface InventorySelector {
   select(pattern: string): readonly Host[];
   limit(hosts: readonly Host[], pattern: string): readonly Host[];
   readonly cluster: Cluster;
+  readonly inventory: { readonly spec: InventorySpec; readonly file: string };
 }
 
 export function selector(inv: Inventory): InventorySelector {
@@ -32,5 +36,6 @@ export function selector(inv: Inventory): InventorySelector {
     select: (pattern) => selectHosts(inv, pattern),
     limit: (hosts, pattern) => limitHosts(inv, hosts, pattern),
     cluster: inv.cluster,
+    inventory: { spec: inv.spec, file: inv.file },
   };
 }

@@ -1,18 +1,19 @@
 /**
  * Compile a playbook against an inventory before any host is touched: select hosts, split batches, merge
- * and validate vars, build every resource list, filter by tags, and reject unknown tags, extra vars and
- * handlers with "did you mean". Everything that can be wrong with the input fails here. Pure.
+ * and validate vars, build every resource list, filter by tags, and reject unknown tags, vars that nothing
+ * reads and handlers with "did you mean". Everything that can be wrong with the input fails here. Pure.
  */
 import { didYouMean } from '../core/did-you-mean.js';
 import { ConfigError } from '../core/errors.js';
 import type { Cluster, Host } from '../core/model.js';
 import type { AnyResource, Handler } from '../core/resource.js';
-import type { Play, Playbook, RoleUse } from '../dsl/playbook.js';
-import { use as useRole } from '../dsl/playbook.js';
+import type { InventorySpec } from '../dsl/inventory.js';
+import { roleUse as asUse, type Play, type Playbook, type RoleUse } from '../dsl/playbook.js';
 import type { Gate, Role } from '../dsl/role.js';
 import { building } from './role-build.js';
 import { batches } from './serial.js';
 import { selected, type TagFilter } from './tags.js';
+import { refuseUnknownVars } from './unknown-vars.js';
 import { roleVars } from './vars.js';
 
 export interface Selector {
@@ -20,11 +21,17 @@ export interface Selector {
   /** Narrow hosts to those matching a --limit pattern. */
   limit(hosts: readonly Host[], pattern: string): readonly Host[];
   readonly cluster: Cluster;
+  /** The inventory as written, and its file: its vars are checked against what the roles read. */
+  readonly inventory?: { readonly spec: InventorySpec; readonly file: string };
 }
 
 export interface CompileOptions extends TagFilter {
   readonly limit?: string;
   readonly extraVars: Readonly<Record<string, string>>;
+  /** The playbook file, as errors name it. */
+  readonly playbook?: string;
+  /** The project's roles that this playbook does not use: plain inventory vars only they read are fine. */
+  readonly otherRoles?: readonly Role<object>[];
 }
 
 export interface HostRole {
@@ -49,14 +56,15 @@ export interface CompiledPlay {
   readonly roles: readonly CompiledRole[];
 }
 
-const asUse = (r: RoleUse | Role<object>): RoleUse => ('role' in r ? r : useRole(r));
-
 export function compile(pb: Playbook, sel: Selector, opts: CompileOptions): CompiledPlay[] {
   const known = knownTags(pb, sel);
   for (const [option, tags] of [['--tags', opts.tags], ['--skip-tags', opts.skipTags]] as const) {
     for (const t of tags) if (!known.has(t) && t !== 'all' && t !== 'never') throw new ConfigError(`unknown tag "${t}".${didYouMean(t, known)}`, option);
   }
-  checkExtraVars(pb, opts.extraVars);
+  refuseUnknownVars(pb, {
+    playbook: opts.playbook ?? `playbook "${pb.name}"`, extraVars: opts.extraVars,
+    ...(sel.inventory ? { inventory: sel.inventory } : {}), ...(opts.otherRoles ? { otherRoles: opts.otherRoles } : {}),
+  });
   return pb.plays.map((play) => compilePlay(play, sel, opts));
 }
 
@@ -125,12 +133,5 @@ function attempt<T>(f: () => T): T | undefined {
     return f();
   } catch {
     return undefined;
-  }
-}
-
-function checkExtraVars(pb: Playbook, extra: Readonly<Record<string, string>>): void {
-  const keys = new Set(pb.plays.flatMap((p) => p.roles.map(asUse).flatMap((u) => Object.keys(u.role.defaults))));
-  for (const k of Object.keys(extra)) {
-    if (!keys.has(k)) throw new ConfigError(`no role in this playbook has a var "${k}".${didYouMean(k, keys)}`, `-e ${k}`);
   }
 }

@@ -28,6 +28,7 @@ import { handlers, restartOf } from './handlers.js';
 import { controlPlanePki } from './pki.js';
 import { schedulerConfigPath, schedulerConfigYaml } from './scheduler-config.js';
 import { COMPONENTS, unitFile, type ControlPlaneComponent } from './units.js';
+import { CLUSTER_VARS } from '../cluster/shared-vars.js';
 import { defaults, schema, type ApiserverVars } from './vars.js';
 
 export { defaults, schema, type ApiserverVars } from './vars.js';
@@ -62,6 +63,7 @@ export default defineRole<ApiserverVars>({
   name: 'apiserver',
   tags: ['control-plane', ...COMPONENTS, 'kubectl'],
   defaults,
+  sharedVars: CLUSTER_VARS,
   schema,
   resources,
   handlers,

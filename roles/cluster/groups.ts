@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '../../lib/core/errors.js';
 import type { Cluster } from '../../lib/core/model.js';
+import type { ClusterVarName } from './shared-vars.js';
 
 export const PARTS = ['etcd', 'controlPlane', 'nodes', 'workers', 'lb'] as const;
 export type Part = (typeof PARTS)[number];
@@ -21,7 +22,8 @@ const CANDIDATES: Record<Part, readonly string[]> = {
 /** The group of each part; '' when the inventory has none (single-host clusters have no lb). */
 export function clusterGroups(cluster: Cluster, vars: Readonly<Record<string, unknown>> = cluster.vars): ClusterGroups {
   const exists = (g: string) => cluster.hosts.some((h) => h.groups.includes(g));
-  const override = vars['cluster_groups'] ?? {};
+  const key: ClusterVarName = 'cluster_groups';
+  const override = vars[key] ?? {};
   if (typeof override !== 'object' || override === null || Array.isArray(override)) throw new ConfigError('expected an object of part: group name', 'vars.cluster_groups');
   for (const k of Object.keys(override)) if (!(PARTS as readonly string[]).includes(k)) throw new ConfigError(`unknown part "${k}" (expected one of ${PARTS.join(', ')})`, 'vars.cluster_groups');
   const pick = (part: Part): string => {

@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 import { archSchema, artifactOverridesSchema, type Arch, type ArtifactOverrides } from './artifacts.js';
+import { varsFor } from '../../lib/dsl/inventory.js';
 import type { ContainerRuntime } from './cri.js';
+import type { Part } from './groups.js';
 
 /** Which release downloads: every role that installs Kubernetes binaries. */
 export interface ArtifactVars {
@@ -29,3 +31,51 @@ export interface RuntimeChoiceVars {
 
 export const runtimeChoiceDefaults: RuntimeChoiceVars = { container_runtime: 'containerd', cgroup_driver: 'systemd' };
 export const runtimeChoiceShape = { container_runtime: z.enum(['containerd', 'docker']), cgroup_driver: z.enum(['systemd', 'cgroupfs']) };
+
+/**
+ * The cluster-wide vars: set once in the inventory's global vars (`vip` may sit on the lb group instead),
+ * read through `cluster.vars` by the topology, the PKI and several roles. Every Kubernetes role names them
+ * as its `sharedVars`, so a misspelt one is refused before any host is touched.
+ */
+export interface ClusterVars extends ArtifactVars, RuntimeChoiceVars {
+  readonly cluster_name: string;
+  readonly cluster_domain: string;
+  /** Which inventory group plays which part (roles/cluster/groups.ts); unnamed parts are found by convention. */
+  readonly cluster_groups: Readonly<Partial<Record<Part, string>>>;
+  readonly service_cidr: string;
+  readonly pod_cidr: string;
+  /** The cluster DNS service IP (default: the 10th address of service_cidr). */
+  readonly cluster_dns: string;
+  /** What clients and kubeconfigs use (default https://VIP:apiserver_port, or the first control-plane host). */
+  readonly api_endpoint: string;
+  readonly apiserver_port: number;
+  /** The API's virtual IP on the lb hosts (global, or on the lb group). */
+  readonly vip: string;
+  /** The lb hosts' subnet prefix length the VIP must lie in (default 24). */
+  readonly vip_prefix: number;
+  /** The controller's PKI directory (default .tsplay/pki/<cluster_name>). */
+  readonly pki_dir: string;
+  readonly pki_key_type: 'ecdsa' | 'rsa';
+  readonly pki_ca_validity_days: number;
+  readonly pki_cert_validity_days: number;
+  readonly pki_renew_before_days: number;
+  /** More names and addresses in the apiserver certificate. */
+  readonly apiserver_extra_sans: readonly string[];
+}
+
+export type ClusterVarName = keyof ClusterVars;
+
+// A record over every key, so that a var added to ClusterVars but not here fails to compile.
+const CLUSTER_VAR_SET: Readonly<Record<ClusterVarName, true>> = {
+  k8s_arch: true, k8s_artifacts: true, container_runtime: true, cgroup_driver: true,
+  cluster_name: true, cluster_domain: true, cluster_groups: true, service_cidr: true, pod_cidr: true, cluster_dns: true,
+  api_endpoint: true, apiserver_port: true, vip: true, vip_prefix: true,
+  pki_dir: true, pki_key_type: true, pki_ca_validity_days: true, pki_cert_validity_days: true, pki_renew_before_days: true,
+  apiserver_extra_sans: true,
+};
+
+/** The names of the cluster-wide vars: a Kubernetes role's `sharedVars`. */
+export const CLUSTER_VARS: readonly ClusterVarName[] = Object.keys(CLUSTER_VAR_SET) as ClusterVarName[];
+
+/** Cluster vars in an inventory, typed: `vars: clusterVars({ servce_cidr: ... })` is a compile error. */
+export const clusterVars = (vars: Partial<ClusterVars>): Readonly<Record<string, unknown>> => varsFor<ClusterVars>(vars);

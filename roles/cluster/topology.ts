@@ -7,6 +7,7 @@ import { ConfigError } from '../../lib/core/errors.js';
 import type { Cluster, Host } from '../../lib/core/model.js';
 import { cidrContains, cidrsOverlap, formatIp, normalizeIp, parseCidr, type Cidr } from '../../lib/pki/net.js';
 import { clusterGroups, type ClusterGroups, type Part } from './groups.js';
+import type { ClusterVarName } from './shared-vars.js';
 
 export interface Topology {
   readonly name: string;
@@ -75,7 +76,8 @@ export function topologyOf(cluster: Cluster, v: Readonly<Record<string, unknown>
 
 /** The VIP (global `vip` or the lb group's), which must lie in every lb host's subnet (`vip_prefix`, default 24). */
 function vipOf(v: Readonly<Record<string, unknown>>, lb: readonly Host[]): string | undefined {
-  const raw = v['vip'] ?? lb.map((h) => h.vars['vip']).find((x) => x !== undefined);
+  const key: ClusterVarName = 'vip';
+  const raw = v[key] ?? lb.map((h) => h.vars[key]).find((x) => x !== undefined);
   if (raw === undefined) return undefined;
   const vip = typeof raw === 'string' ? normalizeIp(raw) : undefined;
   if (!vip) throw new ConfigError(`expected an IP address, got ${JSON.stringify(raw)}`, 'vars.vip');
@@ -88,13 +90,14 @@ function vipOf(v: Readonly<Record<string, unknown>>, lb: readonly Host[]): strin
   return vip;
 }
 
-function str(v: Readonly<Record<string, unknown>>, name: string, fallback: string): string {
+// Names typed as cluster vars: a var read here that the unknown-var check does not know fails to compile.
+function str(v: Readonly<Record<string, unknown>>, name: ClusterVarName, fallback: string): string {
   const x = v[name] ?? fallback;
   if (typeof x !== 'string') throw new ConfigError(`expected a string, got ${JSON.stringify(x)}`, `vars.${name}`);
   return x;
 }
 
-function int(v: Readonly<Record<string, unknown>>, name: string, fallback: number): number {
+function int(v: Readonly<Record<string, unknown>>, name: ClusterVarName, fallback: number): number {
   const x = v[name] ?? fallback;
   if (typeof x !== 'number' || !Number.isInteger(x)) throw new ConfigError(`expected a whole number, got ${JSON.stringify(x)}`, `vars.${name}`);
   return x;

@@ -18,6 +18,7 @@ import { command, ConfigError, defineRole, directory, template, type AnyResource
 import { topology } from '../cluster/index.js';
 import { pkiFiles } from '../pki/push.js';
 import { corednsObjects, manifestProblems, renderManifest } from './manifest.js';
+import { CLUSTER_VARS } from '../cluster/shared-vars.js';
 import { defaults, schema, type CorednsVars } from './vars.js';
 
 export { defaults, schema, type CorednsVars } from './vars.js';
@@ -50,6 +51,7 @@ export default defineRole<CorednsVars>({
   name: 'coredns',
   tags: ['dns', 'addons'],
   defaults,
+  sharedVars: CLUSTER_VARS,
   schema,
   resources,
 });

@@ -25,6 +25,7 @@ import { install } from './install.js';
 import { clusterToken, members, self } from './members.js';
 import { handlers, RESTART } from './restart.js';
 import { envFile, etcdUnit } from './unit.js';
+import { CLUSTER_VARS } from '../cluster/shared-vars.js';
 import { defaults, schema, type EtcdVars } from './vars.js';
 
 export { defaults, schema, type EtcdVars } from './vars.js';
@@ -50,6 +51,7 @@ function resources(v: EtcdVars, host: Host, cluster: Cluster): AnyResource[] {
 export default defineRole<EtcdVars>({
   name: 'etcd',
   defaults,
+  sharedVars: CLUSTER_VARS,
   schema,
   resources,
   handlers,

@@ -14,6 +14,7 @@ import { ConfigError, defineRole, directory, pkg, reload, service, sysctl, templ
 import { hostsOf, topology } from '../cluster/index.js';
 import { haproxyConfig } from './config.js';
 import { servesGate } from './gate.js';
+import { CLUSTER_VARS } from '../cluster/shared-vars.js';
 import { defaults, schema, type HaproxyVars } from './vars.js';
 
 export { defaults, schema, type HaproxyVars } from './vars.js';
@@ -47,6 +48,7 @@ export default defineRole<HaproxyVars>({
   name: 'haproxy',
   tags: ['lb'],
   defaults,
+  sharedVars: CLUSTER_VARS,
   schema,
   resources,
   handlers: () => ({ [RELOAD]: reload('haproxy') }),

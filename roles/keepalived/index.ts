@@ -14,6 +14,7 @@ import { vipOf } from './vip.js';
 import { CHECK_SCRIPT, checkScript, keepalivedConfig } from './config.js';
 import { vipGate } from './gate.js';
 import { master, peers } from './peers.js';
+import { CLUSTER_VARS } from '../cluster/shared-vars.js';
 import { defaults, schema, type KeepalivedVars } from './vars.js';
 
 export { defaults, schema, type KeepalivedVars } from './vars.js';
@@ -48,6 +49,7 @@ export default defineRole<KeepalivedVars>({
   name: 'keepalived',
   tags: ['lb'],
   defaults,
+  sharedVars: CLUSTER_VARS,
   schema,
   resources,
   handlers: () => ({ [RELOAD]: reload('keepalived') }),

@@ -18,6 +18,7 @@ import { topology } from '../cluster/index.js';
 import { pkiFiles } from '../pki/push.js';
 import { configPath, kubeProxyConfigYaml, kubeProxyUnit } from './config.js';
 import { healthzGate } from './gate.js';
+import { CLUSTER_VARS } from '../cluster/shared-vars.js';
 import { defaults, schema, type KubeProxyVars } from './vars.js';
 
 export { defaults, schema, type KubeProxyVars } from './vars.js';
@@ -40,6 +41,7 @@ function resources(v: KubeProxyVars, host: Host, cluster: Cluster): AnyResource[
 export default defineRole<KubeProxyVars>({
   name: 'kube-proxy',
   defaults,
+  sharedVars: CLUSTER_VARS,
   schema,
   resources,
   handlers: () => ({ [RESTART]: restart('kube-proxy') }),

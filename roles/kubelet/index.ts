@@ -19,6 +19,7 @@ import { configPath, kubeletConfigYaml } from './config.js';
 import { healthzGate } from './gate.js';
 import { kubeletBinary, RESTART } from './install.js';
 import { kubeletUnit } from './unit.js';
+import { CLUSTER_VARS } from '../cluster/shared-vars.js';
 import { defaults, schema, type KubeletVars } from './vars.js';
 
 export { defaults, schema, type KubeletVars } from './vars.js';
@@ -49,6 +50,7 @@ function resources(v: KubeletVars, host: Host, cluster: Cluster): AnyResource[] 
 export default defineRole<KubeletVars>({
   name: 'kubelet',
   defaults,
+  sharedVars: CLUSTER_VARS,
   schema,
   resources,
   handlers: () => ({ [RESTART]: restart('kubelet') }),

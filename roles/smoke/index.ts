@@ -6,6 +6,7 @@
  */
 import { assertCommand, defineRole, type AnyResource, type Cluster } from '../../lib/index.js';
 import { topology } from '../cluster/index.js';
+import { CLUSTER_VARS } from '../cluster/shared-vars.js';
 import { defaults, schema, type SmokeVars } from './vars.js';
 
 function resources(v: SmokeVars, _host: unknown, cluster: Cluster): AnyResource[] {
@@ -24,4 +25,4 @@ function resources(v: SmokeVars, _host: unknown, cluster: Cluster): AnyResource[
   ];
 }
 
-export default defineRole<SmokeVars>({ name: 'smoke', tags: ['addons'], defaults, schema, resources });
+export default defineRole<SmokeVars>({ name: 'smoke', tags: ['addons'], defaults, sharedVars: CLUSTER_VARS, schema, resources });

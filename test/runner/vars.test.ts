@@ -5,13 +5,15 @@ import { ConfigError } from '../../lib/core/errors.js';
 import { definePlaybook, use } from '../../lib/dsl/playbook.js';
 import { defineRole } from '../../lib/dsl/role.js';
 import { file } from '../../lib/resources/index.js';
+import { selector } from '../../lib/inventory/index.js';
+import { compile, type CompileOptions } from '../../lib/runner/compile.js';
 import { coerce } from '../../lib/runner/vars.js';
 import { compileWith, inventory } from './helpers.js';
 
 const defaults = { a: 'default', b: 'default', c: 'default', d: 'default', e: 'default', port: 2379, on: false, peers: [] as string[] };
 const kv = defineRole({ name: 'kv', defaults, resources: (v) => [file({ path: '/etc/kv', content: JSON.stringify(v) })] });
 const inv = inventory(['h1', 'h2'], {
-  vars: { a: 'inventory', b: 'inventory', c: 'inventory', d: 'inventory', undeclared: 'x' },
+  vars: { a: 'inventory', b: 'inventory', c: 'inventory', d: 'inventory' },
   hostVars: { h1: { kv: { b: 'scoped', c: 'scoped', d: 'scoped' } }, h2: { port: 70000 } },
 });
 const pb = definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'all', roles: [use(kv, { c: 'play', d: 'play' })] }] });
@@ -22,7 +24,6 @@ describe('vars', () => {
     const v = varsOn('h1', { d: 'extra' });
     assert.deepEqual([v.a, v.b, v.c, v.d, v.e], ['inventory', 'scoped', 'play', 'extra', 'default']);
     assert.equal(varsOn('h2').b, 'inventory');
-    assert.ok(!('undeclared' in v), 'only keys the role declares come from the inventory');
   });
 
   it('-e values take the type of the default', () => {
@@ -54,5 +55,59 @@ describe('vars', () => {
     const h1 = definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'h1', roles: [strict] }] });
     assert.throws(() => compileWith(h1, inv, { extraVars: { port: '99999' } }), (e: unknown) => e instanceof ConfigError && /var port/.test(e.message));
     assert.equal(compileWith(h1, inv)[0]!.roles[0]!.perHost.get('h1')!.vars.port, 2379);
+  });
+});
+
+describe('vars that nothing reads are refused before any host is touched', () => {
+  // A role that reads a shared (inventory-wide) var besides its own, as the Kubernetes roles read the cluster's.
+  const web = defineRole({ name: 'web', defaults: { port: 80, title: 'x' }, sharedVars: ['service_cidr'], resources: () => [file({ path: '/etc/web', content: '' })] });
+  const db = defineRole({ name: 'db', defaults: { db_port: 5432 }, resources: () => [file({ path: '/etc/db', content: '' })] });
+  /** A role of another playbook of the project (CompileOptions.otherRoles). */
+  const mail = defineRole({ name: 'mail', defaults: { relay: 'smtp' }, resources: () => [] });
+  const play = definePlaybook({ name: 'site', plays: [{ name: 'web', hosts: 'all', roles: [web] }, { name: 'db', hosts: 'h1', roles: [db] }] });
+  type Spec = Parameters<typeof inventory>[1];
+  const run = (spec: Spec, o: Partial<CompileOptions> = {}, p = play) =>
+    compile(p, selector(inventory(['h1', 'h2'], spec)), { tags: [], skipTags: [], extraVars: {}, playbook: 'playbooks/site.ts', ...o });
+  const refused = (spec: Spec, message: RegExp, o: Partial<CompileOptions> = {}, p = play) =>
+    assert.throws(() => run(spec, o, p), (e: unknown) => e instanceof ConfigError && message.test(e.message) ? true : assert.fail(String(e)));
+
+  it('a play override the role does not have: the playbook, play and role named, with did-you-mean', () => {
+    const typo = definePlaybook({ name: 'site', plays: [{ name: 'web', hosts: 'all', roles: [use(web, { prot: 9090 } as never)] }] });
+    refused({}, /^playbooks\/site\.ts: play 1 "web", role web: role web has no var "prot"\. Did you mean "port"\?$/, {}, typo);
+    const shared = definePlaybook({ name: 'site', plays: [{ name: 'web', hosts: 'all', roles: [use(web, { service_cidr: '10.0.0.0/8' } as never)] }] });
+    refused({}, /role web has no var "service_cidr"\. It is read from the inventory/, {}, shared);
+  });
+
+  it('-e: a var no role can take from the command line, with did-you-mean; a shared var says where it goes', () => {
+    refused({}, /^-e prot: no role in this playbook has a var "prot"\. Did you mean "port"\?$/, { extraVars: { prot: '1' } });
+    refused({}, /^-e service_cidr: .*It is read from the inventory/, { extraVars: { service_cidr: '10.0.0.0/8' } });
+  });
+
+  it('a plain inventory var no role reads: the file, where in it and the key, with did-you-mean', () => {
+    refused({ vars: { prot: 9090 } }, /^the inventory: global vars: unknown var "prot" \(no role of this playbook reads it\)\. Did you mean "port"\?$/);
+    refused({ groups: { g: { hosts: ['h2'], vars: { titel: 'x' } } } }, /^the inventory: group g: unknown var "titel".*Did you mean "title"\?$/);
+    refused({ hostVars: { h1: { db_prot: 1 } } }, /^the inventory: host h1: unknown var "db_prot".*Did you mean "db_port"\?$/);
+    // Every problem at once, in inventory order.
+    refused({ vars: { prot: 1 }, hostVars: { h2: { titel: 'x' } } }, /^the inventory: 2 unknown vars:\n  global vars: unknown var "prot".*\n  host h2: unknown var "titel"/);
+  });
+
+  it('plain vars any role of the playbook reads pass, shared ones included, on any host', () => {
+    const plays = run({ vars: { port: 81, service_cidr: '10.96.0.0/12' }, hostVars: { h2: { db_port: 1 } } });
+    assert.equal(plays[0]!.roles[0]!.perHost.get('h1')!.vars.port, 81);
+  });
+
+  it('vars under a role\'s name are that role\'s own: a misspelt one, another role\'s, a shared one, or no object are refused', () => {
+    refused({ hostVars: { h1: { web: { prot: 9090 } } } }, /^the inventory: host h1: web\.prot: role web has no var "prot"\. Did you mean "port"\?$/);
+    refused({ vars: { web: { db_port: 1 } } }, /global vars: web\.db_port: role web has no var "db_port"\. "db_port" is read by role db: set it at the top level or under db\.$/);
+    refused({ vars: { db: { service_cidr: '10.0.0.0/8' } } }, /db\.service_cidr: role db has no var "service_cidr"\. "service_cidr" is read by role web: set it at the top level\.$/);
+    refused({ vars: { web: 'x' } }, /global vars: web: expected an object of role web's vars/);
+    assert.equal(run({ hostVars: { h1: { web: { port: 81 } } } })[0]!.roles[0]!.perHost.get('h1')!.vars.port, 81);
+  });
+
+  it('an inventory shared with other playbooks: their roles\' vars, plain or under their names, pass; a var no role of the project reads does not', () => {
+    const shared = { vars: { relay: 'mx', mail: { anything: 1 } } };
+    refused(shared, /global vars: unknown var "relay" \(no role of this playbook reads it\)/);
+    run(shared, { otherRoles: [mail] });
+    refused({ vars: { rely: 'mx' } }, /unknown var "rely" \(no role of this playbook or of the project reads it\)\. Did you mean "relay"\?/, { otherRoles: [mail] });
   });
 });
