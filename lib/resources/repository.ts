@@ -36,7 +36,7 @@ export interface RepositoryOptions extends Common {
   readonly name: string;
   /** The ASCII-armored OpenPGP public key(s) the repository is signed with. */
   readonly key: string;
-  /** Per family: a repository may be given for one of them or both. */
+  /** Per family, like pkg's names: a family without a source has nothing to do (Docker's repo on RHEL only). */
   readonly apt?: AptSource;
   readonly dnf?: DnfSource;
 }
@@ -122,18 +122,17 @@ export function repository(o: RepositoryOptions): Resource<FileState[]> {
   // Queries are fixed before facts are known: ask about the files of every family given, check picks one.
   const families = [...(o.apt ? ['apt' as const] : []), ...(o.dnf ? ['dnf' as const] : [])];
   const paths = families.flatMap((f) => Object.values(f === 'apt' ? aptPaths(o.name) : dnfPaths(o.name)));
-  /** The family this host uses, and where its two answers sit among the queries. */
-  const pick = (facts: HostFacts): { family: 'apt' | 'dnf'; at: number } => {
+  /** The family this host uses and where its two answers sit among the queries; undefined: none given for it. */
+  const pick = (facts: HostFacts): { family: 'apt' | 'dnf'; at: number } | undefined => {
     const family = facts.os.family === 'debian' ? 'apt' : facts.os.family === 'redhat' ? 'dnf' : undefined;
     if (!family) refuse(o.name, `no repository support for ${facts.os.id} (Debian and RHEL families only)`);
     const i = families.indexOf(family);
-    if (i < 0) refuse(o.name, `no ${family} source given for ${facts.os.id} ${facts.os.version}`);
-    return { family, at: i * 2 };
+    return i < 0 ? undefined : { family, at: i * 2 };
   };
   /** Per file (key, source), its changes with the file named, so the report says which one. */
   const perFile = (answers: readonly FileState[], facts: HostFacts) => {
-    const { family, at } = pick(facts);
-    return files(family, facts).map((m, k) => ({ m, changes: m.check(answers[at + k]!) }));
+    const p = pick(facts);
+    return p ? files(p.family, facts).map((m, k) => ({ m, changes: m.check(answers[p.at + k]!) })) : [];
   };
   return defineResource<FileState[]>({
     ...meta(`repository:${o.name}`, o, paths.map((p) => `path:${p}`), paths.map((p) => `path:${p}`)),
@@ -143,7 +142,7 @@ export function repository(o: RepositoryOptions): Resource<FileState[]> {
       return perFile(answers, facts).flatMap(({ changes }, k) => changes.map((c) => ({ ...c, field: `${k === 0 ? 'key' : 'source'} ${c.field}` })));
     },
     apply(answers, facts) {
-      const { family } = pick(facts);
+      const { family } = pick(facts)!;
       const p = family === 'apt' ? aptPaths(o.name) : dnfPaths(o.name);
       // The directories ship with the package managers, but not everywhere (/etc/apt/keyrings is new in Debian 12).
       const dirs: Action[] = [p.key, p.source].map((f) => ({ a: 'mkdir', path: f.slice(0, f.lastIndexOf('/')), mode: 0o755 }));
