@@ -7,7 +7,8 @@ import type { Mode, Reporter, RunEvent } from './events.js';
 import { eventLines, type LineStyle } from './lines.js';
 import { intervalTicker, LiveArea, type Ticker } from './live.js';
 import { Progress } from './progress.js';
-import { redactingWriter } from './sink.js';
+import { printableEvent } from './printable.js';
+import { terminalWriter } from './sink.js';
 
 export interface ConsoleOptions {
   readonly out: NodeJS.WritableStream;
@@ -29,8 +30,8 @@ export interface ConsoleOptions {
 const FAILURES = new Set<RunEvent['kind']>(['host-failed', 'unreachable', 'play-aborted']);
 
 export function consoleReporter(opts: ConsoleOptions): Reporter {
-  const out = redactingWriter(opts.out);
-  const err = opts.err ? redactingWriter(opts.err) : out;
+  const out = terminalWriter(opts.out);
+  const err = opts.err ? terminalWriter(opts.err) : out;
   const now = opts.now ?? Date.now;
   const tty = opts.out as Partial<NodeJS.WriteStream>;
   const size = opts.size ?? (() => ({ columns: tty.columns || 80, rows: tty.rows || 24 }));
@@ -47,7 +48,9 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
   };
 
   return {
-    emit(e) {
+    emit(event) {
+      // Every field printable (and redacted) before any formatting: colours added below are the only escapes.
+      const e = printableEvent(event);
       if (e.kind === 'run-start') begin(e.mode, e.diff);
       const lines = eventLines(e, style);
       if (!live || (!live.running && e.kind !== 'run-start')) return print(e, lines);

@@ -1,28 +1,28 @@
 /**
  * JSON lines: one object per event per line, the event's fields plus `time` (ISO 8601), for machines
- * (CI annotations, log shippers). String values are redacted before they are escaped (a multi-line secret
- * no longer matches once its newlines became `\n`), and the whole line once more as the last step.
+ * (CI annotations, log shippers). Every string value and object key is redacted before it is escaped (a
+ * multi-line secret no longer matches once its newlines became `\n`, and its JSON-escaped form is one of
+ * the forms redact() masks). The line as a whole is not redacted again: a short secret such as `"` masks
+ * only where it stands whole, and in a JSON line that would be its quotes, breaking the line.
+ * JSON escapes C0 controls; DEL, C1 and bidi controls, which it leaves raw, are written as `\u` escapes.
  */
 import { redact } from '../core/secret.js';
 import type { Reporter, RunEvent } from './events.js';
-import { redactingWriter } from './sink.js';
+import { jsonPrintable } from './printable.js';
 
-// Characters JSON.stringify escapes: a secret containing one would no longer match in the escaped line.
-const ESCAPED = /["\\\u0000-\u001f]/;
+const redactKeys = (o: object): object => Object.fromEntries(Object.entries(o).map(([k, x]) => [redact(k), x]));
 
-/**
- * The event as one JSON line. Values with characters JSON escapes are redacted before escaping; every
- * other value appears verbatim in the line, which the writer redacts as a whole (one pass, not one a field).
- */
+/** The event as one JSON line, every string and key redacted. */
 export function jsonLine(e: RunEvent, time: Date): string {
-  return JSON.stringify({ time: time.toISOString(), ...e }, (_k, v: unknown) => (typeof v === 'string' && ESCAPED.test(v) ? redact(v) : v));
+  const json = JSON.stringify({ time: time.toISOString(), ...e }, (_k, v: unknown) =>
+    typeof v === 'string' ? redact(v) : v !== null && typeof v === 'object' && !Array.isArray(v) ? redactKeys(v) : v);
+  return jsonPrintable(json);
 }
 
 export function jsonReporter(out: NodeJS.WritableStream, now: () => Date = () => new Date()): Reporter {
-  const write = redactingWriter(out);
   return {
     emit(e) {
-      write(`${jsonLine(e, now())}\n`);
+      out.write(`${jsonLine(e, now())}\n`);
     },
   };
 }
