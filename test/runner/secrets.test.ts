@@ -4,8 +4,12 @@ import { secret } from '../../lib/core/secret.js';
 import { definePlaybook } from '../../lib/dsl/playbook.js';
 import { defineRole } from '../../lib/dsl/role.js';
 import type { RunEvent } from '../../lib/report/events.js';
-import { command, file } from '../../lib/resources/index.js';
+import { consoleReporter } from '../../lib/report/console.js';
+import { jsonReporter } from '../../lib/report/json.js';
+import { command, file, template } from '../../lib/resources/index.js';
 import { FakeHost } from '../../lib/testing/index.js';
+import { Collect, colour, plain } from '../report/helpers.js';
+import { carriers, leaks as leaksIn, SECRETS } from '../report/leaks.js';
 import { fake, inventory, runWith } from './helpers.js';
 
 const OLD = 'old-token-3f9a1c77e2';
@@ -51,5 +55,36 @@ describe('secrets', () => {
     const shown = rec.events.map((e) => JSON.stringify(e)).filter((j) => j.includes(token.reveal()));
     assert.deepEqual(shown, []);
     assert.match(rec.of('host-failed')[0]!.error, /login: rejected: login --token \[secret\]/);
+  });
+
+  it('secrets of 1, 3, 5 and 40 characters carried in a NON-secret template and a failing command, in every encoding: no output mode shows them', async () => {
+    // What the outside test did: JSON.stringify (or base64, a URL, a shell word) of a secret into a template.
+    const texts = SECRETS.flatMap((s) => carriers(s).map((c) => c.text));
+    const role = defineRole({
+      name: 'app', defaults: {},
+      resources: () => [
+        template({ path: '/etc/app/config.json', render: () => `${texts.join('\n')}\n` }),
+        command({ name: 'login', command: 'login --from-config', creates: '/etc/app/.done' }),
+      ],
+    });
+    const pb1 = definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'all', roles: [role] }] });
+    const outputs: Record<string, string> = {};
+    for (const mode of ['check', 'apply'] as const) {
+      const h = FakeHost.debian('h1').seedFile('/etc/app/config.json', 'old\n').script(/^login/, { exitCode: 1, stderr: `login: rejected ${texts.join(' | ')}` });
+      const { rec } = await runWith(pb1, inv, { drivers: new Map([['h1', h]]), mode });
+      assert.ok(rec.of('resource').some((e) => e.changes.some((c) => c.diff)), 'the template shows a diff');
+      const sinks = { plain: new Collect(), live: new Collect(), json: new Collect() };
+      const reporters = [
+        consoleReporter({ out: sinks.plain, chalk: plain, tty: false, verbose: 2, diff: true }),
+        consoleReporter({ out: sinks.live, chalk: colour, tty: true, verbose: 2, diff: true, now: () => 0, ticker: () => ({ stop() {} }) }),
+        jsonReporter(sinks.json),
+      ];
+      for (const e of rec.events) for (const r of reporters) r.emit(e);
+      for (const r of reporters) r.close?.();
+      for (const [k, out] of Object.entries(sinks)) outputs[`${mode} ${k}`] = out.text;
+    }
+    assert.ok(leaksIn(texts.join('\n')).length > 0, 'the scanner sees the carried secrets');
+    for (const [where, text] of Object.entries(outputs)) assert.deepEqual(leaksIn(text), [], where);
+    assert.match(outputs['apply plain']!, /\+\{"token":"\[secret\]","n":1\}/, 'the JSON-escaped form is masked inside the diff');
   });
 });
