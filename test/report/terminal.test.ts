@@ -9,7 +9,7 @@ import { consoleReporter } from '../../lib/report/console.js';
 import type { RunEvent } from '../../lib/report/events.js';
 import { jsonReporter } from '../../lib/report/json.js';
 import { printable } from '../../lib/report/printable.js';
-import { Collect, colour, hostStats, plain, runStart } from './helpers.js';
+import { Collect, colour, hostStats, plain } from './helpers.js';
 
 // An SGR tsplay never writes, so that with colours on it can be told apart from tsplay's own.
 const HOSTILE = ['\x1b[31m', '\x1b[7;41m', '\x1b]0;pwned\x07', '\rOK ', 'x\b\b', '\u009b2J', 'del\x7f', '\u202egnp.exe'];
@@ -18,7 +18,7 @@ const host = evil('h');
 const role = evil('role');
 
 const events: RunEvent[] = [
-  { ...runStart([host], 'apply', true), playbook: evil('pb.ts') },
+  { kind: 'run-start', playbook: evil('pb.ts'), mode: 'apply', diff: true, hosts: [host] },
   { kind: 'controller', step: evil('pki'), text: evil('issued') },
   { kind: 'play-start', play: evil('play'), hosts: [host] },
   { kind: 'role-start', play: evil('play'), role, hosts: [host] },
