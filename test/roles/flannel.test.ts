@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'mocha';
@@ -184,4 +184,35 @@ describe('roles/flannel', () => {
       });
     }
   });
+
+  it('the flannel CNI plugin stand-in: VERSION per the CNI spec; ADD reads subnet.env and delegates to bridge in CNI_PATH', () => {
+    const d = join(tmp.dir, 'flannel-cni-standin');
+    execFileSync('sh', ['-c', `mkdir -p ${d}/bin && tar -xzf ${packed.flannelCni.path} -C ${d} && printf '#!/bin/sh\\necho "{\\\\"delegated\\\\": $(cat)}"\\n' > ${d}/bin/bridge && chmod 755 ${d}/bin/bridge`]);
+    const run = (env: Record<string, string>, stdin = '') => {
+      try {
+        return { code: 0, out: JSON.parse(execFileSync(join(d, 'flannel-amd64'), { input: stdin, env: { PATH: process.env['PATH']!, ...env }, encoding: 'utf8' })) };
+      } catch (e) {
+        const err = e as { status: number; stdout: string };
+        return { code: err.status, out: JSON.parse(err.stdout) };
+      }
+    };
+    const version = run({ CNI_COMMAND: 'VERSION' });
+    assert.equal(version.code, 0);
+    assert.ok(version.out.supportedVersions.includes('0.3.1') && typeof version.out.cniVersion === 'string');
+    const env = { CNI_COMMAND: 'ADD', CNI_CONTAINERID: 'x', CNI_NETNS: '/proc/self/ns/net', CNI_IFNAME: 'eth0', CNI_PATH: join(d, 'bin'), FLANNEL_CNI_STANDIN_SUBNET_ENV: join(d, 'subnet.env') };
+    const conf = JSON.stringify({ ...(conflist().plugins as object[])[0], name: 'cbr0', cniVersion: '0.3.1' });
+    const missing = run(env, conf);
+    assert.deepEqual([missing.code, missing.out.code], [1, 11]);
+    assert.match(missing.out.msg, /subnet\.env/);
+    writeFileSync(join(d, 'subnet.env'), 'FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.7.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n');
+    const added = run(env, conf);
+    assert.equal(added.code, 0);
+    assert.deepEqual(added.out.delegated, {
+      hairpinMode: true, isDefaultGateway: true, type: 'bridge', name: 'cbr0', cniVersion: '0.3.1', mtu: 1450, isGateway: true, ipMasq: false,
+      ipam: { type: 'host-local', ranges: [[{ subnet: '10.244.7.1/24' }]], routes: [{ dst: '10.244.0.0/16' }] },
+    });
+    const noBridge = run({ ...env, CNI_PATH: join(d, 'nothing') }, conf);
+    assert.deepEqual([noBridge.code, noBridge.out.code], [1, 5]);
+  });
 });
+

@@ -1,14 +1,19 @@
 import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'mocha';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { ConfigError } from '../../lib/core/errors.js';
 import type { InventorySpec } from '../../lib/dsl/inventory.js';
 import type { GateContext } from '../../lib/index.js';
 import { changedIds, converge, FakeHost } from '../../lib/testing/index.js';
 import kubelet, { type KubeletVars } from '../../roles/kubelet/index.js';
 import { healthzGate } from '../../roles/kubelet/gate.js';
-import { packStandins, type Packed } from '../fixtures/standins/pack.js';
+import { conflist } from '../../roles/flannel/config.js';
+import { packStandins, standinScript, type Packed } from '../fixtures/standins/pack.js';
 import { tempDir } from '../pki/helpers.js';
 import { forHost, inventory, runOn, SMALL } from './helpers.js';
 
@@ -104,6 +109,106 @@ describe('roles/kubelet', () => {
     await assert.rejects(healthzGate.check(ctx), /Failed to connect.*journalctl -u kubelet/);
     h.script('curl -sS --max-time 3 http://127.0.0.1:10248/healthz', { stdout: 'ok' });
     await healthzGate.check(ctx);
+  });
+});
+
+/**
+ * The kubelet stand-in run for real on this machine (python3), with the files the kubelet role writes, a
+ * listening runtime socket, and a `containerd` on PATH that prints containerd 1.6's real config dump with
+ * the CNI dirs pointed at a scratch dir: it must refuse to start on a conflist naming a missing plugin, and
+ * report one that appears later on /healthz, the way the flannel role's gate judges them.
+ */
+describe('kubelet stand-in: the pod network, asked of the runtime', function () {
+  this.timeout(30000);
+  let tmp: { dir: string; cleanup(): void };
+  let sock: Server;
+  let script: string;
+  let port = 0;
+  const procs: ChildProcess[] = [];
+  const d = (...p: string[]) => join(tmp.dir, ...p);
+  const FLANNEL = JSON.stringify(conflist());
+  const plugin = (name: string) => {
+    writeFileSync(d('bin', name), '#!/bin/sh\n');
+    chmodSync(d('bin', name), 0o755);
+  };
+
+  before(async () => {
+    tmp = tempDir();
+    process.env['TSPLAY_CACHE'] = d('cache');
+    const packed = packStandins(d('standins'));
+    const spec: InventorySpec = { ...SMALL, vars: { ...SMALL.vars, pki_dir: d('pki'), k8s_artifacts: packed.overrides } };
+    const h = FakeHost.debian('worker-1');
+    await converge(h, forHost(kubelet, 'worker-1', { inv: inventory(spec) }).resources);
+    delete process.env['TSPLAY_CACHE'];
+    for (const sub of ['bin', 'net.d', 'fakebin', 'etc']) mkdirSync(d(sub), { recursive: true });
+    for (const f of ['pki/ca.crt', 'pki/kubelet.crt', 'pki/kubelet.key', 'kubelet.conf']) {
+      mkdirSync(d('etc', 'pki'), { recursive: true });
+      writeFileSync(d('etc', f), h.read(`/etc/kubernetes/${f}`)!);
+    }
+    sock = await new Promise<Server>((ok) => { const srv = createServer(); srv.listen(d('containerd.sock'), () => ok(srv)); });
+    port = await new Promise<number>((ok) => { const srv = createServer(); srv.listen(0, '127.0.0.1', () => { const a = srv.address(); srv.close(() => ok(typeof a === 'object' && a ? a.port : 0)); }); });
+    const cfg = parse(h.read('/var/lib/kubelet/config.yaml')!);
+    cfg.authentication.x509.clientCAFile = d('etc', 'pki', 'ca.crt');
+    Object.assign(cfg, { tlsCertFile: d('etc', 'pki', 'kubelet.crt'), tlsPrivateKeyFile: d('etc', 'pki', 'kubelet.key'), containerRuntimeEndpoint: `unix://${d('containerd.sock')}`, healthzPort: port });
+    writeFileSync(d('etc', 'config.yaml'), stringify(cfg));
+    const dump = readFileSync(fileURLToPath(new URL('../fixtures/containerd/config-dump-1.6.20.toml', import.meta.url)), 'utf8')
+      .replace('bin_dir = "/opt/cni/bin"', `bin_dir = "${d('bin')}"`).replace('conf_dir = "/etc/cni/net.d"', `conf_dir = "${d('net.d')}"`);
+    writeFileSync(d('dump.toml'), dump);
+    writeFileSync(d('fakebin', 'containerd'), `#!/bin/sh\n[ "$1 $2" = "config dump" ] && exec cat ${d('dump.toml')}\nexit 2\n`);
+    chmodSync(d('fakebin', 'containerd'), 0o755);
+    script = d('kubelet');
+    writeFileSync(script, standinScript('kubelet'), { mode: 0o755 });
+  });
+  after(() => {
+    for (const p of procs) p.kill('SIGKILL');
+    sock?.close();
+    tmp.cleanup();
+  });
+
+  function start(): { proc: ChildProcess; exited: Promise<{ code: number | null; stderr: string }> } {
+    const proc = spawn('python3', [script, `--config=${d('etc', 'config.yaml')}`, `--kubeconfig=${d('etc', 'kubelet.conf')}`, '--hostname-override=worker-1', '--node-ip=127.0.0.1', '--v=2'],
+      { env: { ...process.env, PATH: `${d('fakebin')}:${process.env['PATH']}` }, stdio: ['ignore', 'ignore', 'pipe'] });
+    procs.push(proc);
+    let stderr = '';
+    proc.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    return { proc, exited: new Promise((ok) => proc.on('exit', (code) => ok({ code, stderr }))) };
+  }
+  const healthz = async () => {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+      return `${r.status} ${await r.text()}`;
+    } catch {
+      return 'down';
+    }
+  };
+  const until = async (want: RegExp, ms = 8000) => {
+    const end = Date.now() + ms;
+    let last = '';
+    while (Date.now() < end) {
+      if (want.test((last = await healthz()))) return last;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`/healthz never matched ${want}: last ${last}`);
+  };
+
+  it('refuses to start when a conflist present names a plugin that is not in the bin dir containerd reads', async () => {
+    writeFileSync(d('net.d', '10-flannel.conflist'), FLANNEL);
+    for (const p of ['bridge', 'host-local', 'portmap', 'loopback']) plugin(p);
+    const { code, stderr } = await start().exited;
+    assert.equal(code, 1);
+    assert.match(stderr, new RegExp(`CNI plugin 'flannel' \\(needed by ${d('net.d')}/10-flannel.conflist\\) is not an executable file in ${d('bin')}, the dir the runtime reads \\(containerd config dump\\)`));
+  });
+
+  it('starts before any conflist, then reports one naming a missing plugin on /healthz until the plugin is there', async () => {
+    // As in site.ts: the kubelet starts before flannel writes its conflist.
+    rmSync(d('net.d', '10-flannel.conflist'), { force: true });
+    const { proc } = start();
+    assert.equal(await until(/^200 ok$/), '200 ok');
+    writeFileSync(d('net.d', '10-flannel.conflist'), FLANNEL);
+    assert.match(await until(/^500/), /network plugin not ready: CNI plugin 'flannel' .* is not an executable file/);
+    plugin('flannel');
+    assert.equal(await until(/^200 ok$/), '200 ok');
+    proc.kill();
   });
 });
 
