@@ -5,6 +5,7 @@
  * and over what (shown with -v), since nothing else would. Pure.
  */
 import type { Host } from '../core/model.js';
+import { Secret } from '../core/secret.js';
 import type { Inventory } from './build.js';
 import { groupDepths } from './build.js';
 import { describe } from './issues.js';
@@ -20,7 +21,15 @@ export interface VarConflict {
   readonly reason: 'deeper' | 'declared later';
 }
 
-const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+/** Deep equality of var values; secrets compare by value (their JSON is only a mask). */
+function same(a: unknown, b: unknown): boolean {
+  if (a instanceof Secret || b instanceof Secret) return a instanceof Secret && b instanceof Secret && a.reveal() === b.reveal();
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return Object.is(a, b);
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const [x, y] = [a as Record<string, unknown>, b as Record<string, unknown>];
+  const keys = Object.keys(x);
+  return keys.length === Object.keys(y).length && keys.every((k) => k in y && same(x[k], y[k]));
+}
 
 export function varConflicts(inv: Inventory): VarConflict[] {
   const depths = groupDepths(inv.spec);
