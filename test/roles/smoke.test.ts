@@ -8,8 +8,8 @@ import { forHost, inventory, SMALL } from './helpers.js';
 const at = (host: FakeHost, overrides: Record<string, unknown> = {}) => plan(host, forHost(smoke, 'master-1', { inv: inventory(SMALL), overrides }).resources);
 
 describe('roles/smoke', () => {
-  it('passes without changing anything when the API answers and every node is Ready', async () => {
-    const h = FakeHost.debian('master-1')
+  for (const kind of ['debian', 'rhel'] as const) it(`${kind}: passes without changing anything when the API answers and every node is Ready`, async () => {
+    const h = (kind === 'debian' ? FakeHost.debian('master-1') : FakeHost.rhel('master-1'))
       .script(/get --raw=\/healthz/, { stdout: 'ok' })
       .script(/version -o json/, { exitCode: 0 })
       .script(/get nodes/, { exitCode: 0 });
