@@ -14,7 +14,7 @@ import { redact } from '../core/secret.js';
 import { loadInventory, selector } from '../inventory/index.js';
 import { shown } from '../inventory/load-module.js';
 import { conflictNotes, otherRoles } from '../inventory/index.js';
-import { consoleReporter, exitBits, jsonReporter, type Reporter } from '../report/index.js';
+import { consoleReporter, exitBits, jsonReporter, printable, type Reporter } from '../report/index.js';
 import { compile } from '../runner/compile.js';
 import { prepareAll } from '../runner/prepare.js';
 import { runPlaybook } from '../runner/run.js';
@@ -55,14 +55,14 @@ export async function main(argv: readonly string[], io: MainIO = processIO()): P
   });
   registerLab(program, (c) => (code = c));
   // Subcommands copy these settings only when created, so set them on every command of the tree.
-  const output = { writeOut: (s: string) => io.stdout.write(s), writeErr: (s: string) => io.stderr.write(s) };
+  const output = { writeOut: (s: string) => io.stdout.write(s), writeErr: (s: string) => io.stderr.write(printable(redact(s))) };
   for (const cmd of commandTree(program)) cmd.exitOverride().configureOutput(output);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
-    io.stderr.write(redact(`${errorText(e)}\n`));
+    io.stderr.write(printable(redact(`${errorText(e)}\n`)));
     return 1;
   }
 }
@@ -82,10 +82,10 @@ async function runCommand(playbookFile: string, f: RunFlags, io: MainIO): Promis
     tags: f.tags ?? [], skipTags: f.skipTags ?? [], extraVars: parseExtraVars(f.extraVar), ...(f.limit ? { limit: f.limit } : {}),
     playbook: shown(playbookFile), otherRoles: await otherRoles(playbookFile, pb, inv.spec),
   });
-  if (f.verbose > 0) for (const note of conflictNotes(inv)) io.stderr.write(`${note}\n`);
+  if (f.verbose > 0) for (const note of conflictNotes(inv)) io.stderr.write(printable(redact(`${note}\n`)));
   const listings = [f.listHosts && listHosts(plays), f.listTasks && listTasks(plays), f.listTags && listTags(plays)].filter((x) => typeof x === 'string');
   if (listings.length) {
-    io.stdout.write(`${listings.join('\n\n')}\n`);
+    io.stdout.write(printable(redact(`${listings.join('\n\n')}\n`)));
     return 0;
   }
   const hosts = plays.flatMap((p) => p.hosts);

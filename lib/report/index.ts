@@ -7,3 +7,4 @@ export { multiReporter } from './multi.js';
 export { EXIT_FAILED, EXIT_UNREACHABLE, exitBits, hostOutcome, roleTimes, totals, type RoleTime, type Totals } from './summary.js';
 export { recapLines } from './recap.js';
 export { renderDiff } from './diff.js';
+export { printable } from './printable.js';
