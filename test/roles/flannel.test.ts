@@ -209,7 +209,7 @@ describe('roles/flannel', () => {
     assert.equal(added.code, 0);
     assert.deepEqual(added.out.delegated, {
       hairpinMode: true, isDefaultGateway: true, type: 'bridge', name: 'cbr0', cniVersion: '0.3.1', mtu: 1450, isGateway: true, ipMasq: false,
-      ipam: { type: 'host-local', ranges: [[{ subnet: '10.244.7.1/24' }]], routes: [{ dst: '10.244.0.0/16' }] },
+      ipam: { type: 'host-local', ranges: [[{ subnet: '10.244.7.0/24' }]], routes: [{ dst: '10.244.0.0/16' }] },
     });
     const noBridge = run({ ...env, CNI_PATH: join(d, 'nothing') }, conf);
     assert.deepEqual([noBridge.code, noBridge.out.code], [1, 5]);
