@@ -11,13 +11,13 @@
  *   are not allowed.
  * Every role renders its unit files' variable parts through here. Pure.
  */
+import { shown } from './common.js';
 
 /** C0 and C1 controls and DEL (`\p{Cc}`), and lone surrogates, which cannot be written as UTF-8. */
 const CONTROL = /[\p{Cc}\p{Cs}]/u;
 
 const NAMES: Readonly<Record<string, string>> = { '\0': 'NUL', '\t': 'TAB', '\n': 'LF (newline)', '\r': 'CR (carriage return)', '\x1b': 'ESC' };
 
-const shown = (s: string) => JSON.stringify(s.length > 60 ? `${s.slice(0, 60)}...` : s);
 
 function describeChar(c: string): string {
   const code = c.codePointAt(0)!;
