@@ -25,6 +25,13 @@ export interface PutOptions {
   readonly sudo?: boolean;
 }
 
+/** A command left running by Connection.hold. */
+export interface Held {
+  readonly line: string;
+  /** Close its stdin: it sees EOF and ends. */
+  release(): void;
+}
+
 export interface Connection {
   /** Inventory name of the host, for messages. */
   readonly host: string;
@@ -32,6 +39,12 @@ export interface Connection {
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
   /** Write a file atomically (temp + rename). `from` is bytes or a local path to stream from. */
   put(remotePath: string, from: Uint8Array | { readonly localPath: string }, opts?: PutOptions): Promise<void>;
+  /**
+   * Start `command` and keep its stdin open until `release()` or until the connection ends (a process
+   * holding a lock for as long as the controller lives); resolves with its first line of stdout, or
+   * '' when it exits without one. Once per run, not per role: the shell driver does not count it as a round trip.
+   */
+  hold?(command: string, opts?: { readonly sudo?: boolean }): Promise<Held>;
   /** Read a file; undefined when it does not exist. */
   get(remotePath: string, opts?: { readonly sudo?: boolean }): Promise<Uint8Array | undefined>;
   close(): Promise<void>;

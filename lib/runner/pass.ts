@@ -3,7 +3,7 @@
  * ONE query batch (host facts ride along the first time), check each resource locally (pure), then send
  * every change in ONE action batch. Shared by the runner and the test kit's `converge`.
  */
-import type { ActOptions, HostDriver } from '../core/driver.js';
+import type { ActOptions, GroupNotes, HostDriver } from '../core/driver.js';
 import type { HostFacts, Query } from '../core/ops.js';
 import type { AnyResource, Change } from '../core/resource.js';
 
@@ -92,17 +92,22 @@ function firstStale(todo: readonly Planned[]): number {
   return todo.length;
 }
 
+/** Journal notes for a batch about to be applied, by index in the batch (see GroupNotes). */
+export type NotesOf = (batch: readonly Planned[]) => ReadonlyMap<number, GroupNotes>;
+
 /**
  * Apply every planned change in one batch; the first failing resource stops the rest. Only when a change
  * reads a path an earlier change writes is the batch split there, and the rest checked again first.
+ * `notes`: what each group writes to the host's pending-handler journal as it succeeds.
  */
-export async function applyPlan(driver: HostDriver, p: Plan, opts: ActOptions = {}): Promise<Applied> {
+export async function applyPlan(driver: HostDriver, p: Plan, opts: ActOptions = {}, notes?: NotesOf): Promise<Applied> {
   const outcomes: { planned: Planned; outcome: Outcome }[] = [];
   let todo = p.planned.filter((x) => x.changes.length > 0 && !x.error);
   while (todo.length > 0) {
     const cut = firstStale(todo);
     const batch = todo.slice(0, cut);
-    const res = await driver.act(batch.map((x) => x.resource.apply(x.answers, p.facts, x.changes)), opts);
+    const n = notes?.(batch);
+    const res = await driver.act(batch.map((x) => x.resource.apply(x.answers, p.facts, x.changes)), n?.size ? { ...opts, notes: n } : opts);
     const failedAt = res.ok ? batch.length : res.failedGroup;
     batch.forEach((planned, i) => outcomes.push({ planned, outcome: i < failedAt ? 'changed' : i === failedAt ? 'failed' : 'not-run' }));
     if (!res.ok) {

@@ -2,16 +2,20 @@
  * One role on one host: plan (one round trip), report, apply (one round trip), run notified handlers (one
  * round trip), then health gates (only where something changed, unless asked). Check mode stops after reporting. Transport failures propagate (the host
  * becomes unreachable); anything else that fails is returned as the host's failure.
+ * Notifications are recorded on the host (the journal, see GroupNotes) by the script that makes the
+ * change and cleared by the handler's, so a handler an earlier run did not get to run runs now.
  */
 import type { HostDriver } from '../core/driver.js';
 import { ResourceError, TransportError, tail } from '../core/errors.js';
 import type { Cluster, Host } from '../core/model.js';
 import type { HostFacts } from '../core/ops.js';
 import type { Change, Handler } from '../core/resource.js';
+import type { GroupNotes } from '../core/driver.js';
 import type { Mode, ResourceStatus } from '../report/events.js';
 import type { HostRole } from './compile.js';
 import { passGate, type GateDeps } from './gate.js';
-import { withoutFreshRestarts } from './fresh-starts.js';
+import { FreshStarts } from './fresh-starts.js';
+import { journalKey, pendingOf } from './journal.js';
 import { applyPlan, plan, type Planned, type Writer } from './pass.js';
 
 export interface RoleRun {
@@ -29,13 +33,19 @@ export interface RoleRun {
   readonly verify?: boolean;
   /** Runs `f` when it is this host's turn among the play's hosts (rolling roles). */
   readonly turn?: <T>(f: () => Promise<T>) => Promise<T>;
+  /** Journal keys the host's session found (HostDriver.begin), known once the first query answered. */
+  readonly journal?: Promise<readonly string[]>;
+  /** Where to count what is reported, as it is reported: the caller keeps the counts however the role ends. */
+  readonly counts?: Counts;
 }
+
+export type Counts = Record<'ok' | 'changed' | 'failed' | 'skipped', number>;
 
 export interface RoleResult {
   readonly facts: HostFacts;
   /** State keys this role's changes write (see Plan.writes). */
   readonly writes: readonly Writer[];
-  readonly counts: Record<'ok' | 'changed' | 'failed' | 'skipped', number>;
+  readonly counts: Counts;
   readonly error?: Error;
 }
 
@@ -43,7 +53,7 @@ export interface RoleResult {
 const visible = (changes: readonly Change[], secret: boolean | undefined): readonly Change[] => (secret ? changes.map((c) => ({ field: c.field })) : changes);
 
 export async function runRole(r: RoleRun, deps: GateDeps): Promise<RoleResult> {
-  const counts = { ok: 0, changed: 0, failed: 0, skipped: 0 };
+  const counts = r.counts ?? { ok: 0, changed: 0, failed: 0, skipped: 0 };
   const emit = (p: Planned, status: ResourceStatus, error?: string) => {
     counts[status === 'would-change' ? 'changed' : status]++;
     deps.emit({
@@ -64,29 +74,47 @@ export async function runRole(r: RoleRun, deps: GateDeps): Promise<RoleResult> {
     else if (broken) emit(x, 'skipped');
   }
   if (broken) return { facts: p.facts, writes: p.writes, counts, error: new ResourceError(r.host.name, broken.resource.id, `check failed: ${broken.error}`) };
-  const notified = new Set(p.planned.filter((x) => x.changes.length).flatMap((x) => x.resource.notify ?? []));
+  // Handlers an earlier run recorded and did not run: due now, as if notified before this apply.
+  const pending = pendingOf((await r.journal) ?? [], r.role, Object.keys(r.hr.handlers));
+  const notified = new Set([...pending, ...p.planned.filter((x) => x.changes.length).flatMap((x) => x.resource.notify ?? [])]);
   if (r.mode === 'check') {
     for (const h of notified) deps.emit({ kind: 'handler', host: r.host.name, role: r.role, handler: h, status: 'would-change' });
     return { facts: p.facts, writes: p.writes, counts };
   }
-  const applied = await applyPlan(r.driver, p, opts);
+  const fresh = new FreshStarts(r.hr.handlers, p.facts, pending);
+  const applied = await applyPlan(r.driver, p, opts, (batch) => notesOf(r, batch, fresh));
   const STATUS = { changed: 'changed', unchanged: 'ok', failed: 'failed', 'not-run': 'skipped' } as const;
   for (const { planned, outcome } of applied.outcomes) emit(planned, STATUS[outcome], outcome === 'failed' ? applied.failure?.stderr : undefined);
   if (applied.failure) {
     const f = applied.failure;
     return { facts: p.facts, writes: p.writes, counts, error: new ResourceError(r.host.name, f.id, `exited ${f.exitCode}: ${tail(f.stderr, 5)}`, f.exitCode, f.stderr) };
   }
-  const handlers = withoutFreshRestarts(r.hr.handlers, [...notified], applied, p.facts);
+  const handlers = fresh.needed();
   const settle = async () => (await runHandlers(r, handlers, deps)) ?? (applied.outcomes.length || notified.size || r.verify ? await runGates(r, deps) : undefined);
   const error = r.hr.rolling && r.turn && notified.size ? await r.turn(settle) : await settle();
   return { facts: p.facts, writes: p.writes, counts, ...(error ? { error } : {}) };
 }
 
-/** Notified handlers (those left with something to do), in the order the role declares them, in one round trip. */
+/**
+ * Each group records the handlers it notifies in the journal, and forgets those it made needless (it
+ * started their unit after their last notifier): what the journal holds after any group is what is due.
+ */
+function notesOf(r: RoleRun, batch: readonly Planned[], fresh: FreshStarts): Map<number, GroupNotes> {
+  const out = new Map<number, GroupNotes>();
+  batch.forEach((x, i) => {
+    const clear = fresh.step(x).map((h) => journalKey(r.role, h));
+    const pend = (x.resource.notify ?? []).filter((h) => h in r.hr.handlers).map((h) => journalKey(r.role, h));
+    if (pend.length || clear.length) out.set(i, { ...(pend.length ? { pend } : {}), ...(clear.length ? { clear } : {}) });
+  });
+  return out;
+}
+
+/** Notified handlers (those left with something to do), in the order the role declares them, in one round trip; each clears its journal entry. */
 async function runHandlers(r: RoleRun, todo: Readonly<Record<string, Handler>>, deps: GateDeps): Promise<Error | undefined> {
   const names = Object.keys(r.hr.handlers).filter((h) => h in todo);
   if (names.length === 0) return undefined;
-  const res = await r.driver.act(names.map((h) => todo[h]!), { sudo: r.become });
+  const notes = new Map(names.map((h, i) => [i, { clear: [journalKey(r.role, h)] }]));
+  const res = await r.driver.act(names.map((h) => todo[h]!), { sudo: r.become, notes });
   names.forEach((handler, i) => {
     const status = res.ok || i < res.failedGroup ? 'changed' : 'failed';
     if (res.ok || i <= res.failedGroup) deps.emit({ kind: 'handler', host: r.host.name, role: r.role, handler, status, ...(status === 'failed' && !res.ok ? { error: tail(res.stderr, 5) } : {}) });

@@ -11,6 +11,7 @@ import type { Cluster, Host } from '../core/model.js';
 import type { HostFacts } from '../core/ops.js';
 import { redact } from '../core/secret.js';
 import type { HostStats, Mode, Reporter, RunEvent, RunStats } from '../report/events.js';
+import { claims } from './claim.js';
 import type { CompiledPlay } from './compile.js';
 import { queriesOf, type Writer } from './pass.js';
 import { ChangeSignal, readAhead, type Upcoming } from './read-ahead.js';
@@ -34,6 +35,8 @@ export interface RunOptions {
   readonly verify?: boolean;
   /** Milliseconds from process start to this run (loading, compiling, controller work), for the report. */
   readonly startupMs?: number;
+  /** How long to wait for a host another run holds (default LOCK_TIMEOUT_MS), then fail that host. */
+  readonly lockTimeoutMs?: number;
 }
 
 class HostState {
@@ -41,6 +44,8 @@ class HostState {
   driver?: Promise<HostDriver>;
   /** The driver's round-trip count when this run got it: stats count this run's round trips only. */
   trips0?: number;
+  /** The pending-handler journal the host's session read (HostDriver.begin), known after its first query. */
+  journal?: Promise<readonly string[]>;
   facts?: HostFacts;
   /** Check mode: what earlier roles would change on this host (for dependsOn marks across roles). */
   readonly writes: Writer[] = [];
@@ -60,6 +65,7 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
   const state = new Map(all.map((h) => [h.name, new HostState()]));
   const changes = new ChangeSignal();
   const upcoming = upcomingQueries(plays);
+  const claimOf = claims(plays, opts.mode, opts.lockTimeoutMs);
   const startup = opts.startupMs === undefined ? {} : { startupMs: opts.startupMs };
   emit({ kind: 'run-start', playbook: opts.playbook, mode: opts.mode, diff: opts.diff, hosts: all.map((h) => h.name), ...startup });
 
@@ -82,18 +88,24 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
     if (!hr || st.done) return;
     const t0 = now();
     let driver: HostDriver | undefined;
+    // Counted as each resource is reported, and added in finally: a host that breaks after its apply keeps them.
+    const counts = { ok: 0, changed: 0, failed: 0, skipped: 0 };
     try {
-      st.driver ??= deps.connect(host).then((d) => readAhead(d, upcoming.get(host.name) ?? [], changes));
+      st.driver ??= deps.connect(host).then((d) => {
+        // The lock, the temp sweep and the journal ride along with the host's first query.
+        st.journal = d.begin ? d.begin(claimOf.get(host.name)!).then((s) => s.pending) : Promise.resolve([]);
+        st.journal.catch(() => undefined);
+        return readAhead(d, upcoming.get(host.name) ?? [], changes);
+      });
       driver = await st.driver.catch((e: unknown) => {
         // Whatever stops the connection (refused, DNS, a key file that is missing), the host is unreachable.
         throw e instanceof TransportError ? e : new TransportError(host.name, (e as Error).message, { cause: e });
       });
       const rt0 = driver.roundTrips;
       st.trips0 ??= rt0;
-      const res = await runRole({ host, role: role.name, hr, driver, cluster, mode: opts.mode, become: play.play.become ?? false, ...(st.facts ? { facts: st.facts } : {}), earlier: st.writes, turn: turnOf(play, ri), verify: opts.verify === true }, gateDeps);
+      const res = await runRole({ host, role: role.name, hr, driver, cluster, mode: opts.mode, become: play.play.become ?? false, ...(st.facts ? { facts: st.facts } : {}), earlier: st.writes, turn: turnOf(play, ri), verify: opts.verify === true, counts, ...(st.journal ? { journal: st.journal } : {}) }, gateDeps);
       st.facts = res.facts;
       if (opts.mode === 'check') st.writes.push(...res.writes);
-      for (const k of ['ok', 'changed', 'failed', 'skipped'] as const) st.stats[k] += res.counts[k];
       emit({ kind: 'role-end', host: host.name, role: role.name, ms: now() - t0, roundTrips: driver.roundTrips - rt0, changed: res.counts.changed });
       if (res.error) fail(host, st, res.error);
     } catch (e) {
@@ -102,6 +114,9 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
     } finally {
       // In finally: a host that broke mid-role still made the round trips it made.
       if (driver) st.stats.roundTrips = driver.roundTrips - (st.trips0 ?? 0);
+      for (const k of ['ok', 'changed', 'failed', 'skipped'] as const) st.stats[k] += counts[k];
+      // A failed host counts at least one failure, even when what failed was no resource (a handler, a gate).
+      if (st.failed) st.stats.failed = Math.max(st.stats.failed, 1);
       st.stats.roleMs[role.name] = (st.stats.roleMs[role.name] ?? 0) + (now() - t0);
     }
   }
@@ -109,7 +124,6 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
   function fail(host: Host, st: HostState, e: Error): void {
     if (st.failed) return;
     st.failed = true;
-    st.stats.failed = Math.max(st.stats.failed, 1);
     emit({ kind: 'host-failed', host: host.name, error: e.message });
   }
 

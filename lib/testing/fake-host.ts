@@ -6,19 +6,23 @@
  * action batch plus one per upload, one per exec.
  */
 import type { ExecOptions, ExecResult } from '../core/connection.js';
-import type { ActResult, HostDriver } from '../core/driver.js';
+import type { ActOptions, ActResult, HostDriver, HostSession, RunClaim } from '../core/driver.js';
 import type { Action, HostFacts, Query } from '../core/ops.js';
 import { applyAction } from './fake-act.js';
 import { HostFailure } from './fake-failure.js';
 import type { NodeAttrs } from './fake-fs.js';
 import { debianFacts, rhelFacts, seedBase } from './fake-presets.js';
 import { answer } from './fake-query.js';
+import { FakeRuns } from './fake-session.js';
 import { FakeState, type CommandReply, type PackageSpec } from './fake-state.js';
 
 export class FakeHost extends FakeState implements HostDriver {
   #trips = 0;
   /** Every action applied, in order (those of a failed group up to the failure). */
   readonly log: Action[] = [];
+  /** The run lock and the pending-handler journal (keys in `runs.journal`). */
+  readonly runs = new FakeRuns();
+  #claim: RunClaim | undefined;
 
   constructor(readonly host = 'fake', facts: HostFacts = debianFacts(host)) {
     super(facts);
@@ -42,12 +46,12 @@ export class FakeHost extends FakeState implements HostDriver {
     return this.#trips;
   }
 
-  async query(queries: readonly Query[]): Promise<unknown[]> {
+  async query(queries: readonly Query[], _opts?: ActOptions): Promise<unknown[]> {
     this.#trips++;
     return queries.map((q) => answer(this, q));
   }
 
-  async act(groups: readonly (readonly Action[])[]): Promise<ActResult> {
+  async act(groups: readonly (readonly Action[])[], opts: ActOptions = {}): Promise<ActResult> {
     this.#trips += 1 + groups.flat().filter((a) => a.a === 'upload').length;
     for (const [i, group] of groups.entries()) {
       try {
@@ -55,6 +59,7 @@ export class FakeHost extends FakeState implements HostDriver {
           applyAction(this, a);
           this.log.push(a);
         }
+        this.runs.note(opts.notes?.get(i));
       } catch (e) {
         if (e instanceof HostFailure) return { ok: false, failedGroup: i, exitCode: e.exitCode, stderr: e.stderr };
         throw e;
@@ -68,7 +73,45 @@ export class FakeHost extends FakeState implements HostDriver {
     return this.run(command, typeof opts.stdin === 'string' ? opts.stdin : opts.stdin && Buffer.from(opts.stdin).toString('utf8'));
   }
 
-  async close(): Promise<void> {}
+  /** Takes the host's lock, sweeps and reads the journal; no round trip (it rides along on a real host). */
+  async begin(claim: RunClaim): Promise<HostSession> {
+    const s = await this.#open(claim);
+    this.#claim = claim;
+    return s;
+  }
+
+  async #open(claim: RunClaim): Promise<HostSession> {
+    await this.runs.lock(this.host, claim);
+    this.runs.sweep(this.fs, claim.sweep);
+    return { pending: [...this.runs.journal] };
+  }
+
+  async close(): Promise<void> {
+    if (this.#claim) this.runs.unlock(this.#claim);
+    this.#claim = undefined;
+  }
+
+  /** Another connection to this same host (its own lock claim), for runs at the same time. */
+  link(): HostDriver {
+    let claim: RunClaim | undefined;
+    const host = this;
+    return {
+      host: this.host,
+      get roundTrips() { return host.roundTrips; },
+      query: (q, o) => this.query(q, o),
+      act: (g, o) => this.act(g, o),
+      exec: (c, o) => this.exec(c, o),
+      begin: async (c) => {
+        const s = await this.#open(c);
+        claim = c;
+        return s;
+      },
+      close: async () => {
+        if (claim) this.runs.unlock(claim);
+        claim = undefined;
+      },
+    };
+  }
 
   // --- seeding and inspection, for tests ---
 

@@ -2,13 +2,15 @@
  * The local transport, for plays on `localhost`: commands run with `sh -c` through zx (scripts on stdin), files are
  * written to a temp name in the target's directory and renamed into place.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { constants, userInfo } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Connection, ExecOptions, ExecResult, PutOptions } from '../core/connection.js';
+import type { Connection, ExecOptions, ExecResult, Held, PutOptions } from '../core/connection.js';
+import { UPLOAD_TEMP } from '../core/driver.js';
 import { TransportError, TsplayError, tail } from '../core/errors.js';
 import { finishPutScript, readFileScript, sudoCommand, tempBeside, type SudoMode } from './remote-command.js';
 
@@ -22,7 +24,7 @@ export function localConnection(name = 'localhost'): Connection {
     exec,
     async put(path, from, opts: PutOptions = {}) {
       const direct = mode(opts.sudo) === 'none';
-      const upload = direct ? tempBeside(path) : `/tmp/.tsplay-upload-${randomBytes(8).toString('hex')}`;
+      const upload = direct ? tempBeside(path) : `${UPLOAD_TEMP}${randomBytes(8).toString('hex')}`;
       try {
         const source = from instanceof Uint8Array ? Readable.from([Buffer.from(from)]) : createReadStream(from.localPath);
         await pipeline(source, createWriteStream(upload, { mode: 0o600, flags: 'wx' }));
@@ -33,6 +35,7 @@ export function localConnection(name = 'localhost'): Connection {
       const r = await exec(finishPutScript(upload, path, opts, direct ? upload : undefined), { sudo: opts.sudo });
       if (r.exitCode !== 0) throw new TsplayError(`[${name}] cannot write ${path} (exit ${r.exitCode}): ${tail(r.stderr)}`);
     },
+    hold: (command, opts = {}) => hold(sudoCommand(command, mode(opts.sudo))),
     async get(path, opts = {}) {
       if (mode(opts.sudo) === 'none') {
         return readFile(path).then((b) => new Uint8Array(b), (e: NodeJS.ErrnoException) => {
@@ -47,6 +50,26 @@ export function localConnection(name = 'localhost'): Connection {
     },
     async close() {},
   };
+}
+
+/** A child with its stdin kept open: when this process dies, the pipe closes and the child sees EOF. */
+function hold(command: string): Promise<Held> {
+  return new Promise((resolve) => {
+    const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'ignore'] });
+    let out = '';
+    const done = () => {
+      // From its first line on, neither the child nor its pipes keep the run alive: release() or our exit ends it.
+      child.unref();
+      for (const s of [child.stdin, child.stdout]) (s as unknown as { unref?: () => void }).unref?.();
+      resolve({ line: out.split('\n')[0] ?? '', release: () => child.stdin.end() });
+    };
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) done();
+    });
+    child.on('close', done);
+    child.on('error', done);
+  });
 }
 
 async function run(name: string, command: string, opts: ExecOptions): Promise<ExecResult> {

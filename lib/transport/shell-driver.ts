@@ -1,23 +1,30 @@
 /**
  * The shell driver: a HostDriver over any Connection. A query batch is ONE `sh -s` script (answers split
  * by a random boundary); an action batch is ONE script too, plus one put per upload. Scripts travel on
- * stdin, never on the command line, so secrets stay out of process lists and logs.
+ * stdin, never on the command line, so secrets stay out of process lists and logs. A run's lock is a
+ * held command (Connection.hold); its temp sweep and journal read ride along with the first query.
  */
 import { randomBytes } from 'node:crypto';
-import type { Connection, ExecOptions, ExecResult, PutOptions } from '../core/connection.js';
-import type { ActOptions, ActResult, HostDriver } from '../core/driver.js';
+import type { Connection, ExecOptions, ExecResult, Held, PutOptions } from '../core/connection.js';
+import type { ActOptions, ActResult, HostDriver, HostSession, RunClaim } from '../core/driver.js';
 import { TransportError, tail } from '../core/errors.js';
 import type { Action, Query } from '../core/ops.js';
 import { doneGroups, planSteps, renderActScript, stderrOfLastGroup, type ScriptPart, type Step } from './shell-act.js';
 import { parseAnswers } from './shell-answers.js';
 import { renderQueries } from './shell-query.js';
+import { holdError, holdScript, parseSession, sessionPreamble } from './shell-session.js';
 
 const token = () => randomBytes(8).toString('hex');
+
+export interface ShellDriverOptions {
+  /** Where the journal and lock live instead of /var/lib/tsplay and /run/tsplay (tests). */
+  readonly stateDir?: string;
+}
 
 /** Counts every exec and put: each is one round trip. */
 class Counted {
   trips = 0;
-  constructor(readonly conn: Connection) {}
+  constructor(readonly conn: Connection, readonly stateDir?: string) {}
   exec(command: string, opts?: ExecOptions): Promise<ExecResult> {
     this.trips++;
     return this.conn.exec(command, opts);
@@ -30,12 +37,23 @@ class Counted {
 
 const execOpts = (stdin: string, o: ActOptions): ExecOptions => ({ stdin, ...(o.sudo ? { sudo: true } : {}), ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) });
 
-async function query(c: Counted, queries: readonly Query[], o: ActOptions): Promise<unknown[]> {
-  if (queries.length === 0) return [];
+/** A begun run whose journal is still to be read: by the next query, or alone before anything else. */
+interface Opening {
+  readonly claim: RunClaim;
+  readonly locked: Promise<Held | undefined>;
+  resolve(s: HostSession): void;
+  reject(e: Error): void;
+}
+
+async function query(c: Counted, queries: readonly Query[], o: ActOptions, opening?: Opening): Promise<unknown[]> {
+  if (queries.length === 0 && !opening) return [];
   const boundary = `__tsplay_${token()}__`;
-  const res = await c.exec('sh -s', execOpts(renderQueries(queries, boundary), o));
+  const preamble = opening ? `${sessionPreamble(boundary, opening.claim.sweep, c.stateDir)}\n` : '';
+  const res = await c.exec('sh -s', execOpts(preamble + renderQueries(queries, boundary), o));
   try {
-    return parseAnswers(queries, res.stdout, boundary);
+    const answers = parseAnswers(queries, res.stdout, boundary);
+    opening?.resolve({ pending: parseSession(res.stdout, boundary) });
+    return answers;
   } catch (e) {
     throw new TransportError(c.conn.host, `reading host state failed (exit ${res.exitCode}): ${(e as Error).message}\n${tail(res.stderr, 10)}`, { cause: e });
   }
@@ -45,7 +63,7 @@ type Failure = Extract<ActResult, { ok: false }>;
 
 async function runScript(c: Counted, parts: readonly ScriptPart[], o: ActOptions): Promise<Failure | undefined> {
   const boundary = `__tsplay_${token()}__`;
-  const res = await c.exec('sh -s', execOpts(renderActScript(parts, boundary, token()), o));
+  const res = await c.exec('sh -s', execOpts(renderActScript(parts, boundary, token(), c.stateDir), o));
   const done = doneGroups(res.stdout, boundary);
   const failed = parts.find((p) => !done.has(p.group));
   if (!failed && res.exitCode === 0) return undefined;
@@ -66,23 +84,86 @@ async function runUpload(c: Counted, step: Extract<Step, { kind: 'upload' }>, o:
   }
 }
 
+/**
+ * Test-only fault: TSPLAY_FAULT_KILL_AFTER_ACTS=N makes the controller SIGKILL itself once N action
+ * scripts have returned, as a controller that dies between a change and its handler (the fault suite).
+ */
+const killAfter = Number(process.env['TSPLAY_FAULT_KILL_AFTER_ACTS'] ?? 0);
+let actsDone = 0;
+
 async function act(c: Counted, groups: readonly (readonly Action[])[], o: ActOptions): Promise<ActResult> {
-  for (const step of planSteps(groups)) {
-    const failure = step.kind === 'script' ? await runScript(c, step.parts, o) : await runUpload(c, step, o);
-    if (failure) return failure;
+  try {
+    for (const step of planSteps(groups, o.notes)) {
+      const failure = step.kind === 'script' ? await runScript(c, step.parts, o) : await runUpload(c, step, o);
+      if (failure) return failure;
+    }
+    return { ok: true };
+  } finally {
+    if (killAfter > 0 && ++actsDone >= killAfter) process.kill(process.pid, 'SIGKILL');
   }
-  return { ok: true };
+}
+
+/**
+ * begin(): the lock holder is started at once and the first query waits for it (one exchange per run,
+ * in parallel with nothing, and no round trip: the holder stays open); the sweep and the journal read
+ * are prepended to that query. Without Connection.hold (a test connection) the run is unlocked.
+ */
+function opener(c: Counted) {
+  let opening: Opening | undefined;
+  let held: Held | undefined;
+  return {
+    begin(claim: RunClaim): Promise<HostSession> {
+      const locked = c.conn.hold
+        ? c.conn.hold(holdScript(claim, c.stateDir), { sudo: claim.sudo }).then((h) => {
+            const err = holdError(h.line, c.conn.host, claim.lockTimeoutMs);
+            if (err) {
+              h.release();
+              throw err;
+            }
+            return (held = h);
+          })
+        : Promise.resolve(undefined);
+      return new Promise<HostSession>((resolve, reject) => {
+        opening = { claim, locked, resolve, reject };
+        // Nothing is unhandled: whoever awaits the session or the next call sees the rejection.
+        locked.catch(reject);
+      });
+    },
+    /** Before any call: wait for the lock; hand the opening to the first query (or read it alone first). */
+    async take(forQuery: boolean, o: ActOptions): Promise<Opening | undefined> {
+      const o1 = opening;
+      if (!o1) return undefined;
+      await o1.locked;
+      if (opening !== o1) return undefined;
+      opening = undefined;
+      if (forQuery) return o1;
+      await query(c, [], { ...(o.sudo ? { sudo: true } : {}) }, o1).catch((e: Error) => (o1.reject(e), Promise.reject(e)));
+      return undefined;
+    },
+    release(): void {
+      held?.release();
+      held = undefined;
+    },
+  };
 }
 
 /** A HostDriver that speaks POSIX sh over `conn`. */
-export function shellDriver(conn: Connection): HostDriver {
-  const c = new Counted(conn);
+export function shellDriver(conn: Connection, opts: ShellDriverOptions = {}): HostDriver {
+  const c = new Counted(conn, opts.stateDir);
+  const session = opener(c);
   return {
     host: conn.host,
-    query: (queries, opts = {}) => query(c, queries, opts),
-    act: (groups, opts = {}) => act(c, groups, opts),
-    exec: (command, opts) => c.exec(command, opts),
+    begin: (claim) => session.begin(claim),
+    query: async (queries, o = {}) => {
+      const opening = await session.take(true, o);
+      return query(c, queries, o, opening).catch((e: Error) => (opening?.reject(e), Promise.reject(e)));
+    },
+    act: async (groups, o = {}) => (await session.take(false, o), act(c, groups, o)),
+    exec: async (command, o) => (await session.take(false, { ...(o?.sudo ? { sudo: true } : {}) }), c.exec(command, o)),
     get roundTrips() { return c.trips; },
-    close: () => conn.close(),
+    close: async () => {
+      session.release();
+      await conn.close();
+    },
   };
 }
