@@ -51,4 +51,10 @@ describe('user and group', () => {
     assert.throws(() => user({ name: 'Bad Name' }), /invalid name/);
     assert.throws(() => group({ name: '-x' }), /invalid name/);
   });
+
+  it('refuses a home or shell that would corrupt /etc/passwd or is not absolute (#16)', () => {
+    assert.throws(() => user({ name: 'u', home: '/srv/a:b' }), /user u home: must not contain ":"/);
+    assert.throws(() => user({ name: 'u', shell: 'bash' }), /user u shell: path must be absolute/);
+    assert.throws(() => user({ name: 'u', home: '/srv/a\nb' }), /control characters/);
+  });
 });

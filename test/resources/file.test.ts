@@ -104,6 +104,19 @@ describe('file', () => {
   it('rejects relative paths at construction', () => {
     assert.throws(() => file({ path: 'etc/x', content: '' }), /absolute/);
   });
+
+  it('refuses an owner or group that is not a portable user name, naming it: it would reach chown (#16)', () => {
+    assert.throws(() => file({ path: '/etc/x', content: '', owner: '--reference=/etc/shadow' }), /file \/etc\/x: owner "--reference=\/etc\/shadow" is not a user or group name/);
+    assert.throws(() => directory({ path: '/srv/x', group: 'a:b' }), /directory \/srv\/x: group "a:b" is not a user or group name/);
+    assert.throws(() => template({ path: '/etc/x', render: () => '', owner: 'x'.repeat(33) }), /not a user or group name/);
+    assert.doesNotThrow(() => file({ path: '/etc/x', content: '', owner: 'svc.web_1-a', group: '1000' }));
+  });
+
+  it('refuses control characters in paths and paths the kernel cannot hold', () => {
+    assert.throws(() => file({ path: '/etc/a\rb', content: '' }), /path must not hold control characters: "\/etc\/a\\rb"/);
+    assert.throws(() => absent({ path: '/etc/\x1b[31m' }), /control characters: "\/etc\/\\u001b\[31m"/);
+    assert.throws(() => directory({ path: `/srv/${'a'.repeat(256)}` }), /name longer than 255/);
+  });
 });
 
 describe('template', () => {

@@ -49,6 +49,29 @@ describe('sysctl', () => {
   });
 
   it('rejects a malformed key', () => assert.throws(() => sysctl({ key: 'a b', value: 1 }), /invalid key/));
+
+  it('refuses keys that leave /proc/sys or leave the kernel key alphabet, naming the key (#16)', () => {
+    for (const key of ['net/../../../tmp/sysctl-escape', '/net/ipv4/ip_forward', 'net..ipv4', 'net.ipv4.', 'net/ipv4//x', 'net/./ipv4', '-net.ipv4', 'net.ipv4.ip_forward;x', 'net.ipv4.*', `net.${'a'.repeat(200)}`]) {
+      assert.throws(() => sysctl({ key, value: 1 }), (e: Error) => e.message.startsWith(`sysctl: invalid key ${JSON.stringify(key.slice(0, 80)).slice(0, -1)}`), key);
+    }
+    assert.doesNotThrow(() => sysctl({ key: 'net/ipv4/conf/eth0.100/forwarding', value: 1 }));
+  });
+
+  it('refuses a value with a newline or another control character, and an empty one: they never converge (#16)', () => {
+    assert.throws(() => sysctl({ key: 'net.core.somaxconn', value: '1025\nkernel.panic = 1' }), /sysctl "net.core.somaxconn": the value holds control character U\+000A/);
+    assert.throws(() => sysctl({ key: 'net.core.somaxconn', value: '1\r' }), /U\+000D/);
+    assert.throws(() => sysctl({ key: 'net.core.somaxconn', value: '  ' }), /the value is empty/);
+    assert.doesNotThrow(() => sysctl({ key: 'net.ipv4.ip_local_port_range', value: '1024\t65000' }));
+  });
+
+  it('a slash-form key is the dotted key on the fake host, as under /proc/sys; a key that leaves it is refused there too', async () => {
+    const h = FakeHost.debian();
+    const { first, second } = await converge(h, [sysctl({ key: 'net/ipv4/ip_forward', value: 1 })]);
+    assert.deepEqual(first.planned[0]?.changes[0], { field: 'value', before: '0', after: '1' });
+    assert.equal(h.sysctls.get('net.ipv4.ip_forward'), '1');
+    assert.deepEqual(changedIds(second), []);
+    await assert.rejects(h.act([[{ a: 'sysctl', key: 'net/../../../tmp/x', value: '1' }]]), /invalid key/);
+  });
 });
 
 describe('kernelModule', () => {

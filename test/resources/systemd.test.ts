@@ -70,6 +70,17 @@ describe('unit and service', () => {
     assert.match(applied.failure?.stderr ?? '', /Unit ghost.service not found/);
   });
 
+  it('refuses unit content with a bare CR or a NUL, naming the line: systemd reads them as a line break and the end (#16)', () => {
+    assert.throws(() => unit({ name: 'web', content: '[Unit]\nDescription=x\r[Service]\rExecStartPre=+/bin/touch /tmp/pwned\n' }), /unit web.service: line 2 holds a CR \(carriage return\), which systemd reads as a line break/);
+    assert.throws(() => unit({ name: 'web', content: '[Unit]\n\0' }), /line 2 holds a NUL, which systemd reads as the end of the file/);
+    assert.doesNotThrow(() => unit({ name: 'web', content: '[Unit]\r\nDescription=x\r\n' }));
+  });
+
+  it('refuses a unit name systemd cannot hold', () => {
+    assert.throws(() => unit({ name: 'a'.repeat(248), content: UNIT }), /invalid systemd unit name/);
+    assert.throws(() => service({ name: 'a b' }), /invalid systemd unit name "a b"/);
+  });
+
   it('a host without systemd fails the check clearly', async () => {
     const h = new FakeHost('old', { ...FakeHost.debian().facts, init: 'other' });
     const { first } = await converge(h, [service({ name: 'x' })]);
