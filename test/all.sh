@@ -57,3 +57,7 @@ step "lab up (${LAB_HOSTS:-7} hosts)" node lib/cli/bin.js lab up --hosts "${LAB_
 step "integration tests (real SSH)" env TSPLAY_LAB_REQUIRED=1 npx mocha --no-package --config test/integration/mocharc.json 'test/integration/**/*.test.ts'
 
 step "end-to-end tests (tsplay CLI on the lab)" env TSPLAY_LAB_REQUIRED=1 npx mocha --no-package --config test/e2e/mocharc.json 'test/e2e/**/*.test.ts'
+
+# The fault suite (test/fault): controller kills, concurrent runs, hostile values, secret scans, on three of
+# the hosts e2e just used (TSPLAY_FAULT_HOSTS); it prints its counts and restores those hosts' sample app.
+step "fault suite (kills, races, hostile input, secrets)" env TSPLAY_LAB_REQUIRED=1 npx mocha --no-package --config test/fault/mocharc.json 'test/fault/**/*.fault.ts'

@@ -144,15 +144,17 @@ export async function sh(c: Connection, command: string): Promise<string> {
 
 /**
  * An inventory of just the fault hosts (as root), written under WORK: `NAME`, and `NAME-op` for the same
- * address as the unprivileged `faultop` whose sudo asks for the password in TSPLAY_FAULT_BECOME.
+ * address as the unprivileged `faultop` whose sudo asks for the password in TSPLAY_FAULT_BECOME. `hostVars`
+ * go to every host (values argv cannot carry, such as NUL, reach roles this way).
  */
-export function writeInventory(hosts: readonly FaultHost[]): string {
+export function writeInventory(hosts: readonly FaultHost[], o: { name?: string; hostVars?: Record<string, unknown> } = {}): string {
   mkdirSync(WORK, { recursive: true });
+  const vars = o.hostVars ? `, vars: ${JSON.stringify(o.hostVars)}` : '';
   const entries = hosts.flatMap((h) => [
-    `    ${JSON.stringify(h.name)}: { address: ${JSON.stringify(h.address)} },`,
+    `    ${JSON.stringify(h.name)}: { address: ${JSON.stringify(h.address)}${vars} },`,
     `    ${JSON.stringify(`${h.name}-op`)}: { address: ${JSON.stringify(h.address)}, user: 'faultop', becomePassword: process.env.TSPLAY_FAULT_BECOME ?? 'unset' },`,
   ]);
-  const file = `${WORK}/inventory.ts`;
+  const file = `${WORK}/${o.name ?? 'inventory'}.ts`;
   writeFileSync(file, `// Written by test/fault/helpers.ts for the fault suite: the fault hosts, as root and as faultop (sudo with a password).
 export default {
   defaults: { user: 'root', port: 22, key: ${JSON.stringify(paths.key)} },
