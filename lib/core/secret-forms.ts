@@ -1,7 +1,8 @@
 /**
  * The forms a secret value takes in printed text when a role passes it through a common encoding before
- * it lands in a non-secret template, a command line or an error: itself, JSON-escaped, URL-encoded,
- * shell-quoted and base64. Pure; secret.ts masks every form it returns.
+ * it lands in a non-secret template, a command line or an error: itself, JSON-escaped (as JSON.stringify,
+ * Python and Go write it), URL- and form-encoded, shell-quoted and base64. Pure; secret.ts masks every
+ * form it returns.
  */
 
 /** Values shorter than this are masked only where they stand as a whole token (see secret.ts). */
@@ -9,6 +10,11 @@ export const SHORT_SECRET = 6;
 
 /** The text JSON.stringify puts between the quotes. */
 const jsonEscaped = (v: string): string => JSON.stringify(v).slice(1, -1);
+
+/** \u escapes for what JSON encoders other than JSON.stringify escape: non-ASCII (Python's json.dumps), `<>&` (Go's encoding/json). */
+const u = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const asciiJson = (v: string): string => jsonEscaped(v).replace(/[^\x20-\x7e]/g, u);
+const htmlSafeJson = (v: string): string => jsonEscaped(v).replace(/[<>&\u2028\u2029]/g, u);
 
 /** Inside single quotes, the way lib/transport/shell-quote.ts quotes a word (core cannot import it). */
 const shellQuoted = (v: string): string => v.replace(/'/g, `'\\''`);
@@ -38,7 +44,7 @@ function alignedBase64(bytes: Buffer): string[] {
 export function secretForms(value: string): string[] {
   if (value === '') return [];
   const bytes = Buffer.from(value, 'utf8');
-  const forms = [value, jsonEscaped(value), encodeURIComponent(value), formEncoded(value), shellQuoted(value), base64(bytes)];
+  const forms = [value, jsonEscaped(value), asciiJson(value), htmlSafeJson(value), encodeURIComponent(value), formEncoded(value), shellQuoted(value), base64(bytes)];
   if (value.length >= SHORT_SECRET) forms.push(...alignedBase64(bytes));
   return [...new Set(forms.filter((f) => f !== ''))];
 }

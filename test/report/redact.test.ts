@@ -31,6 +31,12 @@ describe('redact', () => {
     }
   });
 
+  it('masks JSON as Python (non-ASCII as \\u) and Go (<>& as \\u) write it', () => {
+    remember('ᚷ<pa&ss>wörd');
+    assert.equal(redact('{"p": "\\u16b7<pa&ss>w\\u00f6rd"}'), '{"p": "[secret]"}');
+    assert.equal(redact('{"p":"ᚷ\\u003cpa\\u0026ss\\u003ewörd"}'), '{"p":"[secret]"}');
+  });
+
   it('masks base64 of a secret inside a longer text at each of the three byte alignments', () => {
     const s = 'tok-5c1e9a77f0';
     remember(s);
