@@ -23,6 +23,8 @@ export class FakeHost extends FakeState implements HostDriver {
   /** The run lock and the pending-handler journal (keys in `runs.journal`). */
   readonly runs = new FakeRuns();
   #claim: RunClaim | undefined;
+  /** A begun run's lock: calls wait for it, as the shell driver's do (a refusal fails them too). */
+  #opening: Promise<unknown> | undefined;
 
   constructor(readonly host = 'fake', facts: HostFacts = debianFacts(host)) {
     super(facts);
@@ -47,11 +49,13 @@ export class FakeHost extends FakeState implements HostDriver {
   }
 
   async query(queries: readonly Query[], _opts?: ActOptions): Promise<unknown[]> {
+    await this.#opening;
     this.#trips++;
     return queries.map((q) => answer(this, q));
   }
 
   async act(groups: readonly (readonly Action[])[], opts: ActOptions = {}): Promise<ActResult> {
+    await this.#opening;
     this.#trips += 1 + groups.flat().filter((a) => a.a === 'upload').length;
     for (const [i, group] of groups.entries()) {
       try {
@@ -69,13 +73,15 @@ export class FakeHost extends FakeState implements HostDriver {
   }
 
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    await this.#opening;
     this.#trips++;
     return this.run(command, typeof opts.stdin === 'string' ? opts.stdin : opts.stdin && Buffer.from(opts.stdin).toString('utf8'));
   }
 
   /** Takes the host's lock, sweeps and reads the journal; no round trip (it rides along on a real host). */
-  async begin(claim: RunClaim): Promise<HostSession> {
-    const s = await this.#open(claim);
+  begin(claim: RunClaim): Promise<HostSession> {
+    const s = this.#open(claim);
+    this.#opening = s;
     this.#claim = claim;
     return s;
   }
@@ -94,15 +100,17 @@ export class FakeHost extends FakeState implements HostDriver {
   /** Another connection to this same host (its own lock claim), for runs at the same time. */
   link(): HostDriver {
     let claim: RunClaim | undefined;
+    let opening: Promise<unknown> | undefined;
     const host = this;
     return {
       host: this.host,
       get roundTrips() { return host.roundTrips; },
-      query: (q, o) => this.query(q, o),
-      act: (g, o) => this.act(g, o),
-      exec: (c, o) => this.exec(c, o),
-      begin: async (c) => {
-        const s = await this.#open(c);
+      query: async (q, o) => (await opening, this.query(q, o)),
+      act: async (g, o) => (await opening, this.act(g, o)),
+      exec: async (c, o) => (await opening, this.exec(c, o)),
+      begin: (c) => {
+        const s = this.#open(c);
+        opening = s;
         claim = c;
         return s;
       },

@@ -54,6 +54,7 @@ export class FakeRuns {
 
   /** Remove leftover temps directly in `dirs`, and uploads left in /tmp. */
   sweep(fs: FakeFs, dirs: readonly string[]): void {
+    if (dirs.length === 0) return;
     const inDir = (p: string, d: string) => p.slice(0, p.lastIndexOf('/') || 1) === d;
     for (const [path, node] of [...fs.nodes]) {
       const name = path.slice(path.lastIndexOf('/') + 1);

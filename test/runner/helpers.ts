@@ -133,6 +133,7 @@ export interface RunWith {
   readonly now?: () => number;
   /** Replaces the default connect (which hands out `drivers` and counts calls). */
   readonly connect?: (host: Host) => Promise<HostDriver>;
+  readonly lockTimeoutMs?: number;
 }
 
 export interface Ran {
@@ -164,7 +165,7 @@ export async function runWith(pb: Playbook, inv: Inventory, o: RunWith): Promise
       return d;
     },
   };
-  const stats = await runPlaybook(plays, inv.cluster, { playbook: pb.name, mode: o.mode ?? 'apply', diff: false, ...(o.forks ? { forks: o.forks } : {}) }, deps);
+  const stats = await runPlaybook(plays, inv.cluster, { playbook: pb.name, mode: o.mode ?? 'apply', diff: false, ...(o.forks ? { forks: o.forks } : {}), ...(o.lockTimeoutMs !== undefined ? { lockTimeoutMs: o.lockTimeoutMs } : {}) }, deps);
   return { stats, rec, plays, connects };
 }
 

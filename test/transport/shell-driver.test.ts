@@ -10,10 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'mocha';
+import type { RunClaim } from '../../lib/core/driver.js';
 import type { FileState } from '../../lib/core/ops.js';
 import { secret } from '../../lib/core/secret.js';
 import { absent, artifact, command, directory, file, line, pkg, template } from '../../lib/resources/index.js';
 import { changedIds, changesById, converge, FakeHost } from '../../lib/testing/index.js';
+import { localConnection } from '../../lib/transport/local.js';
 import { shellDriver } from '../../lib/transport/shell-driver.js';
 import { ChildConnection } from './shell-child-connection.js';
 
@@ -144,5 +146,78 @@ describe('shell driver on this machine', function () {
     const [st] = (await shellDriver(new ChildConnection()).query([{ q: 'file', path: `${d}/big`, content: 65536, sha256: true }])) as FileState[];
     assert.equal(st?.content, undefined);
     assert.equal(st?.sha256, createHash('sha256').update('z'.repeat(100_000)).digest('hex'));
+  });
+});
+
+describe('shell driver: a run\'s state on this machine (lock, journal, temp files)', function () {
+  this.timeout(20000);
+  let d: string;
+  before(() => {
+    d = mkdtempSync(join(tmpdir(), 'tsplay-state-'));
+  });
+  after(() => rmSync(d, { recursive: true, force: true }));
+  const claim = (id: string, more: Partial<RunClaim> = {}): RunClaim => ({ id, controller: 'ctl', pid: 7, startedAt: '2026-12-02T07:00:00.000Z', lockTimeoutMs: 5000, sudo: false, sweep: [], ...more });
+  const driver = (state = `${d}/state`) => shellDriver(localConnection('here'), { stateDir: state });
+
+  it('a group records its notes before its done marker, and only when it succeeded; the next run reads them with its first query', async () => {
+    const a = driver();
+    const res = await a.act([[{ a: 'write', path: `${d}/one`, content: '1' }], [{ a: 'command', command: 'exit 3' }]], { notes: new Map([[0, { pend: ['app.restart%20app'] }], [1, { pend: ['app.never'] }]]) });
+    assert.equal(res.ok, false);
+    assert.deepEqual(readdirSync(`${d}/state/pending`), ['app.restart%20app']);
+    const b = driver();
+    const session = b.begin!(claim('r1'));
+    await b.query([{ q: 'file', path: `${d}/one` }]);
+    assert.deepEqual((await session).pending, ['app.restart%20app']);
+    assert.equal(b.roundTrips, 1, 'the journal rides along with the first query');
+    await b.act([[{ a: 'command', command: 'true' }]], { notes: new Map([[0, { clear: ['app.restart%20app'] }]]) });
+    assert.deepEqual(readdirSync(`${d}/state/pending`), []);
+    await b.close();
+  });
+
+  it('a failing chown leaves no temp file: the script removes its own temps however it ends', async () => {
+    execFileSync('mkdir', ['-p', `${d}/w`]);
+    const res = await driver().act([[{ a: 'write', path: `${d}/w/o`, content: 'x', owner: 'tsplay-no-such-user' }]]);
+    assert.equal(res.ok, false);
+    assert.match(res.ok ? '' : res.stderr, /invalid user/);
+    assert.deepEqual(readdirSync(`${d}/w`), []);
+  });
+
+  it('the first query of a run sweeps leftover temps beside its paths (files and extract dirs), nothing else', async () => {
+    execFileSync('mkdir', ['-p', `${d}/s/.tsplay-x-0123456789abcdef-0-1`, `${d}/elsewhere`]);
+    for (const f of ['s/.app.conf.tsplay-0123456789ab', 's/.keep', 's/app.conf', 'elsewhere/.x.tsplay-0123456789ab']) writeFileSync(`${d}/${f}`, 'x');
+    const b = driver();
+    const session = b.begin!(claim('r2', { sweep: [`${d}/s`] }));
+    await b.query([]);
+    await session;
+    assert.deepEqual(readdirSync(`${d}/s`).sort(), ['.keep', 'app.conf']);
+    assert.deepEqual(readdirSync(`${d}/elsewhere`), ['.x.tsplay-0123456789ab']);
+    await b.close();
+  });
+
+  it('a second run waits for the first; past --lock-timeout it fails naming the holder; once released it goes on', async () => {
+    const first = driver(`${d}/lock`);
+    const s1 = first.begin!(claim('first-run', { controller: 'ctl-a', pid: 111 }));
+    await first.query([]);
+    await s1;
+    const second = driver(`${d}/lock`);
+    const s2 = second.begin!(claim('second-run', { lockTimeoutMs: 300 }));
+    s2.catch(() => undefined);
+    const t0 = Date.now();
+    await assert.rejects(second.query([]), (e: Error) => {
+      assert.equal(e.name, 'HostBusy');
+      assert.match(e.message, /here is busy: another tsplay run holds its lock \(run first-run from ctl-a pid 111 started 2026-12-02T07:00:00.000Z\); gave up after 0.3 s/);
+      return true;
+    });
+    assert.ok(Date.now() - t0 >= 250, 'it waited');
+    await assert.rejects(s2);
+    const third = driver(`${d}/lock`);
+    const s3 = third.begin!(claim('third-run'));
+    const waiting = third.query([]);
+    await new Promise((r) => setTimeout(r, 100));
+    await first.close();
+    await waiting;
+    await s3;
+    assert.match(readFileSync(`${d}/lock/lock`, 'utf8'), /^run third-run from ctl pid 7/);
+    await third.close();
   });
 });
