@@ -2,7 +2,7 @@
  * tsplay's public API, what `import ... from 'tsplay'` gives role and playbook authors: the DSL, the
  * built-in resources, secrets and the types a role needs. The test kit is `tsplay/testing`.
  */
-export { defineInventory, type Defaults, type GroupEntry, type HostEntry, type InventorySpec } from './dsl/inventory.js';
+export { defineInventory, varsFor, type Defaults, type GroupEntry, type HostEntry, type InventorySpec } from './dsl/inventory.js';
 export { definePlaybook, use, type Play, type Playbook, type RoleUse, type Serial, type UseOptions } from './dsl/playbook.js';
 export { defineRole, type Gate, type GateContext, type Role, type RoleSpec } from './dsl/role.js';
 export * from './resources/index.js';

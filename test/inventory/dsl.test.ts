@@ -3,7 +3,7 @@
  * @ts-expect-error that is no longer an error fails it), and the loader catches the same at run time.
  */
 import assert from 'node:assert/strict';
-import { defineInventory } from '../../lib/dsl/inventory.js';
+import { defineInventory, varsFor } from '../../lib/dsl/inventory.js';
 import { validateInventory } from '../../lib/inventory/schema.js';
 
 const rejected = (spec: unknown) => assert.throws(() => validateInventory(spec, 'inv.ts'), { name: 'ConfigError' });
@@ -47,5 +47,18 @@ describe('defineInventory', () => {
     rejected(defineInventory({ hosts: { a: { adress: '10.0.0.1' } } }));
     // @ts-expect-error -- transport is one of ssh, local, fake
     rejected(defineInventory({ hosts: { a: { address: 'a', transport: 'telnet' } } }));
+  });
+
+  it('varsFor<RoleVars>: a misspelt or mistyped var, plain or under a role\'s name, is a compile error', () => {
+    interface WebVars { readonly port: number; readonly title: string }
+    const ok = varsFor<WebVars & { web: Partial<WebVars> }>({ port: 1, web: { title: 'x' } });
+    assert.deepEqual(ok, { port: 1, web: { title: 'x' } });
+    // @ts-expect-error -- prot
+    varsFor<WebVars>({ prot: 1 });
+    // @ts-expect-error -- port is a number
+    varsFor<WebVars>({ port: '80' });
+    // @ts-expect-error -- under the role's name too
+    varsFor<{ web: Partial<WebVars> }>({ web: { titel: 'x' } });
+    defineInventory({ hosts: { a: { address: 'a', vars: varsFor<WebVars>({ port: 2 }) } }, vars: varsFor<WebVars>({ title: 't' }) });
   });
 });
