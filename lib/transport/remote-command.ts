@@ -60,10 +60,11 @@ export function finishPutScript(uploaded: string, target: string, opts: Finish, 
     `trap 'rm -f "$tmp"' EXIT`,
     ...(uploaded === temp ? [] : ['cp "$up" "$tmp"; rm -f "$up"']),
     opts.mode !== undefined
-      ? `chmod ${opts.mode.toString(8).padStart(4, '0')} "$tmp"`
+      ? `chmod -- ${opts.mode.toString(8).padStart(4, '0')} "$tmp"`
       : 'if [ -e "$dst" ]; then chmod --reference="$dst" "$tmp"; else chmod 0644 "$tmp"; fi',
-    owner ? `chown ${quote(owner)} "$tmp"` : 'if [ -e "$dst" ]; then chown --reference="$dst" "$tmp" 2>/dev/null || true; fi',
-    'mv -f "$tmp" "$dst"',
+    // `--`: an owner is an operand, never an option (#16).
+    owner ? `chown -- ${quote(owner)} "$tmp"` : 'if [ -e "$dst" ]; then chown --reference="$dst" "$tmp" 2>/dev/null || true; fi',
+    'mv -f -- "$tmp" "$dst"',
   ];
   return lines.join('\n');
 }
