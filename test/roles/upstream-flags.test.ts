@@ -5,7 +5,8 @@
  * lab inventory's, must be known to the release and not deprecated; each value must parse the way the
  * binary parses its type (run through the packed stand-ins' own parser, python3). And the packed stand-ins
  * accept exactly the upstream flags: an unknown one exits like the real binary, a deprecated one is logged
- * and accepted, a mistyped value or an unknown config field is refused.
+ * and accepted, a mistyped value is refused, and an unknown config field fails the start or is logged, as the
+ * binary's decoder does (kube-scheduler v1 strict; kubelet v1beta1 and kube-proxy v1alpha1 lenient).
  */
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
@@ -255,28 +256,34 @@ print(json.dumps(results))
     });
   });
 
-  it('the config file --config names is decoded strictly against the upstream field list', async () => {
+  it('the config file --config names is decoded against the upstream field list, strictly or leniently as the binary does', async () => {
     const inv = inventory(SMALL);
     const host = hostOf(inv, 'worker-1');
     const t = topology(inv.cluster);
-    const good = parse(kubeProxyConfigYaml(varsFor<KubeProxyVars>(kubeProxy, host), host, t.podCidr)) as Record<string, unknown>;
+    const proxy = parse(kubeProxyConfigYaml(varsFor<KubeProxyVars>(kubeProxy, host), host, t.podCidr)) as Record<string, unknown>;
+    const sched = parse(schedulerConfigYaml(varsFor<ApiserverVars>(apiserver, hostOf(inv, 'master-1')))) as Record<string, unknown>;
     const write = (name: string, doc: unknown): string => {
       const path = join(tmp.dir, name);
       writeFileSync(path, stringify(doc));
       return path;
     };
-    const [top, nested, version, real] = await runStandins([
-      ['kube-proxy', [`--config=${write('proxy-typo.yaml', { ...good, clusterCidr: '10.244.0.0/16' })}`]],
-      ['kube-proxy', [`--config=${write('proxy-nested.yaml', { ...good, clientConnection: { kubeconfig: '/x', kubeConfig: '/y' } })}`]],
-      ['kube-scheduler', [`--config=${write('sched.yaml', { apiVersion: 'kubescheduler.config.k8s.io/v1beta3', kind: 'KubeSchedulerConfiguration' })}`]],
-      ['kube-proxy', [`--config=${write('proxy.yaml', good)}`]],
+    const [lenient, strict, nested, version, real] = await runStandins([
+      ['kube-proxy', [`--config=${write('proxy-typo.yaml', { ...proxy, clusterCidr: '10.244.0.0/16', clientConnection: { kubeconfig: '/x', kubeConfig: '/y' } })}`]],
+      ['kube-scheduler', [`--config=${write('sched-typo.yaml', { ...sched, parallelizm: 16 })}`]],
+      ['kube-scheduler', [`--config=${write('sched-nested.yaml', { ...sched, leaderElection: { leaderElect: true, leaseDuraton: '15s' } })}`]],
+      ['kube-scheduler', [`--config=${write('sched-version.yaml', { ...sched, apiVersion: 'kubescheduler.config.k8s.io/v1beta3' })}`]],
+      ['kube-proxy', [`--config=${write('proxy.yaml', proxy)}`]],
     ]);
-    assert.equal(top!.code, 1);
-    assert.match(top!.stderr, /proxy-typo\.yaml: strict decoding error: unknown field "clusterCidr"/);
-    assert.match(nested!.stderr, /strict decoding error: unknown field "clientConnection.kubeConfig"/);
+    // kube-proxy (v1alpha1), like the kubelet (v1beta1), falls back to lenient decoding and says so.
+    assert.match(lenient!.stderr, /proxy-typo\.yaml: Using lenient decoding as strict decoding failed: strict decoding error: unknown field "clientConnection.kubeConfig", unknown field "clusterCidr"\n/);
+    assert.match(lenient!.stderr, /clientConnection.kubeconfig: \/x: no such file/, 'and goes on');
+    // kube-scheduler (v1) refuses to start.
+    assert.equal(strict!.code, 1);
+    assert.match(strict!.stderr, /sched-typo\.yaml: strict decoding error: unknown field "parallelizm"\n$/);
+    assert.match(nested!.stderr, /strict decoding error: unknown field "leaderElection.leaseDuraton"/);
     assert.match(version!.stderr, /no kind "KubeSchedulerConfiguration" is registered for version "kubescheduler.config.k8s.io\/v1beta3"/);
     // The role's own config passes, and the run goes on to the stand-in's check of the kubeconfig it names.
-    assert.doesNotMatch(real!.stderr, /strict decoding/);
+    assert.doesNotMatch(real!.stderr, /decoding/);
     assert.match(real!.stderr, /clientConnection.kubeconfig: \/etc\/kubernetes\/kube-proxy.conf: no such file/);
   });
 });
