@@ -83,7 +83,9 @@ function scoped(where: string, role: Role<object>, value: unknown, roles: Readon
   const keys = own(role);
   return Object.keys(value).filter((k) => !keys.includes(k)).map((k) => {
     const owner = [...roles.values()].find((r) => r !== role && varsRead(r).includes(k));
-    const hint = owner ? ` "${k}" is read by role ${owner.name}: set it at the top level${own(owner).includes(k) ? ` or under ${owner.name}` : ''}.` : didYouMean(k, keys);
+    const hint = role.sharedVars?.includes(k)
+      ? ` "${k}" is a shared var: set it at the top level, where every role that reads it looks.`
+      : owner ? ` "${k}" is read by role ${owner.name}: set it at the top level${own(owner).includes(k) ? ` or under ${owner.name}` : ''}.` : didYouMean(k, keys);
     return `${where}: ${role.name}.${k}: role ${role.name} has no var "${k}".${hint}`;
   });
 }

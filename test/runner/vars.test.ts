@@ -100,6 +100,7 @@ describe('vars that nothing reads are refused before any host is touched', () =>
     refused({ hostVars: { h1: { web: { prot: 9090 } } } }, /^the inventory: host h1: web\.prot: role web has no var "prot"\. Did you mean "port"\?$/);
     refused({ vars: { web: { db_port: 1 } } }, /global vars: web\.db_port: role web has no var "db_port"\. "db_port" is read by role db: set it at the top level or under db\.$/);
     refused({ vars: { db: { service_cidr: '10.0.0.0/8' } } }, /db\.service_cidr: role db has no var "service_cidr"\. "service_cidr" is read by role web: set it at the top level\.$/);
+    refused({ vars: { web: { service_cidr: '10.0.0.0/8' } } }, /web\.service_cidr: role web has no var "service_cidr"\. "service_cidr" is a shared var: set it at the top level/);
     refused({ vars: { web: 'x' } }, /global vars: web: expected an object of role web's vars/);
     assert.equal(run({ hostVars: { h1: { web: { port: 81 } } } })[0]!.roles[0]!.perHost.get('h1')!.vars.port, 81);
   });
