@@ -142,7 +142,7 @@ describe('roles/apiserver', () => {
     const again = packStandins(join(dir, 'standins-2'));
     assert.equal(again.kubernetes.sha512, packed.kubernetes.sha512);
     assert.match(packed.kubernetes.url, /^file:\/\/.*\/kubernetes-server-linux-amd64\.tar\.gz$/);
-    assert.deepEqual(Object.keys(packed.overrides), ['kubernetes', 'flannel']);
+    assert.deepEqual(Object.keys(packed.overrides), ['kubernetes', 'flannel', 'cni-plugins', 'flannel-cni']);
     assert.ok(UNITS.length === 3);
   });
 });
