@@ -45,11 +45,15 @@ interface Opening {
   reject(e: Error): void;
 }
 
-async function query(c: Counted, queries: readonly Query[], o: ActOptions, opening?: Opening): Promise<unknown[]> {
+/** `opening`: this query carries the session; `pipelined`: sent with the lock holder, it waits for the lock on the host. */
+async function query(c: Counted, queries: readonly Query[], o: ActOptions, opening?: Opening, pipelined = false): Promise<unknown[]> {
   if (queries.length === 0 && !opening) return [];
   const boundary = `__tsplay_${token()}__`;
-  const preamble = opening ? `${sessionPreamble(boundary, opening.claim.sweep, c.stateDir)}\n` : '';
-  const res = await c.exec('sh -s', execOpts(preamble + renderQueries(queries, boundary), o));
+  const preamble = opening ? `${sessionPreamble(boundary, opening.claim.sweep, c.stateDir, pipelined ? opening.claim : undefined)}\n` : '';
+  const sent = c.exec('sh -s', execOpts(preamble + renderQueries(queries, boundary), o));
+  // A busy host fails as soon as its holder says so; the script stops waiting by itself.
+  sent.catch(() => undefined);
+  const [res] = await Promise.all([sent, pipelined ? opening!.locked : undefined]);
   try {
     const answers = parseAnswers(queries, res.stdout, boundary);
     opening?.resolve({ pending: parseSession(res.stdout, boundary) });
@@ -104,9 +108,10 @@ async function act(c: Counted, groups: readonly (readonly Action[])[], o: ActOpt
 }
 
 /**
- * begin(): the lock holder is started at once and the first query waits for it (one exchange per run,
- * in parallel with nothing, and no round trip: the holder stays open); the sweep and the journal read
- * are prepended to that query. Without Connection.hold (a test connection) the run is unlocked.
+ * begin(): the lock holder is started at once, and the first query goes with it and waits on the host
+ * until the lock file names this run (no round trip: the holder stays open for the run); the sweep and
+ * the journal read are prepended to that query. Without Connection.hold (a test connection) the run is
+ * unlocked.
  */
 function opener(c: Counted) {
   let opening: Opening | undefined;
@@ -129,16 +134,23 @@ function opener(c: Counted) {
         locked.catch(reject);
       });
     },
-    /** Before any call: wait for the lock; hand the opening to the first query (or read it alone first). */
-    async take(forQuery: boolean, o: ActOptions): Promise<Opening | undefined> {
+    /**
+     * Before any call: the first query carries the opening, sent at once when it runs as the holder does
+     * (same user: same lock file), else once the holder answered; an act or exec first waits and reads it alone.
+     */
+    async take(forQuery: boolean, o: ActOptions): Promise<{ opening?: Opening; pipelined: boolean }> {
       const o1 = opening;
-      if (!o1) return undefined;
+      if (!o1) return { pipelined: false };
+      if (forQuery && c.conn.hold && (o.sudo ?? false) === o1.claim.sudo) {
+        opening = undefined;
+        return { opening: o1, pipelined: true };
+      }
       await o1.locked;
-      if (opening !== o1) return undefined;
+      if (opening !== o1) return { pipelined: false };
       opening = undefined;
-      if (forQuery) return o1;
+      if (forQuery) return { opening: o1, pipelined: false };
       await query(c, [], { ...(o.sudo ? { sudo: true } : {}) }, o1).catch((e: Error) => (o1.reject(e), Promise.reject(e)));
-      return undefined;
+      return { pipelined: false };
     },
     release(): void {
       held?.release();
@@ -155,8 +167,8 @@ export function shellDriver(conn: Connection, opts: ShellDriverOptions = {}): Ho
     host: conn.host,
     begin: (claim) => session.begin(claim),
     query: async (queries, o = {}) => {
-      const opening = await session.take(true, o);
-      return query(c, queries, o, opening).catch((e: Error) => (opening?.reject(e), Promise.reject(e)));
+      const { opening, pipelined } = await session.take(true, o);
+      return query(c, queries, o, opening, pipelined).catch((e: Error) => (opening?.reject(e), Promise.reject(e)));
     },
     act: async (groups, o = {}) => (await session.take(false, o), act(c, groups, o)),
     exec: async (command, o) => (await session.take(false, { ...(o?.sudo ? { sudo: true } : {}) }), c.exec(command, o)),

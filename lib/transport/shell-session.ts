@@ -9,10 +9,13 @@ import { HostBusy, TEMP_PATTERNS, UPLOAD_TEMP, holderLine } from '../core/driver
 import { TsplayError } from '../core/errors.js';
 import { quote } from './shell-quote.js';
 
-/** Where the state lives (`st`: the journal; `rn`: the lock): root's system dirs, else the login user's. */
+/**
+ * Where the state lives (`st`: the journal; `rn`: the lock): root's system dirs, else the login user's.
+ * "Root" is tested as "may write /var/lib and /run" (test -w: no process, unlike id -u).
+ */
 export function stateDirs(override?: string): string {
   if (override !== undefined) return `st=${quote(override)}; rn="$st"`;
-  return 'if [ "$(id -u)" -eq 0 ]; then st=/var/lib/tsplay; rn=/run/tsplay; else st="${XDG_STATE_HOME:-$HOME/.local/state}/tsplay"; rn="$st"; fi';
+  return 'if [ -w /var/lib ] && [ -w /run ]; then st=/var/lib/tsplay; rn=/run/tsplay; else st="${XDG_STATE_HOME:-$HOME/.local/state}/tsplay"; rn="$st"; fi';
 }
 
 
@@ -29,7 +32,7 @@ export function holdScript(claim: RunClaim, stateDir?: string): string {
     `mkdir -p -- "$rn" && : >>"$rn/lock" || exit 1`,
     'exec 9<"$rn/lock"',
     // Without flock (not util-linux) the run goes on unlocked rather than not at all.
-    `if ! command -v flock >/dev/null 2>&1; then echo 'tsplay-lock none'; exec cat >/dev/null; fi`,
+    `if ! command -v flock >/dev/null 2>&1; then printf '%s\\n' ${quote(holderLine(claim))} >"$rn/lock"; echo 'tsplay-lock none'; exec cat >/dev/null; fi`,
     `if flock -w ${secs} 9; then printf '%s\\n' ${quote(holderLine(claim))} >"$rn/lock"; echo 'tsplay-lock held'; exec cat >/dev/null; fi`,
     `printf 'tsplay-lock busy %s\\n' "$(head -n 1 "$rn/lock")"; exit 75`,
   ].join('\n');
@@ -44,14 +47,29 @@ export function holdError(line: string, host: string, timeoutMs: number): Error 
 }
 
 /**
+ * Lines that wait until the lock file names `claim` as its holder: the first query is sent together with
+ * the holder's command instead of after its answer (a channel's latency saved per host). Polls every 5 ms,
+ * for the lock timeout and 2 s more; the holder's own answer says why when the lock never comes.
+ */
+function lockWait(claim: RunClaim): string[] {
+  const polls = Math.ceil((claim.lockTimeoutMs + 2000) / 5);
+  return [
+    'tsplay_n=0',
+    `while :; do IFS= read -r tsplay_h <"$rn/lock" 2>/dev/null || tsplay_h=; case "$tsplay_h" in ${quote(`run ${claim.id} `)}*) break;; esac`,
+    `tsplay_n=$((tsplay_n + 1)); if [ "$tsplay_n" -gt ${polls} ]; then echo 'tsplay: the run lock never came' >&2; exit 75; fi; sleep 0.005; done`,
+  ];
+}
+
+/**
  * Prepended to the first query script: a `session` section listing the journal, after removing leftover
  * temp files beside the run's paths (files and extract dirs of TEMP_PATTERNS, and uploads in /tmp). It
- * runs only once the lock is held, so no live run's temp can be among them.
+ * runs only once the lock is held (`waitFor`: it waits for it itself), so no live run's temp can be among them.
  */
-export function sessionPreamble(boundary: string, sweep: readonly string[], stateDir?: string): string {
+export function sessionPreamble(boundary: string, sweep: readonly string[], stateDir?: string, waitFor?: RunClaim): string {
   const [file, dir] = TEMP_PATTERNS;
   return [
     stateDirs(stateDir),
+    ...(waitFor ? lockWait(waitFor) : []),
     ...(sweep.length
       ? [
           `find ${sweep.map(quote).join(' ')} -mindepth 1 -maxdepth 1 \\( -type f -name '${file}' -o -type d -name '${dir}' \\) -exec rm -rf -- {} + 2>/dev/null`,
