@@ -20,6 +20,14 @@ export class TransportError extends TsplayError {
   }
 }
 
+/** sudo would not make the login user root (a wrong become password, not in sudoers): the host failed (exit bit 2), it was reached. */
+export class BecomeError extends TsplayError {
+  override name = 'BecomeError';
+  constructor(readonly host: string, readonly user: string, message: string, opts?: ErrorOptions) {
+    super(`[${host}] ${message}`, opts);
+  }
+}
+
 /** A resource, handler or gate failed on a host (exit bit 2). */
 export class ResourceError extends TsplayError {
   override name = 'ResourceError';

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, posix } from 'node:path';
+import { SUDO_PROMPT, SUDO_READY } from './sudo-dialogue.js';
 
 /** One POSIX shell word. */
 export const quote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
@@ -17,8 +18,10 @@ export function sudoMode(user: string, sudo: boolean | undefined, hasPassword: b
 }
 
 /**
- * The command line for `command` in a mode. With a password, sudo reads it as the first stdin line
- * (`-k` makes sudo always ask, so the line is never left over for the command; `-p ''` hides the prompt).
+ * The command line for `command` in a mode. With a password, sudo asks with a marker prompt on stderr
+ * (`-k`: always, never from a cached timestamp) and the command first prints a ready marker on stderr, so
+ * the transport can send the password only when asked and the script only once sudo let it run
+ * (sudo-dialogue.ts).
  */
 export function sudoCommand(command: string, mode: SudoMode): string {
   switch (mode) {
@@ -27,7 +30,7 @@ export function sudoCommand(command: string, mode: SudoMode): string {
     case 'nopasswd':
       return `sudo -n -- sh -c ${quote(command)}`;
     case 'password':
-      return `sudo -S -k -p '' -- sh -c ${quote(command)}`;
+      return `sudo -S -k -p ${quote(SUDO_PROMPT)} -- sh -c ${quote(`printf '%s\\n' ${quote(SUDO_READY)} >&2\n${command}`)}`;
   }
 }
 

@@ -8,11 +8,12 @@ import { constants } from 'node:os';
 import pLimit from 'p-limit';
 import type { Client as SshClient, SFTPWrapper } from 'ssh2';
 import type { Connection, ExecOptions, ExecResult, PutOptions } from '../core/connection.js';
-import { TransportError, TsplayError, tail } from '../core/errors.js';
+import { BecomeError, TransportError, TsplayError, tail } from '../core/errors.js';
 import type { Host } from '../core/model.js';
 import { reveal } from '../core/secret.js';
 import { finishPutScript, quote, readFileScript, sudoCommand, sudoMode, sudoStdin, tempBeside, type SudoMode } from './remote-command.js';
 import { openClient, type SshOptions } from './ssh-connect.js';
+import { SudoDialogue } from './sudo-dialogue.js';
 import { sftpUpload } from './sftp.js';
 
 export type { SshOptions } from './ssh-connect.js';
@@ -23,6 +24,8 @@ interface RawResult {
   readonly exitCode: number;
   readonly stdout: Buffer;
   readonly stderr: Buffer;
+  /** sudo asked for the password (only for commands run with one). */
+  readonly prompted?: boolean;
 }
 
 /** Connect to a host (through its jump host when given) and return its Connection. */
@@ -57,7 +60,7 @@ class SshConnection implements Connection {
 
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     const mode = await this.#sudo(opts.sudo);
-    const r = await this.#raw(sudoCommand(command, mode), sudoStdin(mode, this.#password(), opts.stdin), opts.timeoutMs);
+    const r = await this.#raw(sudoCommand(command, mode), Buffer.from(opts.stdin ?? ''), opts.timeoutMs, this.#asks(mode));
     return { exitCode: r.exitCode, stdout: this.#scrub(r.stdout.toString()), stderr: this.#scrub(r.stderr.toString()) };
   }
 
@@ -74,13 +77,13 @@ class SshConnection implements Connection {
       throw new TsplayError(`[${this.host}] cannot upload ${remotePath}: ${(e as Error).message}`, { cause: e });
     }
     const script = finishPutScript(upload, remotePath, opts, mode === 'none' ? upload : undefined);
-    const r = await this.#raw(sudoCommand(script, mode), sudoStdin(mode, this.#password()));
+    const r = await this.#raw(sudoCommand(script, mode), Buffer.alloc(0), undefined, this.#asks(mode));
     if (r.exitCode !== 0) throw new TsplayError(`[${this.host}] cannot write ${remotePath} (exit ${r.exitCode}): ${tail(this.#scrub(r.stderr.toString()))}`);
   }
 
   async get(remotePath: string, opts: { readonly sudo?: boolean } = {}): Promise<Uint8Array | undefined> {
     const mode = await this.#sudo(opts.sudo);
-    const r = await this.#raw(sudoCommand(readFileScript(remotePath), mode), sudoStdin(mode, this.#password()));
+    const r = await this.#raw(sudoCommand(readFileScript(remotePath), mode), Buffer.alloc(0), undefined, this.#asks(mode));
     if (r.exitCode === 3) return undefined;
     if (r.exitCode !== 0) throw new TsplayError(`[${this.host}] cannot read ${remotePath} (exit ${r.exitCode}): ${tail(this.#scrub(r.stderr.toString()))}`);
     return new Uint8Array(r.stdout);
@@ -104,12 +107,20 @@ class SshConnection implements Connection {
     return pw ? text.split(pw).join('[secret]') : text;
   }
 
-  /** The sudo mode; with a become password, ask once per connection whether sudo needs it at all. */
+  /**
+   * The sudo mode. With a become password, one probe per connection, alone before any other sudo command:
+   * does sudo ask for the password, and take it? A refusal fails this and every later sudo command at once.
+   */
   async #sudo(sudo: boolean | undefined): Promise<SudoMode> {
     const hasPassword = this.target.becomePassword !== undefined;
     if (!sudo || this.target.user === 'root' || !hasPassword) return sudoMode(this.target.user, sudo, false, false);
-    this.#sudoNeedsPassword ??= this.#raw('sudo -n true', Buffer.alloc(0)).then((r) => r.exitCode !== 0);
+    this.#sudoNeedsPassword ??= this.#raw(sudoCommand('true', 'password'), Buffer.alloc(0), undefined, this.#password()).then((r) => r.prompted === true);
     return sudoMode(this.target.user, sudo, hasPassword, await this.#sudoNeedsPassword);
+  }
+
+  /** The password to answer sudo's prompt with, in the mode that asks for it. */
+  #asks(mode: SudoMode): string | undefined {
+    return mode === 'password' ? this.#password() : undefined;
   }
 
   #sftpSession(): Promise<SFTPWrapper> {
@@ -132,12 +143,13 @@ class SshConnection implements Connection {
     });
   }
 
-  #raw(command: string, stdin: Buffer, timeoutMs?: number): Promise<RawResult> {
+  /** `password`: the command is sudo asking for it (sudoCommand's password mode), see sudo-dialogue.ts. */
+  #raw(command: string, stdin: Buffer, timeoutMs?: number, password?: string): Promise<RawResult> {
     return this.#limit(async () => {
       // A server may refuse a channel while earlier ones are still being torn down: retry briefly.
       for (let attempt = 0; ; attempt++) {
         try {
-          return await this.#channel(command, stdin, timeoutMs);
+          return await this.#channel(command, stdin, timeoutMs, password);
         } catch (e) {
           if (!(e instanceof ChannelRefused) || attempt >= 4) throw e;
           await sleep(50 * 2 ** attempt);
@@ -146,7 +158,7 @@ class SshConnection implements Connection {
     });
   }
 
-  #channel(command: string, stdin: Buffer, timeoutMs?: number): Promise<RawResult> {
+  #channel(command: string, stdin: Buffer, timeoutMs?: number, password?: string): Promise<RawResult> {
     return this.#pendingOp<RawResult>((resolve, reject) => {
       this.client.exec(command, (err, stream) => {
         if (err) return reject(new ChannelRefused(this.host, `cannot start a command: ${err.message}`, { cause: err }));
@@ -158,16 +170,34 @@ class SshConnection implements Connection {
           stream.close();
           reject(new TransportError(this.host, `command timed out after ${timeoutMs} ms: ${firstLine(command)}`));
         }, timeoutMs);
+        const sudo = password === undefined ? undefined : new SudoDialogue();
         stream.on('data', (d: Buffer) => out.push(d));
-        stream.stderr.on('data', (d: Buffer) => errs.push(d));
+        stream.stderr.on('data', (d: Buffer) => {
+          if (!sudo || sudo.ready) return errs.push(d);
+          const { turns, stderr } = sudo.read(d.toString('utf8'));
+          errs.push(Buffer.from(stderr));
+          for (const turn of turns) {
+            if (turn === 'send-password') stream.write(`${password}\n`);
+            else if (turn === 'ready') stream.end(stdin);
+            else {
+              // sudo asked again: the password was refused. Stop now, before it reads anything else.
+              reject(new BecomeError(this.host, this.target.user, `sudo refused the become password for user ${this.target.user} on host ${this.host} (check becomePassword in the inventory)`));
+              stream.close();
+            }
+          }
+          return undefined;
+        });
         stream.on('exit', (code: number | null, signal?: string) => {
           exitCode = code ?? 128 + (constants.signals[signal as keyof typeof constants.signals] ?? 127);
         });
         stream.on('close', () => {
           clearTimeout(timer);
-          resolve({ exitCode, stdout: Buffer.concat(out), stderr: Buffer.concat(errs) });
+          if (sudo && !sudo.ready)
+            return reject(new BecomeError(this.host, this.target.user, `sudo did not run the command as root for user ${this.target.user} on host ${this.host} (exit ${exitCode}): ${tail(this.#scrub(sudo.said), 5) || 'no reason given'}`));
+          resolve({ exitCode, stdout: Buffer.concat(out), stderr: Buffer.concat(errs), ...(sudo ? { prompted: sudo.prompted } : {}) });
         });
-        stream.end(stdin);
+        // With sudo asking for a password, stdin waits for the dialogue: nothing of it may reach sudo.
+        if (!sudo) stream.end(stdin);
       });
     });
   }

@@ -8,8 +8,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ssh2 from 'ssh2';
-import { eventually, fakeSshd, type FakeSshd } from '../transport/ssh-server.js';
+import { eventually, fakeSshd, keyPair, type FakeSshd } from '../transport/ssh-server.js';
 import { Fleet, SAMPLE, tsplay } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../../lib/cli/bin.js', import.meta.url));
@@ -48,7 +47,7 @@ describe('tsplay run: SSH files checked before any host is touched', function ()
   before(async () => {
     sshd = await fakeSshd();
   });
-  after(() => sshd.close());
+  after(() => sshd?.close());
 
   it('a known_hosts that is a directory: exit 1 at once, naming the file, no host contacted', async () => {
     const dir = join(scratch(), 'known_hosts');
@@ -79,7 +78,7 @@ describe('tsplay run: SSH files checked before any host is touched', function ()
     const pub = join(dir, 'id.pub');
     writeFileSync(pub, `${sshd.knownHostsLine.split(' ').slice(1).join(' ')}\n`);
     const enc = join(dir, 'id_enc');
-    writeFileSync(enc, ssh2.utils.generateKeyPairSync('ed25519', { passphrase: 'pw', cipher: 'aes256-ctr', rounds: 4 }).private);
+    writeFileSync(enc, keyPair('ed25519', 'pw').private);
     const inv = inventory({ good: [22, sshd.clientKey], a: [22, '/nonexistent/id_ed25519'], b: [22, '/nonexistent/id_ed25519'], c: [22, pub], d: [22, enc] });
     const fleet = new Fleet();
     const r = await tsplay(fleet, 'run', SAMPLE, '-i', inv, '--known-hosts', join(dir, 'kh'));

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import {
   finishPutScript, quote, readFileScript, sudoCommand, sudoMode, sudoStdin, tempBeside,
 } from '../../lib/transport/remote-command.js';
+import { SUDO_PROMPT, SUDO_READY } from '../../lib/transport/sudo-dialogue.js';
 
 const sh = (script: string) => execFileSync('sh', ['-c', script], { encoding: 'utf8' });
 
@@ -23,10 +24,14 @@ describe('remote commands', () => {
     assert.equal(sudoMode('deploy', true, true, true), 'password');
   });
 
-  it('never puts the password on the command line; it is the first stdin line', () => {
+  it('never puts the password on the command line: sudo asks with a marker prompt, the command announces itself', () => {
     const cmd = sudoCommand("echo 'hi'", 'password');
-    assert.equal(cmd, `sudo -S -k -p '' -- sh -c 'echo '\\''hi'\\'''`);
+    assert.ok(cmd.startsWith(`sudo -S -k -p ${quote(SUDO_PROMPT)} -- sh -c `), cmd);
     assert.ok(!cmd.includes('hunter22'));
+    // Past sudo, the wrapped command prints the ready marker on stderr, then runs as given.
+    const past = cmd.replace(/^sudo .*? -- /, '');
+    assert.equal(sh(`${past} 2>/dev/null`), 'hi\n');
+    assert.equal(sh(`${past} 2>&1 >/dev/null`), `${SUDO_READY}\n`);
     assert.equal(sudoStdin('password', 'hunter22', 'data').toString(), 'hunter22\ndata');
     assert.equal(sudoStdin('nopasswd', 'hunter22', 'data').toString(), 'data');
     assert.equal(sudoCommand('id', 'nopasswd'), 'sudo -n -- sh -c id');
