@@ -74,9 +74,11 @@ export interface Running {
 /** Start `tsplay ARGS` (cwd: the repo). `tty` runs it under script(1) so stdout is a terminal (live mode). */
 export function startTsplay(args: readonly string[], o: { env?: NodeJS.ProcessEnv; tty?: boolean } = {}): Running {
   const started = Date.now();
+  // The lab's own known_hosts: it is rewritten whenever a host is rebuilt, ~/.ssh/known_hosts only merged into.
+  const argv = [BIN, ...args, ...(args[0] === 'run' ? ['--known-hosts', paths.knownHosts] : [])];
   const cmd = o.tty
-    ? ['script', ['-q', '-e', '-c', `stty cols 160 rows 40; exec ${[process.execPath, BIN, ...args].map(shq).join(' ')}`, '/dev/null']] as const
-    : [process.execPath, [BIN, ...args]] as const;
+    ? ['script', ['-q', '-e', '-c', `stty cols 160 rows 40; exec ${[process.execPath, ...argv].map(shq).join(' ')}`, '/dev/null']] as const
+    : [process.execPath, argv] as const;
   const child = spawn(cmd[0], [...cmd[1]], { cwd: REPO, env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';

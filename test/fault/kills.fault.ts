@@ -5,7 +5,7 @@
  * third run must change nothing. Two workloads: the sample playbook with new -e port/title each time
  * (half the kills right after the unit changed, before its restart handler; half at a random time), and
  * a large generated artifact killed mid-push. TSPLAY_FAULT_KILLS, TSPLAY_FAULT_BLOB_KILLS and
- * TSPLAY_FAULT_BLOB_MB size them (default 12, 4, 100).
+ * TSPLAY_FAULT_BLOB_MB size them (default 12, 4, 50).
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -20,7 +20,7 @@ import {
 
 const SAMPLE_KILLS = Number(process.env.TSPLAY_FAULT_KILLS ?? 12);
 const BLOB_KILLS = Number(process.env.TSPLAY_FAULT_BLOB_KILLS ?? 4);
-const BLOB_MB = Number(process.env.TSPLAY_FAULT_BLOB_MB ?? 100);
+const BLOB_MB = Number(process.env.TSPLAY_FAULT_BLOB_MB ?? 50);
 // The artifact cache of these runs, so the suite never fills the user's.
 const ENV = { TSPLAY_CACHE: `${WORK}/cache` };
 
