@@ -12,7 +12,7 @@ export function quote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A path a script operates on: absolute (no working directory involved, never read as an option), no NUL. */
+/** A path a script operates on: absolute (no working directory involved, never read as an option; quote() refuses a NUL). */
 export function absolute(path: string): string {
   if (!path.startsWith('/')) throw new Error(`not an absolute path: ${JSON.stringify(path.slice(0, 80))}`);
   return path;
