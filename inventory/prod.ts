@@ -24,7 +24,7 @@ export default defineInventory({
     'worker-3': { address: '10.0.0.33' },
   },
   groups: {
-    lb: { hosts: ['lb-1', 'lb-2'], vars: varsFor<ClusterVars & KeepalivedVars>({ vip: '10.0.0.10', vip_interface: 'eth0', apiserver_port: 6443 }) },
+    lb: { hosts: ['lb-1', 'lb-2'], vars: varsFor<ClusterVars & KeepalivedVars>({ vip: '10.0.0.10', vip_interface: 'eth0' }) },
     etcd: { hosts: ['master-1', 'master-2', 'master-3'] },
     masters: { hosts: ['master-1', 'master-2', 'master-3'] },
     workers: { hosts: ['worker-1', 'worker-2', 'worker-3'] },

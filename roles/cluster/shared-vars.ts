@@ -65,17 +65,24 @@ export interface ClusterVars extends ArtifactVars, RuntimeChoiceVars {
 
 export type ClusterVarName = keyof ClusterVars;
 
-// A record over every key, so that a var added to ClusterVars but not here fails to compile.
-const CLUSTER_VAR_SET: Readonly<Record<ClusterVarName, true>> = {
-  k8s_arch: true, k8s_artifacts: true, container_runtime: true, cgroup_driver: true,
-  cluster_name: true, cluster_domain: true, cluster_groups: true, service_cidr: true, pod_cidr: true, cluster_dns: true,
-  api_endpoint: true, apiserver_port: true, vip: true, vip_prefix: true,
-  pki_dir: true, pki_key_type: true, pki_ca_validity_days: true, pki_cert_validity_days: true, pki_renew_before_days: true,
-  apiserver_extra_sans: true,
+/**
+ * Where each may be set: 'host' vars are read per host through the roles' vars (a mixed-arch cluster sets
+ * k8s_arch per group); 'global' ones once, from the inventory's global vars (the topology, the PKI), so a
+ * group or host value would be ignored and is refused; the VIP may also sit on the lb group.
+ * A record over every key, so that a var added to ClusterVars but not here fails to compile.
+ */
+const CLUSTER_VAR_SCOPE: Readonly<Record<ClusterVarName, 'host' | 'global' | 'global or lb group'>> = {
+  k8s_arch: 'host', k8s_artifacts: 'host', container_runtime: 'host', cgroup_driver: 'host',
+  cluster_name: 'global', cluster_domain: 'global', cluster_groups: 'global', service_cidr: 'global', pod_cidr: 'global', cluster_dns: 'global',
+  api_endpoint: 'global', apiserver_port: 'global', vip: 'global or lb group', vip_prefix: 'global',
+  pki_dir: 'global', pki_key_type: 'global', pki_ca_validity_days: 'global', pki_cert_validity_days: 'global', pki_renew_before_days: 'global',
+  apiserver_extra_sans: 'global',
 };
 
 /** The names of the cluster-wide vars: a Kubernetes role's `sharedVars`. */
-export const CLUSTER_VARS: readonly ClusterVarName[] = Object.keys(CLUSTER_VAR_SET) as ClusterVarName[];
+export const CLUSTER_VARS: readonly ClusterVarName[] = Object.keys(CLUSTER_VAR_SCOPE) as ClusterVarName[];
+/** The cluster vars read once from the global vars: a group or host value of one would be ignored. */
+export const GLOBAL_CLUSTER_VARS: readonly ClusterVarName[] = CLUSTER_VARS.filter((k) => CLUSTER_VAR_SCOPE[k] === 'global');
 
 /** Cluster vars in an inventory, typed: `vars: clusterVars({ servce_cidr: ... })` is a compile error. */
 export const clusterVars = (vars: Partial<ClusterVars>): Readonly<Record<string, unknown>> => varsFor<ClusterVars>(vars);

@@ -7,7 +7,7 @@ import { ConfigError } from '../../lib/core/errors.js';
 import type { Cluster, Host } from '../../lib/core/model.js';
 import { cidrContains, cidrsOverlap, formatIp, normalizeIp, parseCidr, type Cidr } from '../../lib/pki/net.js';
 import { clusterGroups, type ClusterGroups, type Part } from './groups.js';
-import type { ClusterVarName } from './shared-vars.js';
+import { GLOBAL_CLUSTER_VARS, type ClusterVarName } from './shared-vars.js';
 
 export interface Topology {
   readonly name: string;
@@ -65,9 +65,12 @@ export function topologyOf(cluster: Cluster, v: Readonly<Record<string, unknown>
   const target = vip ?? first ?? '127.0.0.1';
   const clusterDns = str(v, 'cluster_dns', nth(svc, 10));
   if (!cidrContains(svc, clusterDns)) throw new ConfigError(`cluster_dns ${clusterDns} is outside service_cidr ${serviceCidr}`, 'vars.cluster_dns');
+  const name = str(v, 'cluster_name', 'kubernetes');
+  const domain = str(v, 'cluster_domain', 'cluster.local');
+  refuseLocalClusterVars(cluster, v, { cluster_name: name, cluster_domain: domain, service_cidr: serviceCidr, pod_cidr: podCidr, cluster_dns: clusterDns, apiserver_port: apiserverPort });
   return {
-    name: str(v, 'cluster_name', 'kubernetes'),
-    domain: str(v, 'cluster_domain', 'cluster.local'),
+    name,
+    domain,
     groups, hosts, apiserverPort, serviceCidr, podCidr, clusterDns,
     ...(vip ? { vip } : {}),
     apiEndpoint: str(v, 'api_endpoint', `https://${target.includes(':') ? `[${target}]` : target}:${apiserverPort}`),
@@ -75,6 +78,18 @@ export function topologyOf(cluster: Cluster, v: Readonly<Record<string, unknown>
 }
 
 /** The VIP (global `vip` or the lb group's), which must lie in every lb host's subnet (`vip_prefix`, default 24). */
+/**
+ * A cluster-wide var read once from the global vars (or its default: `effective`), but set otherwise by a
+ * group or host: that value would be ignored, or worse, read by a role and not by the topology.
+ */
+function refuseLocalClusterVars(cluster: Cluster, v: Readonly<Record<string, unknown>>, effective: Readonly<Partial<Record<ClusterVarName, unknown>>>): void {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  for (const h of cluster.hosts) {
+    const k = GLOBAL_CLUSTER_VARS.find((key) => key in h.vars && !same(h.vars[key], key in effective ? effective[key] : v[key]));
+    if (k) throw new ConfigError(`${k} is cluster-wide and read once, from the inventory's global vars: host ${h.name} gets ${JSON.stringify(h.vars[k])} from its group or host vars, which would be ignored; set it in the global vars`, `vars.${k}`);
+  }
+}
+
 function vipOf(v: Readonly<Record<string, unknown>>, lb: readonly Host[]): string | undefined {
   const key: ClusterVarName = 'vip';
   const raw = v[key] ?? lb.map((h) => h.vars[key]).find((x) => x !== undefined);

@@ -45,6 +45,19 @@ describe('roles/cluster: topology', () => {
     for (const [f, re] of cases) assert.throws(f, (e: Error) => e instanceof ConfigError && re.test(e.message), re.source);
   });
 
+  it('a cluster-wide var set by a group or host, unlike the global value, is refused: the topology would ignore it', () => {
+    const onGroup = (vars: Record<string, unknown>, global: Record<string, unknown> = {}) =>
+      topology(inventory({ ...SMALL, vars: { ...SMALL.vars, ...global }, groups: { ...SMALL.groups, lb: { ...SMALL.groups!['lb']!, vars } } }).cluster);
+    assert.throws(() => onGroup({ service_cidr: '10.100.0.0/16' }), (e: Error) => e instanceof ConfigError
+      && /^vars\.service_cidr: service_cidr is cluster-wide and read once, from the inventory's global vars: host lb-1 gets "10\.100\.0\.0\/16"/.test(e.message));
+    assert.throws(() => onGroup({ apiserver_port: 8443 }), /apiserver_port is cluster-wide/);
+    assert.throws(() => onGroup({ pki_key_type: 'rsa' }), /pki_key_type is cluster-wide/);
+    // The same value as the global one (or its default) changes nothing, and the VIP and per-host vars may sit there.
+    assert.equal(onGroup({ apiserver_port: 6443, service_cidr: '10.96.0.0/12' }).apiserverPort, 6443);
+    assert.equal(onGroup({ pod_cidr: '10.200.0.0/16' }, { pod_cidr: '10.200.0.0/16' }).podCidr, '10.200.0.0/16');
+    assert.equal(onGroup({ vip: '10.0.0.10', k8s_arch: 'arm64' }).vip, '10.0.0.10');
+  });
+
   it('is computed once per inventory', () => {
     const c = inventory().cluster;
     assert.equal(topology(c), topology(c));
