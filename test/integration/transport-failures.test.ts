@@ -8,14 +8,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TransportError } from '../../lib/core/errors.js';
+import { BecomeError, TransportError } from '../../lib/core/errors.js';
+import { secret } from '../../lib/core/secret.js';
 import { stopHost } from '../../lib/lab/host.js';
 import { vethName } from '../../lib/lab/network.js';
 import type { LabState } from '../../lib/lab/state.js';
 import { labUp } from '../../lib/lab/up.js';
+import { quote } from '../../lib/transport/remote-command.js';
 import { connectSsh } from '../../lib/transport/ssh.js';
 import { sshBanner } from '../../lib/lab/wait.js';
-import { asHost, paths, requireLab } from './lab-hosts.js';
+import { asHost, onHost, paths, requireLab } from './lab-hosts.js';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'tsplay-kh-'));
 const within = async <T>(ms: number, p: Promise<T>): Promise<{ value?: T; error?: unknown; ms: number }> => {
@@ -123,6 +125,94 @@ describe('SSH transport failures on lab hosts', function () {
       const next = await within(10_000, c.exec('true'));
       assert.ok(next.error instanceof TransportError, 'a stopped host refuses further commands');
       await c.close();
+    });
+  });
+
+  // Uses lab-10 only: a user with a sudo password, and a second sshd on port 2222 with an RSA host key;
+  // both are removed after. Run alone: --grep 'on lab-10'.
+  describe('on lab-10: sudo with a password, an RSA-only sshd', function () {
+    this.timeout(60_000);
+    const NAME = 'lab-10';
+    const USER = 'tsplay-become';
+    const PASSWORD = 'lab-10 right password';
+    let lab10: LabState['hosts'][number];
+    const as = (password: string) => ({ ...asHost(lab10), user: USER, becomePassword: secret(password) });
+    before(async function () {
+      const found = state.hosts.find((h) => h.name === NAME);
+      if (!found) return this.skip();
+      lab10 = found;
+      const r = await onHost(NAME, [
+        `id ${USER} >/dev/null 2>&1 || useradd -m -s /bin/sh ${USER}`,
+        `printf '%s\n' ${quote(`${USER}:${PASSWORD}`)} | chpasswd`,
+        `usermod -aG sudo ${USER}`,
+        `install -d -m 700 -o ${USER} -g ${USER} /home/${USER}/.ssh`,
+        `install -m 600 -o ${USER} -g ${USER} /root/.ssh/authorized_keys /home/${USER}/.ssh/authorized_keys`,
+      ].join(' && '));
+      assert.equal(r.code, 0, r.out);
+    });
+    after(async () => {
+      if (lab10) await onHost(NAME, `userdel -f -r ${USER} 2>/dev/null; true`);
+    });
+
+    it('a wrong become password fails with BecomeError within a second of sudo answering, and sudo read one attempt', async () => {
+      // How long this host's sudo takes to refuse one wrong password (PAM's fail delay), measured as the user.
+      const probe = await onHost(NAME, `runuser -u ${USER} -- sh -c 's=$(date +%s%N); printf "x\\n" | sudo -S -k -p "" true 2>/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000000 ))'`);
+      const sudoMs = Number(probe.out.trim().split('\n').at(-1));
+      assert.ok(sudoMs > 0, probe.out);
+      const c = await connectSsh(as('lab-10 wrong password'), { knownHosts: paths.knownHosts });
+      try {
+        const r = await within(sudoMs + 5000, c.exec('sh -s', { sudo: true, stdin: 'echo one\necho two\necho three\n' }));
+        assert.ok(r.error instanceof BecomeError, String(r.error ?? JSON.stringify(r.value)));
+        assert.equal(r.error.message, `[${NAME}] sudo refused the become password for user ${USER} on host ${NAME} (check becomePassword in the inventory)`);
+        console.log(`      (sudo refuses in ${sudoMs} ms; tsplay reported it after ${r.ms} ms)`);
+        assert.ok(r.ms < sudoMs + 1000, `took ${r.ms} ms; sudo alone takes ${sudoMs} ms`);
+        const again = await within(1000, c.exec('true', { sudo: true }));
+        assert.ok(again.error instanceof BecomeError && again.ms < 200, 'later sudo commands fail at once');
+        assert.equal((await c.exec('id -un')).stdout, `${USER}\n`, 'the host was reached');
+        // sudo's own log: one wrong attempt, not three (it used to read script lines as further attempts).
+        const log = await onHost(NAME, `sleep 0.5; journalctl -t sudo --since '-2min' --no-pager | grep '${USER} : .* incorrect password attempt.*sudo-ready'`);
+        assert.match(log.out, /: 1 incorrect password attempt ;/);
+        assert.doesNotMatch(log.out, /: [23] incorrect password attempts/);
+      } finally {
+        await c.close();
+      }
+    });
+
+    it('the right become password runs commands and writes files as root; the script never reaches sudo', async () => {
+      const c = await connectSsh(as(PASSWORD), { knownHosts: paths.knownHosts });
+      try {
+        const r = await c.exec('sh -s', { sudo: true, stdin: 'id -u\ncat\n' });
+        assert.equal(r.exitCode, 0, r.stderr);
+        assert.equal(r.stdout, '0\n');
+        assert.equal(r.stderr, '');
+        await c.put('/root/tsplay-become-test', Buffer.from('as root\n'), { sudo: true, mode: 0o600 });
+        assert.equal(Buffer.from((await c.get('/root/tsplay-become-test', { sudo: true }))!).toString(), 'as root\n');
+        assert.equal((await c.exec('stat -c %U:%a /root/tsplay-become-test', { sudo: true })).stdout, 'root:600\n');
+      } finally {
+        await c.exec('rm -f /root/tsplay-become-test', { sudo: true }).catch(() => undefined);
+        await c.close();
+      }
+    });
+
+    it('an sshd offering only an RSA host key, where known_hosts holds an ed25519 key: says what it offers and what to do', async () => {
+      const start = await onHost(NAME, [
+        'rm -f /run/tsplay-rsa-only-key*',
+        'ssh-keygen -q -t rsa -b 2048 -N "" -f /run/tsplay-rsa-only-key',
+        "printf 'Port 2222\\nHostKey /run/tsplay-rsa-only-key\\nPidFile /run/tsplay-rsa-only.pid\\nPermitRootLogin prohibit-password\\nUsePAM yes\\n' > /run/tsplay-rsa-only.conf",
+        '/usr/sbin/sshd -f /run/tsplay-rsa-only.conf',
+      ].join(' && '));
+      assert.equal(start.code, 0, start.out);
+      try {
+        const file = join(scratch(), 'known_hosts');
+        writeFileSync(file, `[${lab10.address}]:2222 ${lab10.hostKey}\n`);
+        const r = await within(10_000, connectSsh({ ...asHost(lab10), port: 2222 }, { knownHosts: file, retries: 2 }));
+        assert.ok(r.error instanceof TransportError, String(r.error));
+        assert.match(r.error.message, new RegExp(`offers host keys of type rsa-sha2-512, rsa-sha2-256.* only, but ${file} line 1 holds its ssh-ed25519 key`));
+        assert.match(r.error.message, /ssh-keyscan -p 2222 -t rsa/);
+        assert.ok(r.ms < 3000, `took ${r.ms} ms: not retried`);
+      } finally {
+        await onHost(NAME, 'kill $(cat /run/tsplay-rsa-only.pid); rm -f /run/tsplay-rsa-only*');
+      }
     });
   });
 });
