@@ -25,9 +25,12 @@ export interface PutOptions {
   readonly sudo?: boolean;
 }
 
-/** A command left running by Connection.hold. */
+/** A command left running by Connection.hold: what it printed so far, and how to end it. */
 export interface Held {
-  readonly line: string;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Set when the command already exited. */
+  readonly exitCode?: number;
   /** Close its stdin: it sees EOF and ends. */
   release(): void;
 }
@@ -40,11 +43,11 @@ export interface Connection {
   /** Write a file atomically (temp + rename). `from` is bytes or a local path to stream from. */
   put(remotePath: string, from: Uint8Array | { readonly localPath: string }, opts?: PutOptions): Promise<void>;
   /**
-   * Start `command` and keep its stdin open until `release()` or until the connection ends (a process
-   * holding a lock for as long as the controller lives); resolves with its first line of stdout, or
-   * '' when it exits without one. Once per run, not per role: the shell driver does not count it as a round trip.
+   * Run `command` with `stdin` but keep stdin open until `release()` or until the connection ends (a
+   * process holding a lock for as long as the controller lives). Resolves once stdout holds `until` (or
+   * when the command exits first), with what it printed so far.
    */
-  hold?(command: string, opts?: { readonly sudo?: boolean }): Promise<Held>;
+  hold?(command: string, opts: { readonly stdin: string; readonly until: string; readonly sudo?: boolean }): Promise<Held>;
   /** Read a file; undefined when it does not exist. */
   get(remotePath: string, opts?: { readonly sudo?: boolean }): Promise<Uint8Array | undefined>;
   close(): Promise<void>;

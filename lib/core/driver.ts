@@ -38,8 +38,6 @@ export interface RunClaim {
   readonly startedAt: string;
   /** How long to wait while another run holds the host before failing it. */
   readonly lockTimeoutMs: number;
-  /** Take the lock as root (some play of the run on this host has become). */
-  readonly sudo: boolean;
   /** Directories whose leftover tsplay temp files (TEMP_PATTERNS) to remove; empty in check mode. */
   readonly sweep: readonly string[];
 }

@@ -20,21 +20,19 @@ const parent = (path: string): string => path.replace(/\/+$/, '').replace(/\/[^/
 /** Per host: the claim this run makes (one run id for all hosts). */
 export function claims(plays: readonly CompiledPlay[], mode: Mode, lockTimeoutMs = LOCK_TIMEOUT_MS, startedAt = new Date()): Map<string, RunClaim> {
   const id = randomBytes(6).toString('hex');
-  const sudo = new Map<string, boolean>();
   const dirs = new Map<string, Set<string>>();
   for (const play of plays) {
     for (const role of play.roles) {
       for (const [host, hr] of role.perHost) {
-        sudo.set(host, (sudo.get(host) ?? false) || (play.play.become ?? false));
         const mine = dirs.get(host) ?? new Set<string>();
         dirs.set(host, mine);
         for (const r of hr.resources) for (const k of r.writes ?? []) if (k.startsWith('path:/')) mine.add(parent(k.slice(5)));
       }
     }
   }
-  return new Map([...sudo].map(([host, s]) => [host, {
-    id, controller: hostname(), pid: process.pid, startedAt: startedAt.toISOString(), lockTimeoutMs, sudo: s,
+  return new Map([...dirs].map(([host, mine]) => [host, {
+    id, controller: hostname(), pid: process.pid, startedAt: startedAt.toISOString(), lockTimeoutMs,
     // Check mode changes nothing, leftovers included.
-    sweep: mode === 'apply' ? [...dirs.get(host)!].sort() : [],
+    sweep: mode === 'apply' ? [...mine].sort() : [],
   }]));
 }

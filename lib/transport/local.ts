@@ -35,7 +35,7 @@ export function localConnection(name = 'localhost'): Connection {
       const r = await exec(finishPutScript(upload, path, opts, direct ? upload : undefined), { sudo: opts.sudo });
       if (r.exitCode !== 0) throw new TsplayError(`[${name}] cannot write ${path} (exit ${r.exitCode}): ${tail(r.stderr)}`);
     },
-    hold: (command, opts = {}) => hold(sudoCommand(command, mode(opts.sudo))),
+    hold: (command, opts) => hold(sudoCommand(command, mode(opts.sudo)), opts.stdin, opts.until),
     async get(path, opts = {}) {
       if (mode(opts.sudo) === 'none') {
         return readFile(path).then((b) => new Uint8Array(b), (e: NodeJS.ErrnoException) => {
@@ -53,22 +53,26 @@ export function localConnection(name = 'localhost'): Connection {
 }
 
 /** A child with its stdin kept open: when this process dies, the pipe closes and the child sees EOF. */
-function hold(command: string): Promise<Held> {
+function hold(command: string, stdin: string, until: string): Promise<Held> {
   return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
+    let err = '';
+    let exitCode: number | undefined;
     const done = () => {
-      // From its first line on, neither the child nor its pipes keep the run alive: release() or our exit ends it.
+      // From here on, neither the child nor its pipes keep the run alive: release() or our exit ends it.
       child.unref();
-      for (const s of [child.stdin, child.stdout]) (s as unknown as { unref?: () => void }).unref?.();
-      resolve({ line: out.split('\n')[0] ?? '', release: () => child.stdin.end() });
+      for (const s of [child.stdin, child.stdout, child.stderr]) (s as unknown as { unref?: () => void }).unref?.();
+      resolve({ stdout: out, stderr: err, ...(exitCode === undefined ? {} : { exitCode }), release: () => child.stdin.end() });
     };
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.includes('\n')) done();
+      if (out.includes(until)) done();
     });
-    child.on('close', done);
-    child.on('error', done);
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => ((exitCode = code ?? 255), done()));
+    child.on('error', (e) => ((err += e.message), (exitCode = 127), done()));
+    child.stdin.write(stdin);
   });
 }
 

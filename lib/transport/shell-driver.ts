@@ -1,18 +1,18 @@
 /**
  * The shell driver: a HostDriver over any Connection. A query batch is ONE `sh -s` script (answers split
  * by a random boundary); an action batch is ONE script too, plus one put per upload. Scripts travel on
- * stdin, never on the command line, so secrets stay out of process lists and logs. A run's lock is a
- * held command (Connection.hold); its temp sweep and journal read ride along with the first query.
+ * stdin, never on the command line, so secrets stay out of process lists and logs. A run's first query
+ * also takes the host's lock and keeps it (Connection.hold), sweeps leftover temps and reads the journal.
  */
 import { randomBytes } from 'node:crypto';
 import type { Connection, ExecOptions, ExecResult, Held, PutOptions } from '../core/connection.js';
-import type { ActOptions, ActResult, HostDriver, HostSession, RunClaim } from '../core/driver.js';
+import { HostBusy, type ActOptions, type ActResult, type HostDriver, type HostSession, type RunClaim } from '../core/driver.js';
 import { TransportError, tail } from '../core/errors.js';
 import type { Action, Query } from '../core/ops.js';
 import { doneGroups, planSteps, renderActScript, stderrOfLastGroup, type ScriptPart, type Step } from './shell-act.js';
 import { parseAnswers } from './shell-answers.js';
 import { renderQueries } from './shell-query.js';
-import { holdError, holdScript, parseSession, sessionPreamble } from './shell-session.js';
+import { HOLD_TAIL, busyHolder, parseSession, sessionPreamble } from './shell-session.js';
 
 const token = () => randomBytes(8).toString('hex');
 
@@ -37,30 +37,51 @@ class Counted {
 
 const execOpts = (stdin: string, o: ActOptions): ExecOptions => ({ stdin, ...(o.sudo ? { sudo: true } : {}), ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) });
 
-/** A begun run whose journal is still to be read: by the next query, or alone before anything else. */
+/** A begun run: its claim, and the session promise its first query settles. */
 interface Opening {
   readonly claim: RunClaim;
-  readonly locked: Promise<Held | undefined>;
   resolve(s: HostSession): void;
   reject(e: Error): void;
 }
 
-/** `opening`: this query carries the session; `pipelined`: sent with the lock holder, it waits for the lock on the host. */
-async function query(c: Counted, queries: readonly Query[], o: ActOptions, opening?: Opening, pipelined = false): Promise<unknown[]> {
-  if (queries.length === 0 && !opening) return [];
+async function query(c: Counted, queries: readonly Query[], o: ActOptions): Promise<unknown[]> {
+  if (queries.length === 0) return [];
   const boundary = `__tsplay_${token()}__`;
-  const preamble = opening ? `${sessionPreamble(boundary, opening.claim.sweep, c.stateDir, pipelined ? opening.claim : undefined)}\n` : '';
-  const sent = c.exec('sh -s', execOpts(preamble + renderQueries(queries, boundary), o));
-  // A busy host fails as soon as its holder says so; the script stops waiting by itself.
-  sent.catch(() => undefined);
-  const [res] = await Promise.all([sent, pipelined ? opening!.locked : undefined]);
+  const res = await c.exec('sh -s', execOpts(renderQueries(queries, boundary), o));
+  return answersOf(c, queries, res.stdout, res.stderr, res.exitCode, boundary);
+}
+
+function answersOf(c: Counted, queries: readonly Query[], stdout: string, stderr: string, exitCode: number | undefined, boundary: string): unknown[] {
   try {
-    const answers = parseAnswers(queries, res.stdout, boundary);
-    opening?.resolve({ pending: parseSession(res.stdout, boundary) });
-    return answers;
+    return parseAnswers(queries, stdout, boundary);
   } catch (e) {
-    throw new TransportError(c.conn.host, `reading host state failed (exit ${res.exitCode}): ${(e as Error).message}\n${tail(res.stderr, 10)}`, { cause: e });
+    throw new TransportError(c.conn.host, `reading host state failed (exit ${exitCode ?? '-'}): ${(e as Error).message}\n${tail(stderr, 10)}`, { cause: e });
   }
+}
+
+/**
+ * The run's first query: it takes the host's lock, sweeps, reads the journal, answers, and then stays,
+ * holding the lock on its open stdin until close() or the end of the connection (one round trip, and one
+ * channel, for all of it). Without Connection.hold (a test connection) the run is unlocked.
+ */
+async function firstQuery(c: Counted, queries: readonly Query[], o: ActOptions, opening: Opening): Promise<{ answers: unknown[]; held?: Held }> {
+  const boundary = `__tsplay_${token()}__`;
+  const lock = c.conn.hold !== undefined;
+  const body = renderQueries(queries, boundary).replace(/\nexit 0\n$/, '\n');
+  // fd 9 holds the lock: closed for the queries' own commands, so no guard can keep it past the run.
+  const script = `${sessionPreamble(boundary, opening.claim, lock, c.stateDir)}\n{\n${body}} 9<&-\n${lock ? HOLD_TAIL : 'exit 0'}\n`;
+  c.trips++;
+  const r = lock
+    ? await c.conn.hold!('sh -s', { stdin: script, until: `\n${boundary} end\n`, ...(o.sudo ? { sudo: true } : {}) })
+    : await c.conn.exec('sh -s', execOpts(script, o));
+  const busy = busyHolder(r.stdout, boundary);
+  if (busy !== undefined) {
+    if ('release' in r) r.release();
+    throw new HostBusy(c.conn.host, busy, opening.claim.lockTimeoutMs);
+  }
+  const answers = answersOf(c, queries, r.stdout, r.stderr, r.exitCode, boundary);
+  opening.resolve({ pending: parseSession(r.stdout, boundary) });
+  return { answers, ...('release' in r ? { held: r } : {}) };
 }
 
 type Failure = Extract<ActResult, { ok: false }>;
@@ -107,50 +128,36 @@ async function act(c: Counted, groups: readonly (readonly Action[])[], o: ActOpt
   }
 }
 
-/**
- * begin(): the lock holder is started at once, and the first query goes with it and waits on the host
- * until the lock file names this run (no round trip: the holder stays open for the run); the sweep and
- * the journal read are prepended to that query. Without Connection.hold (a test connection) the run is
- * unlocked.
- */
+/** begin() only records the claim: the next call carries it (a query), or reads it alone first (act, exec). */
 function opener(c: Counted) {
   let opening: Opening | undefined;
   let held: Held | undefined;
+  const first = async (queries: readonly Query[], o: ActOptions, mine: Opening) => {
+    try {
+      const r = await firstQuery(c, queries, o, mine);
+      held = r.held;
+      return r.answers;
+    } catch (e) {
+      mine.reject(e as Error);
+      throw e;
+    }
+  };
   return {
     begin(claim: RunClaim): Promise<HostSession> {
-      const locked = c.conn.hold
-        ? c.conn.hold(holdScript(claim, c.stateDir), { sudo: claim.sudo }).then((h) => {
-            const err = holdError(h.line, c.conn.host, claim.lockTimeoutMs);
-            if (err) {
-              h.release();
-              throw err;
-            }
-            return (held = h);
-          })
-        : Promise.resolve(undefined);
       return new Promise<HostSession>((resolve, reject) => {
-        opening = { claim, locked, resolve, reject };
-        // Nothing is unhandled: whoever awaits the session or the next call sees the rejection.
-        locked.catch(reject);
+        opening = { claim, resolve, reject };
       });
     },
-    /**
-     * Before any call: the first query carries the opening, sent at once when it runs as the holder does
-     * (same user: same lock file), else once the holder answered; an act or exec first waits and reads it alone.
-     */
-    async take(forQuery: boolean, o: ActOptions): Promise<{ opening?: Opening; pipelined: boolean }> {
-      const o1 = opening;
-      if (!o1) return { pipelined: false };
-      if (forQuery && c.conn.hold && (o.sudo ?? false) === o1.claim.sudo) {
-        opening = undefined;
-        return { opening: o1, pipelined: true };
-      }
-      await o1.locked;
-      if (opening !== o1) return { pipelined: false };
+    query(queries: readonly Query[], o: ActOptions): Promise<unknown[]> {
+      const mine = opening;
       opening = undefined;
-      if (forQuery) return { opening: o1, pipelined: false };
-      await query(c, [], { ...(o.sudo ? { sudo: true } : {}) }, o1).catch((e: Error) => (o1.reject(e), Promise.reject(e)));
-      return { pipelined: false };
+      return mine ? first(queries, o, mine) : query(c, queries, o);
+    },
+    /** Before an act or exec: a begun run's lock and session come first, in a query of their own. */
+    async before(o: ActOptions): Promise<void> {
+      const mine = opening;
+      opening = undefined;
+      if (mine) await first([], { ...(o.sudo ? { sudo: true } : {}) }, mine);
     },
     release(): void {
       held?.release();
@@ -166,12 +173,9 @@ export function shellDriver(conn: Connection, opts: ShellDriverOptions = {}): Ho
   return {
     host: conn.host,
     begin: (claim) => session.begin(claim),
-    query: async (queries, o = {}) => {
-      const { opening, pipelined } = await session.take(true, o);
-      return query(c, queries, o, opening, pipelined).catch((e: Error) => (opening?.reject(e), Promise.reject(e)));
-    },
-    act: async (groups, o = {}) => (await session.take(false, o), act(c, groups, o)),
-    exec: async (command, o) => (await session.take(false, { ...(o?.sudo ? { sudo: true } : {}) }), c.exec(command, o)),
+    query: (queries, o = {}) => session.query(queries, o),
+    act: async (groups, o = {}) => (await session.before(o), act(c, groups, o)),
+    exec: async (command, o) => (await session.before({ ...(o?.sudo ? { sudo: true } : {}) }), c.exec(command, o)),
     get roundTrips() { return c.trips; },
     close: async () => {
       session.release();

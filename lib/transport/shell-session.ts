@@ -1,12 +1,11 @@
 /**
- * A run's state on a host, as POSIX sh, pure: the per-host lock (flock, held by a process on a channel
- * that stays open for the whole run, so it dies with the controller's connection), the sweep of leftover
+ * A run's state on a host, as POSIX sh, pure: the per-host lock (flock, held by the first query's shell,
+ * left waiting on its open stdin for the whole run, so it dies with the controller's connection), the sweep of leftover
  * temp files and the pending-handler journal (one empty file per handler under <state>/pending, written by
  * the action script that made the change, removed by the handler's own script).
  */
 import type { GroupNotes, RunClaim } from '../core/driver.js';
-import { HostBusy, TEMP_PATTERNS, UPLOAD_TEMP, holderLine } from '../core/driver.js';
-import { TsplayError } from '../core/errors.js';
+import { TEMP_PATTERNS, UPLOAD_TEMP, holderLine } from '../core/driver.js';
 import { quote } from './shell-quote.js';
 
 /**
@@ -20,56 +19,46 @@ export function stateDirs(override?: string): string {
 
 
 /**
- * The lock holder: waits up to the claim's timeout for the lock, writes who holds it into the lock file and
- * prints `tsplay-lock held`, then keeps it (cat holds the fd) until its stdin closes: at close(), or when
- * the controller dies and sshd closes the channel. Busy: `tsplay-lock busy <holder line>`, exit 75.
+ * The first query takes the host's lock itself: flock on fd 9 of the script's shell, which, once the
+ * answers are out, execs `cat` on its still open stdin and so holds the lock until the controller closes
+ * the connection or dies (sshd then closes the channel). The holder's line goes into the lock file; a run
+ * that waited past the timeout prints it in a `busy` section instead of answers.
  */
-export function holdScript(claim: RunClaim, stateDir?: string): string {
+function lockLines(claim: RunClaim, boundary: string): string[] {
   const secs = Math.max(0, claim.lockTimeoutMs / 1000).toFixed(3);
   return [
-    'umask 022',
-    stateDirs(stateDir),
-    `mkdir -p -- "$rn" && : >>"$rn/lock" || exit 1`,
+    `{ [ -d "$rn" ] || mkdir -p -- "$rn"; } && : >>"$rn/lock" || exit 1`,
     'exec 9<"$rn/lock"',
     // Without flock (not util-linux) the run goes on unlocked rather than not at all.
-    `if ! command -v flock >/dev/null 2>&1; then printf '%s\\n' ${quote(holderLine(claim))} >"$rn/lock"; echo 'tsplay-lock none'; exec cat >/dev/null; fi`,
-    `if flock -w ${secs} 9; then printf '%s\\n' ${quote(holderLine(claim))} >"$rn/lock"; echo 'tsplay-lock held'; exec cat >/dev/null; fi`,
-    `printf 'tsplay-lock busy %s\\n' "$(head -n 1 "$rn/lock")"; exit 75`,
-  ].join('\n');
-}
-
-/** The holder's first line: undefined when the lock is held, else the error (a busy host names its holder). */
-export function holdError(line: string, host: string, timeoutMs: number): Error | undefined {
-  if (line === 'tsplay-lock held' || line === 'tsplay-lock none') return undefined;
-  const busy = /^tsplay-lock busy (.*)$/.exec(line);
-  if (busy) return new HostBusy(host, busy[1]!, timeoutMs);
-  return new TsplayError(`[${host}] cannot take the run lock: ${line || 'the lock holder exited without a word'}`);
-}
-
-/**
- * Lines that wait until the lock file names `claim` as its holder: the first query is sent together with
- * the holder's command instead of after its answer (a channel's latency saved per host). Polls every 5 ms,
- * for the lock timeout and 2 s more; the holder's own answer says why when the lock never comes.
- */
-function lockWait(claim: RunClaim): string[] {
-  const polls = Math.ceil((claim.lockTimeoutMs + 2000) / 5);
-  return [
-    'tsplay_n=0',
-    `while :; do IFS= read -r tsplay_h <"$rn/lock" 2>/dev/null || tsplay_h=; case "$tsplay_h" in ${quote(`run ${claim.id} `)}*) break;; esac`,
-    `tsplay_n=$((tsplay_n + 1)); if [ "$tsplay_n" -gt ${polls} ]; then echo 'tsplay: the run lock never came' >&2; exit 75; fi; sleep 0.005; done`,
+    'if command -v flock >/dev/null 2>&1; then',
+    `if ! flock -w ${secs} 9; then printf '\\n%s\\n' '${boundary} busy'; head -n 1 "$rn/lock"; exit 75; fi`,
+    'fi',
+    `printf '%s\\n' ${quote(holderLine(claim))} >"$rn/lock"`,
   ];
 }
 
+/** The script's last line while it holds the lock: wait for the end of stdin (the connection). */
+export const HOLD_TAIL = 'exec cat >/dev/null';
+
+/** The holder's line from a `busy` section, or undefined when the lock was taken. */
+export function busyHolder(stdout: string, boundary: string): string | undefined {
+  const head = `\n${boundary} busy\n`;
+  const at = stdout.indexOf(head);
+  return at < 0 ? undefined : stdout.slice(at + head.length).split('\n')[0]!.trim();
+}
+
 /**
- * Prepended to the first query script: a `session` section listing the journal, after removing leftover
- * temp files beside the run's paths (files and extract dirs of TEMP_PATTERNS, and uploads in /tmp). It
- * runs only once the lock is held (`waitFor`: it waits for it itself), so no live run's temp can be among them.
+ * Prepended to the first query script: take the lock (when `lock`), then remove leftover temp files
+ * beside the run's paths (files and extract dirs of TEMP_PATTERNS, and uploads in /tmp) - the lock is held
+ * by then, so no live run's temp can be among them - and list the journal in a `session` section.
  */
-export function sessionPreamble(boundary: string, sweep: readonly string[], stateDir?: string, waitFor?: RunClaim): string {
+export function sessionPreamble(boundary: string, claim: RunClaim, lock: boolean, stateDir?: string): string {
   const [file, dir] = TEMP_PATTERNS;
+  const sweep = claim.sweep;
   return [
+    'umask 022',
     stateDirs(stateDir),
-    ...(waitFor ? lockWait(waitFor) : []),
+    ...(lock ? lockLines(claim, boundary) : []),
     ...(sweep.length
       ? [
           `find ${sweep.map(quote).join(' ')} -mindepth 1 -maxdepth 1 \\( -type f -name '${file}' -o -type d -name '${dir}' \\) -exec rm -rf -- {} + 2>/dev/null`,

@@ -28,7 +28,7 @@ describe('the per-host lock', () => {
   it('a second run waits while the first holds the host, then goes on', async () => {
     const h = FakeHost.debian('h');
     const first = h.link();
-    await first.begin!({ id: 'one', controller: 'ctl', pid: 1, startedAt: 't', lockTimeoutMs: 1000, sudo: false, sweep: [] });
+    await first.begin!({ id: 'one', controller: 'ctl', pid: 1, startedAt: 't', lockTimeoutMs: 1000, sweep: [] });
     let done = false;
     const second = runWith(adds('x'), inv, { connect: async () => h.link(), drivers: new Map() }).then((r) => ((done = true), r));
     await ticks(20);
@@ -41,7 +41,7 @@ describe('the per-host lock', () => {
 
   it('gives up after the lock timeout: that host fails, naming the holder; nothing is touched', async () => {
     const h = FakeHost.debian('h');
-    await h.link().begin!({ id: 'abc123', controller: 'ctl-1', pid: 4242, startedAt: '2026-12-02T07:00:00.000Z', lockTimeoutMs: 1000, sudo: false, sweep: [] });
+    await h.link().begin!({ id: 'abc123', controller: 'ctl-1', pid: 4242, startedAt: '2026-12-02T07:00:00.000Z', lockTimeoutMs: 1000, sweep: [] });
     const { rec, stats } = await runWith(adds('x'), inv, { connect: async () => h.link(), drivers: new Map(), lockTimeoutMs: 30 });
     assert.equal(exitBits(stats), 2);
     assert.match(rec.of('host-failed')[0]!.error, /h is busy: another tsplay run holds its lock \(run abc123 from ctl-1 pid 4242 started 2026-12-02T07:00:00.000Z\); gave up after 0.03 s \(--lock-timeout\)/);

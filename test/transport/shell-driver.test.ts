@@ -156,7 +156,7 @@ describe('shell driver: a run\'s state on this machine (lock, journal, temp file
     d = mkdtempSync(join(tmpdir(), 'tsplay-state-'));
   });
   after(() => rmSync(d, { recursive: true, force: true }));
-  const claim = (id: string, more: Partial<RunClaim> = {}): RunClaim => ({ id, controller: 'ctl', pid: 7, startedAt: '2026-12-02T07:00:00.000Z', lockTimeoutMs: 5000, sudo: false, sweep: [], ...more });
+  const claim = (id: string, more: Partial<RunClaim> = {}): RunClaim => ({ id, controller: 'ctl', pid: 7, startedAt: '2026-12-02T07:00:00.000Z', lockTimeoutMs: 5000, sweep: [], ...more });
   const driver = (state = `${d}/state`) => shellDriver(localConnection('here'), { stateDir: state });
 
   it('a group records its notes before its done marker, and only when it succeeded; the next run reads them with its first query', async () => {
