@@ -23,14 +23,19 @@ const DEFAULT_HOSTS = 'lab-5,lab-6,lab-7';
 
 export interface FaultHost { readonly name: string; readonly address: string }
 
-/** The hosts named by TSPLAY_FAULT_HOSTS, each up in the lab; skips (or fails, in CI) the suite otherwise. */
+/**
+ * The hosts named by TSPLAY_FAULT_HOSTS, each up in the lab (skips, or fails in CI, the suite otherwise),
+ * once tsplay has shown it works on them.
+ */
 export async function faultHosts(ctx: Mocha.Context): Promise<FaultHost[]> {
   const names = (process.env.TSPLAY_FAULT_HOSTS ?? DEFAULT_HOSTS).split(',').map((s) => s.trim()).filter(Boolean);
   const state = await requireLab(ctx, names.length);
   const hosts = names.map((n) => state.hosts.find((h) => h.name === n));
   const missing = names.filter((_, i) => !hosts[i]);
   if (missing.length) throw new Error(`TSPLAY_FAULT_HOSTS names hosts the lab does not have: ${missing.join(', ')}`);
-  return hosts.map((h) => ({ name: h!.name, address: h!.address }));
+  const found = hosts.map((h) => ({ name: h!.name, address: h!.address }));
+  await assertTsplayWorks(found);
+  return found;
 }
 
 /** The --limit pattern for these hosts (a union). */
@@ -133,8 +138,24 @@ export const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** One SSH connection per fault host, for the checks (cheaper than a `lab ssh` process per command). */
 export async function connectAll(hosts: readonly FaultHost[]): Promise<Map<string, Connection>> {
-  const conns = await Promise.all(hosts.map((h) => connectSsh(asHost(h), { knownHosts: paths.knownHosts, connectTimeoutMs: 5000 })));
-  return new Map(hosts.map((h, i) => [h.name, conns[i]!]));
+  const tries = await Promise.allSettled(hosts.map((h) => connectSsh(asHost(h), { knownHosts: paths.knownHosts, connectTimeoutMs: 5000 })));
+  const failed = tries.find((t) => t.status === 'rejected');
+  if (failed) {
+    // Close the ones that did connect: an open connection would keep the suite from ever exiting.
+    await Promise.all(tries.map((t) => (t.status === 'fulfilled' ? t.value.close() : undefined)));
+    throw failed.reason;
+  }
+  return new Map(hosts.map((h, i) => [h.name, (tries[i] as PromiseFulfilledResult<Connection>).value]));
+}
+
+/** tsplay must work at all (a half-edited engine fails every run the same way): else stop at once, saying why. */
+let works: Promise<void> | undefined;
+function assertTsplayWorks(hosts: readonly FaultHost[]): Promise<void> {
+  works ??= (async () => {
+    const r = await tsplay(['run', fixture('concurrent-line.ts'), '-i', writeInventory(hosts), '--limit', hosts[0]!.name, '-e', 'line=tsplay works']);
+    if (r.code !== 0) throw new Error(`tsplay does not work (a one-line run exits ${r.code}), so no fault could be told apart from that: ${(r.stderr + r.stdout).trim().split('\n').slice(0, 6).join(' | ')}`);
+  })();
+  return works;
 }
 
 /** Run a shell command on a host; its stdout, or an error naming the host and the command's stderr. */
