@@ -101,7 +101,7 @@ async function runCommand(playbookFile: string, f: RunFlags, io: MainIO): Promis
     // Controller-side work (certificates, artifacts) is done before any host is touched, and shown first.
     await prepareAll(plays, { mode, note: (step, text) => reporter.emit({ kind: 'controller', step, text }) });
     const stats = await runPlaybook(plays, inv.cluster, {
-      playbook: shown(playbookFile), mode, diff: f.diff === true, verify: f.verify === true, ...(f.forks ? { forks: f.forks } : {}),
+      playbook: shown(playbookFile), mode, diff: f.diff === true, verify: f.verify === true, ...(f.forks ? { forks: f.forks } : {}), lockTimeoutMs: f.lockTimeout * 1000,
       startupMs: Math.round(performance.now()),
     }, { connect: drivers.connect, reporter });
     return exitBits(stats);

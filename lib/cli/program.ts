@@ -20,6 +20,7 @@ export interface RunFlags {
   knownHosts?: string;
   trustNewHostKeys?: boolean;
   connectTimeout: number;
+  lockTimeout: number;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -66,6 +67,7 @@ export function buildProgram(onRun: (playbook: string, flags: RunFlags) => Promi
     .option('--known-hosts <file>', 'known_hosts file for host-key checks (default: ~/.ssh/known_hosts)', nonEmpty('--known-hosts', 'a file'))
     .option('--trust-new-host-keys', 'accept and record keys of hosts not yet in known_hosts (a changed key is still refused)')
     .addOption(new Option('--connect-timeout <seconds>', 'give up connecting to a host after this long').default(10).argParser(wholeNumber('--connect-timeout', 1)))
+    .addOption(new Option('--lock-timeout <seconds>', 'wait this long for a host another tsplay run holds, then fail it naming the holder').default(60).argParser(wholeNumber('--lock-timeout', 0)))
     .addHelpText('after', RUN_EXAMPLES)
     .action(onRun);
   return program;

@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import pLimit from 'p-limit';
 import type { Client as SshClient, SFTPWrapper } from 'ssh2';
-import type { Connection, ExecOptions, ExecResult, PutOptions } from '../core/connection.js';
+import type { Connection, ExecOptions, ExecResult, Held, PutOptions } from '../core/connection.js';
+import { UPLOAD_TEMP } from '../core/driver.js';
 import { BecomeError, TransportError, TsplayError, tail } from '../core/errors.js';
 import type { Host } from '../core/model.js';
 import { reveal } from '../core/secret.js';
@@ -67,7 +68,7 @@ class SshConnection implements Connection {
   async put(remotePath: string, from: Uint8Array | { readonly localPath: string }, opts: PutOptions = {}): Promise<void> {
     const mode = await this.#sudo(opts.sudo);
     // Under sudo the login user cannot write the target dir: upload to /tmp, then sudo copies it beside the target.
-    const upload = mode === 'none' ? tempBeside(remotePath) : `/tmp/.tsplay-upload-${randomBytes(8).toString('hex')}`;
+    const upload = mode === 'none' ? tempBeside(remotePath) : `${UPLOAD_TEMP}${randomBytes(8).toString('hex')}`;
     try {
       const sftp = await this.#sftpSession();
       await this.#pendingOp<void>((ok, fail) => void sftpUpload(sftp, upload, from).then(ok, fail));
@@ -79,6 +80,33 @@ class SshConnection implements Connection {
     const script = finishPutScript(upload, remotePath, opts, mode === 'none' ? upload : undefined);
     const r = await this.#raw(sudoCommand(script, mode), Buffer.alloc(0), undefined, this.#asks(mode));
     if (r.exitCode !== 0) throw new TsplayError(`[${this.host}] cannot write ${remotePath} (exit ${r.exitCode}): ${tail(this.#scrub(r.stderr.toString()))}`);
+  }
+
+  /** A channel left open (outside the channel limit: it lasts the whole run), resolved once stdout holds `until`. */
+  async hold(command: string, opts: { readonly stdin: string; readonly until: string; readonly sudo?: boolean }): Promise<Held> {
+    const mode = await this.#sudo(opts.sudo);
+    return this.#pendingOp<Held>((resolve, reject) => {
+      this.client.exec(sudoCommand(command, mode), (err, stream) => {
+        if (err) return reject(new TransportError(this.host, `cannot start a command: ${err.message}`, { cause: err }));
+        const out: Buffer[] = [];
+        const errs: Buffer[] = [];
+        let exitCode: number | undefined;
+        const held = () => ({ stdout: this.#scrub(Buffer.concat(out).toString()), stderr: this.#scrub(Buffer.concat(errs).toString()), ...(exitCode === undefined ? {} : { exitCode }), release: () => stream.end() });
+        // The marker may straddle two chunks: look at the end of the last one and this one.
+        let edge = '';
+        stream.on('data', (d: Buffer) => {
+          out.push(d);
+          const seen = edge + d.toString('latin1');
+          if (seen.includes(opts.until)) resolve(held());
+          edge = seen.slice(-opts.until.length);
+        });
+        stream.stderr.on('data', (d: Buffer) => errs.push(d));
+        stream.on('exit', (code: number | null) => (exitCode = code ?? 255));
+        stream.on('close', () => resolve(held()));
+        // The password line and the script; stdin stays open until release().
+        stream.write(sudoStdin(mode, this.#password(), opts.stdin));
+      });
+    });
   }
 
   async get(remotePath: string, opts: { readonly sudo?: boolean } = {}): Promise<Uint8Array | undefined> {
