@@ -93,6 +93,30 @@ describe('e2e: the HA cluster on the 7-host lab (site.ts)', function () {
     }
   });
 
+  it('CNI: every node has the real plugins where containerd reads them, and the kubelet is healthy with them', async () => {
+    for (const name of ['lab-1', 'lab-2', 'lab-3', 'lab-6', 'lab-7']) {
+      const c = on(name);
+      const dump = await c.exec('containerd config dump');
+      assert.match(dump.stdout, /bin_dir = "\/opt\/cni\/bin"/, `${name}: containerd reads /opt/cni/bin`);
+      const missing = await c.exec('for p in flannel bridge host-local portmap loopback; do [ -x /opt/cni/bin/$p ] || echo $p; done');
+      assert.equal(missing.stdout.trim(), '', `${name}: plugins missing from /opt/cni/bin`);
+      // The standard plugins are Debian's real binaries (packed like the release): they answer the CNI VERSION call.
+      const version = await c.exec('CNI_COMMAND=VERSION /opt/cni/bin/bridge </dev/null');
+      assert.ok((JSON.parse(version.stdout) as { supportedVersions?: string[] }).supportedVersions?.includes('1.0.0'), `${name}: ${version.stdout}${version.stderr}`);
+      assert.equal((await c.exec('curl -fsS http://127.0.0.1:10248/healthz')).stdout, 'ok', `${name}: kubelet /healthz`);
+    }
+  });
+
+  it('a missing CNI plugin fails the flannel gate, naming it and the dir; the next run puts it back', async () => {
+    await on('lab-7').exec('rm -f /opt/cni/bin/portmap');
+    const broken = await tsplayJson([...SITE, '--tags', 'flannel', '--verify', '--limit', 'lab-7']);
+    assert.equal(broken.code & 2, 2, `exit ${broken.code}: ${broken.stderr}`);
+    assert.match(JSON.stringify(broken.events.filter((e) => e.kind === 'gate' && e.status === 'failed')), /portmap.*\/opt\/cni\/bin/);
+    const fixed = await tsplayJson([...SITE, '--limit', 'lab-7']);
+    assert.equal(fixed.code, 0, `${fixed.stderr}\n${failures(fixed)}`);
+    assert.equal((await on('lab-7').exec('test -x /opt/cni/bin/portmap')).exitCode, 0, 'portmap is back');
+  });
+
   it('the VIP serves /healthz over TLS verified against our CA, with a client certificate', async () => {
     const r = await healthz();
     assert.deepEqual(r, { status: 200, body: 'ok' });
