@@ -34,12 +34,6 @@ export function sudoCommand(command: string, mode: SudoMode): string {
   }
 }
 
-/** The bytes to send on stdin: the password line first when sudo will read one. */
-export function sudoStdin(mode: SudoMode, password: string | undefined, stdin?: string | Uint8Array): Buffer {
-  const body = stdin === undefined ? Buffer.alloc(0) : Buffer.from(stdin);
-  return mode === 'password' && password !== undefined ? Buffer.concat([Buffer.from(`${password}\n`), body]) : body;
-}
-
 /** A temp name in the target's own directory, so the final rename stays on one filesystem (atomic). */
 export function tempBeside(path: string): string {
   return posix.join(dirname(path), `.${basename(path)}.tsplay-${randomBytes(6).toString('hex')}`);

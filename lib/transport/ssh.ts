@@ -6,13 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import pLimit from 'p-limit';
-import type { Client as SshClient, SFTPWrapper } from 'ssh2';
+import type { ClientChannel, Client as SshClient, SFTPWrapper } from 'ssh2';
 import type { Connection, ExecOptions, ExecResult, Held, PutOptions } from '../core/connection.js';
 import { UPLOAD_TEMP } from '../core/driver.js';
 import { BecomeError, TransportError, TsplayError, tail } from '../core/errors.js';
 import type { Host } from '../core/model.js';
 import { reveal } from '../core/secret.js';
-import { finishPutScript, quote, readFileScript, sudoCommand, sudoMode, sudoStdin, tempBeside, type SudoMode } from './remote-command.js';
+import { finishPutScript, quote, readFileScript, sudoCommand, sudoMode, tempBeside, type SudoMode } from './remote-command.js';
 import { openClient, type SshOptions } from './ssh-connect.js';
 import { SudoDialogue } from './sudo-dialogue.js';
 import { sftpUpload } from './sftp.js';
@@ -100,11 +100,10 @@ class SshConnection implements Connection {
           if (seen.includes(opts.until)) resolve(held());
           edge = seen.slice(-opts.until.length);
         });
-        stream.stderr.on('data', (d: Buffer) => errs.push(d));
+        // The script once sudo lets the command run (the password only to sudo's prompt); stdin stays open until release().
+        const sudo = this.#converse(stream, this.#asks(mode), errs, () => stream.write(opts.stdin), reject);
         stream.on('exit', (code: number | null) => (exitCode = code ?? 255));
-        stream.on('close', () => resolve(held()));
-        // The password line and the script; stdin stays open until release().
-        stream.write(sudoStdin(mode, this.#password(), opts.stdin));
+        stream.on('close', () => (sudo && !sudo.ready ? reject(this.#notRoot(sudo, exitCode)) : resolve(held())));
       });
     });
   }
@@ -198,36 +197,53 @@ class SshConnection implements Connection {
           stream.close();
           reject(new TransportError(this.host, `command timed out after ${timeoutMs} ms: ${firstLine(command)}`));
         }, timeoutMs);
-        const sudo = password === undefined ? undefined : new SudoDialogue();
         stream.on('data', (d: Buffer) => out.push(d));
-        stream.stderr.on('data', (d: Buffer) => {
-          if (!sudo || sudo.ready) return errs.push(d);
-          const { turns, stderr } = sudo.read(d.toString('utf8'));
-          errs.push(Buffer.from(stderr));
-          for (const turn of turns) {
-            if (turn === 'send-password') stream.write(`${password}\n`);
-            else if (turn === 'ready') stream.end(stdin);
-            else {
-              // sudo asked again: the password was refused. Stop now, before it reads anything else.
-              reject(new BecomeError(this.host, this.target.user, `sudo refused the become password for user ${this.target.user} on host ${this.host} (check becomePassword in the inventory)`));
-              stream.close();
-            }
-          }
-          return undefined;
-        });
+        const sudo = this.#converse(stream, password, errs, () => stream.end(stdin), reject);
         stream.on('exit', (code: number | null, signal?: string) => {
           exitCode = code ?? 128 + (constants.signals[signal as keyof typeof constants.signals] ?? 127);
         });
         stream.on('close', () => {
           clearTimeout(timer);
-          if (sudo && !sudo.ready)
-            return reject(new BecomeError(this.host, this.target.user, `sudo did not run the command as root for user ${this.target.user} on host ${this.host} (exit ${exitCode}): ${tail(this.#scrub(sudo.said), 5) || 'no reason given'}`));
+          if (sudo && !sudo.ready) return reject(this.#notRoot(sudo, exitCode));
           resolve({ exitCode, stdout: Buffer.concat(out), stderr: Buffer.concat(errs), ...(sudo ? { prompted: sudo.prompted } : {}) });
         });
-        // With sudo asking for a password, stdin waits for the dialogue: nothing of it may reach sudo.
-        if (!sudo) stream.end(stdin);
       });
     });
+  }
+
+  /**
+   * Collect a channel's stderr into `errs` and call `start` (which sends stdin) when the command may read it:
+   * at once without a password; with one, after sudo's dialogue (sudo-dialogue.ts), so that nothing but the
+   * password ever reaches sudo. A second prompt rejects at once. The dialogue, when there is one, is returned.
+   */
+  #converse(stream: ClientChannel, password: string | undefined, errs: Buffer[], start: () => void, reject: (e: Error) => void): SudoDialogue | undefined {
+    if (password === undefined) {
+      stream.stderr.on('data', (d: Buffer) => errs.push(d));
+      start();
+      return undefined;
+    }
+    const sudo = new SudoDialogue();
+    stream.stderr.on('data', (d: Buffer) => {
+      if (sudo.ready) return void errs.push(d);
+      const { turns, stderr } = sudo.read(d.toString('utf8'));
+      errs.push(Buffer.from(stderr));
+      for (const turn of turns) {
+        if (turn === 'send-password') stream.write(`${password}\n`);
+        else if (turn === 'ready') start();
+        else {
+          // sudo asked again: the password was refused. Stop now, before it reads anything else.
+          reject(new BecomeError(this.host, this.target.user, `sudo refused the become password for user ${this.target.user} on host ${this.host} (check becomePassword in the inventory)`));
+          stream.close();
+        }
+      }
+    });
+    return sudo;
+  }
+
+  /** sudo ended without running the command (not in sudoers, no tty, ...): what it said. */
+  #notRoot(sudo: SudoDialogue, exitCode: number | undefined): BecomeError {
+    const said = tail(this.#scrub(sudo.said), 5) || 'no reason given';
+    return new BecomeError(this.host, this.target.user, `sudo did not run the command as root for user ${this.target.user} on host ${this.host} (exit ${exitCode ?? 'none'}): ${said}`);
   }
 }
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  finishPutScript, quote, readFileScript, sudoCommand, sudoMode, sudoStdin, tempBeside,
+  finishPutScript, quote, readFileScript, sudoCommand, sudoMode, tempBeside,
 } from '../../lib/transport/remote-command.js';
 import { SUDO_PROMPT, SUDO_READY } from '../../lib/transport/sudo-dialogue.js';
 
@@ -32,8 +32,6 @@ describe('remote commands', () => {
     const past = cmd.replace(/^sudo .*? -- /, '');
     assert.equal(sh(`${past} 2>/dev/null`), 'hi\n');
     assert.equal(sh(`${past} 2>&1 >/dev/null`), `${SUDO_READY}\n`);
-    assert.equal(sudoStdin('password', 'hunter22', 'data').toString(), 'hunter22\ndata');
-    assert.equal(sudoStdin('nopasswd', 'hunter22', 'data').toString(), 'data');
     assert.equal(sudoCommand('id', 'nopasswd'), 'sudo -n -- sh -c id');
     assert.equal(sudoCommand('id', 'none'), 'id');
   });

@@ -90,6 +90,18 @@ describe('sudo with a become password (in-process sshd, stand-in sudo)', functio
     assert.ok(attempts().every((a) => a === 'right horse battery'), attempts().join(' | '));
   });
 
+  it('a held command (the run\'s first query) gets the password only at the prompt, its script only after', async () => {
+    const c = await connect('right horse battery');
+    const held = await c.hold!('sh -s', { sudo: true, stdin: 'echo held; echo to stderr >&2\nexec cat\n', until: 'held\n' });
+    try {
+      assert.equal(held.stdout, 'held\n');
+      assert.ok(!held.stderr.includes(SUDO_PROMPT) && !held.stderr.includes(SUDO_READY), held.stderr);
+      assert.deepEqual(attempts(), ['right horse battery', 'right horse battery'], 'the probe and the held command: passwords only');
+    } finally {
+      held.release();
+    }
+  });
+
   it('NOPASSWD: the password is never sent', async () => {
     const c = await connect('right horse battery', 'nopasswd');
     assert.equal((await c.exec('cat', { sudo: true, stdin: 'data\n' })).stdout, 'data\n');
