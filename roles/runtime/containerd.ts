@@ -72,7 +72,7 @@ export const containerdConfig = (v: RuntimeVars): string => (v.runtime_container
 
 export function containerd(v: RuntimeVars): AnyResource[] {
   return [
-    ...packages(v.runtime_containerd_packages),
+    ...packages(v.runtime_containerd_packages, v),
     directory({ path: '/etc/containerd', mode: 0o755 }),
     template({ path: CONFIG, render: () => containerdConfig(v), mode: 0o644, notify: RESTART_CONTAINERD }),
     service({ name: 'containerd', enabled: true, state: 'started' }),

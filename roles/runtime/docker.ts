@@ -31,7 +31,7 @@ export const daemonJson = (v: RuntimeVars): string => `${JSON.stringify(daemonSe
 
 export function docker(v: RuntimeVars): AnyResource[] {
   return [
-    ...packages(v.runtime_docker_packages),
+    ...packages(v.runtime_docker_packages, v),
     directory({ path: '/etc/docker', mode: 0o755 }),
     template({ path: DAEMON_JSON, render: () => daemonJson(v), mode: 0o644, notify: RESTART_DOCKER }),
     service({ name: 'docker', enabled: true, state: 'started' }),

@@ -19,6 +19,12 @@ export interface RuntimeVars extends RuntimeChoiceVars, ArtifactVars, CniVars {
   readonly runtime_sandbox_image: string;
   readonly runtime_containerd_packages: FamilyPackages;
   readonly runtime_docker_packages: FamilyPackages;
+  /** Exact versions, as dpkg-query / rpm report them (e.g. { 'containerd.io': '1.7.27-3.1.el9' }); {} = what the repository has. */
+  readonly runtime_package_versions: Readonly<Record<string, string>>;
+  /** RHEL family: Docker's dnf repository, signed by Docker's key; false where a mirror or satellite already provides the packages. */
+  readonly runtime_docker_repo: boolean;
+  /** Its baseurl: Docker's, or a mirror laid out like it (dnf expands $releasever and $basearch). */
+  readonly runtime_docker_repo_baseurl: string;
   /**
    * The config.toml layout: 2 (containerd 1.6 and 1.7 read it; 2.x migrates it when it loads) or 3
    * (containerd 2.1 and later natively: the CRI plugin split into io.containerd.cri.v1.runtime and .images,
@@ -53,6 +59,9 @@ export const defaults: RuntimeVars = {
   runtime_sandbox_image: 'registry.k8s.io/pause:3.10',
   runtime_containerd_packages: { debian: ['containerd', 'runc'], redhat: ['containerd.io'] },
   runtime_docker_packages: { debian: ['docker.io'], redhat: ['docker-ce', 'docker-ce-cli', 'containerd.io'] },
+  runtime_package_versions: {},
+  runtime_docker_repo: true,
+  runtime_docker_repo_baseurl: 'https://download.docker.com/linux/centos/$releasever/$basearch/stable',
   runtime_containerd_config_version: 2,
   runtime_snapshotter: 'overlayfs',
   runtime_docker_bridge: '',
@@ -81,6 +90,9 @@ export const schema: z.ZodType<RuntimeVars> = z.object({
   runtime_sandbox_image: image,
   runtime_containerd_packages: packages,
   runtime_docker_packages: packages,
+  runtime_package_versions: z.record(packageName, z.string().regex(/^[0-9A-Za-z][0-9A-Za-z.+~:_-]*$/, 'expected a package version such as 1.7.27-3.1.el9')),
+  runtime_docker_repo: z.boolean(),
+  runtime_docker_repo_baseurl: z.string().regex(/^(https?|file):\/\/\S+$/, 'expected an http(s):// or file:// URL'),
   // -e passes a string (coerced to the default's type, a number): 2 or 3.
   runtime_containerd_config_version: z.union([z.literal(2), z.literal(3)], { error: 'expected 2 (containerd 1.6, 1.7) or 3 (containerd 2.1 and later)' }),
   runtime_snapshotter: name,

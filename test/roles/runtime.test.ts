@@ -13,6 +13,7 @@ import runtime, { type RuntimeVars } from '../../roles/runtime/index.js';
 import { containerdConfig } from '../../roles/runtime/containerd.js';
 import { needsCriDockerd, serviceUnit } from '../../roles/runtime/cri-dockerd.js';
 import { daemonSettings } from '../../roles/runtime/docker.js';
+import { DOCKER_RPM_KEY, DOCKER_RPM_KEY_FINGERPRINT } from '../../roles/runtime/docker-rpm-key.js';
 import { judgeCtrPlugins, runtimeGate } from '../../roles/runtime/gate.js';
 import { containerdCniDirs, criDockerdCniDirs } from '../../roles/flannel/cni-gate.js';
 import { packStandins, type Packed } from '../fixtures/standins/pack.js';
@@ -27,8 +28,14 @@ function fresh(kind: 'debian' | 'rhel'): FakeHost {
   h.offer('containerd', { files: { [`${lib}/containerd.service`]: UNIT } }).offer('containerd.io', { files: { [`${lib}/containerd.service`]: UNIT } });
   h.offer('runc').offer('docker-ce-cli');
   for (const p of ['docker.io', 'docker-ce']) h.offer(p, { files: { [`${lib}/docker.service`]: UNIT } });
+  // The RHEL family gets its runtime packages from Docker's repository, refreshed once it is added.
+  if (kind === 'rhel') h.script(MAKECACHE, {});
   return h;
 }
+
+const MAKECACHE = "dnf makecache -y --disablerepo='*' --enablerepo=docker-ce-stable";
+/** Repository first, on the RHEL family only (on Debian the resource has nothing to do). */
+const repo = (kind: 'debian' | 'rhel') => (kind === 'rhel' ? ['repository:docker-ce-stable'] : []);
 
 const CNI_PLUGINS = ['bridge', 'host-local', 'loopback', 'portmap', 'bandwidth', 'firewall'];
 
@@ -54,7 +61,7 @@ describe('roles/runtime: containerd (default)', () => {
       const pkgs = 'containerd,runc,containerd.io';
       assert.deepEqual(changedIds(first), [
         'directory:/opt/cni/bin', `artifact:${CNI_PLUGINS.map((p) => `/opt/cni/bin/${p}`).join(',')}`, 'directory:/etc/cni/net.d',
-        `package:${pkgs}`, 'directory:/etc/containerd', 'template:/etc/containerd/config.toml', 'service:containerd.service',
+        ...repo(kind), `package:${pkgs}`, 'directory:/etc/containerd', 'template:/etc/containerd/config.toml', 'service:containerd.service',
       ]);
       assert.equal(applied.failure, undefined);
       assert.deepEqual(changedIds(second), []);
@@ -71,6 +78,40 @@ describe('roles/runtime: containerd (default)', () => {
       delete process.env['TSPLAY_CACHE'];
     });
   }
+
+  it('rhel: Docker\'s repository signed by Docker\'s key (gpgcheck) comes before containerd.io; pins install exactly that version', async () => {
+    const h = fresh('rhel');
+    h.offer('containerd.io', { version: '1.7.28-1.el9', versions: ['1.7.27-3.1.el9'], files: { '/usr/lib/systemd/system/containerd.service': UNIT } });
+    process.env['TSPLAY_CACHE'] = join(cacheDir, 'cache');
+    const { resources } = forHost(runtime, 'worker-1', { inv: inv({ runtime_package_versions: { 'containerd.io': '1.7.27-3.1.el9' } }) });
+    const { applied } = await converge(h, resources);
+    delete process.env['TSPLAY_CACHE'];
+    assert.equal(applied.failure, undefined);
+    const repoFile = h.read('/etc/yum.repos.d/docker-ce-stable.repo')!;
+    assert.match(repoFile, /^baseurl=https:\/\/download\.docker\.com\/linux\/centos\/\$releasever\/\$basearch\/stable$/m);
+    assert.match(repoFile, /^gpgcheck=1$/m);
+    assert.equal(h.read('/etc/pki/rpm-gpg/RPM-GPG-KEY-docker-ce-stable'), DOCKER_RPM_KEY);
+    assert.deepEqual(h.commands, [MAKECACHE]);
+    assert.equal(h.installed.get('containerd.io'), '1.7.27-3.1.el9');
+  });
+
+  it('the Docker key is the one Docker publishes (fingerprint 060A 61C5 ... 621E 9F35), checked by gpg where it exists', function () {
+    try {
+      execFileSync('gpg', ['--version'], { stdio: 'ignore' });
+    } catch {
+      this.skip();
+    }
+    const out = execFileSync('gpg', ['--show-keys', '--with-colons'], { input: DOCKER_RPM_KEY, encoding: 'utf8', env: { ...process.env, GNUPGHOME: mkdtempSync(join(tmpdir(), 'tsplay-gpg-')) } });
+    assert.deepEqual(out.split('\n').filter((l) => l.startsWith('fpr:')).map((l) => l.split(':')[9]), [DOCKER_RPM_KEY_FINGERPRINT]);
+  });
+
+  it('a pin for a package the runtime does not install is refused, naming it; runtime_docker_repo: false leaves the repository out', () => {
+    assert.throws(() => forHost(runtime, 'worker-1', { inv: inv({ runtime_package_versions: { 'docker-ce': '27.0.0-1.el9' } }) }),
+      /vars\.runtime_package_versions\.docker-ce: pins docker-ce, which the containerd runtime does not install \(it installs containerd, runc, containerd\.io\)/);
+    assert.throws(() => forHost(runtime, 'worker-1', { inv: inv({ runtime_package_versions: { 'containerd.io': '-1' } }) }), /runtime_package_versions\.containerd\.io: expected a package version/);
+    const ids = forHost(runtime, 'worker-1', { inv: inv({ runtime_docker_repo: false }) }).resources.map((r) => r.id);
+    assert.ok(!ids.some((id) => id.startsWith('repository:')), ids.join(' '));
+  });
 
   it('through the runner: the changed config restarts containerd once; a second run changes nothing in one round trip', async () => {
     process.env['TSPLAY_CACHE'] = join(cacheDir, 'cache');
