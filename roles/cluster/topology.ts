@@ -85,7 +85,9 @@ export function topologyOf(cluster: Cluster, v: Readonly<Record<string, unknown>
 function refuseLocalClusterVars(cluster: Cluster, v: Readonly<Record<string, unknown>>, effective: Readonly<Partial<Record<ClusterVarName, unknown>>>): void {
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   for (const h of cluster.hosts) {
-    const k = GLOBAL_CLUSTER_VARS.find((key) => key in h.vars && !same(h.vars[key], key in effective ? effective[key] : v[key]));
+    // Against the inventory's own global value (a caller's `v` may override it), else what applies unset.
+    const global = (key: ClusterVarName) => (key in cluster.vars ? cluster.vars[key] : key in effective ? effective[key] : v[key]);
+    const k = GLOBAL_CLUSTER_VARS.find((key) => key in h.vars && !same(h.vars[key], global(key)));
     if (k) throw new ConfigError(`${k} is cluster-wide and read once, from the inventory's global vars: host ${h.name} gets ${JSON.stringify(h.vars[k])} from its group or host vars, which would be ignored; set it in the global vars`, `vars.${k}`);
   }
 }
