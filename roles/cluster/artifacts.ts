@@ -11,13 +11,15 @@
  * TSPLAY_CACHE/<digest>/<file name>) and tests point at file:// stand-ins. A changed URL or version needs
  * its checksum: the table never trusts a download it has no digest for.
  *
+ * Only what a role installs is here, so the table is every version a cluster runs from a release: etcd,
+ * containerd and runc come from the OS packages (pin them with the roles' package versions), not from here.
+ *
  * Where each checksum came from (a digest not found in a published source is not in the table):
  * - kubernetes v1.34.7 server tarball, sha512: kubernetes/kubernetes CHANGELOG/CHANGELOG-1.34.md
  *   (commit 008b3652959ca58af8be3fb5b6ecfe9ae7638282), "Server Binaries" of v1.34.7.
- * - etcd v3.5.27, cni-plugins v1.8.0, containerd 2.2.1 (amd64), runc v1.3.4, cri-dockerd 0.3.24,
- *   crictl v1.34.0, sha256: kubernetes-sigs/kubespray roles/kubespray_defaults/vars/main/checksums.yml
- *   (commit 005bdce7f1867958838a2d0bb4f7e67893d98f64): etcd_binary_checksums, cni_binary_checksums,
- *   containerd_archive_checksums, runc_checksums, cri_dockerd_archive_checksums, crictl_checksums.
+ * - cni-plugins v1.8.0, cri-dockerd 0.3.24, sha256: kubernetes-sigs/kubespray
+ *   roles/kubespray_defaults/vars/main/checksums.yml (commit 005bdce7f1867958838a2d0bb4f7e67893d98f64):
+ *   cni_binary_checksums, cri_dockerd_archive_checksums.
  * - flannel v0.27.4 flanneld binary, sha256: sysoperator/kubernetes-formula pillar/flannel.sls (commit
  *   38808a7a81ef6b827879477b2f5eb3ef5db1bd8b). Third-party pin: flannel's releases publish no checksum file.
  * - flannel-cni (the `flannel` CNI plugin, flannel-io/cni-plugin v1.9.1-flannel1, the tarball holding
@@ -60,15 +62,6 @@ export const TABLE = {
       arm64: { sha512: '06fa3ac02fa8e90f406d2a054c85d11ad8e323b70aaf158acc0e68da3296490168ec2c7ee6f61bf4e3b14adad5f33f62feeeaf5974b9417b2d34a771e013d4f3' },
     },
   },
-  etcd: {
-    version: '3.5.27',
-    url: (v, a) => gh('etcd-io/etcd', `v${v}`, `etcd-v${v}-linux-${a}.tar.gz`),
-    files: (v, a) => under(`etcd-v${v}-linux-${a}/`, ['etcd', 'etcdctl', 'etcdutl']),
-    checksums: {
-      amd64: { sha256: '0aad9a9e4e0817a021e933f9806a2b2960a62f949ad5a3d6436d8886945cb1bc' },
-      arm64: { sha256: '1277309f540c5a0329c428f95455c9f76d24f768c8d28fd2753e891c379053fa' },
-    },
-  },
   flannel: {
     version: '0.27.4',
     url: (v, a) => gh('flannel-io/flannel', `v${v}`, `flanneld-${a}`),
@@ -95,21 +88,6 @@ export const TABLE = {
     checksums: {},
     publishedAt: (url) => `${url}.sha256`,
   },
-  containerd: {
-    version: '2.2.1',
-    url: (v, a) => gh('containerd/containerd', `v${v}`, `containerd-${v}-linux-${a}.tar.gz`),
-    files: () => under('bin/', ['containerd', 'containerd-shim-runc-v2', 'ctr']),
-    checksums: { amd64: { sha256: 'f5d8e90ecb6c1c7e33ecddf8cc268a93b9e5b54e0e850320d765511d76624f41' } },
-  },
-  runc: {
-    version: '1.3.4',
-    url: (v, a) => gh('opencontainers/runc', `v${v}`, `runc.${a}`),
-    files: () => ({ runc: '' }),
-    checksums: {
-      amd64: { sha256: '5966ca40b6187b30e33bfc299c5f1fe72e8c1aa01cf3fefdadf391668f47f103' },
-      arm64: { sha256: 'd6dcab36d1b6af1b72c7f0662e5fcf446a291271ba6006532b95c4144e19d428' },
-    },
-  },
   'cri-dockerd': {
     version: '0.3.24',
     url: (v, a) => gh('Mirantis/cri-dockerd', `v${v}`, `cri-dockerd-${v}.${a}.tgz`),
@@ -117,15 +95,6 @@ export const TABLE = {
     checksums: {
       amd64: { sha256: 'dd4b7f514c248a3aaca398f467430a4c58aae9a77ea8b96a2f5b5d6fba0948d1' },
       arm64: { sha256: 'c783a03735887c4a8fc894bd4cf7a1c0defef3ecf50a4d79ff31eed45c26b17e' },
-    },
-  },
-  crictl: {
-    version: '1.34.0',
-    url: (v, a) => gh('kubernetes-sigs/cri-tools', `v${v}`, `crictl-v${v}-linux-${a}.tar.gz`),
-    files: () => ({ crictl: 'crictl' }),
-    checksums: {
-      amd64: { sha256: 'a8ff2a3edb37a98daf3aba7c3b284fe0aa5bff24166d896ab9ef64c8913c9f51' },
-      arm64: { sha256: 'c31d252e203df5f4cf37f314bd3092eb79087e791631c1e607087c74b6d0423f' },
     },
   },
 } as const satisfies Record<string, TableEntry>;

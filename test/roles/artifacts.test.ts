@@ -37,7 +37,7 @@ describe('roles/cluster/artifacts: the table', () => {
     assert.equal(k.url, 'https://dl.k8s.io/v1.34.7/kubernetes-server-linux-amd64.tar.gz');
     assert.ok('sha512' in k.checksum && k.checksum.sha512?.startsWith('baaf8dd4'));
     assert.deepEqual(membersOf(k, ['kube-apiserver', 'kubelet']), ['kubernetes/server/bin/kube-apiserver', 'kubernetes/server/bin/kubelet']);
-    assert.equal(resolveArtifact('etcd', 'arm64').url, 'https://github.com/etcd-io/etcd/releases/download/v3.5.27/etcd-v3.5.27-linux-arm64.tar.gz');
+    assert.equal(resolveArtifact('cni-plugins', 'arm64').url, 'https://github.com/containernetworking/plugins/releases/download/v1.8.0/cni-plugins-linux-arm64-v1.8.0.tgz');
     assert.deepEqual(resolveArtifact('flannel', 'amd64').files, { flanneld: '' });
   });
 
@@ -60,13 +60,12 @@ describe('roles/cluster/artifacts: the table', () => {
   it('overrides: a mirror URL needs its checksum; a version bump too; a checksum alone is taken', () => {
     const err = (f: () => unknown, re: RegExp, field: string) => assert.throws(f, (e: unknown) => e instanceof ConfigError && re.test(e.message) && e.message.includes(field));
     err(() => resolveArtifact('kubernetes', 'amd64', { kubernetes: { url: 'https://mirror.example/k.tgz' } }), /changed url needs its checksum/, 'k8s_artifacts.kubernetes');
-    err(() => resolveArtifact('etcd', 'amd64', { etcd: { version: '3.5.99' } }), /changed version needs its checksum/, 'k8s_artifacts.etcd');
-    err(() => resolveArtifact('containerd', 'arm64'), /no checksum for containerd 2.2.1 on arm64/, 'k8s_artifacts.containerd');
+    err(() => resolveArtifact('cri-dockerd', 'amd64', { 'cri-dockerd': { version: '0.3.99' } }), /changed version needs its checksum/, 'k8s_artifacts.cri-dockerd');
     const m = resolveArtifact('kubernetes', 'amd64', { kubernetes: { url: 'file:///srv/mirror/k.tgz', sha256: 'a'.repeat(64) } });
     assert.deepEqual([m.url, m.checksum, m.version], ['file:///srv/mirror/k.tgz', { sha256: 'a'.repeat(64) }, '1.34.7']);
-    const v = resolveArtifact('etcd', 'amd64', { etcd: { version: '3.5.26', sha256: 'b'.repeat(64) } });
-    assert.equal(v.url, 'https://github.com/etcd-io/etcd/releases/download/v3.5.26/etcd-v3.5.26-linux-amd64.tar.gz');
-    err(() => membersOf(v, ['etcdx']), /etcd has no file "etcdx"/, 'k8s_artifacts.etcd.files');
+    const v = resolveArtifact('cni-plugins', 'amd64', { 'cni-plugins': { version: '1.7.1', sha256: 'b'.repeat(64) } });
+    assert.equal(v.url, 'https://github.com/containernetworking/plugins/releases/download/v1.7.1/cni-plugins-linux-amd64-v1.7.1.tgz');
+    err(() => membersOf(v, ['bridgex']), /cni-plugins has no file "bridgex"/, 'k8s_artifacts.cni-plugins.files');
   });
 
   it('the k8s_artifacts schema refuses unknown components, bad digests and both kinds at once', () => {
