@@ -54,7 +54,8 @@ export function finishPutScript(uploaded: string, target: string, opts: Finish, 
   const lines = [
     'set -e',
     `up=${quote(uploaded)}; tmp=${quote(temp)}; dst=${quote(target)}`,
-    `trap 'rm -f "$tmp"' EXIT`,
+    // Both temps go whatever fails (a cp to a full disk, a chown to an unknown user).
+    `trap 'rm -f "$tmp" "$up"' EXIT`,
     ...(uploaded === temp ? [] : ['cp "$up" "$tmp"; rm -f "$up"']),
     opts.mode !== undefined
       ? `chmod -- ${opts.mode.toString(8).padStart(4, '0')} "$tmp"`
