@@ -4,6 +4,7 @@
  * internal error of tsplay. Pure.
  */
 import { ConfigError, TsplayError } from '../core/errors.js';
+import { shown } from '../resources/common.js';
 
 /** `build()`'s value; what it throws comes back as a ConfigError at `where`, naming the vars it mentions. */
 export function building<T>(where: string, vars: Readonly<Record<string, unknown>>, build: () => T): T {
@@ -20,9 +21,12 @@ export function building<T>(where: string, vars: Readonly<Record<string, unknown
   }
 }
 
-/** Vars whose (string or number) value the message quotes, else merely contains: most likely the one to fix. */
+/**
+ * Vars whose value the message quotes, the way resources quote values (JSON, or shown(): escaped and cut
+ * short). Only quoted: a value merely contained in the text (a var `user: 'webapp'` in "webapp.service")
+ * would name the wrong var.
+ */
 function mentionedVars(message: string, vars: Readonly<Record<string, unknown>>): string[] {
-  const scalars = Object.entries(vars).filter(([, v]) => (typeof v === 'string' && v.length >= 3) || (typeof v === 'number' && Math.abs(v) >= 10));
-  const quoted = scalars.filter(([, v]) => message.includes(JSON.stringify(v)));
-  return (quoted.length ? quoted : scalars.filter(([, v]) => message.includes(String(v)))).map(([k]) => k);
+  const quotes = (v: unknown) => (typeof v === 'string' ? message.includes(JSON.stringify(v)) || message.includes(shown(v)) : typeof v === 'number' && message.includes(String(v)));
+  return Object.entries(vars).filter(([, v]) => (typeof v === 'string' && v.length >= 3) || (typeof v === 'number' && Math.abs(v) >= 10)).filter(([, v]) => quotes(v)).map(([k]) => k);
 }
