@@ -3,6 +3,7 @@
  * are prefixed `coredns_`.
  */
 import { z } from 'zod';
+import { commandPath } from '../cluster/schemas.js';
 
 export interface CorednsVars {
   readonly coredns_image: string;
@@ -31,14 +32,13 @@ export const defaults: CorednsVars = {
   coredns_manifest_dir: '/etc/kubernetes/addons',
 };
 
-const absPath = z.string().regex(/^\/[^\s"'\\]*$/, 'expected an absolute path without spaces or quotes');
 const upstream = z.string().regex(/^(\/[^\s"'\\]+|[0-9A-Fa-f.:]+(:\d+)?|tls:\/\/\S+)$/, 'expected a resolv.conf path or an upstream server address');
 
 export const schema: z.ZodType<CorednsVars> = z.object({
   coredns_image: z.string().regex(/^[a-z0-9][a-z0-9._\/:-]*(@sha256:[0-9a-f]{64})?$/, 'expected an image reference'),
   coredns_replicas: z.number().int().min(1).max(20),
   coredns_upstream: z.array(upstream).min(1),
-  coredns_kubectl: absPath,
+  coredns_kubectl: commandPath,
   coredns_apply: z.boolean(),
-  coredns_manifest_dir: absPath,
+  coredns_manifest_dir: commandPath,
 });

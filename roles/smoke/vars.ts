@@ -1,5 +1,6 @@
 /** smoke vars: which kubectl and credentials the checks use on the control-plane host. */
 import { z } from 'zod';
+import { commandPath } from '../cluster/schemas.js';
 
 export interface SmokeVars {
   readonly smoke_kubectl: string;
@@ -12,5 +13,4 @@ export interface SmokeVars {
 // The release's kubectl, which the apiserver role installs in k8s_bin_dir.
 export const defaults: SmokeVars = { smoke_kubectl: '/usr/local/bin/kubectl', smoke_kubeconfig: '/etc/kubernetes/admin.conf', smoke_nodes_ready: true };
 
-const absPath = z.string().regex(/^\/[^\s"'\\;&|$`]*$/, 'expected an absolute path without spaces, quotes or shell characters');
-export const schema: z.ZodType<SmokeVars> = z.object({ smoke_kubectl: absPath, smoke_kubeconfig: absPath, smoke_nodes_ready: z.boolean() });
+export const schema: z.ZodType<SmokeVars> = z.object({ smoke_kubectl: commandPath, smoke_kubeconfig: commandPath, smoke_nodes_ready: z.boolean() });

@@ -72,6 +72,9 @@ describe('roles/coredns', () => {
     const refused = (f: () => unknown, field: string) => assert.throws(f, (e: unknown) => e instanceof ConfigError && e.message.includes(field));
     refused(() => build({ coredns_replicas: 0 }), 'var coredns_replicas');
     refused(() => build({ coredns_upstream: ['8.8.8.8; rm -rf /'] }), 'var coredns_upstream.0');
+    // Written into the kubectl command lines: nothing that could end the word or start another command.
+    for (const bad of ['/usr/bin/kubectl;touch /tmp/x', '/usr/bin/$(id)', '/usr/bin/kube`x`', '/usr/bin/k|x', 'kubectl']) refused(() => build({ coredns_kubectl: bad }), 'var coredns_kubectl');
+    refused(() => build({ coredns_manifest_dir: '/etc/k&x' }), 'var coredns_manifest_dir');
     refused(() => build({}, 'worker-1'), 'control-plane');
     const bad = { ...spec, vars: { ...spec.vars, cluster_dns: '10.100.0.10', service_cidr: '10.96.0.0/16' } };
     refused(() => forHost(coredns, 'master-1', { inv: inventory(bad) }), 'vars.cluster_dns');

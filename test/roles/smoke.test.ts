@@ -48,5 +48,6 @@ describe('roles/smoke', () => {
 
   it('bad vars name the field', () => {
     assert.throws(() => forHost(smoke, 'master-1', { overrides: { smoke_kubectl: 'kubectl; rm -rf /' } }), /var smoke_kubectl: expected an absolute path/);
+    assert.throws(() => forHost(smoke, 'master-1', { overrides: { smoke_kubeconfig: '/etc/a$(id)' } }), /var smoke_kubeconfig: expected an absolute path/);
   });
 });
