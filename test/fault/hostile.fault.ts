@@ -15,10 +15,13 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from '../../lib/core/connection.js';
+import type { Cluster } from '../../lib/core/model.js';
 import type { AnyResource } from '../../lib/core/resource.js';
 import { count, value as countOf } from './counts.js';
 import { HOST_DIR, HOSTILE_DIR as D, HOSTILE_SYSCTL } from './fixtures/host-paths.js';
 import { HOSTILE_USER, SLOT_NAMES, SLOTS, type Slot } from './fixtures/hostile-slots.js';
+import webapp from '../../roles/webapp/index.js';
+import { asHost } from '../integration/lab-hosts.js';
 import { connectAll, faultHosts, fixture, runAccount, sh, shq, tsplay, writeInventory, type FaultHost, type Run } from './helpers.js';
 import { CANARY_PREFIX, localHostileValues, SUITE_ROWS, type HostileValue } from './hostile-values.js';
 
@@ -70,6 +73,8 @@ interface HostState {
   readonly homeOf: Readonly<Record<string, string>>;
   readonly sysctl: string;
   readonly sysctlFile?: string;
+  /** systemd's reading of the sample app's Description (the title slot). */
+  readonly description: string;
   readonly canaries: readonly string[];
   readonly unexpected: readonly string[];
 }
@@ -91,6 +96,7 @@ printf 'users\\t%s\\n' "$(getent passwd | base64 -w0)"
 printf 'usersBefore\\t%s\\n' "$(base64 -w0 <${USERS_BEFORE})"
 printf 'sysctl\\t%s\\n' "$(sysctl -n ${HOSTILE_SYSCTL.key} | base64 -w0)"
 [ -f ${SYSCTL_FILE} ] && printf 'sysctlFile\\t%s\\n' "$(base64 -w0 <${SYSCTL_FILE})"
+printf 'description\\t%s\\n' "$(systemctl show -p Description --value webapp.service | base64 -w0)"
 printf 'canaries\\t%s\\n' "$(ls -d ${CANARIES} 2>/dev/null | base64 -w0)"
 printf 'newer\\t%s\\n' "$(find /etc /tmp /var/tmp /root /srv /opt /usr/local /home -xdev ! -type d -newer ${STAMP} -print0 2>/dev/null | base64 -w0)"
 `;
@@ -109,6 +115,7 @@ async function gather(c: Connection): Promise<HostState> {
     homeOf: Object.fromEntries(users.map((p) => [p[0]!, p[5] ?? ''])),
     sysctl: b64(f.sysctl ?? '').trim(),
     ...(f.sysctlFile !== undefined ? { sysctlFile: b64(f.sysctlFile) } : {}),
+    description: b64bytes(f.description ?? '').replace(/\n$/, ''),
     canaries: b64(f.canaries ?? '').split('\n').filter(Boolean),
     unexpected: split0(b64(f.newer ?? '')).filter((p) => !EXPECTED_WRITES.some((re) => re.test(p))),
   };
@@ -133,8 +140,14 @@ const mangled = (why: string): Outcome => ({ kind: 'mangled', why });
 const same = (have: string | undefined, want: string, what: string): Outcome =>
   have === bytes(want) ? literal : mangled(`${what} is ${have === undefined ? '(missing)' : JSON.stringify(Buffer.from(have, 'latin1').toString('utf8').slice(0, 120))}, wanted ${JSON.stringify(want.slice(0, 120))}`);
 
-/** Whether the value landed byte for byte, per slot. */
-const LANDED: Record<Slot, (s: HostState, v: string) => Outcome> = {
+/** The sample app's title: its unit file (systemd reads the Description back), page and gate. */
+const TITLE = 'webapp.title';
+type Place = Slot | typeof TITLE;
+const PLACES: readonly Place[] = [...SLOT_NAMES, TITLE];
+
+/** Whether the value landed byte for byte, per place. */
+const LANDED: Record<Place, (s: HostState, v: string) => Outcome> = {
+  [TITLE]: (s, v) => same(s.description, `tsplay sample web app (${v})`, 'systemd\'s Description'),
   'file.content': (s, v) => same(s.files.content, v, 'the file'),
   'file.path': (s, v) => (s.entries.includes(`f ${bytes(under(SLOTS['file.path'](v)))}`) ? literal : mangled(`${D} holds ${JSON.stringify(s.entries)}`)),
   'directory.path': (s, v) => (s.entries.includes(`d ${bytes(under(SLOTS['directory.path'](v)))}`) ? literal : mangled(`${D} holds ${JSON.stringify(s.entries)}`)),
@@ -158,24 +171,30 @@ const LANDED: Record<Slot, (s: HostState, v: string) => Outcome> = {
   'user.home': (s, v) => same(bytes(s.homeOf[HOSTILE_USER] ?? ''), `${D}/h-${v}`, `${HOSTILE_USER}'s home`),
 };
 /** A guarded command whose `creates` path never appears runs on every apply by design: no convergence check. */
-const RERUNS_BY_DESIGN: readonly Slot[] = ['command.creates'];
+const RERUNS_BY_DESIGN: readonly Place[] = ['command.creates'];
 
 /** argv carries neither NUL nor what does not survive UTF-8 (a lone surrogate): such values travel as JSON. */
 const argvSafe = (v: string) => !v.includes('\0') && Buffer.from(v).toString('utf8') === v;
 const valueArgs = (v: string) => (argvSafe(v) ? ['-e', `value=${v}`] : ['-e', `box=${JSON.stringify({ value: v })}`]);
 
-/** In-process, as tsplay's compile would: whether the slot's builder throws for this value. */
-function refuses(slot: Slot, v: string): boolean {
+const PROBE_HOST = asHost({ name: 'probe', address: '127.0.0.1' });
+
+/** In-process, as tsplay's compile would: whether building the place's resources throws for this value. */
+function refuses(place: Place, v: string): boolean {
   try {
-    SLOTS[slot](v);
+    if (place !== TITLE) SLOTS[place](v);
+    else webapp.resources(webapp.schema ? webapp.schema.parse({ ...webapp.defaults, title: v }) : { ...webapp.defaults, title: v }, PROBE_HOST, {} as Cluster);
     return false;
   } catch {
     return true;
   }
 }
 
-/** The ids of the slot's resources, to find their events in the run's JSON stream. */
-const resourceIds = (slot: Slot, v: string): string[] => SLOTS[slot](v).map((r) => r.id);
+/** Whether an event of the run is one of the place's resources on that host. */
+const isOf = (place: Place, v: string, host: string) => {
+  const ids = place === TITLE ? [] : SLOTS[place](v).map((r) => r.id);
+  return (e: Record<string, unknown>) => e.kind === 'resource' && e.host === host && (place === TITLE ? e.role === webapp.name : ids.includes(String(e.resource)));
+};
 
 const firstError = (r: Run) => (r.stderr.trim().split('\n').find((l) => /error/i.test(l)) ?? r.stderr.trim().split('\n')[0] ?? '').slice(0, 200);
 
@@ -210,86 +229,67 @@ describe('fault: hostile values through every resource', function () {
   }
   const fresh = (c: Connection) => sh(c, `rm -rf ${D} && mkdir -p ${D} && touch ${D}/${DECOY} && getent passwd >${USERS_BEFORE} && touch ${STAMP}`);
 
-  /** The slots of one value in one tsplay run (and a second, for convergence); any surprise re-runs them one by one. */
-  async function batch(h: FaultHost, v: string, slots: readonly Slot[], expectRefusal = false): Promise<Map<Slot, Outcome>> {
+  /** The places of one value in one tsplay run (and a second, for convergence); any surprise re-runs them one by one. */
+  async function batch(h: FaultHost, v: string, places: readonly Place[], expectRefusal = false): Promise<Map<Place, Outcome>> {
     const c = conns.get(h.name)!;
-    const serially = async (ss: readonly Slot[]) => {
-      const m = new Map<Slot, Outcome>();
-      for (const sl of ss) m.set(sl, (await batch(h, v, [sl])).get(sl)!);
+    const serially = async (ps: readonly Place[]) => {
+      const m = new Map<Place, Outcome>();
+      for (const p of ps) m.set(p, (await batch(h, v, [p])).get(p)!);
       return m;
     };
+    const slots = places.filter((p) => p !== TITLE);
+    const title = places.includes(TITLE);
+    // What argv cannot carry reaches the sample app as an inventory var instead.
+    const inv = title && !argvSafe(v) ? writeInventory(hosts, { name: `inventory-title-${h.name}`, hostVars: { webapp: { title: v } } }) : inventory;
+    const args = ['run', fixture('hostile.ts'), '-i', inv, '--limit', h.name, '--json', '-e', `slots=${JSON.stringify(slots)}`, ...valueArgs(v),
+      ...(!title ? ['--skip-tags', 'sample'] : argvSafe(v) ? ['-e', `title=${v}`] : [])];
     await fresh(c);
-    const args = ['run', fixture('hostile.ts'), '-i', inventory, '--limit', h.name, '--json', '-e', `slots=${JSON.stringify(slots)}`, ...valueArgs(v)];
     const r = await tsplay(args);
     const s = await gather(c);
     const escaped = escapes(s, v, slots);
-    // Literal also means converged: the same run again must change nothing in those slots.
+    // Literal also means converged: the same run again must change nothing in those places.
     const again = r.code !== 1 && !escaped.length ? await tsplay(args) : undefined;
     await cleanup(c, s.newUsers);
-    // Slots whose builders throw are expected to stop the run (exit 1) together, touching nothing.
-    if (expectRefusal && r.code === 1 && !escaped.length) return new Map(slots.map((sl) => [sl, { kind: 'refused', why: firstError(r) }]));
-    if (slots.length > 1 && (r.code === 1 || escaped.length)) {
-      if (process.env.TSPLAY_FAULT_VERBOSE) console.log(`      (${h.name}: one by one: ${JSON.stringify(v).slice(0, 40)} ${slots.join(',')}: exit ${r.code}; ${escaped.join('; ').slice(0, 300)} ${r.code === 1 ? firstError(r) : ''})`);
-      return serially(slots);
+    // Places whose resources throw when built are expected to stop the run (exit 1) together, touching nothing.
+    if (expectRefusal && r.code === 1 && !escaped.length) return new Map(places.map((p) => [p, { kind: 'refused', why: firstError(r) }]));
+    if (places.length > 1 && (r.code === 1 || escaped.length)) {
+      if (process.env.TSPLAY_FAULT_VERBOSE) console.log(`      (${h.name}: one by one: ${JSON.stringify(v).slice(0, 40)} ${places.join(',')}: exit ${r.code}; ${escaped.join('; ').slice(0, 300)} ${r.code === 1 ? firstError(r) : ''})`);
+      return serially(places);
     }
-    if (escaped.length) return new Map([[slots[0]!, { kind: 'executed', why: escaped.join('; ') }]]);
-    if (r.code === 1) return new Map([[slots[0]!, { kind: 'refused', why: firstError(r) }]]);
+    if (escaped.length) return new Map([[places[0]!, { kind: 'executed', why: escaped.join('; ') }]]);
+    if (r.code === 1) return new Map([[places[0]!, { kind: 'refused', why: firstError(r) }]]);
 
-    const out = new Map<Slot, Outcome>();
-    const unresolved: Slot[] = [];
-    for (const slot of slots) {
-      const ids = resourceIds(slot, v);
-      const st = ids.map((id) => r.events.find((e) => e.kind === 'resource' && e.host === h.name && e.resource === id));
-      const failed = st.find((e) => e?.status === 'failed');
-      const rechanged = again?.events.filter((e) => e.kind === 'resource' && e.host === h.name && ids.includes(String(e.resource)) && e.status !== 'ok') ?? [];
-      if (failed) out.set(slot, { kind: 'refused', why: `the resource failed: ${String(failed.error ?? '').slice(0, 200)}` });
-      else if (st.some((e) => e === undefined || e.status === 'skipped')) unresolved.push(slot);
+    const out = new Map<Place, Outcome>();
+    const unresolved: Place[] = [];
+    for (const place of places) {
+      const mine = isOf(place, v, h.name);
+      const st = r.events.filter(mine) as { status?: string; error?: string }[];
+      const failed = st.find((e) => e.status === 'failed');
+      const rechanged = again?.events.filter((e) => mine(e) && e.status !== 'ok') ?? [];
+      if (failed) out.set(place, { kind: 'refused', why: `the resource failed: ${String(failed.error ?? '').slice(0, 200)}` });
+      else if (st.length === 0 || st.some((e) => e.status === 'skipped')) unresolved.push(place);
       else {
-        const landed = LANDED[slot](s, v);
-        const converges = RERUNS_BY_DESIGN.includes(slot) || rechanged.length === 0;
-        out.set(slot, landed.kind !== 'literal' || converges ? landed
+        const landed = LANDED[place](s, v);
+        const converges = RERUNS_BY_DESIGN.includes(place) || rechanged.length === 0;
+        out.set(place, landed.kind !== 'literal' || converges ? landed
           : mangled(`never converges: a second run reports ${rechanged.map((e) => `${String(e.resource)} ${String(e.status)}`).join(', ')}`));
       }
     }
-    if (unresolved.length && slots.length === 1) out.set(slots[0]!, mangled(`no result for its resource (${runAccount(r)})`));
+    if (unresolved.length && places.length === 1) out.set(places[0]!, mangled(`no result for its resources (${runAccount(r)})`));
     else if (unresolved.length) for (const [k, o] of await serially(unresolved)) out.set(k, o);
     return out;
   }
 
-  /** The sample role's title: its unit file (Description), page and gate; systemd must read it back unchanged. */
-  async function titleSlot(h: FaultHost, v: string): Promise<Outcome> {
-    const c = conns.get(h.name)!;
-    await fresh(c);
-    // What argv cannot carry reaches the role as an inventory var instead.
-    const inv = !argvSafe(v) ? writeInventory(hosts, { name: `inventory-title-${h.name}`, hostVars: { webapp: { title: v } } }) : inventory;
-    const args = ['run', 'playbooks/sample.ts', '-i', inv, '--limit', h.name, '--json', ...(argvSafe(v) ? ['-e', `title=${v}`] : [])];
-    const r = await tsplay(args);
-    const s = await gather(c);
-    await cleanup(c, s.newUsers);
-    const escaped = escapes(s, v, []);
-    if (escaped.length) return { kind: 'executed', why: escaped.join('; ') };
-    if (r.code === 1) return { kind: 'refused', why: firstError(r) };
-    const failed = r.events.find((e) => e.kind === 'resource' && e.status === 'failed');
-    if (r.code !== 0 && failed) return { kind: 'refused', why: `a resource failed: ${String(failed.error ?? '').slice(0, 200)}` };
-    const description = (await sh(c, 'systemctl show -p Description --value webapp.service')).replace(/\n$/, '');
-    const landed = same(bytes(description), `tsplay sample web app (${v})`, 'systemd\'s Description');
-    if (landed.kind !== 'literal') return landed;
-    if (r.code !== 0) return mangled(`the run failed after the unit landed: ${runAccount(r)}`);
-    const again = await tsplay(args);
-    return again.code === 0 && again.events.every((e) => e.kind !== 'resource' || e.status === 'ok') ? literal : mangled(`never converges: ${runAccount(again)}`);
-  }
-
   async function oneValue(h: FaultHost, hv: HostileValue): Promise<void> {
     const v = hv.value;
-    const refusing = SLOT_NAMES.filter((s) => refuses(s, v));
-    const landing = SLOT_NAMES.filter((s) => !refusing.includes(s));
+    const refusing = PLACES.filter((p) => refuses(p, v));
+    const landing = PLACES.filter((p) => !refusing.includes(p));
     const results = new Map<string, Outcome>();
     if (refusing.length) {
-      // Every slot that throws when built: one run that must exit 1 and touch nothing.
+      // Every place that throws when built: one run that must exit 1 and touch nothing.
       for (const [k, o] of await batch(h, v, refusing, true)) results.set(k, o);
     }
     if (landing.length) for (const [k, o] of await batch(h, v, landing)) results.set(k, o);
-    results.set('webapp.title', await titleSlot(h, v));
     for (const [slot, o] of results) {
       count('hostileTried');
       const line = `${hv.name} (${JSON.stringify(v)}) -> ${slot}: ${o.kind}${o.why ? ` (${o.why})` : ''}`;
