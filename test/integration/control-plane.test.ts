@@ -1,10 +1,11 @@
 /**
  * The control plane on lab-1..3 through the real CLI, with the Kubernetes server binaries replaced by the
  * test stand-ins (test/fixtures/inventory/lab-standins.ts): from stopped components it converges, every
- * gate passes (apiserver /healthz and /readyz with a client certificate, :10257, :10259), the apiserver
- * refuses a request without a client certificate, a second run changes nothing in one round trip per
- * host, and check mode then has nothing to do. Touches only the control-plane units and binaries (etcd,
- * its files and the LB hosts are left alone).
+ * gate passes (apiserver /healthz and /readyz with a client certificate, :10257, :10259, and the API
+ * through the VIP), the apiserver refuses a request without a client certificate, a second run changes
+ * nothing in one round trip per host, and check mode then has nothing to do. The load balancers are
+ * converged first (the VIP is the cluster endpoint); the control-plane units and binaries are reset, etcd
+ * and its files are left alone.
  */
 import assert from 'node:assert/strict';
 import { sum, tsplayJson } from '../e2e/cli.js';
@@ -25,6 +26,9 @@ describe('integration: control plane (stand-in binaries) on lab-1..3 over SSH', 
       const r = await onHost(h, `systemctl disable --now ${UNITS} 2>/dev/null; rm -f ${UNITS.split(' ').map((u) => `/etc/systemd/system/${u}.service /usr/local/bin/${u}`).join(' ')}; systemctl daemon-reload`);
       assert.equal(r.code, 0, `${h}: reset: ${r.out}`);
     }));
+    // The control plane sits behind its VIP: the last gate asks the API there.
+    const lb = await tsplayJson(['run', 'playbooks/lb.ts', '-i', INVENTORY]);
+    assert.equal(lb.code, 0, `lb: ${lb.stderr}`);
   });
 
   it('converges with every gate passing, then a no-op in one round trip, then check mode has nothing to do', async () => {
@@ -33,7 +37,7 @@ describe('integration: control plane (stand-in binaries) on lab-1..3 over SSH', 
     assert.deepEqual(Object.keys(first.hosts).sort(), HOSTS);
     for (const h of HOSTS) assert.ok(first.hosts[h]!.changed >= 6, `${h}: binaries, units and services changed`);
     const passed = first.events.filter((e) => e.kind === 'gate' && e.status === 'ok');
-    assert.equal(passed.length, 3 * HOSTS.length, 'three gates on each control-plane host');
+    assert.equal(passed.length, 4 * HOSTS.length, 'four gates on each control-plane host');
     console.log(`    first converge: ${first.ms} ms, ${sum(first, 'changed')} changed`);
 
     const second = await tsplayJson(['run', PLAYBOOK, '-i', INVENTORY]);

@@ -114,7 +114,7 @@ describe('roles/apiserver', () => {
     assert.deepEqual(byId['artifact:/usr/local/bin/kube-controller-manager'], ['restart kube-controller-manager']);
   });
 
-  it('gates ask /healthz with the CA and a client certificate, then :10257 and :10259', async () => {
+  it('gates ask /healthz with the CA and a client certificate, then :10257 and :10259, then the API through the VIP', async () => {
     const { vars, host, cluster } = forHost(apiserver, 'master-1', { inv: inv() });
     const asked: string[] = [];
     for (const g of apiserver.verify!) await g.check({ host, vars, cluster, exec: async (c) => (asked.push(c), { exitCode: 0, stdout: 'ok', stderr: '' }) });
@@ -122,6 +122,8 @@ describe('roles/apiserver', () => {
     assert.match(asked[1]!, /https:\/\/10\.0\.0\.21:6443\/readyz$/);
     assert.match(asked[2]!, /-k https:\/\/127\.0\.0\.1:10257\/healthz$/);
     assert.match(asked[3]!, /-k https:\/\/127\.0\.0\.1:10259\/healthz$/);
+    // Then the API through the VIP, where the load balancer must pass traffic to it before the nodes come.
+    assert.match(asked[4]!, /--cacert \/etc\/kubernetes\/pki\/ca\.crt --cert \S+ --key \S+ https:\/\/10\.0\.0\.10:6443\/healthz$/);
     const failing = apiserver.verify![0]!.check({ host, vars, cluster, exec: async () => ({ exitCode: 22, stdout: '{"code":401}', stderr: 'curl: (22) 401' }) });
     await assert.rejects(failing, /kube-apiserver \/healthz: curl exited 22: curl: \(22\) 401/);
   });
