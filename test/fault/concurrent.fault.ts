@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Connection } from '../../lib/core/connection.js';
 import { count, value } from './counts.js';
 import { CONCURRENT_FILE } from './fixtures/concurrent-line.js';
-import { connectAll, faultHosts, fixture, random, sh, sleep, tsplay, writeInventory, type FaultHost, type Run } from './helpers.js';
+import { connectAll, faultHosts, fixture, random, RMDIR_HOST_DIR, sh, sleep, tsplay, writeInventory, type FaultHost, type Run } from './helpers.js';
 
 const PAIRS = Number(process.env.TSPLAY_FAULT_PAIRS ?? 10);
 
@@ -25,7 +25,7 @@ describe('fault: concurrent runs on one host', function () {
     await Promise.all([...conns.values()].map((c) => sh(c, `rm -f ${CONCURRENT_FILE}`)));
   });
   after(async () => {
-    await Promise.all([...(conns?.values() ?? [])].map((c) => sh(c, `rm -f ${CONCURRENT_FILE}`).finally(() => c.close())));
+    await Promise.all([...(conns?.values() ?? [])].map((c) => sh(c, `rm -f ${CONCURRENT_FILE}; ${RMDIR_HOST_DIR}`).finally(() => c.close())));
   });
 
   it(`${PAIRS} pairs of simultaneous line() edits: both land, or one is refused with "locked by"`, async () => {

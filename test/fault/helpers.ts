@@ -9,10 +9,13 @@ import { fileURLToPath } from 'node:url';
 import type { Connection } from '../../lib/core/connection.js';
 import { connectSsh } from '../../lib/transport/ssh.js';
 import { asHost, paths, requireLab } from '../integration/lab-hosts.js';
+import { HOST_DIR } from './fixtures/host-paths.js';
 
 /** Where the suite keeps its controller-side files (inventory, generated artifact, artifact cache). */
 export const WORK = '/tmp/tsplay-fault';
 export { HOST_DIR } from './fixtures/host-paths.js';
+/** Each family removes its own files, then the fixtures' tree once it is empty (the last family to finish). */
+export const RMDIR_HOST_DIR = `rmdir ${HOST_DIR} 2>/dev/null || :`;
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = fileURLToPath(new URL('../../lib/cli/bin.js', import.meta.url));
 export const fixture = (name: string): string => fileURLToPath(new URL(`fixtures/${name}`, import.meta.url));

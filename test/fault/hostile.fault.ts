@@ -22,7 +22,7 @@ import { HOST_DIR, HOSTILE_DIR as D, HOSTILE_SYSCTL } from './fixtures/host-path
 import { HOSTILE_USER, SLOT_NAMES, SLOTS, type Slot } from './fixtures/hostile-slots.js';
 import webapp from '../../roles/webapp/index.js';
 import { asHost } from '../integration/lab-hosts.js';
-import { connectAll, faultHosts, fixture, runAccount, sh, shq, tsplay, writeInventory, type FaultHost, type Run } from './helpers.js';
+import { connectAll, faultHosts, fixture, RMDIR_HOST_DIR, runAccount, sh, shq, tsplay, writeInventory, type FaultHost, type Run } from './helpers.js';
 import { CANARY_PREFIX, localHostileValues, SUITE_ROWS, type HostileValue } from './hostile-values.js';
 
 type Kind = 'literal' | 'refused' | 'executed' | 'mangled';
@@ -211,7 +211,7 @@ describe('fault: hostile values through every resource', function () {
   });
   after(async () => {
     if (!conns) return;
-    await Promise.all([...conns.values()].map((c) => cleanup(c).then(() => sh(c, `rm -rf ${D} ${STAMP} ${USERS_BEFORE}`))));
+    await Promise.all([...conns.values()].map((c) => cleanup(c).then(() => sh(c, `rm -rf ${D} ${STAMP} ${USERS_BEFORE}; ${RMDIR_HOST_DIR}`))));
     // The sample app back to its defaults (the title slot changed it), as CI's e2e suite left it.
     const restore = await tsplay(['run', 'playbooks/sample.ts', '-i', inventory, '--limit', hosts.map((h) => h.name).join(':')]);
     await Promise.all([...conns.values()].map((c) => c.close()));

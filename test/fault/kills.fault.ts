@@ -14,7 +14,7 @@ import type { Connection } from '../../lib/core/connection.js';
 import { count, value } from './counts.js';
 import { BLOB_PATH } from './fixtures/blob-artifact.js';
 import {
-  changedTotal, connectAll, faultHosts, fixture, limit, random, runAccount, sh, sleep, startTsplay, tempFiles, tsplay, WORK, writeInventory,
+  changedTotal, connectAll, faultHosts, fixture, limit, random, RMDIR_HOST_DIR, runAccount, sh, sleep, startTsplay, tempFiles, tsplay, WORK, writeInventory,
   type FaultHost, type Run,
 } from './helpers.js';
 
@@ -78,7 +78,7 @@ describe('fault: controller killed mid-run', function () {
     if (!conns) return;
     // Leave the hosts as CI's e2e suite left them: the sample app converged with its defaults, no fixture files.
     const restore = await tsplay(sampleArgs());
-    await onAll(`rm -f ${BLOB_PATH}`);
+    await onAll(`rm -f ${BLOB_PATH}; ${RMDIR_HOST_DIR}`);
     await Promise.all([...conns.values()].map((c) => c.close()));
     assert.equal(restore.code, 0, `restoring the sample app's defaults failed: ${runAccount(restore)}`);
   });

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { Connection } from '../../lib/core/connection.js';
 import { count, value } from './counts.js';
 import { SECRETS_DIR } from './fixtures/secrets.js';
-import { connectAll, faultHosts, fixture, sh, shq, tsplay, WORK, writeInventory, type FaultHost, type Run } from './helpers.js';
+import { connectAll, faultHosts, fixture, RMDIR_HOST_DIR, sh, shq, tsplay, WORK, writeInventory, type FaultHost, type Run } from './helpers.js';
 
 const SECRETS = ['ᚠ', 'ᚢ"ᚦ', 'ᚨ\\ ᚱ/', 'Kx7"q\\ ᚲ', 'Zr8&Qm "p\\Lw+Tn/3ᚷv=Hd%k9Ys!Fb#Jc@Ue$GaW'];
 
@@ -87,7 +87,7 @@ describe('fault: secrets in every output mode', function () {
   });
   after(async () => {
     if (!conns) return;
-    await Promise.all([...conns.values()].map((c) => sh(c, `userdel -r faultop 2>/dev/null; rm -f /etc/sudoers.d/tsplay-fault; rm -rf ${SECRETS_DIR}`).finally(() => c.close())));
+    await Promise.all([...conns.values()].map((c) => sh(c, `userdel -r faultop 2>/dev/null; rm -f /etc/sudoers.d/tsplay-fault; rm -rf ${SECRETS_DIR}; ${RMDIR_HOST_DIR}`).finally(() => c.close())));
   });
 
   it(`${SECRETS.length} secret lengths x ${MODES.length} output modes: no secret in any output, in any encoding`, async () => {
