@@ -109,7 +109,12 @@ export type Action =
   | { readonly a: 'modprobe'; readonly name: string }
   | { readonly a: 'user'; readonly name: string; readonly state: 'present' | 'absent'; readonly system?: boolean; readonly home?: string; readonly shell?: string; readonly groups?: readonly string[]; readonly create?: boolean }
   | { readonly a: 'group'; readonly name: string; readonly state: 'present' | 'absent'; readonly system?: boolean }
-  | { readonly a: 'command'; readonly command: string; readonly stdin?: string };
+  | { readonly a: 'command'; readonly command: string; readonly stdin?: string }
+  /**
+   * Copy a host's file to the controller path `to`: verified against the sha256 the host computes, landed
+   * atomically (see core/fetched.ts); `keep` prunes older fetched sets beside it once it is in place.
+   */
+  | { readonly a: 'fetch'; readonly path: string; readonly to: string; readonly keep?: { readonly match: string; readonly count: number } };
 
 /** Constructors that keep the answer type attached to the query (a phantom type). */
 export interface TypedQuery<T> { readonly query: Query; readonly _answer?: T }

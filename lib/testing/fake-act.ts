@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { landFetched } from '../core/fetched.js';
 import type { Action } from '../core/ops.js';
 import { checkDoor } from './fake-door.js';
 import { FakeMisuse, HostFailure } from './fake-failure.js';
@@ -85,6 +86,13 @@ function upload(s: FakeState, a: Of<'upload'>): void {
   s.fs.write(a.path, bytes, attrs(s, a));
 }
 
+/** As the shell driver does: the host's file, hashed, landed on the controller (core/fetched.ts). */
+function fetch(s: FakeState, a: Of<'fetch'>): void {
+  const node = s.fs.get(a.path);
+  if (node?.type !== 'file') throw new HostFailure(1, `sha256sum: ${a.path}: No such file or directory`);
+  landFetched(a.to, node.content, createHash('sha256').update(node.content).digest('hex'), a.keep);
+}
+
 function extract(s: FakeState, a: Of<'extract'>): void {
   const archive = s.fs.get(a.archive);
   if (archive?.type !== 'file') throw new HostFailure(2, `tar: ${a.archive}: Cannot open: No such file or directory`);
@@ -120,6 +128,7 @@ export function applyAction(s: FakeState, a: Action): void {
   switch (a.a) {
     case 'write': s.fs.write(a.path, typeof a.content === 'string' ? Buffer.from(a.content) : a.content, attrs(s, a)); return;
     case 'upload': return upload(s, a);
+    case 'fetch': return fetch(s, a);
     case 'mkdir': s.fs.mkdirp(a.path, attrs(s, a)); return;
     case 'attrs': return s.fs.setAttrs(a.path, attrs(s, a));
     case 'remove': return s.fs.remove(a.path);

@@ -56,7 +56,8 @@ export class FakeHost extends FakeState implements HostDriver {
 
   async act(groups: readonly (readonly Action[])[], opts: ActOptions = {}): Promise<ActResult> {
     await this.#opening;
-    this.#trips += 1 + groups.flat().filter((a) => a.a === 'upload').length;
+    // As the shell driver: one script, plus a put per upload and a sha256sum and a get per fetch.
+    this.#trips += 1 + groups.flat().reduce((n, a) => n + (a.a === 'upload' ? 1 : a.a === 'fetch' ? 2 : 0), 0);
     for (const [i, group] of groups.entries()) {
       try {
         for (const a of group) {

@@ -1,5 +1,6 @@
 /**
- * An action batch -> steps: scripts (one per run of non-upload actions) and uploads (Connection.put).
+ * An action batch -> steps: scripts (one per run of non-upload actions), uploads (Connection.put) and
+ * fetches (Connection.get, after everything before them in the batch).
  * Uploads must land after whatever earlier in the batch creates their directory, so an upload is sent
  * ahead of the pending script unless that script may touch its path (a mkdir of a parent, a package or a
  * command, whose effects are unknown); only then is the script flushed first. A role whose directories
@@ -13,12 +14,14 @@ import { parentDir, quote } from './shell-quote.js';
 import { noteLines, stateDirs } from './shell-session.js';
 
 type Upload = Extract<Action, { a: 'upload' }>;
+type Fetch = Extract<Action, { a: 'fetch' }>;
 
 /** `notes`: the group's journal notes, on its last part (written once everything of the group is done). */
 export interface ScriptPart { readonly group: number; readonly actions: readonly Action[]; readonly notes?: GroupNotes }
 export type Step =
   | { readonly kind: 'script'; readonly parts: readonly ScriptPart[] }
-  | { readonly kind: 'upload'; readonly group: number; readonly action: Upload };
+  | { readonly kind: 'upload'; readonly group: number; readonly action: Upload }
+  | { readonly kind: 'fetch'; readonly group: number; readonly action: Fetch };
 
 const within = (path: string, dir: string) => path === dir || path.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
 
@@ -45,7 +48,11 @@ export function planSteps(groups: readonly (readonly Action[])[], notes: Readonl
   };
   groups.forEach((actions, group) => {
     for (const a of actions) {
-      if (a.a === 'upload') {
+      if (a.a === 'fetch') {
+        // A fetch reads what the actions before it made (a snapshot written by a command): they run first.
+        flush();
+        steps.push({ kind: 'fetch', group, action: a });
+      } else if (a.a === 'upload') {
         if (pending.some((p) => p.actions.some((x) => touches(x, a.path)))) flush();
         steps.push({ kind: 'upload', group, action: a });
       } else {

@@ -103,5 +103,6 @@ export function renderAction(a: Action, salt: string, reloaded = false): string[
     case 'group': return group(a);
     case 'command': return command(a);
     case 'upload': throw new Error(`upload of ${a.path} cannot be rendered into a script: the driver sends it with put`);
+    case 'fetch': throw new Error(`fetch of ${a.path} cannot be rendered into a script: the driver reads it with get`);
   }
 }

@@ -8,10 +8,12 @@ import { randomBytes } from 'node:crypto';
 import type { Connection, ExecOptions, ExecResult, Held, PutOptions } from '../core/connection.js';
 import { HostBusy, type ActOptions, type ActResult, type HostDriver, type HostSession, type RunClaim } from '../core/driver.js';
 import { TransportError, tail } from '../core/errors.js';
+import { landFetched } from '../core/fetched.js';
 import type { Action, Query } from '../core/ops.js';
 import { doneGroups, planSteps, renderActScript, stderrOfLastGroup, type ScriptPart, type Step } from './shell-act.js';
 import { parseAnswers } from './shell-answers.js';
 import { renderQueries } from './shell-query.js';
+import { quote } from './shell-quote.js';
 import { HOLD_TAIL, busyHolder, parseSession, sessionPreamble } from './shell-session.js';
 
 const token = () => randomBytes(8).toString('hex');
@@ -110,6 +112,27 @@ async function runUpload(c: Counted, step: Extract<Step, { kind: 'upload' }>, o:
 }
 
 /**
+ * sha256sum on the host, get, then land on the controller (verified, temp + rename, see core/fetched.ts):
+ * two round trips. A missing file or a mismatch fails its group; a broken transport stays a TransportError.
+ */
+async function runFetch(c: Counted, step: Extract<Step, { kind: 'fetch' }>, o: ActOptions): Promise<Failure | undefined> {
+  const { action: a } = step;
+  const fail = (why: string): Failure => ({ ok: false, failedGroup: step.group, exitCode: 1, stderr: `fetch of ${a.path} failed: ${why}` });
+  const sum = await c.exec(`sha256sum -- ${quote(a.path)}`, { ...(o.sudo ? { sudo: true } : {}) });
+  const sha256 = /^([0-9a-f]{64})\s/.exec(sum.stdout)?.[1];
+  if (sum.exitCode !== 0 || !sha256) return fail((sum.stderr || sum.stdout).trim() || `sha256sum exited ${sum.exitCode}`);
+  c.trips++;
+  const bytes = await c.conn.get(a.path, { ...(o.sudo ? { sudo: true } : {}) });
+  if (!bytes) return fail('the file is gone');
+  try {
+    landFetched(a.to, bytes, sha256, a.keep);
+    return undefined;
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+}
+
+/**
  * Test-only fault: TSPLAY_FAULT_KILL_AFTER_ACTS=N makes the controller SIGKILL itself once N action
  * scripts have returned, as a controller that dies between a change and its handler (the fault suite).
  */
@@ -119,7 +142,7 @@ let actsDone = 0;
 async function act(c: Counted, groups: readonly (readonly Action[])[], o: ActOptions): Promise<ActResult> {
   try {
     for (const step of planSteps(groups, o.notes)) {
-      const failure = step.kind === 'script' ? await runScript(c, step.parts, o) : await runUpload(c, step, o);
+      const failure = step.kind === 'script' ? await runScript(c, step.parts, o) : step.kind === 'upload' ? await runUpload(c, step, o) : await runFetch(c, step, o);
       if (failure) return failure;
     }
     return { ok: true };
