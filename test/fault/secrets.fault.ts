@@ -87,7 +87,7 @@ describe('fault: secrets in every output mode', function () {
   });
   after(async () => {
     if (!conns) return;
-    await Promise.all([...conns.values()].map((c) => sh(c, `userdel -r faultop 2>/dev/null; rm -f /etc/sudoers.d/tsplay-fault; rm -rf ${SECRETS_DIR}; ${RMDIR_HOST_DIR}`).finally(() => c.close())));
+    await Promise.all([...conns.values()].map((c) => sh(c, `userdel -f -r faultop 2>/dev/null; rm -f /etc/sudoers.d/tsplay-fault; rm -rf ${SECRETS_DIR}; ${RMDIR_HOST_DIR}`).finally(() => c.close())));
   });
 
   it(`${SECRETS.length} secret lengths x ${MODES.length} output modes: no secret in any output, in any encoding`, async () => {
