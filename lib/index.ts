@@ -11,3 +11,5 @@ export { defineResource, type AnyResource, type Change, type Handler, type Prepa
 export { q, type Action, type HostFacts } from './core/ops.js';
 export type { Cluster, Host } from './core/model.js';
 export { ConfigError } from './core/errors.js';
+// Addresses as roles check them: a real parser (IPv4, IPv6, CIDR), no regexes; it loads without the X.509 stack.
+export { cidrContains, cidrsOverlap, formatIp, normalizeIp, parseCidr, type Cidr } from './pki/net.js';

@@ -1,12 +1,16 @@
 /**
- * The dependency direction of DESIGN.md, enforced: each layer imports only the layers below it, and only
- * transport/ and lab/ (plus the controller-side artifact cache and the CLI) reach processes or the network.
+ * The dependency direction of DESIGN.md, enforced: each layer imports only the layers below it, only the
+ * I/O layers reach processes or the network, and roles/ and playbooks/ use tsplay's public API. Every
+ * .ts and .js file is read, with its dynamic import()s; a layer named here but missing fails, and so does
+ * a folder of lib/ that no rule names.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { sourceFiles, sourceImports } from './source-imports.js';
 
 const root = resolve(import.meta.dirname, '..');
+const lib = join(root, 'lib');
 
 /** Which lib/ layers each layer may import (itself always allowed). */
 const layers: Record<string, readonly string[]> = {
@@ -14,7 +18,8 @@ const layers: Record<string, readonly string[]> = {
   dsl: ['core'],
   inventory: ['core', 'dsl'],
   facts: ['core'],
-  resources: ['core', 'facts'],
+  artifacts: ['core'],
+  resources: ['core', 'facts', 'artifacts'],
   transport: ['core', 'facts'],
   pki: ['core', 'dsl'],
   report: ['core'],
@@ -24,57 +29,81 @@ const layers: Record<string, readonly string[]> = {
   cli: ['core', 'dsl', 'inventory', 'facts', 'resources', 'transport', 'pki', 'report', 'runner', 'lab'],
 };
 
-/** Modules that do process, network or remote I/O: only these layers may import them. */
-const io = /^(node:child_process|node:net|node:dgram|node:http|node:https|node-ssh|ssh2|zx)$/;
-const ioAllowed = new Set(['transport', 'lab', 'cli']);
+/** Modules that do process, network or remote I/O (with or without the node: prefix). */
+const io = /^(?:node:)?(?:child_process|cluster|net|dgram|dns|http|https|http2|tls)$|^(?:node-ssh|ssh2|zx)$/;
+/** The only layers that may: the door to hosts, the lab, the controller's artifact downloads, the CLI. */
+const ioLayers = new Set(['transport', 'lab', 'artifacts', 'cli']);
+/** import(expr) loads a module the source does not name: only the loaders of the user's files may. */
+const loaderLayers = new Set(['inventory', 'cli']);
 
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
-  });
+/** The package's own entry points, as a bare import names them. */
+const selfEntries: Record<string, string> = { tsplay: 'lib/index.ts', 'tsplay/testing': 'lib/testing/index.ts' };
+/** A specifier's target relative to the root (without extension), or undefined for another package. */
+function target(from: string, spec: string): string | undefined {
+  const self = selfEntries[spec];
+  if (self) return self.replace(/\.ts$/, '');
+  if (!spec.startsWith('.')) return undefined;
+  return relative(root, resolve(dirname(from), spec)).replace(/\.[cm]?[jt]s$/, '');
 }
 
-const imports = (file: string) => [...readFileSync(file, 'utf8').matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+const layerOf = (path: string) => (path.startsWith('lib/') ? path.slice(4).split('/')[0]! : undefined);
+const shown = (f: string) => relative(root, f);
 
 describe('architecture', () => {
+  it('lib/ is the layers named here and the public API, each of them present', () => {
+    const entries = readdirSync(lib).map((f) => (statSync(join(lib, f)).isDirectory() ? `${f}/` : f)).sort();
+    assert.deepEqual(entries, [...Object.keys(layers).map((l) => `${l}/`), 'index.ts'].sort());
+  });
+
   for (const layer of Object.keys(layers)) {
-    it(`lib/${layer} imports only ${[...layers[layer]!].join(', ') || 'nothing of tsplay'}`, () => {
+    const allowed = layers[layer]!;
+    it(`lib/${layer} imports only ${allowed.join(', ') || 'nothing of tsplay'}${ioLayers.has(layer) ? ' (I/O allowed)' : ', and does no process or network I/O'}`, () => {
+      const dir = join(lib, layer);
+      assert.ok(existsSync(dir), `lib/${layer} is missing: the table above names it`);
       const bad: string[] = [];
-      let dir: string;
-      try {
-        dir = join(root, 'lib', layer);
-        statSync(dir);
-      } catch {
-        return;
-      }
-      for (const f of files(dir)) {
-        for (const spec of imports(f)) {
-          if (spec.startsWith('.')) {
-            const target = relative(join(root, 'lib'), resolve(dirname(f), spec)).split('/')[0]!;
-            if (target !== layer && !layers[layer]!.includes(target)) bad.push(`${relative(root, f)} -> ${spec}`);
-          } else if (io.test(spec) && !ioAllowed.has(layer) && !/artifact/.test(f)) bad.push(`${relative(root, f)} -> ${spec} (I/O)`);
+      const all = sourceFiles(dir);
+      assert.notDeepEqual(all, [], `lib/${layer} has no source files`);
+      for (const f of all) {
+        const { specs, computed, fetches } = sourceImports(f);
+        for (const spec of specs) {
+          const to = target(f, spec);
+          if (to !== undefined) {
+            const l = layerOf(to);
+            if (l === undefined || to === 'lib/index' || (l !== layer && !allowed.includes(l))) bad.push(`${shown(f)} -> ${spec}`);
+          } else if (io.test(spec) && !ioLayers.has(layer)) bad.push(`${shown(f)} -> ${spec} (I/O)`);
         }
+        if (fetches && !ioLayers.has(layer)) bad.push(`${shown(f)} calls fetch() (I/O)`);
+        if (computed && !loaderLayers.has(layer)) bad.push(`${shown(f)} has ${computed} import() of a computed specifier`);
       }
       assert.deepEqual(bad, []);
     });
   }
 
-  it('roles and playbooks import only the public DSL, resources, pki and core types', () => {
+  it('the public API (lib/index.ts) is the engine: not the CLI, the lab or the test kit', () => {
+    const f = join(lib, 'index.ts');
+    const bad = sourceImports(f).specs.filter((s) => ['cli', 'lab', 'testing', undefined].includes(layerOf(target(f, s) ?? 'lib/')));
+    assert.deepEqual(bad, []);
+  });
+
+  // lib/pki is the Kubernetes certificate catalogue, product code still inside lib/ (issue #13: it moves
+  // beside the roles). Until then roles/ (never playbooks/) may use it through its index, and only that.
+  const product = new Set(['lib/pki/index']);
+  it('roles and playbooks use the public API only (tsplay, and tsplay/testing in tests)', () => {
     const bad: string[] = [];
     for (const top of ['roles', 'playbooks']) {
-      let all: string[] = [];
-      try {
-        all = files(join(root, top));
-      } catch {
-        continue;
-      }
-      for (const f of all) {
-        for (const spec of imports(f)) {
-          if (!spec.startsWith('.')) continue;
-          const target = relative(root, resolve(dirname(f), spec));
-          if (target.startsWith('lib/') && target !== 'lib/index.js' && !/^lib\/(dsl|resources|pki|core)\//.test(target)) bad.push(`${relative(root, f)} -> ${spec}`);
+      const dir = join(root, top);
+      assert.ok(existsSync(dir), `${top}/ is missing`);
+      for (const f of sourceFiles(dir)) {
+        const isTest = /\.test\.[cm]?[jt]s$/.test(f);
+        const { specs, computed } = sourceImports(f);
+        for (const spec of specs) {
+          const to = target(f, spec);
+          if (to === undefined || !to.startsWith('lib/') || to === 'lib/index') continue;
+          if (isTest && to === 'lib/testing/index') continue;
+          if (top === 'roles' && product.has(to)) continue;
+          bad.push(`${shown(f)} -> ${spec}`);
         }
+        if (computed) bad.push(`${shown(f)} has ${computed} import() of a computed specifier`);
       }
     }
     assert.deepEqual(bad, []);

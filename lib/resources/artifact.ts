@@ -8,7 +8,7 @@ import { q } from '../core/ops.js';
 import type { Change } from '../core/resource.js';
 import { defineResource, type Resource } from '../core/resource.js';
 import { attrChanges, checkAttrs, checkPath, meta, ownerKeys, pickAttrs, shown, type Common } from './common.js';
-import { prepareArtifact, type CachedFile, type Checksum } from './artifact-cache.js';
+import { prepareArtifact, type CachedFile, type Checksum } from '../artifacts/cache.js';
 
 interface Base extends Attrs, Common {
   readonly url: string;

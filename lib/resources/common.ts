@@ -1,6 +1,10 @@
 /** What every resource accepts (tags, notify, secret) and the identity fields built from it. */
 import type { Attrs } from '../core/ops.js';
 import type { Change } from '../core/resource.js';
+import { shown } from '../core/shown.js';
+
+// The resources quote values through common.ts; the quoting itself lives in core, for the runner too.
+export { shown };
 
 export interface Common {
   readonly tags?: readonly string[];
@@ -43,13 +47,6 @@ export const pickAttrs = (a: Attrs): Attrs => ({
   ...(a.owner !== undefined ? { owner: a.owner } : {}),
   ...(a.group !== undefined ? { group: a.group } : {}),
 });
-
-/**
- * A value as an error shows it: JSON-quoted, long ones cut, and every control or format character escaped
- * (JSON leaves DEL, C1 controls and bidi overrides raw, and terminals act on them).
- */
-export const shown = (s: string): string =>
-  JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}...` : s).replace(/[\p{Cc}\p{Cf}]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** Linux's PATH_MAX and NAME_MAX, in bytes: a longer path fails on the host, so it is refused here. */
 const PATH_MAX = 4095;

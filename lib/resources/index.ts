@@ -4,7 +4,7 @@
  */
 export { absent, type AbsentOptions } from './absent.js';
 export { artifact, type ArtifactOptions } from './artifact.js';
-export { defaultCacheDir, prepareArtifact, type Checksum } from './artifact-cache.js';
+export { defaultCacheDir, prepareArtifact, type Checksum } from '../artifacts/cache.js';
 export { assertCommand, type AssertCommandOptions } from './assert-command.js';
 export { command, type CommandOptions } from './command.js';
 export type { Common } from './common.js';

@@ -4,7 +4,7 @@
  * internal error of tsplay. Pure.
  */
 import { ConfigError, TsplayError } from '../core/errors.js';
-import { shown } from '../resources/common.js';
+import { shown } from '../core/shown.js';
 
 /** `build()`'s value; what it throws comes back as a ConfigError at `where`, naming the vars it mentions. */
 export function building<T>(where: string, vars: Readonly<Record<string, unknown>>, build: () => T): T {

@@ -2,8 +2,7 @@
  * Which inventory group plays which part of the cluster. `cluster_groups` in the inventory vars names
  * them; otherwise the first conventional name present wins (the names people actually use).
  */
-import { ConfigError } from '../../lib/core/errors.js';
-import type { Cluster } from '../../lib/core/model.js';
+import { ConfigError, type Cluster } from '../../lib/index.js';
 import type { ClusterVarName } from './shared-vars.js';
 
 export const PARTS = ['etcd', 'controlPlane', 'nodes', 'workers', 'lb'] as const;

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { archSchema, artifactOverridesSchema, type Arch, type ArtifactOverrides } from './artifacts.js';
-import { varsFor } from '../../lib/dsl/inventory.js';
+import { varsFor } from '../../lib/index.js';
 import type { ContainerRuntime } from './cri.js';
 import type { Part } from './groups.js';
 

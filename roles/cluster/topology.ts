@@ -3,9 +3,7 @@
  * Checked once per inventory, when the first role asks, which is while the run compiles: a bad cluster is
  * refused before any host is touched, with the field named.
  */
-import { ConfigError } from '../../lib/core/errors.js';
-import type { Cluster, Host } from '../../lib/core/model.js';
-import { cidrContains, cidrsOverlap, formatIp, normalizeIp, parseCidr, type Cidr } from '../../lib/pki/net.js';
+import { cidrContains, cidrsOverlap, ConfigError, formatIp, normalizeIp, parseCidr, type Cidr, type Cluster, type Host } from '../../lib/index.js';
 import { clusterGroups, type ClusterGroups, type Part } from './groups.js';
 import { GLOBAL_CLUSTER_VARS, type ClusterVarName } from './shared-vars.js';
 

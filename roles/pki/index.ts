@@ -7,8 +7,7 @@
  * api_endpoint, apiserver_extra_sans, pki_key_type, pki_ca_validity_days, pki_cert_validity_days,
  * pki_renew_before_days, cluster_groups (roles/cluster/groups.ts).
  */
-import { ConfigError } from '../../lib/core/errors.js';
-import type { Cluster, Host } from '../../lib/core/model.js';
+import { ConfigError, type Cluster, type Host } from '../../lib/index.js';
 import type { KeyType, PkiMember, PkiSpec } from '../../lib/pki/index.js';
 import { topology, topologyOf } from '../cluster/topology.js';
 

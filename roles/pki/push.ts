@@ -5,12 +5,8 @@
  * check mode nothing is issued; files whose certificate would be (re)issued show as pending.
  */
 import { resolve } from 'node:path';
-import { ConfigError } from '../../lib/core/errors.js';
-import type { Cluster, Host } from '../../lib/core/model.js';
-import type { AnyResource, PrepareContext } from '../../lib/core/resource.js';
-import { secret } from '../../lib/core/secret.js';
+import { ConfigError, directory, generatedFile, secret, type AnyResource, type Cluster, type Host, type PrepareContext } from '../../lib/index.js';
 import { ensurePki, formatPkiReport, pkiPlacementsFor, readPkiFile, type PkiHostRole, type PkiReport, type PkiSpec } from '../../lib/pki/index.js';
-import { directory, generatedFile } from '../../lib/resources/index.js';
 import { pkiSpecFromCluster } from './index.js';
 
 type Notify = string | readonly string[];

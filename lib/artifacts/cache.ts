@@ -2,6 +2,7 @@
  * The controller-side artifact cache: fetch a URL once (file://, http(s)://, or nothing when the cache is
  * pre-filled for air-gapped runs), verify its checksum (sha256 or sha512), and extract chosen files of an
  * archive. Keyed by the digest, so a version bump is a new entry and an entry is never trusted without it matching.
+ * Its own layer because it does I/O on the controller (HTTP and tar): resources only ask it for files.
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
