@@ -42,10 +42,13 @@ describe('sudo with a become password (in-process sshd, stand-in sudo)', functio
   let sshd: FakeSshd | undefined;
   let conn: Connection | undefined;
 
+  let servers = 0;
   async function connect(password: string, behaviour = 'password'): Promise<Connection> {
     writeFileSync(log, '');
     sshd = await fakeSshd({ exec: runLocally({ PATH: `${dir}:${process.env.PATH}`, FAKE_SUDO: behaviour, FAKE_SUDO_LOG: log }) });
-    conn = await connectSsh(sshd.host('web-1', { user: 'deploy', becomePassword: secret(password) }), { knownHosts: join(dir, 'kh'), trustNewHostKeys: true });
+    // A known_hosts of its own per server: each has a new host key, and the OS may give a later one an earlier one's port.
+    const knownHosts = join(dir, `kh-${++servers}`);
+    conn = await connectSsh(sshd.host('web-1', { user: 'deploy', becomePassword: secret(password) }), { knownHosts, trustNewHostKeys: true });
     return conn;
   }
   const attempts = () => readFileSync(log, 'utf8').split('\n').filter(Boolean);
