@@ -1,8 +1,8 @@
 /**
- * The dependency direction of the README's "How it is built", enforced: each layer imports only the layers below it, only the
- * I/O layers reach processes or the network, and roles/ and playbooks/ use tsplay's public API. Every
- * .ts and .js file is read, with its dynamic import()s; a layer named here but missing fails, and so does
- * a folder of lib/ that no rule names.
+ * The layering of the README's "How it is built", enforced: each layer imports only the layers below it,
+ * only the I/O layers reach processes or the network, and roles/ and playbooks/ use tsplay's public API.
+ * Every .ts and .js file is read, with its dynamic import()s; a layer named here but missing fails, and so
+ * does a folder of lib/ that no rule names.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, statSync } from 'node:fs';
