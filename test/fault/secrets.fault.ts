@@ -86,6 +86,7 @@ describe('fault: secrets in every output mode', function () {
     ].join(' && '))));
   });
   after(async () => {
+    for (const h of hosts ?? []) rmSync(`${WORK}/key-${h.name}.pem`, { force: true });
     if (!conns) return;
     await Promise.all([...conns.values()].map((c) => sh(c, `userdel -f -r faultop 2>/dev/null; rm -f /etc/sudoers.d/tsplay-fault; rm -rf ${SECRETS_DIR}; ${RMDIR_HOST_DIR}`).finally(() => c.close())));
   });
