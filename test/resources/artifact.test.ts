@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'mocha';
+import { prepareArtifact } from '../../lib/artifacts/cache.js';
 import { artifact } from '../../lib/resources/index.js';
 import { changedIds, changesById, converge, FakeHost, prepareContext } from '../../lib/testing/index.js';
 
@@ -91,6 +92,25 @@ describe('artifact', () => {
     const single = artifact({ url: binUrl, sha512: createHash('sha512').update(bin).digest('hex'), path: '/usr/local/bin/etcd', cacheDir });
     const { first: f } = await converge(FakeHost.debian(), [single]);
     assert.equal(changesById(f)['artifact:/usr/local/bin/etcd']![0]!.after, sha(bin));
+  });
+
+  it('the controller cache keeps what it extracted and verified: a later run needs neither tar nor the archive\'s hash', async () => {
+    const cache = join(dir, 'cache-kept');
+    const sum = { algorithm: 'sha256', hex: sha(readFileSync(join(dir, 'etcd.tar.gz'))) } as const;
+    const members = ['etcd-v3.4.0-linux-amd64/etcd', 'etcd-v3.4.0-linux-amd64/etcdctl'];
+    const first = await prepareArtifact(tarUrl, sum, members, cache);
+    assert.deepEqual(first.map((f) => f.sha256), [sha(bin), sha(ctl)]);
+    // Spoil the cached archive: were it hashed or extracted again, this would fail (another member order: another
+    // in-process entry, as a new run would be).
+    const archive = join(cache, sum.hex, 'etcd.tar.gz');
+    writeFileSync(archive, 'not an archive');
+    const again = await prepareArtifact(tarUrl, sum, [...members].reverse(), cache);
+    assert.deepEqual(again.map((f) => [f.member, f.sha256]), [[members[1], sha(ctl)], [members[0], sha(bin)]]);
+    // A member changed in the cache is extracted again, from a verified archive (the spoiled one is fetched anew).
+    writeFileSync(join(cache, sum.hex, 'etcd.tar.gz.d', members[0]!), 'tampered, longer than before');
+    const repaired = await prepareArtifact(tarUrl, sum, [members[0]!], cache);
+    assert.equal(readFileSync(repaired[0]!.localPath, 'utf8'), bin);
+    assert.deepEqual(readdirSync(join(cache, sum.hex, 'etcd.tar.gz.d')).filter((f) => f.startsWith('.x-')), [], 'no scratch dir left');
   });
 
   it('exactly one checksum', () => {
