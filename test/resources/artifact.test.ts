@@ -96,21 +96,26 @@ describe('artifact', () => {
 
   it('the controller cache keeps what it extracted and verified: a later run needs neither tar nor the archive\'s hash', async () => {
     const cache = join(dir, 'cache-kept');
-    const sum = { algorithm: 'sha256', hex: sha(readFileSync(join(dir, 'etcd.tar.gz'))) } as const;
+    const source = join(dir, 'kept.tar.gz');
+    writeFileSync(source, readFileSync(join(dir, 'etcd.tar.gz')));
+    const url = pathToFileURL(source).href;
+    const sum = { algorithm: 'sha256', hex: sha(readFileSync(source)) } as const;
     const members = ['etcd-v3.4.0-linux-amd64/etcd', 'etcd-v3.4.0-linux-amd64/etcdctl'];
-    const first = await prepareArtifact(tarUrl, sum, members, cache);
+    const first = await prepareArtifact(url, sum, members, cache);
     assert.deepEqual(first.map((f) => f.sha256), [sha(bin), sha(ctl)]);
-    // Spoil the cached archive: were it hashed or extracted again, this would fail (another member order: another
-    // in-process entry, as a new run would be).
-    const archive = join(cache, sum.hex, 'etcd.tar.gz');
+    // Spoil the cached archive and take its source away: were it hashed or extracted again, this would fail
+    // (another member order: another in-process entry, as a new run would be).
+    const archive = join(cache, sum.hex, 'kept.tar.gz');
     writeFileSync(archive, 'not an archive');
-    const again = await prepareArtifact(tarUrl, sum, [...members].reverse(), cache);
+    rmSync(source);
+    const again = await prepareArtifact(url, sum, [...members].reverse(), cache);
     assert.deepEqual(again.map((f) => [f.member, f.sha256]), [[members[1], sha(ctl)], [members[0], sha(bin)]]);
     // A member changed in the cache is extracted again, from a verified archive (the spoiled one is fetched anew).
-    writeFileSync(join(cache, sum.hex, 'etcd.tar.gz.d', members[0]!), 'tampered, longer than before');
-    const repaired = await prepareArtifact(tarUrl, sum, [members[0]!], cache);
+    writeFileSync(source, readFileSync(join(dir, 'etcd.tar.gz')));
+    writeFileSync(join(cache, sum.hex, 'kept.tar.gz.d', members[0]!), 'tampered, longer than before');
+    const repaired = await prepareArtifact(url, sum, [members[0]!], cache);
     assert.equal(readFileSync(repaired[0]!.localPath, 'utf8'), bin);
-    assert.deepEqual(readdirSync(join(cache, sum.hex, 'etcd.tar.gz.d')).filter((f) => f.startsWith('.x-')), [], 'no scratch dir left');
+    assert.deepEqual(readdirSync(join(cache, sum.hex, 'kept.tar.gz.d')).filter((f) => f.startsWith('.x-')), [], 'no scratch dir left');
   });
 
   it('exactly one checksum', () => {
