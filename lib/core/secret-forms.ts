@@ -20,6 +20,14 @@ const htmlSafeJson = (v: string): string => jsonEscaped(v).replace(/[<>&\u2028\u
 const shellQuoted = (v: string): string => v.replace(/'/g, `'\\''`);
 
 /** application/x-www-form-urlencoded, as URLSearchParams and HTML forms write it (`+` for a space). */
+/** encodeURIComponent throws on a lone surrogate (URIError); such a value has no URL form to hide, and must not crash secret(). */
+const urlEncoded = (v: string): string => {
+  try {
+    return encodeURIComponent(v);
+  } catch {
+    return v;
+  }
+};
 const formEncoded = (v: string): string => new URLSearchParams([['', v]]).toString().slice(1);
 
 const base64 = (b: Buffer): string => b.toString('base64').replace(/=+$/, '');
@@ -44,7 +52,7 @@ function alignedBase64(bytes: Buffer): string[] {
 export function secretForms(value: string): string[] {
   if (value === '') return [];
   const bytes = Buffer.from(value, 'utf8');
-  const forms = [value, jsonEscaped(value), asciiJson(value), htmlSafeJson(value), encodeURIComponent(value), formEncoded(value), shellQuoted(value), base64(bytes)];
+  const forms = [value, jsonEscaped(value), asciiJson(value), htmlSafeJson(value), urlEncoded(value), formEncoded(value), shellQuoted(value), base64(bytes)];
   if (value.length >= SHORT_SECRET) forms.push(...alignedBase64(bytes));
   return [...new Set(forms.filter((f) => f !== ''))];
 }

@@ -95,3 +95,15 @@ export function checkCommand(kind: string, command: string): string {
   if (command.includes('\0')) throw new Error(`${kind}: a command cannot hold a NUL byte: ${shown(command)}`);
   return command;
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Text that becomes UTF-8 on the host must be well-formed: a lone surrogate is written as U+FFFD, so the
+ * host never holds what was asked and the resource would report a change on every run. The value is not
+ * shown (it may be a secret), only where the bad character is.
+ */
+export function checkText(what: string, text: string): void {
+  const m = LONE_SURROGATE.exec(text);
+  if (m) throw new Error(`${what}: not well-formed Unicode (a lone surrogate at character ${m.index}): it cannot be written as UTF-8 and would never converge`);
+}

@@ -8,6 +8,7 @@ import type { FileState } from '../core/ops.js';
 import { q, type TypedQuery } from '../core/ops.js';
 import type { Change } from '../core/resource.js';
 import { Secret } from '../core/secret.js';
+import { checkText } from './common.js';
 
 export const TEXT_LIMIT = 64 * 1024;
 
@@ -24,9 +25,10 @@ export interface Wanted {
 export const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
 
 /** What the resource wants on disk; a Secret or `secret: true` is never diffed. */
-export function wanted(content: Content, secret = false): Wanted {
+export function wanted(content: Content, secret = false, what = 'content'): Wanted {
   const isSecret = secret || content instanceof Secret;
   const raw = content instanceof Secret ? content.reveal() : content;
+  if (typeof raw === 'string') checkText(what, raw);
   const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
   const diffable = typeof raw === 'string' && !isSecret && bytes.length < TEXT_LIMIT;
   return { bytes, sha256: sha256(bytes), secret: isSecret, ...(diffable ? { text: raw } : {}) };

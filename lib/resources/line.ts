@@ -6,7 +6,7 @@
 import type { Attrs, FileState } from '../core/ops.js';
 import { q } from '../core/ops.js';
 import { defineResource, type Resource } from '../core/resource.js';
-import { attrChanges, checkAttrs, checkPath, meta, ownerKeys, pickAttrs, type Common } from './common.js';
+import { attrChanges, checkAttrs, checkPath, checkText, meta, ownerKeys, pickAttrs, type Common } from './common.js';
 
 /** Line edits read the whole file: beyond this they are the wrong tool. */
 export const LINE_FILE_LIMIT = 1024 * 1024;
@@ -43,6 +43,7 @@ export function editLines(text: string, e: LineEdit): string {
 export function line(o: LineOptions): Resource<[FileState]> {
   const path = checkPath('line', o.path);
   if (o.line.includes('\n')) throw new Error(`line ${path}: the line must not contain a newline`);
+  checkText(`line ${path}`, o.line);
   checkAttrs(`line ${path}`, o);
   const attrs = pickAttrs(o);
   const edit = (have: FileState) => {

@@ -21,7 +21,7 @@ export interface ManagedFile {
 }
 
 export function managedFile(spec: FileSpec): ManagedFile {
-  const w: Wanted = wanted(spec.content, spec.secret);
+  const w: Wanted = wanted(spec.content, spec.secret, spec.path);
   const attrs = pickAttrs(spec);
   return {
     query: contentQuery(spec.path, w),
