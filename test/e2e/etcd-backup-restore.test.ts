@@ -75,7 +75,7 @@ describe(`e2e: etcd backup and restore (${DEV ? 'lab-8..10' : 'the cluster on la
     copyFileSync(snapshot, bad);
     copyFileSync(`${snapshot}.json`, `${bad}.json`);
     const bytes = readFileSync(bad);
-    bytes[bytes.length >> 1] ^= 0xff;
+    bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0xff;
     writeFileSync(bad, bytes);
     const r = await tsplayJson(['run', 'playbooks/etcd-restore.ts', '-i', INVENTORY, '-e', `etcd_restore_snapshot=${bad}`]);
     took('restore of a tampered snapshot (refused)', r);
