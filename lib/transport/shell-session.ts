@@ -22,16 +22,19 @@ export function stateDirs(override?: string): string {
  * The first query takes the host's lock itself: flock on fd 9 of the script's shell, which, once the
  * answers are out, execs `cat` on its still open stdin and so holds the lock until the controller closes
  * the connection or dies (sshd then closes the channel). The holder's line goes into the lock file; a run
- * that waited past the timeout prints it in a `busy` section instead of answers.
+ * that waited past the timeout prints it in a `busy` section instead of answers. The holder being this
+ * same run (one machine named twice in the inventory, as two users say) shares the lock instead of waiting
+ * for itself until the timeout; so the wait polls (every 0.1 s) rather than blocks in flock -w.
  */
 function lockLines(claim: RunClaim, boundary: string): string[] {
-  const secs = Math.max(0, claim.lockTimeoutMs / 1000).toFixed(3);
+  const tries = Math.max(0, Math.ceil(claim.lockTimeoutMs / 100));
+  const mine = `run ${claim.id} `;
   return [
     `{ [ -d "$rn" ] || mkdir -p -- "$rn"; } && : >>"$rn/lock" || exit 1`,
     'exec 9<"$rn/lock"',
     // Without flock (not util-linux) the run goes on unlocked rather than not at all.
     'if command -v flock >/dev/null 2>&1; then',
-    `if ! flock -w ${secs} 9; then printf '\\n%s\\n' '${boundary} busy'; head -n 1 "$rn/lock"; exit 75; fi`,
+    `w=0; until flock -n 9; do case "$(head -n 1 "$rn/lock")" in ${quote(mine)}*) break;; esac; [ "$w" -lt ${tries} ] || { printf '\\n%s\\n' '${boundary} busy'; head -n 1 "$rn/lock"; exit 75; }; sleep 0.1; w=$((w + 1)); done`,
     'fi',
     `printf '%s\\n' ${quote(holderLine(claim))} >"$rn/lock"`,
   ];

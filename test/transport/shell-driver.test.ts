@@ -220,4 +220,23 @@ describe('shell driver: a run\'s state on this machine (lock, journal, temp file
     assert.match(readFileSync(`${d}/lock/lock`, 'utf8'), /^run third-run from ctl pid 7/);
     await third.close();
   });
+
+  it('the same run reaching one machine under two inventory names shares its lock instead of waiting for itself', async () => {
+    const a = driver(`${d}/twice`);
+    const sa = a.begin!(claim('one-run'));
+    await a.query([]);
+    await sa;
+    const b = driver(`${d}/twice`);
+    const sb = b.begin!(claim('one-run', { lockTimeoutMs: 5000 }));
+    const t0 = Date.now();
+    await b.query([]);
+    await sb;
+    assert.ok(Date.now() - t0 < 2000, `it did not wait for itself (${Date.now() - t0} ms)`);
+    // Another run still waits, and is told who holds the machine.
+    const other = driver(`${d}/twice`);
+    const so = other.begin!(claim('other-run', { lockTimeoutMs: 200 }));
+    so.catch(() => undefined);
+    await assert.rejects(other.query([]), /holds its lock \(run one-run /);
+    await Promise.all([a.close(), b.close(), other.close()]);
+  });
 });
