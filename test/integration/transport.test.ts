@@ -5,7 +5,7 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from '../../lib/core/connection.js';
-import { TransportError } from '../../lib/core/errors.js';
+import { BecomeError, TransportError } from '../../lib/core/errors.js';
 import { secret } from '../../lib/core/secret.js';
 import { connectSsh } from '../../lib/transport/ssh.js';
 import { asHost, paths, requireLab } from './lab-hosts.js';
@@ -134,13 +134,16 @@ describe('SSH transport on lab hosts', function () {
       }
     });
 
-    it('fails cleanly with a wrong password, and never echoes it', async () => {
+    it('fails cleanly with a wrong password (a BecomeError, not a transport failure), and never echoes it', async () => {
       const wrong = `wrong-${randomBytes(6).toString('hex')}`;
       const c = await connectSsh({ ...host, becomePassword: secret(wrong) }, opts);
       try {
-        const r = await c.exec('id -un', { sudo: true, timeoutMs: 15_000 });
-        assert.notEqual(r.exitCode, 0);
-        assert.ok(!r.stdout.includes(wrong) && !r.stderr.includes(wrong));
+        await assert.rejects(c.exec('id -un', { sudo: true, timeoutMs: 15_000 }), (e: Error) => {
+          assert.ok(e instanceof BecomeError, `${e.name}: ${e.message}`);
+          assert.match(e.message, /sudo refused the become password for user tsplay-it/);
+          assert.ok(!e.message.includes(wrong));
+          return true;
+        });
       } finally {
         await c.close();
       }
