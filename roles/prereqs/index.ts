@@ -5,17 +5,18 @@
  *   (one file per key: resources never share a file, see the sysctl resource);
  * - br_netfilter and overlay loaded and listed in /etc/modules-load.d (modules first: net.bridge.* only
  *   exist once br_netfilter is loaded, and systemd-sysctl runs after systemd-modules-load at boot);
- * - swap off: `swapoff -a` only when /proc/swaps lists a swap, and the fstab swap lines commented out;
+ * - swap off: `swapoff -a` only when /proc/swaps lists a swap, the fstab swap lines commented out and
+ *   swap.target masked (a zram or unit-defined swap comes back at boot otherwise; swap.ts);
  * - SELinux permissive now and in /etc/selinux/config where it is enforcing (RHEL family; selinux.ts);
  * - /etc/hosts: a managed block with every inventory host that has an IP address, plus extra entries;
  * - conntrack, socat and ipset (kube-proxy, port-forward), named per OS family.
  *
  * Vars: see vars.ts (all prefixed `prereqs_`, so flat inventory vars of other roles never leak in).
  */
-import { command, defineRole, kernelModule, pkg, sysctl, type AnyResource, type Cluster, type Host } from '../../lib/index.js';
+import { defineRole, kernelModule, pkg, sysctl, type AnyResource, type Cluster, type Host } from '../../lib/index.js';
 import { etcHosts } from './etc-hosts.js';
-import { fstabNoSwap } from './fstab.js';
 import { selinuxPermissive } from './selinux.js';
+import { swapOff } from './swap.js';
 import { defaults, isIpAddress, schema, type HostsEntry, type PrereqsVars } from './vars.js';
 
 export { defaults, schema, type PrereqsVars } from './vars.js';
@@ -33,9 +34,7 @@ function resources(v: PrereqsVars, _host: Host, cluster: Cluster): AnyResource[]
     ...(debian.length + redhat.length ? [pkg({ names: v.prereqs_packages })] : []),
     ...v.prereqs_kernel_modules.map((name) => kernelModule({ name })),
     ...Object.entries(v.prereqs_sysctls).map(([key, value]) => sysctl({ key, value })),
-    ...(v.prereqs_swap_off
-      ? [command({ command: 'swapoff -a', onlyIf: "grep -q '^/' /proc/swaps", writes: ['swap'] }), fstabNoSwap()]
-      : []),
+    ...(v.prereqs_swap_off ? swapOff() : []),
     ...(v.prereqs_selinux === 'permissive' ? [selinuxPermissive()] : []),
     ...(v.prereqs_etc_hosts ? [etcHosts(hostsEntries(v, cluster))] : []),
   ];

@@ -6,10 +6,11 @@ import prereqs from '../../roles/prereqs/index.js';
 import { BEGIN, editHosts, END } from '../../roles/prereqs/etc-hosts.js';
 import { commentOutSwap } from '../../roles/prereqs/fstab.js';
 import { ENFORCE_QUERY, permissiveConfig } from '../../roles/prereqs/selinux.js';
+import { MASK_SWAP, SWAP_GUARD, SWAP_MASKED } from '../../roles/prereqs/swap.js';
 import { forHost, inventory, runOn, SMALL } from './helpers.js';
 
 const FSTAB = 'UUID=1 / ext4 defaults 0 1\n/swapfile none swap sw 0 0\n# /old none swap sw 0 0\n';
-const GUARD = "grep -q '^/' /proc/swaps";
+const GUARD = SWAP_GUARD;
 
 const SELINUX_CONFIG = '# This file controls the state of SELinux on the system.\nSELINUX=enforcing\nSELINUXTYPE=targeted\n';
 
@@ -20,8 +21,10 @@ const SELINUX_CONFIG = '# This file controls the state of SELinux on the system.
 function fresh(kind: 'debian' | 'rhel'): FakeHost {
   const h = kind === 'debian' ? FakeHost.debian('master-1') : FakeHost.rhel('master-1');
   let swapOn = true;
+  let swapTargetMasked = false;
   let enforcing = kind === 'rhel';
   h.script(GUARD, () => ({ exitCode: swapOn ? 0 : 1 })).script('swapoff -a', () => { swapOn = false; });
+  h.script(SWAP_MASKED, () => ({ exitCode: swapTargetMasked ? 0 : 1 })).script(MASK_SWAP, () => { swapTargetMasked = true; });
   h.script(ENFORCE_QUERY, () => ({ stdout: kind === 'rhel' ? (enforcing ? '1\n' : '0\n') : '' })).script('setenforce 0', () => { enforcing = false; });
   if (kind === 'rhel') h.seedFile('/etc/selinux/config', SELINUX_CONFIG);
   h.seedFile('/etc/fstab', FSTAB);
@@ -39,6 +42,7 @@ const IDS = (pkgs: string, kind: 'debian' | 'rhel' = 'debian') => [
   'sysctl:net.bridge.bridge-nf-call-ip6tables',
   'command:swapoff -a',
   'fstab:/etc/fstab:swap',
+  `command:${MASK_SWAP}`,
   ...(kind === 'rhel' ? ['selinux:permissive'] : []),
   'hosts:/etc/hosts',
 ];
@@ -65,6 +69,7 @@ describe('roles/prereqs', () => {
       assert.equal(h.read('/etc/fstab'), 'UUID=1 / ext4 defaults 0 1\n# /swapfile none swap sw 0 0\n# /old none swap sw 0 0\n');
       assert.equal(h.read('/etc/hosts'), `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${BLOCK}`);
       assert.deepEqual(h.commands.filter((c) => c === 'swapoff -a'), ['swapoff -a']);
+      assert.deepEqual(h.commands.filter((c) => c === MASK_SWAP), [MASK_SWAP], 'swap.target masked once: a zram swap would come back at boot');
     });
   }
 
