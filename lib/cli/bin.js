@@ -1,17 +1,23 @@
 #!/usr/bin/env node
-// The `tsplay` command. The engine runs from its compiled copy (lib-mirror.js), loaded natively; the hooks
-// registered after it load the user's TypeScript (playbooks, inventories, roles) and send their imports of
-// lib/ to that same copy. No type-checking at run time: that is `npm test`'s job.
+// The `tsplay` command. The engine is lib/ compiled by tsc into dist/ (`npm run build`, run by `npm ci` through
+// "prepare"), loaded natively; the one hook registered here loads only the user's TypeScript (playbooks,
+// inventories, roles) and sends their imports of lib/ to dist/, so one engine instance runs. No type-checking
+// at run time: that is `npm test`'s job. See engine.js for a source checkout whose dist/ is older than lib/.
 import { register } from 'node:module';
-import { mirrorLib, sourceLib } from './lib-mirror.js';
+import { locateEngine } from './engine.js';
 
-const mirror = mirrorLib();
+const engine = locateEngine();
 let main;
-if (mirror) {
-  ({ main } = await import(`${mirror}cli/main.js`));
-  register('./ts-hooks.js', { parentURL: import.meta.url, data: { lib: { source: sourceLib, mirror } } });
+if (!engine.stale) {
+  // The engine's own imports load before the hook exists: Node 20 runs hooks on a thread of their own, one
+  // message round trip per import, which lib/ and its dependencies need not pay.
+  ({ main } = await import(engine.main));
+  const lib = engine.lib && { source: engine.lib, dist: engine.dist }; // a source checkout: its lib/ is dist/
+  register('./ts-hooks.js', { parentURL: import.meta.url, data: lib ? { lib } : undefined });
 } else {
+  const what = engine.stale === 'no build' ? 'there is no build' : `lib/${engine.stale} changed since the build`;
+  process.stderr.write(`tsplay: dist/ is stale (${what}): the engine runs from the TypeScript sources, slower; \`npm run build\` compiles it again\n`);
   register('./ts-hooks.js', import.meta.url);
-  ({ main } = await import('./main.ts'));
+  ({ main } = await import(engine.main));
 }
 process.exitCode = await main(process.argv.slice(2));

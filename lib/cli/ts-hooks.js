@@ -1,34 +1,34 @@
-// Module hooks that let the `tsplay` command load TypeScript (playbooks, inventories, roles, and lib/ itself
-// when its compiled copy cannot be written; see transpile.js and lib-mirror.js).
+// Module hooks that let the `tsplay` command load the user's TypeScript (playbooks, inventories, roles; and lib/
+// itself only in a source checkout whose dist/ is stale, see engine.js). swc strips the types: transpile.js.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { transpile } from './transpile.js';
 
-/** { source, mirror }: URL prefixes of lib/ and of its compiled copy, when the engine runs from the copy. */
+/** { source, dist }: URL prefixes of lib/ and of dist/ (lib/ compiled by tsc), when the engine runs from dist/. */
 let lib;
 
 export function initialize(data) {
   lib = data?.lib;
 }
 
-/** lib/ has to be the one copy the engine runs from, or a playbook's roles would get a second engine. */
-function toMirror(url) {
+/** An import of lib/ (a role's '../../lib/index.js') gets dist/, the engine the CLI runs, not a second engine. */
+function toDist(url) {
   if (!lib || !url.startsWith(lib.source)) return undefined;
-  return lib.mirror + url.slice(lib.source.length).replace(/\.ts$/, '.js');
+  return lib.dist + url.slice(lib.source.length).replace(/\.ts$/, '.js');
 }
 
 /** `./x.js` written for NodeNext names `./x.ts` on disk: look there first, without a failed lookup per import. */
 export async function resolve(specifier, context, next) {
   if (/^(\.\.?\/|\/|file:)/.test(specifier) && specifier.endsWith('.js') && context.parentURL?.startsWith('file:')) {
     const js = new URL(specifier, context.parentURL);
-    const mirrored = toMirror(js.href);
-    if (mirrored) return { url: mirrored, format: 'module', shortCircuit: true };
+    const compiled = toDist(js.href);
+    if (compiled) return { url: compiled, format: 'module', shortCircuit: true };
     const ts = new URL(`${js.href.slice(0, -3)}.ts`);
     if (existsSync(ts)) return { url: ts.href, format: 'module', shortCircuit: true };
   }
   const resolved = await next(specifier, context);
-  const mirrored = toMirror(resolved.url);
-  return mirrored ? { url: mirrored, format: 'module', shortCircuit: true } : resolved;
+  const compiled = toDist(resolved.url);
+  return compiled ? { url: compiled, format: 'module', shortCircuit: true } : resolved;
 }
 
 export async function load(url, context, next) {

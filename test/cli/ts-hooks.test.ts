@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 type Hooks = {
-  initialize(data?: { lib: { source: string; mirror: string } }): void;
+  initialize(data?: { lib: { source: string; dist: string } }): void;
   resolve(specifier: string, context: { parentURL?: string }, next: (s: string, c: object) => Promise<{ url: string }>): Promise<{ url: string }>;
   load(url: string, context: object, next: (u: string, c: object) => Promise<{ source: string }>): Promise<{ format: string; source: string }>;
 };
@@ -56,8 +56,8 @@ describe('CLI TypeScript hooks', () => {
     assert.match((await hooks.load(url, {}, never)).source, /export const n = 2;/);
   });
 
-  it('sends imports of lib/ to its compiled copy, however they are written, once the engine runs from it', async () => {
-    const lib = { source: pathToFileURL(join(dir, 'lib')).href + '/', mirror: 'file:///copy/lib/' };
+  it('sends imports of lib/ to dist/ (lib/ compiled by tsc), however they are written, once the engine runs from it', async () => {
+    const lib = { source: pathToFileURL(join(dir, 'lib')).href + '/', dist: 'file:///copy/lib/' };
     hooks.initialize({ lib });
     try {
       const parentURL = pathToFileURL(join(dir, 'roles', 'r', 'index.ts')).href;
