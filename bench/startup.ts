@@ -43,6 +43,8 @@ function once(argv: readonly string[]): number {
   const r = spawnSync(process.execPath, argv, { cwd: root, encoding: 'utf8' });
   const ms = performance.now() - t;
   if (r.status !== 0) throw new Error(`node ${argv.join(' ')} exited ${r.status}:\n${r.stdout}${r.stderr}`);
+  // A stale dist/ would measure the engine loaded from the sources through the hook: not what a user runs.
+  if (r.stderr.includes('dist/ is stale')) throw new Error(`${r.stderr}(run \`npm run build\` first)`);
   return ms;
 }
 
