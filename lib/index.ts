@@ -7,7 +7,7 @@ export { definePlaybook, use, type Play, type Playbook, type RoleUse, type Seria
 export { defineRole, type Gate, type GateContext, type Role, type RoleSpec } from './dsl/role.js';
 export * from './resources/index.js';
 export { secret, Secret } from './core/secret.js';
-export { defineResource, type AnyResource, type Change, type Handler, type PrepareContext, type Resource } from './core/resource.js';
+export { defineResource, WARNING_STEP, type AnyResource, type Change, type Handler, type PrepareContext, type Resource } from './core/resource.js';
 export { q, type Action, type HostFacts } from './core/ops.js';
 export type { Cluster, Host } from './core/model.js';
 export { ConfigError } from './core/errors.js';

@@ -48,6 +48,9 @@ export interface PrepareContext {
   note(step: string, text: string): void;
 }
 
+/** The note step for a warning the operator must see (certificates near expiry): the recap repeats it. */
+export const WARNING_STEP = 'warning';
+
 /** Identity helper that infers the answer tuple from `queries`. */
 export function defineResource<A extends readonly unknown[]>(r: Resource<A>): Resource<A> {
   return r;

@@ -9,6 +9,7 @@ import { ConfigError } from '../core/errors.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { catalog, type CertWant, type KubeconfigWant, type Want } from './catalog.js';
 import { canSign, evaluateCert, type CertState } from './evaluate.js';
+import { expiring } from './expiry.js';
 import { evaluateKeyPair, writeKeyPair } from './keypair.js';
 import { newKey } from './keys.js';
 import { kubeconfig } from './kubeconfig.js';
@@ -50,7 +51,7 @@ export async function ensurePki(input: PkiSpec, dir: string, opts: EnsureOptions
     else if (w.kind === 'keypair') items.push({ id: w.id, kind: 'keypair', files: [`${w.file}.key`, `${w.file}.pub`], ...statusOf(saState.decision, opts.mode) });
     else items.push(await ensureKubeconfig(spec, dir, w, certs, texts.get(w.file), opts.mode));
   }
-  return summarize(opts.mode, dir, items);
+  return summarize(opts.mode, dir, items, expiring(certs.values(), now, spec.expiryWarnDays, opts.mode));
 }
 
 function renewSet(wants: readonly Want[], renew: EnsureOptions['renew']): Set<string> {

@@ -24,3 +24,7 @@ export { readText as readPkiFile } from './store.js';
 export { formatPkiReport, type PkiItem, type PkiReason, type PkiReport, type PkiStatus } from './report.js';
 export { resolvePkiSpec, type KeyType, type PkiMember, type PkiSpec, type ResolvedPkiSpec } from './spec.js';
 export { catalog, type Want } from './catalog.js';
+export { selectRenewal } from './select.js';
+export { expiring, formatExpiry, type ExpiryWarning } from './expiry.js';
+export { ROTATION_STEPS, parseStep, phaseOf, planStep, type RotationPhase, type RotationStep } from './rotation-plan.js';
+export { readPushed, rotationPhase, stepEtcdCa, type StepResult } from './rotation.js';

@@ -1,4 +1,5 @@
 /** What ensurePki did or would do, item by item, with the reason; printable without leaking keys. */
+import type { ExpiryWarning } from './expiry.js';
 
 export type PkiStatus = 'reused' | 'issued' | 'would-issue' | 'error';
 
@@ -38,11 +39,13 @@ export interface PkiReport {
   /** Items issued (apply) or that would be (check). */
   readonly changed: number;
   readonly errors: number;
+  /** Certificates that end within the spec's expiryWarnDays, soonest first. */
+  readonly expiring: readonly ExpiryWarning[];
 }
 
-export function summarize(mode: 'check' | 'apply', dir: string, items: readonly PkiItem[]): PkiReport {
+export function summarize(mode: 'check' | 'apply', dir: string, items: readonly PkiItem[], expiring: readonly ExpiryWarning[] = []): PkiReport {
   const changed = items.filter((i) => i.status === 'issued' || i.status === 'would-issue').length;
-  return { mode, dir, items, changed, errors: items.filter((i) => i.status === 'error').length };
+  return { mode, dir, items, changed, errors: items.filter((i) => i.status === 'error').length, expiring };
 }
 
 /** One line per item that is not plainly reused, then a count; for the console and error messages. */

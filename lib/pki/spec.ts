@@ -32,6 +32,8 @@ export interface PkiSpec {
   readonly caValidityDays?: number;
   readonly certValidityDays?: number;
   readonly renewBeforeDays?: number;
+  /** Every run warns about certificates that expire within this many days (default 30; 0: never). */
+  readonly expiryWarnDays?: number;
   /** The `server:` of every kubeconfig: the VIP or a local endpoint, e.g. https://127.0.0.1:6443. */
   readonly apiserverEndpoint: string;
 }
@@ -39,7 +41,7 @@ export interface PkiSpec {
 /** The spec with defaults filled in and addresses in canonical form. */
 export type ResolvedPkiSpec = Required<Omit<PkiSpec, 'vip'>> & { readonly vip?: string };
 
-const DEFAULTS = { clusterDomain: 'cluster.local', keyType: 'ecdsa', caValidityDays: 3650, certValidityDays: 365, renewBeforeDays: 30 } as const;
+const DEFAULTS = { clusterDomain: 'cluster.local', keyType: 'ecdsa', caValidityDays: 3650, certValidityDays: 365, renewBeforeDays: 30, expiryWarnDays: 30 } as const;
 
 /** Validate and normalize; throws ConfigError("pki.<field>: ...") on the first bad field. */
 export function resolvePkiSpec(spec: PkiSpec, where = 'pki'): ResolvedPkiSpec {
@@ -51,8 +53,8 @@ export function resolvePkiSpec(spec: PkiSpec, where = 'pki'): ResolvedPkiSpec {
   const vip = s.vip === undefined ? undefined : ip(s.vip, at('vip'));
   const extras = s.apiserverExtraSans.map((x, i) => sanName(x, at(`apiserverExtraSans[${i}]`)));
   if (s.keyType !== 'ecdsa' && s.keyType !== 'rsa') throw new ConfigError(`"${String(s.keyType)}" is not ecdsa or rsa`, at('keyType'));
-  for (const f of ['caValidityDays', 'certValidityDays', 'renewBeforeDays'] as const) {
-    if (!Number.isInteger(s[f]) || s[f] < (f === 'renewBeforeDays' ? 0 : 1)) throw new ConfigError(`${s[f]} is not a whole number of days`, at(f));
+  for (const f of ['caValidityDays', 'certValidityDays', 'renewBeforeDays', 'expiryWarnDays'] as const) {
+    if (!Number.isInteger(s[f]) || s[f] < (f === 'renewBeforeDays' || f === 'expiryWarnDays' ? 0 : 1)) throw new ConfigError(`${s[f]} is not a whole number of days`, at(f));
   }
   const shortest = Math.min(s.certValidityDays, s.caValidityDays);
   if (s.renewBeforeDays >= shortest) throw new ConfigError(`must be less than certValidityDays and caValidityDays (${shortest})`, at('renewBeforeDays'));

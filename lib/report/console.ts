@@ -3,6 +3,7 @@
  * the same log printed above a live per-host status area, which is cleared before the recap.
  */
 import type { ChalkInstance } from 'chalk';
+import { WARNING_STEP } from '../core/resource.js';
 import type { Mode, Reporter, RunEvent } from './events.js';
 import { eventLines, type LineStyle } from './lines.js';
 import { intervalTicker, LiveArea, type Ticker } from './live.js';
@@ -39,10 +40,14 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
   let progress = new Progress(now);
   const live = opts.tty ? new LiveArea({ write: out, render: (rows) => progress.frame(rows, opts.chalk), size, now, ticker: opts.ticker ?? intervalTicker }) : undefined;
 
+  // Warnings (certificates near expiry) are printed when they come and again under the recap, where they are seen.
+  let warnings: string[] = [];
   const begin = (mode: Mode, diff: boolean) => {
     style = { ...style, mode, showDiff: opts.diff || diff || mode === 'check' };
     progress = new Progress(now);
+    warnings = [];
   };
+  const withWarnings = (lines: string[]) => (warnings.length ? [...lines, '', opts.chalk.yellow.bold('WARNINGS'), ...warnings.flatMap((w) => w.split('\n').map((l) => opts.chalk.yellow(`  ${l}`)))] : lines);
   const print = (e: RunEvent, lines: readonly string[]) => {
     if (lines.length) (FAILURES.has(e.kind) ? err : out)(lines.map((l) => `${l}\n`).join(''));
   };
@@ -52,7 +57,8 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
       // Every field printable (and redacted) before any formatting: colours added below are the only escapes.
       const e = printableEvent(event);
       if (e.kind === 'run-start') begin(e.mode, e.diff);
-      const lines = eventLines(e, style);
+      if (e.kind === 'controller' && e.step === WARNING_STEP) warnings.push(e.text);
+      const lines = e.kind === 'run-end' ? withWarnings(eventLines(e, style)) : eventLines(e, style);
       if (!live || (!live.running && e.kind !== 'run-start')) return print(e, lines);
       if (e.kind === 'run-end') {
         live.stop();

@@ -59,6 +59,8 @@ export interface ClusterVars extends ArtifactVars, RuntimeChoiceVars {
   readonly pki_ca_validity_days: number;
   readonly pki_cert_validity_days: number;
   readonly pki_renew_before_days: number;
+  /** Every run warns (recap and JSON stream) about certificates that expire within this many days (default 30, 0: never). */
+  readonly pki_expiry_warn_days: number;
   /** More names and addresses in the apiserver certificate. */
   readonly apiserver_extra_sans: readonly string[];
 }
@@ -75,7 +77,7 @@ const CLUSTER_VAR_SCOPE: Readonly<Record<ClusterVarName, 'host' | 'global' | 'gl
   k8s_arch: 'host', k8s_artifacts: 'host', container_runtime: 'host', cgroup_driver: 'host',
   cluster_name: 'global', cluster_domain: 'global', cluster_groups: 'global', service_cidr: 'global', pod_cidr: 'global', cluster_dns: 'global',
   api_endpoint: 'global', apiserver_port: 'global', vip: 'global or lb group', vip_prefix: 'global',
-  pki_dir: 'global', pki_key_type: 'global', pki_ca_validity_days: 'global', pki_cert_validity_days: 'global', pki_renew_before_days: 'global',
+  pki_dir: 'global', pki_key_type: 'global', pki_ca_validity_days: 'global', pki_cert_validity_days: 'global', pki_renew_before_days: 'global', pki_expiry_warn_days: 'global',
   apiserver_extra_sans: 'global',
 };
 

@@ -5,7 +5,7 @@
  *
  * Vars read (global, or on the lb group for vip): cluster_name, cluster_domain, service_cidr, vip,
  * api_endpoint, apiserver_extra_sans, pki_key_type, pki_ca_validity_days, pki_cert_validity_days,
- * pki_renew_before_days, cluster_groups (roles/cluster/groups.ts).
+ * pki_renew_before_days, pki_expiry_warn_days, cluster_groups (roles/cluster/groups.ts).
  */
 import { ConfigError, type Cluster, type Host } from '../../lib/index.js';
 import type { KeyType, PkiMember, PkiSpec } from '../../lib/pki/index.js';
@@ -31,6 +31,7 @@ export function pkiSpecFromCluster(cluster: Cluster, vars: Readonly<Record<strin
       caValidityDays: optNumber(vars, 'pki_ca_validity_days'),
       certValidityDays: optNumber(vars, 'pki_cert_validity_days'),
       renewBeforeDays: optNumber(vars, 'pki_renew_before_days'),
+      expiryWarnDays: optNumber(vars, 'pki_expiry_warn_days'),
     }),
   };
 }

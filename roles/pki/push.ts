@@ -4,9 +4,12 @@
  * missing or wrong, reports what it did, and each host's files are then plain whole-file resources. In
  * check mode nothing is issued; files whose certificate would be (re)issued show as pending.
  */
-import { resolve } from 'node:path';
-import { ConfigError, directory, generatedFile, secret, type AnyResource, type Cluster, type Host, type PrepareContext } from '../../lib/index.js';
-import { ensurePki, formatPkiReport, pkiPlacementsFor, readPkiFile, type PkiHostRole, type PkiReport, type PkiSpec } from '../../lib/pki/index.js';
+import { rmSync } from 'node:fs';
+import { cp, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ConfigError, directory, generatedFile, secret, WARNING_STEP, type AnyResource, type Cluster, type Host, type PrepareContext } from '../../lib/index.js';
+import { ensurePki, formatExpiry, formatPkiReport, pkiPlacementsFor, readPushed, resolvePkiSpec, stepEtcdCa, type PkiHostRole, type PkiReport, type PkiSpec, type RotationStep } from '../../lib/pki/index.js';
 import { pkiSpecFromCluster } from './index.js';
 
 type Notify = string | readonly string[];
@@ -30,22 +33,86 @@ export function pkiDir(cluster: Cluster, spec: PkiSpec): string {
   return resolve(v ?? `.tsplay/pki/${spec.clusterName}`);
 }
 
-/** One ensurePki per pki directory per run (per prepare context), however many hosts push files. */
-const runs = new WeakMap<PrepareContext, Map<string, Promise<PkiReport>>>();
+/**
+ * What a certificate playbook asks of this run's PKI step (roles/certs-renew wraps a role's build in it):
+ * leaves to re-issue, or an etcd CA rotation step. Captured when resources are built (compile time, so
+ * bad names fail before any host is touched) and carried into the prepare step.
+ */
+export interface PkiRequest {
+  readonly renew?: readonly string[] | 'all';
+  readonly etcdCaStep?: RotationStep;
+}
 
-function ensureOnce(spec: PkiSpec, dir: string, ctx: PrepareContext): Promise<PkiReport> {
+let scoped: PkiRequest | undefined;
+
+/** Build resources (synchronously) with `request` applying to every pkiFiles call inside `build`. */
+export function withPkiRequest<T>(request: PkiRequest, build: () => T): T {
+  const outer = scoped;
+  scoped = request;
+  try {
+    return build();
+  } finally {
+    scoped = outer;
+  }
+}
+
+interface Prepared {
+  readonly report: PkiReport;
+  /** Where the pushed files are read: the pki directory, or in check mode with a request, a scratch copy. */
+  readonly readDir: string;
+}
+
+/** One PKI step per pki directory per run (per prepare context), however many hosts push files. */
+const runs = new WeakMap<PrepareContext, Map<string, { key: string; done: Promise<Prepared> }>>();
+
+function ensureOnce(spec: PkiSpec, dir: string, ctx: PrepareContext, request: PkiRequest): Promise<Prepared> {
   let perDir = runs.get(ctx);
   if (!perDir) runs.set(ctx, (perDir = new Map()));
-  let p = perDir.get(dir);
-  if (!p) {
-    p = ensurePki(spec, dir, { mode: ctx.mode, ...renewRequested() }).then((report) => {
-      ctx.note('pki', formatPkiReport(report));
-      if (report.errors > 0) throw new ConfigError(`the PKI needs a decision, nothing was overwritten: fix or remove the files named below (a removed certificate is re-issued)\n${formatPkiReport(report)}`, dir);
-      return report;
-    });
-    perDir.set(dir, p);
+  const key = JSON.stringify(request);
+  const known = perDir.get(dir);
+  if (known) {
+    if (known.key !== key) return Promise.reject(new ConfigError(`two roles of this run ask different things of the PKI step (${known.key} and ${key}); run them in separate playbooks`, dir));
+    return known.done;
   }
-  return p;
+  const done = preparePki(spec, dir, ctx, request);
+  perDir.set(dir, { key, done });
+  return done;
+}
+
+async function preparePki(spec: PkiSpec, dir: string, ctx: PrepareContext, request: PkiRequest): Promise<Prepared> {
+  const asked = request.renew !== undefined || request.etcdCaStep !== undefined;
+  // Check mode with a request: do it for real on a scratch copy, so that each host's files show exactly what would change.
+  const readDir = ctx.mode === 'check' && asked ? await scratchCopy(dir) : dir;
+  const mode = readDir === dir ? ctx.mode : 'apply';
+  const notes: string[] = [];
+  let renew = request.renew ?? renewRequested().renew;
+  if (request.etcdCaStep) {
+    const step = await stepEtcdCa(spec, readDir, request.etcdCaStep, dir);
+    notes.push(step.note);
+    if (step.renew.length) renew = renew === 'all' ? 'all' : [...new Set([...(renew ?? []), ...step.renew])];
+  }
+  const report = await ensurePki(spec, readDir, { mode, ...(renew ? { renew } : {}) });
+  const shown = readDir === dir ? report : asCheck(report, dir);
+  if (readDir !== dir) notes.push(`check mode: worked on a scratch copy (${readDir}); ${dir} is untouched`);
+  ctx.note('pki', [...notes, formatPkiReport(shown)].join('\n'));
+  if (report.errors > 0) throw new ConfigError(`the PKI needs a decision, nothing was overwritten: fix or remove the files named below (a removed certificate is re-issued)\n${formatPkiReport(shown)}`, dir);
+  if (report.expiring.length) ctx.note(WARNING_STEP, formatExpiry(dir, report.expiring, resolvePkiSpec(spec).expiryWarnDays));
+  return { report, readDir };
+}
+
+/** A scratch copy of the pki directory (removed when the process exits). */
+async function scratchCopy(dir: string): Promise<string> {
+  const tmp = await mkdtemp(join(tmpdir(), 'tsplay-pki-check-'));
+  process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));
+  await cp(dir, tmp, { recursive: true, preserveTimestamps: true }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT') throw e;
+  });
+  return tmp;
+}
+
+/** A report of work done on a scratch copy, worded as what a real run would do. */
+function asCheck(r: PkiReport, dir: string): PkiReport {
+  return { ...r, mode: 'check', dir, items: r.items.map((i) => (i.status === 'issued' ? { ...i, status: 'would-issue' as const } : i)) };
 }
 
 /**
@@ -63,6 +130,7 @@ export function renewRequested(env: NodeJS.ProcessEnv = process.env): { renew?: 
 const pendingFiles = (r: PkiReport): Set<string> => new Set(r.items.filter((i) => i.status === 'would-issue').flatMap((i) => i.files));
 
 export function pkiFiles(cluster: Cluster, host: Host, o: PkiFilesOptions = {}): AnyResource[] {
+  const request = scoped ?? {};
   const spec = pkiSpecFromCluster(cluster);
   const dir = pkiDir(cluster, spec);
   const placements = pkiPlacementsFor(spec, host.name, o.roles, o.remoteDir ? { remoteDir: o.remoteDir } : {}).filter((p) => !o.only || o.only(p.path));
@@ -77,11 +145,12 @@ export function pkiFiles(cluster: Cluster, host: Host, o: PkiFilesOptions = {}):
       path: p.path, mode: p.mode, owner: p.owner, secret: p.secret, ...tags,
       ...(notifyOf(p.path) !== undefined ? { notify: notifyOf(p.path)! } : {}),
       pendingNote: `issued by the PKI step: ${p.source}`,
-      ...(isCa(p.source) ? { refuseReplace: `it holds another CA than ${dir}/${p.source}. This controller's pki directory is not the one the cluster was built with: restore that directory (or run playbooks/reset.ts to start the cluster over)` } : {}),
+      // A CA file is never replaced, but by the rotation that asks for exactly that.
+      ...(isCa(p.source) && !(request.etcdCaStep && p.source === 'etcd/ca.crt') ? { refuseReplace: `it holds another CA than ${dir}/${p.source}. This controller's pki directory is not the one the cluster was built with: restore that directory (or run playbooks/reset.ts to start the cluster over)` } : {}),
       async load(ctx) {
-        const report = await ensureOnce(spec, dir, ctx);
-        if (ctx.mode === 'check' && pendingFiles(report).has(p.source)) return undefined;
-        const text = await readPkiFile(dir, p.source);
+        const { report, readDir } = await ensureOnce(spec, dir, ctx, request);
+        if (report.mode === 'check' && pendingFiles(report).has(p.source)) return undefined;
+        const text = await readPushed(readDir, p.source);
         if (text === undefined) {
           if (ctx.mode === 'check') return undefined;
           throw new ConfigError(`${p.source} is missing after the PKI step`, dir);
