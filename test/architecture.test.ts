@@ -108,4 +108,20 @@ describe('architecture', () => {
     }
     assert.deepEqual(bad, []);
   });
+
+  // The CLI runs dist/ (lib/ compiled) and sends imports of lib/ there; tests and the bench run lib/ through
+  // ts-node. Either way one engine loads, as long as nothing here names dist/ or the package's own entry
+  // points (package.json "exports" lead to dist/: under ts-node that would be a second engine beside lib/).
+  it('no source of the repository imports dist/ or tsplay by name (one engine under ts-node too)', () => {
+    const bad: string[] = [];
+    for (const top of ['lib', 'roles', 'playbooks', 'inventory', 'test', 'bench']) {
+      for (const f of sourceFiles(join(root, top))) {
+        for (const spec of sourceImports(f).specs) {
+          const to = spec.startsWith('.') ? relative(root, resolve(dirname(f), spec)) : spec;
+          if (spec in selfEntries || to === 'dist' || to.startsWith('dist/')) bad.push(`${shown(f)} -> ${spec}`);
+        }
+      }
+    }
+    assert.deepEqual(bad, []);
+  });
 });
