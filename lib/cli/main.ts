@@ -3,8 +3,6 @@
  * turn the outcome into an exit code (bit 1 usage/config, 2 a host failed, 4 a host was unreachable).
  * Everything a run needs from the outside world comes through `io`, so tests drive it with fake hosts.
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { Chalk, supportsColor } from 'chalk';
 import { CommanderError, type Command } from 'commander';
 import type { HostDriver } from '../core/driver.js';
@@ -18,8 +16,10 @@ import { consoleReporter, exitBits, jsonReporter, printable, type Reporter } fro
 import { compile } from '../runner/compile.js';
 import { prepareAll } from '../runner/prepare.js';
 import { runPlaybook } from '../runner/run.js';
-import { assertConnectable, assertSshReady, openDriver, type SshSettings } from './connect.js';
+import { assertConnectable, assertSshReady, openDriver } from './connect.js';
+import { sshSettings } from './connection-flags.js';
 import { openedDrivers } from './drivers.js';
+import { registerAdHoc } from './exec-cmd.js';
 import { parseExtraVars } from './extra-vars.js';
 import { registerLab } from './lab.js';
 import { listHosts, listTags, listTasks } from './list.js';
@@ -53,6 +53,7 @@ export async function main(argv: readonly string[], io: MainIO = processIO()): P
   const program = buildProgram(async (playbook, flags) => {
     code = await runCommand(playbook, flags, io);
   });
+  registerAdHoc(program, io, (c) => (code = c));
   registerLab(program, (c) => (code = c));
   // Subcommands copy these settings only when created, so set them on every command of the tree.
   const output = { writeOut: (s: string) => io.stdout.write(s), writeErr: (s: string) => io.stderr.write(printable(redact(s))) };
@@ -117,9 +118,3 @@ function makeReporter(f: RunFlags, io: MainIO): Reporter {
   return consoleReporter({ out: io.stdout, err: io.stderr, chalk: new Chalk({ level }), tty: io.tty, verbose: f.verbose, diff: f.diff === true });
 }
 
-const sshSettings = (f: RunFlags): SshSettings => ({
-  knownHosts: f.knownHosts ?? join(homedir(), '.ssh', 'known_hosts'),
-  trustNewHostKeys: f.trustNewHostKeys === true,
-  connectTimeoutMs: f.connectTimeout * 1000,
-  retries: 2,
-});

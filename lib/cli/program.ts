@@ -1,8 +1,9 @@
 /** The command line: commands, options and a --help that teaches by example. */
 import { Command, Option } from 'commander';
+import { addConnectionOptions, type ConnectionFlags } from './connection-flags.js';
 import { nameList, nonEmpty, wholeNumber } from './option-values.js';
 
-export interface RunFlags {
+export interface RunFlags extends ConnectionFlags {
   inventory: string;
   check?: boolean;
   diff?: boolean;
@@ -17,9 +18,6 @@ export interface RunFlags {
   verify?: boolean;
   json?: boolean;
   verbose: number;
-  knownHosts?: string;
-  trustNewHostKeys?: boolean;
-  connectTimeout: number;
   lockTimeout: number;
 }
 
@@ -46,7 +44,7 @@ export function buildProgram(onRun: (playbook: string, flags: RunFlags) => Promi
   const program = new Command('tsplay')
     .description('A typed, fast, Ansible-style playbook runner: roles are TypeScript, hosts are reached over SSH.')
     .showHelpAfterError('(run with --help for usage)');
-  program
+  const run = program
     .command('run')
     .description('converge the hosts of an inventory to the state a playbook describes')
     .argument('<playbook>', 'playbook module (.ts) whose default export is definePlaybook(...)')
@@ -64,11 +62,9 @@ export function buildProgram(onRun: (playbook: string, flags: RunFlags) => Promi
     .option('--list-tags', 'list every tag, then exit')
     .option('--json', 'write events as JSON lines to stdout instead of the console report')
     .option('-v, --verbose', 'more output: -v shows unchanged resources and gate retries', (_v, n: number) => n + 1, 0)
-    .option('--known-hosts <file>', 'known_hosts file for host-key checks (default: ~/.ssh/known_hosts)', nonEmpty('--known-hosts', 'a file'))
-    .option('--trust-new-host-keys', 'accept and record keys of hosts not yet in known_hosts (a changed key is still refused)')
-    .addOption(new Option('--connect-timeout <seconds>', 'give up connecting to a host after this long').default(10).argParser(wholeNumber('--connect-timeout', 1)))
     .addOption(new Option('--lock-timeout <seconds>', 'wait this long for a host another tsplay run holds, then fail it naming the holder').default(60).argParser(wholeNumber('--lock-timeout', 0)))
     .addHelpText('after', RUN_EXAMPLES)
     .action(onRun);
+  addConnectionOptions(run);
   return program;
 }
