@@ -20,7 +20,7 @@ import { assertConnectable, assertSshReady, openDriver } from './connect.js';
 import { sshSettings } from './connection-flags.js';
 import { openedDrivers } from './drivers.js';
 import { registerAdHoc } from './exec-cmd.js';
-import { parseExtraVars } from './extra-vars.js';
+import { fromVarsFile, readExtraVars } from './extra-vars.js';
 import { registerLab } from './lab.js';
 import { listHosts, listTags, listTasks } from './list.js';
 import { loadPlaybook } from './load-playbook.js';
@@ -79,10 +79,17 @@ function errorText(e: unknown): string {
 async function runCommand(playbookFile: string, f: RunFlags, io: MainIO): Promise<number> {
   const inv = await loadInventory(f.inventory);
   const pb = await loadPlaybook(playbookFile);
-  const plays = compile(pb, selector(inv), {
-    tags: f.tags ?? [], skipTags: f.skipTags ?? [], extraVars: parseExtraVars(f.extraVar), ...(f.limit ? { limit: f.limit } : {}),
-    playbook: shown(playbookFile), otherRoles: await otherRoles(playbookFile, pb, inv.spec),
-  });
+  const extra = readExtraVars(f.extraVar);
+  const otherProjectRoles = await otherRoles(playbookFile, pb, inv.spec);
+  let plays;
+  try {
+    plays = compile(pb, selector(inv), {
+      tags: f.tags ?? [], skipTags: f.skipTags ?? [], extraVars: extra.vars, ...(f.limit ? { limit: f.limit } : {}),
+      playbook: shown(playbookFile), otherRoles: otherProjectRoles,
+    });
+  } catch (e) {
+    throw fromVarsFile(e, extra);
+  }
   if (f.verbose > 0) for (const note of conflictNotes(inv)) io.stderr.write(printable(redact(`${note}\n`)));
   const listings = [f.listHosts && listHosts(plays), f.listTasks && listTasks(plays), f.listTags && listTags(plays)].filter((x) => typeof x === 'string');
   if (listings.length) {

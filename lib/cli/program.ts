@@ -30,6 +30,7 @@ Examples:
   tsplay run playbooks/site.ts -i inventory/prod.ts --tags etcd    only the etcd role (and resources tagged etcd)
   tsplay run playbooks/site.ts -i inventory/prod.ts --limit 'workers:!worker-3' --forks 20
   tsplay run playbooks/site.ts -i inventory/prod.ts -e etcd_version=3.5.12
+  tsplay run playbooks/site.ts -i inventory/prod.ts -e @vars/prod.yml -e @vars/override.json -e etcd_version=3.5.12
   tsplay run playbooks/site.ts -i inventory/prod.ts --list-tasks   show what would run, touch nothing
 
 Host patterns (plays' "hosts" and --limit): a group or host name, globs (web-*), a:b (union),
@@ -55,7 +56,7 @@ export function buildProgram(onRun: (playbook: string, flags: RunFlags) => Promi
     .option('--skip-tags <tags>', 'leave out roles and resources with one of these tags', nameList('--skip-tags'))
     .option('-l, --limit <pattern>', 'only hosts matching this pattern', nonEmpty('--limit', 'a host pattern'))
     .option('-f, --forks <n>', 'hosts worked on at once (default: all)', wholeNumber('--forks', 1))
-    .option('-e, --extra-var <key=value>', "override a role var for this run (repeatable; typed as the role's default)", collect, [])
+    .option('-e, --extra-var <key=value|@file>', "override a role var for this run, or every var of a .yml/.json file (repeatable, a later one wins; typed as the role's default)", collect, [])
     .option('--verify', 'run every role\'s health gates, also on hosts where nothing changed')
     .option('--list-tasks', 'list the resources each role would run, then exit')
     .option('--list-hosts', 'list the hosts each play would run on, then exit')
