@@ -9,7 +9,8 @@
  * Names are catalogue ids or kinds (roles/certs-renew); an unknown one is refused before any host is
  * touched. CAs are not renewed here: the etcd CA is rotated with playbooks/certs-etcd-ca.ts. --check works
  * on a scratch copy of the pki directory, so each host's file lines are the real new content (keys hidden).
- * Plays as in site.ts, each role wrapped: etcd members restart one at a time (the role is rolling).
+ * Plays as in site.ts, each role wrapped: etcd members and apiservers restart one at a time behind their
+ * gates (the roles are rolling), nodes one at a time (serial 1).
  */
 import { definePlaybook } from '../lib/index.js';
 import apiserver from '../roles/apiserver/index.js';
@@ -25,6 +26,7 @@ export default definePlaybook({
   plays: [
     { name: 'etcd', hosts: 'etcd', roles: [renewing(etcd, all)], anyErrorsFatal: true },
     { name: 'control plane', hosts: 'masters', roles: [renewing(apiserver, all)], anyErrorsFatal: true },
-    { name: 'nodes', hosts: 'k8s', roles: [renewing(kubelet, all), renewing(kubeProxy, all)] },
+    // The node roles are not rolling: serial 1 restarts one node's kubelet and kube-proxy at a time.
+    { name: 'nodes', hosts: 'k8s', serial: 1, roles: [renewing(kubelet, all), renewing(kubeProxy, all)] },
   ],
 });

@@ -37,7 +37,7 @@ export function formatExpiry(dir: string, warnings: readonly ExpiryWarning[], da
   const w = Math.max(...warnings.map((x) => x.id.length));
   return [
     `${warnings.length} certificate${warnings.length === 1 ? '' : 's'} of ${dir} expire within ${days} days:`,
-    ...warnings.map((x) => `  ${x.id.padEnd(w)}  ${x.daysLeft < 0 ? 'EXPIRED' : `${x.daysLeft} days`.padStart(8)}  ${x.notAfter}${x.ca ? '  (a CA: rotate it, see playbooks/certs-etcd-ca.ts)' : ''}`),
+    ...warnings.map((x) => `  ${x.id.padEnd(w)}  ${x.daysLeft < 0 ? 'EXPIRED' : `${x.daysLeft} days`.padStart(8)}  ${x.notAfter}${x.ca ? `  (a CA: ${x.id === 'etcd-ca' ? 'rotate it with playbooks/certs-etcd-ca.ts' : 'renewal does not replace it'})` : ''}`),
     'renew leaves with playbooks/certs-renew.ts (-e certs_renew=all or names)',
   ].join('\n');
 }

@@ -65,8 +65,11 @@ export async function stepEtcdCa(input: PkiSpec, dir: string, step: RotationStep
   if (step === 'reissue') {
     const [crt, key, nextCrt, nextKey] = await Promise.all([text(`${F.current}.crt`), text(`${F.current}.key`), text(`${F.next}.crt`), text(`${F.next}.key`)]);
     if (!crt || !key || !nextCrt || !nextKey) throw new ConfigError('etcd/ca.{crt,key} and etcd/ca-next.{crt,key} must all be there for the reissue step', where);
-    await writeAtomic(dir, `${F.previous}.key`, key, KEY_MODE);
-    await writeAtomic(dir, `${F.previous}.crt`, crt, CERT_MODE);
+    // A crash after the new CA was (partly) copied in leaves ca.* half new: the old one is then already in ca-previous.*.
+    if (key !== nextKey && crt !== nextCrt) {
+      await writeAtomic(dir, `${F.previous}.key`, key, KEY_MODE);
+      await writeAtomic(dir, `${F.previous}.crt`, crt, CERT_MODE);
+    } else if ((await text(`${F.previous}.crt`)) === undefined) throw new ConfigError('etcd/ca.* already hold part of the new CA but etcd/ca-previous.* is missing: restore the old CA from a backup of the pki directory', where);
     await writeAtomic(dir, `${F.current}.key`, nextKey, KEY_MODE);
     await writeAtomic(dir, `${F.current}.crt`, nextCrt, CERT_MODE);
     // Last: without ca-next the phase reads "reissued" (the leaves then no longer verify and are re-issued anyway).

@@ -57,6 +57,6 @@ describe('pki: expiry warnings', () => {
     const text = formatExpiry('/pki', w, 30);
     assert.match(text, /^3 certificates of \/pki expire within 30 days:/);
     assert.match(text, /gone\s+EXPIRED/);
-    assert.match(text, /etcd-ca .*\(a CA: rotate it/);
+    assert.match(text, /etcd-ca .*\(a CA: rotate it with playbooks\/certs-etcd-ca.ts\)/);
   });
 });
