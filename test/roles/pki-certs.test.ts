@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../lib/core/errors.js';
 import type { InventorySpec } from '../../lib/dsl/inventory.js';
-import { FakeHost, prepareContext } from '../../lib/testing/index.js';
+import { converge, FakeHost, prepareContext } from '../../lib/testing/index.js';
+import { pkiFiles, withPkiRequest } from '../../roles/pki/push.js';
 import { renewing } from '../../roles/certs-renew/index.js';
 import etcd from '../../roles/etcd/index.js';
 import { snapshot, tempDir } from '../pki/helpers.js';
@@ -98,3 +99,30 @@ for (const kind of ['debian', 'rhel'] as const) {
     });
   });
 }
+
+describe('roles/pki under a rotation request: the control-plane share', () => {
+  const t = tempDir();
+  after(() => t.cleanup());
+
+  it('a master gets the bundle as pki/etcd/ca.crt and its renewed etcd client, while its kubernetes CA stays guarded', async () => {
+    const inv = inventory(spec(t.dir));
+    const host = inv.cluster.hosts.find((h) => h.name === 'etcd-1')!;
+    const fake = FakeHost.debian('etcd-1');
+    const share = () => pkiFiles(inv.cluster, host, { roles: ['control-plane'] });
+    await converge(fake, share());
+    const ca = fake.read('/etc/kubernetes/pki/etcd/ca.crt')!;
+    const client = fake.read('/etc/kubernetes/pki/apiserver-etcd-client.crt')!;
+    for (const step of ['bundle', 'reissue'] as const) await converge(fake, withPkiRequest({ etcdCaStep: step }, share));
+    assert.equal(certsIn(fake.read('/etc/kubernetes/pki/etcd/ca.crt')!).length, 2);
+    assert.equal(certsIn(fake.read('/etc/kubernetes/pki/etcd/ca.crt')!)[0], certsIn(ca)[0]);
+    const newCa = new X509Certificate(readFileSync(join(t.dir, 'etcd/ca.crt'), 'utf8'));
+    assert.notEqual(fake.read('/etc/kubernetes/pki/apiserver-etcd-client.crt'), client);
+    assert.ok(new X509Certificate(fake.read('/etc/kubernetes/pki/apiserver-etcd-client.crt')!).verify(newCa.publicKey));
+    // The kubernetes CA is not part of the rotation: another one on the host is still refused.
+    fake.seedFile('/etc/kubernetes/pki/ca.crt', ca);
+    const guarded = await converge(fake, withPkiRequest({ etcdCaStep: 'reissue' }, share));
+    const errors = guarded.first.planned.flatMap((p) => (p.error ? [`${p.resource.id}: ${p.error}`] : []));
+    assert.equal(errors.length, 1, errors.join('\n'));
+    assert.match(errors[0]!, /^file:\/etc\/kubernetes\/pki\/ca.crt: .* on the host differs: it holds another CA/);
+  });
+});
