@@ -1,0 +1,44 @@
+/**
+ * Add a control-plane host (not an etcd member) to a running cluster. Put it in the inventory first
+ * (groups masters and k8s), then:
+ *
+ *   tsplay run playbooks/control-plane-add.ts -i inventory/prod.ts -e control_plane_add=master-4 --check
+ *   tsplay run playbooks/control-plane-add.ts -i inventory/prod.ts -e control_plane_add=master-4
+ *
+ * In this order, so that the API behind the VIP keeps answering:
+ * 1. host names and firewall: the new host whole, the others their /etc/hosts block and firewalld zones;
+ * 2. the new host's runtime and control plane (the apiserver certificate is re-issued with its SANs on the
+ *    controller; the new host starts with it);
+ * 3. haproxy on the load balancers, one LB at a time behind its gate: the new backend;
+ * 4. the other control-plane hosts get the re-issued certificate, restarting one at a time behind the
+ *    /healthz gate (the apiserver role is rolling);
+ * 5. the new host's kubelet, kube-proxy and flannel; then the smoke test.
+ * An etcd member is refused, pointing at the etcd member playbook (this one never changes membership).
+ */
+import { definePlaybook } from '../lib/index.js';
+import { namesHosts, scoped } from '../roles/node-ops/scope.js';
+import apiserver from '../roles/apiserver/index.js';
+import firewalld from '../roles/firewalld/index.js';
+import flannel from '../roles/flannel/index.js';
+import haproxy from '../roles/haproxy/index.js';
+import kubeProxy from '../roles/kube-proxy/index.js';
+import kubelet from '../roles/kubelet/index.js';
+import prereqs from '../roles/prereqs/index.js';
+import runtime from '../roles/runtime/index.js';
+import smoke from '../roles/smoke/index.js';
+
+const OP = 'control-plane-add';
+const here = { target: 'all', elsewhere: 'none' } as const;
+const there = { target: 'none', elsewhere: 'all' } as const;
+
+export default definePlaybook({
+  name: OP,
+  plays: [
+    { name: 'host names and firewall (the new host whole, the others their host lists)', hosts: 'etcd:k8s:lb', roles: [scoped(prereqs, OP, { target: 'all', elsewhere: namesHosts }), scoped(firewalld, OP, { target: 'all', elsewhere: namesHosts })] },
+    { name: 'the new control-plane host', hosts: 'k8s', roles: [scoped(runtime, OP, here), scoped(apiserver, OP, here)], anyErrorsFatal: true },
+    { name: 'haproxy backends, one LB at a time', hosts: 'lb', serial: 1, roles: [scoped(haproxy, OP, there)], anyErrorsFatal: true },
+    { name: 'the re-issued apiserver certificate on the others (rolling)', hosts: 'masters', roles: [scoped(apiserver, OP, there)], anyErrorsFatal: true },
+    { name: 'the new host as a node', hosts: 'k8s', roles: [scoped(kubelet, OP, here), scoped(kubeProxy, OP, here), scoped(flannel, OP, here)], anyErrorsFatal: true },
+    { name: 'smoke test', hosts: 'masters', runOnce: true, roles: [scoped(smoke, OP, there)] },
+  ],
+});

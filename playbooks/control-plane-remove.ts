@@ -1,0 +1,40 @@
+/**
+ * Remove a control-plane host (not an etcd member, not the last one). Leave it in the inventory until this
+ * has run, then take it out; site.ts then changes nothing.
+ *
+ *   tsplay run playbooks/control-plane-remove.ts -i inventory/prod.ts -e control_plane_remove=master-4 --check
+ *   tsplay run playbooks/control-plane-remove.ts -i inventory/prod.ts -e control_plane_remove=master-4
+ *
+ * In this order, so that the API behind the VIP keeps answering:
+ * 1. haproxy on the load balancers, one LB at a time behind its gate: its backend goes;
+ * 2. from another control-plane host, through the API: cordon, drain, delete its Node object (skipped,
+ *    with why, where the API serves no objects);
+ * 3. the host is reset;
+ * 4. the apiserver certificate is re-issued without its SANs; the others restart one at a time behind /healthz;
+ * 5. the others' /etc/hosts block and firewalld zones leave it out.
+ * The last control-plane host and an etcd member (use the etcd member playbook first) are refused before
+ * any host is touched.
+ */
+import { definePlaybook } from '../lib/index.js';
+import { nodeDrain } from '../roles/node-drain/index.js';
+import { namesHosts, scoped } from '../roles/node-ops/scope.js';
+import apiserver from '../roles/apiserver/index.js';
+import firewalld from '../roles/firewalld/index.js';
+import haproxy from '../roles/haproxy/index.js';
+import prereqs from '../roles/prereqs/index.js';
+import reset from '../roles/reset/index.js';
+
+const OP = 'control-plane-remove';
+const there = { target: 'none', elsewhere: 'all' } as const;
+const others = { target: 'none', elsewhere: namesHosts } as const;
+
+export default definePlaybook({
+  name: OP,
+  plays: [
+    { name: 'haproxy backends, one LB at a time', hosts: 'lb', serial: 1, roles: [scoped(haproxy, OP, there)], anyErrorsFatal: true },
+    { name: 'cordon, drain and delete the Node through the API', hosts: 'masters', roles: [nodeDrain(OP)], anyErrorsFatal: true },
+    { name: 'reset the leaving host', hosts: 'etcd:k8s:lb', roles: [scoped(reset, OP, { target: 'all', elsewhere: 'none' })], anyErrorsFatal: true },
+    { name: 'the apiserver certificate without it (rolling)', hosts: 'masters', roles: [scoped(apiserver, OP, there)], anyErrorsFatal: true },
+    { name: 'the others forget it (host lists, firewall)', hosts: 'etcd:k8s:lb', roles: [scoped(prereqs, OP, others), scoped(firewalld, OP, others)] },
+  ],
+});
