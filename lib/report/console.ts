@@ -41,13 +41,17 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
   const live = opts.tty ? new LiveArea({ write: out, render: (rows) => progress.frame(rows, opts.chalk), size, now, ticker: opts.ticker ?? intervalTicker }) : undefined;
 
   // Warnings (certificates near expiry) are printed when they come and again under the recap, where they are seen.
+  // They come while the run prepares, before run-start: the recap takes them and starts the next run's list.
   let warnings: string[] = [];
   const begin = (mode: Mode, diff: boolean) => {
     style = { ...style, mode, showDiff: opts.diff || diff || mode === 'check' };
     progress = new Progress(now);
-    warnings = [];
   };
-  const withWarnings = (lines: string[]) => (warnings.length ? [...lines, '', opts.chalk.yellow.bold('WARNINGS'), ...warnings.flatMap((w) => w.split('\n').map((l) => opts.chalk.yellow(`  ${l}`)))] : lines);
+  const withWarnings = (lines: string[]) => {
+    const shown = warnings.flatMap((w) => w.split('\n').map((l) => opts.chalk.yellow(`  ${l}`)));
+    warnings = [];
+    return shown.length ? [...lines, '', opts.chalk.yellow.bold('WARNINGS'), ...shown] : lines;
+  };
   const print = (e: RunEvent, lines: readonly string[]) => {
     if (lines.length) (FAILURES.has(e.kind) ? err : out)(lines.map((l) => `${l}\n`).join(''));
   };

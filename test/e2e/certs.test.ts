@@ -7,6 +7,7 @@
  * etcd.ts run changes nothing. Prints each step's time and the reader's counts.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { onHost, requireLab } from '../integration/lab-hosts.js';
 import { sum, tsplayJson, type Outcome } from './cli.js';
 
@@ -86,6 +87,9 @@ describe('e2e: certificates on lab-13..15 (renew, etcd CA rotation with a reader
     assert.equal(plain.events.filter((e) => e.kind === 'controller' && e.step === 'warning').length, 0, 'the default 30 days: no warning on a fresh PKI');
     assert.equal(sum(warned, 'roundTrips'), sum(plain, 'roundTrips'));
     assert.equal(sum(warned, 'changed'), 0);
+    // The console: the warning again under the recap, where an operator looks.
+    const console_ = execFileSync(process.execPath, ['lib/cli/bin.js', 'run', 'playbooks/etcd.ts', '-i', 'test/fixtures/inventory/lab-certs-warn.ts'], { encoding: 'utf8' });
+    assert.match(console_.slice(console_.lastIndexOf('RECAP')), /WARNINGS\n {2}\d+ certificates of \S+ expire within 400 days:\n(.|\n)*etcd-server:lab-13/);
   });
 
   it('refuses an unknown certificate and a rotation step out of order before any host is touched', async () => {
