@@ -5,6 +5,8 @@
 export { defineInventory, varsFor, type Defaults, type GroupEntry, type HostEntry, type InventorySpec } from './dsl/inventory.js';
 export { definePlaybook, use, type Play, type Playbook, type RoleUse, type Serial, type UseOptions } from './dsl/playbook.js';
 export { defineRole, type Gate, type GateContext, type Role, type RoleSpec } from './dsl/role.js';
+export { declareVars, extendVars, type DeclaredVars, type VarsOf, type VarsRule } from './dsl/vars.js';
+export * from './dsl/schema-pieces.js';
 export * from './resources/index.js';
 export { secret, Secret } from './core/secret.js';
 export { defineResource, WARNING_STEP, type AnyResource, type Change, type Handler, type PrepareContext, type Resource } from './core/resource.js';
