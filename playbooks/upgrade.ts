@@ -1,0 +1,44 @@
+/**
+ * Rolling upgrade of Kubernetes to the version of the artifact table's kubernetes row (or the inventory's
+ * k8s_artifacts.kubernetes: version, url, sha256/sha512):
+ *
+ *   tsplay run playbooks/upgrade.ts -i inventory/prod.ts --check     which binaries and units change on which hosts
+ *   tsplay run playbooks/upgrade.ts -i inventory/prod.ts
+ *
+ * 1. plan, on every host at once, read-only: each binary's version; a skipped minor, a downgrade, a
+ *    missing binary is refused there, before anything changes (roles/upgrade/version.ts);
+ * 2. the control plane one host at a time (serial 1): apiserver, controller-manager, scheduler, kubectl,
+ *    kubelet, kube-proxy replaced and restarted behind their gates and the upgrade gate (each unit runs the
+ *    new binary, which says the target version; the apiserver's /version says it too). A failure stops the run: later hosts keep the old version;
+ * 3. the workers in batches (20% of them, at least one, at a time): drained (upgrade-drain), kubelet and
+ *    kube-proxy replaced behind their gates and the upgrade gate; a failed batch stops the rest.
+ * Only the kubernetes row moves here: etcd and containerd are OS packages (pin their versions in the
+ * etcd and runtime roles' vars and run playbooks/etcd.ts, site.ts).
+ */
+import { definePlaybook, type Playbook, type Serial } from '../lib/index.js';
+import apiserver from '../roles/apiserver/index.js';
+import kubeProxy from '../roles/kube-proxy/index.js';
+import kubelet from '../roles/kubelet/index.js';
+import { upgradeDrain, upgradePlan, upgrading } from '../roles/upgrade/index.js';
+
+// The installing roles, each with the upgrade gate for the binaries it replaces (roles/upgrade/gate.ts).
+const controlPlane = upgrading(apiserver, ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']);
+const node = [upgrading(kubelet, ['kubelet']), upgrading(kubeProxy, ['kube-proxy'])];
+
+export interface UpgradeOptions {
+  /** Worker batch size (default '20%': a fifth of the workers, at least one, at a time). */
+  readonly workerSerial?: Serial;
+}
+
+export function upgradePlaybook(o: UpgradeOptions = {}): Playbook {
+  return definePlaybook({
+    name: 'upgrade',
+    plays: [
+      { name: 'upgrade plan', hosts: 'k8s', roles: [upgradePlan], anyErrorsFatal: true },
+      { name: 'upgrade control plane', hosts: 'masters', serial: 1, anyErrorsFatal: true, roles: [controlPlane, ...node] },
+      { name: 'upgrade workers', hosts: 'workers:!masters', serial: o.workerSerial ?? '20%', anyErrorsFatal: true, roles: [upgradeDrain, ...node] },
+    ],
+  });
+}
+
+export default upgradePlaybook();
