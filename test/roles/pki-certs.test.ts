@@ -74,8 +74,10 @@ for (const kind of ['debian', 'rhel'] as const) {
     it('rotates the etcd CA: the host trusts old + new, then the leaves chain to the new one, then it trusts the new one only', async () => {
       const oldCa = certsIn(fake.read(`${PKI}/ca.crt`)!);
       const step = async (s: string, mode: 'apply' | 'check' = 'apply') => runOn(fake, renewing(etcd), 'etcd-2', { inv: inv(), overrides: { certs_etcd_ca_step: s }, mode });
+      const before = snapshot(t.dir);
       const bundleCheck = await step('bundle', 'check');
       assert.deepEqual(bundleCheck.changed, [`file:${PKI}/ca.crt`]);
+      assert.deepEqual(snapshot(t.dir), before, 'check mode rotates a scratch copy, not the pki directory');
       const bundle = await step('bundle');
       assert.deepEqual(bundle.changed, [`file:${PKI}/ca.crt`]);
       const trust = certsIn(fake.read(`${PKI}/ca.crt`)!);
