@@ -11,6 +11,7 @@
  * cluster puts that host in etcd, masters and workers (test/fixtures/inventory/lab-single.ts).
  */
 import { definePlaybook } from '../lib/index.js';
+import { GROUP_NAMES as G } from '../roles/cluster/index.js';
 import apiserver from '../roles/apiserver/index.js';
 import coredns from '../roles/coredns/index.js';
 import etcd from '../roles/etcd/index.js';
@@ -24,7 +25,7 @@ import prereqs from '../roles/prereqs/index.js';
 import runtime from '../roles/runtime/index.js';
 import smoke from '../roles/smoke/index.js';
 
-const ALL = 'etcd:k8s:lb';
+const ALL = `${G.etcd}:${G.nodes}:${G.lb}`;
 
 export default definePlaybook({
   name: 'site',
@@ -33,12 +34,12 @@ export default definePlaybook({
     // Ports open before etcd and flannel need them; a reload restarts the runtime if it drops its chains.
     { name: 'firewall', hosts: ALL, roles: [firewalld] },
     // Members of a new cluster start in the same pass; later restarts go one member at a time (rolling).
-    { name: 'etcd', hosts: 'etcd', roles: [etcd], anyErrorsFatal: true },
-    { name: 'container runtime', hosts: 'k8s', roles: [runtime] },
-    { name: 'API load balancer', hosts: 'lb', roles: [haproxy, keepalived], anyErrorsFatal: true },
-    { name: 'control plane', hosts: 'masters', roles: [apiserver], anyErrorsFatal: true },
-    { name: 'nodes', hosts: 'k8s', roles: [kubelet, kubeProxy, flannel], maxFailPercent: 30 },
+    { name: 'etcd', hosts: G.etcd, roles: [etcd], anyErrorsFatal: true },
+    { name: 'container runtime', hosts: G.nodes, roles: [runtime] },
+    { name: 'API load balancer', hosts: G.lb, roles: [haproxy, keepalived], anyErrorsFatal: true },
+    { name: 'control plane', hosts: G.controlPlane, roles: [apiserver], anyErrorsFatal: true },
+    { name: 'nodes', hosts: G.nodes, roles: [kubelet, kubeProxy, flannel], maxFailPercent: 30 },
     // Then the whole is checked from one control-plane host: the API through the VIP, nodes Ready.
-    { name: 'cluster addons and smoke test', hosts: 'masters', runOnce: true, roles: [coredns, smoke] },
+    { name: 'cluster addons and smoke test', hosts: G.controlPlane, runOnce: true, roles: [coredns, smoke] },
   ],
 });

@@ -20,12 +20,12 @@ export const port = z.number().int('expected a whole number').min(1, 'expected a
 
 /** `port/proto` or `from-to/proto`, as firewalld writes it: 6443/tcp, 30000-32767/tcp. */
 export const portProto = z.string().refine((s) => {
-  const m = /^(\d{1,5})(?:-(\d{1,5}))?\/(tcp|udp|sctp)$/.exec(s);
+  const m = /^(\d{1,5})(?:-(\d{1,5}))?\/(tcp|udp|sctp|dccp)$/.exec(s);
   if (!m) return false;
   const from = Number(m[1]);
   const to = m[2] === undefined ? from : Number(m[2]);
   return from >= 1 && to <= 65535 && from <= to;
-}, 'expected port/proto or from-to/proto (e.g. 6443/tcp, 30000-32767/tcp) with ports 1-65535');
+}, 'expected port/protocol such as 6443/tcp or 30000-32767/tcp: ports must be 1-65535, a range from low to high');
 
 /** A duration with a unit as Go and haproxy read it: 10m, 30s, 1h30m, 500ms. */
 export const duration = z.string().regex(/^(\d+(ns|us|ms|s|m|h|d))+$/, 'expected a duration such as 10m, 30s or 500ms');

@@ -1,8 +1,8 @@
 /** The control plane's vars (kube-apiserver, kube-controller-manager, kube-scheduler): defaults and the run-time schema. */
 import { z } from 'zod';
-import { artifactDefaults, artifactShape, type ArtifactVars } from '../cluster/shared-vars.js';
+import { artifactDefaults, artifactShape, etcdPortDefaults, etcdPortShape, type ArtifactVars, type EtcdPortVars } from '../cluster/shared-vars.js';
 
-export interface ApiserverVars extends ArtifactVars {
+export interface ApiserverVars extends ArtifactVars, Pick<EtcdPortVars, 'etcd_client_port'> {
   /** Controller cache for downloads ('' = TSPLAY_CACHE or ~/.cache/tsplay/artifacts). */
   readonly k8s_cache_dir: string;
   readonly k8s_bin_dir: string;
@@ -16,7 +16,6 @@ export interface ApiserverVars extends ArtifactVars {
   readonly apiserver_service_node_port_range: string;
   /** '' = https://kubernetes.default.svc.<cluster_domain>. */
   readonly apiserver_service_account_issuer: string;
-  readonly etcd_client_port: number;
   /** Where the controller-manager and scheduler serve /healthz (the gates ask there). */
   readonly controller_manager_bind_address: string;
   readonly scheduler_bind_address: string;
@@ -41,7 +40,7 @@ export const defaults: ApiserverVars = {
   apiserver_anonymous_auth: false,
   apiserver_service_node_port_range: '30000-32767',
   apiserver_service_account_issuer: '',
-  etcd_client_port: 2379,
+  etcd_client_port: etcdPortDefaults.etcd_client_port,
   // Loopback by default: the ports need no exposure unless scraped (k8s-roles.md §1.9).
   controller_manager_bind_address: '127.0.0.1',
   scheduler_bind_address: '127.0.0.1',
@@ -72,7 +71,7 @@ export const schema: z.ZodType<ApiserverVars> = z.object({
   apiserver_anonymous_auth: z.boolean(),
   apiserver_service_node_port_range: z.string().regex(/^\d{1,5}-\d{1,5}$/, 'expected a range such as 30000-32767'),
   apiserver_service_account_issuer: z.union([z.literal(''), z.string().regex(/^https:\/\/\S+$/, 'expected an https:// URL')]),
-  etcd_client_port: z.number().int().min(1).max(65535),
+  etcd_client_port: etcdPortShape.etcd_client_port,
   controller_manager_bind_address: address,
   scheduler_bind_address: address,
   node_cidr_mask_size: z.number().int().min(8).max(30),

@@ -9,6 +9,13 @@ export const PARTS = ['etcd', 'controlPlane', 'nodes', 'workers', 'lb'] as const
 export type Part = (typeof PARTS)[number];
 export type ClusterGroups = Readonly<Record<Part, string>>;
 
+/**
+ * The group names the shipped playbooks select (playbooks/site.ts) and inventory/prod.ts defines: the
+ * conventional name of each part. (A play's host pattern is a fixed string; an inventory that names its
+ * groups otherwise maps them with cluster_groups for the roles, and needs these names for the plays.)
+ */
+export const GROUP_NAMES = { etcd: 'etcd', controlPlane: 'masters', nodes: 'k8s', workers: 'workers', lb: 'lb' } as const satisfies ClusterGroups;
+
 const CANDIDATES: Record<Part, readonly string[]> = {
   etcd: ['etcd'],
   controlPlane: ['control-plane', 'control_plane', 'masters', 'master'],

@@ -1,5 +1,5 @@
 /** What every Kubernetes role shares: the cluster's parts and groups, its endpoints and ranges. */
 export { CRI_SOCKETS, type ContainerRuntime } from './cri.js';
-export { clusterGroups, PARTS, type ClusterGroups, type Part } from './groups.js';
+export { clusterGroups, GROUP_NAMES, PARTS, type ClusterGroups, type Part } from './groups.js';
 export { CLUSTER_VARS, clusterVars, type ClusterVarName, type ClusterVars } from './shared-vars.js';
 export { hostsOf, topology, topologyOf, type Topology } from './topology.js';

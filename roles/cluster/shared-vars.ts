@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { archSchema, artifactOverridesSchema, type Arch, type ArtifactOverrides } from './artifacts.js';
-import { varsFor } from '../../lib/index.js';
+import { port, varsFor } from '../../lib/index.js';
 import type { ContainerRuntime } from './cri.js';
 import type { Part } from './groups.js';
 
@@ -18,6 +18,20 @@ export interface ArtifactVars {
 
 export const artifactDefaults: ArtifactVars = { k8s_arch: 'amd64', k8s_artifacts: {} };
 export const artifactShape = { k8s_arch: archSchema, k8s_artifacts: artifactOverridesSchema };
+
+/**
+ * etcd's ports, declared once: the etcd role listens on them, the apiserver dials the client port, the
+ * firewall opens both on the etcd hosts (topology().etcdClientPort/etcdPeerPort). Cluster-wide (global vars).
+ */
+export const etcdPortShape = {
+  etcd_client_port: port.default(2379).describe('the etcd client port: members listen on it, the apiservers dial it'),
+  etcd_peer_port: port.default(2380).describe('the etcd peer port between members'),
+};
+export interface EtcdPortVars {
+  readonly etcd_client_port: number;
+  readonly etcd_peer_port: number;
+}
+export const etcdPortDefaults: EtcdPortVars = { etcd_client_port: 2379, etcd_peer_port: 2380 };
 
 export type CgroupDriver = 'systemd' | 'cgroupfs';
 
@@ -37,7 +51,7 @@ export const runtimeChoiceShape = { container_runtime: z.enum(['containerd', 'do
  * read through `cluster.vars` by the topology, the PKI and several roles. Every Kubernetes role names them
  * as its `sharedVars`, so a misspelt one is refused before any host is touched.
  */
-export interface ClusterVars extends ArtifactVars, RuntimeChoiceVars {
+export interface ClusterVars extends ArtifactVars, RuntimeChoiceVars, EtcdPortVars {
   readonly cluster_name: string;
   readonly cluster_domain: string;
   /** Which inventory group plays which part (roles/cluster/groups.ts); unnamed parts are found by convention. */
@@ -76,7 +90,7 @@ export type ClusterVarName = keyof ClusterVars;
 const CLUSTER_VAR_SCOPE: Readonly<Record<ClusterVarName, 'host' | 'global' | 'global or lb group'>> = {
   k8s_arch: 'host', k8s_artifacts: 'host', container_runtime: 'host', cgroup_driver: 'host',
   cluster_name: 'global', cluster_domain: 'global', cluster_groups: 'global', service_cidr: 'global', pod_cidr: 'global', cluster_dns: 'global',
-  api_endpoint: 'global', apiserver_port: 'global', vip: 'global or lb group', vip_prefix: 'global',
+  api_endpoint: 'global', apiserver_port: 'global', etcd_client_port: 'global', etcd_peer_port: 'global', vip: 'global or lb group', vip_prefix: 'global',
   pki_dir: 'global', pki_key_type: 'global', pki_ca_validity_days: 'global', pki_cert_validity_days: 'global', pki_renew_before_days: 'global', pki_expiry_warn_days: 'global',
   apiserver_extra_sans: 'global',
 };

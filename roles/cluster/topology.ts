@@ -5,7 +5,7 @@
  */
 import { cidrContains, cidrsOverlap, ConfigError, formatIp, normalizeIp, parseCidr, type Cidr, type Cluster, type Host } from '../../lib/index.js';
 import { clusterGroups, type ClusterGroups, type Part } from './groups.js';
-import { GLOBAL_CLUSTER_VARS, type ClusterVarName } from './shared-vars.js';
+import { etcdPortDefaults, GLOBAL_CLUSTER_VARS, type ClusterVarName } from './shared-vars.js';
 
 export interface Topology {
   readonly name: string;
@@ -16,6 +16,9 @@ export interface Topology {
   /** The API's virtual IP on the lb hosts, when there are lb hosts. */
   readonly vip?: string;
   readonly apiserverPort: number;
+  /** etcd's client and peer ports (etcd_client_port, etcd_peer_port). */
+  readonly etcdClientPort: number;
+  readonly etcdPeerPort: number;
   /** What clients and kubeconfigs use: https://VIP:port, or the first control-plane host. */
   readonly apiEndpoint: string;
   readonly serviceCidr: string;
@@ -58,6 +61,8 @@ export function topologyOf(cluster: Cluster, v: Readonly<Record<string, unknown>
   const etcd = hosts.etcd.length;
   if (etcd % 2 === 0 && etcd > 0) throw new ConfigError(`etcd needs an odd number of members for a quorum, got ${etcd} (group "${groups.etcd}")`, 'vars.cluster_groups.etcd');
   const apiserverPort = int(v, 'apiserver_port', 6443);
+  const etcdClientPort = int(v, 'etcd_client_port', etcdPortDefaults.etcd_client_port);
+  const etcdPeerPort = int(v, 'etcd_peer_port', etcdPortDefaults.etcd_peer_port);
   const vip = vipOf(v, hosts.lb);
   const first = hosts.controlPlane[0]?.address;
   const target = vip ?? first ?? '127.0.0.1';
@@ -65,11 +70,11 @@ export function topologyOf(cluster: Cluster, v: Readonly<Record<string, unknown>
   if (!cidrContains(svc, clusterDns)) throw new ConfigError(`cluster_dns ${clusterDns} is outside service_cidr ${serviceCidr}`, 'vars.cluster_dns');
   const name = str(v, 'cluster_name', 'kubernetes');
   const domain = str(v, 'cluster_domain', 'cluster.local');
-  refuseLocalClusterVars(cluster, v, { cluster_name: name, cluster_domain: domain, service_cidr: serviceCidr, pod_cidr: podCidr, cluster_dns: clusterDns, apiserver_port: apiserverPort });
+  refuseLocalClusterVars(cluster, v, { cluster_name: name, cluster_domain: domain, service_cidr: serviceCidr, pod_cidr: podCidr, cluster_dns: clusterDns, apiserver_port: apiserverPort, etcd_client_port: etcdClientPort, etcd_peer_port: etcdPeerPort });
   return {
     name,
     domain,
-    groups, hosts, apiserverPort, serviceCidr, podCidr, clusterDns,
+    groups, hosts, apiserverPort, etcdClientPort, etcdPeerPort, serviceCidr, podCidr, clusterDns,
     ...(vip ? { vip } : {}),
     apiEndpoint: str(v, 'api_endpoint', `https://${target.includes(':') ? `[${target}]` : target}:${apiserverPort}`),
   };

@@ -1,6 +1,7 @@
 /** etcd vars: how etcd is installed, where it keeps its data, its ports and its cluster identity. */
 import { z } from 'zod';
-import { absPath, declareVars, familyPackages, httpUrl, oneLine, orEmpty, port, semver, sha256, type VarsOf } from '../../lib/index.js';
+import { absPath, declareVars, familyPackages, httpUrl, oneLine, orEmpty, semver, sha256, type VarsOf } from '../../lib/index.js';
+import { etcdPortShape } from '../cluster/shared-vars.js';
 
 /** A release tarball from github.com/etcd-io/etcd, pushed through the `artifact` resource (sha256-verified, cached on the controller). */
 const release = z.object({
@@ -33,8 +34,7 @@ export const vars = declareVars(
       .describe('the release tarball: version, url ({version} and {arch} filled in), sha256 (required with etcd_install release), arch, bin_dir'),
     etcd_data_dir: absPath.default('/var/lib/etcd').describe("the member's data (WAL and snapshots); kept at mode 0700"),
     etcd_config_dir: absPath.default('/etc/etcd').describe("holds etcd.env (the member's flags as ETCD_* variables) and etcdctl.env (for operators)"),
-    etcd_client_port: port.default(2379).describe('the client port (the cluster model reads it too: firewall, apiserver)'),
-    etcd_peer_port: port.default(2380).describe('the peer port between members'),
+    ...etcdPortShape,
     etcd_metrics_url: orEmpty(z.string().regex(/^https?:\/\/[^\s,]+:\d+$/, 'expected a URL such as http://127.0.0.1:2381'))
       .default('http://127.0.0.1:2381')
       .describe("plain-HTTP /metrics and /health on loopback (kubeadm's choice); '' for none"),

@@ -18,9 +18,10 @@
  *
  * Order it before etcd (peers need 2380 at bootstrap) and flannel (VXLAN). Vars: see vars.ts.
  */
-import { ConfigError, defineRole, directory, pkg, service, template, type AnyResource, type Cluster, type Handler, type Host } from '../../lib/index.js';
-import { hostMatrix } from './ports.js';
-import { defaults, schema, type FirewalldVars } from './vars.js';
+import { defineRole, directory, pkg, service, template, type AnyResource, type Cluster, type Handler, type Host } from '../../lib/index.js';
+import { CLUSTER_VARS, topology } from '../cluster/index.js';
+import { hostMatrix, partLabel } from './ports.js';
+import { vars, type FirewalldVars } from './vars.js';
 import { zoneXml, type RichRule } from './zone-xml.js';
 
 export { defaults, schema, type FirewalldVars } from './vars.js';
@@ -38,7 +39,7 @@ export function mainZone(v: FirewalldVars, host: Host, cluster: Cluster): string
   const m = hostMatrix(v, host, cluster);
   return zoneXml({
     short: title(v.firewalld_zone),
-    description: `Managed by tsplay (role firewalld) on ${host.name}: ${m.parts.join(', ') || 'no cluster part'}. Changes here are overwritten.`,
+    description: `Managed by tsplay (role firewalld) on ${host.name}: ${m.parts.map(partLabel).join(', ') || 'no cluster part'}. Changes here are overwritten.`,
     services: v.firewalld_services,
     ports: m.ports,
     masquerade: v.firewalld_masquerade,
@@ -48,25 +49,23 @@ export function mainZone(v: FirewalldVars, host: Host, cluster: Cluster): string
 }
 
 /** The trusted zone: pod and service CIDRs as sources, everything from them accepted. */
-export function trustedZone(v: FirewalldVars): string {
+export function trustedZone(v: FirewalldVars, cluster: Cluster): string {
+  const t = topology(cluster);
   return zoneXml({
     short: title(v.firewalld_trusted_zone),
     description: 'Managed by tsplay (role firewalld): pod and service networks. Changes here are overwritten.',
     target: 'ACCEPT',
-    sources: [...new Set([v.pod_cidr, v.service_cidr, ...v.firewalld_trusted_sources])],
+    sources: [...new Set([t.podCidr, t.serviceCidr, ...v.firewalld_trusted_sources])],
   });
 }
 
 function resources(v: FirewalldVars, host: Host, cluster: Cluster): AnyResource[] {
-  if (v.firewalld_trusted_zone === v.firewalld_zone) {
-    throw new ConfigError(`var firewalld_trusted_zone: "${v.firewalld_trusted_zone}" is also firewalld_zone; the trusted zone must be another zone`, `role firewalld on ${host.name}`);
-  }
   const zoneFile = (zone: string, render: () => string) => template({ path: `${ZONES_DIR}/${zone}.xml`, render, mode: 0o644, notify: RELOAD });
   return [
     pkg({ names: ['firewalld'] }),
     directory({ path: ZONES_DIR }),
     zoneFile(v.firewalld_zone, () => mainZone(v, host, cluster)),
-    zoneFile(v.firewalld_trusted_zone, () => trustedZone(v)),
+    zoneFile(v.firewalld_trusted_zone, () => trustedZone(v, cluster)),
     service({ name: 'firewalld', enabled: true, state: 'started' }),
   ];
 }
@@ -82,8 +81,8 @@ function handlers(v: FirewalldVars): Record<string, Handler> {
 
 export default defineRole<FirewalldVars>({
   name: 'firewalld',
-  defaults,
-  schema,
+  ...vars.role,
+  sharedVars: CLUSTER_VARS,
   resources,
   handlers,
 });

@@ -1,10 +1,13 @@
 /**
- * The port matrix for one host: the ports of every part whose group the host is in, the LB frontend on
- * lb hosts, the host's SSH port unless the ssh service already opens it, and the other lb hosts as VRRP peers. Pure; a group name that
- * is not in the inventory is refused (a typo would otherwise silently open nothing).
+ * The port matrix for one host, derived from the cluster model (roles/cluster: topology()): the parts
+ * whose group the host is in (the cluster's own group names: control-plane, masters, ... whatever the
+ * inventory uses), etcd's client and peer ports on etcd hosts, the API port on control-plane and lb
+ * hosts, each part's further ports from the vars, the host's SSH port unless the ssh service already
+ * opens it, and the other lb hosts as VRRP peers. Pure.
  */
-import { ConfigError, type Cluster, type Host } from '../../lib/index.js';
-import { isIp, PARTS, type FirewalldVars, type Part } from './vars.js';
+import { ConfigError, normalizeIp, type Cluster, type Host } from '../../lib/index.js';
+import { topology, type Topology } from '../cluster/index.js';
+import { PARTS, type FirewalldVars, type Part } from './vars.js';
 
 export interface Port {
   readonly port: string;
@@ -20,23 +23,19 @@ export interface HostMatrix {
   readonly vrrpPeers: readonly string[];
 }
 
-/** A group the inventory defines (an empty one too: a single-host cluster keeps an empty lb group). */
-function defined(cluster: Cluster, g: string): boolean {
-  try {
-    cluster.group(g);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** The group that plays a part: flannel runs on every node. */
+export const groupOf = (t: Topology, part: Part): string => t.groups[part === 'flannel' ? 'nodes' : part];
 
-function checkGroups(v: FirewalldVars, host: Host, cluster: Cluster): void {
-  for (const part of PARTS) {
-    const g = v.firewalld_groups[part];
-    if (g !== '' && !defined(cluster, g)) {
-      throw new ConfigError(`var firewalld_groups.${part}: no group "${g}" in the inventory (set it to "" if the cluster has none)`, `role firewalld on ${host.name}`);
-    }
+/** A part as the zone file's description names it (unchanged since before the cluster model: no rewrite, no reload). */
+export const partLabel = (part: Part): string => (part === 'controlPlane' ? 'control_plane' : part);
+
+/** The ports the cluster model implies for a part. */
+function modelPorts(t: Topology, part: Part): string[] {
+  if (part === 'etcd') {
+    const [a, b] = [t.etcdClientPort, t.etcdPeerPort];
+    return b === a + 1 ? [`${a}-${b}/tcp`] : [`${a}/tcp`, `${b}/tcp`];
   }
+  return part === 'controlPlane' ? [`${t.apiserverPort}/tcp`] : [];
 }
 
 const parse = (p: string): Port => {
@@ -45,24 +44,25 @@ const parse = (p: string): Port => {
 };
 
 export function hostMatrix(v: FirewalldVars, host: Host, cluster: Cluster): HostMatrix {
-  checkGroups(v, host, cluster);
-  const parts = PARTS.filter((p) => v.firewalld_groups[p] !== '' && host.groups.includes(v.firewalld_groups[p]));
+  const t = topology(cluster);
+  const parts = PARTS.filter((p) => groupOf(t, p) !== '' && host.groups.includes(groupOf(t, p)));
   const isLb = parts.includes('lb');
   // The zone file replaces the zone whole: keep the port tsplay itself came in on.
   const sshOpen = host.port === 22 && v.firewalld_services.includes('ssh');
   const specs = [
     ...(sshOpen ? [] : [`${host.port}/tcp`]),
-    ...parts.flatMap((p) => v.firewalld_ports[p]),
-    ...(isLb ? [`${v.apiserver_port}/tcp`] : []),
+    ...parts.flatMap((p) => [...modelPorts(t, p), ...v.firewalld_ports[p]]),
+    // The API frontend on the VIP.
+    ...(isLb ? [`${t.apiserverPort}/tcp`] : []),
     ...v.firewalld_extra_ports,
   ];
   const ports = [...new Set(specs)].map(parse);
-  return { parts, ports, vrrpPeers: isLb && v.firewalld_vrrp ? peers(v.firewalld_groups.lb, host, cluster) : [] };
+  return { parts, ports, vrrpPeers: isLb && v.firewalld_vrrp ? peers(t, host) : [] };
 }
 
-function peers(group: string, host: Host, cluster: Cluster): string[] {
-  const others = cluster.group(group).filter((h) => h.name !== host.name);
-  const bad = others.find((h) => !isIp(h.address));
+function peers(t: Topology, host: Host): string[] {
+  const others = t.hosts.lb.filter((h) => h.name !== host.name);
+  const bad = others.find((h) => normalizeIp(h.address) === undefined);
   if (bad) throw new ConfigError(`lb host ${bad.name} has address "${bad.address}": VRRP rules need an IP address`, `role firewalld on ${host.name}`);
   return others.map((h) => h.address);
 }

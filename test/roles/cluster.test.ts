@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ConfigError } from '../../lib/core/errors.js';
 import type { InventorySpec } from '../../lib/dsl/inventory.js';
 import prod from '../../inventory/prod.js';
-import { hostsOf, topology } from '../../roles/cluster/index.js';
+import { GROUP_NAMES, hostsOf, topology } from '../../roles/cluster/index.js';
 import { inventory, SMALL } from './helpers.js';
 
 const names = (hs: readonly { name: string }[]) => hs.map((h) => h.name);
@@ -62,4 +62,19 @@ describe('roles/cluster: topology', () => {
     const c = inventory().cluster;
     assert.equal(topology(c), topology(c));
   });
+
+  it("etcd's ports are cluster facts: read once from the global vars, refused on a group (#13)", () => {
+    assert.deepEqual([topology(inventory().cluster).etcdClientPort, topology(inventory().cluster).etcdPeerPort], [2379, 2380]);
+    const set = inventory({ ...SMALL, vars: { ...SMALL.vars, etcd_client_port: 12379, etcd_peer_port: 12380 } });
+    assert.deepEqual([topology(set.cluster).etcdClientPort, topology(set.cluster).etcdPeerPort], [12379, 12380]);
+    const onGroup = inventory({ ...SMALL, groups: { ...SMALL.groups, etcd: { hosts: ['master-1'], vars: { etcd_client_port: 3379 } } } });
+    assert.throws(() => topology(onGroup.cluster), (e: Error) => e instanceof ConfigError && /etcd_client_port is cluster-wide/.test(e.message));
+    assert.throws(() => topology(inventory({ ...SMALL, vars: { ...SMALL.vars, etcd_peer_port: '2380' } }).cluster), /vars\.etcd_peer_port/);
+  });
+
+  it('the playbooks\' group names are conventional names the cluster model finds by itself', () => {
+    const t = topology(inventory(prod).cluster);
+    assert.deepEqual(t.groups, GROUP_NAMES);
+  });
 });
+

@@ -3,7 +3,7 @@ import { describe, it } from 'mocha';
 import { ConfigError } from '../../lib/core/errors.js';
 import { changedIds, changesById, converge, FakeHost } from '../../lib/testing/index.js';
 import prod from '../../inventory/prod.js';
-import firewalld, { mainZone, RELOAD, RELOAD_COMMAND, restartIfActive } from '../../roles/firewalld/index.js';
+import firewalld, { mainZone, trustedZone, RELOAD, RELOAD_COMMAND, restartIfActive } from '../../roles/firewalld/index.js';
 import { hostMatrix } from '../../roles/firewalld/ports.js';
 import { forHost, inventory, runOn, SMALL } from './helpers.js';
 
@@ -111,9 +111,17 @@ describe('roles/firewalld', () => {
       assert.doesNotMatch(mainZone(w.vars, w.host, w.cluster), /<rule|2379/);
     });
 
-    it('the LB frontend follows apiserver_port from the lb group vars; extra ports per host; duplicates once', () => {
-      const custom = inventory({ ...SMALL, groups: { ...SMALL.groups, lb: { hosts: ['lb-1', 'lb-2'], vars: { apiserver_port: 8443, firewalld_extra_ports: ['8404/tcp', '8443/tcp'] } } } });
+    it("the LB frontend and the control plane follow the cluster's apiserver_port; extra ports per group; duplicates once", () => {
+      const custom = inventory({ ...SMALL, groups: { ...SMALL.groups, lb: { hosts: ['lb-1', 'lb-2'], vars: { vip: '10.0.0.10', firewalld_extra_ports: ['8404/tcp', '8443/tcp'] } } }, vars: { ...SMALL.vars, apiserver_port: 8443 } });
       assert.deepEqual(ports('lb-1', { inv: custom }), ['8443/tcp', '8404/tcp']);
+      assert.deepEqual(ports('master-1', { inv: custom }).slice(0, 2), ['2379-2380/tcp', '8443/tcp']);
+    });
+
+    it("etcd's ports are the cluster's etcd_client_port and etcd_peer_port", () => {
+      const custom = inventory({ ...SMALL, vars: { ...SMALL.vars, etcd_client_port: 12379, etcd_peer_port: 12380 } });
+      assert.deepEqual(ports('master-1', { inv: custom })[0], '12379-12380/tcp');
+      const apart = inventory({ ...SMALL, vars: { ...SMALL.vars, etcd_client_port: 2379, etcd_peer_port: 2390 } });
+      assert.deepEqual(ports('master-1', { inv: apart }).slice(0, 2), ['2379/tcp', '2390/tcp']);
     });
 
     it('an SSH port other than 22 stays open; without the ssh service 22 does too', () => {
@@ -122,9 +130,17 @@ describe('roles/firewalld', () => {
       assert.equal(ports('worker-1', { overrides: { firewalld_services: [] } })[0], '22/tcp');
     });
 
-    it('renamed groups, a part switched off, one part\'s ports overridden (the others keep their defaults)', () => {
-      const renamed = inventory({ ...SMALL, groups: { lb: SMALL.groups!.lb!, etcd: SMALL.groups!.etcd!, 'control-plane': { hosts: ['master-1'] }, nodes: { hosts: ['worker-1'] }, k8s: { children: ['control-plane', 'nodes'] } } });
-      const overrides = { firewalld_groups: { control_plane: 'control-plane', workers: 'nodes', flannel: '' }, firewalld_ports: { workers: ['30000-32767/tcp', '30000-32767/udp'] } };
+    it('a control-plane group (no masters, no k8s) is found by the cluster model: the same matrix', () => {
+      const cp = inventory({ ...SMALL, groups: { lb: SMALL.groups!.lb!, etcd: SMALL.groups!.etcd!, 'control-plane': { hosts: ['master-1'] }, workers: { hosts: ['worker-1'] }, nodes: { children: ['control-plane', 'workers'] } } });
+      assert.deepEqual(ports('master-1', { inv: cp }), ['2379-2380/tcp', '6443/tcp', '10257/tcp', '10259/tcp', '10250/tcp', '10256/tcp', '8472/udp']);
+      assert.deepEqual(ports('worker-1', { inv: cp }), ['10250/tcp', '10256/tcp', '30000-32767/tcp', '8472/udp']);
+      const r = forHost(firewalld, 'master-1', { inv: cp });
+      assert.match(mainZone(r.vars, r.host, r.cluster), /on master-1: etcd, control_plane, nodes, flannel\./);
+    });
+
+    it("groups named by the cluster's cluster_groups, a part's ports emptied, one part's ports overridden (the others keep their defaults)", () => {
+      const renamed = inventory({ ...SMALL, groups: { lb: SMALL.groups!.lb!, etcd: SMALL.groups!.etcd!, cp: { hosts: ['master-1'] }, pool: { hosts: ['worker-1'] }, all_nodes: { children: ['cp', 'pool'] } }, vars: { ...SMALL.vars, cluster_groups: { controlPlane: 'cp', workers: 'pool', nodes: 'all_nodes' } } });
+      const overrides = { firewalld_ports: { workers: ['30000-32767/tcp', '30000-32767/udp'], flannel: [] } };
       assert.deepEqual(ports('worker-1', { inv: renamed, overrides }), ['10250/tcp', '10256/tcp', '30000-32767/tcp', '30000-32767/udp']);
       assert.deepEqual(ports('master-1', { inv: renamed, overrides }), ['2379-2380/tcp', '6443/tcp', '10257/tcp', '10259/tcp', '10250/tcp', '10256/tcp']);
     });
@@ -135,7 +151,8 @@ describe('roles/firewalld', () => {
     });
 
     it('IPv6 peers get an ipv6 rule; trusted sources include extra CIDRs', async () => {
-      const v6 = inventory({ ...SMALL, hosts: { ...SMALL.hosts, 'lb-2': { address: 'fd00::12' } } });
+      // No VIP: the cluster model would refuse one outside lb-2's subnet.
+      const v6 = inventory({ ...SMALL, hosts: { ...SMALL.hosts, 'lb-2': { address: 'fd00::12' } }, groups: { ...SMALL.groups, lb: { hosts: ['lb-1', 'lb-2'] } } });
       const r = forHost(firewalld, 'lb-1', { inv: v6, overrides: { firewalld_trusted_sources: ['fd00:10:244::/56'] } });
       assert.match(mainZone(r.vars, r.host, r.cluster), /<rule family="ipv6">\n {4}<source address="fd00::12"\/>/);
       const h = fresh('debian', 'lb-1');
@@ -188,13 +205,12 @@ describe('roles/firewalld', () => {
   describe('vars', () => {
     const bad: [string, Record<string, unknown>, RegExp][] = [
       ['a port without protocol', { firewalld_extra_ports: ['6443'] }, /var firewalld_extra_ports\.0: expected port\/protocol/],
-      ['a port out of range', { firewalld_ports: { workers: ['30000-70000/tcp'] } }, /var firewalld_ports\.workers\.0: ports must be 1-65535/],
-      ['a range from high to low', { firewalld_extra_ports: ['9000-8000/tcp'] }, /var firewalld_extra_ports\.0: ports must be 1-65535, a range from low to high/],
+      ['a port out of range', { firewalld_ports: { workers: ['30000-70000/tcp'] } }, /var firewalld_ports\.workers\.0: .*ports must be 1-65535/],
+      ['a range from high to low', { firewalld_extra_ports: ['9000-8000/tcp'] }, /var firewalld_extra_ports\.0: .*ports must be 1-65535, a range from low to high/],
       ['a misspelt part', { firewalld_ports: { worker: ['1/tcp'] } }, /var firewalld_ports: .*worker/],
-      ['a bad pod CIDR', { pod_cidr: '10.244.0.0/33' }, /var pod_cidr: expected an IPv4 or IPv6 address or CIDR/],
-      ['a service CIDR that is a name', { service_cidr: 'services' }, /var service_cidr: expected an IPv4 or IPv6/],
+      ['a trusted source that is a name', { firewalld_trusted_sources: ['pods'] }, /var firewalld_trusted_sources\.0: expected an IPv4 or IPv6 address or CIDR/],
+      ['a trusted source with a bad prefix', { firewalld_trusted_sources: ['10.244.0.0/33'] }, /var firewalld_trusted_sources\.0: expected an IPv4 or IPv6 address or CIDR/],
       ['a zone name that is too long', { firewalld_zone: 'kubernetes-cluster-zone' }, /var firewalld_zone: expected a zone name/],
-      ['an apiserver port that is a string', { apiserver_port: '6443' }, /var apiserver_port: /],
       ['a service with a space', { firewalld_services: ['ssh server'] }, /var firewalld_services\.0: expected a name/],
     ];
     for (const [what, overrides, message] of bad) {
@@ -204,19 +220,22 @@ describe('roles/firewalld', () => {
     }
 
     it('refuses a group that is not in the inventory, and the trusted zone being the main zone', () => {
-      assert.throws(() => forHost(firewalld, 'worker-1', { overrides: { firewalld_groups: { lb: 'lbs' } } }), /role firewalld on worker-1: var firewalld_groups\.lb: no group "lbs" in the inventory \(set it to "" if the cluster has none\)/);
+      const lbs = inventory({ ...SMALL, vars: { ...SMALL.vars, cluster_groups: { lb: 'lbs' } } });
+      assert.throws(() => forHost(firewalld, 'worker-1', { inv: lbs }), (e: Error) => e instanceof ConfigError && /no group "lbs" in the inventory/.test(e.message) && /vars\.cluster_groups\.lb/.test(e.message));
       assert.throws(() => forHost(firewalld, 'worker-1', { overrides: { firewalld_trusted_zone: 'public' } }), /var firewalld_trusted_zone: "public" is also firewalld_zone/);
     });
 
     it('refuses an lb peer without an IP address', () => {
-      const inv = inventory({ ...SMALL, hosts: { ...SMALL.hosts, 'lb-2': { address: 'lb-2.example.com' } } });
+      const inv = inventory({ ...SMALL, hosts: { ...SMALL.hosts, 'lb-2': { address: 'lb-2.example.com' } }, groups: { ...SMALL.groups, lb: { hosts: ['lb-1', 'lb-2'] } } });
       assert.throws(() => forHost(firewalld, 'lb-1', { inv }), /lb host lb-2 has address "lb-2\.example\.com": VRRP rules need an IP address/);
     });
 
-    it('pod and service CIDRs come from the inventory\'s cluster vars', () => {
+    it("pod and service CIDRs come from the cluster model (the inventory's cluster vars), checked there", () => {
       const inv = inventory({ ...SMALL, vars: { pod_cidr: '172.16.0.0/16', service_cidr: '172.17.0.0/16' } });
       const r = forHost(firewalld, 'worker-1', { inv });
-      assert.deepEqual([r.vars.pod_cidr, r.vars.service_cidr], ['172.16.0.0/16', '172.17.0.0/16']);
+      assert.match(trustedZone(r.vars, r.cluster), /<source address="172.16.0.0\/16"\/>\n {2}<source address="172.17.0.0\/16"\/>/);
+      const bad = inventory({ ...SMALL, vars: { ...SMALL.vars, pod_cidr: '10.244.0.0/33' } });
+      assert.throws(() => forHost(firewalld, 'worker-1', { inv: bad }), (e: Error) => e instanceof ConfigError && /vars\.pod_cidr/.test(e.message));
     });
   });
 });
