@@ -6,11 +6,13 @@
  *   tsplay run playbooks/control-plane-remove.ts -i inventory/prod.ts -e control_plane_remove=master-4
  *
  * In this order, so that the API behind the VIP keeps answering:
- * 1. haproxy on the load balancers, one LB at a time behind its gate: its backend goes;
- * 2. from another control-plane host, through the API: cordon, drain, delete its Node object (skipped,
+ * 1. the apiserver certificate is re-issued without its SANs; the others restart with it one at a time
+ *    behind /healthz, while the leaving host still serves (restarting the last one after its backend went
+ *    would take the API down: the lab saw a dropped request that way);
+ * 2. haproxy on the load balancers, one LB at a time behind its gate: its backend goes;
+ * 3. from another control-plane host, through the API: cordon, drain, delete its Node object (skipped,
  *    with why, where the API serves no objects);
- * 3. the host is reset;
- * 4. the apiserver certificate is re-issued without its SANs; the others restart one at a time behind /healthz;
+ * 4. the host is reset;
  * 5. the others' /etc/hosts block and firewalld zones leave it out.
  * The last control-plane host and an etcd member (use the etcd member playbook first) are refused before
  * any host is touched.
@@ -31,10 +33,10 @@ const others = { target: 'none', elsewhere: namesHosts } as const;
 export default definePlaybook({
   name: OP,
   plays: [
+    { name: 'the apiserver certificate without it on the others (rolling)', hosts: 'masters', roles: [scoped(apiserver, OP, there)], anyErrorsFatal: true },
     { name: 'haproxy backends, one LB at a time', hosts: 'lb', serial: 1, roles: [scoped(haproxy, OP, there)], anyErrorsFatal: true },
     { name: 'cordon, drain and delete the Node through the API', hosts: 'masters', roles: [nodeDrain(OP)], anyErrorsFatal: true },
     { name: 'reset the leaving host', hosts: 'etcd:k8s:lb', roles: [scoped(reset, OP, { target: 'all', elsewhere: 'none' })], anyErrorsFatal: true },
-    { name: 'the apiserver certificate without it (rolling)', hosts: 'masters', roles: [scoped(apiserver, OP, there)], anyErrorsFatal: true },
     { name: 'the others forget it (host lists, firewall)', hosts: 'etcd:k8s:lb', roles: [scoped(prereqs, OP, others), scoped(firewalld, OP, others)] },
   ],
 });
