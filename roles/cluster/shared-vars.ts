@@ -18,6 +18,11 @@ export interface ArtifactVars {
 
 export const artifactDefaults: ArtifactVars = { k8s_arch: 'amd64', k8s_artifacts: {} };
 export const artifactShape = { k8s_arch: archSchema, k8s_artifacts: artifactOverridesSchema };
+/** The same, declared with defaults and descriptions: spread into a role's declareVars object. */
+export const artifactVarShape = {
+  k8s_arch: archSchema.default(artifactDefaults.k8s_arch).describe('CPU architecture of the release downloads'),
+  k8s_artifacts: artifactOverridesSchema.default(artifactDefaults.k8s_artifacts).describe('per-component url/version/checksum overrides of the artifact table (roles/cluster/artifacts.ts): mirrors, versions, file:// stand-ins'),
+};
 
 /**
  * etcd's ports, declared once: the etcd role listens on them, the apiserver dials the client port, the
