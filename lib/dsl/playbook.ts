@@ -1,5 +1,5 @@
 /** definePlaybook: plays of (hosts, roles with typed var overrides, options). Data, not logic. */
-import type { Host } from '../core/model.js';
+import type { Cluster, Host } from '../core/model.js';
 import type { Role } from './role.js';
 
 /** A role with overrides, type-erased so that plays can hold roles of different var types. */
@@ -11,12 +11,24 @@ export interface RoleUse {
   readonly runOnce: boolean;
   /** Only on hosts for which this is true. */
   readonly when?: (host: Host) => boolean;
+  /** Run on another host (Ansible's delegate_to), see UseOptions.delegateTo. */
+  readonly delegateTo?: DelegateTo;
 }
+
+/**
+ * Where a role converging `host` runs its queries, actions, handlers and gates: the name of another
+ * inventory host (or `host.name` itself for no delegation). The role's resources are still built with
+ * the converged host's vars and Host; only the door differs. Resolved at compile time: an unknown name
+ * fails before any host is touched.
+ */
+export type DelegateTo = (host: Host, cluster: Cluster) => string;
 
 export interface UseOptions {
   readonly tags?: readonly string[];
   readonly runOnce?: boolean;
   readonly when?: (host: Host) => boolean;
+  /** Delegate the role to another inventory host (e.g. `member add` on a healthy member); shown as "new (on other)". */
+  readonly delegateTo?: DelegateTo;
 }
 
 /** Use a role with overrides; a misspelt var is a compile error. */
@@ -27,6 +39,7 @@ export function use<V extends object>(role: Role<V>, vars: Partial<V> = {}, opts
     tags: opts.tags ?? [],
     runOnce: opts.runOnce ?? false,
     ...(opts.when ? { when: opts.when } : {}),
+    ...(opts.delegateTo ? { delegateTo: opts.delegateTo } : {}),
   };
 }
 

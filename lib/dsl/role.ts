@@ -5,10 +5,13 @@ import type { Cluster, Host } from '../core/model.js';
 import type { AnyResource, Handler } from '../core/resource.js';
 
 export interface GateContext<V> {
+  /** The host being converged (whose vars these are). */
   readonly host: Host;
   readonly vars: V;
   readonly cluster: Cluster;
-  /** Run a command on the host; resolves with its result whatever the exit code. */
+  /** For a delegated role (UseOptions.delegateTo): the host `exec` runs on. */
+  readonly on?: Host;
+  /** Run a command on the host (on `on` when delegated); resolves with its result whatever the exit code. */
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
 }
 

@@ -43,10 +43,12 @@ export type RunEvent =
       readonly dependsOn?: readonly string[];
       readonly secret?: boolean;
       readonly error?: string;
+      /** The role ran delegated on this other host (RoleUse.delegateTo); `host` is the converged one. */
+      readonly on?: string;
     }
-  | { readonly kind: 'handler'; readonly host: string; readonly role: string; readonly handler: string; readonly status: 'changed' | 'would-change' | 'failed'; readonly error?: string }
-  | { readonly kind: 'gate'; readonly host: string; readonly role: string; readonly gate: string; readonly status: 'ok' | 'retry' | 'failed' | 'skipped'; readonly attempt: number; readonly error?: string }
-  | { readonly kind: 'role-end'; readonly host: string; readonly role: string; readonly ms: number; readonly roundTrips: number; readonly changed: number }
+  | { readonly kind: 'handler'; readonly host: string; readonly role: string; readonly handler: string; readonly status: 'changed' | 'would-change' | 'failed'; readonly error?: string; readonly on?: string }
+  | { readonly kind: 'gate'; readonly host: string; readonly role: string; readonly gate: string; readonly status: 'ok' | 'retry' | 'failed' | 'skipped'; readonly attempt: number; readonly error?: string; readonly on?: string }
+  | { readonly kind: 'role-end'; readonly host: string; readonly role: string; readonly ms: number; readonly roundTrips: number; readonly changed: number; readonly on?: string }
   | { readonly kind: 'host-failed'; readonly host: string; readonly error: string }
   | { readonly kind: 'unreachable'; readonly host: string; readonly error: string }
   | { readonly kind: 'play-aborted'; readonly play: string; readonly reason: string }

@@ -34,7 +34,9 @@ function label(status: Label, s: LineStyle): string {
   return paint(text);
 }
 
-const where = (host: string, role: string, what: string, c: ChalkInstance) => `${c.bold(`[${host}]`)} ${role} › ${what}`;
+/** `[lab-9]`, or `[lab-9 (on lab-8)]` for a role delegated to another host. */
+const at = (host: string, on?: string) => (on ? `${host} (on ${on})` : host);
+const where = (host: string, role: string, what: string, c: ChalkInstance, on?: string) => `${c.bold(`[${at(host, on)}]`)} ${role} › ${what}`;
 
 /** The error's lines, redacted, without the `[host] ` prefix tsplay's errors carry (the line shows the host). */
 const errorText = (host: string, error: string) => redact(error.startsWith(`[${host}] `) ? error.slice(host.length + 3) : error).split('\n');
@@ -57,18 +59,18 @@ const formatters: Formatters = {
     const { inline, block } = renderChanges(e.changes, e.secret ?? false, s);
     const note = e.status === 'would-change' ? dependsNote(e.dependsOn, s.chalk) : '';
     const tail = [inline, note].filter(Boolean).join(' ');
-    const head = `${label(e.status, s)}${where(e.host, e.role, e.resource, s.chalk)}${tail ? `  ${tail}` : ''}`;
+    const head = `${label(e.status, s)}${where(e.host, e.role, e.resource, s.chalk, e.on)}${tail ? `  ${tail}` : ''}`;
     return [head, ...block.map((l) => `    ${l}`), ...errorLines(e.error, s.chalk)];
   },
-  handler: (e, s) => [`${label(e.status, s)}${where(e.host, e.role, `handler ${e.handler}`, s.chalk)}`, ...errorLines(e.error, s.chalk)],
+  handler: (e, s) => [`${label(e.status, s)}${where(e.host, e.role, `handler ${e.handler}`, s.chalk, e.on)}`, ...errorLines(e.error, s.chalk)],
   gate: (e, s) => {
-    const what = where(e.host, e.role, `gate ${e.gate}`, s.chalk);
+    const what = where(e.host, e.role, `gate ${e.gate}`, s.chalk, e.on);
     if (e.status === 'failed') return [`${label('failed', s)}${what}  after ${plural(e.attempt, 'attempt')}`, ...errorLines(e.error, s.chalk)];
     if (s.verbose < 1) return [];
     if (e.status === 'retry') return [`${label('retry', s)}${what}  attempt ${e.attempt}: ${redact(e.error ?? '').split('\n')[0]}`];
     return [`${label(e.status, s)}${what}${e.status === 'ok' && e.attempt > 1 ? `  (attempt ${e.attempt})` : ''}`];
   },
-  'role-end': (e, s) => (s.verbose < 2 ? [] : [s.chalk.dim(`${'done'.padEnd(s.mode === 'check' ? 14 : 9)}[${e.host}] ${e.role}  ${duration(e.ms)}, ${plural(e.roundTrips, 'round trip')}, ${e.changed} changed`)]),
+  'role-end': (e, s) => (s.verbose < 2 ? [] : [s.chalk.dim(`${'done'.padEnd(s.mode === 'check' ? 14 : 9)}[${at(e.host, e.on)}] ${e.role}  ${duration(e.ms)}, ${plural(e.roundTrips, 'round trip')}, ${e.changed} changed`)]),
   // The failing resource's own event already showed its stderr: the host line gives the first line (all with -v).
   'host-failed': (e, s) => {
     const [first = '', ...rest] = errorText(e.host, e.error);

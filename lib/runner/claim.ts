@@ -23,7 +23,9 @@ export function claims(plays: readonly CompiledPlay[], mode: Mode, lockTimeoutMs
   const dirs = new Map<string, Set<string>>();
   for (const play of plays) {
     for (const role of play.roles) {
-      for (const [host, hr] of role.perHost) {
+      for (const [name, hr] of role.perHost) {
+        // A delegated role writes on the host it runs on: that host is claimed (and swept) too.
+        const host = hr.on?.name ?? name;
         const mine = dirs.get(host) ?? new Set<string>();
         dirs.set(host, mine);
         for (const r of hr.resources) for (const k of r.writes ?? []) if (k.startsWith('path:/')) mine.add(parent(k.slice(5)));

@@ -41,6 +41,8 @@ export interface HostRole {
   readonly gates: readonly Gate<object>[];
   /** Handlers and gates take turns across hosts (Role.rolling). */
   readonly rolling?: boolean;
+  /** The host this role runs on instead (RoleUse.delegateTo), when it is another one. */
+  readonly on?: Host;
 }
 
 export interface CompiledRole {
@@ -90,9 +92,24 @@ function compileRole(u: RoleUse, play: Play, hosts: readonly Host[], cluster: Cl
     const handlers = building(where, vars, () => u.role.handlers?.(vars, host, cluster) ?? {});
     checkResources(all, handlers, where);
     const resources = all.filter((r) => selected([...outer, r.tags ?? []], opts));
-    if (resources.length > 0) perHost.set(host.name, { vars, resources, handlers, gates: u.role.verify ?? [], rolling: u.role.rolling === true });
+    const on = u.delegateTo ? delegate(u.delegateTo, host, cluster, where) : undefined;
+    if (resources.length > 0) perHost.set(host.name, { vars, resources, handlers, gates: u.role.verify ?? [], rolling: u.role.rolling === true, ...(on ? { on } : {}) });
   }
   return { name: u.role.name, perHost };
+}
+
+/** The inventory host a delegated role runs on, or undefined when it stays on `host`. */
+function delegate(to: NonNullable<RoleUse['delegateTo']>, host: Host, cluster: Cluster, where: string): Host | undefined {
+  let name: string;
+  try {
+    name = to(host, cluster);
+  } catch (e) {
+    throw new ConfigError(`delegateTo failed: ${(e as Error).message}`, where);
+  }
+  if (name === host.name) return undefined;
+  const on = cluster.hosts.find((h) => h.name === name);
+  if (!on) throw new ConfigError(`delegateTo names "${String(name)}", which is not an inventory host.${didYouMean(String(name), cluster.hosts.map((h) => h.name))}`, where);
+  return on;
 }
 
 /** Resource ids are unique in a role (reports and notify use them); notify names a handler of the role. */

@@ -54,6 +54,7 @@ const visible = (changes: readonly Change[], secret: boolean | undefined): reado
 
 export async function runRole(r: RoleRun, deps: GateDeps): Promise<RoleResult> {
   const counts = r.counts ?? { ok: 0, changed: 0, failed: 0, skipped: 0 };
+  const on = r.hr.on ? { on: r.hr.on.name } : {};
   const emit = (p: Planned, status: ResourceStatus, error?: string) => {
     counts[status === 'would-change' ? 'changed' : status]++;
     deps.emit({
@@ -61,6 +62,7 @@ export async function runRole(r: RoleRun, deps: GateDeps): Promise<RoleResult> {
       ...(p.dependsOn.length && r.mode === 'check' ? { dependsOn: p.dependsOn } : {}),
       ...(p.resource.secret ? { secret: true } : {}),
       ...(error ? { error } : {}),
+      ...on,
     });
   };
   const opts = { sudo: r.become };
@@ -78,7 +80,7 @@ export async function runRole(r: RoleRun, deps: GateDeps): Promise<RoleResult> {
   const pending = pendingOf((await r.journal) ?? [], r.role, Object.keys(r.hr.handlers));
   const notified = new Set([...pending, ...p.planned.filter((x) => x.changes.length).flatMap((x) => x.resource.notify ?? [])]);
   if (r.mode === 'check') {
-    for (const h of notified) deps.emit({ kind: 'handler', host: r.host.name, role: r.role, handler: h, status: 'would-change' });
+    for (const h of notified) deps.emit({ kind: 'handler', host: r.host.name, role: r.role, handler: h, status: 'would-change', ...on });
     return { facts: p.facts, writes: p.writes, counts };
   }
   const fresh = new FreshStarts(r.hr.handlers, p.facts, pending);
@@ -117,7 +119,7 @@ async function runHandlers(r: RoleRun, todo: Readonly<Record<string, Handler>>, 
   const res = await r.driver.act(names.map((h) => todo[h]!), { sudo: r.become, notes });
   names.forEach((handler, i) => {
     const status = res.ok || i < res.failedGroup ? 'changed' : 'failed';
-    if (res.ok || i <= res.failedGroup) deps.emit({ kind: 'handler', host: r.host.name, role: r.role, handler, status, ...(status === 'failed' && !res.ok ? { error: tail(res.stderr, 5) } : {}) });
+    if (res.ok || i <= res.failedGroup) deps.emit({ kind: 'handler', host: r.host.name, role: r.role, handler, status, ...(status === 'failed' && !res.ok ? { error: tail(res.stderr, 5) } : {}), ...(r.hr.on ? { on: r.hr.on.name } : {}) });
   });
   return res.ok ? undefined : new ResourceError(r.host.name, `handler:${names[res.failedGroup]}`, `exited ${res.exitCode}: ${tail(res.stderr, 5)}`, res.exitCode, res.stderr);
 }
@@ -126,7 +128,7 @@ async function runHandlers(r: RoleRun, todo: Readonly<Record<string, Handler>>, 
 async function runGates(r: RoleRun, deps: GateDeps): Promise<Error | undefined> {
   for (const g of r.hr.gates) {
     try {
-      await passGate(g, r.host, r.role, r.hr.vars, r.cluster, r.driver, deps, r.become);
+      await passGate(g, r.host, r.role, r.hr.vars, r.cluster, r.driver, deps, r.become, r.hr.on);
     } catch (e) {
       if (e instanceof TransportError) throw e;
       return new ResourceError(r.host.name, `gate:${g.name}`, (e as Error).message, undefined, undefined, { cause: e });

@@ -61,7 +61,9 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
   // Error texts (stderr, exception messages) may echo a secret value: scrub them before any reporter sees them.
   const emit = (e: RunEvent): void => deps.reporter.emit('error' in e && e.error ? ({ ...e, error: redact(e.error) } as RunEvent) : e);
   const gateDeps = { emit, sleep: deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))) };
-  const all = [...new Map(plays.flatMap((p) => p.hosts.map((h) => [h.name, h] as const))).values()];
+  // The play's hosts, then hosts that only delegated roles run on (they connect, and appear in the recap).
+  const delegates = plays.flatMap((p) => p.roles.flatMap((r) => [...r.perHost.values()].flatMap((hr) => (hr.on ? [hr.on] : []))));
+  const all = [...new Map([...plays.flatMap((p) => p.hosts), ...delegates].map((h) => [h.name, h] as const)).values()];
   const state = new Map(all.map((h) => [h.name, new HostState()]));
   const changes = new ChangeSignal();
   const upcoming = upcomingQueries(plays);
@@ -81,26 +83,43 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
     return t;
   };
 
+  /** The host's one connection for the run (its first query carries the lock, the sweep and read-ahead). */
+  function driverOf(host: Host, st: HostState): Promise<HostDriver> {
+    st.driver ??= deps.connect(host).then((d) => {
+      // The lock, the temp sweep and the journal ride along with the host's first query.
+      st.journal = d.begin ? d.begin(claimOf.get(host.name)!).then((s) => s.pending) : Promise.resolve([]);
+      st.journal.catch(() => undefined);
+      return readAhead(d, upcoming.get(host.name) ?? [], changes);
+    });
+    return st.driver.catch((e: unknown) => {
+      // Whatever stops the connection (refused, DNS, a key file that is missing), the host is unreachable.
+      throw e instanceof TransportError ? e : new TransportError(host.name, (e as Error).message, { cause: e });
+    });
+  }
+
+  /** Delegated roles take turns on the host they run on: one door, one role at a time through it. */
+  const doors = new Map<string, <T>(f: () => Promise<T>) => Promise<T>>();
+  const doorOf = (name: string) => {
+    let d = doors.get(name);
+    if (!d) {
+      const one = pLimit(1);
+      doors.set(name, (d = <T>(f: () => Promise<T>) => one(f)));
+    }
+    return d;
+  };
+
   async function roleOnHost(play: CompiledPlay, ri: number, host: Host): Promise<void> {
     const st = state.get(host.name)!;
     const role = play.roles[ri]!;
     const hr = role.perHost.get(host.name);
     if (!hr || st.done) return;
+    if (hr.on) return doorOf(hr.on.name)(() => roleDelegated(play, ri, host, hr.on!));
     const t0 = now();
     let driver: HostDriver | undefined;
     // Counted as each resource is reported, and added in finally: a host that breaks after its apply keeps them.
     const counts = { ok: 0, changed: 0, failed: 0, skipped: 0 };
     try {
-      st.driver ??= deps.connect(host).then((d) => {
-        // The lock, the temp sweep and the journal ride along with the host's first query.
-        st.journal = d.begin ? d.begin(claimOf.get(host.name)!).then((s) => s.pending) : Promise.resolve([]);
-        st.journal.catch(() => undefined);
-        return readAhead(d, upcoming.get(host.name) ?? [], changes);
-      });
-      driver = await st.driver.catch((e: unknown) => {
-        // Whatever stops the connection (refused, DNS, a key file that is missing), the host is unreachable.
-        throw e instanceof TransportError ? e : new TransportError(host.name, (e as Error).message, { cause: e });
-      });
+      driver = await driverOf(host, st);
       const rt0 = driver.roundTrips;
       st.trips0 ??= rt0;
       const res = await runRole({ host, role: role.name, hr, driver, cluster, mode: opts.mode, become: play.play.become ?? false, ...(st.facts ? { facts: st.facts } : {}), earlier: st.writes, turn: turnOf(play, ri), verify: opts.verify === true, counts, ...(st.journal ? { journal: st.journal } : {}) }, gateDeps);
@@ -114,11 +133,53 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
     } finally {
       // In finally: a host that broke mid-role still made the round trips it made.
       if (driver) st.stats.roundTrips = driver.roundTrips - (st.trips0 ?? 0);
-      for (const k of ['ok', 'changed', 'failed', 'skipped'] as const) st.stats[k] += counts[k];
-      // A failed host counts at least one failure, even when what failed was no resource (a handler, a gate).
-      if (st.failed) st.stats.failed = Math.max(st.stats.failed, 1);
-      st.stats.roleMs[role.name] = (st.stats.roleMs[role.name] ?? 0) + (now() - t0);
+      addCounts(st, counts, role.name, now() - t0);
     }
+  }
+
+  /**
+   * A role converging `host` run through `on`'s connection (RoleUse.delegateTo): `on`'s facts, journal and
+   * check-mode writes, `host`'s counts and failure; round trips count on `on`, which made them.
+   */
+  async function roleDelegated(play: CompiledPlay, ri: number, host: Host, on: Host): Promise<void> {
+    const st = state.get(host.name)!;
+    const ost = state.get(on.name)!;
+    const role = play.roles[ri]!;
+    const hr = role.perHost.get(host.name)!;
+    if (st.done) return;
+    const t0 = now();
+    let driver: HostDriver | undefined;
+    const counts = { ok: 0, changed: 0, failed: 0, skipped: 0 };
+    try {
+      if (ost.stats.unreachable) throw new Error(`${on.name}, which the role ${role.name} is delegated to, is unreachable`);
+      try {
+        driver = await driverOf(on, ost);
+      } catch (e) {
+        if (e instanceof TransportError) unreachable(on, ost, e);
+        throw e;
+      }
+      const rt0 = driver.roundTrips;
+      ost.trips0 ??= rt0;
+      const res = await runRole({ host, role: role.name, hr, driver, cluster, mode: opts.mode, become: play.play.become ?? false, ...(ost.facts ? { facts: ost.facts } : {}), earlier: ost.writes, turn: turnOf(play, ri), verify: opts.verify === true, counts, ...(ost.journal ? { journal: ost.journal } : {}) }, gateDeps);
+      ost.facts = res.facts;
+      if (opts.mode === 'check') ost.writes.push(...res.writes);
+      emit({ kind: 'role-end', host: host.name, role: role.name, ms: now() - t0, roundTrips: driver.roundTrips - rt0, changed: res.counts.changed, on: on.name });
+      if (res.error) fail(host, st, res.error);
+    } catch (e) {
+      // The host the role was delegated to broke: the converged host fails (it is not itself unreachable).
+      const why = e instanceof TransportError ? new Error(`delegated to ${on.name}, which is unreachable: ${e.message}`) : (e as Error);
+      fail(host, st, why);
+    } finally {
+      if (driver) ost.stats.roundTrips = driver.roundTrips - (ost.trips0 ?? 0);
+      addCounts(st, counts, role.name, now() - t0);
+    }
+  }
+
+  function addCounts(st: HostState, counts: Record<'ok' | 'changed' | 'failed' | 'skipped', number>, role: string, ms: number): void {
+    for (const k of ['ok', 'changed', 'failed', 'skipped'] as const) st.stats[k] += counts[k];
+    // A failed host counts at least one failure, even when what failed was no resource (a handler, a gate).
+    if (st.failed) st.stats.failed = Math.max(st.stats.failed, 1);
+    st.stats.roleMs[role] = (st.stats.roleMs[role] ?? 0) + ms;
   }
 
   function fail(host: Host, st: HostState, e: Error): void {
@@ -194,7 +255,9 @@ function upcomingQueries(plays: readonly CompiledPlay[]): Map<string, Upcoming[]
   const out = new Map<string, Upcoming[]>();
   for (const play of plays) {
     for (const role of play.roles) {
-      for (const [host, hr] of role.perHost) {
+      for (const [name, hr] of role.perHost) {
+        // A delegated role asks the host it runs on.
+        const host = hr.on?.name ?? name;
         if (!out.has(host)) out.set(host, []);
         out.get(host)!.push({ queries: queriesOf(hr.resources), sudo: play.play.become ?? false });
       }
