@@ -18,9 +18,9 @@ export const memberListCommand = (v: EtcdVars, address: string): string => `${et
  */
 export function whileSettling(command: string, tries = 30): string {
   return [
-    `i=0; while :; do out=$(${command} 2>&1) && { printf '%s\n' "$out"; break; }`,
-    `case "$out" in *'unhealthy cluster'*) ;; *) printf '%s\n' "$out" >&2; exit 1;; esac`,
-    `i=$((i+1)); if [ $i -ge ${tries} ]; then printf '%s\n' "$out" >&2; exit 1; fi; sleep 1; done`,
+    `i=0; while :; do out=$(${command} 2>&1) && { printf '%s\\n' "$out"; break; }`,
+    `case "$out" in *'unhealthy cluster'*) ;; *) printf '%s\\n' "$out" >&2; exit 1;; esac`,
+    `i=$((i+1)); if [ $i -ge ${tries} ]; then printf '%s\\n' "$out" >&2; exit 1; fi; sleep 1; done`,
   ].join('; ');
 }
 
