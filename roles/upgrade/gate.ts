@@ -59,11 +59,12 @@ async function apiserverVersion(host: Host, cluster: Cluster, vars: Vars, target
   if (why) throw new Error(why);
 }
 
-export function upgradeGate<V extends Vars>(binaries: readonly string[]): Gate<V> {
-  return { name: `upgraded: ${binaries.join(', ')} on the target version`, retries: 10, delayMs: 250, check: (ctx) => check(binaries, ctx) };
+/** The gate, for any installing role: its vars hold k8s_arch, k8s_artifacts and its own bin dir. */
+export function upgradeGate<V extends object>(binaries: readonly string[]): Gate<V> {
+  return { name: `upgraded: ${binaries.join(', ')} on the target version`, retries: 10, delayMs: 250, check: (ctx) => check(binaries, ctx as unknown as GateContext<Vars>) };
 }
 
 /** `role` with the upgrade gate for the binaries it installs, after its own gates. */
 export function upgrading<V extends object>(role: Role<V>, binaries: readonly string[]): Role<V> {
-  return { ...role, verify: [...(role.verify ?? []), upgradeGate(binaries) as unknown as Gate<V>] };
+  return { ...role, verify: [...(role.verify ?? []), upgradeGate<V>(binaries)] };
 }

@@ -1,0 +1,128 @@
+/**
+ * End to end, rolling upgrade on lab-21..25 (issue #12): etcd and the control plane on lab-21..23, workers
+ * lab-24 and lab-25, the Kubernetes binaries the stand-ins packed to report a version (1.34.7, then 1.35.0:
+ * the second reuses 1.34's upstream flag lists, see test/fixtures/standins/pack.ts). Build at 1.34.7; an
+ * upgrade to 1.36.0 is refused before anything changes (a skipped minor); --check lists exactly the
+ * binaries and restarts per host; with lab-24's kubelet made to refuse to start, the upgrade stops there:
+ * the control plane is on 1.35.0, lab-24 failed, lab-25 is untouched on 1.34.7; without the fault the
+ * upgrade goes all the way (hosts one at a time, then the worker batches), and a second run changes
+ * nothing. Prints each step's time.
+ */
+import assert from 'node:assert/strict';
+import { onHost, requireLab } from '../integration/lab-hosts.js';
+import { sum, tsplayJson, type Outcome } from './cli.js';
+
+const BASE = 'test/fixtures/inventory/lab-upgrade.ts';
+const NEXT = 'test/fixtures/inventory/lab-upgrade-next.ts';
+const SKIP = 'test/fixtures/inventory/lab-upgrade-skip.ts';
+const MASTERS = ['lab-21', 'lab-22', 'lab-23'];
+const WORKERS = ['lab-24', 'lab-25'];
+const CP_BINS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
+const NODE_BINS = ['kubelet', 'kube-proxy'];
+const binsOf = (h: string) => (MASTERS.includes(h) ? [...CP_BINS, ...NODE_BINS] : NODE_BINS);
+const FAULT = '/etc/systemd/system/kubelet.service.d/99-tsplay-upgrade-fault.conf';
+
+const failures = (o: Outcome) => `${o.stderr}\n${JSON.stringify(o.events.filter((e) => e.status === 'failed' || e.kind === 'host-failed' || e.kind === 'unreachable'), null, 1).slice(0, 4000)}`;
+const on = async (host: string, cmd: string) => {
+  const r = await onHost(host, cmd);
+  assert.equal(r.code, 0, `${host}: ${cmd}\n${r.out}`);
+  return r.out.trim();
+};
+const took = (what: string, o: Outcome) => console.log(`      ${what}: ${(o.ms / 1000).toFixed(1)} s (exit ${o.code}, ${sum(o, 'changed')} changed, ${sum(o, 'roundTrips')} round trips)`);
+const upgrade = (inventory: string, ...args: string[]) => tsplayJson(['run', 'playbooks/upgrade.ts', '-i', inventory, ...args]);
+
+/** binary -> the version its --version reports, on `host`. */
+async function versions(host: string): Promise<Record<string, string>> {
+  const out = await on(host, binsOf(host).map((b) => `printf '%s ' ${b}; /usr/local/bin/${b} --version | head -n1`).join('; '));
+  return Object.fromEntries(out.split('\n').map((l) => {
+    const [b = '', ...rest] = l.split(' ');
+    return [b, /v(\d+\.\d+\.\d+)/.exec(rest.join(' '))?.[1] ?? rest.join(' ')];
+  }));
+}
+const allOn = (v: string, host: string) => Object.fromEntries(binsOf(host).map((b) => [b, v]));
+/** Every host's binaries on version `v` (asked in parallel: each stand-in's --version is a python start). */
+async function everyOn(v: string, hosts: readonly string[], why = '') {
+  const got = await Promise.all(hosts.map(versions));
+  hosts.forEach((h, i) => assert.deepEqual(got[i], allOn(v, h), `${h}${why}`));
+}
+const apiVersion = (host: string) => on(host, `/usr/local/bin/kubectl --kubeconfig=/etc/kubernetes/admin.conf --server=https://10.231.0.${10 + Number(host.slice(4))}:6443 get --raw=/version | sed -n 's/.*"gitVersion": *"\\([^"]*\\)".*/\\1/p'`);
+const changedOn = (o: Outcome, host: string) => o.events.filter((e) => e.host === host && (e.kind === 'resource' || e.kind === 'handler') && e.status === 'changed');
+/** Hosts in the order their first handler (restart) ran, failed ones included. */
+const restartOrder = (o: Outcome) => [...new Set(o.events.filter((e) => e.kind === 'handler' && (e.status === 'changed' || e.status === 'failed')).map((e) => String(e.host)))];
+
+describe('e2e: rolling upgrade on lab-21..25 (1.34.7 -> 1.35.0 stand-ins, a gate failure halfway)', function () {
+  this.timeout(900_000);
+
+  before(async function () {
+    await requireLab(this, 25);
+    for (const w of WORKERS) await on(w, `rm -f ${FAULT}; systemctl daemon-reload`);
+    const up = await tsplayJson(['run', 'playbooks/site.ts', '-i', BASE]);
+    took('build the cluster at 1.34.7 (site.ts)', up);
+    assert.equal(up.code, 0, failures(up));
+    await everyOn('1.34.7', [...MASTERS, ...WORKERS]);
+  });
+  after(async () => {
+    for (const w of WORKERS) await onHost(w, `rm -f ${FAULT}; systemctl daemon-reload`);
+  });
+
+  it('refuses an upgrade that skips a minor version before anything changes', async () => {
+    const o = await upgrade(SKIP);
+    took('upgrade to 1.36.0 (refused)', o);
+    assert.notEqual(o.code, 0);
+    assert.equal(sum(o, 'changed'), 0);
+    const plays = o.events.filter((e) => e.kind === 'play-start').map((e) => e.play);
+    assert.deepEqual(plays, ['upgrade plan'], 'only the read-only plan ran');
+    const failed = o.events.filter((e) => e.kind === 'host-failed').map((e) => String(e.error));
+    assert.equal(failed.length, 5);
+    for (const f of failed) assert.match(f, /(is|are) 1\.34\.7: 1\.36\.0 skips 1 minor version\(s\); upgrade one minor at a time \(to 1\.35\.x first/);
+    await everyOn('1.34.7', [...MASTERS, ...WORKERS]);
+  });
+
+  it('--check lists exactly the binaries and restarts that change, per host, and that draining is skipped', async () => {
+    const o = await upgrade(NEXT, '--check');
+    took('upgrade --check', o);
+    assert.equal(o.code, 0, failures(o));
+    const would = o.events.filter((e) => (e.kind === 'resource' || e.kind === 'handler') && e.status === 'would-change')
+      .map((e) => `${e.host} ${e.kind === 'resource' ? e.resource : e.handler}`).sort();
+    const expected = [...MASTERS, ...WORKERS].flatMap((h) => [
+      ...binsOf(h).map((b) => `${h} artifact:/usr/local/bin/${b}`), ...binsOf(h).map((b) => `${h} restart ${b}`),
+      ...(MASTERS.includes(h) ? [`${h} artifact:/usr/local/bin/kubectl`] : []),
+    ]).sort();
+    assert.deepEqual(would, expected);
+    const warn = o.events.filter((e) => e.kind === 'controller' && e.step === 'warning').map((e) => String(e.text));
+    for (const w of WORKERS) assert.ok(warn.some((t) => t.startsWith(`${w}: cordon and drain skipped: the API at https://10.231.0.31:6443 answers /version (v1.34.7-tsplay-standin) but serves no /api/v1 objects`)), warn.join('\n'));
+    await everyOn('1.34.7', [...MASTERS, ...WORKERS], ': check mode changed nothing');
+  });
+
+  it('stops at a failed gate halfway: the control plane on 1.35.0, lab-24 failed, lab-25 untouched on 1.34.7', async () => {
+    await on('lab-24', `mkdir -p ${FAULT.replace(/\/[^/]+$/, '')} && printf '[Service]\\nExecStartPre=/bin/sh -c "echo tsplay upgrade e2e: injected start failure >&2; exit 1"\\n' > ${FAULT} && systemctl daemon-reload`);
+    const o = await upgrade(NEXT);
+    took('upgrade with lab-24 refusing to start its kubelet', o);
+    assert.notEqual(o.code, 0);
+    assert.deepEqual(o.events.filter((e) => e.kind === 'host-failed').map((e) => e.host), ['lab-24'], failures(o));
+    assert.ok(o.events.some((e) => e.kind === 'play-aborted' && e.play === 'upgrade workers'));
+    assert.deepEqual(restartOrder(o), [...MASTERS, 'lab-24'], 'control plane one host at a time, then the first worker batch');
+    await everyOn('1.35.0', MASTERS);
+    for (const m of MASTERS) assert.equal(await apiVersion(m), 'v1.35.0-tsplay-standin', `${m} serves the new version`);
+    assert.equal((await versions('lab-24'))['kubelet'], '1.35.0', 'lab-24 got the new kubelet binary');
+    assert.notEqual((await onHost('lab-24', 'systemctl is-active kubelet')).out.trim(), 'active');
+    assert.deepEqual(await versions('lab-25'), allOn('1.34.7', 'lab-25'), 'lab-25 stays on the old version');
+    assert.deepEqual(changedOn(o, 'lab-25'), [], 'nothing changed on lab-25');
+  });
+
+  it('goes all the way without the fault, one host or batch at a time, and a second run changes nothing', async () => {
+    await on('lab-24', `rm -f ${FAULT} && systemctl daemon-reload`);
+    const o = await upgrade(NEXT);
+    took('upgrade, the rest of the way', o);
+    assert.equal(o.code, 0, failures(o));
+    assert.deepEqual(restartOrder(o), WORKERS, 'the control plane is done: only the workers change, batch after batch');
+    await everyOn('1.35.0', [...MASTERS, ...WORKERS]);
+    for (const w of WORKERS) assert.equal(await on(w, 'systemctl is-active kubelet kube-proxy | sort -u'), 'active');
+    const gates = o.events.filter((e) => e.kind === 'gate' && e.status === 'ok' && String(e.gate).startsWith('upgraded:')).map((e) => `${e.host} ${e.role}`).sort();
+    assert.ok(gates.includes('lab-25 kubelet') && gates.includes('lab-25 kube-proxy'), gates.join(', '));
+    const again = await upgrade(NEXT);
+    took('upgrade again (no-op)', again);
+    assert.equal(again.code, 0, failures(again));
+    assert.equal(sum(again, 'changed'), 0);
+  });
+});
