@@ -1,0 +1,170 @@
+/**
+ * End to end on lab-16..20 (issue #12, nodes): converge a small cluster with the stand-ins (lab-16 the LB
+ * holding VIP 10.231.0.40, lab-17 etcd + control plane, lab-18 a worker), refuse bad input before any host
+ * is touched, add the worker lab-19 (--check first: elsewhere only /etc/hosts), remove it (the drain through
+ * the stand-in API reported as skipped, the host reset, the others' files without it), add the control-plane
+ * host lab-20 and remove it while a client asks /healthz through the VIP every 100 ms (failures counted),
+ * and after each operation a run of site.ts with the matching inventory changes nothing. Each operation's
+ * time is printed.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { onHost, requireLab } from '../integration/lab-hosts.js';
+import { sum, tsplayJson, type Outcome } from './cli.js';
+
+const INV = {
+  base: 'test/fixtures/inventory/lab-nodes-base.ts',
+  worker: 'test/fixtures/inventory/lab-nodes-worker.ts',
+  master: 'test/fixtures/inventory/lab-nodes-master.ts',
+  all: 'test/fixtures/inventory/lab-nodes.ts',
+} as const;
+const PKI = '.tsplay/pki/nodes';
+const VIP = '10.231.0.40';
+
+const failures = (o: Outcome) => `${o.stderr}\n${JSON.stringify(o.events.filter((e) => e.status === 'failed' || e.kind === 'host-failed' || e.kind === 'unreachable'), null, 1).slice(0, 4000)}`;
+const took = (what: string, o: Outcome) => console.log(`      ${what}: ${(o.ms / 1000).toFixed(1)} s (exit ${o.code}, ${sum(o, 'changed')} changed, ${sum(o, 'roundTrips')} round trips)`);
+const run = async (what: string, pb: string, inv: keyof typeof INV, ...args: string[]) => {
+  const o = await tsplayJson(['run', `playbooks/${pb}.ts`, '-i', INV[inv], ...args]);
+  took(what, o);
+  return o;
+};
+const ok = (o: Outcome) => assert.equal(o.code, 0, failures(o));
+const on = async (host: string, cmd: string) => {
+  const r = await onHost(host, cmd);
+  assert.equal(r.code, 0, `${host}: ${cmd}\n${r.out}`);
+  return r.out.trim();
+};
+/** The managed block of /etc/hosts (the lab's own lines outside it name every lab host). */
+const BLOCK = "sed -n '/^# BEGIN tsplay cluster hosts/,/^# END tsplay cluster hosts/p' /etc/hosts";
+const touched = (o: Outcome) => o.events.some((e) => e.kind === 'resource' || e.kind === 'play-start');
+/** `host resource` of every changed (or would-change) resource. */
+const changed = (o: Outcome, hosts?: readonly string[]) =>
+  o.events.filter((e) => e.kind === 'resource' && (e.status === 'changed' || e.status === 'would-change') && (!hosts || hosts.includes(String(e.host)))).map((e) => `${e.host} ${e.resource}`).sort();
+const noChange = async (inv: keyof typeof INV) => {
+  const again = await run(`site.ts again (${inv})`, 'site', inv);
+  ok(again);
+  assert.deepEqual(changed(again), [], 'a second run of site.ts changes nothing');
+};
+
+/** A client of the API through the VIP: GET /healthz with the admin certificate every 100 ms, failures counted. */
+function healthzPoller() {
+  const ca = readFileSync(`${PKI}/ca.crt`);
+  const cert = readFileSync(`${PKI}/admin.crt`);
+  const key = readFileSync(`${PKI}/admin.key`);
+  const counts = { ok: 0, fail: 0, errors: [] as string[] };
+  let stop = false;
+  const once = () => new Promise<void>((resolve) => {
+    const req = request({ host: VIP, port: 6443, path: '/healthz', ca, cert, key, timeout: 3000, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => {
+        if (res.statusCode === 200 && body.trim() === 'ok') counts.ok++;
+        else (counts.fail++, counts.errors.push(`${new Date().toISOString()} ${res.statusCode} ${body.slice(0, 80)}`));
+        resolve();
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (e) => (counts.fail++, counts.errors.push(`${new Date().toISOString()} ${e.message}`), resolve()));
+    req.end();
+  });
+  const loop = (async () => {
+    while (!stop) {
+      await once();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return { counts, stop: async () => ((stop = true), await loop, counts) };
+}
+
+describe('e2e: add and remove a worker and a control-plane host on lab-16..20', function () {
+  this.timeout(1_200_000);
+
+  before(async function () {
+    await requireLab(this, 20);
+    // lab-19 and lab-20 start outside the cluster, whatever an earlier run left on them.
+    const clean = await run('reset lab-19, lab-20', 'reset', 'all', '--limit', 'lab-19:lab-20');
+    ok(clean);
+    const up = await run('converge lab-16..18', 'site', 'base');
+    ok(up);
+    await noChange('base');
+  });
+
+  it('refuses bad input before any host is touched, saying why', async () => {
+    const cases: [string, keyof typeof INV, string, RegExp][] = [
+      ['node-remove', 'base', 'node_remove=lab-19', /host "lab-19" is not in the inventory: it is not in the cluster/],
+      ['node-remove', 'base', 'node_remove=lab-17', /host "lab-17" is not in group "workers"/],
+      ['node-add', 'worker', 'node_add=', /this playbook needs the host to add: -e node_add=HOST/],
+      ['control-plane-remove', 'base', 'control_plane_remove=lab-17', /host "lab-17" is an etcd member .*playbooks\/etcd-member-remove\.ts/],
+      ['control-plane-remove', 'master', 'control_plane_remove=lab-18', /host "lab-18" is not in group "masters"/],
+    ];
+    for (const [pb, inv, e, why] of cases) {
+      const o = await tsplayJson(['run', `playbooks/${pb}.ts`, '-i', INV[inv], '-e', e]);
+      assert.equal(o.code, 1, `${pb} -e ${e}: ${o.stderr}`);
+      assert.match(o.stderr, why);
+      assert.ok(!touched(o), `${pb} -e ${e}: no play started`);
+    }
+  });
+
+  it('adds the worker lab-19: elsewhere only /etc/hosts changes; then removes it', async () => {
+    const others = ['lab-16', 'lab-17', 'lab-18'];
+    const check = await run('node-add --check', 'node-add', 'worker', '-e', 'node_add=lab-19', '--check');
+    ok(check);
+    assert.deepEqual(changed(check, others), others.map((h) => `${h} hosts:/etc/hosts`).sort());
+    assert.ok(changed(check, ['lab-19']).length > 20, 'the new node gets everything a worker gets');
+    const add = await run('node-add', 'node-add', 'worker', '-e', 'node_add=lab-19');
+    ok(add);
+    assert.deepEqual(changed(add, others), changed(check, others), 'apply changed what check said');
+    assert.match(await on('lab-17', BLOCK), /^10\.231\.0\.29\tlab-19$/m);
+    assert.equal(await on('lab-19', 'systemctl is-active kubelet kube-proxy flanneld containerd | sort -u'), 'active');
+    await noChange('worker');
+
+    const rmCheck = await run('node-remove --check', 'node-remove', 'worker', '-e', 'node_remove=lab-19', '--check');
+    ok(rmCheck);
+    const drain = rmCheck.events.find((e) => e.kind === 'resource' && e.resource === 'kube-node:lab-19');
+    assert.equal(drain?.host, 'lab-17', 'the API calls go out from the control-plane host');
+    assert.match(JSON.stringify(drain?.changes), /skipped.*serves no \/api\/v1 objects \(a stand-in/, 'the stand-in API: skipped, with why');
+    const rm = await run('node-remove', 'node-remove', 'worker', '-e', 'node_remove=lab-19');
+    ok(rm);
+    assert.deepEqual(changed(rm, others), [...others.map((h) => `${h} hosts:/etc/hosts`), 'lab-17 kube-node:lab-19'].sort());
+    assert.doesNotMatch(await on('lab-17', BLOCK), /lab-19/);
+    assert.match((await onHost('lab-19', 'systemctl is-active kubelet; test -e /etc/kubernetes || echo gone')).out, /inactive[\s\S]*gone/);
+    await noChange('base');
+  });
+
+  it('adds the control-plane host lab-20 and removes it, /healthz through the VIP answering throughout', async () => {
+    const sans = async () => on('lab-17', 'openssl x509 -noout -ext subjectAltName -in /etc/kubernetes/pki/apiserver.crt');
+    const backends = async () => on('lab-16', 'grep -E "^\\s*server " /etc/haproxy/haproxy.cfg');
+    const check = await run('control-plane-add --check', 'control-plane-add', 'master', '-e', 'control_plane_add=lab-20', '--check');
+    ok(check);
+    assert.deepEqual(changed(check, ['lab-16', 'lab-17', 'lab-18']), [
+      'lab-16 handler:reload haproxy', 'lab-16 hosts:/etc/hosts', 'lab-16 template:/etc/haproxy/haproxy.cfg',
+      'lab-17 file:/etc/kubernetes/pki/apiserver.crt', 'lab-17 file:/etc/kubernetes/pki/apiserver.key', 'lab-17 hosts:/etc/hosts',
+      'lab-18 hosts:/etc/hosts',
+    ].filter((x) => !x.includes('handler:')).sort());
+
+    const poll = healthzPoller();
+    const add = await run('control-plane-add', 'control-plane-add', 'master', '-e', 'control_plane_add=lab-20');
+    const during = await poll.stop();
+    console.log(`      /healthz through the VIP during control-plane-add: ${during.ok} ok, ${during.fail} failed`);
+    ok(add);
+    assert.match(await sans(), /IP Address:10\.231\.0\.30/);
+    assert.match(await backends(), /lab-20 10\.231\.0\.30:6443/);
+    assert.equal(await on('lab-20', 'systemctl is-active kube-apiserver kube-controller-manager kube-scheduler kubelet | sort -u'), 'active');
+    assert.ok(during.ok > 0);
+    assert.equal(during.fail, 0, during.errors.join('\n'));
+    await noChange('master');
+
+    const poll2 = healthzPoller();
+    const rm = await run('control-plane-remove', 'control-plane-remove', 'master', '-e', 'control_plane_remove=lab-20');
+    const during2 = await poll2.stop();
+    console.log(`      /healthz through the VIP during control-plane-remove: ${during2.ok} ok, ${during2.fail} failed`);
+    ok(rm);
+    assert.doesNotMatch(await sans(), /10\.231\.0\.30/);
+    assert.doesNotMatch(await backends(), /lab-20/);
+    assert.equal((await onHost('lab-20', 'systemctl is-active kube-apiserver')).out.trim(), 'inactive');
+    assert.ok(during2.ok > 0);
+    assert.equal(during2.fail, 0, during2.errors.join('\n'));
+    await noChange('base');
+  });
+});
