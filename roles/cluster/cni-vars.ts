@@ -19,6 +19,11 @@ export const cniDefaults: CniVars = { cni_bin_dir: '/opt/cni/bin', cni_conf_dir:
 
 const absDir = z.string().regex(/^\/[^\s"'\\]*$/, 'expected an absolute path without spaces or quotes');
 export const cniShape = { cni_bin_dir: absDir, cni_conf_dir: absDir };
+/** The same, declared with defaults and descriptions: spread into a role's declareVars object. */
+export const cniVarShape = {
+  cni_bin_dir: absDir.default(cniDefaults.cni_bin_dir).describe('where the CNI plugin binaries are (the upstream and containerd default, /opt/cni/bin)'),
+  cni_conf_dir: absDir.default(cniDefaults.cni_conf_dir).describe('where the network configs (conflists) are'),
+};
 
 /** The roles that read the CNI dirs: a value scoped under one of them would differ from the others'. */
 const READERS = ['runtime', 'flannel'] as const;

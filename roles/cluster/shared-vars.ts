@@ -50,6 +50,11 @@ export interface RuntimeChoiceVars {
 
 export const runtimeChoiceDefaults: RuntimeChoiceVars = { container_runtime: 'containerd', cgroup_driver: 'systemd' };
 export const runtimeChoiceShape = { container_runtime: z.enum(['containerd', 'docker']), cgroup_driver: z.enum(['systemd', 'cgroupfs']) };
+/** The same, declared with defaults and descriptions: spread into a role's declareVars object. */
+export const runtimeChoiceVarShape = {
+  container_runtime: runtimeChoiceShape.container_runtime.default(runtimeChoiceDefaults.container_runtime).describe('containerd (default) or docker (+ cri-dockerd for Kubernetes >= 1.24)'),
+  cgroup_driver: runtimeChoiceShape.cgroup_driver.default(runtimeChoiceDefaults.cgroup_driver).describe('systemd on a systemd host with cgroup v2; cgroupfs where systemd does not manage the cgroups (containers)'),
+};
 
 /**
  * The cluster-wide vars: set once in the inventory's global vars (`vip` may sit on the lb group instead),
