@@ -20,6 +20,7 @@ import { assertConnectable, assertSshReady, openDriver } from './connect.js';
 import { sshSettings } from './connection-flags.js';
 import { openedDrivers } from './drivers.js';
 import { registerAdHoc } from './exec-cmd.js';
+import { registerInventory } from './inventory-cmd.js';
 import { fromVarsFile, readExtraVars } from './extra-vars.js';
 import { registerLab } from './lab.js';
 import { listHosts, listTags, listTasks } from './list.js';
@@ -54,6 +55,7 @@ export async function main(argv: readonly string[], io: MainIO = processIO()): P
     code = await runCommand(playbook, flags, io);
   });
   registerAdHoc(program, io, (c) => (code = c));
+  registerInventory(program, io.stdout);
   registerLab(program, (c) => (code = c));
   // Subcommands copy these settings only when created, so set them on every command of the tree.
   const output = { writeOut: (s: string) => io.stdout.write(s), writeErr: (s: string) => io.stderr.write(printable(redact(s))) };

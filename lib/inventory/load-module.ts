@@ -27,6 +27,11 @@ export function shown(file: string): string {
 export async function importDefault(file: string, kind: ModuleKind): Promise<unknown> {
   const abs = resolve(file);
   assertFile(abs, kind);
+  if (kind === 'inventory' && !/\.[cm]?[jt]s$/.test(abs)) {
+    // An Ansible inventory (hosts.ini, hosts.yml, hosts): its parser loads only when one is used.
+    const { loadAnsibleInventory } = await import('./ansible/index.js');
+    return loadAnsibleInventory(abs);
+  }
   // Stack traces of a .ts module then point at its source lines, not at swc's output.
   process.setSourceMapsEnabled(true);
   let mod: Record<string, unknown>;
@@ -47,7 +52,7 @@ function assertFile(abs: string, kind: ModuleKind): void {
   if (existsSync(abs) && statSync(abs).isFile()) return;
   if (existsSync(abs)) throw new ConfigError(`is a directory, expected ${kind === 'inventory' ? 'an' : 'a'} ${kind} file (.ts or .js)`, shown(abs));
   const dir = dirname(abs);
-  const siblings = existsSync(dir) ? readdirSync(dir).filter((f) => /\.[cm]?[jt]s$/.test(f)) : [];
+  const siblings = existsSync(dir) ? readdirSync(dir).filter((f) => /\.[cm]?[jt]s$/.test(f) || (kind === 'inventory' && /\.(ini|ya?ml|json)$/.test(f))) : [];
   const near = suggest(basename(abs), siblings).map((f) => shown(join(dir, f)));
   const where = existsSync(dir) ? '' : ` (no directory ${shown(dir)})`;
   throw new ConfigError(`${kind} file not found${where}.${didYouMean(shown(abs), near)}`, shown(abs));
