@@ -41,7 +41,7 @@ export function targetOf(op: Op, name: string, cluster: Cluster): Host {
   }
   if (is('etcd')) {
     const pb = adds ? ETCD_MEMBER_PLAYBOOK.add : ETCD_MEMBER_PLAYBOOK.remove;
-    throw new ConfigError(`host "${name}" is an etcd member (group "${t.groups.etcd}"): this playbook does not change etcd membership. ${adds ? `Add the member with ${pb}` : `Remove the member with ${pb} and take the host out of the etcd group`}, then run this one`, where);
+    throw new ConfigError(`host "${name}" is an etcd member (group "${t.groups.etcd}"): this playbook does not change etcd membership. ${adds ? `Take it out of the etcd group, run this one, then add the member with ${pb} -e etcd_member=${name}` : `Remove the member first with ${pb} -e etcd_member=${name}, take the host out of the etcd group, then run this one`}`, where);
   }
   if (is('lb')) throw new ConfigError(`host "${name}" is also a load balancer (group "${t.groups.lb}"): this playbook ${verb}s only ${part === 'workers' ? 'a worker' : 'a control-plane host'}; change the lb group with playbooks/lb.ts`, where);
   if (op === 'node-add' || op === 'node-remove') {
