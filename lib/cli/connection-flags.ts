@@ -1,10 +1,15 @@
 /**
- * The SSH options every command that reaches hosts shares (run, exec, facts): host-key checks and the
- * connect timeout, and the settings the transport takes from them.
+ * The connection options every command that reaches hosts shares (run, exec, facts): host-key checks,
+ * the connect timeout, -u/--user, --private-key and -K/--ask-become-pass, and the settings they give.
+ * As in Ansible, -u and --private-key fill in what the inventory leaves unset: a user or key the
+ * inventory names (for a host, or in its defaults) wins. -K's password is for every host without one.
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
+import { secret } from '../core/secret.js';
+import type { InventorySpec } from '../dsl/inventory.js';
+import { buildInventory, loadInventory, type Inventory } from '../inventory/index.js';
 import type { SshSettings } from './connect.js';
 import { nonEmpty, wholeNumber } from './option-values.js';
 
@@ -12,10 +17,16 @@ export interface ConnectionFlags {
   knownHosts?: string;
   trustNewHostKeys?: boolean;
   connectTimeout: number;
+  user?: string;
+  privateKey?: string;
+  askBecomePass?: boolean;
 }
 
 export function addConnectionOptions(cmd: Command): Command {
   return cmd
+    .option('-u, --user <name>', 'log in as this user where the inventory names none (default: root)', nonEmpty('--user', 'a user name'))
+    .option('--private-key <file>', 'log in with this key file where the inventory names none', nonEmpty('--private-key', 'a key file'))
+    .option('-K, --ask-become-pass', 'ask for the sudo password (not echoed), for every host the inventory gives none')
     .option('--known-hosts <file>', 'known_hosts file for host-key checks (default: ~/.ssh/known_hosts)', nonEmpty('--known-hosts', 'a file'))
     .option('--trust-new-host-keys', 'accept and record keys of hosts not yet in known_hosts (a changed key is still refused)')
     .addOption(new Option('--connect-timeout <seconds>', 'give up connecting to a host after this long').default(10).argParser(wholeNumber('--connect-timeout', 1)));
@@ -27,3 +38,21 @@ export const sshSettings = (f: ConnectionFlags): SshSettings => ({
   connectTimeoutMs: f.connectTimeout * 1000,
   retries: 2,
 });
+
+/** The spec with -u, --private-key and a -K password filled in where it leaves them unset. Pure. */
+export function withConnectionFlags(spec: InventorySpec, f: Pick<ConnectionFlags, 'user' | 'privateKey'>, becomePassword?: string): InventorySpec {
+  if (!f.user && !f.privateKey && becomePassword === undefined) return spec;
+  const d = spec.defaults ?? {};
+  const defaults = { ...d, ...(f.user && d.user === undefined ? { user: f.user } : {}), ...(f.privateKey && d.key === undefined ? { key: f.privateKey } : {}) };
+  const pw = becomePassword === undefined ? undefined : secret(becomePassword);
+  const hosts = pw ? Object.fromEntries(Object.entries(spec.hosts).map(([n, e]) => [n, e.becomePassword === undefined ? { ...e, becomePassword: pw } : e])) : spec.hosts;
+  return { ...spec, defaults, hosts };
+}
+
+/** The inventory with the connection flags applied; `ask` prompts for -K's password. */
+export async function inventoryFor(file: string, f: ConnectionFlags, ask: (prompt: string) => Promise<string>): Promise<Inventory> {
+  const inv = await loadInventory(file);
+  const pw = f.askBecomePass ? await ask('BECOME password: ') : undefined;
+  const spec = withConnectionFlags(inv.spec, f, pw);
+  return spec === inv.spec ? inv : buildInventory(spec, inv.file);
+}

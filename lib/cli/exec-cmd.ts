@@ -9,11 +9,12 @@ import { ConfigError } from '../core/errors.js';
 import type { Host } from '../core/model.js';
 import type { HostFacts } from '../core/ops.js';
 import { redact } from '../core/secret.js';
-import { loadInventory, limitHosts, selectHosts, type Inventory } from '../inventory/index.js';
+import { limitHosts, selectHosts, type Inventory } from '../inventory/index.js';
 import { printable } from '../report/index.js';
 import { quote } from '../transport/shell-quote.js';
 import { assertConnectable, assertSshReady, openDriver } from './connect.js';
-import { addConnectionOptions, sshSettings, type ConnectionFlags } from './connection-flags.js';
+import { askPassword } from './ask-password.js';
+import { addConnectionOptions, inventoryFor, sshSettings, type ConnectionFlags } from './connection-flags.js';
 import { execExitBits, execSummary, groupedBlock, jsonLine, streamedLines, type ExecDone } from './exec-output.js';
 import { onEachHost, type HostDone } from './each-host.js';
 import { nonEmpty, wholeNumber } from './option-values.js';
@@ -22,6 +23,7 @@ export interface AdHocIO {
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
   readonly connect?: (host: Host) => Promise<HostDriver>;
+  readonly askPassword?: (prompt: string) => Promise<string>;
 }
 
 interface HostFlags extends ConnectionFlags {
@@ -86,7 +88,7 @@ export function registerAdHoc(program: Command, io: AdHocIO, setCode: (code: num
 
 /** The hosts a pattern (and --limit) picks, ready to connect to; every check before any host is touched. */
 async function reachable(pattern: string, f: HostFlags, io: AdHocIO): Promise<{ hosts: Host[]; connect: (h: Host) => Promise<HostDriver> }> {
-  const inv: Inventory = await loadInventory(f.inventory);
+  const inv: Inventory = await inventoryFor(f.inventory, f, io.askPassword ?? ((p) => askPassword(p)));
   let hosts = selectHosts(inv, pattern, 'pattern');
   if (f.limit) hosts = limitHosts(inv, hosts, f.limit);
   if (hosts.length === 0) throw new ConfigError(`no host matches "${pattern}"${f.limit ? ` with --limit ${f.limit}` : ''}`, 'pattern');

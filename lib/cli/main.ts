@@ -9,7 +9,7 @@ import type { HostDriver } from '../core/driver.js';
 import { ConfigError, TsplayError } from '../core/errors.js';
 import type { Host } from '../core/model.js';
 import { redact } from '../core/secret.js';
-import { loadInventory, selector } from '../inventory/index.js';
+import { selector } from '../inventory/index.js';
 import { shown } from '../inventory/load-module.js';
 import { conflictNotes, otherRoles } from '../inventory/index.js';
 import { consoleReporter, exitBits, jsonReporter, printable, type Reporter } from '../report/index.js';
@@ -17,7 +17,9 @@ import { compile } from '../runner/compile.js';
 import { prepareAll } from '../runner/prepare.js';
 import { runPlaybook } from '../runner/run.js';
 import { assertConnectable, assertSshReady, openDriver } from './connect.js';
-import { sshSettings } from './connection-flags.js';
+import { inventoryFor, sshSettings } from './connection-flags.js';
+import { askPassword } from './ask-password.js';
+import { defaultRetryFile, updateRetryFile } from './retry.js';
 import { openedDrivers } from './drivers.js';
 import { registerAdHoc } from './exec-cmd.js';
 import { registerInventory } from './inventory-cmd.js';
@@ -34,6 +36,8 @@ export interface MainIO {
   readonly tty: boolean;
   /** Open a host's driver; default: by the host's transport. Tests inject fake hosts here. */
   readonly connect?: (host: Host) => Promise<HostDriver>;
+  /** Ask for a password without echoing it (-K); default: on the terminal. */
+  readonly askPassword?: (prompt: string) => Promise<string>;
   /** Called with a cleanup when a run starts; the real process wires it to SIGINT. */
   readonly onInterrupt?: (cleanup: () => void) => void;
 }
@@ -79,7 +83,7 @@ function errorText(e: unknown): string {
 }
 
 async function runCommand(playbookFile: string, f: RunFlags, io: MainIO): Promise<number> {
-  const inv = await loadInventory(f.inventory);
+  const inv = await inventoryFor(f.inventory, f, io.askPassword ?? ((p) => askPassword(p)));
   const pb = await loadPlaybook(playbookFile);
   const extra = readExtraVars(f.extraVar);
   const otherProjectRoles = await otherRoles(playbookFile, pb, inv.spec);
@@ -114,6 +118,10 @@ async function runCommand(playbookFile: string, f: RunFlags, io: MainIO): Promis
       playbook: shown(playbookFile), mode, diff: f.diff === true, verify: f.verify === true, ...(f.forks ? { forks: f.forks } : {}), lockTimeoutMs: f.lockTimeout * 1000,
       startupMs: Math.round(performance.now()),
     }, { connect: drivers.connect, reporter });
+    if (mode === 'apply') {
+      const note = updateRetryFile(f.retryFile ?? defaultRetryFile(playbookFile), stats, `tsplay run ${shown(playbookFile)} -i ${f.inventory}`);
+      if (note) io.stderr.write(printable(redact(note)));
+    }
     return exitBits(stats);
   } finally {
     reporter.close?.();

@@ -19,6 +19,7 @@ export interface RunFlags extends ConnectionFlags {
   json?: boolean;
   verbose: number;
   lockTimeout: number;
+  retryFile?: string;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -32,6 +33,8 @@ Examples:
   tsplay run playbooks/site.ts -i inventory/prod.ts -e etcd_version=3.5.12
   tsplay run playbooks/site.ts -i inventory/prod.ts -e @vars/prod.yml -e @vars/override.json -e etcd_version=3.5.12
   tsplay run playbooks/site.ts -i inventory/prod.ts --list-tasks   show what would run, touch nothing
+  tsplay run playbooks/site.ts -i inventory/prod.ts --limit @.tsplay/retry/site.retry   only the hosts that failed last time
+  tsplay run playbooks/site.ts -i hosts.ini -u deploy --private-key ~/.ssh/deploy -K    an Ansible inventory, sudo password asked
 
 Host patterns (plays' "hosts" and --limit): a group or host name, globs (web-*), a:b (union),
 a:&b (intersection), a:!b (exclusion).
@@ -63,6 +66,7 @@ export function buildProgram(onRun: (playbook: string, flags: RunFlags) => Promi
     .option('--list-tags', 'list every tag, then exit')
     .option('--json', 'write events as JSON lines to stdout instead of the console report')
     .option('-v, --verbose', 'more output: -v shows unchanged resources and gate retries', (_v, n: number) => n + 1, 0)
+    .option('--retry-file <file>', 'where to list the hosts that failed or were unreachable, for --limit @FILE (default: .tsplay/retry/PLAYBOOK.retry)', nonEmpty('--retry-file', 'a file'))
     .addOption(new Option('--lock-timeout <seconds>', 'wait this long for a host another tsplay run holds, then fail it naming the holder').default(60).argParser(wholeNumber('--lock-timeout', 0)))
     .addHelpText('after', RUN_EXAMPLES)
     .action(onRun);
