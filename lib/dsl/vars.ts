@@ -50,10 +50,14 @@ export function declareVars<T extends z.ZodObject>(object: T, ...rules: VarsRule
   return { object, defaults: typed, schema, descriptions, rules, role: { defaults: typed, schema } };
 }
 
-/** Another role's vars plus more of its own (the base's rules kept, then these). */
+/** The object of a base's fields with more (or replaced) ones. */
+export type Extended<B extends z.ZodObject, S extends z.ZodRawShape> = z.ZodObject<Omit<B['shape'], keyof S> & S>;
+
+/** Another role's vars plus more of its own (the base's rules kept, then these): extendVars(base, shape)(...rules). */
 export function extendVars<B extends z.ZodObject, S extends z.ZodRawShape>(base: DeclaredVars<B>, shape: S) {
-  const object = base.object.extend(shape);
-  type Out = z.output<typeof object>;
+  // zod's own extend; its result type is spelt out here because a generic call cannot name it.
+  const object: Extended<B, S> = base.object.extend(shape);
+  type Out = z.output<Extended<B, S>>;
   // The base's rules read only the base's fields, which the extended vars have too.
   const inherited = base.rules.map((r): VarsRule<Out> => (v, ctx) => r(v as z.output<B>, ctx));
   return (...rules: VarsRule<Out>[]) => declareVars(object, ...inherited, ...rules);

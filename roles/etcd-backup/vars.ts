@@ -1,24 +1,15 @@
 /** etcd-backup vars: the etcd role's (to reach the members as it configured them) plus where snapshots go. */
 import { z } from 'zod';
-import { defaults as etcdDefaults, schema as etcdSchema, type EtcdVars } from '../etcd/vars.js';
+import { absPath, extendVars, type VarsOf } from '../../lib/index.js';
+import { vars as etcdVars } from '../etcd/vars.js';
 
-export interface EtcdBackupVars extends EtcdVars {
-  /** Controller directory of the snapshots; '' means `.tsplay/backups/<cluster_name>` (relative to the working directory). */
-  readonly etcd_backup_dir: string;
-  /** Snapshots kept there (each with its sidecar), newest first; older ones go once a new one is complete. */
-  readonly etcd_backup_keep: number;
-  /** Where the member writes the snapshot before it is fetched (removed afterwards). */
-  readonly etcd_backup_remote_dir: string;
-}
+export const vars = extendVars(etcdVars, {
+  etcd_backup_dir: z.string().regex(/^[^\n\0]*$/, 'expected a directory path').default('').describe("controller directory of the snapshots; '' means .tsplay/backups/<cluster_name> (relative to the working directory)"),
+  etcd_backup_keep: z.number().int().min(1).default(7).describe('snapshots kept there (each with its sidecar), newest first; older ones go once a new one is complete'),
+  etcd_backup_remote_dir: absPath.default('/var/tmp').describe('where the member writes the snapshot before it is fetched (removed afterwards)'),
+})();
 
-export const backupDefaults = { etcd_backup_dir: '', etcd_backup_keep: 7, etcd_backup_remote_dir: '/var/tmp' } as const;
-
-export const defaults: EtcdBackupVars = { ...etcdDefaults, ...backupDefaults };
-
-const absPath = z.string().regex(/^\/[A-Za-z0-9._/-]*$/, 'expected an absolute path (letters, digits, . _ - /)').refine((p) => !p.split('/').includes('..'), 'expected a path without ".."');
-
-export const schema = (etcdSchema as z.ZodType<EtcdVars>).and(z.object({
-  etcd_backup_dir: z.string().regex(/^[^\n\0]*$/, 'expected a directory path'),
-  etcd_backup_keep: z.number().int().min(1),
-  etcd_backup_remote_dir: absPath,
-})) as unknown as z.ZodType<EtcdBackupVars>;
+export type EtcdBackupVars = VarsOf<typeof vars>;
+export const { defaults, schema } = vars;
+/** The backup's own defaults (without the etcd role's). */
+export const backupDefaults = { etcd_backup_dir: defaults.etcd_backup_dir, etcd_backup_keep: defaults.etcd_backup_keep, etcd_backup_remote_dir: defaults.etcd_backup_remote_dir };
