@@ -1,4 +1,5 @@
 /** --list-hosts, --list-tasks, --list-tags: what a run would touch, straight from the compiled plays. Pure. */
+import { playRoles } from '../dsl/playbook.js';
 import type { CompiledPlay } from '../runner/compile.js';
 
 export function listHosts(plays: readonly CompiledPlay[]): string {
@@ -19,10 +20,12 @@ export function listTasks(plays: readonly CompiledPlay[]): string {
   return out.join('\n');
 }
 
+/** Every tag that selects something: of plays, of role uses and roles (role-level tags), of resources. */
 export function listTags(plays: readonly CompiledPlay[]): string {
   const tags = new Set<string>();
   for (const p of plays) {
     for (const t of p.play.tags ?? []) tags.add(t);
+    for (const u of playRoles(p.play)) for (const t of [...u.tags, ...u.role.tags]) tags.add(t);
     for (const r of p.roles) {
       tags.add(r.name);
       for (const hr of r.perHost.values()) for (const res of hr.resources) for (const t of res.tags ?? []) tags.add(t);
