@@ -37,6 +37,9 @@ defaults
   timeout client ${v.haproxy_timeout}
   timeout server ${v.haproxy_timeout}
   timeout check 5s
+  # A refused connection (an apiserver restarting before its check marks it down) is retried on another backend.
+  retries 3
+  option redispatch 1
 
 # Answers 200 while haproxy runs: keepalived's check script asks here, and gives up the VIP when it fails.
 frontend healthz

@@ -32,6 +32,9 @@ defaults
   timeout client 10m
   timeout server 10m
   timeout check 5s
+  # A refused connection (an apiserver restarting before its check marks it down) is retried on another backend.
+  retries 3
+  option redispatch 1
 
 # Answers 200 while haproxy runs: keepalived's check script asks here, and gives up the VIP when it fails.
 frontend healthz
