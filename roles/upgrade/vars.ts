@@ -3,22 +3,21 @@
  * k8s_artifacts override (k8s_artifacts.kubernetes.version, url and checksum): an upgrade is a new row.
  */
 import { z } from 'zod';
-import { artifactDefaults, artifactShape, type ArtifactVars } from '../cluster/shared-vars.js';
+import { declareVars, type VarsOf } from '../../lib/index.js';
+import { artifactVarShape } from '../cluster/shared-vars.js';
 import { commandPath } from '../cluster/schemas.js';
-import { binDirDefaults, type BinDirs } from './components.js';
+import { binDirDefaults } from './components.js';
 
-export interface UpgradeVars extends ArtifactVars, BinDirs {
-  /**
-   * Cordon and drain each worker batch through the API before its kubelet is replaced (uncordon after).
-   * Where no real API answers (the lab's stand-in) it is skipped, and the run's warnings say so per host.
-   */
-  readonly upgrade_drain: boolean;
-}
+export const vars = declareVars(
+  z.object({
+    ...artifactVarShape,
+    k8s_bin_dir: commandPath.default(binDirDefaults.k8s_bin_dir).describe('where the control-plane binaries are (the apiserver role installs them there)'),
+    kubelet_bin_dir: commandPath.default(binDirDefaults.kubelet_bin_dir).describe('where the kubelet is (the kubelet role installs it there)'),
+    kube_proxy_bin_dir: commandPath.default(binDirDefaults.kube_proxy_bin_dir).describe('where kube-proxy is (the kube-proxy role installs it there)'),
+    // Where no real API answers (the lab's stand-in) it is skipped, and the run's warnings say so per host.
+    upgrade_drain: z.boolean().default(true).describe('cordon and drain each worker batch through the API before its kubelet is replaced (uncordon after)'),
+  }),
+);
 
-export const defaults: UpgradeVars = { ...artifactDefaults, ...binDirDefaults, upgrade_drain: true };
-
-export const schema: z.ZodType<UpgradeVars> = z.object({
-  ...artifactShape,
-  k8s_bin_dir: commandPath, kubelet_bin_dir: commandPath, kube_proxy_bin_dir: commandPath,
-  upgrade_drain: z.boolean(),
-}) as unknown as z.ZodType<UpgradeVars>;
+export type UpgradeVars = VarsOf<typeof vars>;
+export const { defaults, schema } = vars;
