@@ -20,6 +20,7 @@ import { assertConnectable, assertSshReady, openDriver } from './connect.js';
 import { inventoryFor, sshSettings } from './connection-flags.js';
 import { askPassword } from './ask-password.js';
 import { defaultRetryFile, updateRetryFile } from './retry.js';
+import { startAt } from './start-at.js';
 import { openedDrivers } from './drivers.js';
 import { registerAdHoc } from './exec-cmd.js';
 import { registerInventory } from './inventory-cmd.js';
@@ -96,6 +97,7 @@ async function runCommand(playbookFile: string, f: RunFlags, io: MainIO): Promis
   } catch (e) {
     throw fromVarsFile(e, extra);
   }
+  if (f.startAt) plays = startAt(plays, f.startAt);
   if (f.verbose > 0) for (const note of conflictNotes(inv)) io.stderr.write(printable(redact(`${note}\n`)));
   const listings = [f.listHosts && listHosts(plays), f.listTasks && listTasks(plays), f.listTags && listTags(plays)].filter((x) => typeof x === 'string');
   if (listings.length) {

@@ -20,6 +20,7 @@ export interface RunFlags extends ConnectionFlags {
   verbose: number;
   lockTimeout: number;
   retryFile?: string;
+  startAt?: string;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -33,6 +34,7 @@ Examples:
   tsplay run playbooks/site.ts -i inventory/prod.ts -e etcd_version=3.5.12
   tsplay run playbooks/site.ts -i inventory/prod.ts -e @vars/prod.yml -e @vars/override.json -e etcd_version=3.5.12
   tsplay run playbooks/site.ts -i inventory/prod.ts --list-tasks   show what would run, touch nothing
+  tsplay run playbooks/site.ts -i inventory/prod.ts --start-at kube-apiserver   resume where a run stopped
   tsplay run playbooks/site.ts -i inventory/prod.ts --limit @.tsplay/retry/site.retry   only the hosts that failed last time
   tsplay run playbooks/site.ts -i hosts.ini -u deploy --private-key ~/.ssh/deploy -K    an Ansible inventory, sudo password asked
 
@@ -60,6 +62,7 @@ export function buildProgram(onRun: (playbook: string, flags: RunFlags) => Promi
     .option('-l, --limit <pattern>', 'only hosts matching this pattern', nonEmpty('--limit', 'a host pattern'))
     .option('-f, --forks <n>', 'hosts worked on at once (default: all)', wholeNumber('--forks', 1))
     .option('-e, --extra-var <key=value|@file>', "override a role var for this run, or every var of a .yml/.json file (repeatable, a later one wins; typed as the role's default)", collect, [])
+    .option('--start-at <role>', 'resume at this role: leave out the plays and roles before its first use', nonEmpty('--start-at', 'a role name'))
     .option('--verify', 'run every role\'s health gates, also on hosts where nothing changed')
     .option('--list-tasks', 'list the resources each role would run, then exit')
     .option('--list-hosts', 'list the hosts each play would run on, then exit')
