@@ -1,4 +1,5 @@
 /** definePlaybook: plays of (hosts, roles with typed var overrides, options). Data, not logic. */
+import type { ExecOptions, ExecResult } from '../core/connection.js';
 import type { Cluster, Host } from '../core/model.js';
 import type { Role } from './role.js';
 
@@ -48,6 +49,33 @@ export const roleUse = (r: RoleUse | Role<object>): RoleUse => ('role' in r ? r 
 
 export type Serial = number | `${number}%` | readonly (number | `${number}%`)[];
 
+/** What a cluster-wide gate sees: every host of the play, and a door to each. */
+export interface ClusterGateContext {
+  /** Every host of the play (all batches), in inventory order. */
+  readonly hosts: readonly Host[];
+  /** The batch just run (all of `hosts` without serial). */
+  readonly batch: readonly Host[];
+  readonly cluster: Cluster;
+  /** Run a command on a host of the run (by Host or name) through its one connection; any exit code resolves. */
+  exec(host: Host | string, command: string, opts?: ExecOptions): Promise<ExecResult>;
+}
+
+/**
+ * A gate on a whole play ("member list equals the inventory", "exactly one VIP holder"): run after each
+ * batch once its roles are done (where something changed, or with --verify, or always when `always`),
+ * retried like host gates; when it keeps failing, the batch's hosts fail and the play and run stop.
+ * Skipped in check mode (nothing changed that it could see).
+ */
+export interface ClusterGate {
+  readonly name: string;
+  /** Attempts in all (default 12), first delay (default 50 ms, doubled up to 2 s): as Gate. */
+  readonly retries?: number;
+  readonly delayMs?: number;
+  /** Run after every batch even when nothing changed in it. */
+  readonly always?: boolean;
+  check(ctx: ClusterGateContext): Promise<void>;
+}
+
 export interface Play {
   readonly name: string;
   /** Host pattern: group, host, glob, `a:b` (union), `a:!b` (minus), `a:&b` (intersection). */
@@ -68,7 +96,18 @@ export interface Play {
   readonly runOnce?: boolean;
   /** Apply and query as root through sudo. */
   readonly become?: boolean;
+  /** Cluster-wide gates, after each batch (see ClusterGate). */
+  readonly gates?: readonly ClusterGate[];
+  /**
+   * Batch hooks: roles run on each host of a batch before (after) the play's roles, as a linear step
+   * whatever the strategy; with delegateTo they run elsewhere (cordon/drain through a control-plane host).
+   */
+  readonly beforeBatch?: readonly (RoleUse | Role<object>)[];
+  readonly afterBatch?: readonly (RoleUse | Role<object>)[];
 }
+
+/** Every role use of a play, in run order: beforeBatch hooks, the play's roles, afterBatch hooks. */
+export const playRoles = (play: Play): RoleUse[] => [...(play.beforeBatch ?? []), ...play.roles, ...(play.afterBatch ?? [])].map(roleUse);
 
 export interface Playbook {
   readonly name: string;

@@ -24,6 +24,8 @@ export interface RunStats {
   readonly ms: number;
   /** Process start to run start, when the CLI measured it. */
   readonly startupMs?: number;
+  /** Hosts a stopped run never started on (the batches and plays after the one that stopped it). */
+  readonly untouched?: readonly string[];
 }
 
 export type RunEvent =
@@ -48,10 +50,13 @@ export type RunEvent =
     }
   | { readonly kind: 'handler'; readonly host: string; readonly role: string; readonly handler: string; readonly status: 'changed' | 'would-change' | 'failed'; readonly error?: string; readonly on?: string }
   | { readonly kind: 'gate'; readonly host: string; readonly role: string; readonly gate: string; readonly status: 'ok' | 'retry' | 'failed' | 'skipped'; readonly attempt: number; readonly error?: string; readonly on?: string }
+  /** A cluster-wide gate (Play.gates) after the batch `hosts`. */
+  | { readonly kind: 'cluster-gate'; readonly play: string; readonly gate: string; readonly hosts: readonly string[]; readonly status: 'ok' | 'retry' | 'failed' | 'skipped'; readonly attempt: number; readonly error?: string }
   | { readonly kind: 'role-end'; readonly host: string; readonly role: string; readonly ms: number; readonly roundTrips: number; readonly changed: number; readonly on?: string }
   | { readonly kind: 'host-failed'; readonly host: string; readonly error: string }
   | { readonly kind: 'unreachable'; readonly host: string; readonly error: string }
-  | { readonly kind: 'play-aborted'; readonly play: string; readonly reason: string }
+  /** `untouched`: hosts of the run that no batch reached when the play stopped (later batches, later plays). */
+  | { readonly kind: 'play-aborted'; readonly play: string; readonly reason: string; readonly untouched?: readonly string[] }
   | { readonly kind: 'run-end'; readonly mode: Mode; readonly stats: RunStats };
 
 export interface Reporter {

@@ -80,7 +80,17 @@ const formatters: Formatters = {
     const [first = '', ...rest] = errorText(e.host, e.error);
     return [s.chalk.red.bold(`UNREACHABLE [${e.host}]`) + s.chalk.red(` ${first}`), ...errorLines(rest.join('\n'), s.chalk)];
   },
-  'play-aborted': (e, s) => [s.chalk.red.bold(`PLAY [${e.play}] aborted: ${e.reason}`)],
+  'cluster-gate': (e, s) => {
+    const what = `${s.chalk.bold(`[${e.play}]`)} cluster gate ${e.gate}`;
+    if (e.status === 'failed') return [`${label('failed', s)}${what}  after ${plural(e.attempt, 'attempt')}`, ...errorLines(e.error, s.chalk)];
+    if (s.verbose < 1) return [];
+    if (e.status === 'retry') return [`${label('retry', s)}${what}  attempt ${e.attempt}: ${redact(e.error ?? '').split('\n')[0]}`];
+    return [`${label(e.status, s)}${what}${e.status === 'ok' && e.attempt > 1 ? `  (attempt ${e.attempt})` : ''}`];
+  },
+  'play-aborted': (e, s) => [
+    s.chalk.red.bold(`PLAY [${e.play}] aborted: ${e.reason}`),
+    ...(e.untouched?.length ? [s.chalk.red(`    left untouched: ${e.untouched.join(', ')}`)] : []),
+  ],
   'run-end': (e, s) => recapLines(e.stats, { chalk: s.chalk, mode: e.mode }),
 };
 

@@ -35,8 +35,11 @@ export function recapLines(stats: RunStats, s: RecapStyle): string[] {
     });
     return `${hostPaint[hostOutcome(stats.hosts[n]!)](n.padEnd(nameWidth))}  ${fields.join('  ').trimEnd()}`;
   });
-  return ['', c.bold('RECAP') + (s.mode === 'check' ? c.dim(' (check mode: nothing was changed; changed = would change)') : ''), ...hostLines, ...roleLines(stats, s), '', totalLine(stats, s)];
+  return ['', c.bold('RECAP') + (s.mode === 'check' ? c.dim(' (check mode: nothing was changed; changed = would change)') : ''), ...hostLines, ...untouchedLines(stats, s), ...roleLines(stats, s), '', totalLine(stats, s)];
 }
+
+/** The hosts a stopped run never started on: still as they were (e.g. on the old version). */
+const untouchedLines = (stats: RunStats, s: RecapStyle): string[] => (stats.untouched?.length ? [s.chalk.red(`left untouched (the run stopped before them): ${stats.untouched.join(', ')}`)] : []);
 
 /** The slowest roles: max over hosts (the wall time the role cost) and the sum (the work it did). */
 function roleLines(stats: RunStats, s: RecapStyle): string[] {

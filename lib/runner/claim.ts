@@ -22,6 +22,8 @@ export function claims(plays: readonly CompiledPlay[], mode: Mode, lockTimeoutMs
   const id = randomBytes(6).toString('hex');
   const dirs = new Map<string, Set<string>>();
   for (const play of plays) {
+    // Every host of a play is claimed, even one no role changes (a cluster gate may still run commands there).
+    for (const h of play.hosts) if (!dirs.has(h.name)) dirs.set(h.name, new Set());
     for (const role of play.roles) {
       for (const [name, hr] of role.perHost) {
         // A delegated role writes on the host it runs on: that host is claimed (and swept) too.

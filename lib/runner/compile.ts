@@ -8,7 +8,7 @@ import { ConfigError } from '../core/errors.js';
 import type { Cluster, Host } from '../core/model.js';
 import type { AnyResource, Handler } from '../core/resource.js';
 import type { InventorySpec } from '../dsl/inventory.js';
-import { roleUse as asUse, type Play, type Playbook, type RoleUse } from '../dsl/playbook.js';
+import { playRoles, type Play, type Playbook, type RoleUse } from '../dsl/playbook.js';
 import type { Gate, Role } from '../dsl/role.js';
 import { building } from './role-build.js';
 import { batches } from './serial.js';
@@ -49,6 +49,8 @@ export interface CompiledRole {
   readonly name: string;
   /** Hosts that run the role (tags, runOnce and `when` applied), with what each runs. */
   readonly perHost: ReadonlyMap<string, HostRole>;
+  /** A batch hook (Play.beforeBatch / afterBatch): run as a linear step around the batch's roles. */
+  readonly hook?: 'before' | 'after';
 }
 
 export interface CompiledPlay {
@@ -75,7 +77,12 @@ function compilePlay(play: Play, sel: Selector, opts: CompileOptions): CompiledP
   let hosts = sel.select(play.hosts);
   if (opts.limit) hosts = sel.limit(hosts, opts.limit);
   if (play.runOnce) hosts = hosts.slice(0, 1);
-  const roles = play.roles.map(asUse).map((u) => compileRole(u, play, hosts, sel.cluster, opts));
+  const before = play.beforeBatch?.length ?? 0;
+  const main = play.roles.length;
+  const roles = playRoles(play).map((u, i) => {
+    const r = compileRole(u, play, hosts, sel.cluster, opts);
+    return i < before ? { ...r, hook: 'before' as const } : i >= before + main ? { ...r, hook: 'after' as const } : r;
+  });
   return { play, hosts, batches: batches(hosts, play.serial, where), roles };
 }
 
@@ -133,7 +140,7 @@ function knownTags(pb: Playbook, sel: Selector): Set<string> {
   for (const play of pb.plays) {
     for (const t of play.tags ?? []) tags.add(t);
     const hosts = attempt(() => sel.select(play.hosts)) ?? [];
-    for (const u of play.roles.map(asUse)) {
+    for (const u of playRoles(play)) {
       for (const t of [...u.tags, ...u.role.tags]) tags.add(t);
       for (const host of hosts) {
         const resources = attempt(() => u.role.resources(roleVars(u.role, host, u.vars, {}), host, sel.cluster)) ?? [];

@@ -13,27 +13,39 @@ export interface GateDeps {
 
 /** Resolves when the gate passes; rejects with the last error when every attempt failed, or at once on a TransportError. */
 export async function passGate(gate: Gate<object>, host: Host, role: string, vars: object, cluster: Cluster, driver: HostDriver, deps: GateDeps, become = false, on?: Host): Promise<void> {
-  const attempts = gate.retries ?? 12;
-  let delay = gate.delayMs ?? 50;
-  // Doubling stops at 2 s, or at the gate's own first delay when that is longer (never shorter than asked).
-  const cap = Math.max(2000, delay);
   // A gate's commands run as the play's other work does: as root when the play has become, unless the gate says.
   const exec = (command: string, opts: ExecOptions = {}) => driver.exec(command, { ...opts, sudo: opts.sudo ?? become });
   const ctx = { host, vars, cluster, exec, ...(on ? { on } : {}) };
   const where = on ? { on: on.name } : {};
+  await poll(gate, () => gate.check(ctx), (status, attempt, error) => deps.emit({ kind: 'gate', host: host.name, role, gate: gate.name, status, attempt, ...(error === undefined ? {} : { error }), ...where }), deps.sleep);
+}
+
+/** How often and how soon a gate is tried again. */
+export interface Polled {
+  readonly retries?: number;
+  readonly delayMs?: number;
+}
+
+/**
+ * Try `check` until it resolves, with exponential backoff; report each attempt. Rejects with the last
+ * error when every attempt failed, or at once on a TransportError (retrying cannot mend a broken connection).
+ */
+export async function poll(gate: Polled, check: () => Promise<void>, report: (status: 'ok' | 'retry' | 'failed', attempt: number, error?: string) => void, sleep: (ms: number) => Promise<void>): Promise<void> {
+  const attempts = gate.retries ?? 12;
+  let delay = gate.delayMs ?? 50;
+  // Doubling stops at 2 s, or at the gate's own first delay when that is longer (never shorter than asked).
+  const cap = Math.max(2000, delay);
   for (let attempt = 1; ; attempt++) {
     try {
-      await gate.check(ctx);
-      deps.emit({ kind: 'gate', host: host.name, role, gate: gate.name, status: 'ok', attempt, ...where });
+      await check();
+      report('ok', attempt);
       return;
     } catch (e) {
-      // The connection broke: retrying cannot help, and the host is unreachable rather than unhealthy.
       if (e instanceof TransportError) throw e;
-      const error = (e as Error).message;
       const last = attempt >= attempts;
-      deps.emit({ kind: 'gate', host: host.name, role, gate: gate.name, status: last ? 'failed' : 'retry', attempt, error, ...where });
+      report(last ? 'failed' : 'retry', attempt, (e as Error).message);
       if (last) throw e;
-      await deps.sleep(delay);
+      await sleep(delay);
       delay = Math.min(delay * 2, cap);
     }
   }

@@ -12,10 +12,13 @@ import type { HostFacts } from '../core/ops.js';
 import { redact } from '../core/secret.js';
 import type { HostStats, Mode, Reporter, RunEvent, RunStats } from '../report/events.js';
 import { claims } from './claim.js';
+import { passClusterGates } from './cluster-gate.js';
 import type { CompiledPlay } from './compile.js';
 import { queriesOf, type Writer } from './pass.js';
 import { ChangeSignal, readAhead, type Upcoming } from './read-ahead.js';
 import { runRole } from './role-run.js';
+
+type Limit = ReturnType<typeof pLimit>;
 
 export interface RunDeps {
   /** Open the host's one connection for this run; a rejection makes the host unreachable. */
@@ -204,48 +207,82 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
     return undefined;
   }
 
-  run: for (const play of plays) {
+  /** The roles of `ri` one after another, each on every host of the batch at once; why the play stops, if it does. */
+  async function linear(play: CompiledPlay, ris: readonly number[], batch: readonly Host[], limit: Limit, mustAbort: (b: readonly Host[]) => string | undefined): Promise<string | undefined> {
+    for (const ri of ris) {
+      const on = batch.filter((h) => play.roles[ri]!.perHost.has(h.name) && !state.get(h.name)!.done);
+      if (on.length === 0) continue;
+      emit({ kind: 'role-start', play: play.play.name, role: play.roles[ri]!.name, hosts: on.map((h) => h.name) });
+      await Promise.all(on.map((h) => limit(() => roleOnHost(play, ri, h))));
+      const why = mustAbort(batch);
+      if (why) return why;
+    }
+    return undefined;
+  }
+
+  /**
+   * Each host goes on alone, but the failure policy is checked after every role: once it says stop, no
+   * host starts another role (hosts waiting for a fork included).
+   */
+  async function free(play: CompiledPlay, ris: readonly number[], batch: readonly Host[], limit: Limit, mustAbort: (b: readonly Host[]) => string | undefined): Promise<string | undefined> {
+    let why: string | undefined;
+    await Promise.all(batch.map((h) => limit(async () => {
+      for (let i = 0; i < ris.length && !why; i++) {
+        const role = play.roles[ris[i]!]!;
+        // Per host: under free, each host starts each role on its own.
+        if (role.perHost.has(h.name) && !state.get(h.name)!.done) emit({ kind: 'role-start', play: play.play.name, role: role.name, hosts: [h.name] });
+        await roleOnHost(play, ris[i]!, h);
+        why ??= mustAbort(batch);
+      }
+    })));
+    return why;
+  }
+
+  /** One batch: beforeBatch hooks (linear), the play's roles (its strategy), afterBatch hooks (linear), cluster gates. */
+  async function runBatch(play: CompiledPlay, batch: readonly Host[], limit: Limit, mustAbort: (b: readonly Host[]) => string | undefined): Promise<string | undefined> {
+    const idx = (hook: CompiledPlay['roles'][number]['hook']) => play.roles.flatMap((r, i) => (r.hook === hook ? [i] : []));
+    const changed0 = batch.reduce((n, h) => n + state.get(h.name)!.stats.changed, 0);
+    const why = (await linear(play, idx('before'), batch, limit, mustAbort))
+      ?? (await ((play.play.strategy ?? 'linear') === 'linear' ? linear : free)(play, idx(undefined), batch, limit, mustAbort))
+      ?? (await linear(play, idx('after'), batch, limit, mustAbort));
+    if (why || !play.play.gates?.length) return why;
+    const due = opts.verify === true || batch.reduce((n, h) => n + state.get(h.name)!.stats.changed, 0) > changed0;
+    const failed = await passClusterGates({
+      play: play.play.name, gates: play.play.gates, hosts: play.hosts, batch, cluster, mode: opts.mode, become: play.play.become ?? false, due,
+      driver: (name) => {
+        const h = all.find((x) => x.name === name);
+        return h ? driverOf(h, state.get(name)!) : undefined;
+      },
+      emit, sleep: gateDeps.sleep,
+    });
+    if (!failed) return undefined;
+    for (const h of batch) fail(h, state.get(h.name)!, failed);
+    return failed.message;
+  }
+
+  const untouched: string[] = [];
+  // Hosts some batch has reached: a run that stops names those it never started on.
+  const reached = new Set<string>();
+  run: for (const [pi, play] of plays.entries()) {
     emit({ kind: 'play-start', play: play.play.name, hosts: play.hosts.map((h) => h.name) });
     // Hosts that failed or went unreachable in an earlier play sit this one out and do not count against its failure policy.
     const out = new Set(play.hosts.filter((h) => state.get(h.name)!.done).map((h) => h.name));
     const mustAbort = (batch: readonly Host[]) => abortReason(play, batch.filter((h) => !out.has(h.name)));
     const limit = pLimit(Math.max(1, Math.min(opts.forks ?? Infinity, play.play.throttle ?? Infinity, play.hosts.length || 1)));
-    for (const batch of play.batches) {
-      if ((play.play.strategy ?? 'linear') === 'linear') {
-        for (let ri = 0; ri < play.roles.length; ri++) {
-          const on = batch.filter((h) => play.roles[ri]!.perHost.has(h.name) && !state.get(h.name)!.done);
-          if (on.length === 0) continue;
-          emit({ kind: 'role-start', play: play.play.name, role: play.roles[ri]!.name, hosts: on.map((h) => h.name) });
-          await Promise.all(on.map((h) => limit(() => roleOnHost(play, ri, h))));
-          const why = mustAbort(batch);
-          if (why) {
-            emit({ kind: 'play-aborted', play: play.play.name, reason: why });
-            break run;
-          }
-        }
-      } else {
-        // Each host goes on alone, but the failure policy is checked after every role: once it says stop,
-        // no host starts another role (hosts waiting for a fork included).
-        let why: string | undefined;
-        await Promise.all(batch.map((h) => limit(async () => {
-          for (let ri = 0; ri < play.roles.length && !why; ri++) {
-            const role = play.roles[ri]!;
-            // Per host: under free, each host starts each role on its own.
-            if (role.perHost.has(h.name) && !state.get(h.name)!.done) emit({ kind: 'role-start', play: play.play.name, role: role.name, hosts: [h.name] });
-            await roleOnHost(play, ri, h);
-            why ??= mustAbort(batch);
-          }
-        })));
-        if (why) {
-          emit({ kind: 'play-aborted', play: play.play.name, reason: why });
-          break run;
-        }
+    for (const [bi, batch] of play.batches.entries()) {
+      for (const h of batch) reached.add(h.name);
+      const why = await runBatch(play, batch, limit, mustAbort);
+      if (why) {
+        const later = [...play.batches.slice(bi + 1).flat(), ...plays.slice(pi + 1).flatMap((p) => p.hosts)];
+        untouched.push(...new Set(later.map((h) => h.name).filter((n) => !reached.has(n))));
+        emit({ kind: 'play-aborted', play: play.play.name, reason: why, ...(untouched.length ? { untouched } : {}) });
+        break run;
       }
     }
   }
 
   await Promise.all([...state.values()].map(async (st) => (await st.driver?.catch(() => undefined))?.close().catch(() => undefined)));
-  const stats: RunStats = { hosts: Object.fromEntries(all.map((h) => [h.name, state.get(h.name)!.stats])), ms: now() - started, ...startup };
+  const stats: RunStats = { hosts: Object.fromEntries(all.map((h) => [h.name, state.get(h.name)!.stats])), ms: now() - started, ...startup, ...(untouched.length ? { untouched } : {}) };
   emit({ kind: 'run-end', mode: opts.mode, stats });
   return stats;
 }

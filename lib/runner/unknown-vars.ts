@@ -10,7 +10,7 @@
 import { didYouMean } from '../core/did-you-mean.js';
 import { ConfigError } from '../core/errors.js';
 import type { InventorySpec } from '../dsl/inventory.js';
-import { roleUse, type Playbook } from '../dsl/playbook.js';
+import { playRoles, type Playbook } from '../dsl/playbook.js';
 import { varsRead, type Role } from '../dsl/role.js';
 
 export interface VarSources {
@@ -29,7 +29,7 @@ const isVars = (v: unknown): v is Vars => typeof v === 'object' && v !== null &&
 const SHARED_HINT = ' It is read from the inventory (a shared var): set it in the inventory\'s vars.';
 
 export function refuseUnknownVars(pb: Playbook, src: VarSources): void {
-  const uses = pb.plays.flatMap((play, i) => play.roles.map((r) => ({ play, i, use: roleUse(r) })));
+  const uses = pb.plays.flatMap((play, i) => playRoles(play).map((use) => ({ play, i, use })));
   const roles = new Map(uses.map(({ use }) => [use.role.name, use.role]));
   const shared = new Set([...roles.values()].flatMap((r) => r.sharedVars ?? []));
   for (const { play, i, use } of uses) {
