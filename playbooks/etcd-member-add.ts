@@ -8,6 +8,7 @@
  * One host at a time, in the order named: `member add` on the first existing member (every member
  * healthy first), the new member's first start with initial-cluster-state existing, the membership
  * gate; then the etcd role on every member (env files list the new members; rolling restart).
+ * Name the hosts with etcd_member and do not --limit the run to them: member add runs on an existing member.
  */
 import { definePlaybook } from '../lib/index.js';
 import { addPlays, settlePlay } from '../roles/etcd-member/plays.js';
