@@ -57,6 +57,12 @@ describe('tsplay exec and facts over SSH (lab-26)', function () {
     assert.match(nobody.out, /\nnobody\n$/);
   });
 
+  it('an Ansible INI inventory reaches the host as it names it (ansible_host, ansible_user, key file)', async () => {
+    const r = await tsplay('exec', '-i', 'test/fixtures/inventory/lab-toolkit.ini', 'lab', '--', 'hostname');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^node1 \| OK \| rc=0 \| \d+ ms\nlab-26\n$/);
+  });
+
   it('facts: what roles see, as JSON by host', async () => {
     const r = await tsplay('facts', '-i', INV, 'lab');
     assert.equal(r.code, 0, r.err);
