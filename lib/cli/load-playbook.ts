@@ -29,6 +29,12 @@ const play = z.strictObject({
   maxFailPercent: z.number().min(0).max(100, { error: 'expected a percentage from 0 to 100' }).optional(),
   runOnce: z.boolean().optional(),
   become: z.boolean().optional(),
+  gates: z.array(z.looseObject({
+    name: z.string({ error: 'expected the gate name' }),
+    check: z.custom<unknown>((v) => typeof v === 'function', { error: 'expected a check(ctx) function' }),
+  }, { error: 'expected a cluster gate: { name, check(ctx) }' })).optional(),
+  beforeBatch: z.array(roleUse, { error: 'expected an array of roles' }).optional(),
+  afterBatch: z.array(roleUse, { error: 'expected an array of roles' }).optional(),
 }, { error: 'expected a play: { name, hosts, roles, ... }' });
 const playbook = z.strictObject({
   name: z.string({ error: 'expected the playbook name' }),

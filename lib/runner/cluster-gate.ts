@@ -1,6 +1,6 @@
 /**
  * Cluster-wide gates (Play.gates): after a batch's roles, each gate sees every host of the play and runs
- * commands on any host of the run through that host's one connection; retried like host gates. A gate
+ * commands on any inventory host through that host's one connection for the run; retried like host gates. A gate
  * that keeps failing returns why, and the caller fails the batch and stops the run.
  */
 import type { ExecOptions } from '../core/connection.js';
@@ -20,7 +20,7 @@ export interface ClusterGateRun {
   readonly become: boolean;
   /** Something changed in the batch, or --verify: gates without `always` run only then. */
   readonly due: boolean;
-  /** The run's door to a host (undefined for a host that is not part of the run). */
+  /** The run's door to an inventory host (undefined for a name that is none). */
   driver(name: string): Promise<HostDriver> | undefined;
   readonly emit: (e: RunEvent) => void;
   readonly sleep: (ms: number) => Promise<void>;
@@ -37,7 +37,7 @@ export async function passClusterGates(r: ClusterGateRun): Promise<Error | undef
     const exec = (host: Host | string, command: string, opts: ExecOptions = {}) => {
       const name = typeof host === 'string' ? host : host.name;
       const d = r.driver(name);
-      if (!d) return Promise.reject(new Error(`${name} is not a host of this run (the play's hosts: ${r.hosts.map((h) => h.name).join(', ')})`));
+      if (!d) return Promise.reject(new Error(`${name} is not an inventory host (the play's hosts: ${r.hosts.map((h) => h.name).join(', ')})`));
       return d.then((x) => x.exec(command, { ...opts, sudo: opts.sudo ?? r.become }));
     };
     const ctx = { hosts: r.hosts, batch: r.batch, cluster: r.cluster, exec };

@@ -11,7 +11,7 @@ import type { Cluster, Host } from '../core/model.js';
 import type { HostFacts } from '../core/ops.js';
 import { redact } from '../core/secret.js';
 import type { HostStats, Mode, Reporter, RunEvent, RunStats } from '../report/events.js';
-import { claims } from './claim.js';
+import { bareClaim, claims } from './claim.js';
 import { passClusterGates } from './cluster-gate.js';
 import type { CompiledPlay } from './compile.js';
 import { queriesOf, type Writer } from './pass.js';
@@ -90,8 +90,9 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
   function driverOf(host: Host, st: HostState): Promise<HostDriver> {
     st.driver ??= deps.connect(host).then((d) => {
       // The lock, the temp sweep and the journal ride along with the host's first query.
-      st.journal = d.begin ? d.begin(claimOf.get(host.name)!).then((s) => s.pending) : Promise.resolve([]);
+      st.journal = d.begin ? d.begin(claimOf.get(host.name) ?? bareClaim(claimOf)).then((s) => s.pending) : Promise.resolve([]);
       st.journal.catch(() => undefined);
+      st.trips0 ??= d.roundTrips;
       return readAhead(d, upcoming.get(host.name) ?? [], changes);
     });
     return st.driver.catch((e: unknown) => {
@@ -250,13 +251,24 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
     const failed = await passClusterGates({
       play: play.play.name, gates: play.play.gates, hosts: play.hosts, batch, cluster, mode: opts.mode, become: play.play.become ?? false, due,
       driver: (name) => {
-        const h = all.find((x) => x.name === name);
-        return h ? driverOf(h, state.get(name)!) : undefined;
+        // Any inventory host: one outside the run's plays joins it here (claimed, connected once, in the recap).
+        const h = all.find((x) => x.name === name) ?? cluster.hosts.find((x) => x.name === name);
+        if (!h) return undefined;
+        if (!state.has(name)) {
+          all.push(h);
+          state.set(name, new HostState());
+        }
+        return driverOf(h, state.get(name)!);
       },
       emit, sleep: gateDeps.sleep,
     });
     if (!failed) return undefined;
-    for (const h of batch) fail(h, state.get(h.name)!, failed);
+    for (const h of batch) {
+      const st = state.get(h.name)!;
+      fail(h, st, failed);
+      // Failed outside any role: count it here (the exit code reads the counts).
+      st.stats.failed = Math.max(st.stats.failed, 1);
+    }
     return failed.message;
   }
 
@@ -281,7 +293,12 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
     }
   }
 
-  await Promise.all([...state.values()].map(async (st) => (await st.driver?.catch(() => undefined))?.close().catch(() => undefined)));
+  await Promise.all([...state.values()].map(async (st) => {
+    const d = await st.driver?.catch(() => undefined);
+    // Round trips made outside roles (a cluster gate's commands) count too.
+    if (d && st.trips0 !== undefined) st.stats.roundTrips = d.roundTrips - st.trips0;
+    await d?.close().catch(() => undefined);
+  }));
   const stats: RunStats = { hosts: Object.fromEntries(all.map((h) => [h.name, state.get(h.name)!.stats])), ms: now() - started, ...startup, ...(untouched.length ? { untouched } : {}) };
   emit({ kind: 'run-end', mode: opts.mode, stats });
   return stats;

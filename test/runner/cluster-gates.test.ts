@@ -54,6 +54,8 @@ describe('cluster-wide gates (Play.gates)', () => {
     assert.deepEqual(aborted[0]!.untouched, ['a']);
     assert.deepEqual(stats.untouched, ['a']);
     assert.equal(rec.of('play-start').length, 1);
+    // The exit code reads the failed counts: a host failed by a cluster gate counts.
+    assert.deepEqual(['b', 'c', 'd'].map((h) => stats.hosts[h]!.failed), [1, 1, 1]);
   });
 
   it('skipped in check mode and when nothing changed, unless always', async () => {
@@ -65,10 +67,21 @@ describe('cluster-wide gates (Play.gates)', () => {
     assert.deepEqual(noop.rec.of('cluster-gate').map((e) => `${e.gate} ${e.status}`), ['every host has /etc/app skipped', 'always ok']);
   });
 
-  it('exec on a host that is not in the run fails the gate, naming the play\'s hosts', async () => {
+  it('exec on a name that is no inventory host fails the gate, naming the play\'s hosts', async () => {
     const gate: ClusterGate = { name: 'vip', retries: 1, always: true, check: async (ctx) => void (await ctx.exec('zz', 'true')) };
     const { rec } = await runWith(pb(play({ gates: [gate] })), inv, { drivers: hosts() });
-    assert.match(rec.of('host-failed')[0]!.error, /zz is not a host of this run \(the play's hosts: b, c, d\)/);
+    assert.match(rec.of('host-failed')[0]!.error, /zz is not an inventory host \(the play's hosts: b, c, d\)/);
+  });
+});
+
+describe('cluster gates on hosts outside the play', () => {
+  it('connect once to an inventory host no role runs on, and count its round trips', async () => {
+    const gate: ClusterGate = { name: 'cp sees the workers', always: true, check: async (ctx) => void (await ctx.exec('a', 'cat /nothing')) };
+    const f = hosts();
+    const { stats, connects, rec } = await runWith(pb(play({ gates: [gate] }), play({ name: 'again', gates: [gate] })), inv, { drivers: f });
+    assert.deepEqual(rec.of('cluster-gate').map((e) => e.status), ['ok', 'ok']);
+    assert.equal(connects.get('a'), 1);
+    assert.equal(stats.hosts.a!.roundTrips, 2);
   });
 });
 
