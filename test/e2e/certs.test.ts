@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { onHost, requireLab } from '../integration/lab-hosts.js';
-import { sum, tsplayJson, type Outcome } from './cli.js';
+import { failures, took, on, sum, tsplayJson, type Outcome } from './cli.js';
 
 const INVENTORY = 'test/fixtures/inventory/lab-certs.ts';
 const MEMBERS = ['lab-13', 'lab-14', 'lab-15'];
@@ -20,13 +20,6 @@ const KEYS = 20;
 const PREFIX = `/tsplay-certs-e2e/${Date.now()}/`;
 const ETCDCTL = 'set -a; . /etc/etcd/etcdctl.env; set +a; ETCDCTL_CERT=/etc/kubernetes/pki/etcd/healthcheck-client.crt ETCDCTL_KEY=/etc/kubernetes/pki/etcd/healthcheck-client.key etcdctl';
 
-const failures = (o: Outcome) => `${o.stderr}\n${JSON.stringify(o.events.filter((e) => e.status === 'failed' || e.kind === 'host-failed' || e.kind === 'unreachable'), null, 1).slice(0, 4000)}`;
-const on = async (host: string, cmd: string) => {
-  const r = await onHost(host, cmd);
-  assert.equal(r.code, 0, `${host}: ${cmd}\n${r.out}`);
-  return r.out.trim();
-};
-const took = (what: string, o: Outcome) => console.log(`      ${what}: ${(o.ms / 1000).toFixed(1)} s (exit ${o.code}, ${sum(o, 'changed')} changed, ${sum(o, 'roundTrips')} round trips)`);
 const run = (...args: string[]) => tsplayJson(['run', ...args, '-i', INVENTORY]);
 /** Every member restarted, one at a time: each restart is followed by that member's health gate passing before the next restart. */
 const oneAtATime = (o: Outcome) => {

@@ -1,6 +1,8 @@
 /** Run the real `tsplay` command (a child process, start-up included) and read its JSON event stream. */
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { onHost } from '../integration/lab-hosts.js';
 
 const BIN = fileURLToPath(new URL('../../lib/cli/bin.js', import.meta.url));
 
@@ -31,3 +33,18 @@ export function tsplayJson(args: readonly string[]): Promise<Outcome> {
 }
 
 export const sum = (o: Outcome, k: 'ok' | 'changed' | 'failed' | 'skipped' | 'roundTrips'): number => Object.values(o.hosts).reduce((n, h) => n + h[k], 0);
+
+/** What went wrong in a run, for an assertion message: its stderr and its failed or unreachable events. */
+export const failures = (o: Outcome): string =>
+  `${o.stderr}\n${JSON.stringify(o.events.filter((e) => e.status === 'failed' || e.kind === 'host-failed' || e.kind === 'unreachable'), null, 1).slice(0, 4000)}`;
+
+/** One line of the test's output: how long a step took, its exit code, changes and round trips. */
+export const took = (what: string, o: Outcome): void =>
+  console.log(`      ${what}: ${(o.ms / 1000).toFixed(1)} s (exit ${o.code}, ${sum(o, 'changed')} changed, ${sum(o, 'roundTrips')} round trips)`);
+
+/** A command on a lab host that must succeed; its output, trimmed. */
+export async function on(host: string, cmd: string): Promise<string> {
+  const r = await onHost(host, cmd);
+  assert.equal(r.code, 0, `${host}: ${cmd}\n${r.out}`);
+  return r.out.trim();
+}

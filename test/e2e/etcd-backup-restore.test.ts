@@ -14,7 +14,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onHost, requireLab } from '../integration/lab-hosts.js';
-import { sum, tsplayJson, type Outcome } from './cli.js';
+import { failures, sum, tsplayJson, type Outcome } from './cli.js';
 
 const DEV = process.env.TSPLAY_ETCD_E2E === 'dev';
 const INVENTORY = DEV ? 'test/fixtures/inventory/lab-etcd-dev.ts' : 'test/fixtures/inventory/lab-standins.ts';
@@ -24,7 +24,6 @@ const KEYS = 100;
 const PREFIX = `/tsplay-e2e/${Date.now()}/`;
 const ETCDCTL = 'set -a; . /etc/etcd/etcdctl.env; set +a; etcdctl';
 
-const failures = (o: Outcome) => `${o.stderr}\n${JSON.stringify(o.events.filter((e) => e.status === 'failed' || e.kind === 'host-failed' || e.kind === 'unreachable'), null, 1).slice(0, 4000)}`;
 const on = async (host: string, cmd: string) => {
   const r = await onHost(host, cmd);
   assert.equal(r.code, 0, `${host}: ${cmd}\n${r.out}`);

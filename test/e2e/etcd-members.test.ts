@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { onHost, requireLab } from '../integration/lab-hosts.js';
-import { sum, tsplayJson, type Outcome } from './cli.js';
+import { failures, took, sum, tsplayJson, type Outcome } from './cli.js';
 
 const INV = (n: '3' | '5' | 'replaced') => `test/fixtures/inventory/lab-etcd-members-${n}.ts`;
 const HOSTS = ['lab-8', 'lab-9', 'lab-10', 'lab-11', 'lab-12'];
@@ -21,13 +21,11 @@ const ETCDCTL = 'set -a; . /etc/etcd/etcdctl.env; set +a; etcdctl';
 /** This member's own copy of the data: a serializable read from its loopback endpoint. */
 const LOCAL = `${ETCDCTL.replace(/etcdctl$/, 'unset ETCDCTL_ENDPOINTS; etcdctl')} --endpoints=https://127.0.0.1:2379 --consistency=s`;
 
-const failures = (o: Outcome) => `${o.stderr}\n${JSON.stringify(o.events.filter((e) => e.status === 'failed' || e.kind === 'host-failed' || e.kind === 'unreachable'), null, 1).slice(0, 4000)}`;
 const on = async (host: string, cmd: string) => {
   const r = await onHost(host, cmd);
   assert.equal(r.code, 0, `${host}: ${cmd}\n${r.out}`);
   return r.out;
 };
-const took = (what: string, o: Outcome) => console.log(`      ${what}: ${(o.ms / 1000).toFixed(1)} s (exit ${o.code}, ${sum(o, 'changed')} changed, ${sum(o, 'roundTrips')} round trips)`);
 const run = async (what: string, playbook: string, inv: string, vars: readonly string[], check = false) => {
   const o = await tsplayJson(['run', `playbooks/${playbook}.ts`, '-i', inv, ...vars.flatMap((v) => ['-e', v]), ...(check ? ['--check'] : [])]);
   took(what, o);

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { onHost, requireLab } from '../integration/lab-hosts.js';
-import { sum, tsplayJson, type Outcome } from './cli.js';
+import { failures, on, took, tsplayJson, type Outcome } from './cli.js';
 
 const INV = {
   base: 'test/fixtures/inventory/lab-nodes-base.ts',
@@ -22,19 +22,12 @@ const INV = {
 const PKI = '.tsplay/pki/nodes';
 const VIP = '10.231.0.40';
 
-const failures = (o: Outcome) => `${o.stderr}\n${JSON.stringify(o.events.filter((e) => e.status === 'failed' || e.kind === 'host-failed' || e.kind === 'unreachable'), null, 1).slice(0, 4000)}`;
-const took = (what: string, o: Outcome) => console.log(`      ${what}: ${(o.ms / 1000).toFixed(1)} s (exit ${o.code}, ${sum(o, 'changed')} changed, ${sum(o, 'roundTrips')} round trips)`);
 const run = async (what: string, pb: string, inv: keyof typeof INV, ...args: string[]) => {
   const o = await tsplayJson(['run', `playbooks/${pb}.ts`, '-i', INV[inv], ...args]);
   took(what, o);
   return o;
 };
 const ok = (o: Outcome) => assert.equal(o.code, 0, failures(o));
-const on = async (host: string, cmd: string) => {
-  const r = await onHost(host, cmd);
-  assert.equal(r.code, 0, `${host}: ${cmd}\n${r.out}`);
-  return r.out.trim();
-};
 /** The managed block of /etc/hosts (the lab's own lines outside it name every lab host). */
 const BLOCK = "sed -n '/^# BEGIN tsplay cluster hosts/,/^# END tsplay cluster hosts/p' /etc/hosts";
 const touched = (o: Outcome) => o.events.some((e) => e.kind === 'resource' || e.kind === 'play-start');

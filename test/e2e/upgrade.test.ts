@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { onHost, requireLab } from '../integration/lab-hosts.js';
-import { sum, tsplayJson, type Outcome } from './cli.js';
+import { failures, took, on, sum, tsplayJson, type Outcome } from './cli.js';
 
 const BASE = 'test/fixtures/inventory/lab-upgrade.ts';
 const NEXT = 'test/fixtures/inventory/lab-upgrade-next.ts';
@@ -22,13 +22,6 @@ const NODE_BINS = ['kubelet', 'kube-proxy'];
 const binsOf = (h: string) => (MASTERS.includes(h) ? [...CP_BINS, ...NODE_BINS] : NODE_BINS);
 const FAULT = '/etc/systemd/system/kubelet.service.d/99-tsplay-upgrade-fault.conf';
 
-const failures = (o: Outcome) => `${o.stderr}\n${JSON.stringify(o.events.filter((e) => e.status === 'failed' || e.kind === 'host-failed' || e.kind === 'unreachable'), null, 1).slice(0, 4000)}`;
-const on = async (host: string, cmd: string) => {
-  const r = await onHost(host, cmd);
-  assert.equal(r.code, 0, `${host}: ${cmd}\n${r.out}`);
-  return r.out.trim();
-};
-const took = (what: string, o: Outcome) => console.log(`      ${what}: ${(o.ms / 1000).toFixed(1)} s (exit ${o.code}, ${sum(o, 'changed')} changed, ${sum(o, 'roundTrips')} round trips)`);
 const upgrade = (inventory: string, ...args: string[]) => tsplayJson(['run', 'playbooks/upgrade.ts', '-i', inventory, ...args]);
 
 /** binary -> the version its --version reports, on `host`. */
