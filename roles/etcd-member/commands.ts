@@ -12,22 +12,37 @@ import type { EtcdVars } from '../etcd/vars.js';
 export const memberListCommand = (v: EtcdVars, address: string): string => `${etcdctlOnline(v, address)} --command-timeout=5s member list -w simple`;
 
 /**
- * etcd refuses a membership change while any member has been connected for less than 5 s
- * ("etcdserver: unhealthy cluster", its strict reconfiguration check): a member that just joined is such
- * a one. That answer, and only that one, is retried each second for up to `tries` seconds.
+ * A membership change, retried while the cluster is settling and only then; `done` (a shell test) is
+ * asked before each try, so a change that committed although its answer was lost is not made twice.
+ * Settling answers: "unhealthy cluster" (etcd's strict reconfiguration check refuses a change while a
+ * member has been connected for less than 5 s, as one that just joined), and a change proposed while
+ * there is no leader (raft drops it: the removed member was the leader, an election runs for ~1-2 s),
+ * which etcd answers with a deadline or a leader error. Gives up after `seconds`.
  */
-export function whileSettling(command: string, tries = 30): string {
+export function untilDone(o: { readonly done: string; readonly change: string; readonly seconds?: number }): string {
   return [
-    `i=0; while :; do out=$(${command} 2>&1) && { printf '%s\\n' "$out"; break; }`,
-    `case "$out" in *'unhealthy cluster'*) ;; *) printf '%s\\n' "$out" >&2; exit 1;; esac`,
-    `i=$((i+1)); if [ $i -ge ${tries} ]; then printf '%s\\n' "$out" >&2; exit 1; fi; sleep 1; done`,
+    `end=$(( $(date +%s) + ${o.seconds ?? 60} ))`,
+    `while :; do if ${o.done}; then echo 'already done'; break; fi`,
+    `out=$(${o.change} 2>&1) && { printf '%s\\n' "$out"; break; }`,
+    `case "$out" in *'unhealthy cluster'*|*'deadline exceeded'*|*'leader changed'*|*'no leader'*|*'request timed out'*) ;; *) printf '%s\\n' "$out" >&2; exit 1;; esac`,
+    `if [ "$(date +%s)" -ge "$end" ]; then printf '%s\\n' "$out" >&2; exit 1; fi; sleep 1; done`,
   ].join('; ');
 }
 
-export const memberAddCommand = (v: EtcdVars, address: string, target: Member): string =>
-  whileSettling(`${etcdctlOnline(v, address)} --command-timeout=15s member add ${sq(target.name)} --peer-urls=${target.peerUrl}`);
+/** A shell test: the member list, asked of this member, has a line matching the extended regex `pattern`. */
+const listed = (v: EtcdVars, address: string, pattern: string): string => `${memberListCommand(v, address)} 2>/dev/null | grep -Eq ${sq(pattern)}`;
+const escape = (s: string): string => s.replace(/[.[\]\\*^$()+?{}|]/g, '\\$&');
 
-export const memberRemoveCommand = (v: EtcdVars, address: string, id: string): string => whileSettling(`${etcdctlOnline(v, address)} --command-timeout=15s member remove ${id}`);
+export const memberAddCommand = (v: EtcdVars, address: string, target: Member): string => untilDone({
+  done: listed(v, address, `, ${escape(target.peerUrl)},`),
+  change: `${etcdctlOnline(v, address)} --command-timeout=5s member add ${sq(target.name)} --peer-urls=${target.peerUrl}`,
+});
+
+/** Done once the list answers without the id (an unanswered list is not taken for done). */
+export const memberRemoveCommand = (v: EtcdVars, address: string, id: string): string => untilDone({
+  done: `{ l=$(${memberListCommand(v, address)} 2>/dev/null) && ! printf '%s\\n' "$l" | grep -q ${sq(`^${id},`)}; }`,
+  change: `${etcdctlOnline(v, address)} --command-timeout=5s member remove ${id}`,
+});
 
 /** `member list` asked of other members over the network (a removed host asks the staying ones). */
 export function remoteMemberListCommand(v: EtcdVars, of: readonly Member[]): string {

@@ -4,13 +4,16 @@
  * forbids it), what check mode says, and what apply runs on the member and on the new or removed host.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError } from '../../lib/core/errors.js';
 import type { InventorySpec } from '../../lib/dsl/inventory.js';
 import type { Role } from '../../lib/dsl/role.js';
 import type { RunEvent } from '../../lib/report/events.js';
 import { runRole } from '../../lib/runner/role-run.js';
 import { FakeHost, prepareContext } from '../../lib/testing/index.js';
-import { joinEnv, memberAddCommand, whileSettling } from '../../roles/etcd-member/commands.js';
+import { joinEnv, memberAddCommand, memberRemoveCommand, untilDone } from '../../roles/etcd-member/commands.js';
 import { addRole, joinRole, MAX_ADDS, removeRole, retireRole } from '../../roles/etcd-member/index.js';
 import { memberDir } from '../../roles/etcd-member/join.js';
 import { addTargets, namedMembers, removeTargets, replaceTargets } from '../../roles/etcd-member/names.js';
@@ -174,9 +177,11 @@ describe('etcd-member: planning from what a member sees', () => {
     assert.deepEqual(judgeRemove({ seen: seen([1, 2, 3], [1, 2]), staying: [m1, m2], removing: [{ name: 'etcd-3' }] }).remove, [{ name: 'etcd-3', id: ID(3) }]);
   });
 
-  it('commands: member add with the peer URL, retried only while etcd says the cluster is settling', () => {
-    assert.match(memberAddCommand({ ...defaults }, ADDR(1), m4), /etcdctl --endpoints=https:\/\/127\.0\.0\.1:2379 .* member add 'etcd-4' --peer-urls=https:\/\/10\.0\.0\.24:2380/);
-    assert.match(whileSettling('x'), /; case "\$out" in \*'unhealthy cluster'\*\) ;; \*\) printf '%s\\n' "\$out" >&2; exit 1;; esac; /);
+  it('commands: member add with the peer URL, member remove by id, each done once the member list says so', () => {
+    const add = memberAddCommand({ ...defaults }, ADDR(1), m4);
+    assert.match(add, /etcdctl --endpoints=https:\/\/127\.0\.0\.1:2379 .* member add 'etcd-4' --peer-urls=https:\/\/10\.0\.0\.24:2380/);
+    assert.match(add, /member list -w simple 2>\/dev\/null \| grep -Eq ', https:\/\/10\\\.0\\\.0\\\.24:2380,'/);
+    assert.match(memberRemoveCommand({ ...defaults }, ADDR(1), ID(4)), / member remove 4444aaaabbbbcccc/);
     const env = joinEnv({ ...defaults }, m4, [m1, m4], 'demo-etcd');
     assert.match(env, /^ETCD_INITIAL_CLUSTER=etcd-1=https:\/\/10\.0\.0\.21:2380,etcd-4=https:\/\/10\.0\.0\.24:2380$/m);
     assert.match(env, /^ETCD_INITIAL_CLUSTER_STATE=existing$/m);
@@ -253,4 +258,39 @@ describe('etcd-member: resources on fake hosts', () => {
       assert.match((await run(retireRole, unknown, 'etcd-5', FIVE, RM)).error?.message ?? '', /cannot ask the staying members .* whether etcd-5 was removed/);
     });
   }
+});
+
+describe('etcd-member: a membership change retried while the cluster settles (run by sh)', () => {
+  let t: ReturnType<typeof tempDir>;
+  beforeEach(() => (t = tempDir()));
+  afterEach(() => t.cleanup());
+  /** `change` answers the lines of `answers` in turn (one per try), failing unless the line is `ok`. */
+  const runUntilDone = (answers: readonly string[], done = 'false', seconds = 10) => {
+    const file = join(t.dir, 'answers');
+    writeFileSync(file, answers.join('\n') + '\n');
+    const change = `{ a=$(head -n1 ${file}); sed -i 1d ${file}; echo "$a"; [ "$a" = ok ]; }`;
+    const r = spawnSync('sh', ['-c', untilDone({ done, change, seconds })], { encoding: 'utf8' });
+    return { code: r.status, out: r.stdout, err: r.stderr, left: readFileSync(file, 'utf8').split('\n').filter(Boolean).length };
+  };
+
+  it('retries the settling answers (no leader after the leader was removed, a member just joined) until the change is made', () => {
+    const r = runUntilDone(['Error: context deadline exceeded', 'etcdserver: unhealthy cluster', 'etcdserver: leader changed', 'ok', 'never asked']);
+    assert.deepEqual([r.code, r.out.trim(), r.left], [0, 'ok', 1]);
+  });
+
+  it('fails at once on any other answer, saying it', () => {
+    const r = runUntilDone(['Error: etcdserver: peerURL exists', 'ok']);
+    assert.deepEqual([r.code, r.err.trim(), r.left], [1, 'Error: etcdserver: peerURL exists', 1]);
+  });
+
+  it('makes no change when it is already done (a change that committed although its answer was lost)', () => {
+    const r = runUntilDone(['ok'], 'true');
+    assert.deepEqual([r.code, r.out.trim(), r.left], [0, 'already done', 1]);
+  });
+
+  it('gives up after its deadline, with the last answer', () => {
+    const r = runUntilDone(Array.from({ length: 10 }, () => 'Error: context deadline exceeded'), 'false', 2);
+    assert.deepEqual([r.code, r.err.trim()], [1, 'Error: context deadline exceeded']);
+    assert.ok(r.left >= 5, `tried about once a second: ${10 - r.left} tries`);
+  });
 });
