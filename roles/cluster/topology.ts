@@ -5,6 +5,7 @@
  */
 import { cidrContains, cidrsOverlap, ConfigError, formatIp, normalizeIp, parseCidr, type Cidr, type Cluster, type Host } from '../../lib/index.js';
 import { clusterGroups, type ClusterGroups, type Part } from './groups.js';
+import { BACKENDS, overlayPorts, podNetworkDefaults, type PodNetworkVars } from './pod-network.js';
 import { etcdPortDefaults, GLOBAL_CLUSTER_VARS, type ClusterVarName } from './shared-vars.js';
 
 export interface Topology {
@@ -25,6 +26,8 @@ export interface Topology {
   readonly podCidr: string;
   /** The cluster DNS service IP (default: the 10th address of the service range). */
   readonly clusterDns: string;
+  /** flannel's backend and what it opens between nodes (port/proto). */
+  readonly podNetwork: PodNetworkVars & { readonly ports: readonly string[] };
 }
 
 const cache = new WeakMap<Cluster, Topology>();
@@ -68,13 +71,17 @@ export function topologyOf(cluster: Cluster, v: Readonly<Record<string, unknown>
   const target = vip ?? first ?? '127.0.0.1';
   const clusterDns = str(v, 'cluster_dns', nth(svc, 10));
   if (!cidrContains(svc, clusterDns)) throw new ConfigError(`cluster_dns ${clusterDns} is outside service_cidr ${serviceCidr}`, 'vars.cluster_dns');
+  const backend = str(v, 'flannel_backend', podNetworkDefaults.flannel_backend);
+  if (!(BACKENDS as readonly string[]).includes(backend)) throw new ConfigError(`expected one of ${BACKENDS.join(', ')}, got ${JSON.stringify(backend)}`, 'vars.flannel_backend');
+  const net = { flannel_backend: backend as PodNetworkVars['flannel_backend'], flannel_vxlan_port: int(v, 'flannel_vxlan_port', podNetworkDefaults.flannel_vxlan_port) };
   const name = str(v, 'cluster_name', 'kubernetes');
   const domain = str(v, 'cluster_domain', 'cluster.local');
-  refuseLocalClusterVars(cluster, v, { cluster_name: name, cluster_domain: domain, service_cidr: serviceCidr, pod_cidr: podCidr, cluster_dns: clusterDns, apiserver_port: apiserverPort, etcd_client_port: etcdClientPort, etcd_peer_port: etcdPeerPort });
+  refuseLocalClusterVars(cluster, v, { cluster_name: name, cluster_domain: domain, service_cidr: serviceCidr, pod_cidr: podCidr, cluster_dns: clusterDns, apiserver_port: apiserverPort, etcd_client_port: etcdClientPort, etcd_peer_port: etcdPeerPort, ...net });
   return {
     name,
     domain,
     groups, hosts, apiserverPort, etcdClientPort, etcdPeerPort, serviceCidr, podCidr, clusterDns,
+    podNetwork: { ...net, ports: overlayPorts(net) },
     ...(vip ? { vip } : {}),
     apiEndpoint: str(v, 'api_endpoint', `https://${target.includes(':') ? `[${target}]` : target}:${apiserverPort}`),
   };

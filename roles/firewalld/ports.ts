@@ -35,6 +35,7 @@ function modelPorts(t: Topology, part: Part): string[] {
     const [a, b] = [t.etcdClientPort, t.etcdPeerPort];
     return b === a + 1 ? [`${a}-${b}/tcp`] : [`${a}/tcp`, `${b}/tcp`];
   }
+  if (part === 'flannel') return [...t.podNetwork.ports];
   return part === 'controlPlane' ? [`${t.apiserverPort}/tcp`] : [];
 }
 

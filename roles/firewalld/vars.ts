@@ -22,8 +22,8 @@ const PORT_DEFAULTS: Readonly<Record<Part, readonly string[]>> = {
   workers: ['30000-32767/tcp'],
   // The API frontend on the VIP comes from the cluster model.
   lb: [],
-  // VXLAN backend.
-  flannel: ['8472/udp'],
+  // The backend's port (VXLAN's or WireGuard's) comes from the cluster model.
+  flannel: [],
 };
 
 // firewalld limits zone names to 17 characters (it needs room for chain suffixes).

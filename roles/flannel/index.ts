@@ -3,7 +3,7 @@
  * manager mode (see config.ts for why).
  *
  * - flanneld from the artifact table (flannel's release binary);
- * - /etc/kube-flannel/net-conf.json (Network = pod_cidr, SubnetLen, Backend vxlan with VNI and port);
+ * - /etc/kube-flannel/net-conf.json (Network = pod_cidr, SubnetLen, Backend: vxlan with VNI and port, host-gw, wireguard);
  * - the `flannel` CNI plugin (flannel-io/cni-plugin, artifact table row flannel-cni) in cni_bin_dir, and
  *   <cni_conf_dir>/10-flannel.conflist (flannel delegating to bridge, plus portmap): the dirs the runtime
  *   role set containerd's CRI plugin (or cri-dockerd) to read, where it put bridge, host-local, portmap;
@@ -13,13 +13,16 @@
  *   network config the runtime reads is an executable where the runtime looks (cni-gate.ts).
  *
  * Needs the API up, the kubelet registered and the controller-manager allocating node CIDRs; firewalld
- * must let UDP 8472 through between nodes. Vars: see vars.ts.
+ * opens what the backend needs between nodes (roles/cluster/pod-network.ts: VXLAN's UDP port, WireGuard's,
+ * none for host-gw, which instead needs every node on one L2 segment: host-gw.ts checks the routes first).
+ * Vars: see vars.ts.
  */
-import { defineRole, directory, restart, service, template, unit, type AnyResource, type Cluster, type Host } from '../../lib/index.js';
+import { ConfigError, defineRole, directory, restart, service, template, unit, type AnyResource, type Cluster, type Host } from '../../lib/index.js';
 import { installBinaries } from '../cluster/artifacts-install.js';
 import { resolveArtifact } from '../cluster/artifacts.js';
 import { checkCniVars } from '../cluster/cni-vars.js';
-import { topology } from '../cluster/index.js';
+import { topology, type Topology } from '../cluster/index.js';
+import { sameSegment } from './host-gw.js';
 import { pkiFiles } from '../pki/push.js';
 import { conflist, conflistPath, flanneldUnit, json, NET_CONF, netConf } from './config.js';
 import { cniGate } from './cni-gate.js';
@@ -42,10 +45,20 @@ const cniPlugin = (v: FlannelVars): AnyResource[] => [
   installBinaries(resolveArtifact('flannel-cni', v.k8s_arch, v.k8s_artifacts), ['flannel'], v.cni_bin_dir),
 ];
 
+/** The backend is cluster-wide (the firewall opens its port from the global vars): a role-scoped value would differ. */
+function checkBackend(v: FlannelVars, t: Topology): void {
+  for (const key of ['flannel_backend', 'flannel_vxlan_port'] as const) {
+    if (v[key] !== t.podNetwork[key]) throw new ConfigError(`${key} ${JSON.stringify(v[key])} for flannel only, but the cluster's is ${JSON.stringify(t.podNetwork[key])} (firewalld opens its port from it): set ${key} once, in the inventory's global vars`, `vars.${key}`);
+  }
+}
+
 function resources(v: FlannelVars, host: Host, cluster: Cluster): AnyResource[] {
   checkCniVars(host);
-  const podCidr = topology(cluster).podCidr;
+  const t = topology(cluster);
+  checkBackend(v, t);
+  const podCidr = t.podCidr;
   return [
+    ...(v.flannel_backend === 'host-gw' ? [sameSegment(host, t.hosts.nodes)] : []),
     installBinaries(resolveArtifact('flannel', v.k8s_arch, v.k8s_artifacts), ['flanneld'], v.flannel_bin_dir, { notify: RESTART }),
     ...kubeconfig(v, cluster, host),
     directory({ path: '/etc/kube-flannel', mode: 0o755 }),

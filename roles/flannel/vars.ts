@@ -4,8 +4,9 @@
  * `cni_conf_dir` (roles/cluster/cni-vars.ts: the runtime reads them too); the rest are prefixed `flannel_`.
  */
 import { z } from 'zod';
-import { absPath, declareVars, port, type VarsOf } from '../../lib/index.js';
+import { absPath, declareVars, type VarsOf } from '../../lib/index.js';
 import { cniVarShape } from '../cluster/cni-vars.js';
+import { podNetworkShape } from '../cluster/pod-network.js';
 import { artifactVarShape, runtimeChoiceVarShape } from '../cluster/shared-vars.js';
 
 export const vars = declareVars(
@@ -14,9 +15,8 @@ export const vars = declareVars(
     ...runtimeChoiceVarShape,
     ...cniVarShape,
     flannel_bin_dir: absPath.default('/usr/local/bin').describe('where flanneld lands'),
-    flannel_backend: z.enum(['vxlan', 'host-gw', 'wireguard']).default('vxlan').describe('vxlan (UDP 8472, which firewalld opens), host-gw (one L2 segment) or wireguard'),
+    ...podNetworkShape,
     flannel_vxlan_vni: z.number().int().min(1).max(16777215).default(1).describe('the VXLAN network id'),
-    flannel_vxlan_port: port.default(8472).describe('the VXLAN UDP port'),
     flannel_subnet_len: z.number().int().min(8).max(30).default(24).describe("size of each node's pod subnet (the controller-manager's --node-cidr-mask-size must agree)"),
     flannel_ip_masq: z.boolean().default(true).describe('masquerade pod traffic leaving the pod network'),
     flannel_iface: z

@@ -83,6 +83,18 @@ describe('e2e: add and remove a worker and a control-plane host on lab-16..20', 
     await noChange('base');
   });
 
+  it("routes pods with flannel's host-gw backend: checked on every node that the others are on its segment, no VXLAN port open", async () => {
+    const o = await run('site.ts --check (host-gw)', 'site', 'base', '--check');
+    ok(o);
+    const checked = o.events.filter((e) => e.kind === 'resource' && e.resource === 'host-gw:same-segment' && e.status === 'ok').map((e) => (e as { host: string }).host).sort();
+    assert.deepEqual(checked, ['lab-17', 'lab-18'], 'the route check ran on every node');
+    for (const h of ['lab-17', 'lab-18']) {
+      assert.deepEqual(JSON.parse(await on(h, 'cat /etc/kube-flannel/net-conf.json')).Backend, { Type: 'host-gw' });
+      assert.doesNotMatch(await on(h, 'cat /etc/firewalld/zones/public.xml'), /protocol="udp"/, `${h}: no overlay port`);
+      assert.match(await on(h, `ip -o route get 10.231.0.${h === 'lab-17' ? 28 : 27}`), /^10\.231\.0\.2[78] dev \S+ src /, 'the other node is on this segment');
+    }
+  });
+
   it('refuses bad input before any host is touched, saying why', async () => {
     const cases: [string, keyof typeof INV, string, RegExp][] = [
       ['node-remove', 'base', 'node_remove=lab-19', /host "lab-19" is not in the inventory: it is not in the cluster/],

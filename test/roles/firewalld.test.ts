@@ -141,8 +141,18 @@ describe('roles/firewalld', () => {
     it("groups named by the cluster's cluster_groups, a part's ports emptied, one part's ports overridden (the others keep their defaults)", () => {
       const renamed = inventory({ ...SMALL, groups: { lb: SMALL.groups!.lb!, etcd: SMALL.groups!.etcd!, cp: { hosts: ['master-1'] }, pool: { hosts: ['worker-1'] }, all_nodes: { children: ['cp', 'pool'] } }, vars: { ...SMALL.vars, cluster_groups: { controlPlane: 'cp', workers: 'pool', nodes: 'all_nodes' } } });
       const overrides = { firewalld_ports: { workers: ['30000-32767/tcp', '30000-32767/udp'], flannel: [] } };
-      assert.deepEqual(ports('worker-1', { inv: renamed, overrides }), ['10250/tcp', '10256/tcp', '30000-32767/tcp', '30000-32767/udp']);
-      assert.deepEqual(ports('master-1', { inv: renamed, overrides }), ['2379-2380/tcp', '6443/tcp', '10257/tcp', '10259/tcp', '10250/tcp', '10256/tcp']);
+      // flannel's own port list emptied: the backend's port comes from the cluster model and stays.
+      assert.deepEqual(ports('worker-1', { inv: renamed, overrides }), ['10250/tcp', '10256/tcp', '30000-32767/tcp', '30000-32767/udp', '8472/udp']);
+      assert.deepEqual(ports('master-1', { inv: renamed, overrides }), ['2379-2380/tcp', '6443/tcp', '10257/tcp', '10259/tcp', '10250/tcp', '10256/tcp', '8472/udp']);
+    });
+
+    it("flannel's port follows the cluster's backend: VXLAN's flannel_vxlan_port, WireGuard's 51820, none for host-gw (routed)", () => {
+      const backend = (vars: Record<string, unknown>) => ports('worker-1', { inv: inventory({ ...SMALL, vars: { ...SMALL.vars, ...vars } }) }).filter((p) => p.endsWith('/udp'));
+      assert.deepEqual(backend({}), ['8472/udp']);
+      assert.deepEqual(backend({ flannel_vxlan_port: 4789 }), ['4789/udp']);
+      assert.deepEqual(backend({ flannel_backend: 'wireguard' }), ['51820/udp']);
+      assert.deepEqual(backend({ flannel_backend: 'host-gw' }), []);
+      assert.throws(() => backend({ flannel_backend: 'udp' }), (e: unknown) => e instanceof ConfigError && e.message.includes('vars.flannel_backend') && /expected one of vxlan, host-gw, wireguard, got "udp"/.test(e.message));
     });
 
     it('VRRP off: no rich rules', () => {

@@ -13,6 +13,7 @@ import { within } from '../../roles/flannel/cidr.js';
 import { judgeSubnetEnv, subnetGate } from '../../roles/flannel/gate.js';
 import { cniGate, containerdCniDirs, criDockerdCniDirs, judgeCni, listingCommand, parseListing, pluginsOf } from '../../roles/flannel/cni-gate.js';
 import { conflist } from '../../roles/flannel/config.js';
+import { routedThrough } from '../../roles/flannel/host-gw.js';
 import { packStandins, type Packed } from '../fixtures/standins/pack.js';
 import { tempDir } from '../pki/helpers.js';
 import { forHost, inventory, runOn, SMALL } from './helpers.js';
@@ -73,8 +74,8 @@ describe('roles/flannel', () => {
     assert.match(h.read('/usr/lib/cni/flannel')!, /flannel CNI plugin STAND-IN/);
     assert.ok(h.read('/etc/cni/conf.d/10-flannel.conflist'));
     // A conflist change alone needs no restart (the runtime reads it per pod); net-conf does.
-    const run4 = await runOn(h, flannel, 'worker-1', { inv: inventory(spec), overrides: { flannel_backend: 'host-gw' } });
-    assert.deepEqual([run4.counts.changed, run4.handlers], [1, ['restart flanneld']]);
+    const vni = await runOn(h, flannel, 'worker-1', { inv: inventory(spec), overrides: { flannel_vxlan_vni: 2 } });
+    assert.deepEqual([vni.counts.changed, vni.handlers], [1, ['restart flanneld']]);
   });
 
   it('a kubeconfig of its own is not pushed from the node PKI', () => {
@@ -216,3 +217,48 @@ describe('roles/flannel', () => {
   });
 });
 
+
+describe('roles/flannel: the backend, one value for the cluster', () => {
+  let tmp: { dir: string; cleanup(): void };
+  let packed: Packed;
+  before(() => {
+    tmp = tempDir();
+    process.env['TSPLAY_CACHE'] = join(tmp.dir, 'cache');
+    packed = packStandins(join(tmp.dir, 'standins'));
+  });
+  after(() => {
+    delete process.env['TSPLAY_CACHE'];
+    tmp.cleanup();
+  });
+  const specWith = (vars: Record<string, unknown>): InventorySpec => ({ ...SMALL, vars: { ...SMALL.vars, pki_dir: join(tmp.dir, 'pki'), k8s_artifacts: packed.overrides, ...vars } });
+  const ROUTES = (via?: string) => ['10.0.0.21', '10.0.0.11', '10.0.0.12'].map((a) => `${a} ${via ? `via ${via} ` : ''}dev eth0 src 10.0.0.31 uid 0 \\    cache`).join('\n') + '\n';
+
+  it('parses ip -o route get: a gateway is named, a direct route is not', () => {
+    assert.deepEqual(routedThrough(ROUTES(), ['10.0.0.21']), []);
+    assert.deepEqual(routedThrough(`10.0.0.21 via 10.0.0.1 dev eth0 src 10.0.0.31 uid 0 \\    cache\nlocal 10.0.0.31 dev lo src 10.0.0.31 uid 0\n`, ['10.0.0.21', '10.0.0.31']), [{ address: '10.0.0.21', via: '10.0.0.1' }]);
+  });
+
+  for (const kind of ['debian', 'rhel'] as const) {
+    it(`${kind}: host-gw writes Backend host-gw after checking every node is on this host's segment; a routed node fails the host before any change`, async () => {
+      const inv = inventory(specWith({ flannel_backend: 'host-gw' }));
+      const h = (kind === 'debian' ? FakeHost.debian('worker-1') : FakeHost.rhel('worker-1')).script(/^ip -o route get /, { exitCode: 0, stdout: ROUTES() });
+      const ok = await runOn(h, flannel, 'worker-1', { inv });
+      assert.equal(ok.error, undefined);
+      assert.deepEqual(JSON.parse(h.read('/etc/kube-flannel/net-conf.json')!).Backend, { Type: 'host-gw' });
+      const routed = (kind === 'debian' ? FakeHost.debian('worker-1') : FakeHost.rhel('worker-1')).script(/^ip -o route get /, { exitCode: 0, stdout: ROUTES('10.0.0.1') });
+      const bad = await runOn(routed, flannel, 'worker-1', { inv });
+      assert.match(bad.error?.message ?? '', /host-gw needs every node on this host's L2 segment, but worker-1 reaches master-1 \(10\.0\.0\.21\) via 10\.0\.0\.1: use vxlan or wireguard/);
+      assert.equal(routed.read('/etc/kube-flannel/net-conf.json'), undefined, 'nothing changed');
+    });
+  }
+
+  it('vxlan and wireguard ask no routes; a backend set for flannel alone is refused (the firewall reads the cluster\'s)', () => {
+    const ids = (vars: Record<string, unknown>, overrides: Record<string, unknown> = {}) => forHost(flannel, 'worker-1', { inv: inventory(specWith(vars)), overrides }).resources.map((r) => r.id);
+    assert.ok(!ids({}).includes('host-gw:same-segment'));
+    assert.ok(!ids({ flannel_backend: 'wireguard' }).includes('host-gw:same-segment'));
+    assert.ok(ids({ flannel_backend: 'host-gw' }).includes('host-gw:same-segment'));
+    assert.throws(() => ids({}, { flannel_backend: 'host-gw' }), (e: unknown) => e instanceof ConfigError && /flannel_backend "host-gw" for flannel only, but the cluster's is "vxlan"/.test(e.message));
+    const perGroup: InventorySpec = { ...specWith({}), groups: { ...SMALL.groups, workers: { hosts: ['worker-1'], vars: { flannel_backend: 'host-gw' } } } };
+    assert.throws(() => forHost(flannel, 'worker-1', { inv: inventory(perGroup) }), (e: unknown) => e instanceof ConfigError && /flannel_backend is cluster-wide/.test(e.message));
+  });
+});

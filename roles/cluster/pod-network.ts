@@ -1,0 +1,31 @@
+/**
+ * flannel's backend, declared once: flannel writes it into net-conf.json on every node, and the firewall
+ * opens what it needs between nodes (topology().podNetwork). Cluster-wide (global vars): nodes on different
+ * backends cannot reach each other's pods. host-gw routes pod subnets via the nodes' own addresses, so it
+ * needs every node on one L2 segment (the flannel role checks the routes) and opens no port.
+ */
+import { z } from 'zod';
+import { port } from '../../lib/index.js';
+
+export const BACKENDS = ['vxlan', 'host-gw', 'wireguard'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+/** flannel's WireGuard backend listens here by default (its ListenPort). */
+export const WIREGUARD_PORT = 51820;
+
+export interface PodNetworkVars {
+  readonly flannel_backend: Backend;
+  readonly flannel_vxlan_port: number;
+}
+export const podNetworkDefaults: PodNetworkVars = { flannel_backend: 'vxlan', flannel_vxlan_port: 8472 };
+
+export const podNetworkShape = {
+  flannel_backend: z.enum(BACKENDS).default(podNetworkDefaults.flannel_backend).describe(`vxlan (UDP flannel_vxlan_port), host-gw (routes, no overlay: every node on one L2 segment, no port) or wireguard (UDP ${WIREGUARD_PORT}); firewalld opens what it needs`),
+  flannel_vxlan_port: port.default(podNetworkDefaults.flannel_vxlan_port).describe('the VXLAN UDP port (vxlan backend)'),
+};
+
+/** What the backend needs open between nodes, as port/proto. */
+export function overlayPorts(v: PodNetworkVars): string[] {
+  if (v.flannel_backend === 'vxlan') return [`${v.flannel_vxlan_port}/udp`];
+  return v.flannel_backend === 'wireguard' ? [`${WIREGUARD_PORT}/udp`] : [];
+}
