@@ -11,7 +11,7 @@ export type Flags = Readonly<Record<string, string>>;
 
 /** Absolute paths of what the control-plane PKI share puts on the host. */
 export function paths(v: ApiserverVars) {
-  const dir = v.k8s_config_dir.replace(/\/$/, '');
+  const dir = v.k8s_config_dir;
   const pki = (f: string) => `${dir}/pki/${f}`;
   return {
     ca: pki('ca.crt'), caKey: pki('ca.key'),

@@ -4,6 +4,7 @@
  * only, a new scheduler.conf the scheduler only, the CA all three.
  */
 import type { AnyResource, Cluster, Host } from '../../lib/index.js';
+import { pathsFor } from '../cluster/config-dir.js';
 import { pkiFiles } from '../pki/push.js';
 import { restartOf } from './handlers.js';
 import type { ControlPlaneComponent } from './units.js';
@@ -25,10 +26,10 @@ const READERS: Readonly<Record<string, ControlPlaneComponent[]>> = {
 export const readersOf = (relative: string): ControlPlaneComponent[] => READERS[relative] ?? ['kube-apiserver'];
 
 export function controlPlanePki(v: ApiserverVars, host: Host, cluster: Cluster): AnyResource[] {
-  const root = v.k8s_config_dir.replace(/\/$/, '');
+  const root = pathsFor(v, cluster).dir;
   const notify = (path: string) => {
     const restarts = readersOf(path.slice(root.length + 1)).map(restartOf);
     return restarts.length ? restarts : undefined;
   };
-  return pkiFiles(cluster, host, { roles: ['control-plane'], remoteDir: root, notify });
+  return pkiFiles(cluster, host, { roles: ['control-plane'], notify });
 }

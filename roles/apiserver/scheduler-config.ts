@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { paths } from './flags.js';
 import type { ApiserverVars } from './vars.js';
 
-export const schedulerConfigPath = (v: ApiserverVars): string => `${v.k8s_config_dir.replace(/\/$/, '')}/kube-scheduler.yaml`;
+export const schedulerConfigPath = (v: ApiserverVars): string => `${v.k8s_config_dir}/kube-scheduler.yaml`;
 
 export function schedulerConfiguration(v: ApiserverVars): Record<string, unknown> {
   return {

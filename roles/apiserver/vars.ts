@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { absPath, declareVars, orEmpty, type VarsOf } from '../../lib/index.js';
 import { ipAddress } from '../cluster/schemas.js';
+import { configDirShape } from '../cluster/config-dir.js';
 import { artifactVarShape, etcdPortShape } from '../cluster/shared-vars.js';
 
 const flagName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a flag name such as audit-log-path (no leading --)');
@@ -13,7 +14,7 @@ export const vars = declareVars(
     ...artifactVarShape,
     k8s_cache_dir: z.string().default('').describe("controller cache for downloads ('' = TSPLAY_CACHE or ~/.cache/tsplay/artifacts)"),
     k8s_bin_dir: absPath.default('/usr/local/bin').describe('where the control-plane binaries and kubectl land'),
-    k8s_config_dir: absPath.default('/etc/kubernetes').describe('where the PKI and kubeconfigs are pushed (pki/ below it)'),
+    ...configDirShape,
     apiserver_bind_address: orEmpty(ipAddress).default('').describe("address the apiserver binds and advertises ('' = the host's inventory address)"),
     apiserver_authorization_mode: z.array(z.enum(AUTHZ)).min(1, 'name at least one mode, e.g. ["Node", "RBAC"]').default(['Node', 'RBAC']).describe('--authorization-mode'),
     apiserver_admission_plugins: z.array(z.string().regex(/^[A-Za-z]+$/, 'expected a plugin name such as NodeRestriction')).default(['NodeRestriction']).describe('--enable-admission-plugins'),

@@ -2,5 +2,6 @@
 export { CRI_SOCKETS, type ContainerRuntime } from './cri.js';
 export { clusterGroups, GROUP_NAMES, PARTS, type ClusterGroups, type Part } from './groups.js';
 export { CLUSTER_VARS, clusterVars, type ClusterVarName, type ClusterVars } from './shared-vars.js';
+export { configDirShape, k8sPaths, pathsFor, type ConfigDirVars, type K8sPaths } from './config-dir.js';
 export { BACKENDS, overlayPorts, podNetworkShape, type Backend, type PodNetworkVars } from './pod-network.js';
 export { hostsOf, topology, topologyOf, type Topology } from './topology.js';

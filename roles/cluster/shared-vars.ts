@@ -7,6 +7,7 @@ import { archSchema, artifactOverridesSchema, type Arch, type ArtifactOverrides 
 import { port, varsFor } from '../../lib/index.js';
 import type { ContainerRuntime } from './cri.js';
 import type { Part } from './groups.js';
+import type { ConfigDirVars } from './config-dir.js';
 import type { PodNetworkVars } from './pod-network.js';
 
 /** Which release downloads: every role that installs Kubernetes binaries. */
@@ -62,7 +63,7 @@ export const runtimeChoiceVarShape = {
  * read through `cluster.vars` by the topology, the PKI and several roles. Every Kubernetes role names them
  * as its `sharedVars`, so a misspelt one is refused before any host is touched.
  */
-export interface ClusterVars extends ArtifactVars, RuntimeChoiceVars, EtcdPortVars, PodNetworkVars {
+export interface ClusterVars extends ArtifactVars, RuntimeChoiceVars, EtcdPortVars, PodNetworkVars, ConfigDirVars {
   readonly cluster_name: string;
   readonly cluster_domain: string;
   /** Which inventory group plays which part (roles/cluster/groups.ts); unnamed parts are found by convention. */
@@ -103,7 +104,7 @@ const CLUSTER_VAR_SCOPE: Readonly<Record<ClusterVarName, 'host' | 'global' | 'gl
   cluster_name: 'global', cluster_domain: 'global', cluster_groups: 'global', service_cidr: 'global', pod_cidr: 'global', cluster_dns: 'global',
   api_endpoint: 'global', apiserver_port: 'global', etcd_client_port: 'global', etcd_peer_port: 'global', vip: 'global or lb group', vip_prefix: 'global',
   pki_dir: 'global', pki_key_type: 'global', pki_ca_validity_days: 'global', pki_cert_validity_days: 'global', pki_renew_before_days: 'global', pki_expiry_warn_days: 'global',
-  apiserver_extra_sans: 'global', flannel_backend: 'global', flannel_vxlan_port: 'global',
+  apiserver_extra_sans: 'global', flannel_backend: 'global', flannel_vxlan_port: 'global', k8s_config_dir: 'global',
 };
 
 /** The names of the cluster-wide vars: a Kubernetes role's `sharedVars`. */

@@ -5,6 +5,7 @@
  */
 import { cidrContains, cidrsOverlap, ConfigError, formatIp, normalizeIp, parseCidr, type Cidr, type Cluster, type Host } from '../../lib/index.js';
 import { clusterGroups, type ClusterGroups, type Part } from './groups.js';
+import { k8sPaths, parseConfigDir, type K8sPaths } from './config-dir.js';
 import { BACKENDS, overlayPorts, podNetworkDefaults, type PodNetworkVars } from './pod-network.js';
 import { etcdPortDefaults, GLOBAL_CLUSTER_VARS, type ClusterVarName } from './shared-vars.js';
 
@@ -28,6 +29,8 @@ export interface Topology {
   readonly clusterDns: string;
   /** flannel's backend and what it opens between nodes (port/proto). */
   readonly podNetwork: PodNetworkVars & { readonly ports: readonly string[] };
+  /** Where certificates and kubeconfigs live on the hosts (k8s_config_dir). */
+  readonly paths: K8sPaths;
 }
 
 const cache = new WeakMap<Cluster, Topology>();
@@ -74,14 +77,16 @@ export function topologyOf(cluster: Cluster, v: Readonly<Record<string, unknown>
   const backend = str(v, 'flannel_backend', podNetworkDefaults.flannel_backend);
   if (!(BACKENDS as readonly string[]).includes(backend)) throw new ConfigError(`expected one of ${BACKENDS.join(', ')}, got ${JSON.stringify(backend)}`, 'vars.flannel_backend');
   const net = { flannel_backend: backend as PodNetworkVars['flannel_backend'], flannel_vxlan_port: int(v, 'flannel_vxlan_port', podNetworkDefaults.flannel_vxlan_port) };
+  const configDir = parseConfigDir(v['k8s_config_dir' satisfies ClusterVarName]);
   const name = str(v, 'cluster_name', 'kubernetes');
   const domain = str(v, 'cluster_domain', 'cluster.local');
-  refuseLocalClusterVars(cluster, v, { cluster_name: name, cluster_domain: domain, service_cidr: serviceCidr, pod_cidr: podCidr, cluster_dns: clusterDns, apiserver_port: apiserverPort, etcd_client_port: etcdClientPort, etcd_peer_port: etcdPeerPort, ...net });
+  refuseLocalClusterVars(cluster, v, { cluster_name: name, cluster_domain: domain, service_cidr: serviceCidr, pod_cidr: podCidr, cluster_dns: clusterDns, apiserver_port: apiserverPort, etcd_client_port: etcdClientPort, etcd_peer_port: etcdPeerPort, ...net, k8s_config_dir: configDir });
   return {
     name,
     domain,
     groups, hosts, apiserverPort, etcdClientPort, etcdPeerPort, serviceCidr, podCidr, clusterDns,
     podNetwork: { ...net, ports: overlayPorts(net) },
+    paths: k8sPaths(configDir),
     ...(vip ? { vip } : {}),
     apiEndpoint: str(v, 'api_endpoint', `https://${target.includes(':') ? `[${target}]` : target}:${apiserverPort}`),
   };

@@ -5,7 +5,7 @@
  * - the manifest (manifest.ts: ServiceAccount, RBAC, Corefile, Deployment, the kube-dns Service on the
  *   topology's cluster DNS IP) is rendered and checked on the controller; a manifest the kubelets' DNS
  *   settings would not match is refused before any host is touched;
- * - it is kept on the host (/etc/kubernetes/addons/coredns.yaml) with admin.conf from the cluster PKI;
+ * - it is kept on the host (<k8s_config_dir>/addons/coredns.yaml) with admin.conf from the cluster PKI;
  * - `kubectl apply` (the release's kubectl, which the apiserver role installs) runs when `kubectl diff`
  *   finds something to change, so a converged cluster runs nothing; when the API cannot take it (down,
  *   kubectl missing) the apply fails and so does the host: the addon is never skipped in silence.
@@ -23,7 +23,6 @@ import { defaults, schema, type CorednsVars } from './vars.js';
 
 export { defaults, schema, type CorednsVars } from './vars.js';
 
-export const ADMIN_CONF = '/etc/kubernetes/admin.conf';
 
 function resources(v: CorednsVars, host: Host, cluster: Cluster): AnyResource[] {
   const t = topology(cluster);
@@ -31,11 +30,13 @@ function resources(v: CorednsVars, host: Host, cluster: Cluster): AnyResource[] 
   const objs = corednsObjects(v, dns);
   const problems = manifestProblems(objs, dns);
   if (problems.length) throw new ConfigError(`the CoreDNS manifest would not work: ${problems.join('; ')}`, `role coredns on ${host.name}`);
-  const path = `${v.coredns_manifest_dir.replace(/\/$/, '')}/coredns.yaml`;
-  const kubectl = `${v.coredns_kubectl} --kubeconfig=${ADMIN_CONF}`;
+  const { adminConf, addons } = t.paths;
+  const dir = v.coredns_manifest_dir.replace(/\/$/, '') || addons;
+  const path = `${dir}/coredns.yaml`;
+  const kubectl = `${v.coredns_kubectl} --kubeconfig=${adminConf}`;
   return [
-    ...pkiFiles(cluster, host, { roles: ['control-plane'], only: (path) => path === ADMIN_CONF }),
-    directory({ path: v.coredns_manifest_dir, mode: 0o755 }),
+    ...pkiFiles(cluster, host, { roles: ['control-plane'], only: (p) => p === adminConf }),
+    directory({ path: dir, mode: 0o755 }),
     template({ path, render: () => renderManifest(objs), mode: 0o644 }),
     // kubectl diff exits 0 when in sync, 1 on a difference and >1 when it cannot ask: then apply runs and says why.
     ...(v.coredns_apply ? [command({

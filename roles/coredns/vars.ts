@@ -3,7 +3,7 @@
  * are prefixed `coredns_`.
  */
 import { z } from 'zod';
-import { declareVars, type VarsOf } from '../../lib/index.js';
+import { declareVars, orEmpty, type VarsOf } from '../../lib/index.js';
 import { commandPath } from '../cluster/schemas.js';
 
 const upstream = z.string().regex(/^(\/[^\s"'\\]+|[0-9A-Fa-f.:]+(:\d+)?|tls:\/\/\S+)$/, 'expected a resolv.conf path or an upstream server address');
@@ -17,7 +17,7 @@ export const vars = declareVars(
     coredns_kubectl: commandPath.default('/usr/local/bin/kubectl').describe("the kubectl on the control-plane host: the release's, which the apiserver role installs in k8s_bin_dir"),
     // A failing apply fails the host: the addon is never skipped in silence.
     coredns_apply: z.boolean().default(true).describe("apply the manifest (when kubectl diff finds a change); false only where no real apiserver serves objects (the lab's stand-ins)"),
-    coredns_manifest_dir: commandPath.default('/etc/kubernetes/addons').describe('where the rendered manifest is kept on the host (what was applied)'),
+    coredns_manifest_dir: orEmpty(commandPath).default('').describe("where the rendered manifest is kept on the host (what was applied); '' = <k8s_config_dir>/addons"),
   }),
 );
 

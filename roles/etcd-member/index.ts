@@ -80,7 +80,7 @@ export function joinRole(op: Operation, round: number): Role<EtcdMemberVars> {
       return [
         ...install(v),
         // The join resource starts etcd after these; the etcd role's restart handler is not this role's.
-        ...pkiFiles(cluster, host, { roles: ['etcd'], remoteDir: v.etcd_pki_root, notify: () => undefined }),
+        ...pkiFiles(cluster, host, { roles: ['etcd'], notify: () => undefined }),
         memberJoin({ vars: v, me: j.me, cluster: joinCluster(j.r.group, j.r.base, j.r.earlier, j.me), token: clusterToken(v, cluster), from: j.r.base[0]! }),
       ];
     },

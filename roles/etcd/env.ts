@@ -8,7 +8,7 @@ import type { EtcdVars } from './vars.js';
 
 /** Certificate paths pkiFiles puts on an etcd host (roles: ['etcd']). */
 export function certPaths(v: EtcdVars) {
-  const dir = `${v.etcd_pki_root.replace(/\/$/, '')}/pki/etcd`;
+  const dir = `${v.k8s_config_dir}/pki/etcd`;
   return {
     dir, ca: `${dir}/ca.crt`, cert: `${dir}/server.crt`, key: `${dir}/server.key`, peerCert: `${dir}/peer.crt`, peerKey: `${dir}/peer.key`,
     checkCert: `${dir}/healthcheck-client.crt`, checkKey: `${dir}/healthcheck-client.key`,

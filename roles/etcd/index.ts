@@ -5,7 +5,7 @@
  *   `artifact` resource: nothing is downloaded unless you choose it and give its sha256);
  * - the member's certificates from the cluster PKI (pkiFiles, roles ['etcd']): etcd/ca.crt,
  *   etcd/server.{crt,key}, etcd/peer.{crt,key}, etcd/healthcheck-client.{crt,key} (for the gate) under
- *   /etc/kubernetes/pki;
+ *   <k8s_config_dir>/pki (roles/cluster/config-dir.ts);
  * - /etc/etcd/etcd.env with the member's flags (name, data dir, listen/advertise URLs on the host's
  *   address, the initial cluster of all members, client and peer TLS with client-certificate auth), and
  *   /etc/systemd/system/etcd.service (Type=notify) reading it; the packaged unit and config are not used;
@@ -18,6 +18,7 @@
  * Vars: see vars.ts (all prefixed `etcd_`). Cluster-wide: cluster_name (token), cluster_groups.etcd.
  */
 import { defineRole, directory, service, template, unit, type AnyResource, type Cluster, type Host } from '../../lib/index.js';
+import { pathsFor } from '../cluster/config-dir.js';
 import { pkiFiles } from '../pki/push.js';
 import { etcdctlEnv, etcdEnv } from './env.js';
 import { healthGate } from './gate.js';
@@ -32,13 +33,14 @@ export { defaults, schema, type EtcdVars } from './vars.js';
 export { RESTART } from './restart.js';
 
 function resources(v: EtcdVars, host: Host, cluster: Cluster): AnyResource[] {
+  pathsFor(v, cluster);
   const all = members(v, cluster);
   const me = self(all, host);
   const config = v.etcd_config_dir.replace(/\/$/, '');
   return [
     ...install(v),
     // etcd reads all but the health-check client's pair, which only etcdctl presents.
-    ...pkiFiles(cluster, host, { roles: ['etcd'], remoteDir: v.etcd_pki_root, notify: (path) => (path.includes('/healthcheck-client.') ? undefined : RESTART) }),
+    ...pkiFiles(cluster, host, { roles: ['etcd'], notify: (path) => (path.includes('/healthcheck-client.') ? undefined : RESTART) }),
     directory({ path: config, mode: 0o755 }),
     directory({ path: v.etcd_data_dir, mode: 0o700 }),
     template({ path: envFile(v), render: () => etcdEnv(v, me, all, clusterToken(v, cluster)), mode: 0o644, notify: RESTART }),

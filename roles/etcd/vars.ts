@@ -1,6 +1,7 @@
 /** etcd vars: how etcd is installed, where it keeps its data, its ports and its cluster identity. */
 import { z } from 'zod';
 import { absPath, declareVars, familyPackages, httpUrl, oneLine, orEmpty, semver, sha256, type VarsOf } from '../../lib/index.js';
+import { configDirShape } from '../cluster/config-dir.js';
 import { etcdPortShape } from '../cluster/shared-vars.js';
 
 /** A release tarball from github.com/etcd-io/etcd, pushed through the `artifact` resource (sha256-verified, cached on the controller). */
@@ -41,7 +42,7 @@ export const vars = declareVars(
     etcd_cluster_token: orEmpty(z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected letters, digits, . _ -')).default('').describe("initial cluster token; '' means <cluster_name>-etcd"),
     // 'new' only matters while a member's data dir is empty; 'existing' makes a wiped member refuse to bootstrap afresh (kubespray#13261).
     etcd_initial_cluster_state: z.enum(['new', 'existing']).default('new').describe("'new' bootstraps every member together; 'existing' once the cluster runs, so a wiped member refuses to start"),
-    etcd_pki_root: absPath.default('/etc/kubernetes').describe("where the certificates land: <dir>/pki/etcd/{ca,server,peer}.* (kubeadm's layout)"),
+    ...configDirShape,
     etcd_extra_env: extraEnv.default({}).describe('more ETCD_* settings, e.g. { ETCD_QUOTA_BACKEND_BYTES: "8589934592" }; they may not override the managed ones'),
     etcd_start_timeout_sec: z.number().int().min(10).default(120).describe('systemd TimeoutStartSec: a first member waits this long for the others to form a quorum'),
   }),

@@ -9,7 +9,7 @@
  * those anchors, flanneld runs as a host service (the hard way), with NODE_NAME = the inventory name.
  */
 import { continued, envAssignment, execWords, type Host } from '../../lib/index.js';
-import type { FlannelVars } from './vars.js';
+import { kubeconfigOf, type FlannelVars } from './vars.js';
 
 export const NET_CONF = '/etc/kube-flannel/net-conf.json';
 export const SUBNET_ENV = '/run/flannel/subnet.env';
@@ -35,7 +35,7 @@ export const json = (o: unknown): string => `${JSON.stringify(o, null, 2)}\n`;
 export function flanneldFlags(v: FlannelVars, host: Host): string[] {
   return [
     '--kube-subnet-mgr',
-    `--kubeconfig-file=${v.flannel_kubeconfig}`,
+    `--kubeconfig-file=${kubeconfigOf(v)}`,
     `--net-config-path=${NET_CONF}`,
     `--subnet-file=${SUBNET_ENV}`,
     `--public-ip=${host.address}`,

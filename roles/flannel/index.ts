@@ -21,23 +21,24 @@ import { ConfigError, defineRole, directory, restart, service, template, unit, t
 import { installBinaries } from '../cluster/artifacts-install.js';
 import { resolveArtifact } from '../cluster/artifacts.js';
 import { checkCniVars } from '../cluster/cni-vars.js';
-import { topology, type Topology } from '../cluster/index.js';
+import { pathsFor, topology, type Topology } from '../cluster/index.js';
 import { sameSegment } from './host-gw.js';
 import { pkiFiles } from '../pki/push.js';
 import { conflist, conflistPath, flanneldUnit, json, NET_CONF, netConf } from './config.js';
 import { cniGate } from './cni-gate.js';
 import { subnetGate } from './gate.js';
 import { CLUSTER_VARS } from '../cluster/shared-vars.js';
-import { defaults, schema, type FlannelVars } from './vars.js';
+import { defaults, kubeconfigOf, schema, type FlannelVars } from './vars.js';
 
 export { defaults, schema, type FlannelVars } from './vars.js';
 
 export const RESTART = 'restart flanneld';
-const KUBELET_CONF = '/etc/kubernetes/kubelet.conf';
 
 /** The node's kubelet.conf when flanneld uses it (the kubelet role pushes the same file). */
-const kubeconfig = (v: FlannelVars, cluster: Cluster, host: Host): AnyResource[] =>
-  v.flannel_kubeconfig === KUBELET_CONF ? pkiFiles(cluster, host, { roles: ['node'], notify: RESTART, only: (path) => path === KUBELET_CONF }) : [];
+function kubeconfig(v: FlannelVars, cluster: Cluster, host: Host): AnyResource[] {
+  const { kubeletConf } = pathsFor(v, cluster);
+  return kubeconfigOf(v) === kubeletConf ? pkiFiles(cluster, host, { roles: ['node'], notify: RESTART, only: (path) => path === kubeletConf }) : [];
+}
 
 /** The `flannel` CNI plugin, next to the standard ones the runtime role installed. */
 const cniPlugin = (v: FlannelVars): AnyResource[] => [

@@ -4,8 +4,9 @@
  * `cni_conf_dir` (roles/cluster/cni-vars.ts: the runtime reads them too); the rest are prefixed `flannel_`.
  */
 import { z } from 'zod';
-import { absPath, declareVars, type VarsOf } from '../../lib/index.js';
+import { absPath, declareVars, orEmpty, type VarsOf } from '../../lib/index.js';
 import { cniVarShape } from '../cluster/cni-vars.js';
+import { configDirShape, k8sPaths } from '../cluster/config-dir.js';
 import { podNetworkShape } from '../cluster/pod-network.js';
 import { artifactVarShape, runtimeChoiceVarShape } from '../cluster/shared-vars.js';
 
@@ -16,6 +17,7 @@ export const vars = declareVars(
     ...cniVarShape,
     flannel_bin_dir: absPath.default('/usr/local/bin').describe('where flanneld lands'),
     ...podNetworkShape,
+    ...configDirShape,
     flannel_vxlan_vni: z.number().int().min(1).max(16777215).default(1).describe('the VXLAN network id'),
     flannel_subnet_len: z.number().int().min(8).max(30).default(24).describe("size of each node's pod subnet (the controller-manager's --node-cidr-mask-size must agree)"),
     flannel_ip_masq: z.boolean().default(true).describe('masquerade pod traffic leaving the pod network'),
@@ -24,9 +26,12 @@ export const vars = declareVars(
       .default('')
       .describe("the interface to use between nodes ('' = the one with the default route)"),
     // The Node authorizer lets system:node:<name> read nodes and patch its own Node: all the kube subnet manager does.
-    flannel_kubeconfig: absPath.default('/etc/kubernetes/kubelet.conf').describe("the credential flanneld talks to the API with (default: the node's own kubelet.conf)"),
+    flannel_kubeconfig: orEmpty(absPath).default('').describe("the credential flanneld talks to the API with ('' = the node's own <k8s_config_dir>/kubelet.conf)"),
   }),
 );
 
 export type FlannelVars = VarsOf<typeof vars>;
+
+/** The kubeconfig flanneld uses: its own, or the node's kubelet.conf. */
+export const kubeconfigOf = (v: FlannelVars): string => v.flannel_kubeconfig || k8sPaths(v.k8s_config_dir).kubeletConf;
 export const { defaults, schema } = vars;

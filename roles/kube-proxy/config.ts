@@ -6,9 +6,8 @@
  */
 import { stringify } from 'yaml';
 import { execLine, unitValue, type Host } from '../../lib/index.js';
+import { k8sPaths } from '../cluster/config-dir.js';
 import type { KubeProxyVars } from './vars.js';
-
-export const KUBECONFIG = '/etc/kubernetes/kube-proxy.conf';
 
 export const configPath = (v: KubeProxyVars): string => `${v.kube_proxy_dir.replace(/\/$/, '')}/config.yaml`;
 
@@ -17,7 +16,7 @@ export function kubeProxyConfiguration(v: KubeProxyVars, host: Host, podCidr: st
     apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',
     kind: 'KubeProxyConfiguration',
     bindAddress: '0.0.0.0',
-    clientConnection: { kubeconfig: KUBECONFIG },
+    clientConnection: { kubeconfig: k8sPaths(v.k8s_config_dir).kubeProxyConf },
     clusterCIDR: podCidr,
     hostnameOverride: host.name,
     healthzBindAddress: `0.0.0.0:${v.kube_proxy_healthz_port}`,

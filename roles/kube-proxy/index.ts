@@ -2,7 +2,7 @@
  * kube-proxy: service routing on every host of the play.
  *
  * - the binary from the artifact table (Kubernetes server tarball);
- * - its kubeconfig from the cluster PKI (pkiFiles, node part: /etc/kubernetes/kube-proxy.conf, client
+ * - its kubeconfig from the cluster PKI (pkiFiles, node part: <k8s_config_dir>/kube-proxy.conf, client
  *   certificate CN system:kube-proxy, O system:node-proxier, which the default RBAC binds);
  * - /var/lib/kube-proxy/config.yaml (KubeProxyConfiguration: clusterCIDR = pod_cidr, mode iptables,
  *   hostnameOverride = inventory name, healthz 0.0.0.0:10256) and kube-proxy.service;
@@ -14,7 +14,7 @@
 import { defineRole, directory, restart, service, template, unit, type AnyResource, type Cluster, type Host } from '../../lib/index.js';
 import { installBinaries } from '../cluster/artifacts-install.js';
 import { resolveArtifact } from '../cluster/artifacts.js';
-import { topology } from '../cluster/index.js';
+import { pathsFor, topology } from '../cluster/index.js';
 import { pkiFiles } from '../pki/push.js';
 import { configPath, kubeProxyConfigYaml, kubeProxyUnit } from './config.js';
 import { healthzGate } from './gate.js';
@@ -28,6 +28,7 @@ export const RESTART = 'restart kube-proxy';
 /** Of the node's PKI share, only what kube-proxy reads: its kubeconfig (and the directories). */
 function resources(v: KubeProxyVars, host: Host, cluster: Cluster): AnyResource[] {
   const podCidr = topology(cluster).podCidr;
+  pathsFor(v, cluster);
   return [
     installBinaries(resolveArtifact('kubernetes', v.k8s_arch, v.k8s_artifacts), ['kube-proxy'], v.kube_proxy_bin_dir, { notify: RESTART }),
     ...pkiFiles(cluster, host, { roles: ['node'], notify: RESTART, only: (path) => path.endsWith('/kube-proxy.conf') }),

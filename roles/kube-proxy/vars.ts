@@ -4,11 +4,13 @@
  */
 import { z } from 'zod';
 import { absPath, declareVars, port, type VarsOf } from '../../lib/index.js';
+import { configDirShape } from '../cluster/config-dir.js';
 import { artifactVarShape } from '../cluster/shared-vars.js';
 
 export const vars = declareVars(
   z.object({
     ...artifactVarShape,
+    ...configDirShape,
     kube_proxy_bin_dir: absPath.default('/usr/local/bin').describe('where the kube-proxy binary lands'),
     kube_proxy_dir: absPath.default('/var/lib/kube-proxy').describe('its state directory; config.yaml goes in it'),
     kube_proxy_mode: z.enum(['iptables', 'ipvs', 'nftables']).default('iptables').describe('iptables (what KTHW uses), ipvs (needs the ip_vs modules) or nftables (kernel >= 5.13)'),

@@ -9,11 +9,9 @@
  * - clusterDNS / clusterDomain from the topology; the cgroup driver and CRI endpoint matching the runtime.
  */
 import { stringify } from 'yaml';
-import { CRI_SOCKETS } from '../cluster/index.js';
+import { CRI_SOCKETS, k8sPaths } from '../cluster/index.js';
 import type { KubeletVars } from './vars.js';
 
-export const PKI = '/etc/kubernetes/pki';
-export const KUBECONFIG = '/etc/kubernetes/kubelet.conf';
 
 export interface ClusterBits {
   readonly clusterDns: string;
@@ -26,6 +24,7 @@ export const runtimeEndpoint = (v: KubeletVars): string => v.kubelet_runtime_end
 export const configPath = (v: KubeletVars): string => `${v.kubelet_root_dir.replace(/\/$/, '')}/config.yaml`;
 
 export function kubeletConfiguration(v: KubeletVars, c: ClusterBits): Record<string, unknown> {
+  const PKI = k8sPaths(v.k8s_config_dir).pki;
   return {
     apiVersion: 'kubelet.config.k8s.io/v1beta1',
     kind: 'KubeletConfiguration',

@@ -3,8 +3,8 @@
  *
  * - the binary from the artifact table (Kubernetes server tarball; file:// mirrors and stand-ins via
  *   k8s_artifacts);
- * - its share of the cluster PKI (pkiFiles, node part): /etc/kubernetes/pki/ca.crt, pki/kubelet.{crt,key}
- *   (CN system:node:<name>, O system:nodes) and /etc/kubernetes/kubelet.conf;
+ * - its share of the cluster PKI (pkiFiles, node part): <k8s_config_dir>/pki/ca.crt, pki/kubelet.{crt,key}
+ *   (CN system:node:<name>, O system:nodes) and <k8s_config_dir>/kubelet.conf;
  * - /var/lib/kubelet/config.yaml (config.ts) and kubelet.service (unit.ts: --hostname-override = inventory
  *   name, --node-ip = inventory address);
  * - a change to any of them restarts the kubelet once, after the role;
@@ -13,7 +13,7 @@
  * The runtime role must run first (the kubelet needs its CRI socket). Vars: see vars.ts.
  */
 import { ConfigError, defineRole, directory, restart, service, template, unit, type AnyResource, type Cluster, type Host } from '../../lib/index.js';
-import { topology } from '../cluster/index.js';
+import { pathsFor, topology } from '../cluster/index.js';
 import { pkiFiles } from '../pki/push.js';
 import { configPath, kubeletConfigYaml } from './config.js';
 import { healthzGate } from './gate.js';
@@ -35,6 +35,7 @@ function nodeIp(host: Host): void {
 function resources(v: KubeletVars, host: Host, cluster: Cluster): AnyResource[] {
   nodeIp(host);
   const t = topology(cluster);
+  pathsFor(v, cluster);
   // The node's PKI share, less kube-proxy's kubeconfig (the kube-proxy role pushes that one).
   const pki = pkiFiles(cluster, host, { roles: ['node'], notify: RESTART, only: (path) => !path.endsWith('/kube-proxy.conf') });
   return [

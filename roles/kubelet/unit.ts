@@ -5,7 +5,8 @@
  * registers the address the other nodes reach it on.
  */
 import { continued, execWords, type Host } from '../../lib/index.js';
-import { configPath, KUBECONFIG } from './config.js';
+import { k8sPaths } from '../cluster/index.js';
+import { configPath } from './config.js';
 import type { KubeletVars } from './vars.js';
 
 /** The units the kubelet needs running first. */
@@ -15,7 +16,7 @@ export function kubeletFlags(v: KubeletVars, host: Host): string[] {
   const labels = Object.entries(v.kubelet_node_labels).map(([k, val]) => `${k}=${val}`);
   return [
     `--config=${configPath(v)}`,
-    `--kubeconfig=${KUBECONFIG}`,
+    `--kubeconfig=${k8sPaths(v.k8s_config_dir).kubeletConf}`,
     `--hostname-override=${host.name}`,
     `--node-ip=${host.address}`,
     ...(labels.length ? [`--node-labels=${labels.join(',')}`] : []),

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { absPath, declareVars, orEmpty, port, type VarsOf } from '../../lib/index.js';
+import { configDirShape } from '../cluster/config-dir.js';
 import { artifactVarShape, runtimeChoiceVarShape } from '../cluster/shared-vars.js';
 
 // A label key: optional DNS prefix, then a name; a value: up to 63 of [A-Za-z0-9._-] (Kubernetes' rules).
@@ -20,6 +21,7 @@ const labels = z.record(z.string(), z.string()).superRefine((rec, ctx) => {
 export const vars = declareVars(
   z.object({
     ...runtimeChoiceVarShape,
+    ...configDirShape,
     ...artifactVarShape,
     kubelet_bin_dir: absPath.default('/usr/local/bin').describe('where the kubelet binary lands'),
     kubelet_root_dir: absPath.default('/var/lib/kubelet').describe("the kubelet's state directory; config.yaml goes in it"),

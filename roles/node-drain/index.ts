@@ -19,7 +19,6 @@ import { OPS, type Op } from '../node-ops/target.js';
 import { pkiFiles } from '../pki/push.js';
 import { probeCommand, parseProbe, removeCommands, type KubectlOptions } from './commands.js';
 
-export const ADMIN_CONF = '/etc/kubernetes/admin.conf';
 
 export interface NodeDrainVars {
   readonly node_kubectl: string;
@@ -77,8 +76,9 @@ export function nodeDrain(op: Op) {
     resources(v, host, cluster) {
       if (host.name !== apiHostOf(cluster).name) return [];
       const node = String((v as unknown as Record<string, unknown>)[key]);
-      const o = { kubectl: v.node_kubectl, kubeconfig: ADMIN_CONF, drainTimeout: v.node_drain_timeout };
-      return [...pkiFiles(cluster, host, { roles: ['control-plane'], only: (path) => path === ADMIN_CONF }), removeFromApi(o, node)];
+      const { adminConf } = topology(cluster).paths;
+      const o = { kubectl: v.node_kubectl, kubeconfig: adminConf, drainTimeout: v.node_drain_timeout };
+      return [...pkiFiles(cluster, host, { roles: ['control-plane'], only: (path) => path === adminConf }), removeFromApi(o, node)];
     },
   });
   return scoped(role, op, { target: 'none', elsewhere: 'all' });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, directory, generatedFile, secret, WARNING_STEP, type AnyResource, type Cluster, type Host, type PrepareContext } from '../../lib/index.js';
 import { ensurePki, formatExpiry, formatPkiReport, pkiPlacementsFor, readPushed, resolvePkiSpec, stepEtcdCa, type PkiHostRole, type PkiReport, type PkiSpec, type RotationStep } from '../../lib/pki/index.js';
+import { topology } from '../cluster/topology.js';
 import { pkiSpecFromCluster } from './index.js';
 
 type Notify = string | readonly string[];
@@ -17,8 +18,6 @@ type Notify = string | readonly string[];
 export interface PkiFilesOptions {
   /** Only these parts of the host's share (default: every PKI role the host has). */
   readonly roles?: readonly PkiHostRole[];
-  /** Where the files go on the host (default /etc/kubernetes). */
-  readonly remoteDir?: string;
   /** Handlers to notify when a file changes (restart what reads it); a function decides per host path. */
   readonly notify?: Notify | ((path: string) => Notify | undefined);
   readonly tags?: readonly string[];
@@ -133,10 +132,11 @@ export function pkiFiles(cluster: Cluster, host: Host, o: PkiFilesOptions = {}):
   const request = scoped ?? {};
   const spec = pkiSpecFromCluster(cluster);
   const dir = pkiDir(cluster, spec);
-  const placements = pkiPlacementsFor(spec, host.name, o.roles, o.remoteDir ? { remoteDir: o.remoteDir } : {}).filter((p) => !o.only || o.only(p.path));
+  // Where the files go on the host: the cluster's k8s_config_dir.
+  const root = topology(cluster).paths.dir;
+  const placements = pkiPlacementsFor(spec, host.name, o.roles, { remoteDir: root }).filter((p) => !o.only || o.only(p.path));
   const notifyOf = (path: string) => (typeof o.notify === 'function' ? o.notify(path) : o.notify);
   const tags = o.tags ? { tags: o.tags } : {};
-  const root = (o.remoteDir ?? '/etc/kubernetes').replace(/\/$/, '');
   // Every directory from the root down to each file, parents first.
   const dirs = [...new Set(placements.flatMap((p) => ancestors(p.path, root)))].sort();
   return [

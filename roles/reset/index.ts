@@ -5,15 +5,17 @@
  * Destructive on purpose: run it only with playbooks/reset.ts.
  */
 import { absent, defineRole, service } from '../../lib/index.js';
+import { parseConfigDir } from '../cluster/config-dir.js';
 import { defaults, schema, type ResetVars } from './vars.js';
 
 export default defineRole<ResetVars>({
   name: 'reset',
   defaults,
   schema,
-  resources: (v) => [
+  resources: (v, _host, cluster) => [
     ...v.reset_services.map((name) => service({ name, enabled: false, state: 'stopped' })),
     ...v.reset_units.map((name) => absent({ path: `/etc/systemd/system/${name}` })),
-    ...v.reset_paths.map((path) => absent({ path })),
+    // The cluster's config dir alone, not its whole topology: reset must work on an inventory the cluster model would refuse.
+    ...[...new Set([parseConfigDir(cluster.vars['k8s_config_dir']), ...v.reset_paths])].map((path) => absent({ path })),
   ],
 });

@@ -15,8 +15,8 @@ export const vars = declareVars(
       .describe('unit files tsplay wrote under /etc/systemd/system'),
     reset_paths: z
       .array(removable)
-      .default(['/etc/kubernetes', '/var/lib/kubelet', '/var/lib/kube-proxy', '/etc/etcd', '/var/lib/etcd', '/etc/cni/net.d', '/run/flannel', '/etc/kube-flannel', '/etc/haproxy/haproxy.cfg', '/etc/keepalived/keepalived.conf', '/etc/keepalived/check_haproxy.sh'])
-      .describe('configuration, certificates and state'),
+      .default(['/var/lib/kubelet', '/var/lib/kube-proxy', '/etc/etcd', '/var/lib/etcd', '/etc/cni/net.d', '/run/flannel', '/etc/kube-flannel', '/etc/haproxy/haproxy.cfg', '/etc/keepalived/keepalived.conf', '/etc/keepalived/check_haproxy.sh'])
+      .describe('configuration, certificates and state, after the cluster\'s k8s_config_dir'),
   }),
 );
 

@@ -11,7 +11,7 @@ import { defaults, schema, type SmokeVars } from './vars.js';
 
 function resources(v: SmokeVars, _host: unknown, cluster: Cluster): AnyResource[] {
   const t = topology(cluster);
-  const k = `${v.smoke_kubectl} --kubeconfig=${v.smoke_kubeconfig} --request-timeout=5s`;
+  const k = `${v.smoke_kubectl} --kubeconfig=${v.smoke_kubeconfig || topology(cluster).paths.adminConf} --request-timeout=5s`;
   const nodes = t.hosts.nodes.length;
   return [
     // A single ask: it is a query, and may be read ahead at the run's start (the apiserver role's last gate waits for the endpoint).

@@ -26,7 +26,6 @@ export function componentProblem(binary: string, s: Seen | undefined, target: Ve
   return undefined;
 }
 
-export const ADMIN_CONF = '/etc/kubernetes/admin.conf';
 
 /** What the local apiserver's /version answer says is wrong, or undefined when it serves `target`. */
 export function versionProblem(server: string, exitCode: number, stdout: string, target: Version): string | undefined {
@@ -48,13 +47,14 @@ async function check(binaries: readonly string[], { host, vars, cluster, exec }:
   const seen = parseProbe(r.stdout);
   const bad = cs.map((c) => componentProblem(c.binary, seen.get(c.binary), target)).filter((p): p is string => !!p);
   if (bad.length) throw new Error(`not on ${showVersion(target)}: ${bad.join('; ')}`);
-  if (binaries.includes('kube-apiserver') && host.groups.includes('masters')) await apiserverVersion(host, cluster, vars, target, exec);
+  if (binaries.includes('kube-apiserver') && topology(cluster).hosts.controlPlane.some((h) => h.name === host.name)) await apiserverVersion(host, cluster, vars, target, exec);
 }
 
 async function apiserverVersion(host: Host, cluster: Cluster, vars: Vars, target: Version, exec: GateContext<Vars>['exec']): Promise<void> {
-  const server = `https://${host.address.includes(':') ? `[${host.address}]` : host.address}:${topology(cluster).apiserverPort}`;
+  const t = topology(cluster);
+  const server = `https://${host.address.includes(':') ? `[${host.address}]` : host.address}:${t.apiserverPort}`;
   const kubectl = `${vars.k8s_bin_dir ?? binDirDefaults.k8s_bin_dir}/kubectl`;
-  const r = await exec(`${kubectl} --kubeconfig=${ADMIN_CONF} --server=${server} --request-timeout=5s get --raw=/version 2>&1`, { timeoutMs: 15_000 });
+  const r = await exec(`${kubectl} --kubeconfig=${t.paths.adminConf} --server=${server} --request-timeout=5s get --raw=/version 2>&1`, { timeoutMs: 15_000 });
   const why = versionProblem(server, r.exitCode, r.stdout, target);
   if (why) throw new Error(why);
 }

@@ -15,6 +15,8 @@ import type { Role } from '../../lib/dsl/role.js';
 import type { InventorySpec } from '../../lib/dsl/inventory.js';
 import { plan } from '../../lib/runner/pass.js';
 import { FakeHost } from '../../lib/testing/index.js';
+import { ConfigError } from '../../lib/core/errors.js';
+import { topology } from '../../roles/cluster/index.js';
 import apiserver from '../../roles/apiserver/index.js';
 import coredns from '../../roles/coredns/index.js';
 import etcdBackup from '../../roles/etcd-backup/index.js';
@@ -102,8 +104,8 @@ async function render(role: Role<object>, host: Host, fake: FakeHost, cluster: R
   };
 }
 
-async function snapshot(invName: string, family: 'debian' | 'rhel'): Promise<Record<string, unknown>> {
-  const inv = inventory(INVENTORIES[invName]!);
+async function snapshot(invName: string, family: 'debian' | 'rhel', spec: InventorySpec = INVENTORIES[invName]!): Promise<Record<string, unknown>> {
+  const inv = inventory(spec);
   const out: Record<string, unknown> = {};
   for (const role of ROLES) {
     const perHost: Record<string, unknown> = {};
@@ -131,3 +133,32 @@ describe('golden snapshot of every role (vars and first-run changes)', function 
     }
   }
 });
+
+describe('the config dir is one var (k8s_config_dir): the custom-cluster guide\'s /srv/kubernetes', function () {
+  this.timeout(120_000);
+  for (const family of ['debian', 'rhel'] as const) {
+    it(`${family}: every role writes and reads under it, none names /etc/kubernetes`, async () => {
+      const spec = standins;
+      const srv = { ...spec, vars: { ...spec.vars, k8s_config_dir: '/srv/kubernetes' } };
+      const out = await snapshot('lab-standins', family, srv);
+      const text = JSON.stringify(out);
+      assert.doesNotMatch(text, /\/etc\/kubernetes/);
+      // Each role that touches the dir does so under the new one (its files, flags and configs).
+      for (const role of ['apiserver', 'etcd', 'kubelet', 'kube-proxy', 'flannel', 'coredns', 'reset']) {
+        assert.match(JSON.stringify(out[role]), /\/srv\/kubernetes\/(pki|kubelet\.conf|kube-proxy\.conf|admin\.conf|addons)|:\/srv\/kubernetes"/, role);
+      }
+      const kubelet = JSON.stringify(out['kubelet']);
+      assert.match(kubelet, /clientCAFile: \/srv\/kubernetes\/pki\/ca\.crt/);
+      assert.match(kubelet, /--kubeconfig=\/srv\/kubernetes\/kubelet\.conf/);
+    });
+  }
+
+  it('refused for one role only, or as a system directory reset would remove', () => {
+    const spec = prod as InventorySpec;
+    const host = inventory(spec).hosts.find((h) => h.groups.includes('workers'))!;
+    const inv = inventory(spec);
+    assert.throws(() => kubelet.resources({ ...varsFor(kubelet, host), k8s_config_dir: '/srv/kubernetes' } as never, host, inv.cluster), /k8s_config_dir "\/srv\/kubernetes" for one role, but the cluster's is "\/etc\/kubernetes"/);
+    assert.throws(() => topology(inventory({ ...spec, vars: { ...spec.vars, k8s_config_dir: '/etc' } }).cluster), (e: unknown) => e instanceof ConfigError && e.message.includes('vars.k8s_config_dir') && /not a system directory \(reset removes it whole\), got "\/etc"/.test(e.message));
+  });
+});
+
