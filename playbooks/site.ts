@@ -17,6 +17,7 @@ import coredns from '../roles/coredns/index.js';
 import etcd from '../roles/etcd/index.js';
 import firewalld from '../roles/firewalld/index.js';
 import flannel from '../roles/flannel/index.js';
+import flannelNetwork from '../roles/flannel-network/index.js';
 import haproxy from '../roles/haproxy/index.js';
 import keepalived from '../roles/keepalived/index.js';
 import kubeProxy from '../roles/kube-proxy/index.js';
@@ -35,6 +36,8 @@ export default definePlaybook({
     { name: 'firewall', hosts: ALL, roles: [firewalld] },
     // Members of a new cluster start in the same pass; later restarts go one member at a time (rolling).
     { name: 'etcd', hosts: G.etcd, roles: [etcd], anyErrorsFatal: true },
+    // flannel's network config in etcd, for its etcd subnet manager (nothing with the default kube subnet manager).
+    { name: 'pod network config', hosts: G.etcd, roles: [flannelNetwork] },
     { name: 'container runtime', hosts: G.nodes, roles: [runtime] },
     { name: 'API load balancer', hosts: G.lb, roles: [haproxy, keepalived], anyErrorsFatal: true },
     { name: 'control plane', hosts: G.controlPlane, roles: [apiserver], anyErrorsFatal: true },

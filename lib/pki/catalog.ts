@@ -88,6 +88,8 @@ export function catalog(spec: ResolvedPkiSpec): Want[] {
     // What etcd members' health checks (etcdctl, curl) present: a member's own server key is not a client's.
     leaf('etcd-healthcheck-client', 'etcd/healthcheck-client', 'etcd-ca', 'client', 'kube-etcd-healthcheck-client'),
     leaf('front-proxy-client', 'front-proxy-client', 'front-proxy-ca', 'client', 'front-proxy-client'),
+    // flanneld on every node, when it keeps its leases in etcd: an etcd client of its own, not the apiserver's.
+    ...(spec.flannelEtcdClient ? [leaf('flannel-etcd-client', 'etcd/flannel-client', 'etcd-ca', 'client', 'flannel')] : []),
     leaf('admin', 'admin', 'ca', 'client', 'admin', 'system:masters'),
     leaf('kube-controller-manager', 'kube-controller-manager', 'ca', 'client', 'system:kube-controller-manager', 'system:kube-controller-manager'),
     leaf('kube-scheduler', 'kube-scheduler', 'ca', 'client', 'system:kube-scheduler', 'system:kube-scheduler'),

@@ -28,7 +28,7 @@ export interface PkiFilesOptions {
 /** [path on the host relative to remoteDir, file in the pki dir]; a `.key` or `.conf` source is secret. */
 type Placement = readonly [string, string];
 
-function placements(role: PkiHostRole, host: string): Placement[] {
+function placements(role: PkiHostRole, host: string, flannelEtcdClient: boolean): Placement[] {
   const pair = (to: string, from: string): Placement[] => [[`${to}.crt`, `${from}.crt`], [`${to}.key`, `${from}.key`]];
   switch (role) {
     case 'control-plane':
@@ -45,7 +45,10 @@ function placements(role: PkiHostRole, host: string): Placement[] {
         ...pair('pki/etcd/healthcheck-client', 'etcd/healthcheck-client'),
       ];
     case 'node':
-      return [['pki/ca.crt', 'ca.crt'], ...pair('pki/kubelet', `kubelets/${host}`), ['kubelet.conf', `kubeconfigs/kubelet-${host}.conf`], ['kube-proxy.conf', 'kubeconfigs/kube-proxy.conf']];
+      return [
+        ['pki/ca.crt', 'ca.crt'], ...pair('pki/kubelet', `kubelets/${host}`), ['kubelet.conf', `kubeconfigs/kubelet-${host}.conf`], ['kube-proxy.conf', 'kubeconfigs/kube-proxy.conf'],
+        ...(flannelEtcdClient ? [['pki/etcd/ca.crt', 'etcd/ca.crt'] as const, ...pair('pki/etcd/flannel-client', 'etcd/flannel-client')] : []),
+      ];
   }
 }
 
@@ -69,10 +72,11 @@ export interface PkiPlacement {
 
 /** What `host` gets (default roles: every role it has in the spec), without reading anything. */
 export function pkiPlacementsFor(spec: PkiSpec, host: string, roles?: readonly PkiHostRole[], opts: PkiFilesOptions = {}): PkiPlacement[] {
-  const own = pkiRolesOf(resolvePkiSpec(spec), host);
+  const resolved = resolvePkiSpec(spec);
+  const own = pkiRolesOf(resolved, host);
   for (const r of roles ?? []) if (!own.includes(r)) throw new ConfigError(`host "${host}" is not in the ${r} list of the PKI spec`, 'pkiFilesFor');
   const remote = (opts.remoteDir ?? '/etc/kubernetes').replace(/\/$/, '');
-  const wanted = new Map((roles ?? own).flatMap((r) => placements(r, host)));
+  const wanted = new Map((roles ?? own).flatMap((r) => placements(r, host, resolved.flannelEtcdClient)));
   return [...wanted].map(([to, source]) => {
     const secret = /\.(key|conf)$/.test(source);
     return { path: `${remote}/${to}`, source, mode: secret ? 0o600 : 0o644, owner: 'root', secret };

@@ -36,12 +36,14 @@ export interface PkiSpec {
   readonly expiryWarnDays?: number;
   /** The `server:` of every kubeconfig: the VIP or a local endpoint, e.g. https://127.0.0.1:6443. */
   readonly apiserverEndpoint: string;
+  /** Nodes get an etcd client certificate (flannel with its etcd subnet manager). Default false. */
+  readonly flannelEtcdClient?: boolean;
 }
 
 /** The spec with defaults filled in and addresses in canonical form. */
 export type ResolvedPkiSpec = Required<Omit<PkiSpec, 'vip'>> & { readonly vip?: string };
 
-const DEFAULTS = { clusterDomain: 'cluster.local', keyType: 'ecdsa', caValidityDays: 3650, certValidityDays: 365, renewBeforeDays: 30, expiryWarnDays: 30 } as const;
+const DEFAULTS = { clusterDomain: 'cluster.local', keyType: 'ecdsa', caValidityDays: 3650, certValidityDays: 365, renewBeforeDays: 30, expiryWarnDays: 30, flannelEtcdClient: false } as const;
 
 /** Validate and normalize; throws ConfigError("pki.<field>: ...") on the first bad field. */
 export function resolvePkiSpec(spec: PkiSpec, where = 'pki'): ResolvedPkiSpec {

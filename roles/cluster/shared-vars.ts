@@ -104,7 +104,7 @@ const CLUSTER_VAR_SCOPE: Readonly<Record<ClusterVarName, 'host' | 'global' | 'gl
   cluster_name: 'global', cluster_domain: 'global', cluster_groups: 'global', service_cidr: 'global', pod_cidr: 'global', cluster_dns: 'global',
   api_endpoint: 'global', apiserver_port: 'global', etcd_client_port: 'global', etcd_peer_port: 'global', vip: 'global or lb group', vip_prefix: 'global',
   pki_dir: 'global', pki_key_type: 'global', pki_ca_validity_days: 'global', pki_cert_validity_days: 'global', pki_renew_before_days: 'global', pki_expiry_warn_days: 'global',
-  apiserver_extra_sans: 'global', flannel_backend: 'global', flannel_vxlan_port: 'global', k8s_config_dir: 'global',
+  apiserver_extra_sans: 'global', flannel_backend: 'global', flannel_vxlan_port: 'global', flannel_subnet_manager: 'global', flannel_etcd_prefix: 'global', k8s_config_dir: 'global',
 };
 
 /** The names of the cluster-wide vars: a Kubernetes role's `sharedVars`. */

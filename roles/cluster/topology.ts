@@ -6,7 +6,7 @@
 import { cidrContains, cidrsOverlap, ConfigError, formatIp, normalizeIp, parseCidr, type Cidr, type Cluster, type Host } from '../../lib/index.js';
 import { clusterGroups, type ClusterGroups, type Part } from './groups.js';
 import { k8sPaths, parseConfigDir, type K8sPaths } from './config-dir.js';
-import { BACKENDS, overlayPorts, podNetworkDefaults, type PodNetworkVars } from './pod-network.js';
+import { overlayPorts, podNetworkOf, type PodNetworkVars } from './pod-network.js';
 import { etcdPortDefaults, GLOBAL_CLUSTER_VARS, type ClusterVarName } from './shared-vars.js';
 
 export interface Topology {
@@ -74,9 +74,7 @@ export function topologyOf(cluster: Cluster, v: Readonly<Record<string, unknown>
   const target = vip ?? first ?? '127.0.0.1';
   const clusterDns = str(v, 'cluster_dns', nth(svc, 10));
   if (!cidrContains(svc, clusterDns)) throw new ConfigError(`cluster_dns ${clusterDns} is outside service_cidr ${serviceCidr}`, 'vars.cluster_dns');
-  const backend = str(v, 'flannel_backend', podNetworkDefaults.flannel_backend);
-  if (!(BACKENDS as readonly string[]).includes(backend)) throw new ConfigError(`expected one of ${BACKENDS.join(', ')}, got ${JSON.stringify(backend)}`, 'vars.flannel_backend');
-  const net = { flannel_backend: backend as PodNetworkVars['flannel_backend'], flannel_vxlan_port: int(v, 'flannel_vxlan_port', podNetworkDefaults.flannel_vxlan_port) };
+  const net = podNetworkOf(v);
   const configDir = parseConfigDir(v['k8s_config_dir' satisfies ClusterVarName]);
   const name = str(v, 'cluster_name', 'kubernetes');
   const domain = str(v, 'cluster_domain', 'cluster.local');

@@ -7,8 +7,12 @@
  * subnet is its Node's spec.podCIDR, handed out by the controller-manager (--allocate-node-cidrs,
  * --cluster-cidr = pod_cidr), so flannel needs no etcd access and no etcd client certificate. Unlike
  * those anchors, flanneld runs as a host service (the hard way), with NODE_NAME = the inventory name.
+ * Or the etcd subnet manager (flannel_subnet_manager 'etcd', the HA handbook's): flanneld reads the same
+ * network config from etcd (<flannel_etcd_prefix>/config, put there by roles/flannel-network) and keeps its
+ * subnet lease there, with an etcd client certificate of its own (CN flannel, from the etcd CA).
  */
 import { continued, envAssignment, execWords, type Host } from '../../lib/index.js';
+import { k8sPaths } from '../cluster/config-dir.js';
 import { kubeconfigOf, type FlannelVars } from './vars.js';
 
 export const NET_CONF = '/etc/kube-flannel/net-conf.json';
@@ -32,11 +36,20 @@ export const conflist = (): Record<string, unknown> => ({
 
 export const json = (o: unknown): string => `${JSON.stringify(o, null, 2)}\n`;
 
-export function flanneldFlags(v: FlannelVars, host: Host): string[] {
+/** Its etcd client certificate (the node's PKI share with the etcd subnet manager). */
+export function flannelEtcdPki(v: FlannelVars) {
+  const dir = `${k8sPaths(v.k8s_config_dir).pki}/etcd`;
+  return { dir, ca: `${dir}/ca.crt`, cert: `${dir}/flannel-client.crt`, key: `${dir}/flannel-client.key` };
+}
+
+/** `etcdEndpoints`: the etcd members' client URLs, for the etcd subnet manager. */
+export function flanneldFlags(v: FlannelVars, host: Host, etcdEndpoints: readonly string[] = []): string[] {
+  const p = flannelEtcdPki(v);
+  const manager = v.flannel_subnet_manager === 'etcd'
+    ? [`--etcd-endpoints=${etcdEndpoints.join(',')}`, `--etcd-prefix=${v.flannel_etcd_prefix}`, `--etcd-cafile=${p.ca}`, `--etcd-certfile=${p.cert}`, `--etcd-keyfile=${p.key}`]
+    : ['--kube-subnet-mgr', `--kubeconfig-file=${kubeconfigOf(v)}`, `--net-config-path=${NET_CONF}`];
   return [
-    '--kube-subnet-mgr',
-    `--kubeconfig-file=${kubeconfigOf(v)}`,
-    `--net-config-path=${NET_CONF}`,
+    ...manager,
     `--subnet-file=${SUBNET_ENV}`,
     `--public-ip=${host.address}`,
     ...(v.flannel_iface ? [`--iface=${v.flannel_iface}`] : []),
@@ -44,7 +57,7 @@ export function flanneldFlags(v: FlannelVars, host: Host): string[] {
   ];
 }
 
-export const flanneldUnit = (v: FlannelVars, host: Host): string => `# Managed by tsplay (role flannel); edits here are overwritten.
+export const flanneldUnit = (v: FlannelVars, host: Host, etcdEndpoints: readonly string[] = []): string => `# Managed by tsplay (role flannel); edits here are overwritten.
 [Unit]
 Description=flannel overlay network (flanneld, kube subnet manager)
 Documentation=https://github.com/flannel-io/flannel
@@ -55,7 +68,7 @@ Wants=network-online.target
 # flanneld reports ready (sd_notify) once it has its subnet and wrote ${SUBNET_ENV}.
 Type=notify
 Environment=${envAssignment('flannel unit Environment', 'NODE_NAME', host.name)}
-ExecStart=${continued(execWords('flannel unit ExecStart', [`${v.flannel_bin_dir}/flanneld`, ...flanneldFlags(v, host)]), 2)}
+ExecStart=${continued(execWords('flannel unit ExecStart', [`${v.flannel_bin_dir}/flanneld`, ...flanneldFlags(v, host, etcdEndpoints)]), 2)}
 Restart=always
 RestartSec=5
 StartLimitInterval=0

@@ -24,7 +24,8 @@ import { checkCniVars } from '../cluster/cni-vars.js';
 import { pathsFor, topology, type Topology } from '../cluster/index.js';
 import { sameSegment } from './host-gw.js';
 import { pkiFiles } from '../pki/push.js';
-import { conflist, conflistPath, flanneldUnit, json, NET_CONF, netConf } from './config.js';
+import { conflist, conflistPath, flannelEtcdPki, flanneldUnit, json, NET_CONF, netConf } from './config.js';
+import { url } from '../etcd/members.js';
 import { cniGate } from './cni-gate.js';
 import { subnetGate } from './gate.js';
 import { CLUSTER_VARS } from '../cluster/shared-vars.js';
@@ -34,9 +35,16 @@ export { defaults, schema, type FlannelVars } from './vars.js';
 
 export const RESTART = 'restart flanneld';
 
-/** The node's kubelet.conf when flanneld uses it (the kubelet role pushes the same file). */
-function kubeconfig(v: FlannelVars, cluster: Cluster, host: Host): AnyResource[] {
+/**
+ * Its credentials: the node's kubelet.conf when flanneld uses it (the kubelet role pushes the same file),
+ * or with the etcd subnet manager its etcd client certificate and the etcd CA.
+ */
+function credentials(v: FlannelVars, cluster: Cluster, host: Host): AnyResource[] {
   const { kubeletConf } = pathsFor(v, cluster);
+  if (v.flannel_subnet_manager === 'etcd') {
+    const etcdDir = `${flannelEtcdPki(v).dir}/`;
+    return pkiFiles(cluster, host, { roles: ['node'], notify: RESTART, only: (path) => path.startsWith(etcdDir) });
+  }
   return kubeconfigOf(v) === kubeletConf ? pkiFiles(cluster, host, { roles: ['node'], notify: RESTART, only: (path) => path === kubeletConf }) : [];
 }
 
@@ -48,10 +56,13 @@ const cniPlugin = (v: FlannelVars): AnyResource[] => [
 
 /** The backend is cluster-wide (the firewall opens its port from the global vars): a role-scoped value would differ. */
 function checkBackend(v: FlannelVars, t: Topology): void {
-  for (const key of ['flannel_backend', 'flannel_vxlan_port'] as const) {
+  for (const key of ['flannel_backend', 'flannel_vxlan_port', 'flannel_subnet_manager', 'flannel_etcd_prefix'] as const) {
     if (v[key] !== t.podNetwork[key]) throw new ConfigError(`${key} ${JSON.stringify(v[key])} for flannel only, but the cluster's is ${JSON.stringify(t.podNetwork[key])} (firewalld opens its port from it): set ${key} once, in the inventory's global vars`, `vars.${key}`);
   }
 }
+
+/** The etcd members' client URLs (the etcd subnet manager's endpoints). */
+const etcdEndpoints = (v: FlannelVars, t: Topology): string[] => (v.flannel_subnet_manager === 'etcd' ? t.hosts.etcd.map((h) => url(h.address, t.etcdClientPort)) : []);
 
 function resources(v: FlannelVars, host: Host, cluster: Cluster): AnyResource[] {
   checkCniVars(host);
@@ -61,13 +72,14 @@ function resources(v: FlannelVars, host: Host, cluster: Cluster): AnyResource[] 
   return [
     ...(v.flannel_backend === 'host-gw' ? [sameSegment(host, t.hosts.nodes)] : []),
     installBinaries(resolveArtifact('flannel', v.k8s_arch, v.k8s_artifacts), ['flanneld'], v.flannel_bin_dir, { notify: RESTART }),
-    ...kubeconfig(v, cluster, host),
+    ...credentials(v, cluster, host),
     directory({ path: '/etc/kube-flannel', mode: 0o755 }),
+    // With the etcd subnet manager flanneld reads the copy in etcd; this one is then the record whose change restarts it.
     template({ path: NET_CONF, render: () => json(netConf(v, podCidr)), mode: 0o644, notify: RESTART }),
     ...cniPlugin(v),
     directory({ path: v.cni_conf_dir, mode: 0o755 }),
     template({ path: conflistPath(v), render: () => json(conflist()), mode: 0o644 }),
-    unit({ name: 'flanneld.service', content: flanneldUnit(v, host), notify: RESTART }),
+    unit({ name: 'flanneld.service', content: flanneldUnit(v, host, etcdEndpoints(v, t)), notify: RESTART }),
     service({ name: 'flanneld', enabled: true, state: 'started' }),
   ];
 }

@@ -25,6 +25,7 @@ export function pkiSpecFromCluster(cluster: Cluster, vars: Readonly<Record<strin
     etcd: members(t.hosts.etcd),
     nodes: members(t.hosts.nodes),
     apiserverExtraSans: optStrings(vars, 'apiserver_extra_sans') ?? [],
+    flannelEtcdClient: t.podNetwork.flannel_subnet_manager === 'etcd',
     ...defined({
       vip: t.vip,
       keyType: keyType as KeyType | undefined,

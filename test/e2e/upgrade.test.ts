@@ -58,6 +58,21 @@ describe('e2e: rolling upgrade on lab-21..25 (1.34.7 -> 1.35.0 stand-ins, a gate
     for (const w of WORKERS) await onHost(w, `rm -f ${FAULT}; systemctl daemon-reload`);
   });
 
+  it("flannel's etcd subnet manager: the network config in etcd, a lease per node, each flanneld with its own etcd client certificate", async () => {
+    const etcdctl = "ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key";
+    const config = JSON.parse(await on('lab-21', `${etcdctl} get /coreos.com/network/config --print-value-only`));
+    assert.deepEqual([config.Network, config.Backend.Type], ['10.244.0.0/16', 'vxlan']);
+    const leases = (await on('lab-21', `${etcdctl} get /coreos.com/network/subnets/ --prefix --keys-only`)).split('\n').filter(Boolean);
+    assert.equal(leases.length, MASTERS.length + WORKERS.length, `a lease per node: ${leases.join(' ')}`);
+    for (const h of [...MASTERS, ...WORKERS]) {
+      const unit = await on(h, 'systemctl cat flanneld.service');
+      assert.match(unit, /--etcd-endpoints=https:\/\/10\.231\.0\.31:2379,https:\/\/10\.231\.0\.32:2379,https:\/\/10\.231\.0\.33:2379/);
+      assert.doesNotMatch(unit, /--kube-subnet-mgr/);
+      assert.match(await on(h, 'openssl x509 -noout -subject -in /etc/kubernetes/pki/etcd/flannel-client.crt'), /CN ?= ?flannel/);
+      assert.equal((await on(h, 'systemctl is-active flanneld')).trim(), 'active');
+    }
+  });
+
   it('refuses an upgrade that skips a minor version before anything changes', async () => {
     const o = await upgrade(SKIP);
     took('upgrade to 1.36.0 (refused)', o);

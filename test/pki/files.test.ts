@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../lib/core/errors.js';
 import { ensurePki, pkiFilesFor, pkiRolesOf } from '../../lib/pki/index.js';
+import { X509Certificate } from 'node:crypto';
 import { smallSpec } from './fixtures.js';
 import { tempDir } from './helpers.js';
 
@@ -50,6 +51,34 @@ describe('pki: files per host', () => {
       await assert.rejects(pkiFilesFor(spec, empty.dir, 'node-1'), /run ensurePki in apply mode first/);
     } finally {
       empty.cleanup();
+    }
+  });
+});
+
+describe("pki: flannel's etcd client certificate (flannelEtcdClient, the etcd subnet manager)", () => {
+  const t = tempDir();
+  const spec = { ...smallSpec(), flannelEtcdClient: true };
+  before(() => ensurePki(spec, t.dir, { mode: 'apply' }));
+  after(() => t.cleanup());
+
+  it('every node gets the etcd CA and a client certificate CN flannel from the etcd CA; nothing of it without the option', async () => {
+    const files = await pkiFilesFor(spec, t.dir, 'node-2');
+    assert.deepEqual(files.filter((f) => f.path.includes('/pki/etcd/')).map((f) => `${f.path} ${f.mode.toString(8)} ${f.secret}`).sort(), [
+      '/etc/kubernetes/pki/etcd/ca.crt 644 false',
+      '/etc/kubernetes/pki/etcd/flannel-client.crt 644 false',
+      '/etc/kubernetes/pki/etcd/flannel-client.key 600 true',
+    ]);
+    const cert = new X509Certificate(files.find((f) => f.path.endsWith('flannel-client.crt'))!.content);
+    const etcdCa = new X509Certificate(readFileSync(join(t.dir, 'etcd/ca.crt'), 'utf8'));
+    assert.match(cert.subject, /^CN=flannel$/m);
+    assert.ok(cert.verify(etcdCa.publicKey), 'issued by the etcd CA');
+    assert.deepEqual(cert.keyUsage, ['1.3.6.1.5.5.7.3.2'], 'clientAuth only');
+    const plain = tempDir();
+    try {
+      await ensurePki(smallSpec(), plain.dir, { mode: 'apply' });
+      assert.equal((await pkiFilesFor(smallSpec(), plain.dir, 'node-2')).some((f) => f.path.includes('/pki/etcd/')), false);
+    } finally {
+      plain.cleanup();
     }
   });
 });

@@ -152,7 +152,7 @@ describe('roles/firewalld', () => {
       assert.deepEqual(backend({ flannel_vxlan_port: 4789 }), ['4789/udp']);
       assert.deepEqual(backend({ flannel_backend: 'wireguard' }), ['51820/udp']);
       assert.deepEqual(backend({ flannel_backend: 'host-gw' }), []);
-      assert.throws(() => backend({ flannel_backend: 'udp' }), (e: unknown) => e instanceof ConfigError && e.message.includes('vars.flannel_backend') && /expected one of vxlan, host-gw, wireguard, got "udp"/.test(e.message));
+      assert.throws(() => backend({ flannel_backend: 'udp' }), (e: unknown) => e instanceof ConfigError && e.message.includes('vars.flannel_backend') && /expected one of "vxlan"\|"host-gw"\|"wireguard", got "udp"/.test(e.message));
     });
 
     it('VRRP off: no rich rules', () => {

@@ -14,9 +14,10 @@ import { judgeSubnetEnv, subnetGate } from '../../roles/flannel/gate.js';
 import { cniGate, containerdCniDirs, criDockerdCniDirs, judgeCni, listingCommand, parseListing, pluginsOf } from '../../roles/flannel/cni-gate.js';
 import { conflist } from '../../roles/flannel/config.js';
 import { routedThrough } from '../../roles/flannel/host-gw.js';
+import flannelNetwork, { wanted } from '../../roles/flannel-network/index.js';
 import { packStandins, type Packed } from '../fixtures/standins/pack.js';
 import { tempDir } from '../pki/helpers.js';
-import { forHost, inventory, runOn, SMALL } from './helpers.js';
+import { forHost, hostOf, inventory, runOn, SMALL, varsFor } from './helpers.js';
 
 describe('roles/flannel', () => {
   let tmp: { dir: string; cleanup(): void };
@@ -261,4 +262,52 @@ describe('roles/flannel: the backend, one value for the cluster', () => {
     const perGroup: InventorySpec = { ...specWith({}), groups: { ...SMALL.groups, workers: { hosts: ['worker-1'], vars: { flannel_backend: 'host-gw' } } } };
     assert.throws(() => forHost(flannel, 'worker-1', { inv: inventory(perGroup) }), (e: unknown) => e instanceof ConfigError && /flannel_backend is cluster-wide/.test(e.message));
   });
+});
+
+describe("roles/flannel and flannel-network: flannel's etcd subnet manager", () => {
+  let tmp: { dir: string; cleanup(): void };
+  let packed: Packed;
+  let inv: ReturnType<typeof inventory>;
+  before(async () => {
+    tmp = tempDir();
+    process.env['TSPLAY_CACHE'] = join(tmp.dir, 'cache');
+    packed = packStandins(join(tmp.dir, 'standins'));
+    inv = inventory({ ...SMALL, vars: { ...SMALL.vars, pki_dir: join(tmp.dir, 'pki'), k8s_artifacts: packed.overrides, flannel_subnet_manager: 'etcd', flannel_etcd_prefix: '/example.com/net' } });
+  });
+  after(() => {
+    delete process.env['TSPLAY_CACHE'];
+    tmp.cleanup();
+  });
+  const ETCD_DIR = '/etc/kubernetes/pki/etcd';
+
+  for (const kind of ['debian', 'rhel'] as const) {
+    it(`${kind}: flanneld talks to every etcd member with its own client certificate; no kubeconfig, no --kube-subnet-mgr`, async () => {
+      const h = kind === 'debian' ? FakeHost.debian('worker-1') : FakeHost.rhel('worker-1');
+      const r = await runOn(h, flannel, 'worker-1', { inv });
+      assert.equal(r.error, undefined);
+      const unit = h.read('/etc/systemd/system/flanneld.service')!;
+      assert.match(unit, /--etcd-endpoints=https:\/\/10\.0\.0\.21:2379 /);
+      assert.match(unit, new RegExp(`--etcd-prefix=/example.com/net .*--etcd-cafile=${ETCD_DIR}/ca.crt .*--etcd-certfile=${ETCD_DIR}/flannel-client.crt .*--etcd-keyfile=${ETCD_DIR}/flannel-client.key`, 's'));
+      assert.doesNotMatch(unit, /--kube-subnet-mgr|--kubeconfig-file/);
+      assert.match(h.read(`${ETCD_DIR}/flannel-client.crt`) ?? '', /BEGIN CERTIFICATE/);
+      assert.equal(h.read('/etc/kubernetes/kubelet.conf'), undefined, 'the kubelet role pushes that one; flannel does not need it');
+      const again = await runOn(h, flannel, 'worker-1', { inv });
+      assert.equal(again.counts.changed, 0);
+    });
+
+    it(`${kind}: flannel-network puts the network config in etcd from the first member only, and only when it differs`, async () => {
+      const get = /etcdctl .* get '\/example\.com\/net\/config' --print-value-only/;
+      const { value } = wanted(varsFor(flannelNetwork, hostOf(inv, 'master-1')) as never, inv.cluster);
+      assert.deepEqual(JSON.parse(value), { Network: '10.244.0.0/16', SubnetLen: 24, EnableNFTables: false, Backend: { Type: 'vxlan', VNI: 1, Port: 8472 } });
+      const h = (kind === 'debian' ? FakeHost.debian('master-1') : FakeHost.rhel('master-1')).script(get, { exitCode: 0, stdout: '\n' }).script(/ put '\/example\.com\/net\/config' /, { exitCode: 0, stdout: 'OK\n' });
+      const first = await runOn(h, flannelNetwork, 'master-1', { inv });
+      assert.equal(first.error, undefined);
+      assert.equal(first.counts.changed, 1);
+      assert.ok(h.commands.some((c) => c.includes(`put '/example.com/net/config' '${value}'`)), 'etcdctl put with the config');
+      const same = (kind === 'debian' ? FakeHost.debian('master-1') : FakeHost.rhel('master-1')).script(get, { exitCode: 0, stdout: `${value}\n` });
+      assert.equal((await runOn(same, flannelNetwork, 'master-1', { inv })).counts.changed, 0);
+      const kube = inventory({ ...SMALL, vars: { ...SMALL.vars, pki_dir: join(tmp.dir, 'pki'), k8s_artifacts: packed.overrides } });
+      assert.deepEqual(forHost(flannelNetwork, 'master-1', { inv: kube }).resources, [], 'nothing with the kube subnet manager');
+    });
+  }
 });

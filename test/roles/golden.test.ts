@@ -24,6 +24,7 @@ import etcdRestore from '../../roles/etcd-restore/index.js';
 import etcd from '../../roles/etcd/index.js';
 import firewalld from '../../roles/firewalld/index.js';
 import flannel from '../../roles/flannel/index.js';
+import flannelNetwork from '../../roles/flannel-network/index.js';
 import haproxy from '../../roles/haproxy/index.js';
 import keepalived from '../../roles/keepalived/index.js';
 import kubeProxy from '../../roles/kube-proxy/index.js';
@@ -38,7 +39,7 @@ import standins from '../fixtures/inventory/lab-standins.js';
 import { inventory, varsFor } from './helpers.js';
 
 const ROLES: readonly Role<object>[] = [
-  apiserver, coredns, etcd, etcdBackup, etcdRestore, firewalld, flannel, haproxy, keepalived, kubeProxy, kubelet, prereqs, reset, runtime, smoke, webapp,
+  apiserver, coredns, etcd, etcdBackup, etcdRestore, firewalld, flannel, flannelNetwork, haproxy, keepalived, kubeProxy, kubelet, prereqs, reset, runtime, smoke, webapp,
 ] as unknown as Role<object>[];
 const INVENTORIES: Readonly<Record<string, InventorySpec>> = { prod: prod as InventorySpec, 'lab-standins': standins };
 const DIR = new URL('../fixtures/golden/', import.meta.url).pathname;
