@@ -154,7 +154,7 @@ describe('SSH transport failures on lab hosts', function () {
       if (lab10) await onHost(NAME, `userdel -f -r ${USER} 2>/dev/null; true`);
     });
 
-    it('a wrong become password fails with BecomeError within a second of sudo answering, and sudo read one attempt', async () => {
+    it('a wrong become password fails with BecomeError as soon as sudo answers, and sudo read one attempt', async () => {
       // How long this host's sudo takes to refuse one wrong password (PAM's fail delay), measured as the user.
       const probe = await onHost(NAME, `runuser -u ${USER} -- sh -c 's=$(date +%s%N); printf "x\\n" | sudo -S -k -p "" true 2>/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000000 ))'`);
       const sudoMs = Number(probe.out.trim().split('\n').at(-1));
@@ -165,9 +165,11 @@ describe('SSH transport failures on lab hosts', function () {
         assert.ok(r.error instanceof BecomeError, String(r.error ?? JSON.stringify(r.value)));
         assert.equal(r.error.message, `[${NAME}] sudo refused the become password for user ${USER} on host ${NAME} (check becomePassword in the inventory)`);
         console.log(`      (sudo refuses in ${sudoMs} ms; tsplay reported it after ${r.ms} ms)`);
-        assert.ok(r.ms < sudoMs + 1000, `took ${r.ms} ms; sudo alone takes ${sudoMs} ms`);
-        const again = await within(1000, c.exec('true', { sudo: true }));
-        assert.ok(again.error instanceof BecomeError && again.ms < 200, 'later sudo commands fail at once');
+        // Bounds relative to sudo's own refusal, not wall-clock constants (a loaded controller is slower): a second
+        // password attempt would cost another fail delay.
+        assert.ok(r.ms < 2 * sudoMs, `took ${r.ms} ms; sudo alone takes ${sudoMs} ms: more than one attempt?`);
+        const again = await within(sudoMs + 5000, c.exec('true', { sudo: true }));
+        assert.ok(again.error instanceof BecomeError && again.ms < sudoMs, `later sudo commands fail without asking sudo again (${again.ms} ms)`);
         assert.equal((await c.exec('id -un')).stdout, `${USER}\n`, 'the host was reached');
         // sudo's own log: one wrong attempt, not three (it used to read script lines as further attempts).
         const log = await onHost(NAME, `sleep 0.5; journalctl -t sudo --since '-2min' --no-pager | grep '${USER} : .* incorrect password attempt.*sudo-ready'`);
