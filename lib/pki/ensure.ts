@@ -1,8 +1,9 @@
 /**
  * ensurePki: make the pki directory hold exactly what the spec calls for. Reads everything once, decides
  * per item (evaluate.ts), then, in apply mode, issues what must be issued: CAs first, then every leaf in
- * parallel (key generation runs on the libuv pool), then the kubeconfigs that embed them. Check mode
- * stops after the decisions and touches nothing, not even the directory.
+ * parallel (key generation runs on the libuv pool), then the kubeconfigs that embed them, and removes the
+ * credentials of hosts no longer in the spec (retire.ts). Check mode stops after the decisions and touches
+ * nothing, not even the directory.
  */
 import { X509Certificate } from 'node:crypto';
 import { ConfigError } from '../core/errors.js';
@@ -14,6 +15,7 @@ import { evaluateKeyPair, writeKeyPair } from './keypair.js';
 import { newKey } from './keys.js';
 import { kubeconfig } from './kubeconfig.js';
 import { summarize, type PkiItem, type PkiReport } from './report.js';
+import { groupStale, removeStale, staleFiles } from './retire.js';
 import { resolvePkiSpec, type PkiSpec, type ResolvedPkiSpec } from './spec.js';
 import { CERT_MODE, KEY_MODE, readText, writeAtomic } from './store.js';
 import { issue, keyIdentifier, observe, type Issuer } from './x509.js';
@@ -51,6 +53,9 @@ export async function ensurePki(input: PkiSpec, dir: string, opts: EnsureOptions
     else if (w.kind === 'keypair') items.push({ id: w.id, kind: 'keypair', files: [`${w.file}.key`, `${w.file}.pub`], ...statusOf(saState.decision, opts.mode) });
     else items.push(await ensureKubeconfig(spec, dir, w, certs, texts.get(w.file), opts.mode));
   }
+  const stale = await staleFiles(dir, new Set(wantedFiles(wants)));
+  if (opts.mode === 'apply' && stale.length) await removeStale(dir, stale);
+  for (const g of groupStale(stale)) items.push({ id: g.id, kind: 'stale', files: g.files, status: opts.mode === 'check' ? 'would-remove' : 'removed', reason: 'host gone' });
   return summarize(opts.mode, dir, items, expiring(certs.values(), now, spec.expiryWarnDays, opts.mode));
 }
 
@@ -61,8 +66,11 @@ function renewSet(wants: readonly Want[], renew: EnsureOptions['renew']): Set<st
   return new Set(renew ?? []);
 }
 
+/** Every file the catalogue calls for, relative to the pki directory. */
+const wantedFiles = (wants: readonly Want[]): string[] => wants.flatMap((w) => (w.kind === 'cert' ? [`${w.file}.crt`, `${w.file}.key`] : w.kind === 'keypair' ? [`${w.file}.key`, `${w.file}.pub`] : [w.file]));
+
 async function readAll(dir: string, wants: readonly Want[]): Promise<Map<string, string | undefined>> {
-  const files = wants.flatMap((w) => (w.kind === 'cert' ? [`${w.file}.crt`, `${w.file}.key`] : w.kind === 'keypair' ? [`${w.file}.key`, `${w.file}.pub`] : [w.file]));
+  const files = wantedFiles(wants);
   const texts = await Promise.all(files.map((f) => readText(dir, f)));
   return new Map(files.map((f, i) => [f, texts[i]]));
 }

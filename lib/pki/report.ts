@@ -1,7 +1,7 @@
 /** What ensurePki did or would do, item by item, with the reason; printable without leaking keys. */
 import type { ExpiryWarning } from './expiry.js';
 
-export type PkiStatus = 'reused' | 'issued' | 'would-issue' | 'error';
+export type PkiStatus = 'reused' | 'issued' | 'would-issue' | 'removed' | 'would-remove' | 'error';
 
 export type PkiReason =
   | 'missing'
@@ -18,12 +18,14 @@ export type PkiReason =
   | 'usages differ'
   | 'corrupt'
   | 'renew requested'
-  | 'content differs';
+  | 'content differs'
+  /** A credential of a host that is no longer in the inventory. */
+  | 'host gone';
 
 export interface PkiItem {
   /** Catalogue id: ca, apiserver, kubelet:<node>, etcd-server:<member>, sa, kubeconfig:admin, ... */
   readonly id: string;
-  readonly kind: 'cert' | 'keypair' | 'kubeconfig';
+  readonly kind: 'cert' | 'keypair' | 'kubeconfig' | 'stale';
   readonly status: PkiStatus;
   readonly reason?: PkiReason;
   /** Specifics: which SANs, which file, the parser's message. Never key material. */
@@ -44,7 +46,7 @@ export interface PkiReport {
 }
 
 export function summarize(mode: 'check' | 'apply', dir: string, items: readonly PkiItem[], expiring: readonly ExpiryWarning[] = []): PkiReport {
-  const changed = items.filter((i) => i.status === 'issued' || i.status === 'would-issue').length;
+  const changed = items.filter((i) => i.status !== 'reused' && i.status !== 'error').length;
   return { mode, dir, items, changed, errors: items.filter((i) => i.status === 'error').length, expiring };
 }
 
@@ -53,6 +55,8 @@ export function formatPkiReport(r: PkiReport): string {
   const lines = r.items
     .filter((i) => i.status !== 'reused')
     .map((i) => `${i.status.padEnd(11)} ${i.id}${i.reason ? ` (${i.reason}${i.detail ? `: ${i.detail}` : ''})` : ''}`);
+  const gone = r.items.filter((i) => i.kind === 'stale').length;
   const verb = r.mode === 'check' ? 'would issue' : 'issued';
-  return [...lines, `pki ${r.dir}: ${r.items.length - r.changed - r.errors} reused, ${r.changed} ${verb}, ${r.errors} errors`].join('\n');
+  const removed = gone ? `, ${gone} ${r.mode === 'check' ? 'would remove' : 'removed'}` : '';
+  return [...lines, `pki ${r.dir}: ${r.items.length - r.changed - r.errors} reused, ${r.changed - gone} ${verb}${removed}, ${r.errors} errors`].join('\n');
 }

@@ -111,7 +111,7 @@ async function scratchCopy(dir: string): Promise<string> {
 
 /** A report of work done on a scratch copy, worded as what a real run would do. */
 function asCheck(r: PkiReport, dir: string): PkiReport {
-  return { ...r, mode: 'check', dir, items: r.items.map((i) => (i.status === 'issued' ? { ...i, status: 'would-issue' as const } : i)) };
+  return { ...r, mode: 'check', dir, items: r.items.map((i) => (i.status === 'issued' ? { ...i, status: 'would-issue' as const } : i.status === 'removed' ? { ...i, status: 'would-remove' as const } : i)) };
 }
 
 /**

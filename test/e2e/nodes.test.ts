@@ -8,7 +8,7 @@
  * time is printed.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { onHost, requireLab } from '../integration/lab-hosts.js';
 import { failures, on, took, tsplayJson, type Outcome } from './cli.js';
@@ -135,6 +135,9 @@ describe('e2e: add and remove a worker and a control-plane host on lab-16..20', 
     assert.doesNotMatch(await on('lab-17', BLOCK), /lab-19/);
     assert.match((await onHost('lab-19', 'systemctl is-active kubelet; test -e /etc/kubernetes || echo gone')).out, /inactive[\s\S]*gone/);
     await noChange('base');
+    // Its kubelet certificate and kubeconfig are gone from the controller too, once a run no longer has it (no revocation in Kubernetes).
+    for (const f of ['kubelets/lab-19.crt', 'kubelets/lab-19.key', 'kubeconfigs/kubelet-lab-19.conf']) assert.equal(existsSync(`${PKI}/${f}`), false, f);
+    assert.equal(existsSync(`${PKI}/kubelets/lab-18.crt`), true);
   });
 
   it('adds the control-plane host lab-20 and removes it, /healthz through the VIP answering throughout', async () => {
