@@ -17,6 +17,7 @@ import { passGate, type GateDeps } from './gate.js';
 import { FreshStarts } from './fresh-starts.js';
 import { journalKey, pendingOf } from './journal.js';
 import { applyPlan, plan, type Planned, type Writer } from './pass.js';
+import { replayGate, type PlanHook } from './plan/hook.js';
 
 export interface RoleRun {
   readonly host: Host;
@@ -37,6 +38,8 @@ export interface RoleRun {
   readonly journal?: Promise<readonly string[]>;
   /** Where to count what is reported, as it is reported: the caller keeps the counts however the role ends. */
   readonly counts?: Counts;
+  /** Plan files: record (check mode) or replay (apply) this role's plan (see plan/hook.ts). */
+  readonly planHook?: PlanHook;
 }
 
 export type Counts = Record<'ok' | 'changed' | 'failed' | 'skipped', number>;
@@ -79,12 +82,20 @@ export async function runRole(r: RoleRun, deps: GateDeps): Promise<RoleResult> {
   // Handlers an earlier run recorded and did not run: due now, as if notified before this apply.
   const pending = pendingOf((await r.journal) ?? [], r.role, Object.keys(r.hr.handlers));
   const notified = new Set([...pending, ...p.planned.filter((x) => x.changes.length).flatMap((x) => x.resource.notify ?? [])]);
+  const planKey = r.hr.on ? `${r.role}@${r.hr.on.name}` : r.role;
   if (r.mode === 'check') {
+    r.planHook?.record?.(r.host.name, planKey, p);
     for (const h of notified) deps.emit({ kind: 'handler', host: r.host.name, role: r.role, handler: h, status: 'would-change', ...on });
     return { facts: p.facts, writes: p.writes, counts };
   }
+  const gate = r.planHook?.replay ? replayGate(r.planHook, r.host.name, planKey, p, r.driver) : undefined;
+  if (gate?.refusals.length) {
+    const f = gate.refusals[0]!;
+    return { facts: p.facts, writes: p.writes, counts, error: new ResourceError(r.host.name, f.resource, `refused by the plan: ${gate.refusals.map((x) => `${x.resource}: ${x.why}`).join('; ')}`) };
+  }
   const fresh = new FreshStarts(r.hr.handlers, p.facts, pending);
-  const applied = await applyPlan(r.driver, p, opts, (batch) => notesOf(r, batch, fresh));
+  const applied = await applyPlan(gate?.driver ?? r.driver, p, opts, (batch) => notesOf(r, batch, fresh));
+  if (!applied.failure && gate?.left().length) return { facts: p.facts, writes: p.writes, counts, error: new ResourceError(r.host.name, gate.left()[0]!.id, 'refused by the plan: its planned actions were not applied (checked again after the earlier changes, it had nothing to do)') };
   const STATUS = { changed: 'changed', unchanged: 'ok', failed: 'failed', 'not-run': 'skipped' } as const;
   for (const { planned, outcome } of applied.outcomes) emit(planned, STATUS[outcome], outcome === 'failed' ? applied.failure?.stderr : undefined);
   if (applied.failure) {

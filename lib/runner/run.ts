@@ -17,6 +17,7 @@ import type { CompiledPlay } from './compile.js';
 import { queriesOf, type Writer } from './pass.js';
 import { ChangeSignal, readAhead, type Upcoming } from './read-ahead.js';
 import { runRole } from './role-run.js';
+import type { PlanHook } from './plan/hook.js';
 
 type Limit = ReturnType<typeof pLimit>;
 
@@ -40,6 +41,8 @@ export interface RunOptions {
   readonly startupMs?: number;
   /** How long to wait for a host another run holds (default LOCK_TIMEOUT_MS), then fail that host. */
   readonly lockTimeoutMs?: number;
+  /** Plan files: record each role's plan (check) or apply only what was recorded (see plan/hook.ts). */
+  readonly plan?: PlanHook;
 }
 
 class HostState {
@@ -126,7 +129,7 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
       driver = await driverOf(host, st);
       const rt0 = driver.roundTrips;
       st.trips0 ??= rt0;
-      const res = await runRole({ host, role: role.name, hr, driver, cluster, mode: opts.mode, become: play.play.become ?? false, ...(st.facts ? { facts: st.facts } : {}), earlier: st.writes, turn: turnOf(play, ri), verify: opts.verify === true, counts, ...(st.journal ? { journal: st.journal } : {}) }, gateDeps);
+      const res = await runRole({ host, role: role.name, hr, driver, cluster, mode: opts.mode, become: play.play.become ?? false, ...(st.facts ? { facts: st.facts } : {}), earlier: st.writes, turn: turnOf(play, ri), verify: opts.verify === true, counts, ...(st.journal ? { journal: st.journal } : {}), ...(opts.plan ? { planHook: opts.plan } : {}) }, gateDeps);
       st.facts = res.facts;
       if (opts.mode === 'check') st.writes.push(...res.writes);
       emit({ kind: 'role-end', host: host.name, role: role.name, ms: now() - t0, roundTrips: driver.roundTrips - rt0, changed: res.counts.changed });
@@ -164,7 +167,7 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
       }
       const rt0 = driver.roundTrips;
       ost.trips0 ??= rt0;
-      const res = await runRole({ host, role: role.name, hr, driver, cluster, mode: opts.mode, become: play.play.become ?? false, ...(ost.facts ? { facts: ost.facts } : {}), earlier: ost.writes, turn: turnOf(play, ri), verify: opts.verify === true, counts, ...(ost.journal ? { journal: ost.journal } : {}) }, gateDeps);
+      const res = await runRole({ host, role: role.name, hr, driver, cluster, mode: opts.mode, become: play.play.become ?? false, ...(ost.facts ? { facts: ost.facts } : {}), earlier: ost.writes, turn: turnOf(play, ri), verify: opts.verify === true, counts, ...(ost.journal ? { journal: ost.journal } : {}), ...(opts.plan ? { planHook: opts.plan } : {}) }, gateDeps);
       ost.facts = res.facts;
       if (opts.mode === 'check') ost.writes.push(...res.writes);
       emit({ kind: 'role-end', host: host.name, role: role.name, ms: now() - t0, roundTrips: driver.roundTrips - rt0, changed: res.counts.changed, on: on.name });

@@ -4,3 +4,4 @@ export { readPlanFile, sourceDiffers, writePlanFile } from './file.js';
 export { PLAN_FORMAT, type HostPlan, type PlanFile, type PlanSource, type ResourcePlan, type RolePlan } from './model.js';
 export { actionsOf, recordResource, recordRole } from './record.js';
 export { compareRole, PlanDeviation, replayRole, type Refusal, type Replayed } from './replay.js';
+export { replayGate, type PlanHook } from './hook.js';

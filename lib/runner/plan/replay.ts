@@ -59,7 +59,7 @@ export function compareRole(host: string, recorded: RolePlan, fresh: Plan): Refu
 }
 
 /** A driver whose act() sends only the planned groups, in the planned order, and refuses any other. */
-function guard(host: string, driver: HostDriver, expected: readonly ResourcePlan[]): { driver: HostDriver; left: () => readonly ResourcePlan[] } {
+export function guard(host: string, driver: HostDriver, expected: readonly ResourcePlan[]): { driver: HostDriver; left: () => readonly ResourcePlan[] } {
   let at = 0;
   const act: HostDriver['act'] = async (groups, opts) => {
     groups.forEach((g, i) => {
