@@ -13,6 +13,8 @@ import { selector } from '../inventory/index.js';
 import { shown } from '../inventory/load-module.js';
 import { conflictNotes, otherRoles } from '../inventory/index.js';
 import { consoleReporter, exitBits, jsonReporter, printable, type Reporter } from '../report/index.js';
+import { htmlReporter } from '../report/html/index.js';
+import { multiReporter } from '../report/multi.js';
 import { compile } from '../runner/compile.js';
 import { prepareAll } from '../runner/prepare.js';
 import { runPlaybook } from '../runner/run.js';
@@ -28,6 +30,7 @@ import { fromVarsFile, readExtraVars } from './extra-vars.js';
 import { registerLab } from './lab.js';
 import { listHosts, listTags, listTasks } from './list.js';
 import { loadPlaybook } from './load-playbook.js';
+import { planRecorder, planReplayer, planSource, tsplayVersion } from './plan-flags.js';
 import { buildProgram, type RunFlags } from './program.js';
 
 export interface MainIO {
@@ -110,6 +113,11 @@ async function runCommand(playbookFile: string, f: RunFlags, io: MainIO): Promis
   const ssh = sshSettings(f);
   await assertSshReady(hosts, inv, ssh);
   const mode = f.check ? 'check' : 'apply';
+  if (f.planOut && mode !== 'check') throw new ConfigError('--plan-out records a check run: add --check', '--plan-out');
+  if (f.plan && mode === 'check') throw new ConfigError('--plan applies a plan: leave out --check', '--plan');
+  const source = f.planOut || f.plan ? planSource({ version: tsplayVersion(), playbook: playbookFile, inventory: f.inventory, vars: extra.vars, plays }) : undefined;
+  const recorder = f.planOut ? planRecorder(f.planOut, source!) : undefined;
+  const planHook = recorder?.hook ?? (f.plan ? planReplayer(f.plan, source!) : undefined);
   const reporter = makeReporter(f, io);
   io.onInterrupt?.(() => reporter.close?.());
   const drivers = openedDrivers(io.connect ?? ((host) => openDriver(host, inv, ssh)));
@@ -118,8 +126,9 @@ async function runCommand(playbookFile: string, f: RunFlags, io: MainIO): Promis
     await prepareAll(plays, { mode, note: (step, text) => reporter.emit({ kind: 'controller', step, text }) });
     const stats = await runPlaybook(plays, inv.cluster, {
       playbook: shown(playbookFile), mode, diff: f.diff === true, verify: f.verify === true, ...(f.forks ? { forks: f.forks } : {}), lockTimeoutMs: f.lockTimeout * 1000,
-      startupMs: Math.round(performance.now()),
+      startupMs: Math.round(performance.now()), ...(planHook ? { plan: planHook } : {}),
     }, { connect: drivers.connect, reporter });
+    recorder?.save();
     if (mode === 'apply') {
       const note = updateRetryFile(f.retryFile ?? defaultRetryFile(playbookFile), stats, `tsplay run ${shown(playbookFile)} -i ${f.inventory}`);
       if (note) io.stderr.write(printable(redact(note)));
@@ -132,6 +141,12 @@ async function runCommand(playbookFile: string, f: RunFlags, io: MainIO): Promis
 }
 
 function makeReporter(f: RunFlags, io: MainIO): Reporter {
+  const main = mainReporter(f, io);
+  // The HTML page is written at close, after the console's last line, also when the run failed.
+  return f.report ? multiReporter(main, htmlReporter({ file: f.report, note: (t) => io.stderr.write(printable(t)) })) : main;
+}
+
+function mainReporter(f: RunFlags, io: MainIO): Reporter {
   if (f.json) return jsonReporter(io.stdout);
   const level = io.tty ? (supportsColor ? supportsColor.level : 1) : 0;
   return consoleReporter({ out: io.stdout, err: io.stderr, chalk: new Chalk({ level }), tty: io.tty, verbose: f.verbose, diff: f.diff === true });

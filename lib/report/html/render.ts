@@ -34,6 +34,8 @@ function timeline(events: readonly Timed[]): { bars: Bar[]; t0: number; t1: numb
         else b.gates.push(`${e.gate}: ${e.status}`);
         if (e.status === 'failed') b.failed = true;
       }
+    } else if (e.kind === 'unreachable' || e.kind === 'host-failed') {
+      for (const b of bars) if (b.host === e.host && b.end === undefined) b.failed = true;
     } else if ((e.kind === 'resource' || e.kind === 'handler') && e.status === 'failed') {
       const b = open.get(`${e.host}\0${e.role}`);
       if (b) b.failed = true;
