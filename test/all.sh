@@ -39,6 +39,7 @@ command -v openssl >/dev/null || need+=(openssl)
 command -v ssh >/dev/null || need+=(openssh-client)
 command -v kubectl >/dev/null || need+=(kubernetes-client)
 command -v dpkg-deb >/dev/null || need+=(dpkg)
+command -v chromium >/dev/null || need+=(chromium)
 if ((${#need[@]})); then
   echo "== installing Debian packages: ${need[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
