@@ -37,7 +37,7 @@ describe('HTML run report', () => {
 
   it('has a timeline row for every host with its role, the gate retry marked and the failure red', () => {
     for (const h of ['web-1', 'db-1']) assert.match(html, new RegExp(`data-host="${h}"><div class="host">${h}</div><div class="lane"><div class="bar[^"]*" data-role="motd"`));
-    assert.match(html, /class="bar gated retried" data-role="motd"[^>]*title="motd on web-1: 40 ms; gates reads: ok; 1 retries"/);
+    assert.match(html, /class="bar gated retried" data-role="motd"[^>]*title="motd on web-1: 40 ms, 3 round trips; gates reads: ok; 1 retries"/);
     assert.match(html, /class="bar failed" data-role="motd"/);
   });
 

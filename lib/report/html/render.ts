@@ -8,7 +8,7 @@ import type { RunEvent } from '../events.js';
 import { esc } from './escape.js';
 import type { Timed } from './record.js';
 
-interface Bar { host: string; role: string; start: number; end?: number; gates: string[]; retries: number; failed: boolean }
+interface Bar { host: string; role: string; start: number; end?: number; gates: string[]; retries: number; failed: boolean; roundTrips?: number }
 
 const plain = new Chalk({ level: 0 });
 
@@ -26,7 +26,7 @@ function timeline(events: readonly Timed[]): { bars: Bar[]; t0: number; t1: numb
       }
     } else if (e.kind === 'role-end') {
       const b = open.get(`${e.host}\0${e.role}`);
-      if (b) b.end = at;
+      if (b) Object.assign(b, { end: at, roundTrips: e.roundTrips });
     } else if (e.kind === 'gate') {
       const b = open.get(`${e.host}\0${e.role}`);
       if (b) {
@@ -53,7 +53,7 @@ function timelineHtml(events: readonly Timed[]): string {
       const left = ((b.start - t0) / span) * 100;
       const width = Math.max(0.5, (((b.end ?? t1) - b.start) / span) * 100);
       const marks = [b.gates.length ? `gates ${b.gates.join(', ')}` : '', b.retries ? `${b.retries} retries` : ''].filter(Boolean).join('; ');
-      const title = `${b.role} on ${host}: ${(b.end ?? t1) - b.start} ms${marks ? `; ${marks}` : ''}${b.end === undefined ? ' (not ended)' : ''}`;
+      const title = `${b.role} on ${host}: ${(b.end ?? t1) - b.start} ms${b.roundTrips === undefined ? '' : `, ${b.roundTrips} round trips`}${marks ? `; ${marks}` : ''}${b.end === undefined ? ' (not ended)' : ''}`;
       const cls = ['bar', b.failed ? 'failed' : '', b.gates.length ? 'gated' : '', b.retries ? 'retried' : ''].filter(Boolean).join(' ');
       return `<div class="${cls}" data-role="${esc(b.role)}" style="left:${left.toFixed(2)}%;width:${width.toFixed(2)}%" title="${esc(title)}">${esc(b.role)}${b.retries ? ` ↻${b.retries}` : ''}${b.gates.length ? ' ◆' : ''}</div>`;
     });
