@@ -36,9 +36,7 @@ async function missing(names: readonly string[]): Promise<string[]> {
   const state = await readState(paths.state);
   const image = join(paths.images, recipeHash(RECIPE));
   const procs = labProcesses(paths.hosts);
-  const up = new Set((state?.hosts ?? [])
-    .filter((h) => h.image === image && procs.some((p) => p.host === h.name && p.pid === h.pid))
-    .map((h) => h.name));
+  const up = new Set((state?.hosts ?? []).filter((h) => h.image === image && procs.some((p) => p.host === h.name && p.pid === h.pid)).map((h) => h.name));
   return names.filter((n) => !up.has(n));
 }
 
@@ -55,8 +53,7 @@ export async function ensureBenchLab(n: number, say: (l: string) => void): Promi
   const othersDown = await missing(others);
   const image = join(paths.images, recipeHash(RECIPE));
   const onOldImage = (state?.hosts ?? []).filter((h) => others.includes(h.name) && h.image !== image && !othersDown.includes(h.name));
-  if (onOldImage.length > 0)
-    throw new Error(`lab-1..lab-${OTHERS} run on an older image; growing the lab would reboot them under other people's tests`);
+  if (onOldImage.length > 0) throw new Error(`lab-1..lab-${OTHERS} run on an older image; growing the lab would reboot them under other people's tests`);
   const saved = new Map<string, string>();
   for (const h of others) {
     if (othersDown.includes(h)) continue;

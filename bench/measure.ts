@@ -39,14 +39,21 @@ export async function measure(cmd: string, args: readonly string[], opts: Measur
   const spawnedAt = performance.now();
   const epochAtSpawn = Date.now();
   const p = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, cmd, ...args], {
-    cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   p.stdout.on('data', (b: Buffer) => out.push(b));
   p.stderr.on('data', (b: Buffer) => err.push(b));
   let peak = 0;
-  const timer = opts.sampleMs && p.pid ? setInterval(() => { peak = Math.max(peak, treePss(p.pid!)); }, opts.sampleMs) : undefined;
+  const timer =
+    opts.sampleMs && p.pid
+      ? setInterval(() => {
+          peak = Math.max(peak, treePss(p.pid!));
+        }, opts.sampleMs)
+      : undefined;
   const code = await new Promise<number>((resolve, reject) => {
     p.on('error', reject);
     p.on('close', (c) => resolve(c ?? -1));
@@ -59,8 +66,14 @@ export async function measure(cmd: string, args: readonly string[], opts: Measur
   const cpuMs = ((user || 0) + (sys || 0)) * 1000;
   await rm(timeFile, { force: true });
   return {
-    code, wallMs, spawnedAt, epochAtSpawn, maxRssKb, cpuMs,
-    stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'),
+    code,
+    wallMs,
+    spawnedAt,
+    epochAtSpawn,
+    maxRssKb,
+    cpuMs,
+    stdout: Buffer.concat(out).toString('utf8'),
+    stderr: Buffer.concat(err).toString('utf8'),
     ...(timer ? { treePssKb: peak } : {}),
   };
 }
@@ -76,7 +89,9 @@ export function treePss(root: number): number {
       const list = children.get(ppid) ?? [];
       list.push(Number(d));
       children.set(ppid, list);
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   let sum = 0;
   const todo = [...(children.get(root) ?? [])];
@@ -86,7 +101,9 @@ export function treePss(root: number): number {
     try {
       const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
       sum += Number(m?.[1] ?? 0);
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return sum;
 }

@@ -16,7 +16,16 @@ const nodeCount = Number(process.argv[2] ?? 100);
 function spec(keyType: KeyType): PkiSpec {
   const masters = [1, 2, 3].map((i) => ({ name: `master-${i}`, address: `10.0.0.${10 + i}` }));
   const nodes = Array.from({ length: nodeCount }, (_, i) => ({ name: `node-${i + 1}`, address: `10.0.${1 + (i >> 8)}.${i & 0xff}` }));
-  return { clusterName: 'bench', serviceCidr: '10.96.0.0/12', vip: '10.0.0.100', controlPlane: masters, etcd: masters, nodes, keyType, apiserverEndpoint: 'https://10.0.0.100:6443' };
+  return {
+    clusterName: 'bench',
+    serviceCidr: '10.96.0.0/12',
+    vip: '10.0.0.100',
+    controlPlane: masters,
+    etcd: masters,
+    nodes,
+    keyType,
+    apiserverEndpoint: 'https://10.0.0.100:6443',
+  };
 }
 
 async function timed(label: string, run: () => Promise<{ changed: number; items: readonly unknown[] }>): Promise<number> {

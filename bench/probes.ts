@@ -4,14 +4,25 @@
  * make hosts fresh before a first apply, for both tools alike.
  */
 const FEATURES = ['gzip', 'cache', 'metrics', 'access_log', 'etag', 'keepalive', 'http2', 'tls'];
-const WEBAPP_FILES = ['/etc/webapp/webapp.conf', ...FEATURES.map((f) => `/etc/webapp/conf.d/${f}.conf`), '/srv/webapp/www/index.html',
-  '/etc/sysctl.d/90-tsplay-net.core.somaxconn.conf', '/etc/sysctl.d/90-tsplay-net.ipv4.tcp_fin_timeout.conf',
-  '/etc/systemd/system/webapp.service', '/etc/hosts'];
+const WEBAPP_FILES = [
+  '/etc/webapp/webapp.conf',
+  ...FEATURES.map((f) => `/etc/webapp/conf.d/${f}.conf`),
+  '/srv/webapp/www/index.html',
+  '/etc/sysctl.d/90-tsplay-net.core.somaxconn.conf',
+  '/etc/sysctl.d/90-tsplay-net.ipv4.tcp_fin_timeout.conf',
+  '/etc/systemd/system/webapp.service',
+  '/etc/hosts',
+];
 const WEBAPP_DIRS = ['/srv/webapp', '/srv/webapp/www', '/etc/webapp', '/etc/webapp/conf.d'];
 
 const PREREQS_SYSCTLS = ['net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding', 'net.bridge.bridge-nf-call-iptables', 'net.bridge.bridge-nf-call-ip6tables'];
-const PREREQS_FILES = ['/etc/modules-load.d/br_netfilter.conf', '/etc/modules-load.d/overlay.conf',
-  ...PREREQS_SYSCTLS.map((k) => `/etc/sysctl.d/90-tsplay-${k}.conf`), '/etc/fstab', '/etc/hosts'];
+const PREREQS_FILES = [
+  '/etc/modules-load.d/br_netfilter.conf',
+  '/etc/modules-load.d/overlay.conf',
+  ...PREREQS_SYSCTLS.map((k) => `/etc/sysctl.d/90-tsplay-${k}.conf`),
+  '/etc/fstab',
+  '/etc/hosts',
+];
 
 const proc = (key: string) => `/proc/sys/${key.replace(/\./g, '/')}`;
 const FACTS = 'export LC_ALL=C; cat /etc/os-release; uname -srm; hostname';
@@ -24,7 +35,8 @@ export const WEBAPP_PROBE = [
   "dpkg-query -W -f='${Package}\\t${db:Status-Abbrev}\\t${Version}\\n' python3",
   'getent passwd webapp; getent group webapp; id -Gn webapp',
   'systemctl show -p LoadState,ActiveState,UnitFileState webapp.service',
-  'exit 0', '',
+  'exit 0',
+  '',
 ].join('\n');
 
 export const PREREQS_PROBE = [
@@ -36,7 +48,8 @@ export const PREREQS_PROBE = [
   `sha256sum ${PREREQS_FILES.join(' ')} 2>&1`,
   `cat ${PREREQS_SYSCTLS.map(proc).join(' ')}`,
   'cat /proc/swaps',
-  'exit 0', '',
+  'exit 0',
+  '',
 ].join('\n');
 
 /**

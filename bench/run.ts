@@ -25,13 +25,21 @@ import { CLI, ROOT, runAnsible, runTsplay } from './tools.js';
 import type { Machine, Results, Tool, Workload } from './types.js';
 import { makeWorkDir, type WorkDir } from './workdir.js';
 
-const { values } = parseArgs({ options: { hosts: { type: 'string', default: '3,10,30' }, runs: { type: 'string', default: '3' }, 'no-pki': { type: 'boolean', default: false }, merge: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    hosts: { type: 'string', default: '3,10,30' },
+    runs: { type: 'string', default: '3' },
+    'no-pki': { type: 'boolean', default: false },
+    merge: { type: 'boolean', default: false },
+  },
+});
 const sizes = values.hosts.split(',').map(Number);
 // --runs N, or one count per size (--hosts 3,10,30 --runs 3,3,2).
 const runList = values.runs.split(',').map(Number);
 const runsAt = (i: number) => runList[Math.min(i, runList.length - 1)]!;
 const runs = Math.max(...runList);
-if (sizes.some((n) => !Number.isInteger(n) || n < 1) || runList.some((r) => !Number.isInteger(r) || r < 1)) throw new Error('usage: bench/run.ts [--hosts 3,10,30] [--runs 3 | --runs 3,3,2]');
+if (sizes.some((n) => !Number.isInteger(n) || n < 1) || runList.some((r) => !Number.isInteger(r) || r < 1))
+  throw new Error('usage: bench/run.ts [--hosts 3,10,30] [--runs 3 | --runs 3,3,2]');
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const say = (l: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${l}`);
@@ -40,13 +48,22 @@ const topCpu = () => sh('sh', ['-c', "top -b -c -w 150 -n 2 -d 1 | awk '/^top -/
 const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 const WORKLOADS: Record<Workload, { tsplay: string; reset: string | undefined; resetExtra: string; ansible: string; probe: string }> = {
-  webapp: { tsplay: 'playbooks/sample.ts', reset: 'playbooks/sample-reset.ts', resetExtra: WEBAPP_RESET_EXTRA, ansible: here('ansible/webapp.yml'), probe: WEBAPP_PROBE },
+  webapp: {
+    tsplay: 'playbooks/sample.ts',
+    reset: 'playbooks/sample-reset.ts',
+    resetExtra: WEBAPP_RESET_EXTRA,
+    ansible: here('ansible/webapp.yml'),
+    probe: WEBAPP_PROBE,
+  },
   prereqs: { tsplay: 'bench/playbooks/prereqs.ts', reset: undefined, resetExtra: PREREQS_RESET, ansible: here('ansible/prereqs.yml'), probe: PREREQS_PROBE },
 };
 
 function machine(): Machine {
   return {
-    nproc: Number(sh('nproc', []).trim()), memGb: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version,
+    nproc: Number(sh('nproc', []).trim()),
+    memGb: Math.round(totalmem() / 2 ** 30),
+    kernel: release(),
+    node: process.version,
     ansible: sh('ansible-playbook', ['--version']).split('\n')[0]!.trim(),
     ssh: sh('sh', ['-c', 'ssh -V 2>&1']).trim(),
     cpu: cpus()[0]?.model ?? 'unknown',
@@ -60,8 +77,15 @@ async function reset(w: Workload, wd: WorkDir, lab: LabInfo, hosts: readonly Ben
 }
 
 const results: Results = {
-  startedAt: new Date().toISOString(), machine: machine(), sizes, runs,
-  load: { before: await loadavg(), samples: [], topBefore: topCpu() }, samples: [], floors: [], baselines: [], errors: [],
+  startedAt: new Date().toISOString(),
+  machine: machine(),
+  sizes,
+  runs,
+  load: { before: await loadavg(), samples: [], topBefore: topCpu() },
+  samples: [],
+  floors: [],
+  baselines: [],
+  errors: [],
 };
 if (values.merge) {
   const prior = JSON.parse(await readFile(here('results.json'), 'utf8')) as Results;
@@ -71,7 +95,11 @@ if (values.merge) {
   results.baselines.push(...keep(prior.baselines));
   results.errors.push(...prior.errors);
   results.load.samples.push(...prior.load.samples.map((s) => `(earlier run, ${prior.startedAt.slice(0, 10)}) ${s}`));
-  Object.assign(results, { startedAt: prior.startedAt, sizes: [...new Set([...prior.sizes, ...sizes])].sort((a, b) => a - b), runs: Math.max(prior.runs, runs) });
+  Object.assign(results, {
+    startedAt: prior.startedAt,
+    sizes: [...new Set([...prior.sizes, ...sizes])].sort((a, b) => a - b),
+    runs: Math.max(prior.runs, runs),
+  });
   Object.assign(results.load, { before: `${prior.load.before} (first part), ${results.load.before} (this part)`, topBefore: prior.load.topBefore });
 }
 const save = async () => {
@@ -105,11 +133,15 @@ for (const [i, size] of sizes.entries()) {
             if (tool === 'tsplay') {
               const result = await runTsplay(spec.tsplay, wd.tsplayInventory, lab, join(wd.dir, 'logs', `tsplay-${workload}-${run}-${phase}.jsonl`));
               results.samples.push({ size, run, workload, phase, tool, result });
-              say(`${size} hosts run ${run} ${workload} tsplay ${phase}: ${(result.wallMs / 1000).toFixed(2)} s (start-up ${result.startupMs} ms, run ${result.runMs} ms, ${result.changed} changed, round trips ${Math.max(...result.roundTrips)}, ${Math.round(result.maxRssKb / 1024)} MB)`);
+              say(
+                `${size} hosts run ${run} ${workload} tsplay ${phase}: ${(result.wallMs / 1000).toFixed(2)} s (start-up ${result.startupMs} ms, run ${result.runMs} ms, ${result.changed} changed, round trips ${Math.max(...result.roundTrips)}, ${Math.round(result.maxRssKb / 1024)} MB)`,
+              );
             } else {
               const result = await runAnsible(spec.ansible, wd, hosts, `${workload}-${run}-${phase}`);
               results.samples.push({ size, run, workload, phase, tool, result });
-              say(`${size} hosts run ${run} ${workload} ansible ${phase}: ${(result.wallMs / 1000).toFixed(2)} s (${result.changed} changed, ${Math.round((result.treePssKb ?? 0) / 1024)} MB PSS)`);
+              say(
+                `${size} hosts run ${run} ${workload} ansible ${phase}: ${(result.wallMs / 1000).toFixed(2)} s (${result.changed} changed, ${Math.round((result.treePssKb ?? 0) / 1024)} MB PSS)`,
+              );
             }
           } catch (e) {
             results.errors.push(`${size} hosts run ${run} ${workload} ${tool} ${phase}: ${(e as Error).message}`);

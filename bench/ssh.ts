@@ -14,8 +14,19 @@ export interface SshResult {
 }
 
 export const sshArgs = (lab: LabInfo, h: BenchHost): string[] => [
-  '-i', lab.key, '-o', `UserKnownHostsFile=${lab.knownHosts}`, '-o', 'StrictHostKeyChecking=yes',
-  '-o', 'BatchMode=yes', '-o', 'ControlMaster=no', '-o', 'ControlPath=none', `root@${h.address}`,
+  '-i',
+  lab.key,
+  '-o',
+  `UserKnownHostsFile=${lab.knownHosts}`,
+  '-o',
+  'StrictHostKeyChecking=yes',
+  '-o',
+  'BatchMode=yes',
+  '-o',
+  'ControlMaster=no',
+  '-o',
+  'ControlPath=none',
+  `root@${h.address}`,
 ];
 
 /** Run `sh -s` with `script` on stdin on one host; one process, one script. */
@@ -30,10 +41,15 @@ export function sshScript(lab: LabInfo, h: BenchHost, script: string): Promise<S
     p.on('error', reject);
     // A script may exit before reading all of its stdin (an early `exit 0`): not an error.
     p.stdin.on('error', () => undefined);
-    p.on('close', (code) => resolve({
-      host: h.name, code: code ?? -1, ms: performance.now() - t0,
-      stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'),
-    }));
+    p.on('close', (code) =>
+      resolve({
+        host: h.name,
+        code: code ?? -1,
+        ms: performance.now() - t0,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
+    );
     p.stdin.end(script);
   });
 }
@@ -49,5 +65,6 @@ export async function sshAll(lab: LabInfo, hosts: readonly BenchHost[], script: 
 export async function sshAllOk(lab: LabInfo, hosts: readonly BenchHost[], script: string, what: string): Promise<void> {
   const { results } = await sshAll(lab, hosts, script);
   const bad = results.filter((r) => r.code !== 0);
-  if (bad.length > 0) throw new Error(`${what} failed on ${bad.map((r) => `${r.host} (exit ${r.code}: ${r.stderr.trim().split('\n').slice(-2).join(' ')})`).join(', ')}`);
+  if (bad.length > 0)
+    throw new Error(`${what} failed on ${bad.map((r) => `${r.host} (exit ${r.code}: ${r.stderr.trim().split('\n').slice(-2).join(' ')})`).join(', ')}`);
 }

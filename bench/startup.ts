@@ -58,7 +58,11 @@ async function once(argv: readonly string[], root: string): Promise<Sample> {
 async function noChanges(argv: readonly string[], root: string): Promise<void> {
   const r = await measure(process.execPath, [...argv, '--json'], { cwd: root });
   type End = { kind?: string; stats?: { hosts?: Record<string, { changed?: number }> } };
-  const end = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as End).find((e) => e.kind === 'run-end');
+  const end = r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as End)
+    .find((e) => e.kind === 'run-end');
   const hosts = Object.values(end?.stats?.hosts ?? {});
   const changed = hosts.reduce((n, h) => n + (h.changed ?? 0), 0);
   if (r.code !== 0 || hosts.length !== 3 || changed !== 0) {
@@ -89,5 +93,7 @@ console.log(`${'command'.padEnd(width)} ${'wall median'.padStart(11)} ${'min'.pa
 for (const [name, xs] of times) {
   const wall = xs.map((x) => x.wallMs);
   const cpu = median(xs.map((x) => x.cpuMs));
-  console.log(`${name.padEnd(width)} ${s(median(wall)).padStart(11)} ${s(Math.min(...wall)).padStart(6)} ${s(Math.max(...wall)).padStart(6)} ${s(cpu).padStart(10)}`);
+  console.log(
+    `${name.padEnd(width)} ${s(median(wall)).padStart(11)} ${s(Math.min(...wall)).padStart(6)} ${s(Math.max(...wall)).padStart(6)} ${s(cpu).padStart(10)}`,
+  );
 }

@@ -32,21 +32,31 @@ export interface TsplayRun extends ToolRun {
 
 const tail = (s: string, n = 15) => s.trim().split('\n').slice(-n).join('\n');
 
-interface RunEndStats { hosts: Record<string, { changed: number; failed: number; unreachable: boolean; roundTrips: number }>; ms: number }
+interface RunEndStats {
+  hosts: Record<string, { changed: number; failed: number; unreachable: boolean; roundTrips: number }>;
+  ms: number;
+}
 
 export async function runTsplay(playbook: string, inventory: string, lab: LabInfo, log?: string): Promise<TsplayRun> {
   const m = await measure('node', [CLI, 'run', playbook, '-i', inventory, '--json', '--known-hosts', lab.knownHosts], { cwd: ROOT });
   if (log) await mkdir(dirname(log), { recursive: true }).then(() => writeFile(log, `${m.stdout}\n${m.stderr}`));
-  const events = m.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { kind: string; time: string; stats?: RunEndStats });
+  const events = m.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { kind: string; time: string; stats?: RunEndStats });
   const start = events.find((e) => e.kind === 'run-start');
   const end = events.find((e) => e.kind === 'run-end');
   const stats = end?.stats;
   const bad = stats ? Object.entries(stats.hosts).filter(([, h]) => h.failed > 0 || h.unreachable) : [];
   if (m.code !== 0 || !start || !stats || bad.length > 0)
-    throw new Error(`tsplay ${playbook} failed (exit ${m.code}${bad.length ? `; hosts ${bad.map(([n]) => n).join(', ')}` : ''}):\n${tail(m.stderr)}\n${tail(m.stdout, 5)}`);
+    throw new Error(
+      `tsplay ${playbook} failed (exit ${m.code}${bad.length ? `; hosts ${bad.map(([n]) => n).join(', ')}` : ''}):\n${tail(m.stderr)}\n${tail(m.stdout, 5)}`,
+    );
   const hosts = Object.values(stats.hosts);
   return {
-    wallMs: m.wallMs, maxRssKb: m.maxRssKb, cpuMs: m.cpuMs,
+    wallMs: m.wallMs,
+    maxRssKb: m.maxRssKb,
+    cpuMs: m.cpuMs,
     startupMs: Date.parse(start.time) - m.epochAtSpawn,
     runMs: stats.ms,
     changed: hosts.reduce((a, h) => a + h.changed, 0),
@@ -80,10 +90,15 @@ export async function runAnsible(playbook: string, wd: WorkDir, hosts: readonly 
 
 /** Ansible's ControlPersist masters outlive the run by 60 s: stop them, so runs do not share connections. */
 async function closeMasters(controlDir: string, hosts: readonly BenchHost[]): Promise<void> {
-  await Promise.all(hosts.map((h) => new Promise<void>((resolve) => {
-    const p = spawn('ssh', ['-o', `ControlPath=${controlDir}/${h.address}-root`, '-O', 'exit', h.address], { stdio: 'ignore' });
-    p.on('error', () => resolve());
-    p.on('close', () => resolve());
-  })));
+  await Promise.all(
+    hosts.map(
+      (h) =>
+        new Promise<void>((resolve) => {
+          const p = spawn('ssh', ['-o', `ControlPath=${controlDir}/${h.address}-root`, '-O', 'exit', h.address], { stdio: 'ignore' });
+          p.on('error', () => resolve());
+          p.on('close', () => resolve());
+        }),
+    ),
+  );
   await rm(controlDir, { recursive: true, force: true });
 }

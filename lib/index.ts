@@ -3,7 +3,18 @@
  * built-in resources, secrets and the types a role needs. The test kit is `tsplay/testing`.
  */
 export { defineInventory, varsFor, type Defaults, type GroupEntry, type HostEntry, type InventorySpec } from './dsl/inventory.js';
-export { definePlaybook, use, type ClusterGate, type ClusterGateContext, type DelegateTo, type Play, type Playbook, type RoleUse, type Serial, type UseOptions } from './dsl/playbook.js';
+export {
+  definePlaybook,
+  use,
+  type ClusterGate,
+  type ClusterGateContext,
+  type DelegateTo,
+  type Play,
+  type Playbook,
+  type RoleUse,
+  type Serial,
+  type UseOptions,
+} from './dsl/playbook.js';
 export { defineRole, type Gate, type GateContext, type Role, type RoleSpec } from './dsl/role.js';
 export { declareVars, extendVars, type DeclaredVars, type VarsOf, type VarsRule } from './dsl/vars.js';
 export * from './dsl/schema-pieces.js';

@@ -34,11 +34,20 @@ const there = { target: 'none', elsewhere: 'all' } as const;
 export default definePlaybook({
   name: OP,
   plays: [
-    { name: 'host names and firewall (the new host whole, the others their host lists)', hosts: 'etcd:k8s:lb', roles: [scoped(prereqs, OP, { target: 'all', elsewhere: namesHosts }), scoped(firewalld, OP, { target: 'all', elsewhere: namesHosts })] },
+    {
+      name: 'host names and firewall (the new host whole, the others their host lists)',
+      hosts: 'etcd:k8s:lb',
+      roles: [scoped(prereqs, OP, { target: 'all', elsewhere: namesHosts }), scoped(firewalld, OP, { target: 'all', elsewhere: namesHosts })],
+    },
     { name: 'the new control-plane host', hosts: 'k8s', roles: [scoped(runtime, OP, here), scoped(apiserver, OP, here)], anyErrorsFatal: true },
     { name: 'haproxy backends, one LB at a time', hosts: 'lb', serial: 1, roles: [scoped(haproxy, OP, there)], anyErrorsFatal: true },
     { name: 'the re-issued apiserver certificate on the others (rolling)', hosts: 'masters', roles: [scoped(apiserver, OP, there)], anyErrorsFatal: true },
-    { name: 'the new host as a node', hosts: 'k8s', roles: [scoped(kubelet, OP, here), scoped(kubeProxy, OP, here), scoped(flannel, OP, here)], anyErrorsFatal: true },
+    {
+      name: 'the new host as a node',
+      hosts: 'k8s',
+      roles: [scoped(kubelet, OP, here), scoped(kubeProxy, OP, here), scoped(flannel, OP, here)],
+      anyErrorsFatal: true,
+    },
     { name: 'smoke test', hosts: 'masters', runOnce: true, roles: [scoped(smoke, OP, there)] },
   ],
 });

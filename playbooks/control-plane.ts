@@ -12,7 +12,5 @@ import apiserver from '../roles/apiserver/index.js';
 
 export default definePlaybook({
   name: 'control-plane',
-  plays: [
-    { name: 'control plane', hosts: 'masters', anyErrorsFatal: true, roles: [apiserver] },
-  ],
+  plays: [{ name: 'control plane', hosts: 'masters', anyErrorsFatal: true, roles: [apiserver] }],
 });

@@ -26,8 +26,17 @@ const here = { target: 'all', elsewhere: 'none' } as const;
 export default definePlaybook({
   name: OP,
   plays: [
-    { name: 'host names and firewall (the new host whole, the others their host lists)', hosts: 'etcd:k8s:lb', roles: [scoped(prereqs, OP, { target: 'all', elsewhere: namesHosts }), scoped(firewalld, OP, { target: 'all', elsewhere: namesHosts })] },
-    { name: 'the new node', hosts: 'k8s', roles: [scoped(runtime, OP, here), scoped(kubelet, OP, here), scoped(kubeProxy, OP, here), scoped(flannel, OP, here)], anyErrorsFatal: true },
+    {
+      name: 'host names and firewall (the new host whole, the others their host lists)',
+      hosts: 'etcd:k8s:lb',
+      roles: [scoped(prereqs, OP, { target: 'all', elsewhere: namesHosts }), scoped(firewalld, OP, { target: 'all', elsewhere: namesHosts })],
+    },
+    {
+      name: 'the new node',
+      hosts: 'k8s',
+      roles: [scoped(runtime, OP, here), scoped(kubelet, OP, here), scoped(kubeProxy, OP, here), scoped(flannel, OP, here)],
+      anyErrorsFatal: true,
+    },
     { name: 'smoke test', hosts: 'masters', runOnce: true, roles: [scoped(smoke, OP, { target: 'none', elsewhere: 'all' })] },
   ],
 });

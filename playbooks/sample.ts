@@ -10,7 +10,5 @@ import webapp from '../roles/webapp/index.js';
 
 export default definePlaybook({
   name: 'sample',
-  plays: [
-    { name: 'web app everywhere', hosts: 'all', roles: [webapp] },
-  ],
+  plays: [{ name: 'web app everywhere', hosts: 'all', roles: [webapp] }],
 });

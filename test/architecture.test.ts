@@ -51,7 +51,9 @@ const shown = (f: string) => relative(root, f);
 
 describe('architecture', () => {
   it('lib/ is the layers named here and the public API, each of them present', () => {
-    const entries = readdirSync(lib).map((f) => (statSync(join(lib, f)).isDirectory() ? `${f}/` : f)).sort();
+    const entries = readdirSync(lib)
+      .map((f) => (statSync(join(lib, f)).isDirectory() ? `${f}/` : f))
+      .sort();
     assert.deepEqual(entries, [...Object.keys(layers).map((l) => `${l}/`), 'index.ts'].sort());
   });
 

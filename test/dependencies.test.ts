@@ -11,7 +11,12 @@ import { sourceFiles, sourceImports } from './source-imports.js';
 
 const root = resolve(import.meta.dirname, '..');
 const json = (path: string) => JSON.parse(readFileSync(join(root, path), 'utf8')) as Record<string, unknown>;
-const pkg = json('package.json') as { name: string; scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const pkg = json('package.json') as {
+  name: string;
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 const declared = { ...pkg.dependencies, ...pkg.devDependencies };
 
 /** Shipped code (the engine, the roles, the playbooks, inventories) needs runtime dependencies; tests and the bench may use dev ones. */
@@ -22,7 +27,10 @@ const builtins = new Set(builtinModules);
 /** The package a bare specifier loads, or undefined for a relative path, a builtin or tsplay itself. */
 function packageOf(spec: string): string | undefined {
   if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('node:') || spec.includes(':')) return undefined;
-  const name = spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+  const name = spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
   return builtins.has(name) || name === pkg.name ? undefined : name;
 }
 
@@ -38,7 +46,12 @@ function importedBy(dirs: readonly string[]): Map<string, string[]> {
 }
 
 /** What runs a package without importing it: the npm scripts and the mocha configs (loaders, requires). */
-const mocharcs = ['.mocharc.json', ...readdirSync(join(root, 'test'), { recursive: true, encoding: 'utf8' }).filter((f) => /(?:^|\/)\.?mocharc\.json$/.test(f)).map((f) => `test/${f}`)];
+const mocharcs = [
+  '.mocharc.json',
+  ...readdirSync(join(root, 'test'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => /(?:^|\/)\.?mocharc\.json$/.test(f))
+    .map((f) => `test/${f}`),
+];
 const toolText = [...Object.values(pkg.scripts), ...mocharcs.map((f) => readFileSync(join(root, f), 'utf8'))].join('\n');
 const binsOf = (name: string): string[] => {
   const file = join(root, 'node_modules', name, 'package.json');
@@ -50,7 +63,7 @@ const word = (w: string) => new RegExp(`(?:^|[\\s"'=&;(])${w.replace(/[.*+?^${}(
 const runByTools = (name: string) => [name, ...binsOf(name)].some((w) => word(w).test(toolText));
 
 /** tsconfig's compilerOptions.types: type packages loaded without an import. */
-const tsTypes = ((json('tsconfig.json') as { compilerOptions?: { types?: string[] } }).compilerOptions?.types ?? []);
+const tsTypes = (json('tsconfig.json') as { compilerOptions?: { types?: string[] } }).compilerOptions?.types ?? [];
 /** @types/foo types foo, @types/scope__name types @scope/name. */
 const typedPackage = (types: string) => (types.includes('__') ? `@${types.slice(7).replace('__', '/')}` : types.slice(7));
 
@@ -59,15 +72,25 @@ describe('dependencies', () => {
   const all = importedBy([...runtimeDirs, ...devDirs]);
 
   it('every imported package is declared in package.json', () => {
-    assert.deepEqual([...all].filter(([name]) => !(name in declared)).map(([name, files]) => `${name} (${files[0]})`), []);
+    assert.deepEqual(
+      [...all].filter(([name]) => !(name in declared)).map(([name, files]) => `${name} (${files[0]})`),
+      [],
+    );
   });
 
   it('shipped code imports only runtime dependencies, not dev ones', () => {
-    assert.deepEqual([...runtime].filter(([name]) => !(name in pkg.dependencies)).map(([name, files]) => `${name} (${files[0]})`), []);
+    assert.deepEqual(
+      [...runtime].filter(([name]) => !(name in pkg.dependencies)).map(([name, files]) => `${name} (${files[0]})`),
+      [],
+    );
   });
 
   it('every declared package is imported, run by a script or test config, or types one that is', () => {
-    const used = (name: string): boolean => all.has(name) || runByTools(name) || (name.startsWith('@types/') && (tsTypes.includes(name.slice(7)) || used(typedPackage(name))));
-    assert.deepEqual(Object.keys(declared).filter((name) => !used(name)), []);
+    const used = (name: string): boolean =>
+      all.has(name) || runByTools(name) || (name.startsWith('@types/') && (tsTypes.includes(name.slice(7)) || used(typedPackage(name))));
+    assert.deepEqual(
+      Object.keys(declared).filter((name) => !used(name)),
+      [],
+    );
   });
 });

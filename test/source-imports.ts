@@ -33,7 +33,13 @@ function declaresFetch(src: ts.SourceFile): boolean {
   let found = false;
   const visit = (n: ts.Node): void => {
     const name = (n as { name?: ts.Node }).name;
-    if ((ts.isFunctionDeclaration(n) || ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isImportSpecifier(n)) && name && ts.isIdentifier(name) && name.text === 'fetch') found = true;
+    if (
+      (ts.isFunctionDeclaration(n) || ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isImportSpecifier(n)) &&
+      name &&
+      ts.isIdentifier(name) &&
+      name.text === 'fetch'
+    )
+      found = true;
     else ts.forEachChild(n, visit);
   };
   visit(src);
@@ -56,7 +62,11 @@ export function sourceImports(file: string): SourceImports {
         const spec = literal(n.arguments[0]);
         if (spec === undefined) computed++;
         else specs.push(spec);
-      } else if ((ts.isIdentifier(callee) && callee.text === 'fetch') || (ts.isPropertyAccessExpression(callee) && callee.name.text === 'fetch' && ts.isIdentifier(callee.expression) && callee.expression.text === 'globalThis')) fetches++;
+      } else if (
+        (ts.isIdentifier(callee) && callee.text === 'fetch') ||
+        (ts.isPropertyAccessExpression(callee) && callee.name.text === 'fetch' && ts.isIdentifier(callee.expression) && callee.expression.text === 'globalThis')
+      )
+        fetches++;
     }
     ts.forEachChild(n, visit);
   };

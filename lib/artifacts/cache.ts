@@ -35,12 +35,17 @@ export async function hashFile(path: string, algorithm: Checksum['algorithm']): 
 
 export const sha256File = (path: string): Promise<string> => hashFile(path, 'sha256');
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 async function download(url: string, to: string): Promise<void> {
   const u = new URL(url);
   if (u.protocol === 'file:') return pipeline(createReadStream(fileURLToPath(u)), createWriteStream(to));
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(`unsupported URL scheme ${u.protocol} (use file:, http: or https:)`, `artifact ${url}`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new ConfigError(`unsupported URL scheme ${u.protocol} (use file:, http: or https:)`, `artifact ${url}`);
   const res = await fetch(url);
   if (!res.ok || !res.body) throw new ConfigError(`download failed: HTTP ${res.status} ${res.statusText}`, `artifact ${url}`);
   return pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(to));
@@ -53,7 +58,11 @@ const cachedPath = (url: string, sum: Checksum, dir: string): string => join(dir
  * A file's size and mtime, as a stamp: a cached file whose stamp still matches was verified by an earlier
  * run and is not hashed again (a 350 MB server tarball costs about a second of sha512 on every run).
  */
-const stampOf = async (path: string): Promise<string | undefined> => stat(path).then((s) => `${s.size} ${s.mtimeMs}`, () => undefined);
+const stampOf = async (path: string): Promise<string | undefined> =>
+  stat(path).then(
+    (s) => `${s.size} ${s.mtimeMs}`,
+    () => undefined,
+  );
 const readStamp = (path: string): Promise<string | undefined> => readFile(path, 'utf8').catch(() => undefined);
 
 /** Fetch (unless cached) and verify; a mismatch removes the bad file and says both digests. */
@@ -91,7 +100,11 @@ async function writeStamp(path: string, text: string): Promise<void> {
   await rename(tmp, path);
 }
 
-export interface CachedFile { readonly member: string; readonly localPath: string; readonly sha256: string }
+export interface CachedFile {
+  readonly member: string;
+  readonly localPath: string;
+  readonly sha256: string;
+}
 
 /**
  * A member extracted by an earlier run, with its sha256 in a stamp beside it (and the file's size and mtime,
@@ -116,17 +129,21 @@ async function extractMembers(archive: string, members: readonly string[], url: 
   const scratch = await mkdtemp(join(dir, '.x-'));
   try {
     await promisify(execFile)('tar', ['-xf', archive, '-C', scratch, '--', ...missing]);
-    const made = await Promise.all(missing.map(async (member) => {
-      const localPath = join(dir, member);
-      await mkdir(dirname(localPath), { recursive: true });
-      await rename(join(scratch, member), localPath);
-      const sha256 = await sha256File(localPath);
-      await writeStamp(`${localPath}.sha256`, `${sha256} ${(await stampOf(localPath))!}`);
-      return { member, localPath, sha256 };
-    }));
+    const made = await Promise.all(
+      missing.map(async (member) => {
+        const localPath = join(dir, member);
+        await mkdir(dirname(localPath), { recursive: true });
+        await rename(join(scratch, member), localPath);
+        const sha256 = await sha256File(localPath);
+        await writeStamp(`${localPath}.sha256`, `${sha256} ${(await stampOf(localPath))!}`);
+        return { member, localPath, sha256 };
+      }),
+    );
     return members.map((m, i) => have[i] ?? made.find((x) => x.member === m)!);
   } catch (e) {
-    throw new ConfigError(`cannot extract ${missing.join(', ')}: ${(e as { stderr?: string }).stderr?.trim() || (e as Error).message}`, `artifact ${url}`, { cause: e });
+    throw new ConfigError(`cannot extract ${missing.join(', ')}: ${(e as { stderr?: string }).stderr?.trim() || (e as Error).message}`, `artifact ${url}`, {
+      cause: e,
+    });
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -145,14 +162,23 @@ const inflight = new Map<string, Promise<CachedFile[]>>();
 /** The cached artifact (when `members` is undefined) or its extracted members, verified. */
 export function prepareArtifact(url: string, sum: Checksum, members: readonly string[] | undefined, dir = defaultCacheDir()): Promise<CachedFile[]> {
   if (!new RegExp(`^[0-9a-f]{${DIGITS[sum.algorithm]}}$`).test(sum.hex)) {
-    return Promise.reject(new ConfigError(`${sum.algorithm} must be ${DIGITS[sum.algorithm]} lowercase hex digits, got ${JSON.stringify(sum.hex)}`, `artifact ${url}`));
+    return Promise.reject(
+      new ConfigError(`${sum.algorithm} must be ${DIGITS[sum.algorithm]} lowercase hex digits, got ${JSON.stringify(sum.hex)}`, `artifact ${url}`),
+    );
   }
   const key = JSON.stringify([url, sum, members, dir]);
   let p = inflight.get(key);
   if (!p) {
     // Members extracted by an earlier run need neither the archive's hash nor tar.
-    p = (members ? extractedAll(cachedPath(url, sum, dir), members) : Promise.resolve(undefined)).then(async (done) => done ?? fetchVerified(url, sum, dir).then(async (path) => (members ? extractMembers(path, members, url)
-      : [{ member: basename(path), localPath: path, sha256: sum.algorithm === 'sha256' ? sum.hex : await sha256File(path) }])));
+    p = (members ? extractedAll(cachedPath(url, sum, dir), members) : Promise.resolve(undefined)).then(
+      async (done) =>
+        done ??
+        fetchVerified(url, sum, dir).then(async (path) =>
+          members
+            ? extractMembers(path, members, url)
+            : [{ member: basename(path), localPath: path, sha256: sum.algorithm === 'sha256' ? sum.hex : await sha256File(path) }],
+        ),
+    );
     p.catch(() => inflight.delete(key));
     inflight.set(key, p);
   }

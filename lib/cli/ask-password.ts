@@ -2,7 +2,10 @@
 import { ConfigError } from '../core/errors.js';
 
 export function askPassword(prompt: string, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WritableStream = process.stderr): Promise<string> {
-  if (!input.isTTY) return Promise.reject(new ConfigError('needs a terminal to ask for the become password (nothing is echoed); put it in the inventory as a secret instead', '-K'));
+  if (!input.isTTY)
+    return Promise.reject(
+      new ConfigError('needs a terminal to ask for the become password (nothing is echoed); put it in the inventory as a secret instead', '-K'),
+    );
   return new Promise((resolve, reject) => {
     output.write(prompt);
     input.setRawMode(true);

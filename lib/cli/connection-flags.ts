@@ -29,7 +29,9 @@ export function addConnectionOptions(cmd: Command): Command {
     .option('-K, --ask-become-pass', 'ask for the sudo password (not echoed), for every host the inventory gives none')
     .option('--known-hosts <file>', 'known_hosts file for host-key checks (default: ~/.ssh/known_hosts)', nonEmpty('--known-hosts', 'a file'))
     .option('--trust-new-host-keys', 'accept and record keys of hosts not yet in known_hosts (a changed key is still refused)')
-    .addOption(new Option('--connect-timeout <seconds>', 'give up connecting to a host after this long').default(10).argParser(wholeNumber('--connect-timeout', 1)));
+    .addOption(
+      new Option('--connect-timeout <seconds>', 'give up connecting to a host after this long').default(10).argParser(wholeNumber('--connect-timeout', 1)),
+    );
 }
 
 export const sshSettings = (f: ConnectionFlags): SshSettings => ({
@@ -45,7 +47,9 @@ export function withConnectionFlags(spec: InventorySpec, f: Pick<ConnectionFlags
   const d = spec.defaults ?? {};
   const defaults = { ...d, ...(f.user && d.user === undefined ? { user: f.user } : {}), ...(f.privateKey && d.key === undefined ? { key: f.privateKey } : {}) };
   const pw = becomePassword === undefined ? undefined : secret(becomePassword);
-  const hosts = pw ? Object.fromEntries(Object.entries(spec.hosts).map(([n, e]) => [n, e.becomePassword === undefined ? { ...e, becomePassword: pw } : e])) : spec.hosts;
+  const hosts = pw
+    ? Object.fromEntries(Object.entries(spec.hosts).map(([n, e]) => [n, e.becomePassword === undefined ? { ...e, becomePassword: pw } : e]))
+    : spec.hosts;
   return { ...spec, defaults, hosts };
 }
 

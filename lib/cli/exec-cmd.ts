@@ -61,27 +61,34 @@ The facts are those roles see (os family and version, arch, init, interfaces and
 package manager), gathered in one round trip per host. Exit code bits as for exec.`;
 
 function hostOptions(cmd: Command): Command {
-  cmd.requiredOption('-i, --inventory <file>', 'inventory: a .ts/.js module, or an Ansible hosts.ini / hosts.yml')
+  cmd
+    .requiredOption('-i, --inventory <file>', 'inventory: a .ts/.js module, or an Ansible hosts.ini / hosts.yml')
     .option('-l, --limit <pattern>', 'further narrow the hosts (a pattern, or @file with one host per line)', nonEmpty('--limit', 'a host pattern'))
     .option('-f, --forks <n>', 'hosts worked on at once (default: all)', wholeNumber('--forks', 1));
   return addConnectionOptions(cmd);
 }
 
 export function registerAdHoc(program: Command, io: AdHocIO, setCode: (code: number) => void): void {
-  hostOptions(program.command('exec')
-    .description('run a shell command on every host matching a pattern, in parallel')
-    .argument('<pattern>', 'host pattern: all, a group, a host, globs, a:b, a:&b, a:!b')
-    .argument('<command...>', 'the command, after --'))
-    .option('--stream', 'print each host\'s output as soon as it finishes, every line prefixed with its host')
+  hostOptions(
+    program
+      .command('exec')
+      .description('run a shell command on every host matching a pattern, in parallel')
+      .argument('<pattern>', 'host pattern: all, a group, a host, globs, a:b, a:&b, a:!b')
+      .argument('<command...>', 'the command, after --'),
+  )
+    .option('--stream', "print each host's output as soon as it finishes, every line prefixed with its host")
     .option('--json', 'one JSON object per host (host, status, rc, stdout, stderr, ms) per line')
     .option('-b, --become', 'run the command as root through sudo (a become password from the inventory)')
     .option('--become-user <user>', 'with --become: run it as this user instead of root', nonEmpty('--become-user', 'a user name'))
     .addOption(new Option('--timeout <seconds>', 'kill the command on a host after this long').argParser(wholeNumber('--timeout', 1)))
     .addHelpText('after', EXEC_HELP)
     .action(async (pattern: string, command: string[], f: ExecFlags) => setCode(await execCommand(pattern, command.join(' '), f, io)));
-  hostOptions(program.command('facts')
-    .description('print the facts gathered from every host matching a pattern, as JSON')
-    .argument('[pattern]', 'host pattern (default: all)', 'all'))
+  hostOptions(
+    program
+      .command('facts')
+      .description('print the facts gathered from every host matching a pattern, as JSON')
+      .argument('[pattern]', 'host pattern (default: all)', 'all'),
+  )
     .addHelpText('after', FACTS_HELP)
     .action(async (pattern: string, f: HostFlags) => setCode(await factsCommand(pattern, f, io)));
 }
@@ -114,7 +121,10 @@ async function execCommand(pattern: string, command: string, f: ExecFlags, io: A
   const run = f.become ? becomeCommand(command, f.becomeUser) : command;
   const onDone = f.json ? (d: ExecDone) => say(io.stdout, jsonLine(d)) : f.stream ? (d: ExecDone) => say(io.stdout, streamedLines(d, width)) : undefined;
   const done = await onEachHost(hosts, (d) => d.exec(run, { ...(f.become ? { sudo: true } : {}), ...(f.timeout ? { timeoutMs: f.timeout * 1000 } : {}) }), {
-    ...(f.forks ? { forks: f.forks } : {}), connect, failed: (r) => r.exitCode !== 0, ...(onDone ? { onDone } : {}),
+    ...(f.forks ? { forks: f.forks } : {}),
+    connect,
+    failed: (r) => r.exitCode !== 0,
+    ...(onDone ? { onDone } : {}),
   });
   if (!f.json && !f.stream) say(io.stdout, done.map(groupedBlock).join(''));
   if (!f.json) say(io.stderr, execSummary(done));
@@ -124,7 +134,8 @@ async function execCommand(pattern: string, command: string, f: ExecFlags, io: A
 async function factsCommand(pattern: string, f: HostFlags, io: AdHocIO): Promise<number> {
   const { hosts, connect } = await reachable(pattern, f, io);
   const done: HostDone<HostFacts>[] = await onEachHost(hosts, async (d) => (await d.query([{ q: 'facts' }]))[0] as HostFacts, {
-    ...(f.forks ? { forks: f.forks } : {}), connect,
+    ...(f.forks ? { forks: f.forks } : {}),
+    connect,
   });
   const byHost = Object.fromEntries(done.filter((d) => d.value).map((d) => [d.host, d.value]));
   say(io.stdout, `${JSON.stringify(byHost, null, 2)}\n`);

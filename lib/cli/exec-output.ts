@@ -38,8 +38,11 @@ export function streamedLines(d: ExecDone, width: number): string {
 
 export function jsonLine(d: ExecDone): string {
   return `${JSON.stringify({
-    host: d.host, status: d.status, ...(d.value ? { rc: d.value.exitCode, stdout: d.value.stdout, stderr: d.value.stderr } : {}),
-    ...(d.error ? { error: d.error } : {}), ms: d.ms,
+    host: d.host,
+    status: d.status,
+    ...(d.value ? { rc: d.value.exitCode, stdout: d.value.stdout, stderr: d.value.stderr } : {}),
+    ...(d.error ? { error: d.error } : {}),
+    ms: d.ms,
   })}\n`;
 }
 

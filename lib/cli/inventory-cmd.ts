@@ -42,19 +42,22 @@ const envName = (host: string) => `TSPLAY_BECOME_PASSWORD_${host.toUpperCase().r
 /** The .ts source of an inventory spec; become passwords become environment variable reads. */
 export function inventorySource(spec: InventorySpec, from: string, importFrom = 'tsplay'): string {
   const envs: string[] = [];
-  const hosts = Object.fromEntries(Object.entries(spec.hosts).map(([n, e]) => {
-    if (e.becomePassword === undefined) return [n, e];
-    envs.push(envName(n));
-    return [n, { ...e, becomePassword: `\u0000${envName(n)}` }];
-  }));
+  const hosts = Object.fromEntries(
+    Object.entries(spec.hosts).map(([n, e]) => {
+      if (e.becomePassword === undefined) return [n, e];
+      envs.push(envName(n));
+      return [n, { ...e, becomePassword: `\u0000${envName(n)}` }];
+    }),
+  );
   const body = tsValue({ ...spec, hosts }).replace(/'\\u0000(\w+)'|'\u0000(\w+)'/g, (_m, a: string, b: string) => `process.env.${a ?? b} ?? ''`);
   const note = envs.length ? ` *\n * Become passwords are not written here: set ${envs.join(', ')}.\n` : '';
   return `/**\n * Converted from ${from} by \`tsplay inventory convert\`.\n${note} */\nimport { defineInventory } from '${importFrom}';\n\nexport default defineInventory(${body});\n`;
 }
 
 export function registerInventory(program: Command, out: NodeJS.WritableStream): void {
-  const inv = program.command('inventory').description('work with inventories: convert Ansible\'s to typed .ts').addHelpText('after', EXAMPLES);
-  inv.command('convert')
+  const inv = program.command('inventory').description("work with inventories: convert Ansible's to typed .ts").addHelpText('after', EXAMPLES);
+  inv
+    .command('convert')
     .description('print an Ansible inventory (INI or YAML, with group_vars/ and host_vars/) as a typed .ts inventory')
     .argument('<file>', 'hosts.ini, hosts.yml, hosts.yaml, hosts.json or an INI file without extension')
     .option('--import-from <module>', 'where the .ts imports defineInventory from', 'tsplay')

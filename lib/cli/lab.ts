@@ -10,7 +10,6 @@ const status = () => import('../lab/status.js');
 
 const say = (line: string) => console.log(line);
 
-
 const EXAMPLES = `
 Examples:
   sudo tsplay lab up --hosts 3      three Debian 12 hosts (lab-1..lab-3) on 10.231.0.0/24, written to inventory/lab.ts
@@ -23,9 +22,9 @@ The first 'lab up' builds a Debian image with debootstrap (a minute or two); lat
 
 /** `setCode`: the exit code a command ends with (lab ssh passes on the remote command's). */
 export function registerLab(program: Command, setCode: (code: number) => void): void {
-  const lab = program.command('lab').description('local test hosts: Debian 12 containers (systemd-nspawn) on a private bridge')
-    .addHelpText('after', EXAMPLES);
-  lab.command('up')
+  const lab = program.command('lab').description('local test hosts: Debian 12 containers (systemd-nspawn) on a private bridge').addHelpText('after', EXAMPLES);
+  lab
+    .command('up')
     .description('make the lab exactly N running hosts (idempotent; grows, shrinks, repairs a crashed lab)')
     .option('-n, --hosts <n>', 'number of hosts (default: as many as now, or 3)', wholeNumber('--hosts', 1, MAX_HOSTS))
     .action(async (o: { hosts?: number }) => {
@@ -35,16 +34,23 @@ export function registerLab(program: Command, setCode: (code: number) => void): 
       console.log(statusTable((await labStatus()) ?? []));
       say(`lab up took ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
-  lab.command('down').description('stop every host and remove what the lab made').action(async () => {
-    const { labDown } = await import('../lab/down.js');
-    await labDown({ say });
-  });
-  lab.command('status').description('list the hosts with address and state').action(async () => {
-    const { labStatus, statusTable } = await status();
-    const hosts = await labStatus();
-    console.log(hosts ? statusTable(hosts) : 'no lab is up (run: tsplay lab up)');
-  });
-  lab.command('ssh')
+  lab
+    .command('down')
+    .description('stop every host and remove what the lab made')
+    .action(async () => {
+      const { labDown } = await import('../lab/down.js');
+      await labDown({ say });
+    });
+  lab
+    .command('status')
+    .description('list the hosts with address and state')
+    .action(async () => {
+      const { labStatus, statusTable } = await status();
+      const hosts = await labStatus();
+      console.log(hosts ? statusTable(hosts) : 'no lab is up (run: tsplay lab up)');
+    });
+  lab
+    .command('ssh')
     .description('log in to a lab host as root (extra arguments are run as a command)')
     .argument('<name>', 'host name, e.g. lab-1')
     .argument('[command...]', 'command to run instead of a login shell')
@@ -53,8 +59,22 @@ export function registerLab(program: Command, setCode: (code: number) => void): 
       const paths = labPaths();
       const host = (await readState(paths.state))?.hosts.find((h) => h.name === name);
       if (!host) throw new ConfigError(`no lab host named "${name}" (see: tsplay lab status)`, 'lab ssh');
-      const r = spawnSync('ssh', ['-i', paths.key, '-o', `UserKnownHostsFile=${paths.knownHosts}`, '-o', 'StrictHostKeyChecking=yes',
-        '-o', 'IdentitiesOnly=yes', `root@${host.address}`, ...command], { stdio: 'inherit' });
+      const r = spawnSync(
+        'ssh',
+        [
+          '-i',
+          paths.key,
+          '-o',
+          `UserKnownHostsFile=${paths.knownHosts}`,
+          '-o',
+          'StrictHostKeyChecking=yes',
+          '-o',
+          'IdentitiesOnly=yes',
+          `root@${host.address}`,
+          ...command,
+        ],
+        { stdio: 'inherit' },
+      );
       setCode(r.status ?? 1);
     });
 }

@@ -50,11 +50,12 @@ const processIO = (): MainIO => ({
   stdout: process.stdout,
   stderr: process.stderr,
   tty: process.stdout.isTTY === true,
-  onInterrupt: (cleanup) => process.once('SIGINT', () => {
-    cleanup();
-    process.stderr.write('\ninterrupted: some hosts may have stopped half-way through a role; run again to converge them\n');
-    process.exit(130);
-  }),
+  onInterrupt: (cleanup) =>
+    process.once('SIGINT', () => {
+      cleanup();
+      process.stderr.write('\ninterrupted: some hosts may have stopped half-way through a role; run again to converge them\n');
+      process.exit(130);
+    }),
 });
 
 export async function main(argv: readonly string[], io: MainIO = processIO()): Promise<number> {
@@ -94,8 +95,12 @@ async function runCommand(playbookFile: string, f: RunFlags, io: MainIO): Promis
   let plays;
   try {
     plays = compile(pb, selector(inv), {
-      tags: f.tags ?? [], skipTags: f.skipTags ?? [], extraVars: extra.vars, ...(f.limit ? { limit: f.limit } : {}),
-      playbook: shown(playbookFile), otherRoles: otherProjectRoles,
+      tags: f.tags ?? [],
+      skipTags: f.skipTags ?? [],
+      extraVars: extra.vars,
+      ...(f.limit ? { limit: f.limit } : {}),
+      playbook: shown(playbookFile),
+      otherRoles: otherProjectRoles,
     });
   } catch (e) {
     throw fromVarsFile(e, extra);
@@ -108,14 +113,15 @@ async function runCommand(playbookFile: string, f: RunFlags, io: MainIO): Promis
     return 0;
   }
   const hosts = plays.flatMap((p) => p.hosts);
-  if (hosts.length === 0) throw new ConfigError('no host to run on: the plays\' host patterns leave none', f.limit ? '--limit' : shown(playbookFile));
+  if (hosts.length === 0) throw new ConfigError("no host to run on: the plays' host patterns leave none", f.limit ? '--limit' : shown(playbookFile));
   if (!io.connect) assertConnectable(hosts);
   const ssh = sshSettings(f);
   await assertSshReady(hosts, inv, ssh);
   const mode = f.check ? 'check' : 'apply';
   if (f.planOut && mode !== 'check') throw new ConfigError('--plan-out records a check run: add --check', '--plan-out');
   if (f.plan && mode === 'check') throw new ConfigError('--plan applies a plan: leave out --check', '--plan');
-  const source = f.planOut || f.plan ? planSource({ version: tsplayVersion(), playbook: playbookFile, inventory: f.inventory, vars: extra.vars, plays }) : undefined;
+  const source =
+    f.planOut || f.plan ? planSource({ version: tsplayVersion(), playbook: playbookFile, inventory: f.inventory, vars: extra.vars, plays }) : undefined;
   const recorder = f.planOut ? planRecorder(f.planOut, source!) : undefined;
   const planHook = recorder?.hook ?? (f.plan ? planReplayer(f.plan, source!) : undefined);
   const reporter = makeReporter(f, io);
@@ -124,10 +130,21 @@ async function runCommand(playbookFile: string, f: RunFlags, io: MainIO): Promis
   try {
     // Controller-side work (certificates, artifacts) is done before any host is touched, and shown first.
     await prepareAll(plays, { mode, note: (step, text) => reporter.emit({ kind: 'controller', step, text }) });
-    const stats = await runPlaybook(plays, inv.cluster, {
-      playbook: shown(playbookFile), mode, diff: f.diff === true, verify: f.verify === true, ...(f.forks ? { forks: f.forks } : {}), lockTimeoutMs: f.lockTimeout * 1000,
-      startupMs: Math.round(performance.now()), ...(planHook ? { plan: planHook } : {}),
-    }, { connect: drivers.connect, reporter });
+    const stats = await runPlaybook(
+      plays,
+      inv.cluster,
+      {
+        playbook: shown(playbookFile),
+        mode,
+        diff: f.diff === true,
+        verify: f.verify === true,
+        ...(f.forks ? { forks: f.forks } : {}),
+        lockTimeoutMs: f.lockTimeout * 1000,
+        startupMs: Math.round(performance.now()),
+        ...(planHook ? { plan: planHook } : {}),
+      },
+      { connect: drivers.connect, reporter },
+    );
     recorder?.save();
     if (mode === 'apply') {
       const note = updateRetryFile(f.retryFile ?? defaultRetryFile(playbookFile), stats, `tsplay run ${shown(playbookFile)} -i ${f.inventory}`);
@@ -151,4 +168,3 @@ function mainReporter(f: RunFlags, io: MainIO): Reporter {
   const level = io.tty ? (supportsColor ? supportsColor.level : 1) : 0;
   return consoleReporter({ out: io.stdout, err: io.stderr, chalk: new Chalk({ level }), tty: io.tty, verbose: f.verbose, diff: f.diff === true });
 }
-

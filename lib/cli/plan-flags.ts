@@ -6,7 +6,17 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
 import type { CompiledPlay } from '../runner/compile.js';
-import { digestOf, PLAN_FORMAT, readPlanFile, recordRole, sourceDiffers, writePlanFile, type PlanHook, type PlanSource, type RolePlan } from '../runner/plan/index.js';
+import {
+  digestOf,
+  PLAN_FORMAT,
+  readPlanFile,
+  recordRole,
+  sourceDiffers,
+  writePlanFile,
+  type PlanHook,
+  type PlanSource,
+  type RolePlan,
+} from '../runner/plan/index.js';
 
 /** tsplay's version, from its package.json (two levels above this file, in lib/ and in dist/). */
 export const tsplayVersion = (): string => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -15,7 +25,13 @@ const fileDigest = (path: string) => digestOf(readFileSync(path).toString('base6
 
 export function planSource(a: { version: string; playbook: string; inventory: string; vars: unknown; plays: readonly CompiledPlay[] }): PlanSource {
   const ids = a.plays.map((p) => p.roles.map((r) => [r.name, [...r.perHost].map(([h, hr]) => [h, hr.resources.map((x) => x.id)])]));
-  return { tsplay: a.version, playbook: { path: a.playbook, digest: fileDigest(a.playbook) }, inventory: { path: a.inventory, digest: fileDigest(a.inventory) }, vars: digestOf(a.vars), resources: digestOf(ids) };
+  return {
+    tsplay: a.version,
+    playbook: { path: a.playbook, digest: fileDigest(a.playbook) },
+    inventory: { path: a.inventory, digest: fileDigest(a.inventory) },
+    vars: digestOf(a.vars),
+    resources: digestOf(ids),
+  };
 }
 
 /** Check mode: a hook that records, and `save()` that writes the plan file once the run is done. */

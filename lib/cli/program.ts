@@ -64,19 +64,40 @@ export function buildProgram(onRun: (playbook: string, flags: RunFlags) => Promi
     .option('--skip-tags <tags>', 'leave out roles and resources with one of these tags', nameList('--skip-tags'))
     .option('-l, --limit <pattern>', 'only hosts matching this pattern', nonEmpty('--limit', 'a host pattern'))
     .option('-f, --forks <n>', 'hosts worked on at once (default: all)', wholeNumber('--forks', 1))
-    .option('-e, --extra-var <key=value|@file>', "override a role var for this run, or every var of a .yml/.json file (repeatable, a later one wins; typed as the role's default)", collect, [])
+    .option(
+      '-e, --extra-var <key=value|@file>',
+      "override a role var for this run, or every var of a .yml/.json file (repeatable, a later one wins; typed as the role's default)",
+      collect,
+      [],
+    )
     .option('--start-at <role>', 'resume at this role: leave out the plays and roles before its first use', nonEmpty('--start-at', 'a role name'))
-    .option('--plan-out <file>', 'with --check: write what was seen and would be done, per host and resource, to this plan file (0600)', nonEmpty('--plan-out', 'a file'))
+    .option(
+      '--plan-out <file>',
+      'with --check: write what was seen and would be done, per host and resource, to this plan file (0600)',
+      nonEmpty('--plan-out', 'a file'),
+    )
     .option('--plan <file>', 'apply exactly what this plan file recorded; refuse any host whose state drifted since', nonEmpty('--plan', 'a file'))
-    .option('--verify', 'run every role\'s health gates, also on hosts where nothing changed')
+    .option('--verify', "run every role's health gates, also on hosts where nothing changed")
     .option('--list-tasks', 'list the resources each role would run, then exit')
     .option('--list-hosts', 'list the hosts each play would run on, then exit')
     .option('--list-tags', 'list every tag, then exit')
     .option('--json', 'write events as JSON lines to stdout instead of the console report')
-    .option('--report <file>', 'also write a self-contained HTML report of the run (timeline, diffs, failures, totals) to this file', nonEmpty('--report', 'a file'))
+    .option(
+      '--report <file>',
+      'also write a self-contained HTML report of the run (timeline, diffs, failures, totals) to this file',
+      nonEmpty('--report', 'a file'),
+    )
     .option('-v, --verbose', 'more output: -v shows unchanged resources and gate retries', (_v, n: number) => n + 1, 0)
-    .option('--retry-file <file>', 'where to list the hosts that failed or were unreachable, for --limit @FILE (default: .tsplay/retry/PLAYBOOK.retry)', nonEmpty('--retry-file', 'a file'))
-    .addOption(new Option('--lock-timeout <seconds>', 'wait this long for a host another tsplay run holds, then fail it naming the holder').default(60).argParser(wholeNumber('--lock-timeout', 0)))
+    .option(
+      '--retry-file <file>',
+      'where to list the hosts that failed or were unreachable, for --limit @FILE (default: .tsplay/retry/PLAYBOOK.retry)',
+      nonEmpty('--retry-file', 'a file'),
+    )
+    .addOption(
+      new Option('--lock-timeout <seconds>', 'wait this long for a host another tsplay run holds, then fail it naming the holder')
+        .default(60)
+        .argParser(wholeNumber('--lock-timeout', 0)),
+    )
     .addHelpText('after', RUN_EXAMPLES)
     .action(onRun);
   addConnectionOptions(run);

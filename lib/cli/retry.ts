@@ -12,7 +12,9 @@ export const defaultRetryFile = (playbook: string): string => join('.tsplay', 'r
 
 /** Hosts that failed or were unreachable, in the order the stats list them. Pure. */
 export const hostsToRetry = (stats: RunStats): string[] =>
-  Object.entries(stats.hosts).filter(([, h]) => h.failed > 0 || h.unreachable).map(([n]) => n);
+  Object.entries(stats.hosts)
+    .filter(([, h]) => h.failed > 0 || h.unreachable)
+    .map(([n]) => n);
 
 /** Write (or remove) the retry file; the line to tell the user, if any. */
 export function updateRetryFile(file: string, stats: RunStats, command: string): string | undefined {

@@ -30,7 +30,10 @@ export function transpile(path, st = statSync(path)) {
   swc ??= createRequire(import.meta.url)('@swc/core');
   // Syntax errors propagate as swc reports them (file:line:col with a code frame): the CLI shows them.
   const { code } = swc.transformSync(readFileSync(path, 'utf8'), {
-    filename: path, sourceMaps: 'inline', swcrc: false, configFile: false,
+    filename: path,
+    sourceMaps: 'inline',
+    swcrc: false,
+    configFile: false,
     jsc: { parser: { syntax: 'typescript' }, target: 'es2022', keepClassNames: true },
     module: { type: 'es6' },
   });

@@ -25,9 +25,7 @@ export interface ActOptions {
 }
 
 /** Outcome of one batch of action groups (one group per resource), applied in order until one fails. */
-export type ActResult =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly failedGroup: number; readonly exitCode: number; readonly stderr: string };
+export type ActResult = { readonly ok: true } | { readonly ok: false; readonly failedGroup: number; readonly exitCode: number; readonly stderr: string };
 
 /** A run's claim on a host: who it is (shown to a run that finds the host busy) and what it sweeps. */
 export interface RunClaim {

@@ -7,7 +7,11 @@ export class TsplayError extends Error {
 /** Bad configuration or usage: an inventory, playbook, var or CLI argument (exit bit 1). */
 export class ConfigError extends TsplayError {
   override name = 'ConfigError';
-  constructor(message: string, readonly where?: string, opts?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly where?: string,
+    opts?: ErrorOptions,
+  ) {
     super(where ? `${where}: ${message}` : message, opts);
   }
 }
@@ -15,7 +19,11 @@ export class ConfigError extends TsplayError {
 /** The host could not be reached or the connection broke (the host counts as unreachable, exit bit 4). */
 export class TransportError extends TsplayError {
   override name = 'TransportError';
-  constructor(readonly host: string, message: string, opts?: ErrorOptions) {
+  constructor(
+    readonly host: string,
+    message: string,
+    opts?: ErrorOptions,
+  ) {
     super(`[${host}] ${message}`, opts);
   }
 }
@@ -23,7 +31,12 @@ export class TransportError extends TsplayError {
 /** sudo would not make the login user root (a wrong become password, not in sudoers): the host failed (exit bit 2), it was reached. */
 export class BecomeError extends TsplayError {
   override name = 'BecomeError';
-  constructor(readonly host: string, readonly user: string, message: string, opts?: ErrorOptions) {
+  constructor(
+    readonly host: string,
+    readonly user: string,
+    message: string,
+    opts?: ErrorOptions,
+  ) {
     super(`[${host}] ${message}`, opts);
   }
 }

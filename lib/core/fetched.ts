@@ -18,12 +18,17 @@ export interface FetchKeep {
 /** The files of every set but the newest `count`, among `names`. Pure. */
 export function prunable(names: readonly string[], keep: FetchKeep): string[] {
   const re = new RegExp(keep.match);
-  const keyOf = new Map(names.flatMap((n) => {
-    const m = re.exec(n);
-    return m?.[1] !== undefined ? [[n, m[1]] as const] : [];
-  }));
+  const keyOf = new Map(
+    names.flatMap((n) => {
+      const m = re.exec(n);
+      return m?.[1] !== undefined ? [[n, m[1]] as const] : [];
+    }),
+  );
   const kept = new Set([...new Set(keyOf.values())].sort().reverse().slice(0, Math.max(keep.count, 1)));
-  return [...keyOf].filter(([, k]) => !kept.has(k)).map(([n]) => n).sort();
+  return [...keyOf]
+    .filter(([, k]) => !kept.has(k))
+    .map(([n]) => n)
+    .sort();
 }
 
 /** Throws unless `bytes` hash to `sha256`; then lands them at `to` atomically and prunes. Returns what it pruned. */

@@ -39,9 +39,14 @@ export interface UserState {
   readonly groups: readonly string[];
 }
 
-export interface GroupState { readonly gid: number }
+export interface GroupState {
+  readonly gid: number;
+}
 
-export interface CommandResult { readonly exitCode: number; readonly stdout: string }
+export interface CommandResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+}
 
 export interface HostFacts {
   /** `codename`: VERSION_CODENAME (bookworm, jammy), for apt sources; absent where the OS has none (RHEL). */
@@ -103,11 +108,30 @@ export type Action =
   /** Extract `files` (or all when empty) of a tar archive on the host into `dest`, flattening paths. */
   | ({ readonly a: 'extract'; readonly archive: string; readonly dest: string; readonly files: readonly string[] } & Attrs)
   /** `versions`: exact versions (as dpkg-query / rpm report them) for some of `names`; a pinned one may go down too. */
-  | { readonly a: 'package'; readonly state: 'present' | 'absent'; readonly names: readonly string[]; readonly manager: 'apt' | 'dnf' | 'yum'; readonly versions?: Readonly<Record<string, string>> }
-  | { readonly a: 'systemctl'; readonly verb: 'daemon-reload' | 'enable' | 'disable' | 'start' | 'stop' | 'restart' | 'reload' | 'mask' | 'unmask'; readonly unit?: string }
+  | {
+      readonly a: 'package';
+      readonly state: 'present' | 'absent';
+      readonly names: readonly string[];
+      readonly manager: 'apt' | 'dnf' | 'yum';
+      readonly versions?: Readonly<Record<string, string>>;
+    }
+  | {
+      readonly a: 'systemctl';
+      readonly verb: 'daemon-reload' | 'enable' | 'disable' | 'start' | 'stop' | 'restart' | 'reload' | 'mask' | 'unmask';
+      readonly unit?: string;
+    }
   | { readonly a: 'sysctl'; readonly key: string; readonly value: string }
   | { readonly a: 'modprobe'; readonly name: string }
-  | { readonly a: 'user'; readonly name: string; readonly state: 'present' | 'absent'; readonly system?: boolean; readonly home?: string; readonly shell?: string; readonly groups?: readonly string[]; readonly create?: boolean }
+  | {
+      readonly a: 'user';
+      readonly name: string;
+      readonly state: 'present' | 'absent';
+      readonly system?: boolean;
+      readonly home?: string;
+      readonly shell?: string;
+      readonly groups?: readonly string[];
+      readonly create?: boolean;
+    }
   | { readonly a: 'group'; readonly name: string; readonly state: 'present' | 'absent'; readonly system?: boolean }
   | { readonly a: 'command'; readonly command: string; readonly stdin?: string }
   /**
@@ -117,7 +141,10 @@ export type Action =
   | { readonly a: 'fetch'; readonly path: string; readonly to: string; readonly keep?: { readonly match: string; readonly count: number } };
 
 /** Constructors that keep the answer type attached to the query (a phantom type). */
-export interface TypedQuery<T> { readonly query: Query; readonly _answer?: T }
+export interface TypedQuery<T> {
+  readonly query: Query;
+  readonly _answer?: T;
+}
 
 export const q = {
   file: (path: string, opts: { sha256?: boolean; content?: number } = {}): TypedQuery<FileState> => ({ query: { q: 'file', path, ...opts } }),

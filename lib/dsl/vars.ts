@@ -59,6 +59,10 @@ export function extendVars<B extends z.ZodObject, S extends z.ZodRawShape>(base:
   const object: Extended<B, S> = base.object.extend(shape);
   type Out = z.output<Extended<B, S>>;
   // The base's rules read only the base's fields, which the extended vars have too.
-  const inherited = base.rules.map((r): VarsRule<Out> => (v, ctx) => r(v as z.output<B>, ctx));
+  const inherited = base.rules.map(
+    (r): VarsRule<Out> =>
+      (v, ctx) =>
+        r(v as z.output<B>, ctx),
+  );
   return (...rules: VarsRule<Out>[]) => declareVars(object, ...inherited, ...rules);
 }

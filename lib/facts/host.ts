@@ -30,7 +30,10 @@ export function factSections(text: string): Map<string, string> {
   let lines: string[] = [];
   for (const line of text.split('\n')) {
     const m = /^@@ ([\w-]+)$/.exec(line);
-    if (!m) { lines.push(line); continue; }
+    if (!m) {
+      lines.push(line);
+      continue;
+    }
     if (name) out.set(name, lines.join('\n'));
     name = m[1];
     lines = [];

@@ -58,7 +58,7 @@ export function localV4(fibTrie: string): string[] {
 
 const v4 = (a: string) => a.split('.').reduce((n, o) => (n << 8) | Number(o), 0) >>> 0;
 /** /proc/net/route prints addresses as little-endian hex. */
-const hexLe = (h: string) => (parseInt(h.match(/../g)!.reverse().join(''), 16) >>> 0);
+const hexLe = (h: string) => parseInt(h.match(/../g)!.reverse().join(''), 16) >>> 0;
 
 /** The interface whose route holds `addr` with the longest mask; loopback addresses belong to lo. */
 export function v4Interface(addr: string, routeTable: string): string | undefined {
@@ -69,7 +69,7 @@ export function v4Interface(addr: string, routeTable: string): string | undefine
     if (f.length < 8) continue;
     const dest = hexLe(f[1]!);
     const mask = hexLe(f[7]!);
-    if (((v4(addr) & mask) >>> 0) === dest && (!best || mask > best.mask)) best = { iface: f[0]!, mask };
+    if ((v4(addr) & mask) >>> 0 === dest && (!best || mask > best.mask)) best = { iface: f[0]!, mask };
   }
   return best?.iface;
 }

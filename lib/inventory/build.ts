@@ -51,7 +51,11 @@ function groupMembers(spec: InventorySpec, names: readonly string[]): Map<string
     return set;
   };
   const out = new Map<string, string[]>([['all', [...names]]]);
-  for (const g of Object.keys(defs)) out.set(g, names.filter((h) => members(g).has(h)));
+  for (const g of Object.keys(defs))
+    out.set(
+      g,
+      names.filter((h) => members(g).has(h)),
+    );
   return out;
 }
 

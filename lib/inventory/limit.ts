@@ -27,7 +27,10 @@ function fromFile(file: string, where: string, read: ReadText): string {
   } catch (e) {
     throw new ConfigError(`cannot read the limit file: ${(e as Error).message}`, where, { cause: e });
   }
-  const names = text.split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean);
+  const names = text
+    .split('\n')
+    .map((l) => l.replace(/#.*/, '').trim())
+    .filter(Boolean);
   if (names.length === 0) throw new ConfigError('the limit file names no hosts', where);
   return names.join(',');
 }

@@ -73,5 +73,4 @@ export function importLine(text: string, missing: string): number | undefined {
 }
 
 /** `file:line:col` as an editor and a terminal understand it. */
-export const formatLocation = (shown: string, loc: Pick<Location, 'line' | 'column'>): string =>
-  `${shown}:${loc.line}${loc.column ? `:${loc.column}` : ''}`;
+export const formatLocation = (shown: string, loc: Pick<Location, 'line' | 'column'>): string => `${shown}:${loc.line}${loc.column ? `:${loc.column}` : ''}`;

@@ -37,7 +37,12 @@ export function varConflicts(inv: Inventory): VarConflict[] {
   return inv.hosts.flatMap((host) => conflictsOf(host, inv, groupVars, depths));
 }
 
-function conflictsOf(host: Host, inv: Inventory, groupVars: (g: string) => Readonly<Record<string, unknown>>, depths: ReadonlyMap<string, number>): VarConflict[] {
+function conflictsOf(
+  host: Host,
+  inv: Inventory,
+  groupVars: (g: string) => Readonly<Record<string, unknown>>,
+  depths: ReadonlyMap<string, number>,
+): VarConflict[] {
   const own = inv.spec.hosts[host.name]?.vars ?? {};
   // host.groups is in merge order after `all`: the last group that sets a key is the one that counts.
   const groups = host.groups.slice(1);

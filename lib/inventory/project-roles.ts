@@ -16,8 +16,9 @@ import { varsRead, type Role } from '../dsl/role.js';
 export async function otherRoles(playbookFile: string, pb: Playbook, spec: InventorySpec): Promise<Role<object>[]> {
   const mine = pb.plays.flatMap((p) => p.roles.map((r) => roleUse(r).role));
   const known = new Set(mine.flatMap((r) => [r.name, ...varsRead(r)]));
-  const plain = [spec.vars, ...Object.values(spec.groups ?? {}).map((g) => g.vars), ...Object.values(spec.hosts).map((h) => h.vars)]
-    .flatMap((v) => Object.keys(v ?? {}));
+  const plain = [spec.vars, ...Object.values(spec.groups ?? {}).map((g) => g.vars), ...Object.values(spec.hosts).map((h) => h.vars)].flatMap((v) =>
+    Object.keys(v ?? {}),
+  );
   if (plain.every((k) => known.has(k))) return [];
   const dir = rolesDir(dirname(resolve(playbookFile)));
   if (!dir) return [];
@@ -35,13 +36,31 @@ export function rolesDir(from: string): string | undefined {
 }
 
 const isRole = (x: unknown): x is Role<object> =>
-  typeof x === 'object' && x !== null && typeof (x as Role).name === 'string' && typeof (x as Role).defaults === 'object' && typeof (x as Role).resources === 'function';
+  typeof x === 'object' &&
+  x !== null &&
+  typeof (x as Role).name === 'string' &&
+  typeof (x as Role).defaults === 'object' &&
+  typeof (x as Role).resources === 'function';
 
 /** Every role exported by `dir/<name>/index.{ts,js}`; a module that fails to load is skipped (its playbook reports that). */
 export async function projectRoles(dir: string): Promise<Role<object>[]> {
   const modules = readdirSync(dir)
     .map((name) => ['index.ts', 'index.js'].map((f) => join(dir, name, f)).find((f) => existsSync(f)))
     .filter((f): f is string => f !== undefined);
-  const loaded = await Promise.all(modules.map((f) => import(pathToFileURL(f).href).then((m: Record<string, unknown>) => Object.values(m), () => [])));
-  return [...new Map(loaded.flat().filter(isRole).map((r) => [r.name, r])).values()];
+  const loaded = await Promise.all(
+    modules.map((f) =>
+      import(pathToFileURL(f).href).then(
+        (m: Record<string, unknown>) => Object.values(m),
+        () => [],
+      ),
+    ),
+  );
+  return [
+    ...new Map(
+      loaded
+        .flat()
+        .filter(isRole)
+        .map((r) => [r.name, r]),
+    ).values(),
+  ];
 }

@@ -48,9 +48,11 @@ const topShape = {
   hosts: z.record(z.string(), z.strictObject(hostShape, { error: 'expected an object: { address, port?, user?, ... }' }), {
     error: 'expected an object of hosts: { name: { address, ... } }',
   }),
-  groups: z.record(z.string(), z.strictObject(groupShape, { error: 'expected an object: { hosts?, children?, vars? }' }), {
-    error: 'expected an object of groups: { name: { hosts, children, vars } }',
-  }).optional(),
+  groups: z
+    .record(z.string(), z.strictObject(groupShape, { error: 'expected an object: { hosts?, children?, vars? }' }), {
+      error: 'expected an object of groups: { name: { hosts, children, vars } }',
+    })
+    .optional(),
   defaults: z.strictObject(defaultsShape, { error: 'expected an object: { port?, user?, key?, transport?, jump? }' }).optional(),
   vars: vars.optional(),
 };

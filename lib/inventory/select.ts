@@ -16,7 +16,10 @@ interface Term {
 }
 
 export function parsePattern(pattern: string, where?: string): Term[] {
-  const parts = pattern.split(/[,:]/).map((p) => p.trim()).filter(Boolean);
+  const parts = pattern
+    .split(/[,:]/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (parts.length === 0) throw new ConfigError(`empty host pattern "${pattern}"`, where);
   return parts.map((p) => {
     const op = p[0] === '!' ? 'not' : p[0] === '&' ? 'and' : 'union';

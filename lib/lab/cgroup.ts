@@ -10,8 +10,7 @@ import { join } from 'node:path';
 /** The hierarchies systemd in a host uses: the named v1 one and the unified (v2) one, when mounted. */
 const HIERARCHIES = ['/sys/fs/cgroup/systemd', '/sys/fs/cgroup/unified', '/sys/fs/cgroup'];
 
-const hierarchies = (): string[] =>
-  HIERARCHIES.filter((h) => existsSync(join(h, 'cgroup.procs')));
+const hierarchies = (): string[] => HIERARCHIES.filter((h) => existsSync(join(h, 'cgroup.procs')));
 
 /** Create the host's cgroup in each hierarchy; returns the cgroup.procs files to join. */
 export async function hostCgroups(name: string): Promise<string[]> {
@@ -39,8 +38,7 @@ function removeTree(dir: string): void {
 }
 
 /** Shell prefix that moves the shell into the cgroups and execs the rest, so the pid stays nspawn's. */
-export const joinAndExec = (procsFiles: readonly string[]): string =>
-  `${procsFiles.map((f) => `echo $$ > '${f}' && `).join('')}exec "$@"`;
+export const joinAndExec = (procsFiles: readonly string[]): string => `${procsFiles.map((f) => `echo $$ > '${f}' && `).join('')}exec "$@"`;
 
 /** After the last host is gone: remove the lab's parent group too. */
 export function removeLabCgroups(): void {

@@ -40,9 +40,29 @@ export async function bootHost(paths: LabPaths, image: string, spec: HostSpec): 
   await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${image},upperdir=${d.upper},workdir=${d.work}`, d.root]);
   const log = openSync(d.log, 'a');
   const cgroups = await hostCgroups(spec.name);
-  const child = spawn('sh', ['-c', joinAndExec(cgroups), 'sh', 'systemd-nspawn', '--quiet', '--register=no', '--keep-unit', '--boot', '--directory', d.root,
-    '--machine', spec.name, `--network-bridge=${NET.bridge}`, '--resolv-conf=off', '--timezone=off',
-    '--link-journal=no', '--console=read-only'], { detached: true, stdio: ['ignore', log, log] });
+  const child = spawn(
+    'sh',
+    [
+      '-c',
+      joinAndExec(cgroups),
+      'sh',
+      'systemd-nspawn',
+      '--quiet',
+      '--register=no',
+      '--keep-unit',
+      '--boot',
+      '--directory',
+      d.root,
+      '--machine',
+      spec.name,
+      `--network-bridge=${NET.bridge}`,
+      '--resolv-conf=off',
+      '--timezone=off',
+      '--link-journal=no',
+      '--console=read-only',
+    ],
+    { detached: true, stdio: ['ignore', log, log] },
+  );
   closeSync(log);
   const pid = child.pid;
   child.unref();
@@ -62,7 +82,11 @@ async function waitGone(pids: readonly number[], ms: number): Promise<boolean> {
 }
 
 const signal = (pid: number, sig: NodeJS.Signals) => {
-  try { process.kill(pid, sig); } catch { /* gone already */ }
+  try {
+    process.kill(pid, sig);
+  } catch {
+    /* gone already */
+  }
 };
 
 /**
@@ -72,7 +96,9 @@ const signal = (pid: number, sig: NodeJS.Signals) => {
  */
 export async function stopHost(paths: LabPaths, name: string, opts: { purge?: boolean; graceMs?: number } = {}): Promise<void> {
   const mine = () => labProcesses(paths.hosts).filter((p) => p.host === name);
-  const nspawn = mine().filter((p) => p.kind === 'nspawn').map((p) => p.pid);
+  const nspawn = mine()
+    .filter((p) => p.kind === 'nspawn')
+    .map((p) => p.pid);
   nspawn.forEach((pid) => signal(pid, 'SIGTERM'));
   if (!(await waitGone(nspawn, opts.graceMs ?? 15_000)) || mine().length > 0) await killAll(mine, 5_000);
   const root = hostDirs(paths, name).dir;
@@ -96,7 +122,10 @@ async function killAll(mine: () => LabProcess[], ms: number): Promise<void> {
   for (let left = mine(); left.length > 0 && Date.now() < until; left = mine()) {
     left.filter((p) => p.init).forEach((p) => signal(p.pid, 'SIGKILL'));
     left.filter((p) => !p.init).forEach((p) => signal(p.pid, 'SIGKILL'));
-    await waitGone(left.map((p) => p.pid), 500);
+    await waitGone(
+      left.map((p) => p.pid),
+      500,
+    );
   }
 }
 

@@ -44,8 +44,7 @@ export async function ensureImage(imagesDir: string, recipe: Recipe, say: Say): 
   say(`  debootstrap done after ${secs()}; installing ${recipe.extra.length} packages for the roles`);
   // nspawn mounts a tmpfs on /tmp: the script lives in /root.
   await writeFile(join(tmp, 'root/tsplay-setup.sh'), setupScript(recipe));
-  await run('systemd-nspawn', ['-q', '--register=no', '--keep-unit', '--resolv-conf=copy-host', '--timezone=off',
-    '-D', tmp, 'sh', '/root/tsplay-setup.sh']);
+  await run('systemd-nspawn', ['-q', '--register=no', '--keep-unit', '--resolv-conf=copy-host', '--timezone=off', '-D', tmp, 'sh', '/root/tsplay-setup.sh']);
   await rm(join(tmp, 'root/tsplay-setup.sh'));
   await rename(tmp, dir);
   say(`  image ready after ${secs()}: ${dir}`);

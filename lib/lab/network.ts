@@ -15,8 +15,7 @@ export interface HostSpec {
 
 /** Hosts lab-1..lab-N with their addresses. */
 export function labHosts(count: number): HostSpec[] {
-  if (!Number.isInteger(count) || count < 1 || count > MAX_HOSTS)
-    throw new RangeError(`the lab holds 1 to ${MAX_HOSTS} hosts, got ${count}`);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_HOSTS) throw new RangeError(`the lab holds 1 to ${MAX_HOSTS} hosts, got ${count}`);
   return Array.from({ length: count }, (_, i) => ({ name: `lab-${i + 1}`, address: `${NET.prefix}.${NET.firstHost + i}` }));
 }
 
@@ -27,14 +26,18 @@ export const vethName = (machine: string): string => `vb-${machine}`.slice(0, 15
 
 /** systemd-networkd config for the host's end of the veth. 10- sorts before the image's 80-container-host0. */
 export function networkFile(address: string): string {
-  return ['[Match]', 'Name=host0', '', '[Network]', `Address=${address}/${NET.bits}`, 'LinkLocalAddressing=no',
-    'IPv6AcceptRA=no', ''].join('\n');
+  return ['[Match]', 'Name=host0', '', '[Network]', `Address=${address}/${NET.bits}`, 'LinkLocalAddressing=no', 'IPv6AcceptRA=no', ''].join('\n');
 }
 
 /** /etc/hosts naming every lab host, so roles can use peer names. */
 export function etcHosts(hosts: readonly HostSpec[]): string {
-  return ['127.0.0.1 localhost', '::1 localhost ip6-localhost ip6-loopback', `${bridgeAddress} lab-controller`,
-    ...hosts.map((h) => `${h.address} ${h.name}`), ''].join('\n');
+  return [
+    '127.0.0.1 localhost',
+    '::1 localhost ip6-localhost ip6-loopback',
+    `${bridgeAddress} lab-controller`,
+    ...hosts.map((h) => `${h.address} ${h.name}`),
+    '',
+  ].join('\n');
 }
 
 export const linkExists = (name: string): boolean => existsSync(`/sys/class/net/${name}`);

@@ -18,7 +18,8 @@ export function problems(m: Machine, needImage: boolean, root: string): string[]
   if (m.platform !== 'linux') out.push(`the lab needs Linux (systemd-nspawn); this is ${m.platform}`);
   if (m.uid !== 0) out.push('the lab needs root (it mounts overlays, creates a bridge and boots containers): run it with sudo');
   // Without root the namespace probe fails anyway: only report it when root cannot make them.
-  if (m.uid === 0 && !m.hasNamespaces) out.push('this kernel does not let us create network/mount/PID namespaces (`unshare -nmp true` failed); containers cannot boot here');
+  if (m.uid === 0 && !m.hasNamespaces)
+    out.push('this kernel does not let us create network/mount/PID namespaces (`unshare -nmp true` failed); containers cannot boot here');
   const need = needImage ? 3 * GB : 0.5 * GB;
   if (m.freeBytes < need)
     out.push(`${root} has ${(m.freeBytes / GB).toFixed(1)} GB free; the lab needs at least ${need / GB} GB${needImage ? ' to build its image' : ''}`);

@@ -118,7 +118,9 @@ export function readProcTable(own: OwnNamespaces = ownNamespaces()): ProcEntry[]
       const nsPid = Number(/^NSpid:\s+(.*)$/m.exec(status)?.[1]?.trim().split(/\s+/).pop() ?? pid);
       const mntNs = readlinkSync(`/proc/${pid}/ns/mnt`);
       out.push({
-        pid, nsPid, mntNs,
+        pid,
+        nsPid,
+        mntNs,
         cmdline: readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0'),
         cgroup: readFileSync(`/proc/${pid}/cgroup`, 'latin1'),
         pidNs: readlinkSync(`/proc/${pid}/ns/pid`),
@@ -141,8 +143,12 @@ export function labProcesses(hostsDir: string): LabProcess[] {
 
 /** Mount points under hostsDir, deepest first (so nested mounts come off before their parents). */
 export function parseLabMounts(mountinfo: string, hostsDir: string): string[] {
-  const points = mountinfo.split('\n').map((l) => l.split(' ')[4]).filter((p): p is string => !!p)
-    .map((p) => p.replace(/\\040/g, ' ')).filter((p) => p.startsWith(`${hostsDir}/`));
+  const points = mountinfo
+    .split('\n')
+    .map((l) => l.split(' ')[4])
+    .filter((p): p is string => !!p)
+    .map((p) => p.replace(/\\040/g, ' '))
+    .filter((p) => p.startsWith(`${hostsDir}/`));
   return [...new Set(points)].sort((a, b) => b.length - a.length);
 }
 

@@ -17,22 +17,24 @@ const PROBE = 'systemctl is-system-running --wait; systemctl --failed --plain --
 
 /** Per host: the failed units (empty when systemd is "running"). Throws naming hosts that never got there. */
 export async function waitForSystemd(hosts: readonly ReadyHost[], key: string, knownHosts: string, timeoutMs: number): Promise<Map<string, string[]>> {
-  const results = await Promise.all(hosts.map(async (h): Promise<[string, string[] | Error]> => {
-    const host: Host = { name: h.name, address: h.address, port: 22, user: 'root', key, transport: 'ssh', groups: [], vars: {} };
-    try {
-      const c = await connectSsh(host, { knownHosts, connectTimeoutMs: 5000, retries: 2 });
+  const results = await Promise.all(
+    hosts.map(async (h): Promise<[string, string[] | Error]> => {
+      const host: Host = { name: h.name, address: h.address, port: 22, user: 'root', key, transport: 'ssh', groups: [], vars: {} };
       try {
-        const r = await c.exec(PROBE, { timeoutMs });
-        const [state = '', failed = ''] = r.stdout.split('\n');
-        if (state !== 'running' && state !== 'degraded') return [h.name, new Error(`systemd is "${state || r.stderr.trim()}"`)];
-        return [h.name, failed.trim().split(/\s+/).filter(Boolean)];
-      } finally {
-        await c.close();
+        const c = await connectSsh(host, { knownHosts, connectTimeoutMs: 5000, retries: 2 });
+        try {
+          const r = await c.exec(PROBE, { timeoutMs });
+          const [state = '', failed = ''] = r.stdout.split('\n');
+          if (state !== 'running' && state !== 'degraded') return [h.name, new Error(`systemd is "${state || r.stderr.trim()}"`)];
+          return [h.name, failed.trim().split(/\s+/).filter(Boolean)];
+        } finally {
+          await c.close();
+        }
+      } catch (e) {
+        return [h.name, e as Error];
       }
-    } catch (e) {
-      return [h.name, e as Error];
-    }
-  }));
+    }),
+  );
   const bad = results.filter((r): r is [string, Error] => r[1] instanceof Error);
   if (bad.length > 0) throw new LabError(`lab host(s) not ready: ${bad.map(([n, e]) => `${n}: ${e.message}`).join('; ')}`);
   return new Map(results as [string, string[]][]);

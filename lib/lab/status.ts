@@ -21,10 +21,12 @@ export async function labStatus(paths: LabPaths = labPaths()): Promise<HostStatu
   const state = await readState(paths.state);
   if (!state) return undefined;
   const procs = labProcesses(paths.hosts);
-  return Promise.all(state.hosts.map(async (h) => {
-    const s = hostStatus(procs, h);
-    return s.state === 'running' && !(await sshBanner(h.address, 22, 1000)) ? { ...s, state: 'booting' } : s;
-  }));
+  return Promise.all(
+    state.hosts.map(async (h) => {
+      const s = hostStatus(procs, h);
+      return s.state === 'running' && !(await sshBanner(h.address, 22, 1000)) ? { ...s, state: 'booting' } : s;
+    }),
+  );
 }
 
 /** Pure: a host's state from the process table alone (`running` until sshd is asked). */
@@ -38,7 +40,9 @@ export function hostStatus(procs: readonly LabProcess[], h: Pick<HostState, 'nam
 function orphanNote(name: string, pid: number, left: readonly LabProcess[]): string {
   const init = left.find((p) => p.init);
   const other = left.find((p) => p.kind === 'nspawn');
-  const what = other ? `another systemd-nspawn (pid ${other.pid}) runs it` : `${left.length} of its processes still run${init ? ` (its init is pid ${init.pid})` : ''}`;
+  const what = other
+    ? `another systemd-nspawn (pid ${other.pid}) runs it`
+    : `${left.length} of its processes still run${init ? ` (its init is pid ${init.pid})` : ''}`;
   return `${name}: its systemd-nspawn (pid ${pid}) is gone but ${what}; \`tsplay lab up\` kills them and boots it again, \`tsplay lab down\` removes it`;
 }
 
@@ -46,7 +50,12 @@ function orphanNote(name: string, pid: number, left: readonly LabProcess[]): str
 export function statusTable(hosts: readonly HostStatus[]): string {
   const rows = [['HOST', 'ADDRESS', 'STATE', 'PID'], ...hosts.map((h) => [h.name, h.address, h.state, String(h.pid)])];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const table = rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+  const table = rows.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  );
   const notes = hosts.flatMap((h) => (h.note ? [h.note] : []));
   return [...table, ...(notes.length ? ['', ...notes] : [])].join('\n');
 }

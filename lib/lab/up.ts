@@ -39,8 +39,9 @@ export async function labUp(opts: UpOptions = {}): Promise<LabState> {
   const previous = await readState(paths.state);
   const desired = labHosts(opts.hosts ?? previous?.hosts.length ?? 3);
   const procs = labProcesses(paths.hosts);
-  const kept = (previous?.hosts ?? []).filter((h) =>
-    desired.some((d) => d.name === h.name && d.address === h.address) && h.image === image && hostRunning(procs, h.name, h.pid));
+  const kept = (previous?.hosts ?? []).filter(
+    (h) => desired.some((d) => d.name === h.name && d.address === h.address) && h.image === image && hostRunning(procs, h.name, h.pid),
+  );
   const keptNames = new Set(kept.map((h) => h.name));
 
   const stale = [...ownedNames(paths, previous)].filter((n) => !keptNames.has(n));
@@ -51,11 +52,13 @@ export async function labUp(opts: UpOptions = {}): Promise<LabState> {
   const fresh = desired.filter((d) => !keptNames.has(d.name));
   if (kept.length > 0) say(`keeping ${kept.length} running host(s)`);
   if (fresh.length > 0) say(`booting ${fresh.length} host(s): ${fresh.map((h) => h.name).join(', ')}`);
-  const booted: HostState[] = await Promise.all(fresh.map(async (spec) => {
-    const hostKey = await prepareHost(paths, spec, desired, clientKey);
-    const pid = await bootHost(paths, image, spec);
-    return { ...spec, pid, hostKey, image, bootedAt: new Date().toISOString() };
-  }));
+  const booted: HostState[] = await Promise.all(
+    fresh.map(async (spec) => {
+      const hostKey = await prepareHost(paths, spec, desired, clientKey);
+      const pid = await bootHost(paths, image, spec);
+      return { ...spec, pid, hostKey, image, bootedAt: new Date().toISOString() };
+    }),
+  );
   // Kept hosts learn about new peers through their live /etc/hosts.
   await Promise.all(kept.map((h) => writeFile(join(hostDirs(paths, h.name).root, 'etc/hosts'), etcHosts(desired))));
 
@@ -68,7 +71,10 @@ export async function labUp(opts: UpOptions = {}): Promise<LabState> {
   await writeInventory(paths.inventory, desired, paths.key, paths.knownHosts);
   const started = Date.now();
   const secs = () => ((Date.now() - started) / 1000).toFixed(1);
-  await waitForSsh(hosts.map((h) => ({ ...h, log: hostDirs(paths, h.name).log })), opts.bootTimeoutMs ?? 90_000);
+  await waitForSsh(
+    hosts.map((h) => ({ ...h, log: hostDirs(paths, h.name).log })),
+    opts.bootTimeoutMs ?? 90_000,
+  );
   const sshd = secs();
   const failed = [...(await waitForSystemd(hosts, paths.key, paths.knownHosts, opts.bootTimeoutMs ?? 90_000))].filter(([, units]) => units.length > 0);
   if (failed.length > 0) say(`warning: failed units on ${failed.map(([n, units]) => `${n}: ${units.join(', ')}`).join('; ')}`);
@@ -90,9 +96,15 @@ export function ownedNames(paths: LabPaths, state: LabState | undefined): Set<st
 
 /** The default of 128 inotify instances stops systemd at about 17 hosts. */
 async function raiseInotifyLimits(): Promise<void> {
-  for (const [key, min] of [['max_user_instances', 8192], ['max_user_watches', 524288]] as const) {
+  for (const [key, min] of [
+    ['max_user_instances', 8192],
+    ['max_user_watches', 524288],
+  ] as const) {
     const path = `/proc/sys/fs/inotify/${key}`;
     const now = Number((await readFile(path, 'utf8')).trim());
-    if (now < min) await writeFile(path, `${min}\n`).catch((e: Error) => { throw new LabError(`cannot raise fs.inotify.${key} to ${min}: ${e.message}`); });
+    if (now < min)
+      await writeFile(path, `${min}\n`).catch((e: Error) => {
+        throw new LabError(`cannot raise fs.inotify.${key} to ${min}: ${e.message}`);
+      });
   }
 }

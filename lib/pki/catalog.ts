@@ -64,16 +64,42 @@ const none: Sans = { dns: [], ip: [] };
 /** Everything the spec calls for, CAs first (issue order). */
 export function catalog(spec: ResolvedPkiSpec): Want[] {
   const days = spec.certValidityDays;
-  const ca = (id: string, file: string, cn: string): CertWant => ({ kind: 'cert', id, file, subject: { cn }, sans: none, usage: 'ca', days: spec.caValidityDays });
-  const leaf = (id: string, file: string, issuer: string, usage: Usage, cn: string, o?: string, names: readonly string[] = []): CertWant => ({
-    kind: 'cert', id, file, issuer, usage, days, subject: o === undefined ? { cn } : { cn, o }, sans: sans(names),
+  const ca = (id: string, file: string, cn: string): CertWant => ({
+    kind: 'cert',
+    id,
+    file,
+    subject: { cn },
+    sans: none,
+    usage: 'ca',
+    days: spec.caValidityDays,
   });
-  const kubeconfig = (id: string, file: string, cert: string): KubeconfigWant => ({ kind: 'kubeconfig', id: `kubeconfig:${id}`, file: `kubeconfigs/${file}.conf`, cert });
+  const leaf = (id: string, file: string, issuer: string, usage: Usage, cn: string, o?: string, names: readonly string[] = []): CertWant => ({
+    kind: 'cert',
+    id,
+    file,
+    issuer,
+    usage,
+    days,
+    subject: o === undefined ? { cn } : { cn, o },
+    sans: sans(names),
+  });
+  const kubeconfig = (id: string, file: string, cert: string): KubeconfigWant => ({
+    kind: 'kubeconfig',
+    id: `kubeconfig:${id}`,
+    file: `kubeconfigs/${file}.conf`,
+    cert,
+  });
   const domain = spec.clusterDomain;
   const apiserverNames = [
-    firstHost(parseCidr(spec.serviceCidr)!), ...(spec.vip ? [spec.vip] : []),
+    firstHost(parseCidr(spec.serviceCidr)!),
+    ...(spec.vip ? [spec.vip] : []),
     ...spec.controlPlane.flatMap((m) => [m.address, m.name]),
-    '127.0.0.1', 'localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', `kubernetes.default.svc.${domain}`,
+    '127.0.0.1',
+    'localhost',
+    'kubernetes',
+    'kubernetes.default',
+    'kubernetes.default.svc',
+    `kubernetes.default.svc.${domain}`,
     ...spec.apiserverExtraSans,
   ];
   const memberNames = (m: { name: string; address: string }) => [m.address, m.name, '127.0.0.1', '::1', 'localhost'];

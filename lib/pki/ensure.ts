@@ -38,7 +38,13 @@ export async function ensurePki(input: PkiSpec, dir: string, opts: EnsureOptions
   for (const w of wants) {
     if (w.kind !== 'cert') continue;
     const issuer = w.issuer === undefined ? undefined : certs.get(w.issuer);
-    const state = evaluateCert(w, texts.get(`${w.file}.crt`), texts.get(`${w.file}.key`), { keyType: spec.keyType, renewBeforeDays: spec.renewBeforeDays, now, renew: renew.has(w.id), ...(issuer ? { issuer } : {}) });
+    const state = evaluateCert(w, texts.get(`${w.file}.crt`), texts.get(`${w.file}.key`), {
+      keyType: spec.keyType,
+      renewBeforeDays: spec.renewBeforeDays,
+      now,
+      renew: renew.has(w.id),
+      ...(issuer ? { issuer } : {}),
+    });
     certs.set(w.id, blockIfIssuerUnusable(orphanGuard(state, wants, texts), issuer));
   }
   const sa = wants.find((w) => w.kind === 'keypair')!;
@@ -50,12 +56,14 @@ export async function ensurePki(input: PkiSpec, dir: string, opts: EnsureOptions
   const items: PkiItem[] = [];
   for (const w of wants) {
     if (w.kind === 'cert') items.push(certItem(certs.get(w.id)!, opts.mode));
-    else if (w.kind === 'keypair') items.push({ id: w.id, kind: 'keypair', files: [`${w.file}.key`, `${w.file}.pub`], ...statusOf(saState.decision, opts.mode) });
+    else if (w.kind === 'keypair')
+      items.push({ id: w.id, kind: 'keypair', files: [`${w.file}.key`, `${w.file}.pub`], ...statusOf(saState.decision, opts.mode) });
     else items.push(await ensureKubeconfig(spec, dir, w, certs, texts.get(w.file), opts.mode));
   }
   const stale = await staleFiles(dir, new Set(wantedFiles(wants)));
   if (opts.mode === 'apply' && stale.length) await removeStale(dir, stale);
-  for (const g of groupStale(stale)) items.push({ id: g.id, kind: 'stale', files: g.files, status: opts.mode === 'check' ? 'would-remove' : 'removed', reason: 'host gone' });
+  for (const g of groupStale(stale))
+    items.push({ id: g.id, kind: 'stale', files: g.files, status: opts.mode === 'check' ? 'would-remove' : 'removed', reason: 'host gone' });
   return summarize(opts.mode, dir, items, expiring(certs.values(), now, spec.expiryWarnDays, opts.mode));
 }
 
@@ -67,7 +75,8 @@ function renewSet(wants: readonly Want[], renew: EnsureOptions['renew']): Set<st
 }
 
 /** Every file the catalogue calls for, relative to the pki directory. */
-const wantedFiles = (wants: readonly Want[]): string[] => wants.flatMap((w) => (w.kind === 'cert' ? [`${w.file}.crt`, `${w.file}.key`] : w.kind === 'keypair' ? [`${w.file}.key`, `${w.file}.pub`] : [w.file]));
+const wantedFiles = (wants: readonly Want[]): string[] =>
+  wants.flatMap((w) => (w.kind === 'cert' ? [`${w.file}.crt`, `${w.file}.key`] : w.kind === 'keypair' ? [`${w.file}.key`, `${w.file}.pub`] : [w.file]));
 
 async function readAll(dir: string, wants: readonly Want[]): Promise<Map<string, string | undefined>> {
   const files = wantedFiles(wants);
@@ -83,7 +92,10 @@ function orphanGuard(s: CertState, wants: readonly Want[], texts: ReadonlyMap<st
   if (s.want.usage !== 'ca' || s.decision.action !== 'issue' || s.decision.reason !== 'missing') return s;
   const signed = wants.filter((w) => w.kind === 'cert' && w.issuer === s.want.id && texts.get(`${w.file}.crt`) !== undefined);
   if (signed.length === 0) return s;
-  return { ...s, decision: { action: 'error', reason: 'missing', detail: `${signed.length} certificates it signed are still there; renew it explicitly to start over` } };
+  return {
+    ...s,
+    decision: { action: 'error', reason: 'missing', detail: `${signed.length} certificates it signed are still there; renew it explicitly to start over` },
+  };
 }
 
 /** A leaf cannot be issued by a CA that is itself in error. */
@@ -127,17 +139,36 @@ function certItem(s: CertState, mode: 'check' | 'apply'): PkiItem {
 }
 
 /** A kubeconfig is derived data: rewritten whenever its certificate changed or its text differs. */
-async function ensureKubeconfig(spec: ResolvedPkiSpec, dir: string, w: KubeconfigWant, certs: Map<string, CertState>, onDisk: string | undefined, mode: 'check' | 'apply'): Promise<PkiItem> {
+async function ensureKubeconfig(
+  spec: ResolvedPkiSpec,
+  dir: string,
+  w: KubeconfigWant,
+  certs: Map<string, CertState>,
+  onDisk: string | undefined,
+  mode: 'check' | 'apply',
+): Promise<PkiItem> {
   const base = { id: w.id, kind: 'kubeconfig' as const, files: [w.file] };
   const cert = certs.get(w.cert)!;
   const ca = certs.get(cert.want.issuer!)!;
   for (const s of [cert, ca]) {
     if (s.decision.action === 'error' && !canSign(s)) return { ...base, status: 'error', reason: 'issuer unusable', detail: `${s.want.id} is in error` };
   }
-  if (mode === 'check' && (cert.decision.action === 'issue' || ca.decision.action === 'issue')) return { ...base, status: 'would-issue', reason: 'issuer re-issued', detail: cert.want.id };
-  const text = kubeconfig({ clusterName: spec.clusterName, server: spec.apiserverEndpoint, user: (cert.want as CertWant).subject.cn, caPem: ca.certPem!, certPem: cert.certPem!, keyPem: cert.key!.pem });
+  if (mode === 'check' && (cert.decision.action === 'issue' || ca.decision.action === 'issue'))
+    return { ...base, status: 'would-issue', reason: 'issuer re-issued', detail: cert.want.id };
+  const text = kubeconfig({
+    clusterName: spec.clusterName,
+    server: spec.apiserverEndpoint,
+    user: (cert.want as CertWant).subject.cn,
+    caPem: ca.certPem!,
+    certPem: cert.certPem!,
+    keyPem: cert.key!.pem,
+  });
   if (onDisk === text) return { ...base, status: 'reused' };
   if (mode === 'apply') await writeAtomic(dir, w.file, text, KEY_MODE);
   const reissued = cert.decision.action === 'issue' || ca.decision.action === 'issue';
-  return { ...base, status: mode === 'check' ? 'would-issue' : 'issued', reason: onDisk === undefined ? 'missing' : reissued ? 'issuer re-issued' : 'content differs' };
+  return {
+    ...base,
+    status: mode === 'check' ? 'would-issue' : 'issued',
+    reason: onDisk === undefined ? 'missing' : reissued ? 'issuer re-issued' : 'content differs',
+  };
 }

@@ -56,7 +56,13 @@ export function evaluateCert(want: CertWant, crt: string | undefined, keyText: s
     }
   }
   const reusable = key && key.type === ctx.keyType ? { key } : {};
-  if (crt === undefined) return { want, ...(isCa ? {} : reusable), decision: isCa && key ? { action: 'error', reason: 'missing', detail: `${want.file}.crt is gone but its key is there` } : { action: 'issue', reason: 'missing' } };
+  if (crt === undefined)
+    return {
+      want,
+      ...(isCa ? {} : reusable),
+      decision:
+        isCa && key ? { action: 'error', reason: 'missing', detail: `${want.file}.crt is gone but its key is there` } : { action: 'issue', reason: 'missing' },
+    };
   let native: X509Certificate;
   let observed: Observed;
   try {
@@ -66,8 +72,10 @@ export function evaluateCert(want: CertWant, crt: string | undefined, keyText: s
     return { want, decision: { action: 'error', reason: 'corrupt', detail: `${want.file}.crt: ${(e as Error).message}` } };
   }
   const base = { want, certPem: crt, native, observed };
-  if (!key) return { ...base, decision: isCa ? { action: 'error', reason: 'key missing', detail: `${want.file}.key` } : { action: 'issue', reason: 'key missing' } };
-  if (!native.checkPrivateKey(key.private)) return { ...base, decision: { action: 'error', reason: 'key mismatch', detail: `${want.file}.key does not belong to ${want.file}.crt` } };
+  if (!key)
+    return { ...base, decision: isCa ? { action: 'error', reason: 'key missing', detail: `${want.file}.key` } : { action: 'issue', reason: 'key missing' } };
+  if (!native.checkPrivateKey(key.private))
+    return { ...base, decision: { action: 'error', reason: 'key mismatch', detail: `${want.file}.key does not belong to ${want.file}.crt` } };
   const problem = findProblem(want, native, observed, key, ctx);
   if (!problem) return { ...base, key, decision: { action: 'reuse' } };
   if (isCa || problem.reason === 'issuer unusable') return { ...base, key, decision: { action: 'error', ...problem } };
@@ -77,7 +85,12 @@ export function evaluateCert(want: CertWant, crt: string | undefined, keyText: s
 type Problem = { reason: PkiReason; detail?: string };
 
 function findProblem(want: CertWant, native: X509Certificate, o: Observed, key: Key, ctx: EvalContext): Problem | undefined {
-  return chainProblem(native, key, ctx) ?? timeProblem(native, ctx) ?? contentProblem(want, o, key.type) ?? (want.usage !== 'ca' && key.type !== ctx.keyType ? { reason: 'key type differs', detail: `${key.type}, want ${ctx.keyType}` } : undefined);
+  return (
+    chainProblem(native, key, ctx) ??
+    timeProblem(native, ctx) ??
+    contentProblem(want, o, key.type) ??
+    (want.usage !== 'ca' && key.type !== ctx.keyType ? { reason: 'key type differs', detail: `${key.type}, want ${ctx.keyType}` } : undefined)
+  );
 }
 
 function chainProblem(native: X509Certificate, key: Key, ctx: EvalContext): Problem | undefined {
@@ -85,7 +98,8 @@ function chainProblem(native: X509Certificate, key: Key, ctx: EvalContext): Prob
   if (!issuer) return native.verify(key.public) ? undefined : { reason: 'chain invalid', detail: 'self-signature does not verify' };
   if (issuer.decision.action === 'issue') return { reason: 'issuer re-issued', detail: issuer.want.id };
   if (!canSign(issuer) || !issuer.native) return { reason: 'issuer unusable', detail: `${issuer.want.id} is in error` };
-  if (!native.checkIssued(issuer.native) || !native.verify(issuer.native.publicKey)) return { reason: 'chain invalid', detail: `not signed by the current ${issuer.want.id}` };
+  if (!native.checkIssued(issuer.native) || !native.verify(issuer.native.publicKey))
+    return { reason: 'chain invalid', detail: `not signed by the current ${issuer.want.id}` };
   return undefined;
 }
 
@@ -98,7 +112,8 @@ function timeProblem(native: X509Certificate, ctx: EvalContext): Problem | undef
 
 function contentProblem(want: CertWant, o: Observed, keyType: KeyType): Problem | undefined {
   const s = o.subject;
-  if (s.cn !== want.subject.cn || s.o !== want.subject.o || s.other !== 0) return { reason: 'subject differs', detail: `CN=${s.cn ?? ''} O=${s.o ?? ''}, want CN=${want.subject.cn} O=${want.subject.o ?? ''}` };
+  if (s.cn !== want.subject.cn || s.o !== want.subject.o || s.other !== 0)
+    return { reason: 'subject differs', detail: `CN=${s.cn ?? ''} O=${s.o ?? ''}, want CN=${want.subject.cn} O=${want.subject.o ?? ''}` };
   const sanDiff = diffSans(o.sans, want.sans);
   if (sanDiff) return { reason: 'SANs differ', detail: sanDiff };
   if (!sameUsages(o.usages, usagesFor(want.usage, keyType))) return { reason: 'usages differ' };

@@ -27,7 +27,8 @@ export function expiring(states: Iterable<CertState>, now: Date, days: number, m
     if (!s.native || (mode === 'check' && s.decision.action === 'issue')) continue;
     const end = new Date(s.native.validTo);
     const left = (end.getTime() - now.getTime()) / DAY;
-    if (left < days) out.push({ id: s.want.id, file: `${s.want.file}.crt`, ca: s.want.usage === 'ca', notAfter: end.toISOString(), daysLeft: Math.floor(left) });
+    if (left < days)
+      out.push({ id: s.want.id, file: `${s.want.file}.crt`, ca: s.want.usage === 'ca', notAfter: end.toISOString(), daysLeft: Math.floor(left) });
   }
   return out.sort((a, b) => a.daysLeft - b.daysLeft || a.id.localeCompare(b.id));
 }
@@ -37,7 +38,10 @@ export function formatExpiry(dir: string, warnings: readonly ExpiryWarning[], da
   const w = Math.max(...warnings.map((x) => x.id.length));
   return [
     `${warnings.length} certificate${warnings.length === 1 ? '' : 's'} of ${dir} expire within ${days} days:`,
-    ...warnings.map((x) => `  ${x.id.padEnd(w)}  ${x.daysLeft < 0 ? 'EXPIRED' : `${x.daysLeft} days`.padStart(8)}  ${x.notAfter}${x.ca ? `  (a CA: ${x.id === 'etcd-ca' ? 'rotate it with playbooks/certs-etcd-ca.ts' : 'renewal does not replace it'})` : ''}`),
+    ...warnings.map(
+      (x) =>
+        `  ${x.id.padEnd(w)}  ${x.daysLeft < 0 ? 'EXPIRED' : `${x.daysLeft} days`.padStart(8)}  ${x.notAfter}${x.ca ? `  (a CA: ${x.id === 'etcd-ca' ? 'rotate it with playbooks/certs-etcd-ca.ts' : 'renewal does not replace it'})` : ''}`,
+    ),
     'renew leaves with playbooks/certs-renew.ts (-e certs_renew=all or names)',
   ].join('\n');
 }

@@ -29,24 +29,40 @@ export interface PkiFilesOptions {
 type Placement = readonly [string, string];
 
 function placements(role: PkiHostRole, host: string, flannelEtcdClient: boolean): Placement[] {
-  const pair = (to: string, from: string): Placement[] => [[`${to}.crt`, `${from}.crt`], [`${to}.key`, `${from}.key`]];
+  const pair = (to: string, from: string): Placement[] => [
+    [`${to}.crt`, `${from}.crt`],
+    [`${to}.key`, `${from}.key`],
+  ];
   switch (role) {
     case 'control-plane':
       return [
         // ca.key: the controller-manager signs kubelet CSRs with it (--cluster-signing-key-file).
-        ...pair('pki/ca', 'ca'), ...pair('pki/apiserver', 'apiserver'), ...pair('pki/apiserver-kubelet-client', 'apiserver-kubelet-client'),
-        ...pair('pki/apiserver-etcd-client', 'apiserver-etcd-client'), ...pair('pki/front-proxy-client', 'front-proxy-client'),
-        ['pki/etcd/ca.crt', 'etcd/ca.crt'], ['pki/front-proxy-ca.crt', 'front-proxy-ca.crt'], ['pki/sa.key', 'sa.key'], ['pki/sa.pub', 'sa.pub'],
-        ['admin.conf', 'kubeconfigs/admin.conf'], ['controller-manager.conf', 'kubeconfigs/kube-controller-manager.conf'], ['scheduler.conf', 'kubeconfigs/kube-scheduler.conf'],
+        ...pair('pki/ca', 'ca'),
+        ...pair('pki/apiserver', 'apiserver'),
+        ...pair('pki/apiserver-kubelet-client', 'apiserver-kubelet-client'),
+        ...pair('pki/apiserver-etcd-client', 'apiserver-etcd-client'),
+        ...pair('pki/front-proxy-client', 'front-proxy-client'),
+        ['pki/etcd/ca.crt', 'etcd/ca.crt'],
+        ['pki/front-proxy-ca.crt', 'front-proxy-ca.crt'],
+        ['pki/sa.key', 'sa.key'],
+        ['pki/sa.pub', 'sa.pub'],
+        ['admin.conf', 'kubeconfigs/admin.conf'],
+        ['controller-manager.conf', 'kubeconfigs/kube-controller-manager.conf'],
+        ['scheduler.conf', 'kubeconfigs/kube-scheduler.conf'],
       ];
     case 'etcd':
       return [
-        ['pki/etcd/ca.crt', 'etcd/ca.crt'], ...pair('pki/etcd/server', `etcd/${host}-server`), ...pair('pki/etcd/peer', `etcd/${host}-peer`),
+        ['pki/etcd/ca.crt', 'etcd/ca.crt'],
+        ...pair('pki/etcd/server', `etcd/${host}-server`),
+        ...pair('pki/etcd/peer', `etcd/${host}-peer`),
         ...pair('pki/etcd/healthcheck-client', 'etcd/healthcheck-client'),
       ];
     case 'node':
       return [
-        ['pki/ca.crt', 'ca.crt'], ...pair('pki/kubelet', `kubelets/${host}`), ['kubelet.conf', `kubeconfigs/kubelet-${host}.conf`], ['kube-proxy.conf', 'kubeconfigs/kube-proxy.conf'],
+        ['pki/ca.crt', 'ca.crt'],
+        ...pair('pki/kubelet', `kubelets/${host}`),
+        ['kubelet.conf', `kubeconfigs/kubelet-${host}.conf`],
+        ['kube-proxy.conf', 'kubeconfigs/kube-proxy.conf'],
         ...(flannelEtcdClient ? [['pki/etcd/ca.crt', 'etcd/ca.crt'] as const, ...pair('pki/etcd/flannel-client', 'etcd/flannel-client')] : []),
       ];
   }
@@ -55,7 +71,11 @@ function placements(role: PkiHostRole, host: string, flannelEtcdClient: boolean)
 /** The roles a host has in the spec. */
 export function pkiRolesOf(spec: PkiSpec, host: string): PkiHostRole[] {
   const has = (list: PkiSpec['nodes']) => list.some((m) => m.name === host);
-  return [...(has(spec.controlPlane) ? ['control-plane' as const] : []), ...(has(spec.etcd) ? ['etcd' as const] : []), ...(has(spec.nodes) ? ['node' as const] : [])];
+  return [
+    ...(has(spec.controlPlane) ? ['control-plane' as const] : []),
+    ...(has(spec.etcd) ? ['etcd' as const] : []),
+    ...(has(spec.nodes) ? ['node' as const] : []),
+  ];
 }
 
 /** Where a host's PKI file goes and where it comes from, known before anything is read. */
@@ -85,10 +105,12 @@ export function pkiPlacementsFor(spec: PkiSpec, host: string, roles?: readonly P
 
 /** Files for `host` with their content. Fails if ensurePki has not produced them. */
 export async function pkiFilesFor(spec: PkiSpec, dir: string, host: string, roles?: readonly PkiHostRole[], opts: PkiFilesOptions = {}): Promise<PkiFile[]> {
-  return Promise.all(pkiPlacementsFor(spec, host, roles, opts).map(async ({ source, ...p }) => {
-    const content = await readText(dir, source);
-    if (content === undefined) throw new ConfigError(`${source} is missing from ${dir}: run ensurePki in apply mode first`, 'pkiFilesFor');
-    if (p.secret) remember(content);
-    return { ...p, content };
-  }));
+  return Promise.all(
+    pkiPlacementsFor(spec, host, roles, opts).map(async ({ source, ...p }) => {
+      const content = await readText(dir, source);
+      if (content === undefined) throw new ConfigError(`${source} is missing from ${dir}: run ensurePki in apply mode first`, 'pkiFilesFor');
+      if (p.secret) remember(content);
+      return { ...p, content };
+    }),
+  );
 }

@@ -22,13 +22,16 @@ export function kubeconfig(k: KubeconfigInput): string {
   const keyData = b64(k.keyPem);
   remember(keyData);
   const context = `${k.user}@${k.clusterName}`;
-  return stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: k.clusterName, cluster: { 'certificate-authority-data': b64(k.caPem), server: k.server } }],
-    users: [{ name: k.user, user: { 'client-certificate-data': b64(k.certPem), 'client-key-data': keyData } }],
-    contexts: [{ name: context, context: { cluster: k.clusterName, user: k.user } }],
-    'current-context': context,
-    preferences: {},
-  }, { lineWidth: 0 });
+  return stringify(
+    {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: k.clusterName, cluster: { 'certificate-authority-data': b64(k.caPem), server: k.server } }],
+      users: [{ name: k.user, user: { 'client-certificate-data': b64(k.certPem), 'client-key-data': keyData } }],
+      contexts: [{ name: context, context: { cluster: k.clusterName, user: k.user } }],
+      'current-context': context,
+      preferences: {},
+    },
+    { lineWidth: 0 },
+  );
 }

@@ -17,15 +17,20 @@ const DIRS = ['kubelets', 'kubeconfigs', 'etcd'];
 
 /** Files under `dir` of that kind that `wanted` (paths relative to dir) does not hold, sorted. */
 export async function staleFiles(dir: string, wanted: ReadonlySet<string>): Promise<string[]> {
-  const found = await Promise.all(DIRS.map(async (d) => {
-    try {
-      return (await readdir(join(dir, d))).map((f) => `${d}/${f}`);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw e;
-    }
-  }));
-  return found.flat().filter((f) => PER_HOST.some((p) => p.test(f)) && !wanted.has(f)).sort();
+  const found = await Promise.all(
+    DIRS.map(async (d) => {
+      try {
+        return (await readdir(join(dir, d))).map((f) => `${d}/${f}`);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw e;
+      }
+    }),
+  );
+  return found
+    .flat()
+    .filter((f) => PER_HOST.some((p) => p.test(f)) && !wanted.has(f))
+    .sort();
 }
 
 /** The stale files grouped as one item each: `kubelets/node-3` for its .crt and .key. */

@@ -28,7 +28,11 @@ export interface RotationFiles {
 export function phaseOf(f: RotationFiles, where: string): RotationPhase {
   if (!f.current) throw new ConfigError('there is no etcd CA to rotate (etcd/ca.crt is missing): converge the cluster first', where);
   if (f.trust) return f.next ? 'bundled' : 'reissued';
-  if (f.next) throw new ConfigError('etcd/ca-next.crt is there without etcd/ca-trust.crt: a bundle step was interrupted; remove etcd/ca-next.* and run the bundle step again', where);
+  if (f.next)
+    throw new ConfigError(
+      'etcd/ca-next.crt is there without etcd/ca-trust.crt: a bundle step was interrupted; remove etcd/ca-next.* and run the bundle step again',
+      where,
+    );
   return f.previous ? 'dropped' : 'idle';
 }
 
@@ -37,14 +41,20 @@ const AFTER: Record<RotationStep, RotationPhase> = { bundle: 'bundled', reissue:
 /** Where each step may start. */
 const FROM: Record<RotationStep, readonly RotationPhase[]> = { bundle: ['idle', 'dropped'], reissue: ['bundled'], drop: ['reissued'] };
 const NEXT: Record<RotationPhase, string> = {
-  idle: 'bundle', bundled: 'reissue', reissued: 'drop', dropped: 'bundle (to start another rotation)',
+  idle: 'bundle',
+  bundled: 'reissue',
+  reissued: 'drop',
+  dropped: 'bundle (to start another rotation)',
 };
 
 /** 'advance': change the directory, then push; 'repeat': the directory is already there, push again. */
 export function planStep(phase: RotationPhase, step: RotationStep, where: string): 'advance' | 'repeat' {
   if (AFTER[step] === phase) return 'repeat';
   if (FROM[step].includes(phase)) return 'advance';
-  throw new ConfigError(`step "${step}" is out of order: the etcd CA rotation is ${phase === 'idle' ? 'not started' : `at "${phase}"`}, the next step is ${NEXT[phase]}`, where);
+  throw new ConfigError(
+    `step "${step}" is out of order: the etcd CA rotation is ${phase === 'idle' ? 'not started' : `at "${phase}"`}, the next step is ${NEXT[phase]}`,
+    where,
+  );
 }
 
 export function parseStep(raw: string, where: string): RotationStep {

@@ -35,7 +35,10 @@ export interface StepResult {
 
 export async function rotationPhase(dir: string, where: string): Promise<RotationPhase> {
   const has = async (f: string) => (await readText(dir, f)) !== undefined;
-  return phaseOf({ current: await has(`${F.current}.crt`), next: await has(`${F.next}.crt`), trust: await has(F.trust), previous: await has(`${F.previous}.crt`) }, where);
+  return phaseOf(
+    { current: await has(`${F.current}.crt`), next: await has(`${F.next}.crt`), trust: await has(F.trust), previous: await has(`${F.previous}.crt`) },
+    where,
+  );
 }
 
 /** Run one step on `dir` (in check mode the caller passes a scratch copy). */
@@ -64,18 +67,28 @@ export async function stepEtcdCa(input: PkiSpec, dir: string, step: RotationStep
   }
   if (step === 'reissue') {
     const [crt, key, nextCrt, nextKey] = await Promise.all([text(`${F.current}.crt`), text(`${F.current}.key`), text(`${F.next}.crt`), text(`${F.next}.key`)]);
-    if (!crt || !key || !nextCrt || !nextKey) throw new ConfigError('etcd/ca.{crt,key} and etcd/ca-next.{crt,key} must all be there for the reissue step', where);
+    if (!crt || !key || !nextCrt || !nextKey)
+      throw new ConfigError('etcd/ca.{crt,key} and etcd/ca-next.{crt,key} must all be there for the reissue step', where);
     // A crash after the new CA was (partly) copied in leaves ca.* half new: the old one is then already in ca-previous.*.
     if (key !== nextKey && crt !== nextCrt) {
       await writeAtomic(dir, `${F.previous}.key`, key, KEY_MODE);
       await writeAtomic(dir, `${F.previous}.crt`, crt, CERT_MODE);
-    } else if ((await text(`${F.previous}.crt`)) === undefined) throw new ConfigError('etcd/ca.* already hold part of the new CA but etcd/ca-previous.* is missing: restore the old CA from a backup of the pki directory', where);
+    } else if ((await text(`${F.previous}.crt`)) === undefined)
+      throw new ConfigError(
+        'etcd/ca.* already hold part of the new CA but etcd/ca-previous.* is missing: restore the old CA from a backup of the pki directory',
+        where,
+      );
     await writeAtomic(dir, `${F.current}.key`, nextKey, KEY_MODE);
     await writeAtomic(dir, `${F.current}.crt`, nextCrt, CERT_MODE);
     // Last: without ca-next the phase reads "reissued" (the leaves then no longer verify and are re-issued anyway).
     await rename(join(dir, `${F.next}.crt`), join(dir, `${F.next}.crt.done`));
     await rename(join(dir, `${F.next}.key`), join(dir, `${F.next}.key.done`));
-    return { phase: 'reissued', action, renew: leaves, note: `etcd CA rotation: the new CA signs now; re-issuing ${leaves.length} leaves; hosts still trust both` };
+    return {
+      phase: 'reissued',
+      action,
+      renew: leaves,
+      note: `etcd CA rotation: the new CA signs now; re-issuing ${leaves.length} leaves; hosts still trust both`,
+    };
   }
   // drop: every leaf must already be signed by the current CA, or a host would be left with a certificate nobody trusts.
   const ca = new X509Certificate((await text(`${F.current}.crt`))!);

@@ -43,7 +43,15 @@ export interface PkiSpec {
 /** The spec with defaults filled in and addresses in canonical form. */
 export type ResolvedPkiSpec = Required<Omit<PkiSpec, 'vip'>> & { readonly vip?: string };
 
-const DEFAULTS = { clusterDomain: 'cluster.local', keyType: 'ecdsa', caValidityDays: 3650, certValidityDays: 365, renewBeforeDays: 30, expiryWarnDays: 30, flannelEtcdClient: false } as const;
+const DEFAULTS = {
+  clusterDomain: 'cluster.local',
+  keyType: 'ecdsa',
+  caValidityDays: 3650,
+  certValidityDays: 365,
+  renewBeforeDays: 30,
+  expiryWarnDays: 30,
+  flannelEtcdClient: false,
+} as const;
 
 /** Validate and normalize; throws ConfigError("pki.<field>: ...") on the first bad field. */
 export function resolvePkiSpec(spec: PkiSpec, where = 'pki'): ResolvedPkiSpec {
@@ -56,7 +64,8 @@ export function resolvePkiSpec(spec: PkiSpec, where = 'pki'): ResolvedPkiSpec {
   const extras = s.apiserverExtraSans.map((x, i) => sanName(x, at(`apiserverExtraSans[${i}]`)));
   if (s.keyType !== 'ecdsa' && s.keyType !== 'rsa') throw new ConfigError(`"${String(s.keyType)}" is not ecdsa or rsa`, at('keyType'));
   for (const f of ['caValidityDays', 'certValidityDays', 'renewBeforeDays', 'expiryWarnDays'] as const) {
-    if (!Number.isInteger(s[f]) || s[f] < (f === 'renewBeforeDays' || f === 'expiryWarnDays' ? 0 : 1)) throw new ConfigError(`${s[f]} is not a whole number of days`, at(f));
+    if (!Number.isInteger(s[f]) || s[f] < (f === 'renewBeforeDays' || f === 'expiryWarnDays' ? 0 : 1))
+      throw new ConfigError(`${s[f]} is not a whole number of days`, at(f));
   }
   const shortest = Math.min(s.certValidityDays, s.caValidityDays);
   if (s.renewBeforeDays >= shortest) throw new ConfigError(`must be less than certValidityDays and caValidityDays (${shortest})`, at('renewBeforeDays'));

@@ -32,7 +32,8 @@ export function usagesFor(usage: Usage, keyType: KeyType): Usages {
 
 /** Subject as a DN: O before CN, the usual order. */
 export function subjectName(s: CertWant['subject']): x.Name {
-  const rdn = (type: string, value: string) => new x.RelativeDistinguishedName([new x.AttributeTypeAndValue({ type, value: new x.AttributeValue({ utf8String: value }) })]);
+  const rdn = (type: string, value: string) =>
+    new x.RelativeDistinguishedName([new x.AttributeTypeAndValue({ type, value: new x.AttributeValue({ utf8String: value }) })]);
   return new x.Name([...(s.o === undefined ? [] : [rdn(OID.o, s.o)]), rdn(OID.cn, s.cn)]);
 }
 
@@ -54,9 +55,10 @@ export function issue(want: CertWant, key: Key, issuer: Issuer | undefined, now 
   const subject = subjectName(want.subject);
   const ownId = keyIdentifier(key.public);
   const signer = issuer ?? { name: subject, key, keyId: ownId };
-  const alg = signer.key.type === 'ecdsa'
-    ? new x.AlgorithmIdentifier({ algorithm: OID.ecdsaSha256 })
-    : new x.AlgorithmIdentifier({ algorithm: OID.rsaSha256, parameters: new Uint8Array([5, 0]).buffer });
+  const alg =
+    signer.key.type === 'ecdsa'
+      ? new x.AlgorithmIdentifier({ algorithm: OID.ecdsaSha256 })
+      : new x.AlgorithmIdentifier({ algorithm: OID.rsaSha256, parameters: new Uint8Array([5, 0]).buffer });
   const tbs = new x.TBSCertificate({
     version: x.Version.v3,
     serialNumber: serial(),
@@ -75,7 +77,8 @@ export function issue(want: CertWant, key: Key, issuer: Issuer | undefined, now 
 
 function extensions(want: CertWant, keyType: KeyType, ownId: ArrayBuffer, issuerId: ArrayBuffer): x.Extension[] {
   const u = usagesFor(want.usage, keyType);
-  const ext = (id: string, critical: boolean, value: unknown) => new x.Extension({ extnID: id, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
+  const ext = (id: string, critical: boolean, value: unknown) =>
+    new x.Extension({ extnID: id, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
   const names = [...want.sans.dns.map((dNSName) => new x.GeneralName({ dNSName })), ...want.sans.ip.map((iPAddress) => new x.GeneralName({ iPAddress }))];
   return [
     ext(x.id_ce_keyUsage, true, new x.KeyUsage(u.keyUsage)),
@@ -96,7 +99,11 @@ function serial(): ArrayBuffer {
 
 const toArrayBuffer = (b: Uint8Array): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
-export const pem = (der: Buffer): string => `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+export const pem = (der: Buffer): string =>
+  `-----BEGIN CERTIFICATE-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END CERTIFICATE-----\n`;
 
 /** What an existing certificate says, in the catalogue's terms. */
 export interface Observed {

@@ -38,7 +38,9 @@ export function consoleReporter(opts: ConsoleOptions): Reporter {
   const size = opts.size ?? (() => ({ columns: tty.columns || 80, rows: tty.rows || 24 }));
   let style: LineStyle = { chalk: opts.chalk, verbose: opts.verbose, showDiff: opts.diff, mode: 'apply' };
   let progress = new Progress(now);
-  const live = opts.tty ? new LiveArea({ write: out, render: (rows) => progress.frame(rows, opts.chalk), size, now, ticker: opts.ticker ?? intervalTicker }) : undefined;
+  const live = opts.tty
+    ? new LiveArea({ write: out, render: (rows) => progress.frame(rows, opts.chalk), size, now, ticker: opts.ticker ?? intervalTicker })
+    : undefined;
 
   // Warnings (certificates near expiry) are printed when they come and again under the recap, where they are seen.
   // They come while the run prepares, before run-start: the recap takes them and starts the next run's list.

@@ -29,7 +29,14 @@ export interface RunStats {
 }
 
 export type RunEvent =
-  | { readonly kind: 'run-start'; readonly playbook: string; readonly mode: Mode; readonly diff: boolean; readonly hosts: readonly string[]; readonly startupMs?: number }
+  | {
+      readonly kind: 'run-start';
+      readonly playbook: string;
+      readonly mode: Mode;
+      readonly diff: boolean;
+      readonly hosts: readonly string[];
+      readonly startupMs?: number;
+    }
   /** Controller-side work before hosts are touched (certificates issued, artifacts fetched). */
   | { readonly kind: 'controller'; readonly step: string; readonly text: string }
   | { readonly kind: 'play-start'; readonly play: string; readonly hosts: readonly string[] }
@@ -48,11 +55,44 @@ export type RunEvent =
       /** The role ran delegated on this other host (RoleUse.delegateTo); `host` is the converged one. */
       readonly on?: string;
     }
-  | { readonly kind: 'handler'; readonly host: string; readonly role: string; readonly handler: string; readonly status: 'changed' | 'would-change' | 'failed'; readonly error?: string; readonly on?: string }
-  | { readonly kind: 'gate'; readonly host: string; readonly role: string; readonly gate: string; readonly status: 'ok' | 'retry' | 'failed' | 'skipped'; readonly attempt: number; readonly error?: string; readonly on?: string }
+  | {
+      readonly kind: 'handler';
+      readonly host: string;
+      readonly role: string;
+      readonly handler: string;
+      readonly status: 'changed' | 'would-change' | 'failed';
+      readonly error?: string;
+      readonly on?: string;
+    }
+  | {
+      readonly kind: 'gate';
+      readonly host: string;
+      readonly role: string;
+      readonly gate: string;
+      readonly status: 'ok' | 'retry' | 'failed' | 'skipped';
+      readonly attempt: number;
+      readonly error?: string;
+      readonly on?: string;
+    }
   /** A cluster-wide gate (Play.gates) after the batch `hosts`. */
-  | { readonly kind: 'cluster-gate'; readonly play: string; readonly gate: string; readonly hosts: readonly string[]; readonly status: 'ok' | 'retry' | 'failed' | 'skipped'; readonly attempt: number; readonly error?: string }
-  | { readonly kind: 'role-end'; readonly host: string; readonly role: string; readonly ms: number; readonly roundTrips: number; readonly changed: number; readonly on?: string }
+  | {
+      readonly kind: 'cluster-gate';
+      readonly play: string;
+      readonly gate: string;
+      readonly hosts: readonly string[];
+      readonly status: 'ok' | 'retry' | 'failed' | 'skipped';
+      readonly attempt: number;
+      readonly error?: string;
+    }
+  | {
+      readonly kind: 'role-end';
+      readonly host: string;
+      readonly role: string;
+      readonly ms: number;
+      readonly roundTrips: number;
+      readonly changed: number;
+      readonly on?: string;
+    }
   | { readonly kind: 'host-failed'; readonly host: string; readonly error: string }
   | { readonly kind: 'unreachable'; readonly host: string; readonly error: string }
   /** `untouched`: hosts of the run that no batch reached when the play stopped (later batches, later plays). */

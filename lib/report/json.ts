@@ -15,7 +15,8 @@ const redactKeys = (o: object): object => Object.fromEntries(Object.entries(o).m
 /** The event as one JSON line, every string and key redacted. */
 export function jsonLine(e: RunEvent, time: Date): string {
   const json = JSON.stringify({ time: time.toISOString(), ...e }, (_k, v: unknown) =>
-    typeof v === 'string' ? redact(v) : v !== null && typeof v === 'object' && !Array.isArray(v) ? redactKeys(v) : v);
+    typeof v === 'string' ? redact(v) : v !== null && typeof v === 'object' && !Array.isArray(v) ? redactKeys(v) : v,
+  );
   return jsonPrintable(json);
 }
 

@@ -50,7 +50,10 @@ function errorLines(error: string | undefined, c: ChalkInstance): string[] {
 }
 
 const formatters: Formatters = {
-  'run-start': (e, s) => [s.chalk.bold(`tsplay ${e.playbook}`) + s.chalk.dim(` · ${e.mode === 'check' ? 'check mode (nothing will change)' : 'apply'}${e.diff ? ' · diff' : ''} · ${plural(e.hosts.length, 'host')}`)],
+  'run-start': (e, s) => [
+    s.chalk.bold(`tsplay ${e.playbook}`) +
+      s.chalk.dim(` · ${e.mode === 'check' ? 'check mode (nothing will change)' : 'apply'}${e.diff ? ' · diff' : ''} · ${plural(e.hosts.length, 'host')}`),
+  ],
   controller: (e, s) => ['', s.chalk.bold(`CONTROLLER [${e.step}]`), ...indent(redact(e.text), '  ')],
   'play-start': (e, s) => ['', s.chalk.bold(`PLAY [${e.play}]`) + s.chalk.dim(` · ${plural(e.hosts.length, 'host')}`)],
   'role-start': (e, s) => [s.chalk.bold.blue(`ROLE [${e.role}]`) + s.chalk.dim(` · ${plural(e.hosts.length, 'host')}`)],
@@ -70,7 +73,14 @@ const formatters: Formatters = {
     if (e.status === 'retry') return [`${label('retry', s)}${what}  attempt ${e.attempt}: ${redact(e.error ?? '').split('\n')[0]}`];
     return [`${label(e.status, s)}${what}${e.status === 'ok' && e.attempt > 1 ? `  (attempt ${e.attempt})` : ''}`];
   },
-  'role-end': (e, s) => (s.verbose < 2 ? [] : [s.chalk.dim(`${'done'.padEnd(s.mode === 'check' ? 14 : 9)}[${at(e.host, e.on)}] ${e.role}  ${duration(e.ms)}, ${plural(e.roundTrips, 'round trip')}, ${e.changed} changed`)]),
+  'role-end': (e, s) =>
+    s.verbose < 2
+      ? []
+      : [
+          s.chalk.dim(
+            `${'done'.padEnd(s.mode === 'check' ? 14 : 9)}[${at(e.host, e.on)}] ${e.role}  ${duration(e.ms)}, ${plural(e.roundTrips, 'round trip')}, ${e.changed} changed`,
+          ),
+        ],
   // The failing resource's own event already showed its stderr: the host line gives the first line (all with -v).
   'host-failed': (e, s) => {
     const [first = '', ...rest] = errorText(e.host, e.error);

@@ -64,7 +64,9 @@ export class LiveArea {
     const { columns, rows } = this.#o.size();
     // Half the rows at most, so the log above stays in view. Fit after redacting: a cut must not split a
     // secret out of the mask's sight. Never wrap: a wrapped line breaks the count of lines to move up over.
-    const frame = redact(this.#o.render(Math.max(3, Math.floor(rows / 2))).join('\n')).split('\n').map((l) => fit(l, Math.max(1, columns - 1)));
+    const frame = redact(this.#o.render(Math.max(3, Math.floor(rows / 2))).join('\n'))
+      .split('\n')
+      .map((l) => fit(l, Math.max(1, columns - 1)));
     this.#o.write(up(this.#drawn) + this.#pendingText() + frame.map((l) => `${l}\n`).join(''));
     this.#drawn = frame.length;
     this.#dirty = false;

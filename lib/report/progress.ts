@@ -32,7 +32,8 @@ export class Progress {
   }
 
   update(e: RunEvent): void {
-    if (e.kind === 'run-start') e.hosts.forEach((name, order) => this.#hosts.set(name, { name, order, phase: 'waiting', role: '', since: 0, ok: 0, changed: 0, failed: 0, note: '' }));
+    if (e.kind === 'run-start')
+      e.hosts.forEach((name, order) => this.#hosts.set(name, { name, order, phase: 'waiting', role: '', since: 0, ok: 0, changed: 0, failed: 0, note: '' }));
     else if (e.kind === 'role-start') for (const h of e.hosts) this.#enter(h, e.role);
     else if (e.kind === 'resource') {
       const h = this.#enter(e.host, e.role);
@@ -51,7 +52,12 @@ export class Progress {
     const all = [...this.#hosts.values()];
     if (all.length === 0 || height < 1) return [];
     const fits = all.length <= height;
-    const shown = fits ? all : [...all].sort((a, b) => PRIORITY[a.phase] - PRIORITY[b.phase] || a.order - b.order).slice(0, height - 1).sort((a, b) => a.order - b.order);
+    const shown = fits
+      ? all
+      : [...all]
+          .sort((a, b) => PRIORITY[a.phase] - PRIORITY[b.phase] || a.order - b.order)
+          .slice(0, height - 1)
+          .sort((a, b) => a.order - b.order);
     const nameW = Math.max(...shown.map((h) => h.name.length));
     const roleW = Math.max(...shown.map((h) => h.role.length));
     const lines = shown.map((h) => this.#line(h, nameW, roleW, c));
@@ -70,7 +76,9 @@ export class Progress {
   #rest(all: readonly HostLine[], shown: ReadonlySet<HostLine>): string {
     const count = new Map<Phase, number>();
     for (const h of all) if (!shown.has(h)) count.set(h.phase, (count.get(h.phase) ?? 0) + 1);
-    const parts = (['running', 'waiting', 'idle', 'failed', 'unreachable'] as const).filter((p) => count.get(p)).map((p) => `${count.get(p)} ${p === 'idle' ? 'between roles' : p}`);
+    const parts = (['running', 'waiting', 'idle', 'failed', 'unreachable'] as const)
+      .filter((p) => count.get(p))
+      .map((p) => `${count.get(p)} ${p === 'idle' ? 'between roles' : p}`);
     return `  … ${all.length - shown.size} more hosts: ${parts.join(', ')}`;
   }
 

@@ -35,11 +35,20 @@ export function recapLines(stats: RunStats, s: RecapStyle): string[] {
     });
     return `${hostPaint[hostOutcome(stats.hosts[n]!)](n.padEnd(nameWidth))}  ${fields.join('  ').trimEnd()}`;
   });
-  return ['', c.bold('RECAP') + (s.mode === 'check' ? c.dim(' (check mode: nothing was changed; changed = would change)') : ''), ...hostLines, ...untouchedLines(stats, s), ...roleLines(stats, s), '', totalLine(stats, s)];
+  return [
+    '',
+    c.bold('RECAP') + (s.mode === 'check' ? c.dim(' (check mode: nothing was changed; changed = would change)') : ''),
+    ...hostLines,
+    ...untouchedLines(stats, s),
+    ...roleLines(stats, s),
+    '',
+    totalLine(stats, s),
+  ];
 }
 
 /** The hosts a stopped run never started on: still as they were (e.g. on the old version). */
-const untouchedLines = (stats: RunStats, s: RecapStyle): string[] => (stats.untouched?.length ? [s.chalk.red(`left untouched (the run stopped before them): ${stats.untouched.join(', ')}`)] : []);
+const untouchedLines = (stats: RunStats, s: RecapStyle): string[] =>
+  stats.untouched?.length ? [s.chalk.red(`left untouched (the run stopped before them): ${stats.untouched.join(', ')}`)] : [];
 
 /** The slowest roles: max over hosts (the wall time the role cost) and the sum (the work it did). */
 function roleLines(stats: RunStats, s: RecapStyle): string[] {
@@ -48,13 +57,18 @@ function roleLines(stats: RunStats, s: RecapStyle): string[] {
   const shown = times.slice(0, s.slowest ?? 5);
   const w = Math.max(...shown.map((t) => t.role.length));
   const title = `roles, slowest first (max over hosts · sum)${times.length > shown.length ? `, ${shown.length} of ${times.length}` : ''}`;
-  return ['', s.chalk.bold(title), ...shown.map((t) => `  ${t.role.padEnd(w)}  ${duration(t.maxMs).padStart(6)}  ${s.chalk.dim(`· ${duration(t.sumMs)} over ${plural(t.hosts, 'host')}`)}`)];
+  return [
+    '',
+    s.chalk.bold(title),
+    ...shown.map((t) => `  ${t.role.padEnd(w)}  ${duration(t.maxMs).padStart(6)}  ${s.chalk.dim(`· ${duration(t.sumMs)} over ${plural(t.hosts, 'host')}`)}`),
+  ];
 }
 
 function totalLine(stats: RunStats, s: RecapStyle): string {
   const t = totals(stats);
   const bad = [t.failedHosts ? s.chalk.red(`${t.failedHosts} failed`) : '', t.unreachable ? s.chalk.red(`${t.unreachable} unreachable`) : ''].filter(Boolean);
   const changed = `${t.changed} ${s.mode === 'check' ? 'would change' : 'changed'}`;
-  const total = stats.startupMs === undefined ? `total ${duration(stats.ms)}` : `total ${duration(stats.startupMs + stats.ms)} (start-up ${duration(stats.startupMs)})`;
+  const total =
+    stats.startupMs === undefined ? `total ${duration(stats.ms)}` : `total ${duration(stats.startupMs + stats.ms)} (start-up ${duration(stats.startupMs)})`;
   return `${s.chalk.bold(total)} · ${plural(t.hosts, 'host')} · ${t.changed ? s.chalk.yellow(changed) : changed}${bad.length ? ` · ${bad.join(' · ')}` : ''} · ${plural(t.roundTrips, 'round trip')}`;
 }

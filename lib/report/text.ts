@@ -57,7 +57,10 @@ export function fit(line: string, width: number): string {
 
 /** Lines of `text` (no trailing empty line), each prefixed with `pad`. */
 export function indent(text: string, pad: string): string[] {
-  return text.replace(/\n+$/, '').split('\n').map((l) => pad + l);
+  return text
+    .replace(/\n+$/, '')
+    .split('\n')
+    .map((l) => pad + l);
 }
 
 /** `1 host`, `3 hosts`. */

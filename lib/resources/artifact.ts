@@ -29,14 +29,19 @@ interface Extract {
   readonly names?: readonly string[];
 }
 
-interface Target { readonly member?: string; readonly path: string }
+interface Target {
+  readonly member?: string;
+  readonly path: string;
+}
 
 const base = (p: string) => p.split('/').filter(Boolean).pop() ?? p;
 
 /** An archive member to take: relative, inside the archive (no `..`), so extracting it cannot reach outside the scratch dir. */
 function checkMember(url: string, m: string): void {
   if (m === '' || m.startsWith('/') || m.startsWith('-') || m.split('/').includes('..') || /[\p{Cc}\p{Cs}]/u.test(m)) {
-    throw new Error(`artifact ${url}: extract.files must be member names inside the archive (relative, no "..", no control characters, not starting with "-"), got ${shown(m)}`);
+    throw new Error(
+      `artifact ${url}: extract.files must be member names inside the archive (relative, no "..", no control characters, not starting with "-"), got ${shown(m)}`,
+    );
   }
 }
 
@@ -49,7 +54,8 @@ function targets(o: ArtifactOptions): { dir: string; list: Target[] } {
   if (o.extract.files.length === 0) throw new Error(`artifact ${o.url}: extract.files must name the files to take`);
   for (const m of o.extract.files) checkMember(o.url, m);
   const { files, names } = o.extract;
-  if (names && (names.length !== files.length || names.some((n) => !/^[^/]+$/.test(n) || n === '.' || n === '..'))) throw new Error(`artifact ${o.url}: extract.names must give one plain file name per file`);
+  if (names && (names.length !== files.length || names.some((n) => !/^[^/]+$/.test(n) || n === '.' || n === '..')))
+    throw new Error(`artifact ${o.url}: extract.names must give one plain file name per file`);
   const dir = checkPath('artifact', o.extract.dest);
   return { dir, list: files.map((member, i) => ({ member, path: `${dir === '/' ? '' : dir}/${names?.[i] ?? base(member)}` })) };
 }

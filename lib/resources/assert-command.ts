@@ -20,7 +20,8 @@ export function assertCommand(o: AssertCommandOptions): Resource<[CommandResult]
     ...meta(`assert:${o.name}`, o, [], []),
     queries: [q.command(checkCommand(`assert ${o.name}`, o.command))],
     check([r]) {
-      if (r.exitCode !== 0) throw new Error(`${o.name}: failed (exit ${r.exitCode})${r.stdout.trim() ? `: ${r.stdout.trim().split('\n').slice(-5).join(' / ')}` : ''}`);
+      if (r.exitCode !== 0)
+        throw new Error(`${o.name}: failed (exit ${r.exitCode})${r.stdout.trim() ? `: ${r.stdout.trim().split('\n').slice(-5).join(' / ')}` : ''}`);
       return [];
     },
     apply: () => [],

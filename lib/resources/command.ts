@@ -39,7 +39,12 @@ export function command(o: CommandOptions): Resource<Answer[]> {
   ];
   const shown = o.secret ? undefined : o.command;
   return defineResource<Answer[]>({
-    ...meta(`command:${o.name ?? o.command}`, o, [...(creates ? [`path:${creates}`] : []), ...(o.reads ?? [])], [...(creates ? [`path:${creates}`] : []), ...(o.writes ?? [])]),
+    ...meta(
+      `command:${o.name ?? o.command}`,
+      o,
+      [...(creates ? [`path:${creates}`] : []), ...(o.reads ?? [])],
+      [...(creates ? [`path:${creates}`] : []), ...(o.writes ?? [])],
+    ),
     queries: guards.map((g) => g.query),
     check(answers) {
       const why: string[] = [];
@@ -48,9 +53,19 @@ export function command(o: CommandOptions): Resource<Answer[]> {
         if (g.kind === 'creates' && (a as FileState).exists) return [];
         if (g.kind === 'unless' && (a as CommandResult).exitCode === 0) return [];
         if (g.kind === 'onlyIf' && (a as CommandResult).exitCode !== 0) return [];
-        why.push(g.kind === 'creates' ? `${creates} is missing` : g.kind === 'unless' ? `unless guard exited ${(a as CommandResult).exitCode}` : 'onlyIf guard succeeded');
+        why.push(
+          g.kind === 'creates'
+            ? `${creates} is missing`
+            : g.kind === 'unless'
+              ? `unless guard exited ${(a as CommandResult).exitCode}`
+              : 'onlyIf guard succeeded',
+        );
       }
-      const change: Change = { field: 'run', before: why.length ? why.join('; ') : 'no guard: runs on every apply', ...(shown !== undefined ? { after: shown } : {}) };
+      const change: Change = {
+        field: 'run',
+        before: why.length ? why.join('; ') : 'no guard: runs on every apply',
+        ...(shown !== undefined ? { after: shown } : {}),
+      };
       return [change];
     },
     apply: () => [{ a: 'command', command: o.command, ...(o.stdin !== undefined ? { stdin: o.stdin } : {}) }],

@@ -35,7 +35,8 @@ export const ownerKeys = (a: Attrs): string[] => [...(a.owner ? [`user:${a.owner
 /** Attributes that differ from what the host has (only those the resource sets). */
 export function attrChanges(have: Attrs, want: Attrs): Change[] {
   const out: Change[] = [];
-  if (want.mode !== undefined && have.mode !== want.mode) out.push({ field: 'mode', ...(have.mode !== undefined ? { before: octal(have.mode) } : {}), after: octal(want.mode) });
+  if (want.mode !== undefined && have.mode !== want.mode)
+    out.push({ field: 'mode', ...(have.mode !== undefined ? { before: octal(have.mode) } : {}), after: octal(want.mode) });
   if (want.owner !== undefined && have.owner !== want.owner) out.push({ field: 'owner', ...(have.owner ? { before: have.owner } : {}), after: want.owner });
   if (want.group !== undefined && have.group !== want.group) out.push({ field: 'group', ...(have.group ? { before: have.group } : {}), after: want.group });
   return out;
@@ -79,7 +80,9 @@ const PORTABLE_NAME = /^[A-Za-z0-9._][A-Za-z0-9._-]{0,31}$/;
 
 export function checkOwnerName(kind: string, field: 'owner' | 'group', name: string): void {
   if (!PORTABLE_NAME.test(name)) {
-    throw new Error(`${kind}: ${field} ${shown(name)} is not a user or group name (letters, digits, ".", "_", "-", not starting with "-", at most 32 characters)`);
+    throw new Error(
+      `${kind}: ${field} ${shown(name)} is not a user or group name (letters, digits, ".", "_", "-", not starting with "-", at most 32 characters)`,
+    );
   }
 }
 

@@ -35,13 +35,19 @@ export function wanted(content: Content, secret = false, what = 'content'): Want
 }
 
 /** Small text: the old content comes back to diff; anything else: its hash. */
-export const contentQuery = (path: string, w: Wanted): TypedQuery<FileState> => (w.text !== undefined ? q.file(path, { content: TEXT_LIMIT }) : q.file(path, { sha256: true }));
+export const contentQuery = (path: string, w: Wanted): TypedQuery<FileState> =>
+  w.text !== undefined ? q.file(path, { content: TEXT_LIMIT }) : q.file(path, { sha256: true });
 
 const size = (n: number) => `${n} bytes`;
 
 /** The content change, if any, between `have` and `w`. */
 export function contentChange(have: FileState, w: Wanted): Change | undefined {
-  if (!have.exists) return w.secret ? { field: 'content' } : w.text !== undefined ? { field: 'content', diff: { before: '', after: w.text } } : { field: 'content', after: `sha256:${w.sha256}` };
+  if (!have.exists)
+    return w.secret
+      ? { field: 'content' }
+      : w.text !== undefined
+        ? { field: 'content', diff: { before: '', after: w.text } }
+        : { field: 'content', after: `sha256:${w.sha256}` };
   if (w.text !== undefined) {
     if (have.content === w.text) return undefined;
     if (have.content !== undefined) return { field: 'content', diff: { before: have.content, after: w.text } };

@@ -43,7 +43,8 @@ export function generatedFile(o: GeneratedFileOptions): Resource<[FileState]> {
     check([have]) {
       if (!prepared) throw new Error(`${path} was not prepared: its content is made on the controller before hosts are checked`);
       const changes = m ? m.check(have) : [];
-      if (o.refuseReplace && have.exists && (!m || changes.some((c) => c.field === 'content'))) throw new Error(`${path} on the host differs: ${o.refuseReplace}`);
+      if (o.refuseReplace && have.exists && (!m || changes.some((c) => c.field === 'content')))
+        throw new Error(`${path} on the host differs: ${o.refuseReplace}`);
       if (m) return changes;
       return [...(have.exists ? [] : [{ field: 'state', before: 'absent', after: 'file' }]), { field: 'content', after: `(${pending})` }];
     },

@@ -12,7 +12,8 @@ export interface KernelModuleOptions extends Common {
 
 export function kernelModule(o: KernelModuleOptions): Resource<[boolean, FileState]> {
   // The kernel's MODULE_NAME_LEN is 64 bytes with the NUL; a name starting with "-" would read as an option.
-  if (!/^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,62}$/.test(o.name)) throw new Error(`kernelModule: invalid module name ${shown(o.name)} (letters, digits, "_", "-", not starting with "-", at most 63 characters)`);
+  if (!/^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,62}$/.test(o.name))
+    throw new Error(`kernelModule: invalid module name ${shown(o.name)} (letters, digits, "_", "-", not starting with "-", at most 63 characters)`);
   const path = `/etc/modules-load.d/${o.name}.conf`;
   const conf = managedFile({ path, content: `${o.name}\n`, mode: 0o644 });
   return defineResource<[boolean, FileState]>({

@@ -33,7 +33,9 @@ export function editLines(text: string, e: LineEdit): string {
     return kept.length === lines.length ? text : kept.map((l) => `${l}\n`).join('');
   }
   let at = -1;
-  lines.forEach((l, i) => { if (hit(l)) at = i; });
+  lines.forEach((l, i) => {
+    if (hit(l)) at = i;
+  });
   if (at >= 0 && lines[at] === e.line) return text;
   if (at >= 0) lines[at] = e.line;
   else lines.push(e.line);

@@ -28,7 +28,11 @@ export function managedFile(spec: FileSpec): ManagedFile {
     check(have) {
       if (have.exists && have.type !== 'file') throw new Error(`${spec.path} exists and is a ${have.type}, not a regular file`);
       const content = contentChange(have, w);
-      return [...(have.exists ? [] : [{ field: 'state', before: 'absent', after: 'file' }]), ...(content ? [content] : []), ...attrChanges(have.exists ? have : {}, attrs)];
+      return [
+        ...(have.exists ? [] : [{ field: 'state', before: 'absent', after: 'file' }]),
+        ...(content ? [content] : []),
+        ...attrChanges(have.exists ? have : {}, attrs),
+      ];
     },
     apply(changes) {
       if (changes.some((c) => c.field === 'content' || c.field === 'state')) return [{ a: 'write', path: spec.path, content: w.bytes, ...attrs }];

@@ -34,7 +34,9 @@ export function pkg(o: PackageOptions): Resource<[PackageState]> {
   const lists = o.names as FamilyNames;
   const all = perFamily ? [...new Set([...(lists.debian ?? []), ...(lists.redhat ?? [])])] : (o.names as readonly string[]);
   if (all.length === 0) throw new Error('pkg: names must not be empty');
-  for (const n of all) if (!NAME.test(n) || n.length > 255) throw new Error(`pkg: invalid package name ${shown(n)} (letters, digits and "+._:-", starting with a letter or digit)`);
+  for (const n of all)
+    if (!NAME.test(n) || n.length > 255)
+      throw new Error(`pkg: invalid package name ${shown(n)} (letters, digits and "+._:-", starting with a letter or digit)`);
   const state = o.state ?? 'present';
   const pins = o.versions ?? {};
   for (const [n, v] of Object.entries(pins)) {
@@ -57,7 +59,11 @@ export function pkg(o: PackageOptions): Resource<[PackageState]> {
     check([have], facts) {
       const names = todo(have, facts);
       if (names.length) manager(facts, names);
-      return names.map((n) => (state === 'present' ? { field: n, before: have[n] ?? 'absent', after: pins[n] ?? 'present' } : { field: n, before: have[n] ?? 'present', after: 'absent' }));
+      return names.map((n) =>
+        state === 'present'
+          ? { field: n, before: have[n] ?? 'absent', after: pins[n] ?? 'present' }
+          : { field: n, before: have[n] ?? 'present', after: 'absent' },
+      );
     },
     apply([have], facts) {
       const names = todo(have, facts);

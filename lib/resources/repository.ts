@@ -55,12 +55,14 @@ function refuse(name: string, what: string): never {
 function validate(o: RepositoryOptions): void {
   const n = o.name;
   if (!NAME.test(n)) refuse(JSON.stringify(n), 'the name may hold letters, digits, _ . - and must not start with - or .');
-  if (!o.key || !ARMOR.test(o.key)) refuse(n, 'needs its signing key as an ASCII-armored OpenPGP public key (-----BEGIN PGP PUBLIC KEY BLOCK-----): a repository without a key is refused');
+  if (!o.key || !ARMOR.test(o.key))
+    refuse(n, 'needs its signing key as an ASCII-armored OpenPGP public key (-----BEGIN PGP PUBLIC KEY BLOCK-----): a repository without a key is refused');
   if (!o.apt && !o.dnf) refuse(n, 'give an apt source, a dnf source, or both');
   if (o.apt) {
     if (!URL.test(o.apt.uris)) refuse(n, `apt.uris must be one http(s)://, ftp:// or file: URL, got ${JSON.stringify(o.apt.uris)}`);
     if (!SUITE.test(o.apt.suites)) refuse(n, `apt.suites must be a suite such as {codename}, stable or ./, got ${JSON.stringify(o.apt.suites)}`);
-    for (const w of [...(o.apt.components ?? []), ...(o.apt.architectures ?? [])]) if (!WORD.test(w)) refuse(n, `invalid apt component or architecture ${JSON.stringify(w)}`);
+    for (const w of [...(o.apt.components ?? []), ...(o.apt.architectures ?? [])])
+      if (!WORD.test(w)) refuse(n, `invalid apt component or architecture ${JSON.stringify(w)}`);
     if (o.apt.suites.endsWith('/') && o.apt.components?.length) refuse(n, 'a flat repository (a suite ending in /) takes no components');
   }
   if (o.dnf) {
@@ -135,7 +137,12 @@ export function repository(o: RepositoryOptions): Resource<FileState[]> {
     return p ? files(p.family, facts).map((m, k) => ({ m, changes: m.check(answers[p.at + k]!) })) : [];
   };
   return defineResource<FileState[]>({
-    ...meta(`repository:${o.name}`, o, paths.map((p) => `path:${p}`), paths.map((p) => `path:${p}`)),
+    ...meta(
+      `repository:${o.name}`,
+      o,
+      paths.map((p) => `path:${p}`),
+      paths.map((p) => `path:${p}`),
+    ),
     // Small text, fetched to diff: what managedFile asks of a key or a source file.
     queries: paths.map((p) => q.file(p, { content: TEXT_LIMIT })),
     check(answers, facts): Change[] {

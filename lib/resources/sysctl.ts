@@ -38,7 +38,9 @@ export function sysctlComponents(key: string): string[] {
   const component = slashed ? /^[A-Za-z0-9_.-]+$/ : /^[A-Za-z0-9_-]+$/;
   const bad = key.length > KEY_MAX || !/^[A-Za-z0-9_]/.test(key) || parts.some((p) => !component.test(p) || p === '.' || p === '..');
   if (bad) {
-    throw new Error(`sysctl: invalid key ${shown(key)}: expected dot- or slash-separated names of letters, digits, "_" and "-" (at most ${KEY_MAX} characters), without empty, "." or ".." parts`);
+    throw new Error(
+      `sysctl: invalid key ${shown(key)}: expected dot- or slash-separated names of letters, digits, "_" and "-" (at most ${KEY_MAX} characters), without empty, "." or ".." parts`,
+    );
   }
   return parts;
 }
@@ -47,7 +49,10 @@ export function sysctlComponents(key: string): string[] {
 function checkValue(key: string, raw: string): string {
   // Tabs are fine: /proc/sys separates multi-value fields with them, and norm() makes them spaces.
   const m = /[^\P{Cc}\t]|\p{Cs}/u.exec(raw);
-  if (m) throw new Error(`sysctl ${shown(key)}: the value holds control character U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} (a newline would start another line of the persisted file): ${shown(raw)}`);
+  if (m)
+    throw new Error(
+      `sysctl ${shown(key)}: the value holds control character U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} (a newline would start another line of the persisted file): ${shown(raw)}`,
+    );
   const value = norm(raw);
   if (value === '') throw new Error(`sysctl ${shown(key)}: the value is empty`);
   return value;

@@ -18,7 +18,6 @@ const CONTROL = /[\p{Cc}\p{Cs}]/u;
 
 const NAMES: Readonly<Record<string, string>> = { '\0': 'NUL', '\t': 'TAB', '\n': 'LF (newline)', '\r': 'CR (carriage return)', '\x1b': 'ESC' };
 
-
 function describeChar(c: string): string {
   const code = c.codePointAt(0)!;
   return NAMES[c] ?? `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -92,5 +91,7 @@ export function checkUnitText(field: string, text: string): void {
   const m = /\r(?!\n)|\0/.exec(text);
   if (!m) return;
   const line = text.slice(0, m.index).split('\n').length;
-  throw new Error(`${field}: line ${line} holds a ${describeChar(m[0])}, which systemd reads as ${m[0] === '\0' ? 'the end of the file' : 'a line break'}; render values with unitValue/execLine`);
+  throw new Error(
+    `${field}: line ${line} holds a ${describeChar(m[0])}, which systemd reads as ${m[0] === '\0' ? 'the end of the file' : 'a line break'}; render values with unitValue/execLine`,
+  );
 }

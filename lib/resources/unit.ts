@@ -16,7 +16,8 @@ export interface UnitOptions extends Common {
 /** `etcd` -> `etcd.service`; names with a unit suffix stay as they are. */
 export function unitName(name: string): string {
   // systemd's alphabet and its 255-character limit (UNIT_NAME_MAX, with room for a `.service` suffix).
-  if (!/^[a-zA-Z0-9:_.@\\-]{1,247}$/.test(name)) throw new Error(`invalid systemd unit name ${shown(name)} (letters, digits and ":_.@\\-", at most 247 characters)`);
+  if (!/^[a-zA-Z0-9:_.@\\-]{1,247}$/.test(name))
+    throw new Error(`invalid systemd unit name ${shown(name)} (letters, digits and ":_.@\\-", at most 247 characters)`);
   return /\.(service|socket|timer|target|mount|path|slice|scope|device|swap|automount)$/.test(name) ? name : `${name}.service`;
 }
 

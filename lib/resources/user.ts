@@ -10,7 +10,8 @@ import { checkPath, meta, shown, type Common } from './common.js';
 
 const NAME = /^[a-z_][a-z0-9_-]*\$?$/;
 const valid = (kind: string, n: string) => {
-  if (!NAME.test(n) || n.length > 32) throw new Error(`${kind}: invalid name ${shown(n)} (lowercase letters, digits, "_", "-", not starting with a digit or "-", at most 32 characters)`);
+  if (!NAME.test(n) || n.length > 32)
+    throw new Error(`${kind}: invalid name ${shown(n)} (lowercase letters, digits, "_", "-", not starting with a digit or "-", at most 32 characters)`);
 };
 
 /** Home and shell are fields of /etc/passwd: absolute paths, and no `:` (its field separator). */
@@ -52,11 +53,18 @@ export function user(o: UserOptions): Resource<[UserState | null]> {
     apply([u]) {
       if (state === 'absent') return [{ a: 'user', name: o.name, state }];
       const groups = missingGroups(u);
-      return [{
-        a: 'user', name: o.name, state, create: o.createHome ?? !o.system,
-        ...(o.system ? { system: true } : {}), ...(o.home !== undefined ? { home: o.home } : {}), ...(o.shell !== undefined ? { shell: o.shell } : {}),
-        ...(groups.length ? { groups } : {}),
-      }];
+      return [
+        {
+          a: 'user',
+          name: o.name,
+          state,
+          create: o.createHome ?? !o.system,
+          ...(o.system ? { system: true } : {}),
+          ...(o.home !== undefined ? { home: o.home } : {}),
+          ...(o.shell !== undefined ? { shell: o.shell } : {}),
+          ...(groups.length ? { groups } : {}),
+        },
+      ];
     },
   });
 }

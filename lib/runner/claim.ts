@@ -34,15 +34,26 @@ export function claims(plays: readonly CompiledPlay[], mode: Mode, lockTimeoutMs
       }
     }
   }
-  return new Map([...dirs].map(([host, mine]) => [host, {
-    id, controller: hostname(), pid: process.pid, startedAt: startedAt.toISOString(), lockTimeoutMs,
-    // Check mode changes nothing, leftovers included.
-    sweep: mode === 'apply' ? [...mine].sort() : [],
-  }]));
+  return new Map(
+    [...dirs].map(([host, mine]) => [
+      host,
+      {
+        id,
+        controller: hostname(),
+        pid: process.pid,
+        startedAt: startedAt.toISOString(),
+        lockTimeoutMs,
+        // Check mode changes nothing, leftovers included.
+        sweep: mode === 'apply' ? [...mine].sort() : [],
+      },
+    ]),
+  );
 }
 
 /** The run's claim for a host it reaches without any role (a cluster gate's command): nothing to sweep. */
 export function bareClaim(all: ReadonlyMap<string, RunClaim>, lockTimeoutMs = LOCK_TIMEOUT_MS): RunClaim {
   const any = all.values().next().value as RunClaim | undefined;
-  return any ? { ...any, sweep: [] } : { id: randomBytes(6).toString('hex'), controller: hostname(), pid: process.pid, startedAt: new Date().toISOString(), lockTimeoutMs, sweep: [] };
+  return any
+    ? { ...any, sweep: [] }
+    : { id: randomBytes(6).toString('hex'), controller: hostname(), pid: process.pid, startedAt: new Date().toISOString(), lockTimeoutMs, sweep: [] };
 }

@@ -42,7 +42,12 @@ export async function passClusterGates(r: ClusterGateRun): Promise<Error | undef
     };
     const ctx = { hosts: r.hosts, batch: r.batch, cluster: r.cluster, exec };
     try {
-      await poll(g, () => g.check(ctx), (status, attempt, error) => r.emit({ ...base, status, attempt, ...(error === undefined ? {} : { error }) }), r.sleep);
+      await poll(
+        g,
+        () => g.check(ctx),
+        (status, attempt, error) => r.emit({ ...base, status, attempt, ...(error === undefined ? {} : { error }) }),
+        r.sleep,
+      );
     } catch (e) {
       return new Error(`cluster gate "${g.name}" of play "${r.play}" failed: ${(e as Error).message}`, { cause: e });
     }

@@ -62,12 +62,17 @@ export interface CompiledPlay {
 
 export function compile(pb: Playbook, sel: Selector, opts: CompileOptions): CompiledPlay[] {
   const known = knownTags(pb, sel);
-  for (const [option, tags] of [['--tags', opts.tags], ['--skip-tags', opts.skipTags]] as const) {
+  for (const [option, tags] of [
+    ['--tags', opts.tags],
+    ['--skip-tags', opts.skipTags],
+  ] as const) {
     for (const t of tags) if (!known.has(t) && t !== 'all' && t !== 'never') throw new ConfigError(`unknown tag "${t}".${didYouMean(t, known)}`, option);
   }
   refuseUnknownVars(pb, {
-    playbook: opts.playbook ?? `playbook "${pb.name}"`, extraVars: opts.extraVars,
-    ...(sel.inventory ? { inventory: sel.inventory } : {}), ...(opts.otherRoles ? { otherRoles: opts.otherRoles } : {}),
+    playbook: opts.playbook ?? `playbook "${pb.name}"`,
+    extraVars: opts.extraVars,
+    ...(sel.inventory ? { inventory: sel.inventory } : {}),
+    ...(opts.otherRoles ? { otherRoles: opts.otherRoles } : {}),
   });
   return pb.plays.map((play) => compilePlay(play, sel, opts));
 }
@@ -100,7 +105,8 @@ function compileRole(u: RoleUse, play: Play, hosts: readonly Host[], cluster: Cl
     checkResources(all, handlers, where);
     const resources = all.filter((r) => selected([...outer, r.tags ?? []], opts));
     const on = u.delegateTo ? delegate(u.delegateTo, host, cluster, where) : undefined;
-    if (resources.length > 0) perHost.set(host.name, { vars, resources, handlers, gates: u.role.verify ?? [], rolling: u.role.rolling === true, ...(on ? { on } : {}) });
+    if (resources.length > 0)
+      perHost.set(host.name, { vars, resources, handlers, gates: u.role.verify ?? [], rolling: u.role.rolling === true, ...(on ? { on } : {}) });
   }
   return { name: u.role.name, perHost };
 }
@@ -115,7 +121,14 @@ function delegate(to: NonNullable<RoleUse['delegateTo']>, host: Host, cluster: C
   }
   if (name === host.name) return undefined;
   const on = cluster.hosts.find((h) => h.name === name);
-  if (!on) throw new ConfigError(`delegateTo names "${String(name)}", which is not an inventory host.${didYouMean(String(name), cluster.hosts.map((h) => h.name))}`, where);
+  if (!on)
+    throw new ConfigError(
+      `delegateTo names "${String(name)}", which is not an inventory host.${didYouMean(
+        String(name),
+        cluster.hosts.map((h) => h.name),
+      )}`,
+      where,
+    );
   return on;
 }
 

@@ -18,7 +18,11 @@ export class FreshStarts {
   #opaque = false;
   #at = 0;
 
-  constructor(private readonly handlers: Readonly<Record<string, Handler>>, private readonly facts: HostFacts, pending: readonly string[] = []) {
+  constructor(
+    private readonly handlers: Readonly<Record<string, Handler>>,
+    private readonly facts: HostFacts,
+    pending: readonly string[] = [],
+  ) {
     for (const h of pending) this.#last.set(h, -1);
   }
 
@@ -51,7 +55,8 @@ export class FreshStarts {
 
   #kept(name: string): Handler {
     const last = this.#last.get(name) ?? -1;
-    const fresh = (a: Action) => a.a === 'systemctl' && (a.verb === 'restart' || a.verb === 'reload') && a.unit !== undefined && (this.#startedAt.get(a.unit) ?? -1) > last;
+    const fresh = (a: Action) =>
+      a.a === 'systemctl' && (a.verb === 'restart' || a.verb === 'reload') && a.unit !== undefined && (this.#startedAt.get(a.unit) ?? -1) > last;
     return (this.handlers[name] ?? []).filter((a) => !fresh(a));
   }
 
@@ -61,7 +66,12 @@ export class FreshStarts {
 }
 
 /** The notified handlers' actions without restarts and reloads of units started after their last notifier. */
-export function withoutFreshRestarts(handlers: Readonly<Record<string, Handler>>, notified: readonly string[], applied: Applied, facts: HostFacts): Record<string, Handler> {
+export function withoutFreshRestarts(
+  handlers: Readonly<Record<string, Handler>>,
+  notified: readonly string[],
+  applied: Applied,
+  facts: HostFacts,
+): Record<string, Handler> {
   const f = new FreshStarts(handlers, facts, notified);
   for (const o of applied.outcomes) if (o.outcome === 'changed') f.step(o.planned);
   return f.needed();

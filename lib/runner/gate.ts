@@ -12,12 +12,28 @@ export interface GateDeps {
 }
 
 /** Resolves when the gate passes; rejects with the last error when every attempt failed, or at once on a TransportError. */
-export async function passGate(gate: Gate<object>, host: Host, role: string, vars: object, cluster: Cluster, driver: HostDriver, deps: GateDeps, become = false, on?: Host): Promise<void> {
+export async function passGate(
+  gate: Gate<object>,
+  host: Host,
+  role: string,
+  vars: object,
+  cluster: Cluster,
+  driver: HostDriver,
+  deps: GateDeps,
+  become = false,
+  on?: Host,
+): Promise<void> {
   // A gate's commands run as the play's other work does: as root when the play has become, unless the gate says.
   const exec = (command: string, opts: ExecOptions = {}) => driver.exec(command, { ...opts, sudo: opts.sudo ?? become });
   const ctx = { host, vars, cluster, exec, ...(on ? { on } : {}) };
   const where = on ? { on: on.name } : {};
-  await poll(gate, () => gate.check(ctx), (status, attempt, error) => deps.emit({ kind: 'gate', host: host.name, role, gate: gate.name, status, attempt, ...(error === undefined ? {} : { error }), ...where }), deps.sleep);
+  await poll(
+    gate,
+    () => gate.check(ctx),
+    (status, attempt, error) =>
+      deps.emit({ kind: 'gate', host: host.name, role, gate: gate.name, status, attempt, ...(error === undefined ? {} : { error }), ...where }),
+    deps.sleep,
+  );
 }
 
 /** How often and how soon a gate is tried again. */
@@ -30,7 +46,12 @@ export interface Polled {
  * Try `check` until it resolves, with exponential backoff; report each attempt. Rejects with the last
  * error when every attempt failed, or at once on a TransportError (retrying cannot mend a broken connection).
  */
-export async function poll(gate: Polled, check: () => Promise<void>, report: (status: 'ok' | 'retry' | 'failed', attempt: number, error?: string) => void, sleep: (ms: number) => Promise<void>): Promise<void> {
+export async function poll(
+  gate: Polled,
+  check: () => Promise<void>,
+  report: (status: 'ok' | 'retry' | 'failed', attempt: number, error?: string) => void,
+  sleep: (ms: number) => Promise<void>,
+): Promise<void> {
   const attempts = gate.retries ?? 12;
   let delay = gate.delayMs ?? 50;
   // Doubling stops at 2 s, or at the gate's own first delay when that is longer (never shorter than asked).

@@ -39,7 +39,13 @@ export const queriesOf = (resources: readonly AnyResource[]): Query[] => resourc
  * Query and check `resources`; `facts` are gathered in the same round trip when not given. `earlier`:
  * what earlier roles would change (check mode), so that a check reading it is marked as dependent too.
  */
-export async function plan(driver: HostDriver, resources: readonly AnyResource[], facts?: HostFacts, opts: ActOptions = {}, earlier: readonly Writer[] = []): Promise<Plan> {
+export async function plan(
+  driver: HostDriver,
+  resources: readonly AnyResource[],
+  facts?: HostFacts,
+  opts: ActOptions = {},
+  earlier: readonly Writer[] = [],
+): Promise<Plan> {
   const queries = queriesOf(resources);
   const answers = await driver.query(facts ? queries : [FACTS, ...queries], opts);
   const hostFacts = facts ?? (answers.shift() as HostFacts);
@@ -107,7 +113,10 @@ export async function applyPlan(driver: HostDriver, p: Plan, opts: ActOptions = 
     const cut = firstStale(todo);
     const batch = todo.slice(0, cut);
     const n = notes?.(batch);
-    const res = await driver.act(batch.map((x) => x.resource.apply(x.answers, p.facts, x.changes)), n?.size ? { ...opts, notes: n } : opts);
+    const res = await driver.act(
+      batch.map((x) => x.resource.apply(x.answers, p.facts, x.changes)),
+      n?.size ? { ...opts, notes: n } : opts,
+    );
     const failedAt = res.ok ? batch.length : res.failedGroup;
     batch.forEach((planned, i) => outcomes.push({ planned, outcome: i < failedAt ? 'changed' : i === failedAt ? 'failed' : 'not-run' }));
     if (!res.ok) {
@@ -115,7 +124,12 @@ export async function applyPlan(driver: HostDriver, p: Plan, opts: ActOptions = 
       return { outcomes, failure: { id: batch[failedAt]?.resource.id ?? '?', exitCode: res.exitCode, stderr: res.stderr } };
     }
     if (cut === todo.length) break;
-    const again = await plan(driver, todo.slice(cut).map((x) => x.resource), p.facts, opts);
+    const again = await plan(
+      driver,
+      todo.slice(cut).map((x) => x.resource),
+      p.facts,
+      opts,
+    );
     const broken = again.planned.find((x) => x.error);
     if (broken) {
       for (const planned of again.planned) outcomes.push({ planned, outcome: planned === broken ? 'failed' : 'not-run' });

@@ -27,6 +27,10 @@ export function building<T>(where: string, vars: Readonly<Record<string, unknown
  * would name the wrong var.
  */
 function mentionedVars(message: string, vars: Readonly<Record<string, unknown>>): string[] {
-  const quotes = (v: unknown) => (typeof v === 'string' ? message.includes(JSON.stringify(v)) || message.includes(shown(v)) : typeof v === 'number' && message.includes(String(v)));
-  return Object.entries(vars).filter(([, v]) => (typeof v === 'string' && v.length >= 3) || (typeof v === 'number' && Math.abs(v) >= 10)).filter(([, v]) => quotes(v)).map(([k]) => k);
+  const quotes = (v: unknown) =>
+    typeof v === 'string' ? message.includes(JSON.stringify(v)) || message.includes(shown(v)) : typeof v === 'number' && message.includes(String(v));
+  return Object.entries(vars)
+    .filter(([, v]) => (typeof v === 'string' && v.length >= 3) || (typeof v === 'number' && Math.abs(v) >= 10))
+    .filter(([, v]) => quotes(v))
+    .map(([k]) => k);
 }

@@ -61,7 +61,12 @@ export async function runRole(r: RoleRun, deps: GateDeps): Promise<RoleResult> {
   const emit = (p: Planned, status: ResourceStatus, error?: string) => {
     counts[status === 'would-change' ? 'changed' : status]++;
     deps.emit({
-      kind: 'resource', host: r.host.name, role: r.role, resource: p.resource.id, status, changes: visible(p.changes, p.resource.secret),
+      kind: 'resource',
+      host: r.host.name,
+      role: r.role,
+      resource: p.resource.id,
+      status,
+      changes: visible(p.changes, p.resource.secret),
       ...(p.dependsOn.length && r.mode === 'check' ? { dependsOn: p.dependsOn } : {}),
       ...(p.resource.secret ? { secret: true } : {}),
       ...(error ? { error } : {}),
@@ -91,19 +96,40 @@ export async function runRole(r: RoleRun, deps: GateDeps): Promise<RoleResult> {
   const gate = r.planHook?.replay ? replayGate(r.planHook, r.host.name, planKey, p, r.driver) : undefined;
   if (gate?.refusals.length) {
     const f = gate.refusals[0]!;
-    return { facts: p.facts, writes: p.writes, counts, error: new ResourceError(r.host.name, f.resource, `refused by the plan: ${gate.refusals.map((x) => `${x.resource}: ${x.why}`).join('; ')}`) };
+    return {
+      facts: p.facts,
+      writes: p.writes,
+      counts,
+      error: new ResourceError(r.host.name, f.resource, `refused by the plan: ${gate.refusals.map((x) => `${x.resource}: ${x.why}`).join('; ')}`),
+    };
   }
   const fresh = new FreshStarts(r.hr.handlers, p.facts, pending);
   const applied = await applyPlan(gate?.driver ?? r.driver, p, opts, (batch) => notesOf(r, batch, fresh));
-  if (!applied.failure && gate?.left().length) return { facts: p.facts, writes: p.writes, counts, error: new ResourceError(r.host.name, gate.left()[0]!.id, 'refused by the plan: its planned actions were not applied (checked again after the earlier changes, it had nothing to do)') };
+  if (!applied.failure && gate?.left().length)
+    return {
+      facts: p.facts,
+      writes: p.writes,
+      counts,
+      error: new ResourceError(
+        r.host.name,
+        gate.left()[0]!.id,
+        'refused by the plan: its planned actions were not applied (checked again after the earlier changes, it had nothing to do)',
+      ),
+    };
   const STATUS = { changed: 'changed', unchanged: 'ok', failed: 'failed', 'not-run': 'skipped' } as const;
   for (const { planned, outcome } of applied.outcomes) emit(planned, STATUS[outcome], outcome === 'failed' ? applied.failure?.stderr : undefined);
   if (applied.failure) {
     const f = applied.failure;
-    return { facts: p.facts, writes: p.writes, counts, error: new ResourceError(r.host.name, f.id, `exited ${f.exitCode}: ${tail(f.stderr, 5)}`, f.exitCode, f.stderr) };
+    return {
+      facts: p.facts,
+      writes: p.writes,
+      counts,
+      error: new ResourceError(r.host.name, f.id, `exited ${f.exitCode}: ${tail(f.stderr, 5)}`, f.exitCode, f.stderr),
+    };
   }
   const handlers = fresh.needed();
-  const settle = async () => (await runHandlers(r, handlers, deps)) ?? (applied.outcomes.length || notified.size || r.verify ? await runGates(r, deps) : undefined);
+  const settle = async () =>
+    (await runHandlers(r, handlers, deps)) ?? (applied.outcomes.length || notified.size || r.verify ? await runGates(r, deps) : undefined);
   const error = r.hr.rolling && r.turn && notified.size ? await r.turn(settle) : await settle();
   return { facts: p.facts, writes: p.writes, counts, ...(error ? { error } : {}) };
 }
@@ -127,12 +153,26 @@ async function runHandlers(r: RoleRun, todo: Readonly<Record<string, Handler>>, 
   const names = Object.keys(r.hr.handlers).filter((h) => h in todo);
   if (names.length === 0) return undefined;
   const notes = new Map(names.map((h, i) => [i, { clear: [journalKey(r.role, h)] }]));
-  const res = await r.driver.act(names.map((h) => todo[h]!), { sudo: r.become, notes });
+  const res = await r.driver.act(
+    names.map((h) => todo[h]!),
+    { sudo: r.become, notes },
+  );
   names.forEach((handler, i) => {
     const status = res.ok || i < res.failedGroup ? 'changed' : 'failed';
-    if (res.ok || i <= res.failedGroup) deps.emit({ kind: 'handler', host: r.host.name, role: r.role, handler, status, ...(status === 'failed' && !res.ok ? { error: tail(res.stderr, 5) } : {}), ...(r.hr.on ? { on: r.hr.on.name } : {}) });
+    if (res.ok || i <= res.failedGroup)
+      deps.emit({
+        kind: 'handler',
+        host: r.host.name,
+        role: r.role,
+        handler,
+        status,
+        ...(status === 'failed' && !res.ok ? { error: tail(res.stderr, 5) } : {}),
+        ...(r.hr.on ? { on: r.hr.on.name } : {}),
+      });
   });
-  return res.ok ? undefined : new ResourceError(r.host.name, `handler:${names[res.failedGroup]}`, `exited ${res.exitCode}: ${tail(res.stderr, 5)}`, res.exitCode, res.stderr);
+  return res.ok
+    ? undefined
+    : new ResourceError(r.host.name, `handler:${names[res.failedGroup]}`, `exited ${res.exitCode}: ${tail(res.stderr, 5)}`, res.exitCode, res.stderr);
 }
 
 /** Gates run after something changed on this host, so a no-op run stays at one round trip per role. */

@@ -129,7 +129,25 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
       driver = await driverOf(host, st);
       const rt0 = driver.roundTrips;
       st.trips0 ??= rt0;
-      const res = await runRole({ host, role: role.name, hr, driver, cluster, mode: opts.mode, become: play.play.become ?? false, ...(st.facts ? { facts: st.facts } : {}), earlier: st.writes, turn: turnOf(play, ri), verify: opts.verify === true, counts, ...(st.journal ? { journal: st.journal } : {}), ...(opts.plan ? { planHook: opts.plan } : {}) }, gateDeps);
+      const res = await runRole(
+        {
+          host,
+          role: role.name,
+          hr,
+          driver,
+          cluster,
+          mode: opts.mode,
+          become: play.play.become ?? false,
+          ...(st.facts ? { facts: st.facts } : {}),
+          earlier: st.writes,
+          turn: turnOf(play, ri),
+          verify: opts.verify === true,
+          counts,
+          ...(st.journal ? { journal: st.journal } : {}),
+          ...(opts.plan ? { planHook: opts.plan } : {}),
+        },
+        gateDeps,
+      );
       st.facts = res.facts;
       if (opts.mode === 'check') st.writes.push(...res.writes);
       emit({ kind: 'role-end', host: host.name, role: role.name, ms: now() - t0, roundTrips: driver.roundTrips - rt0, changed: res.counts.changed });
@@ -167,10 +185,36 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
       }
       const rt0 = driver.roundTrips;
       ost.trips0 ??= rt0;
-      const res = await runRole({ host, role: role.name, hr, driver, cluster, mode: opts.mode, become: play.play.become ?? false, ...(ost.facts ? { facts: ost.facts } : {}), earlier: ost.writes, turn: turnOf(play, ri), verify: opts.verify === true, counts, ...(ost.journal ? { journal: ost.journal } : {}), ...(opts.plan ? { planHook: opts.plan } : {}) }, gateDeps);
+      const res = await runRole(
+        {
+          host,
+          role: role.name,
+          hr,
+          driver,
+          cluster,
+          mode: opts.mode,
+          become: play.play.become ?? false,
+          ...(ost.facts ? { facts: ost.facts } : {}),
+          earlier: ost.writes,
+          turn: turnOf(play, ri),
+          verify: opts.verify === true,
+          counts,
+          ...(ost.journal ? { journal: ost.journal } : {}),
+          ...(opts.plan ? { planHook: opts.plan } : {}),
+        },
+        gateDeps,
+      );
       ost.facts = res.facts;
       if (opts.mode === 'check') ost.writes.push(...res.writes);
-      emit({ kind: 'role-end', host: host.name, role: role.name, ms: now() - t0, roundTrips: driver.roundTrips - rt0, changed: res.counts.changed, on: on.name });
+      emit({
+        kind: 'role-end',
+        host: host.name,
+        role: role.name,
+        ms: now() - t0,
+        roundTrips: driver.roundTrips - rt0,
+        changed: res.counts.changed,
+        on: on.name,
+      });
       if (res.error) fail(host, st, res.error);
     } catch (e) {
       // The host the role was delegated to broke: the converged host fails (it is not itself unreachable).
@@ -206,13 +250,20 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
     if (bad === 0) return undefined;
     if (play.play.anyErrorsFatal) return `${bad} host(s) failed and anyErrorsFatal is set`;
     const pct = (bad * 100) / batch.length;
-    if (play.play.maxFailPercent !== undefined && pct > play.play.maxFailPercent) return `${pct.toFixed(0)}% of the batch failed (maxFailPercent ${play.play.maxFailPercent})`;
+    if (play.play.maxFailPercent !== undefined && pct > play.play.maxFailPercent)
+      return `${pct.toFixed(0)}% of the batch failed (maxFailPercent ${play.play.maxFailPercent})`;
     if (bad === batch.length) return 'every host of the batch failed';
     return undefined;
   }
 
   /** The roles of `ri` one after another, each on every host of the batch at once; why the play stops, if it does. */
-  async function linear(play: CompiledPlay, ris: readonly number[], batch: readonly Host[], limit: Limit, mustAbort: (b: readonly Host[]) => string | undefined): Promise<string | undefined> {
+  async function linear(
+    play: CompiledPlay,
+    ris: readonly number[],
+    batch: readonly Host[],
+    limit: Limit,
+    mustAbort: (b: readonly Host[]) => string | undefined,
+  ): Promise<string | undefined> {
     for (const ri of ris) {
       const on = batch.filter((h) => play.roles[ri]!.perHost.has(h.name) && !state.get(h.name)!.done);
       if (on.length === 0) continue;
@@ -228,31 +279,54 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
    * Each host goes on alone, but the failure policy is checked after every role: once it says stop, no
    * host starts another role (hosts waiting for a fork included).
    */
-  async function free(play: CompiledPlay, ris: readonly number[], batch: readonly Host[], limit: Limit, mustAbort: (b: readonly Host[]) => string | undefined): Promise<string | undefined> {
+  async function free(
+    play: CompiledPlay,
+    ris: readonly number[],
+    batch: readonly Host[],
+    limit: Limit,
+    mustAbort: (b: readonly Host[]) => string | undefined,
+  ): Promise<string | undefined> {
     let why: string | undefined;
-    await Promise.all(batch.map((h) => limit(async () => {
-      for (let i = 0; i < ris.length && !why; i++) {
-        const role = play.roles[ris[i]!]!;
-        // Per host: under free, each host starts each role on its own.
-        if (role.perHost.has(h.name) && !state.get(h.name)!.done) emit({ kind: 'role-start', play: play.play.name, role: role.name, hosts: [h.name] });
-        await roleOnHost(play, ris[i]!, h);
-        why ??= mustAbort(batch);
-      }
-    })));
+    await Promise.all(
+      batch.map((h) =>
+        limit(async () => {
+          for (let i = 0; i < ris.length && !why; i++) {
+            const role = play.roles[ris[i]!]!;
+            // Per host: under free, each host starts each role on its own.
+            if (role.perHost.has(h.name) && !state.get(h.name)!.done) emit({ kind: 'role-start', play: play.play.name, role: role.name, hosts: [h.name] });
+            await roleOnHost(play, ris[i]!, h);
+            why ??= mustAbort(batch);
+          }
+        }),
+      ),
+    );
     return why;
   }
 
   /** One batch: beforeBatch hooks (linear), the play's roles (its strategy), afterBatch hooks (linear), cluster gates. */
-  async function runBatch(play: CompiledPlay, batch: readonly Host[], limit: Limit, mustAbort: (b: readonly Host[]) => string | undefined): Promise<string | undefined> {
+  async function runBatch(
+    play: CompiledPlay,
+    batch: readonly Host[],
+    limit: Limit,
+    mustAbort: (b: readonly Host[]) => string | undefined,
+  ): Promise<string | undefined> {
     const idx = (hook: CompiledPlay['roles'][number]['hook']) => play.roles.flatMap((r, i) => (r.hook === hook ? [i] : []));
     const changed0 = batch.reduce((n, h) => n + state.get(h.name)!.stats.changed, 0);
-    const why = (await linear(play, idx('before'), batch, limit, mustAbort))
-      ?? (await ((play.play.strategy ?? 'linear') === 'linear' ? linear : free)(play, idx(undefined), batch, limit, mustAbort))
-      ?? (await linear(play, idx('after'), batch, limit, mustAbort));
+    const why =
+      (await linear(play, idx('before'), batch, limit, mustAbort)) ??
+      (await ((play.play.strategy ?? 'linear') === 'linear' ? linear : free)(play, idx(undefined), batch, limit, mustAbort)) ??
+      (await linear(play, idx('after'), batch, limit, mustAbort));
     if (why || !play.play.gates?.length) return why;
     const due = opts.verify === true || batch.reduce((n, h) => n + state.get(h.name)!.stats.changed, 0) > changed0;
     const failed = await passClusterGates({
-      play: play.play.name, gates: play.play.gates, hosts: play.hosts, batch, cluster, mode: opts.mode, become: play.play.become ?? false, due,
+      play: play.play.name,
+      gates: play.play.gates,
+      hosts: play.hosts,
+      batch,
+      cluster,
+      mode: opts.mode,
+      become: play.play.become ?? false,
+      due,
       driver: (name) => {
         // Any inventory host: one outside the run's plays joins it here (claimed, connected once, in the recap).
         const h = all.find((x) => x.name === name) ?? cluster.hosts.find((x) => x.name === name);
@@ -263,7 +337,8 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
         }
         return driverOf(h, state.get(name)!);
       },
-      emit, sleep: gateDeps.sleep,
+      emit,
+      sleep: gateDeps.sleep,
     });
     if (!failed) return undefined;
     for (const h of batch) {
@@ -282,7 +357,11 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
     emit({ kind: 'play-start', play: play.play.name, hosts: play.hosts.map((h) => h.name) });
     // Hosts that failed or went unreachable in an earlier play sit this one out and do not count against its failure policy.
     const out = new Set(play.hosts.filter((h) => state.get(h.name)!.done).map((h) => h.name));
-    const mustAbort = (batch: readonly Host[]) => abortReason(play, batch.filter((h) => !out.has(h.name)));
+    const mustAbort = (batch: readonly Host[]) =>
+      abortReason(
+        play,
+        batch.filter((h) => !out.has(h.name)),
+      );
     const limit = pLimit(Math.max(1, Math.min(opts.forks ?? Infinity, play.play.throttle ?? Infinity, play.hosts.length || 1)));
     for (const [bi, batch] of play.batches.entries()) {
       for (const h of batch) reached.add(h.name);
@@ -296,13 +375,20 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
     }
   }
 
-  await Promise.all([...state.values()].map(async (st) => {
-    const d = await st.driver?.catch(() => undefined);
-    // Round trips made outside roles (a cluster gate's commands) count too.
-    if (d && st.trips0 !== undefined) st.stats.roundTrips = d.roundTrips - st.trips0;
-    await d?.close().catch(() => undefined);
-  }));
-  const stats: RunStats = { hosts: Object.fromEntries(all.map((h) => [h.name, state.get(h.name)!.stats])), ms: now() - started, ...startup, ...(untouched.length ? { untouched } : {}) };
+  await Promise.all(
+    [...state.values()].map(async (st) => {
+      const d = await st.driver?.catch(() => undefined);
+      // Round trips made outside roles (a cluster gate's commands) count too.
+      if (d && st.trips0 !== undefined) st.stats.roundTrips = d.roundTrips - st.trips0;
+      await d?.close().catch(() => undefined);
+    }),
+  );
+  const stats: RunStats = {
+    hosts: Object.fromEntries(all.map((h) => [h.name, state.get(h.name)!.stats])),
+    ms: now() - started,
+    ...startup,
+    ...(untouched.length ? { untouched } : {}),
+  };
   emit({ kind: 'run-end', mode: opts.mode, stats });
   return stats;
 }

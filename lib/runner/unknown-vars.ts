@@ -26,7 +26,7 @@ type Vars = Readonly<Record<string, unknown>>;
 
 const own = (r: Role<object>): readonly string[] => Object.keys(r.defaults);
 const isVars = (v: unknown): v is Vars => typeof v === 'object' && v !== null && !Array.isArray(v);
-const SHARED_HINT = ' It is read from the inventory (a shared var): set it in the inventory\'s vars.';
+const SHARED_HINT = " It is read from the inventory (a shared var): set it in the inventory's vars.";
 
 export function refuseUnknownVars(pb: Playbook, src: VarSources): void {
   const uses = pb.plays.flatMap((play, i) => playRoles(play).map((use) => ({ play, i, use })));
@@ -58,7 +58,11 @@ function sources(spec: InventorySpec): { where: string; vars: Vars }[] {
   ];
 }
 
-function refuseUnknownInventoryVars(inv: { spec: InventorySpec; file: string }, roles: ReadonlyMap<string, Role<object>>, others: readonly Role<object>[]): void {
+function refuseUnknownInventoryVars(
+  inv: { spec: InventorySpec; file: string },
+  roles: ReadonlyMap<string, Role<object>>,
+  others: readonly Role<object>[],
+): void {
   const plain = new Set([...roles.values()].flatMap(varsRead));
   const elsewhere = new Set(others.flatMap((r) => [r.name, ...varsRead(r)]));
   const known = [...plain, ...roles.keys(), ...elsewhere];
@@ -81,11 +85,15 @@ function refuseUnknownInventoryVars(inv: { spec: InventorySpec; file: string }, 
 function scoped(where: string, role: Role<object>, value: unknown, roles: ReadonlyMap<string, Role<object>>): string[] {
   if (!isVars(value)) return [`${where}: ${role.name}: expected an object of role ${role.name}'s vars`];
   const keys = own(role);
-  return Object.keys(value).filter((k) => !keys.includes(k)).map((k) => {
-    const owner = [...roles.values()].find((r) => r !== role && varsRead(r).includes(k));
-    const hint = role.sharedVars?.includes(k)
-      ? ` "${k}" is a shared var: set it at the top level, where every role that reads it looks.`
-      : owner ? ` "${k}" is read by role ${owner.name}: set it at the top level${own(owner).includes(k) ? ` or under ${owner.name}` : ''}.` : didYouMean(k, keys);
-    return `${where}: ${role.name}.${k}: role ${role.name} has no var "${k}".${hint}`;
-  });
+  return Object.keys(value)
+    .filter((k) => !keys.includes(k))
+    .map((k) => {
+      const owner = [...roles.values()].find((r) => r !== role && varsRead(r).includes(k));
+      const hint = role.sharedVars?.includes(k)
+        ? ` "${k}" is a shared var: set it at the top level, where every role that reads it looks.`
+        : owner
+          ? ` "${k}" is read by role ${owner.name}: set it at the top level${own(owner).includes(k) ? ` or under ${owner.name}` : ''}.`
+          : didYouMean(k, keys);
+      return `${where}: ${role.name}.${k}: role ${role.name} has no var "${k}".${hint}`;
+    });
 }

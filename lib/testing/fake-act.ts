@@ -18,14 +18,21 @@ type Of<K extends Action['a']> = Extract<Action, { a: K }>;
 function attrs(s: FakeState, a: NodeAttrs): NodeAttrs {
   if (a.owner !== undefined && !s.users.has(a.owner)) throw new HostFailure(1, `chown: invalid user: '${a.owner}'`);
   if (a.group !== undefined && !s.groups.has(a.group)) throw new HostFailure(1, `chgrp: invalid group: '${a.group}'`);
-  return { ...(a.mode !== undefined ? { mode: a.mode } : {}), ...(a.owner !== undefined ? { owner: a.owner } : {}), ...(a.group !== undefined ? { group: a.group } : {}) };
+  return {
+    ...(a.mode !== undefined ? { mode: a.mode } : {}),
+    ...(a.owner !== undefined ? { owner: a.owner } : {}),
+    ...(a.group !== undefined ? { group: a.group } : {}),
+  };
 }
 
 function pkg(s: FakeState, a: Of<'package'>): void {
   const have = s.facts.packageManager;
   if (a.manager !== have) throw new HostFailure(127, `sh: 1: ${a.manager === 'apt' ? 'apt-get' : a.manager}: not found`);
   for (const name of a.names) {
-    if (a.state === 'absent') { s.installed.delete(name); continue; }
+    if (a.state === 'absent') {
+      s.installed.delete(name);
+      continue;
+    }
     const spec = s.catalog.get(name);
     if (!spec) throw new HostFailure(100, a.manager === 'apt' ? `E: Unable to locate package ${name}` : `Error: Unable to find a match: ${name}`);
     const pin = a.versions?.[name];
@@ -60,23 +67,46 @@ function systemctl(s: FakeState, a: Of<'systemctl'>): void {
 
 function user(s: FakeState, a: Of<'user'>): void {
   const u = s.users.get(a.name);
-  if (a.state === 'absent') { s.users.delete(a.name); return; }
+  if (a.state === 'absent') {
+    s.users.delete(a.name);
+    return;
+  }
   for (const g of a.groups ?? []) if (!s.groups.has(g)) throw new HostFailure(6, `${u ? 'usermod' : 'useradd'}: group '${g}' does not exist`);
   if (u) {
     Object.assign(u, { ...(a.home ? { home: a.home } : {}), ...(a.shell ? { shell: a.shell } : {}) });
     u.groups = [...new Set([...u.groups, ...(a.groups ?? [])])];
     return;
   }
-  const gid = s.groups.get(a.name)?.gid ?? s.nextId([...s.groups.values()].map((g) => g.gid), !!a.system);
+  const gid =
+    s.groups.get(a.name)?.gid ??
+    s.nextId(
+      [...s.groups.values()].map((g) => g.gid),
+      !!a.system,
+    );
   s.groups.set(a.name, { gid });
-  const entry = { uid: s.nextId([...s.users.values()].map((x) => x.uid), !!a.system), gid, home: a.home ?? `/home/${a.name}`, shell: a.shell ?? (a.system ? '/usr/sbin/nologin' : '/bin/sh'), groups: [...(a.groups ?? [])] };
+  const entry = {
+    uid: s.nextId(
+      [...s.users.values()].map((x) => x.uid),
+      !!a.system,
+    ),
+    gid,
+    home: a.home ?? `/home/${a.name}`,
+    shell: a.shell ?? (a.system ? '/usr/sbin/nologin' : '/bin/sh'),
+    groups: [...(a.groups ?? [])],
+  };
   s.users.set(a.name, entry);
   if (a.create) s.fs.mkdirp(entry.home, { mode: 0o750, owner: a.name, group: a.name });
 }
 
 function group(s: FakeState, a: Of<'group'>): void {
   if (a.state === 'absent') s.groups.delete(a.name);
-  else if (!s.groups.has(a.name)) s.groups.set(a.name, { gid: s.nextId([...s.groups.values()].map((g) => g.gid), !!a.system) });
+  else if (!s.groups.has(a.name))
+    s.groups.set(a.name, {
+      gid: s.nextId(
+        [...s.groups.values()].map((g) => g.gid),
+        !!a.system,
+      ),
+    });
 }
 
 function upload(s: FakeState, a: Of<'upload'>): void {
@@ -108,14 +138,16 @@ function extract(s: FakeState, a: Of<'extract'>): void {
 
 function sysctl(s: FakeState, a: Of<'sysctl'>): void {
   const name = s.sysctlName(a.key);
-  if (name === undefined) throw new HostFailure(2, `sh: 1: cannot create /proc/sys/${a.key.includes('/') ? a.key : a.key.replace(/\./g, '/')}: Directory nonexistent`);
+  if (name === undefined)
+    throw new HostFailure(2, `sh: 1: cannot create /proc/sys/${a.key.includes('/') ? a.key : a.key.replace(/\./g, '/')}: Directory nonexistent`);
   s.sysctls.set(name, a.value);
 }
 
 function modprobe(s: FakeState, name: string): void {
   s.modules.add(name.replace(/-/g, '_'));
   // Loading br_netfilter creates its sysctls, as on a real kernel.
-  if (name.replace(/-/g, '_') === 'br_netfilter') for (const k of ['net.bridge.bridge-nf-call-iptables', 'net.bridge.bridge-nf-call-ip6tables']) if (!s.sysctls.has(k)) s.sysctls.set(k, '1');
+  if (name.replace(/-/g, '_') === 'br_netfilter')
+    for (const k of ['net.bridge.bridge-nf-call-iptables', 'net.bridge.bridge-nf-call-ip6tables']) if (!s.sysctls.has(k)) s.sysctls.set(k, '1');
 }
 
 function command(s: FakeState, a: Of<'command'>): void {
@@ -126,19 +158,35 @@ function command(s: FakeState, a: Of<'command'>): void {
 export function applyAction(s: FakeState, a: Action): void {
   checkDoor(a);
   switch (a.a) {
-    case 'write': s.fs.write(a.path, typeof a.content === 'string' ? Buffer.from(a.content) : a.content, attrs(s, a)); return;
-    case 'upload': return upload(s, a);
-    case 'fetch': return fetch(s, a);
-    case 'mkdir': s.fs.mkdirp(a.path, attrs(s, a)); return;
-    case 'attrs': return s.fs.setAttrs(a.path, attrs(s, a));
-    case 'remove': return s.fs.remove(a.path);
-    case 'extract': return extract(s, a);
-    case 'package': return pkg(s, a);
-    case 'systemctl': return systemctl(s, a);
-    case 'sysctl': return sysctl(s, a);
-    case 'modprobe': return modprobe(s, a.name);
-    case 'user': return user(s, a);
-    case 'group': return group(s, a);
-    case 'command': return command(s, a);
+    case 'write':
+      s.fs.write(a.path, typeof a.content === 'string' ? Buffer.from(a.content) : a.content, attrs(s, a));
+      return;
+    case 'upload':
+      return upload(s, a);
+    case 'fetch':
+      return fetch(s, a);
+    case 'mkdir':
+      s.fs.mkdirp(a.path, attrs(s, a));
+      return;
+    case 'attrs':
+      return s.fs.setAttrs(a.path, attrs(s, a));
+    case 'remove':
+      return s.fs.remove(a.path);
+    case 'extract':
+      return extract(s, a);
+    case 'package':
+      return pkg(s, a);
+    case 'systemctl':
+      return systemctl(s, a);
+    case 'sysctl':
+      return sysctl(s, a);
+    case 'modprobe':
+      return modprobe(s, a.name);
+    case 'user':
+      return user(s, a);
+    case 'group':
+      return group(s, a);
+    case 'command':
+      return command(s, a);
   }
 }

@@ -6,7 +6,10 @@
  */
 export class HostFailure extends Error {
   override name = 'HostFailure';
-  constructor(readonly exitCode: number, readonly stderr: string) {
+  constructor(
+    readonly exitCode: number,
+    readonly stderr: string,
+  ) {
     super(stderr);
   }
 }

@@ -26,7 +26,10 @@ export class FakeHost extends FakeState implements HostDriver {
   /** A begun run's lock: calls wait for it, as the shell driver's do (a refusal fails them too). */
   #opening: Promise<unknown> | undefined;
 
-  constructor(readonly host = 'fake', facts: HostFacts = debianFacts(host)) {
+  constructor(
+    readonly host = 'fake',
+    facts: HostFacts = debianFacts(host),
+  ) {
     super(facts);
   }
 
@@ -105,7 +108,9 @@ export class FakeHost extends FakeState implements HostDriver {
     const host = this;
     return {
       host: this.host,
-      get roundTrips() { return host.roundTrips; },
+      get roundTrips() {
+        return host.roundTrips;
+      },
       query: async (q, o) => (await opening, this.query(q, o)),
       act: async (g, o) => (await opening, this.act(g, o)),
       exec: async (c, o) => (await opening, this.exec(c, o)),

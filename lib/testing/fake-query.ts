@@ -9,7 +9,12 @@ function file(s: FakeState, q: Extract<Query, { q: 'file' }>): FileState {
   if (!n) return { exists: false };
   const isFile = n.type === 'file';
   return {
-    exists: true, type: n.type, mode: n.mode, owner: n.owner, group: n.group, size: isFile ? n.content.length : 4096,
+    exists: true,
+    type: n.type,
+    mode: n.mode,
+    owner: n.owner,
+    group: n.group,
+    size: isFile ? n.content.length : 4096,
     ...(isFile && q.sha256 ? { sha256: createHash('sha256').update(n.content).digest('hex') } : {}),
     ...(isFile && q.content !== undefined && n.content.length <= q.content ? { content: Buffer.from(n.content).toString('utf8') } : {}),
   };
@@ -33,20 +38,27 @@ function user(s: FakeState, name: string): UserState | null {
 export function answer(s: FakeState, q: Query): unknown {
   checkDoor(q);
   switch (q.q) {
-    case 'file': return file(s, q);
-    case 'packages': return Object.fromEntries(q.names.map((n) => [n, s.installed.get(n) ?? null]));
-    case 'unit': return unit(s, q.name);
+    case 'file':
+      return file(s, q);
+    case 'packages':
+      return Object.fromEntries(q.names.map((n) => [n, s.installed.get(n) ?? null]));
+    case 'unit':
+      return unit(s, q.name);
     case 'sysctl': {
       const name = s.sysctlName(q.key);
       return name === undefined ? null : s.sysctls.get(name)!;
     }
-    case 'module': return s.modules.has(q.name.replace(/-/g, '_'));
-    case 'user': return user(s, q.name);
-    case 'group': return s.groups.get(q.name) ?? null;
+    case 'module':
+      return s.modules.has(q.name.replace(/-/g, '_'));
+    case 'user':
+      return user(s, q.name);
+    case 'group':
+      return s.groups.get(q.name) ?? null;
     case 'command': {
       const r = s.run(q.command);
       return { exitCode: r.exitCode, stdout: r.stdout };
     }
-    case 'facts': return s.facts;
+    case 'facts':
+      return s.facts;
   }
 }

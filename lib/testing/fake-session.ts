@@ -7,7 +7,13 @@ import { HostBusy, TEMP_PATTERNS, UPLOAD_TEMP, holderLine, type GroupNotes, type
 import type { FakeFs } from './fake-fs.js';
 
 /** A find -name glob (`*`, `?`) as a RegExp. */
-const globRe = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+const globRe = (g: string) =>
+  new RegExp(
+    `^${g
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
 const [FILE_TEMP, DIR_TEMP] = TEMP_PATTERNS.map(globRe) as [RegExp, RegExp];
 
 export class FakeRuns {

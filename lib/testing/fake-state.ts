@@ -17,8 +17,17 @@ export interface PackageSpec {
   readonly files?: Readonly<Record<string, string>>;
 }
 
-export interface UserEntry { uid: number; gid: number; home: string; shell: string; groups: string[] }
-export interface ServiceEntry { enabled: boolean; active: boolean }
+export interface UserEntry {
+  uid: number;
+  gid: number;
+  home: string;
+  shell: string;
+  groups: string[];
+}
+export interface ServiceEntry {
+  enabled: boolean;
+  active: boolean;
+}
 
 export type CommandReply = Partial<ExecResult> | ((command: string, stdin: string | undefined) => Partial<ExecResult> | void);
 
@@ -73,7 +82,7 @@ export class FakeState {
     this.commands.push(command);
     const hit = [...this.scripts].reverse().find((s) => (typeof s.match === 'string' ? s.match === command : s.match.test(command)));
     if (!hit) throw new FakeMisuse(`Unscripted command: ${command} (script it with host.script(match, reply))`);
-    const r = typeof hit.reply === 'function' ? hit.reply(command, stdin) ?? {} : hit.reply;
+    const r = typeof hit.reply === 'function' ? (hit.reply(command, stdin) ?? {}) : hit.reply;
     return { exitCode: r.exitCode ?? 0, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
   }
 

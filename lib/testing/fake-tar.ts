@@ -1,7 +1,10 @@
 /** A minimal tar reader (ustar, optionally gzipped) so the fake host can run `extract` in memory. */
 import { gunzipSync } from 'node:zlib';
 
-const str = (b: Uint8Array, at: number, len: number) => Buffer.from(b.subarray(at, at + len)).toString('utf8').replace(/\0.*$/s, '');
+const str = (b: Uint8Array, at: number, len: number) =>
+  Buffer.from(b.subarray(at, at + len))
+    .toString('utf8')
+    .replace(/\0.*$/s, '');
 
 /** Regular files of the archive by member name (leading `./` dropped). */
 export function readTar(archive: Uint8Array): Map<string, Uint8Array> {

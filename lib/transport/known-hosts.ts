@@ -33,7 +33,13 @@ export function parseKnownHosts(text: string): KnownHostEntry[] {
 export const hostField = (address: string, port: number): string => (port === 22 ? address : `[${address}]:${port}`);
 
 const globToRegExp = (pattern: string): RegExp =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
 
 function matchHashed(field: string, name: string): boolean {
   const [, , salt, hash] = field.split('|');
@@ -86,8 +92,7 @@ export function knownKeyTypes(entries: readonly KnownHostEntry[], name: string):
 }
 
 /** The line to append when trusting a new key. */
-export const knownHostsLine = (name: string, blob: Uint8Array): string =>
-  `${name} ${blobKeyType(blob)} ${Buffer.from(blob).toString('base64')}\n`;
+export const knownHostsLine = (name: string, blob: Uint8Array): string => `${name} ${blobKeyType(blob)} ${Buffer.from(blob).toString('base64')}\n`;
 
 /** The SSH host key algorithms that prove a key of each known_hosts key type. */
 export function hostKeyAlgorithms(keyTypes: readonly string[]): string[] {
@@ -96,27 +101,44 @@ export function hostKeyAlgorithms(keyTypes: readonly string[]): string[] {
 
 /** Host key types tsplay (ssh2) can verify, best first. */
 export const ACCEPTED_HOST_KEY_TYPES = [
-  'ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa',
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
 ] as const;
 
 /** `ssh-keyscan -t` and host key file names call key types by these short names. */
-const shortType = (t: string): string => (t.includes('ed25519') ? 'ed25519' : t.startsWith('ecdsa') ? 'ecdsa' : t.includes('rsa') ? 'rsa' : t.includes('dss') ? 'dsa' : t);
+const shortType = (t: string): string =>
+  t.includes('ed25519') ? 'ed25519' : t.startsWith('ecdsa') ? 'ecdsa' : t.includes('rsa') ? 'rsa' : t.includes('dss') ? 'dsa' : t;
 
 /**
  * What to say when client and server have no host key type in common ("no matching host key format"):
  * either known_hosts holds a key of a type the server no longer offers (we ask only for known types, as
  * OpenSSH would refuse a key of another type), or the server offers none tsplay can verify.
  */
-export function noCommonHostKeyType(address: string, port: number, file: string, known: readonly KnownHostEntry[], offered: readonly string[] | undefined): string {
+export function noCommonHostKeyType(
+  address: string,
+  port: number,
+  file: string,
+  known: readonly KnownHostEntry[],
+  offered: readonly string[] | undefined,
+): string {
   const offers = offered?.length ? `offers host keys of type ${offered.join(', ')} only` : 'offers no host key type tsplay asked for';
   const first = known[0];
   if (first) {
     const scan = `ssh-keyscan${port === 22 ? '' : ` -p ${port}`} -t ${shortType(offered?.[0] ?? 'ed25519')} ${address}`;
-    return `${hostField(address, port)} ${offers}, but ${file} line ${first.line} holds its ${first.keyType} key, so the key it offers cannot be checked. ` +
+    return (
+      `${hostField(address, port)} ${offers}, but ${file} line ${first.line} holds its ${first.keyType} key, so the key it offers cannot be checked. ` +
       `If its host keys were changed on purpose, replace that line with its new key (\`${scan}\`, checked out of band); ` +
-      `otherwise its sshd has lost the ${shortType(first.keyType)} key (put back HostKey /etc/ssh/ssh_host_${shortType(first.keyType)}_key in sshd_config), or this is not the host you think.`;
+      `otherwise its sshd has lost the ${shortType(first.keyType)} key (put back HostKey /etc/ssh/ssh_host_${shortType(first.keyType)}_key in sshd_config), or this is not the host you think.`
+    );
   }
-  return `${hostField(address, port)} ${offers}; tsplay accepts ${ACCEPTED_HOST_KEY_TYPES.join(', ')}. ` +
+  return (
+    `${hostField(address, port)} ${offers}; tsplay accepts ${ACCEPTED_HOST_KEY_TYPES.join(', ')}. ` +
     "On the server, add an ed25519 host key (`ssh-keygen -t ed25519 -N '' -f /etc/ssh/ssh_host_ed25519_key`, `HostKey /etc/ssh/ssh_host_ed25519_key` in sshd_config, reload sshd), " +
-    'or for an RSA key allow its SHA-2 signatures (`HostKeyAlgorithms +rsa-sha2-512,rsa-sha2-256` in sshd_config).';
+    'or for an RSA key allow its SHA-2 signatures (`HostKeyAlgorithms +rsa-sha2-512,rsa-sha2-256` in sshd_config).'
+  );
 }

@@ -38,10 +38,13 @@ export function localConnection(name = 'localhost'): Connection {
     hold: (command, opts) => hold(sudoCommand(command, mode(opts.sudo)), opts.stdin, opts.until),
     async get(path, opts = {}) {
       if (mode(opts.sudo) === 'none') {
-        return readFile(path).then((b) => new Uint8Array(b), (e: NodeJS.ErrnoException) => {
-          if (e.code === 'ENOENT') return undefined;
-          throw new TsplayError(`[${name}] cannot read ${path}: ${e.message}`, { cause: e });
-        });
+        return readFile(path).then(
+          (b) => new Uint8Array(b),
+          (e: NodeJS.ErrnoException) => {
+            if (e.code === 'ENOENT') return undefined;
+            throw new TsplayError(`[${name}] cannot read ${path}: ${e.message}`, { cause: e });
+          },
+        );
       }
       const r = await runRaw(name, sudoCommand(readFileScript(path), 'nopasswd'), {});
       if (r.exitCode === 3) return undefined;
@@ -86,17 +89,34 @@ async function runRaw(name: string, command: string, opts: ExecOptions): Promise
   const { $ } = await import('zx');
   // detached: its own process group, so a timeout kills the whole command, not only sh. halt: start it
   // ourselves, to read stdout as bytes (zx keeps text) from the start.
-  const sh = $({ shell: '/bin/sh', prefix: '', postfix: '', nothrow: true, quiet: true, verbose: false, detached: true, halt: true, input: opts.stdin === undefined ? '' : Buffer.from(opts.stdin) });
+  const sh = $({
+    shell: '/bin/sh',
+    prefix: '',
+    postfix: '',
+    nothrow: true,
+    quiet: true,
+    verbose: false,
+    detached: true,
+    halt: true,
+    input: opts.stdin === undefined ? '' : Buffer.from(opts.stdin),
+  });
   // The command is the whole script, not an argument to quote: it is the template's only piece.
   const p = sh(Object.assign([command], { raw: [command] }));
   p.run();
   const out: Buffer[] = [];
   p.stdout.on('data', (d: Buffer) => out.push(d));
   let timedOut = false;
-  const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
-    timedOut = true;
-    try { process.kill(-p.child!.pid!, 'SIGKILL'); } catch { /* already gone */ }
-  }, opts.timeoutMs);
+  const timer =
+    opts.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          try {
+            process.kill(-p.child!.pid!, 'SIGKILL');
+          } catch {
+            /* already gone */
+          }
+        }, opts.timeoutMs);
   const done = await p.finally(() => clearTimeout(timer));
   if (timedOut) throw new TransportError(name, `command timed out after ${opts.timeoutMs} ms: ${command.split('\n')[0]}`);
   if (done.exitCode === null && done.signal === null) throw new TransportError(name, `cannot run sh: ${done.message}`);

@@ -68,5 +68,4 @@ export function finishPutScript(uploaded: string, target: string, opts: Finish, 
 }
 
 /** Script that prints a file, or exits 3 when it does not exist (get() maps that to undefined). */
-export const readFileScript = (path: string): string =>
-  `if [ -e ${quote(path)} ]; then exec cat -- ${quote(path)}; else exit 3; fi`;
+export const readFileScript = (path: string): string => `if [ -e ${quote(path)} ]; then exec cat -- ${quote(path)}; else exit 3; fi`;

@@ -25,7 +25,5 @@ async function send(sftp: SFTPWrapper, remote: string, from: Uint8Array | { read
     return;
   }
   // fastPut reads the file in chunks with several writes in flight: large files never sit in memory.
-  await new Promise<void>((resolve, reject) =>
-    sftp.fastPut(from.localPath, remote, { mode: 0o600 }, (err) => (err ? reject(err) : resolve())),
-  );
+  await new Promise<void>((resolve, reject) => sftp.fastPut(from.localPath, remote, { mode: 0o600 }, (err) => (err ? reject(err) : resolve())));
 }

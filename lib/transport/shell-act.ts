@@ -17,7 +17,11 @@ type Upload = Extract<Action, { a: 'upload' }>;
 type Fetch = Extract<Action, { a: 'fetch' }>;
 
 /** `notes`: the group's journal notes, on its last part (written once everything of the group is done). */
-export interface ScriptPart { readonly group: number; readonly actions: readonly Action[]; readonly notes?: GroupNotes }
+export interface ScriptPart {
+  readonly group: number;
+  readonly actions: readonly Action[];
+  readonly notes?: GroupNotes;
+}
 export type Step =
   | { readonly kind: 'script'; readonly parts: readonly ScriptPart[] }
   | { readonly kind: 'upload'; readonly group: number; readonly action: Upload }
@@ -28,10 +32,19 @@ const within = (path: string, dir: string) => path === dir || path.startsWith(di
 /** May `a`, run before an upload to `path`, change whether or how that upload lands? */
 function touches(a: Action, path: string): boolean {
   switch (a.a) {
-    case 'mkdir': case 'attrs': case 'remove': case 'write': return within(path, a.path) || within(a.path, path);
-    case 'extract': return within(path, a.dest);
-    case 'package': case 'command': case 'user': return true;
-    default: return false;
+    case 'mkdir':
+    case 'attrs':
+    case 'remove':
+    case 'write':
+      return within(path, a.path) || within(a.path, path);
+    case 'extract':
+      return within(path, a.dest);
+    case 'package':
+    case 'command':
+    case 'user':
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -83,7 +96,13 @@ function cleanupTrap(parts: readonly ScriptPart[], salt: string): string[] {
   const dirs = [...new Set(parts.flatMap((p) => p.actions.map(tempDir).filter((d): d is string => d !== undefined)))];
   if (dirs.length === 0) return [];
   const globs = dirs.map((d) => `${quote(d === '/' ? '' : d)}/.*tsplay-*${salt}-*`);
-  return [`tsplay_clean() { rm -rf -- ${globs.join(' ')} 2>/dev/null; }`, 'trap tsplay_clean EXIT', "trap 'exit 129' HUP", "trap 'exit 141' PIPE", "trap 'exit 143' TERM"];
+  return [
+    `tsplay_clean() { rm -rf -- ${globs.join(' ')} 2>/dev/null; }`,
+    'trap tsplay_clean EXIT',
+    "trap 'exit 129' HUP",
+    "trap 'exit 141' PIPE",
+    "trap 'exit 143' TERM",
+  ];
 }
 
 /**
@@ -121,5 +140,9 @@ export function doneGroups(stdout: string, boundary: string): Set<number> {
 export function stderrOfLastGroup(stderr: string, boundary: string): string {
   const at = stderr.lastIndexOf(`${boundary} group `);
   const from = at < 0 ? stderr : stderr.slice(stderr.indexOf('\n', at) + 1);
-  return from.split('\n').filter((l) => !l.startsWith(`${boundary} `)).join('\n').trim();
+  return from
+    .split('\n')
+    .filter((l) => !l.startsWith(`${boundary} `))
+    .join('\n')
+    .trim();
 }

@@ -34,7 +34,12 @@ function extract(a: Of<'extract'>, salt: string): string[] {
   const pick = a.files.length
     ? a.files.flatMap((f) => [`mv -f -- ${x}/${quote(f)} ${dest}/${quote(baseName(f))}`, ...attrLines(`${a.dest}/${baseName(f)}`, a)])
     : [`find ${x} -type f -exec mv -f -t ${dest} -- {} +`];
-  return [`mkdir -p -- ${dest} ${x}`, `tar -xf ${quote(a.archive)} -C ${x}${a.files.length ? ` -- ${a.files.map(quote).join(' ')}` : ''}`, ...pick, `rm -rf -- ${x}`];
+  return [
+    `mkdir -p -- ${dest} ${x}`,
+    `tar -xf ${quote(a.archive)} -C ${x}${a.files.length ? ` -- ${a.files.map(quote).join(' ')}` : ''}`,
+    ...pick,
+    `rm -rf -- ${x}`,
+  ];
 }
 
 /** apt first tries without `update` (fast, offline-friendly) and refreshes the lists only if that fails. */
@@ -90,19 +95,33 @@ export function renderAction(a: Action, salt: string, reloaded = false): string[
   if ('path' in a) absolute(a.path);
   if (a.a === 'extract') [a.archive, a.dest].forEach(absolute);
   switch (a.a) {
-    case 'write': return write(a, salt);
-    case 'mkdir': return [`mkdir -p -- ${quote(a.path)}`, ...attrLines(a.path, a)];
-    case 'attrs': return attrLines(a.path, a);
-    case 'remove': return [`rm -rf -- ${quote(a.path)}`];
-    case 'extract': return extract(a, salt);
-    case 'package': return pkg(a);
-    case 'systemctl': return [systemctl(a, reloaded)];
-    case 'sysctl': return [`printf '%s\\n' ${quote(a.value)} >${quote(sysctlPath(a.key))}`];
-    case 'modprobe': return [join('modprobe', '--', a.name)];
-    case 'user': return user(a);
-    case 'group': return group(a);
-    case 'command': return command(a);
-    case 'upload': throw new Error(`upload of ${a.path} cannot be rendered into a script: the driver sends it with put`);
-    case 'fetch': throw new Error(`fetch of ${a.path} cannot be rendered into a script: the driver reads it with get`);
+    case 'write':
+      return write(a, salt);
+    case 'mkdir':
+      return [`mkdir -p -- ${quote(a.path)}`, ...attrLines(a.path, a)];
+    case 'attrs':
+      return attrLines(a.path, a);
+    case 'remove':
+      return [`rm -rf -- ${quote(a.path)}`];
+    case 'extract':
+      return extract(a, salt);
+    case 'package':
+      return pkg(a);
+    case 'systemctl':
+      return [systemctl(a, reloaded)];
+    case 'sysctl':
+      return [`printf '%s\\n' ${quote(a.value)} >${quote(sysctlPath(a.key))}`];
+    case 'modprobe':
+      return [join('modprobe', '--', a.name)];
+    case 'user':
+      return user(a);
+    case 'group':
+      return group(a);
+    case 'command':
+      return command(a);
+    case 'upload':
+      throw new Error(`upload of ${a.path} cannot be rendered into a script: the driver sends it with put`);
+    case 'fetch':
+      throw new Error(`fetch of ${a.path} cannot be rendered into a script: the driver reads it with get`);
   }
 }

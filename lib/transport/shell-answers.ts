@@ -39,7 +39,7 @@ export function parseAnswers(queries: readonly Query[], stdout: string, boundary
 /** The batched file answers: stat records, sha256sum lines and a tar of small files' contents, by path. */
 function fileBatch(statText: string, shaText: string, tarBase64: string): (q: Extract<Query, { q: 'file' }>) => FileState {
   const stats = new Map<string, string>();
-  for (let at = 0; ;) {
+  for (let at = 0; ; ) {
     const nul = statText.indexOf('\0', at);
     const nl = statText.indexOf('\n', nul + 1);
     if (nul < 0 || nl < 0) break;
@@ -66,9 +66,13 @@ function fileBatch(statText: string, shaText: string, tarBase64: string): (q: Ex
 /** Regular files of a GNU tar archive by name (long names come in a preceding `L` entry). */
 function untar(tar: Buffer): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
-  const field = (h: Buffer, from: number, len: number) => h.subarray(from, from + len).toString('utf8').replace(/\0.*$/s, '');
+  const field = (h: Buffer, from: number, len: number) =>
+    h
+      .subarray(from, from + len)
+      .toString('utf8')
+      .replace(/\0.*$/s, '');
   let longName: string | undefined;
-  for (let at = 0; at + 512 <= tar.length;) {
+  for (let at = 0; at + 512 <= tar.length; ) {
     const h = tar.subarray(at, at + 512);
     if (h.every((b) => b === 0)) break;
     const size = parseInt(field(h, 124, 12).trim() || '0', 8);
@@ -85,7 +89,11 @@ function untar(tar: Buffer): Map<string, Buffer> {
 }
 
 /** Lines starting with `tag ` (the tag removed). */
-const tagged = (text: string, tag: string): string[] => text.split('\n').filter((l) => l.startsWith(`${tag} `)).map((l) => l.slice(tag.length + 1));
+const tagged = (text: string, tag: string): string[] =>
+  text
+    .split('\n')
+    .filter((l) => l.startsWith(`${tag} `))
+    .map((l) => l.slice(tag.length + 1));
 
 const TYPES: Record<string, FileState['type']> = { 'regular file': 'file', 'regular empty file': 'file', directory: 'directory', 'symbolic link': 'symlink' };
 
@@ -119,7 +127,12 @@ export function parsePackages(text: string, names: readonly string[]): PackageSt
 
 /** `LoadState=loaded` lines of systemctl show; a host without systemd answers `unknown`. */
 export function parseUnit(text: string): UnitState {
-  const kv = Object.fromEntries(text.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const kv = Object.fromEntries(
+    text
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
   return { load: kv['LoadState'] || 'unknown', active: kv['ActiveState'] || 'unknown', enabled: kv['UnitFileState'] ?? '' };
 }
 
@@ -151,14 +164,23 @@ export function parseCommand(text: string): CommandResult {
 /** The typed answer to `query` from its section of the output. */
 export function parseAnswer(query: Query, text: string): unknown {
   switch (query.q) {
-    case 'file': return parseFile(text);
-    case 'packages': return parsePackages(text, query.names);
-    case 'unit': return parseUnit(text);
-    case 'sysctl': return parseSysctl(text);
-    case 'module': return text.trim() === '1';
-    case 'user': return parseUser(text);
-    case 'group': return parseGroup(text);
-    case 'command': return parseCommand(text);
-    case 'facts': return parseHostFacts(text);
+    case 'file':
+      return parseFile(text);
+    case 'packages':
+      return parsePackages(text, query.names);
+    case 'unit':
+      return parseUnit(text);
+    case 'sysctl':
+      return parseSysctl(text);
+    case 'module':
+      return text.trim() === '1';
+    case 'user':
+      return parseUser(text);
+    case 'group':
+      return parseGroup(text);
+    case 'command':
+      return parseCommand(text);
+    case 'facts':
+      return parseHostFacts(text);
   }
 }

@@ -26,7 +26,10 @@ export interface ShellDriverOptions {
 /** Counts every exec and put: each is one round trip. */
 class Counted {
   trips = 0;
-  constructor(readonly conn: Connection, readonly stateDir?: string) {}
+  constructor(
+    readonly conn: Connection,
+    readonly stateDir?: string,
+  ) {}
   exec(command: string, opts?: ExecOptions): Promise<ExecResult> {
     this.trips++;
     return this.conn.exec(command, opts);
@@ -37,7 +40,11 @@ class Counted {
   }
 }
 
-const execOpts = (stdin: string, o: ActOptions): ExecOptions => ({ stdin, ...(o.sudo ? { sudo: true } : {}), ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) });
+const execOpts = (stdin: string, o: ActOptions): ExecOptions => ({
+  stdin,
+  ...(o.sudo ? { sudo: true } : {}),
+  ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+});
 
 /** A begun run: its claim, and the session promise its first query settles. */
 interface Opening {
@@ -101,7 +108,12 @@ async function runScript(c: Counted, parts: readonly ScriptPart[], o: ActOptions
 /** A put that fails (permissions, disk full) fails its group; a broken transport stays a TransportError. */
 async function runUpload(c: Counted, step: Extract<Step, { kind: 'upload' }>, o: ActOptions): Promise<Failure | undefined> {
   const { action: a } = step;
-  const opts: PutOptions = { ...(a.mode !== undefined ? { mode: a.mode } : {}), ...(a.owner ? { owner: a.owner } : {}), ...(a.group ? { group: a.group } : {}), ...(o.sudo ? { sudo: true } : {}) };
+  const opts: PutOptions = {
+    ...(a.mode !== undefined ? { mode: a.mode } : {}),
+    ...(a.owner ? { owner: a.owner } : {}),
+    ...(a.group ? { group: a.group } : {}),
+    ...(o.sudo ? { sudo: true } : {}),
+  };
   try {
     await c.put(a.path, { localPath: a.from }, opts);
     return undefined;
@@ -142,7 +154,8 @@ let actsDone = 0;
 async function act(c: Counted, groups: readonly (readonly Action[])[], o: ActOptions): Promise<ActResult> {
   try {
     for (const step of planSteps(groups, o.notes)) {
-      const failure = step.kind === 'script' ? await runScript(c, step.parts, o) : step.kind === 'upload' ? await runUpload(c, step, o) : await runFetch(c, step, o);
+      const failure =
+        step.kind === 'script' ? await runScript(c, step.parts, o) : step.kind === 'upload' ? await runUpload(c, step, o) : await runFetch(c, step, o);
       if (failure) return failure;
     }
     return { ok: true };
@@ -199,7 +212,9 @@ export function shellDriver(conn: Connection, opts: ShellDriverOptions = {}): Ho
     query: (queries, o = {}) => session.query(queries, o),
     act: async (groups, o = {}) => (await session.before(o), act(c, groups, o)),
     exec: async (command, o) => (await session.before({ ...(o?.sudo ? { sudo: true } : {}) }), c.exec(command, o)),
-    get roundTrips() { return c.trips; },
+    get roundTrips() {
+      return c.trips;
+    },
     close: async () => {
       session.release();
       await conn.close();

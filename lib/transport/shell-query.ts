@@ -16,7 +16,8 @@ export const PRELUDE = `export LC_ALL=C PATH="$PATH:/usr/local/sbin:/usr/sbin:/s
  */
 export function sysctlPath(key: string): string {
   const rel = key.includes('/') ? key : key.replace(/\./g, '/');
-  if (rel.split('/').some((p) => p === '' || p === '.' || p === '..')) throw new Error(`sysctl key ${JSON.stringify(key)} does not name a file under /proc/sys`);
+  if (rel.split('/').some((p) => p === '' || p === '.' || p === '..'))
+    throw new Error(`sysctl key ${JSON.stringify(key)} does not name a file under /proc/sys`);
   return `/proc/sys/${rel}`;
 }
 
@@ -50,7 +51,12 @@ function filesBatch(files: readonly FileQuery[], boundary: string): string {
     `stat -L ${printf} -- ${all} 2>/dev/null`,
     `for p in ${all}; do if [ -L "$p" ] && [ ! -e "$p" ]; then stat ${printf} -- "$p"; fi; done`,
     ...(sha ? [`printf '\\n%s\\n' '${boundary} files-sha'`, `sha256sum -- ${sha} 2>/dev/null`] : []),
-    ...(small.length ? [`printf '\\n%s\\n' '${boundary} files-tar'`, `{ ${small.join('; ')}; } | tar -c -h --hard-dereference -P --format=gnu --no-recursion --null -T - -f - 2>/dev/null | base64 -w0`] : []),
+    ...(small.length
+      ? [
+          `printf '\\n%s\\n' '${boundary} files-tar'`,
+          `{ ${small.join('; ')}; } | tar -c -h --hard-dereference -P --format=gnu --no-recursion --null -T - -f - 2>/dev/null | base64 -w0`,
+        ]
+      : []),
     'fi',
   ].join('\n');
 }
@@ -75,13 +81,18 @@ function packagesSnippet(names: readonly string[]): string {
 
 /** Kernel config symbols of modules whose name does not spell their symbol (the rest: CONFIG_<NAME>). */
 const MODULE_CONFIG: Readonly<Record<string, string>> = {
-  br_netfilter: 'BRIDGE_NETFILTER', overlay: 'OVERLAY_FS', nf_conntrack: 'NF_CONNTRACK', ip_vs: 'IP_VS',
-  ip_tables: 'IP_NF_IPTABLES', iptable_nat: 'IP_NF_NAT', iptable_filter: 'IP_NF_FILTER', xt_conntrack: 'NETFILTER_XT_MATCH_CONNTRACK',
+  br_netfilter: 'BRIDGE_NETFILTER',
+  overlay: 'OVERLAY_FS',
+  nf_conntrack: 'NF_CONNTRACK',
+  ip_vs: 'IP_VS',
+  ip_tables: 'IP_NF_IPTABLES',
+  iptable_nat: 'IP_NF_NAT',
+  iptable_filter: 'IP_NF_FILTER',
+  xt_conntrack: 'NETFILTER_XT_MATCH_CONNTRACK',
 };
 
 /** The kernel config symbol that builds a module in: overlay -> CONFIG_OVERLAY_FS. */
-export const moduleConfigSymbol = (name: string): string =>
-  `CONFIG_${MODULE_CONFIG[moduleSysName(name)] ?? moduleSysName(name).toUpperCase()}`;
+export const moduleConfigSymbol = (name: string): string => `CONFIG_${MODULE_CONFIG[moduleSysName(name)] ?? moduleSysName(name).toUpperCase()}`;
 
 /**
  * Whether the running kernel has the module: loaded (/sys/module, /proc/modules) or built in
@@ -103,17 +114,26 @@ function moduleSnippet(name: string): string {
 export function renderQuery(query: Query): string {
   if (query.q === 'file') absolute(query.path);
   switch (query.q) {
-    case 'file': return fileSnippet(query);
-    case 'packages': return packagesSnippet(query.names);
-    case 'unit': return `systemctl show -p LoadState,ActiveState,UnitFileState -- ${quote(query.name)} 2>/dev/null; :`;
+    case 'file':
+      return fileSnippet(query);
+    case 'packages':
+      return packagesSnippet(query.names);
+    case 'unit':
+      return `systemctl show -p LoadState,ActiveState,UnitFileState -- ${quote(query.name)} 2>/dev/null; :`;
     // cat, not `read`: some /proc/sys handlers answer only a read at offset 0, and `read` takes a byte at a time.
-    case 'sysctl': return `f=${quote(sysctlPath(query.key))}; if [ -r "$f" ]; then printf 'v '; cat "$f"; else echo -; fi`;
-    case 'module': return moduleSnippet(query.name);
-    case 'user': return `if e=$(getent passwd -- ${quote(query.name)}); then printf 'p %s\\n' "$e"; printf 'g %s\\n' "$(id -Gn -- ${quote(query.name)})"; fi; :`;
-    case 'group': return `getent group -- ${quote(query.name)}; :`;
+    case 'sysctl':
+      return `f=${quote(sysctlPath(query.key))}; if [ -r "$f" ]; then printf 'v '; cat "$f"; else echo -; fi`;
+    case 'module':
+      return moduleSnippet(query.name);
+    case 'user':
+      return `if e=$(getent passwd -- ${quote(query.name)}); then printf 'p %s\\n' "$e"; printf 'g %s\\n' "$(id -Gn -- ${quote(query.name)})"; fi; :`;
+    case 'group':
+      return `getent group -- ${quote(query.name)}; :`;
     // stdin from /dev/null: the guard must not eat the rest of this script, which arrives on stdin.
-    case 'command': return `sh -c -- ${quote(query.command)} </dev/null 2>/dev/null; printf '\\n%d\\n' $?`;
-    case 'facts': return FACTS_SCRIPT;
+    case 'command':
+      return `sh -c -- ${quote(query.command)} </dev/null 2>/dev/null; printf '\\n%d\\n' $?`;
+    case 'facts':
+      return FACTS_SCRIPT;
   }
 }
 
@@ -126,10 +146,9 @@ export function renderQueries(queries: readonly Query[], boundary: string): stri
   const files = queries.filter((q): q is FileQuery => q.q === 'file');
   files.forEach((f) => absolute(f.path));
   if (files.length) parts.push(filesBatch(files, boundary));
-  queries.forEach((query, i) => parts.push(
-    `printf '\\n%s\\n' '${boundary} ${i}'`,
-    query.q === 'file' ? `if [ -z "$tsplay_batch" ]; then\n${fileSnippet(query)}\nfi` : renderQuery(query),
-  ));
+  queries.forEach((query, i) =>
+    parts.push(`printf '\\n%s\\n' '${boundary} ${i}'`, query.q === 'file' ? `if [ -z "$tsplay_batch" ]; then\n${fileSnippet(query)}\nfi` : renderQuery(query)),
+  );
   parts.push(`printf '\\n%s\\n' '${boundary} end'`, 'exit 0', '');
   return parts.join('\n');
 }

@@ -17,7 +17,6 @@ export function stateDirs(override?: string): string {
   return 'if [ -w /var/lib ] && [ -w /run ]; then st=/var/lib/tsplay; rn=/run/tsplay; else st="${XDG_STATE_HOME:-$HOME/.local/state}/tsplay"; rn="$st"; fi';
 }
 
-
 /**
  * The first query takes the host's lock itself: flock on fd 9 of the script's shell, which, once the
  * answers are out, execs `cat` on its still open stdin and so holds the lock until the controller closes
@@ -47,7 +46,12 @@ export const HOLD_TAIL = 'exec cat >/dev/null';
 export function busyHolder(stdout: string, boundary: string): string | undefined {
   const head = `\n${boundary} busy\n`;
   const at = stdout.indexOf(head);
-  return at < 0 ? undefined : stdout.slice(at + head.length).split('\n')[0]!.trim();
+  return at < 0
+    ? undefined
+    : stdout
+        .slice(at + head.length)
+        .split('\n')[0]!
+        .trim();
 }
 
 /**

@@ -11,7 +11,15 @@ import type { Duplex } from 'node:stream';
 import { TransportError } from '../core/errors.js';
 import type { Host } from '../core/model.js';
 import {
-  checkHostKey, hostField, hostKeyAlgorithms, hostMatches, knownHostsLine, knownKeyTypes, noCommonHostKeyType, parseKnownHosts, type HostKeyVerdict,
+  checkHostKey,
+  hostField,
+  hostKeyAlgorithms,
+  hostMatches,
+  knownHostsLine,
+  knownKeyTypes,
+  noCommonHostKeyType,
+  parseKnownHosts,
+  type HostKeyVerdict,
 } from './known-hosts.js';
 import { loadPrivateKey, readKnownHosts } from './ssh-files.js';
 
@@ -64,9 +72,11 @@ function forward(bastion: SshClient, host: Host): Promise<Duplex> {
 
 async function attemptConnect(host: Host, opts: SshOptions, sock?: Duplex): Promise<SshClient> {
   const name = hostField(host.address, host.port);
-  const entries = parseKnownHosts(await readKnownHosts(opts.knownHosts).catch((e: Error) => {
-    throw new Permanent(host.name, `cannot read known_hosts file ${opts.knownHosts}: ${e.message}`, { cause: e });
-  }));
+  const entries = parseKnownHosts(
+    await readKnownHosts(opts.knownHosts).catch((e: Error) => {
+      throw new Permanent(host.name, `cannot read known_hosts file ${opts.knownHosts}: ${e.message}`, { cause: e });
+    }),
+  );
   let verdict: HostKeyVerdict | undefined;
   let offered: Buffer | undefined;
   let serverKeyTypes: string[] | undefined;
@@ -132,11 +142,17 @@ async function readKey(host: Host): Promise<string> {
 function explain(host: Host, opts: SshOptions, name: string, v: HostKeyVerdict | undefined, err: Error & { level?: string }): TransportError {
   const where = `${host.user}@${host.address}:${host.port}`;
   if (v?.kind === 'mismatch')
-    return new Permanent(host.name, `HOST KEY MISMATCH for ${name}: the key it offered differs from the ${v.keyType} key in ${opts.knownHosts} line ${v.line}. Refusing to connect (possible man-in-the-middle). If the host was rebuilt, remove that line.`, { cause: err });
+    return new Permanent(
+      host.name,
+      `HOST KEY MISMATCH for ${name}: the key it offered differs from the ${v.keyType} key in ${opts.knownHosts} line ${v.line}. Refusing to connect (possible man-in-the-middle). If the host was rebuilt, remove that line.`,
+      { cause: err },
+    );
   if (v?.kind === 'revoked')
     return new Permanent(host.name, `host ${name} offered a key marked @revoked in ${opts.knownHosts} line ${v.line}; refusing to connect`, { cause: err });
   if (v?.kind === 'unknown' && !opts.trustNewHostKeys)
-    return new Permanent(host.name, `host ${name} is not in ${opts.knownHosts}; refusing an unknown host key (add it, or pass --trust-new-host-keys)`, { cause: err });
+    return new Permanent(host.name, `host ${name} is not in ${opts.knownHosts}; refusing an unknown host key (add it, or pass --trust-new-host-keys)`, {
+      cause: err,
+    });
   if (err.level === 'client-authentication')
     return new Permanent(host.name, `authentication as ${host.user} failed at ${where} (key ${host.key ?? 'from ssh-agent'})`, { cause: err });
   if (/Timed out/.test(err.message))

@@ -23,7 +23,11 @@ export async function loadPrivateKey(path: string): Promise<KeyFile> {
   const parsed = utils.parseKey(text);
   if (parsed instanceof Error) {
     if (/encrypted/i.test(parsed.message))
-      return { ok: false, problem: 'is encrypted with a passphrase, which tsplay cannot ask for: load it into ssh-agent (ssh-add) and leave `key` out for this host, or use a key without a passphrase' };
+      return {
+        ok: false,
+        problem:
+          'is encrypted with a passphrase, which tsplay cannot ask for: load it into ssh-agent (ssh-add) and leave `key` out for this host, or use a key without a passphrase',
+      };
     return { ok: false, problem: `is not a private key tsplay can read (${parsed.message}); expected an OpenSSH or PEM private key such as ~/.ssh/id_ed25519` };
   }
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
@@ -54,7 +58,11 @@ export async function readKnownHosts(path: string): Promise<string> {
 }
 
 const missing = (e: NodeJS.ErrnoException) => e.code === 'ENOENT' || e.code === 'ENOTDIR';
-const allowed = (path: string, mode: number) => access(path, mode).then(() => true, () => false);
+const allowed = (path: string, mode: number) =>
+  access(path, mode).then(
+    () => true,
+    () => false,
+  );
 
 /** The nearest existing ancestor directory must let us create the missing parts. */
 async function creatable(path: string): Promise<string | undefined> {
@@ -71,10 +79,16 @@ async function creatable(path: string): Promise<string | undefined> {
 function fileProblem(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   switch (err.code) {
-    case 'ENOENT': return 'does not exist';
-    case 'EACCES': case 'EPERM': return 'cannot be read (permission denied)';
-    case 'EISDIR': return 'is a directory, not a file';
-    case 'ENOTDIR': return 'does not exist (a part of its path is not a directory)';
-    default: return `cannot be read: ${err.message}`;
+    case 'ENOENT':
+      return 'does not exist';
+    case 'EACCES':
+    case 'EPERM':
+      return 'cannot be read (permission denied)';
+    case 'EISDIR':
+      return 'is a directory, not a file';
+    case 'ENOTDIR':
+      return 'does not exist (a part of its path is not a directory)';
+    default:
+      return `cannot be read: ${err.message}`;
   }
 }

@@ -47,7 +47,11 @@ class SshConnection implements Connection {
   #sftp: Promise<SFTPWrapper> | undefined;
   #sudoNeedsPassword: Promise<boolean> | undefined;
 
-  constructor(private readonly target: Host, private readonly client: SshClient, private readonly bastion?: SshClient) {
+  constructor(
+    private readonly target: Host,
+    private readonly client: SshClient,
+    private readonly bastion?: SshClient,
+  ) {
     this.host = target.name;
     client.on('close', () => this.#drop('the connection closed'));
     client.on('error', (e: Error) => this.#drop(`the connection failed: ${e.message}`));
@@ -91,7 +95,12 @@ class SshConnection implements Connection {
         const out: Buffer[] = [];
         const errs: Buffer[] = [];
         let exitCode: number | undefined;
-        const held = () => ({ stdout: this.#scrub(Buffer.concat(out).toString()), stderr: this.#scrub(Buffer.concat(errs).toString()), ...(exitCode === undefined ? {} : { exitCode }), release: () => stream.end() });
+        const held = () => ({
+          stdout: this.#scrub(Buffer.concat(out).toString()),
+          stderr: this.#scrub(Buffer.concat(errs).toString()),
+          ...(exitCode === undefined ? {} : { exitCode }),
+          release: () => stream.end(),
+        });
         // The marker may straddle two chunks: look at the end of the last one and this one.
         let edge = '';
         stream.on('data', (d: Buffer) => {
@@ -192,11 +201,14 @@ class SshConnection implements Connection {
         const out: Buffer[] = [];
         const errs: Buffer[] = [];
         let exitCode = 255;
-        const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
-          stream.signal('KILL');
-          stream.close();
-          reject(new TransportError(this.host, `command timed out after ${timeoutMs} ms: ${firstLine(command)}`));
-        }, timeoutMs);
+        const timer =
+          timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                stream.signal('KILL');
+                stream.close();
+                reject(new TransportError(this.host, `command timed out after ${timeoutMs} ms: ${firstLine(command)}`));
+              }, timeoutMs);
         stream.on('data', (d: Buffer) => out.push(d));
         const sudo = this.#converse(stream, password, errs, () => stream.end(stdin), reject);
         stream.on('exit', (code: number | null, signal?: string) => {
@@ -232,7 +244,13 @@ class SshConnection implements Connection {
         else if (turn === 'ready') start();
         else {
           // sudo asked again: the password was refused. Stop now, before it reads anything else.
-          reject(new BecomeError(this.host, this.target.user, `sudo refused the become password for user ${this.target.user} on host ${this.host} (check becomePassword in the inventory)`));
+          reject(
+            new BecomeError(
+              this.host,
+              this.target.user,
+              `sudo refused the become password for user ${this.target.user} on host ${this.host} (check becomePassword in the inventory)`,
+            ),
+          );
           stream.close();
         }
       }
@@ -243,7 +261,11 @@ class SshConnection implements Connection {
   /** sudo ended without running the command (not in sudoers, no tty, ...): what it said. */
   #notRoot(sudo: SudoDialogue, exitCode: number | undefined): BecomeError {
     const said = tail(this.#scrub(sudo.said), 5) || 'no reason given';
-    return new BecomeError(this.host, this.target.user, `sudo did not run the command as root for user ${this.target.user} on host ${this.host} (exit ${exitCode ?? 'none'}): ${said}`);
+    return new BecomeError(
+      this.host,
+      this.target.user,
+      `sudo did not run the command as root for user ${this.target.user} on host ${this.host} (exit ${exitCode ?? 'none'}): ${said}`,
+    );
   }
 }
 

@@ -14,14 +14,18 @@ export function paths(v: ApiserverVars) {
   const dir = v.k8s_config_dir;
   const pki = (f: string) => `${dir}/pki/${f}`;
   return {
-    ca: pki('ca.crt'), caKey: pki('ca.key'),
+    ca: pki('ca.crt'),
+    caKey: pki('ca.key'),
     apiserver: [pki('apiserver.crt'), pki('apiserver.key')] as const,
     kubeletClient: [pki('apiserver-kubelet-client.crt'), pki('apiserver-kubelet-client.key')] as const,
     etcdClient: [pki('apiserver-etcd-client.crt'), pki('apiserver-etcd-client.key')] as const,
     frontProxyClient: [pki('front-proxy-client.crt'), pki('front-proxy-client.key')] as const,
-    frontProxyCa: pki('front-proxy-ca.crt'), etcdCa: pki('etcd/ca.crt'),
-    saKey: pki('sa.key'), saPub: pki('sa.pub'),
-    controllerManagerConf: `${dir}/controller-manager.conf`, schedulerConf: `${dir}/scheduler.conf`,
+    frontProxyCa: pki('front-proxy-ca.crt'),
+    etcdCa: pki('etcd/ca.crt'),
+    saKey: pki('sa.key'),
+    saPub: pki('sa.pub'),
+    controllerManagerConf: `${dir}/controller-manager.conf`,
+    schedulerConf: `${dir}/scheduler.conf`,
   };
 }
 

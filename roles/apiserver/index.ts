@@ -53,7 +53,13 @@ function resources(v: ApiserverVars, host: Host, cluster: Cluster): AnyResource[
   return [
     ...binaries,
     ...controlPlanePki(v, host, cluster),
-    template({ path: schedulerConfigPath(v), render: () => schedulerConfigYaml(v), mode: 0o644, notify: restartOf('kube-scheduler'), tags: ['kube-scheduler'] }),
+    template({
+      path: schedulerConfigPath(v),
+      render: () => schedulerConfigYaml(v),
+      mode: 0o644,
+      notify: restartOf('kube-scheduler'),
+      tags: ['kube-scheduler'],
+    }),
     ...COMPONENTS.map((c) => unit({ name: `${c}.service`, content: unitFile(c, v.k8s_bin_dir, flags[c]), notify: restartOf(c), tags: [c] })),
     ...COMPONENTS.map((c) => service({ name: c, enabled: true, state: 'started', tags: [c] })),
   ];

@@ -13,7 +13,9 @@ const DESCRIPTION: Record<ControlPlaneComponent, string> = {
 
 /** `--name=value` words, sorted, each as systemd reads it back (execArg: quoted when needed, % and $ doubled). */
 export function renderFlags(flags: Flags): string[] {
-  return Object.keys(flags).sort().map((k) => execArg(`flag --${k}`, `--${k}=${flags[k]!}`));
+  return Object.keys(flags)
+    .sort()
+    .map((k) => execArg(`flag --${k}`, `--${k}=${flags[k]!}`));
 }
 
 export function unitFile(name: ControlPlaneComponent, bin: string, flags: Flags): string {

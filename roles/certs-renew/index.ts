@@ -53,7 +53,11 @@ export function renewing<V extends object>(role: Role<V>, o: RenewingOptions = {
     defaults,
     schema: schemaFor(role.schema),
     resources(v, host, cluster) {
-      if (o.require && !v[o.require]) throw new ConfigError(`this playbook needs -e ${o.require}=${o.require === 'certs_etcd_ca_step' ? ROTATION_STEPS.join('|') : 'NAMES'}`, `var ${o.require}`);
+      if (o.require && !v[o.require])
+        throw new ConfigError(
+          `this playbook needs -e ${o.require}=${o.require === 'certs_etcd_ca_step' ? ROTATION_STEPS.join('|') : 'NAMES'}`,
+          `var ${o.require}`,
+        );
       return withPkiRequest(requestOf(v, cluster), () => role.resources(v, host, cluster));
     },
   };

@@ -114,16 +114,26 @@ export interface ArtifactOverride {
 export type ArtifactOverrides = Readonly<Partial<Record<Component, ArtifactOverride>>>;
 
 const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`), `expected ${n} lowercase hex digits`);
-const override = z.strictObject({
-  version: z.string().regex(/^[0-9A-Za-z.+-]+$/, 'expected a version such as 1.34.7').optional(),
-  url: z.string().regex(/^(https?|file):\/\/\S+$/, 'expected an http(s):// or file:// URL').optional(),
-  sha256: hex(64).optional(),
-  sha512: hex(128).optional(),
-  files: z.record(z.string(), z.string()).optional(),
-}).refine((o) => !(o.sha256 && o.sha512), 'give sha256 or sha512, not both');
+const override = z
+  .strictObject({
+    version: z
+      .string()
+      .regex(/^[0-9A-Za-z.+-]+$/, 'expected a version such as 1.34.7')
+      .optional(),
+    url: z
+      .string()
+      .regex(/^(https?|file):\/\/\S+$/, 'expected an http(s):// or file:// URL')
+      .optional(),
+    sha256: hex(64).optional(),
+    sha512: hex(128).optional(),
+    files: z.record(z.string(), z.string()).optional(),
+  })
+  .refine((o) => !(o.sha256 && o.sha512), 'give sha256 or sha512, not both');
 
 /** The zod schema of `k8s_artifacts`: known components only, each field checked. */
-export const artifactOverridesSchema = z.strictObject(Object.fromEntries(COMPONENTS.map((c) => [c, override.optional()]))) as unknown as z.ZodType<ArtifactOverrides>;
+export const artifactOverridesSchema = z.strictObject(
+  Object.fromEntries(COMPONENTS.map((c) => [c, override.optional()])),
+) as unknown as z.ZodType<ArtifactOverrides>;
 export const archSchema = z.enum(ARCHES);
 
 /** A component resolved for one arch: what the artifact resource needs. */
@@ -147,7 +157,11 @@ export function resolveArtifact(component: Component, arch: Arch, overrides: Art
     throw new ConfigError(`a changed ${o.url !== undefined ? 'url' : 'version'} needs its checksum: set sha256 or sha512 of ${url}`, field);
   }
   const checksum = given ?? t.checksums[arch];
-  if (!checksum) throw new ConfigError(`the table has no checksum for ${component} ${version} on ${arch}: set sha256 or sha512 of ${url}${t.publishedAt ? ` (published in ${t.publishedAt(url)})` : ''}`, field);
+  if (!checksum)
+    throw new ConfigError(
+      `the table has no checksum for ${component} ${version} on ${arch}: set sha256 or sha512 of ${url}${t.publishedAt ? ` (published in ${t.publishedAt(url)})` : ''}`,
+      field,
+    );
   return { component, version, url, checksum, files: o.files ?? t.files(version, arch) };
 }
 
@@ -155,7 +169,8 @@ export function resolveArtifact(component: Component, arch: Arch, overrides: Art
 export function membersOf(a: ResolvedArtifact, names: readonly string[]): string[] {
   return names.map((n) => {
     const m = a.files[n];
-    if (m === undefined) throw new ConfigError(`${a.component} has no file "${n}" (it has ${Object.keys(a.files).join(', ')})`, `vars.k8s_artifacts.${a.component}.files`);
+    if (m === undefined)
+      throw new ConfigError(`${a.component} has no file "${n}" (it has ${Object.keys(a.files).join(', ')})`, `vars.k8s_artifacts.${a.component}.files`);
     return m;
   });
 }

@@ -29,8 +29,10 @@ export const cniVarShape = {
 const READERS = ['runtime', 'flannel'] as const;
 /** The names these vars had before they had one home: still set, they would be silently ignored. */
 const RENAMED: Readonly<Record<string, keyof CniVars>> = {
-  runtime_cni_bin_dir: 'cni_bin_dir', flannel_cni_bin_dir: 'cni_bin_dir',
-  runtime_cni_conf_dir: 'cni_conf_dir', flannel_cni_conf_dir: 'cni_conf_dir',
+  runtime_cni_bin_dir: 'cni_bin_dir',
+  flannel_cni_bin_dir: 'cni_bin_dir',
+  runtime_cni_conf_dir: 'cni_conf_dir',
+  flannel_cni_conf_dir: 'cni_conf_dir',
 };
 
 /** Throws unless every role on `host` reads the same CNI dirs (pure: reads only the host's inventory vars). */
@@ -43,14 +45,18 @@ export function checkCniVars(host: Host): void {
   }
   for (const [prefix, from] of scopes) {
     for (const [old, now] of Object.entries(RENAMED)) {
-      if (from[old] !== undefined) throw new ConfigError(`${old} is now ${now}, one value that the runtime and flannel both read: rename it`, `hosts.${host.name}.vars.${prefix}${old}`);
+      if (from[old] !== undefined)
+        throw new ConfigError(`${old} is now ${now}, one value that the runtime and flannel both read: rename it`, `hosts.${host.name}.vars.${prefix}${old}`);
     }
   }
   for (const key of Object.keys(cniDefaults) as (keyof CniVars)[]) {
     const plain = vars[key] ?? cniDefaults[key];
     for (const [prefix, from] of scopes.slice(1)) {
       if (from[key] !== undefined && from[key] !== plain) {
-        throw new ConfigError(`${key} ${JSON.stringify(from[key])} for one role only, but the runtime reads ${JSON.stringify(plain)}: set ${key} once, outside the role's vars`, `hosts.${host.name}.vars.${prefix}${key}`);
+        throw new ConfigError(
+          `${key} ${JSON.stringify(from[key])} for one role only, but the runtime reads ${JSON.stringify(plain)}: set ${key} once, outside the role's vars`,
+          `hosts.${host.name}.vars.${prefix}${key}`,
+        );
       }
     }
   }

@@ -18,7 +18,9 @@ const SHARED_DIRS = ['/', '/etc', '/var', '/var/lib', '/usr', '/usr/local', '/ru
 const configDir = absPath.refine((p) => !SHARED_DIRS.includes(p), 'expected a directory of its own, not a system directory (reset removes it whole)');
 
 export const configDirShape = {
-  k8s_config_dir: configDir.default(DEFAULT_CONFIG_DIR).describe("where the PKI (pki/ below it) and the kubeconfigs land on the hosts (/srv/kubernetes in the custom-cluster guide); cluster-wide"),
+  k8s_config_dir: configDir
+    .default(DEFAULT_CONFIG_DIR)
+    .describe('where the PKI (pki/ below it) and the kubeconfigs land on the hosts (/srv/kubernetes in the custom-cluster guide); cluster-wide'),
 };
 
 /** The files of the config dir that roles name. */
@@ -33,13 +35,21 @@ export interface K8sPaths {
 
 export function k8sPaths(dir: string): K8sPaths {
   const d = dir.length > 1 ? dir.replace(/\/+$/, '') : dir;
-  return { dir: d, pki: `${d}/pki`, adminConf: `${d}/admin.conf`, kubeletConf: `${d}/kubelet.conf`, kubeProxyConf: `${d}/kube-proxy.conf`, addons: `${d}/addons` };
+  return {
+    dir: d,
+    pki: `${d}/pki`,
+    adminConf: `${d}/admin.conf`,
+    kubeletConf: `${d}/kubelet.conf`,
+    kubeProxyConf: `${d}/kube-proxy.conf`,
+    addons: `${d}/addons`,
+  };
 }
 
 /** The k8s_config_dir value of a vars record (the inventory's global vars), checked as the roles check it. */
 export function parseConfigDir(raw: unknown): string {
   const parsed = configDir.safeParse(raw ?? DEFAULT_CONFIG_DIR);
-  if (!parsed.success) throw new ConfigError(`${parsed.error.issues[0]?.message ?? 'expected an absolute path'}, got ${JSON.stringify(raw)}`, 'vars.k8s_config_dir');
+  if (!parsed.success)
+    throw new ConfigError(`${parsed.error.issues[0]?.message ?? 'expected an absolute path'}, got ${JSON.stringify(raw)}`, 'vars.k8s_config_dir');
   return parsed.data;
 }
 
@@ -47,7 +57,10 @@ export function parseConfigDir(raw: unknown): string {
 export function pathsFor(v: ConfigDirVars, cluster: Cluster): K8sPaths {
   const paths = topology(cluster).paths;
   if (k8sPaths(v.k8s_config_dir).dir !== paths.dir) {
-    throw new ConfigError(`k8s_config_dir "${v.k8s_config_dir}" for one role, but the cluster's is "${paths.dir}" (the PKI is pushed there): set k8s_config_dir once, in the inventory's global vars`, 'vars.k8s_config_dir');
+    throw new ConfigError(
+      `k8s_config_dir "${v.k8s_config_dir}" for one role, but the cluster's is "${paths.dir}" (the PKI is pushed there): set k8s_config_dir once, in the inventory's global vars`,
+      'vars.k8s_config_dir',
+    );
   }
   return paths;
 }

@@ -30,12 +30,15 @@ export function clusterGroups(cluster: Cluster, vars: Readonly<Record<string, un
   const exists = (g: string) => cluster.hosts.some((h) => h.groups.includes(g));
   const key: ClusterVarName = 'cluster_groups';
   const override = vars[key] ?? {};
-  if (typeof override !== 'object' || override === null || Array.isArray(override)) throw new ConfigError('expected an object of part: group name', 'vars.cluster_groups');
-  for (const k of Object.keys(override)) if (!(PARTS as readonly string[]).includes(k)) throw new ConfigError(`unknown part "${k}" (expected one of ${PARTS.join(', ')})`, 'vars.cluster_groups');
+  if (typeof override !== 'object' || override === null || Array.isArray(override))
+    throw new ConfigError('expected an object of part: group name', 'vars.cluster_groups');
+  for (const k of Object.keys(override))
+    if (!(PARTS as readonly string[]).includes(k)) throw new ConfigError(`unknown part "${k}" (expected one of ${PARTS.join(', ')})`, 'vars.cluster_groups');
   const pick = (part: Part): string => {
     const named = (override as Partial<Record<Part, unknown>>)[part];
     if (named === undefined) return CANDIDATES[part].find(exists) ?? '';
-    if (typeof named !== 'string' || (named !== '' && !exists(named))) throw new ConfigError(`no group "${String(named)}" in the inventory`, `vars.cluster_groups.${part}`);
+    if (typeof named !== 'string' || (named !== '' && !exists(named)))
+      throw new ConfigError(`no group "${String(named)}" in the inventory`, `vars.cluster_groups.${part}`);
     return named;
   };
   return Object.fromEntries(PARTS.map((p) => [p, pick(p)])) as ClusterGroups;

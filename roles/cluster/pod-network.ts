@@ -23,14 +23,31 @@ export interface PodNetworkVars {
   readonly flannel_subnet_manager: SubnetManager;
   readonly flannel_etcd_prefix: string;
 }
-export const podNetworkDefaults: PodNetworkVars = { flannel_backend: 'vxlan', flannel_vxlan_port: 8472, flannel_subnet_manager: 'kube', flannel_etcd_prefix: '/coreos.com/network' };
+export const podNetworkDefaults: PodNetworkVars = {
+  flannel_backend: 'vxlan',
+  flannel_vxlan_port: 8472,
+  flannel_subnet_manager: 'kube',
+  flannel_etcd_prefix: '/coreos.com/network',
+};
 const etcdPrefix = z.string().regex(/^(\/[A-Za-z0-9._-]+)+$/, 'expected an etcd key prefix such as /coreos.com/network');
 
 export const podNetworkShape = {
-  flannel_backend: z.enum(BACKENDS).default(podNetworkDefaults.flannel_backend).describe(`vxlan (UDP flannel_vxlan_port), host-gw (routes, no overlay: every node on one L2 segment, no port) or wireguard (UDP ${WIREGUARD_PORT}); firewalld opens what it needs`),
+  flannel_backend: z
+    .enum(BACKENDS)
+    .default(podNetworkDefaults.flannel_backend)
+    .describe(
+      `vxlan (UDP flannel_vxlan_port), host-gw (routes, no overlay: every node on one L2 segment, no port) or wireguard (UDP ${WIREGUARD_PORT}); firewalld opens what it needs`,
+    ),
   flannel_vxlan_port: port.default(podNetworkDefaults.flannel_vxlan_port).describe('the VXLAN UDP port (vxlan backend)'),
-  flannel_subnet_manager: z.enum(SUBNET_MANAGERS).default(podNetworkDefaults.flannel_subnet_manager).describe("kube: flanneld reads node podCIDRs from the API (--kube-subnet-mgr); etcd: the HA handbook's flannel, its network config and leases in etcd under flannel_etcd_prefix, with an etcd client certificate of its own"),
-  flannel_etcd_prefix: etcdPrefix.default(podNetworkDefaults.flannel_etcd_prefix).describe('the etcd key prefix (etcd subnet manager): <prefix>/config holds the network config, <prefix>/subnets the leases'),
+  flannel_subnet_manager: z
+    .enum(SUBNET_MANAGERS)
+    .default(podNetworkDefaults.flannel_subnet_manager)
+    .describe(
+      "kube: flanneld reads node podCIDRs from the API (--kube-subnet-mgr); etcd: the HA handbook's flannel, its network config and leases in etcd under flannel_etcd_prefix, with an etcd client certificate of its own",
+    ),
+  flannel_etcd_prefix: etcdPrefix
+    .default(podNetworkDefaults.flannel_etcd_prefix)
+    .describe('the etcd key prefix (etcd subnet manager): <prefix>/config holds the network config, <prefix>/subnets the leases'),
 };
 
 /** The pod-network vars as a record of values: topology reads them from the global vars with this. */

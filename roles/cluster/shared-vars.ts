@@ -23,7 +23,9 @@ export const artifactShape = { k8s_arch: archSchema, k8s_artifacts: artifactOver
 /** The same, declared with defaults and descriptions: spread into a role's declareVars object. */
 export const artifactVarShape = {
   k8s_arch: archSchema.default(artifactDefaults.k8s_arch).describe('CPU architecture of the release downloads'),
-  k8s_artifacts: artifactOverridesSchema.default(artifactDefaults.k8s_artifacts).describe('per-component url/version/checksum overrides of the artifact table (roles/cluster/artifacts.ts): mirrors, versions, file:// stand-ins'),
+  k8s_artifacts: artifactOverridesSchema
+    .default(artifactDefaults.k8s_artifacts)
+    .describe('per-component url/version/checksum overrides of the artifact table (roles/cluster/artifacts.ts): mirrors, versions, file:// stand-ins'),
 };
 
 /**
@@ -54,8 +56,12 @@ export const runtimeChoiceDefaults: RuntimeChoiceVars = { container_runtime: 'co
 export const runtimeChoiceShape = { container_runtime: z.enum(['containerd', 'docker']), cgroup_driver: z.enum(['systemd', 'cgroupfs']) };
 /** The same, declared with defaults and descriptions: spread into a role's declareVars object. */
 export const runtimeChoiceVarShape = {
-  container_runtime: runtimeChoiceShape.container_runtime.default(runtimeChoiceDefaults.container_runtime).describe('containerd (default) or docker (+ cri-dockerd for Kubernetes >= 1.24)'),
-  cgroup_driver: runtimeChoiceShape.cgroup_driver.default(runtimeChoiceDefaults.cgroup_driver).describe('systemd on a systemd host with cgroup v2; cgroupfs where systemd does not manage the cgroups (containers)'),
+  container_runtime: runtimeChoiceShape.container_runtime
+    .default(runtimeChoiceDefaults.container_runtime)
+    .describe('containerd (default) or docker (+ cri-dockerd for Kubernetes >= 1.24)'),
+  cgroup_driver: runtimeChoiceShape.cgroup_driver
+    .default(runtimeChoiceDefaults.cgroup_driver)
+    .describe('systemd on a systemd host with cgroup v2; cgroupfs where systemd does not manage the cgroups (containers)'),
 };
 
 /**
@@ -100,11 +106,34 @@ export type ClusterVarName = keyof ClusterVars;
  * A record over every key, so that a var added to ClusterVars but not here fails to compile.
  */
 const CLUSTER_VAR_SCOPE: Readonly<Record<ClusterVarName, 'host' | 'global' | 'global or lb group'>> = {
-  k8s_arch: 'host', k8s_artifacts: 'host', container_runtime: 'host', cgroup_driver: 'host',
-  cluster_name: 'global', cluster_domain: 'global', cluster_groups: 'global', service_cidr: 'global', pod_cidr: 'global', cluster_dns: 'global',
-  api_endpoint: 'global', apiserver_port: 'global', etcd_client_port: 'global', etcd_peer_port: 'global', vip: 'global or lb group', vip_prefix: 'global',
-  pki_dir: 'global', pki_key_type: 'global', pki_ca_validity_days: 'global', pki_cert_validity_days: 'global', pki_renew_before_days: 'global', pki_expiry_warn_days: 'global',
-  apiserver_extra_sans: 'global', flannel_backend: 'global', flannel_vxlan_port: 'global', flannel_subnet_manager: 'global', flannel_etcd_prefix: 'global', k8s_config_dir: 'global',
+  k8s_arch: 'host',
+  k8s_artifacts: 'host',
+  container_runtime: 'host',
+  cgroup_driver: 'host',
+  cluster_name: 'global',
+  cluster_domain: 'global',
+  cluster_groups: 'global',
+  service_cidr: 'global',
+  pod_cidr: 'global',
+  cluster_dns: 'global',
+  api_endpoint: 'global',
+  apiserver_port: 'global',
+  etcd_client_port: 'global',
+  etcd_peer_port: 'global',
+  vip: 'global or lb group',
+  vip_prefix: 'global',
+  pki_dir: 'global',
+  pki_key_type: 'global',
+  pki_ca_validity_days: 'global',
+  pki_cert_validity_days: 'global',
+  pki_renew_before_days: 'global',
+  pki_expiry_warn_days: 'global',
+  apiserver_extra_sans: 'global',
+  flannel_backend: 'global',
+  flannel_vxlan_port: 'global',
+  flannel_subnet_manager: 'global',
+  flannel_etcd_prefix: 'global',
+  k8s_config_dir: 'global',
 };
 
 /** The names of the cluster-wide vars: a Kubernetes role's `sharedVars`. */

@@ -45,7 +45,11 @@ export function topology(cluster: Cluster): Topology {
 /** The hosts of a part, refusing an empty group: the role that needs them cannot do without. */
 export function hostsOf(t: Topology, part: Part, role: string): readonly Host[] {
   const hosts = t.hosts[part];
-  if (hosts.length === 0) throw new ConfigError(`the ${role} role needs ${part} hosts, but ${t.groups[part] ? `group "${t.groups[part]}" is empty` : 'no inventory group plays that part'}`, `vars.cluster_groups.${part}`);
+  if (hosts.length === 0)
+    throw new ConfigError(
+      `the ${role} role needs ${part} hosts, but ${t.groups[part] ? `group "${t.groups[part]}" is empty` : 'no inventory group plays that part'}`,
+      `vars.cluster_groups.${part}`,
+    );
   return hosts;
 }
 
@@ -60,12 +64,17 @@ export function topologyOf(cluster: Cluster, v: Readonly<Record<string, unknown>
   const pod = cidr(podCidr, 'vars.pod_cidr');
   if (cidrsOverlap(svc, pod)) throw new ConfigError(`pod_cidr ${podCidr} overlaps service_cidr ${serviceCidr}`, 'vars.pod_cidr');
   for (const h of cluster.hosts) {
-    for (const [range, text, field] of [[pod, podCidr, 'pod_cidr'], [svc, serviceCidr, 'service_cidr']] as const) {
-      if (cidrContains(range, h.address)) throw new ConfigError(`host ${h.name} (${h.address}) is inside ${field} ${text}: host, pod and service addresses must not overlap`, `vars.${field}`);
+    for (const [range, text, field] of [
+      [pod, podCidr, 'pod_cidr'],
+      [svc, serviceCidr, 'service_cidr'],
+    ] as const) {
+      if (cidrContains(range, h.address))
+        throw new ConfigError(`host ${h.name} (${h.address}) is inside ${field} ${text}: host, pod and service addresses must not overlap`, `vars.${field}`);
     }
   }
   const etcd = hosts.etcd.length;
-  if (etcd % 2 === 0 && etcd > 0) throw new ConfigError(`etcd needs an odd number of members for a quorum, got ${etcd} (group "${groups.etcd}")`, 'vars.cluster_groups.etcd');
+  if (etcd % 2 === 0 && etcd > 0)
+    throw new ConfigError(`etcd needs an odd number of members for a quorum, got ${etcd} (group "${groups.etcd}")`, 'vars.cluster_groups.etcd');
   const apiserverPort = int(v, 'apiserver_port', 6443);
   const etcdClientPort = int(v, 'etcd_client_port', etcdPortDefaults.etcd_client_port);
   const etcdPeerPort = int(v, 'etcd_peer_port', etcdPortDefaults.etcd_peer_port);
@@ -78,11 +87,29 @@ export function topologyOf(cluster: Cluster, v: Readonly<Record<string, unknown>
   const configDir = parseConfigDir(v['k8s_config_dir' satisfies ClusterVarName]);
   const name = str(v, 'cluster_name', 'kubernetes');
   const domain = str(v, 'cluster_domain', 'cluster.local');
-  refuseLocalClusterVars(cluster, v, { cluster_name: name, cluster_domain: domain, service_cidr: serviceCidr, pod_cidr: podCidr, cluster_dns: clusterDns, apiserver_port: apiserverPort, etcd_client_port: etcdClientPort, etcd_peer_port: etcdPeerPort, ...net, k8s_config_dir: configDir });
+  refuseLocalClusterVars(cluster, v, {
+    cluster_name: name,
+    cluster_domain: domain,
+    service_cidr: serviceCidr,
+    pod_cidr: podCidr,
+    cluster_dns: clusterDns,
+    apiserver_port: apiserverPort,
+    etcd_client_port: etcdClientPort,
+    etcd_peer_port: etcdPeerPort,
+    ...net,
+    k8s_config_dir: configDir,
+  });
   return {
     name,
     domain,
-    groups, hosts, apiserverPort, etcdClientPort, etcdPeerPort, serviceCidr, podCidr, clusterDns,
+    groups,
+    hosts,
+    apiserverPort,
+    etcdClientPort,
+    etcdPeerPort,
+    serviceCidr,
+    podCidr,
+    clusterDns,
     podNetwork: { ...net, ports: overlayPorts(net) },
     paths: k8sPaths(configDir),
     ...(vip ? { vip } : {}),
@@ -101,7 +128,11 @@ function refuseLocalClusterVars(cluster: Cluster, v: Readonly<Record<string, unk
     // Against the inventory's own global value (a caller's `v` may override it), else what applies unset.
     const global = (key: ClusterVarName) => (key in cluster.vars ? cluster.vars[key] : key in effective ? effective[key] : v[key]);
     const k = GLOBAL_CLUSTER_VARS.find((key) => key in h.vars && !same(h.vars[key], global(key)));
-    if (k) throw new ConfigError(`${k} is cluster-wide and read once, from the inventory's global vars: host ${h.name} gets ${JSON.stringify(h.vars[k])} from its group or host vars, which would be ignored; set it in the global vars`, `vars.${k}`);
+    if (k)
+      throw new ConfigError(
+        `${k} is cluster-wide and read once, from the inventory's global vars: host ${h.name} gets ${JSON.stringify(h.vars[k])} from its group or host vars, which would be ignored; set it in the global vars`,
+        `vars.${k}`,
+      );
   }
 }
 
@@ -114,7 +145,8 @@ function vipOf(v: Readonly<Record<string, unknown>>, lb: readonly Host[]): strin
   const prefix = int(v, 'vip_prefix', 24);
   for (const h of lb) {
     const net = parseCidr(`${h.address}/${prefix}`);
-    if (!net || !cidrContains(net, vip)) throw new ConfigError(`VIP ${vip} is outside the subnet of lb host ${h.name} (${h.address}/${prefix}): keepalived could not hold it there`, 'vars.vip');
+    if (!net || !cidrContains(net, vip))
+      throw new ConfigError(`VIP ${vip} is outside the subnet of lb host ${h.name} (${h.address}/${prefix}): keepalived could not hold it there`, 'vars.vip');
     if (normalizeIp(h.address) === vip) throw new ConfigError(`VIP ${vip} is the address of lb host ${h.name}; it must be a free address`, 'vars.vip');
   }
   return vip;

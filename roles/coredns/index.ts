@@ -23,7 +23,6 @@ import { defaults, schema, type CorednsVars } from './vars.js';
 
 export { defaults, schema, type CorednsVars } from './vars.js';
 
-
 function resources(v: CorednsVars, host: Host, cluster: Cluster): AnyResource[] {
   const t = topology(cluster);
   const dns = { clusterDns: t.clusterDns, domain: t.domain };
@@ -39,12 +38,16 @@ function resources(v: CorednsVars, host: Host, cluster: Cluster): AnyResource[] 
     directory({ path: dir, mode: 0o755 }),
     template({ path, render: () => renderManifest(objs), mode: 0o644 }),
     // kubectl diff exits 0 when in sync, 1 on a difference and >1 when it cannot ask: then apply runs and says why.
-    ...(v.coredns_apply ? [command({
-      name: 'kubectl apply coredns',
-      command: `${kubectl} apply -f ${path}`,
-      unless: `${kubectl} --request-timeout=5s diff -f ${path} >/dev/null`,
-      reads: [`path:${path}`],
-    })] : []),
+    ...(v.coredns_apply
+      ? [
+          command({
+            name: 'kubectl apply coredns',
+            command: `${kubectl} apply -f ${path}`,
+            unless: `${kubectl} --request-timeout=5s diff -f ${path} >/dev/null`,
+            reads: [`path:${path}`],
+          }),
+        ]
+      : []),
   ];
 }
 

@@ -5,7 +5,11 @@
  */
 import type { Member } from '../etcd/members.js';
 
-interface Health { readonly endpoint?: string; readonly health?: boolean; readonly error?: string }
+interface Health {
+  readonly endpoint?: string;
+  readonly health?: boolean;
+  readonly error?: string;
+}
 
 /** The endpoints' health as etcdctl printed it; throws, saying what it saw, when there is no list. */
 export function parseHealth(stdout: string): Health[] {

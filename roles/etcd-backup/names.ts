@@ -3,7 +3,11 @@ import { resolve } from 'node:path';
 import type { EtcdBackupVars } from './vars.js';
 
 /** `20261202T081500Z`: sorts by time as text, which is what retention relies on. */
-export const stamp = (d: Date): string => d.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+export const stamp = (d: Date): string =>
+  d
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/[-:]/g, '');
 
 /** The controller directory: etcd_backup_dir or `.tsplay/backups/<cluster>`, absolute. */
 export const backupDir = (v: EtcdBackupVars, cluster: string): string => resolve(v.etcd_backup_dir || `.tsplay/backups/${cluster}`);

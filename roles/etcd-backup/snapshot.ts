@@ -14,7 +14,10 @@ import { setPattern, sidecarOf } from './names.js';
 import type { EtcdBackupVars } from './vars.js';
 
 /** What a command query answers (lib's CommandResult, which the public API does not name). */
-interface CommandResult { readonly exitCode: number; readonly stdout: string }
+interface CommandResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+}
 
 export interface SnapshotPlan {
   readonly vars: EtcdBackupVars;
@@ -39,7 +42,13 @@ export function etcdSnapshot(p: SnapshotPlan): Resource<[CommandResult]> {
       const chosen = chooseMember(p.all, list);
       if (!chosen) throw new Error(`no member is healthy, nothing to snapshot: ${list.map((e) => `${e.endpoint} (${e.error ?? 'unhealthy'})`).join(', ')}`);
       if (chosen.name !== p.me.name) return [];
-      return [{ field: 'snapshot', before: `member ${p.me.name} (${p.me.clientUrl})`, after: `${local} (+ ${sidecarOf(p.name)}), keeping the last ${p.vars.etcd_backup_keep}` }];
+      return [
+        {
+          field: 'snapshot',
+          before: `member ${p.me.name} (${p.me.clientUrl})`,
+          after: `${local} (+ ${sidecarOf(p.name)}), keeping the last ${p.vars.etcd_backup_keep}`,
+        },
+      ];
     },
     apply(): Action[] {
       return [

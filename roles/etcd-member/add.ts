@@ -12,7 +12,10 @@ import { judgeAdd } from './plan.js';
 import { seenFrom } from './seen.js';
 import type { EtcdMemberVars } from './vars.js';
 
-interface CommandResult { readonly exitCode: number; readonly stdout: string }
+interface CommandResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+}
 
 export interface AddSpec {
   readonly vars: EtcdMemberVars;
@@ -41,11 +44,13 @@ export function memberAdd(s: AddSpec): Resource<[CommandResult, CommandResult]> 
       if (a.kind !== 'add' || a.from.name !== s.me.name) return [];
       const now = seen.list.filter((c) => !(check && s.removedEarlier.includes(c.name))).map((c) => c.name);
       const after = s.earlier.filter((m) => !now.includes(m.name)).map((m) => m.name);
-      return [{
-        field: 'member add',
-        before: `${now.length + after.length} members: ${[...now, ...after].join(', ')}${after.length ? ` (${after.join(', ')} added earlier in this run)` : ''}`,
-        after: `${s.target.name} ${s.target.peerUrl}, run on ${s.me.name} (${s.me.clientUrl}); ${s.target.name} then starts with initial-cluster-state existing, initial cluster ${initialClusterText(a.cluster)}`,
-      }];
+      return [
+        {
+          field: 'member add',
+          before: `${now.length + after.length} members: ${[...now, ...after].join(', ')}${after.length ? ` (${after.join(', ')} added earlier in this run)` : ''}`,
+          after: `${s.target.name} ${s.target.peerUrl}, run on ${s.me.name} (${s.me.clientUrl}); ${s.target.name} then starts with initial-cluster-state existing, initial cluster ${initialClusterText(a.cluster)}`,
+        },
+      ];
     },
     apply(): Action[] {
       return [{ a: 'command', command: memberAddCommand(s.vars, s.me.address, s.target) }];

@@ -33,16 +33,18 @@ export function untilDone(o: { readonly done: string; readonly change: string; r
 const listed = (v: EtcdVars, address: string, pattern: string): string => `${memberListCommand(v, address)} 2>/dev/null | grep -Eq ${sq(pattern)}`;
 const escape = (s: string): string => s.replace(/[.[\]\\*^$()+?{}|]/g, '\\$&');
 
-export const memberAddCommand = (v: EtcdVars, address: string, target: Member): string => untilDone({
-  done: listed(v, address, `, ${escape(target.peerUrl)},`),
-  change: `${etcdctlOnline(v, address)} --command-timeout=5s member add ${sq(target.name)} --peer-urls=${target.peerUrl}`,
-});
+export const memberAddCommand = (v: EtcdVars, address: string, target: Member): string =>
+  untilDone({
+    done: listed(v, address, `, ${escape(target.peerUrl)},`),
+    change: `${etcdctlOnline(v, address)} --command-timeout=5s member add ${sq(target.name)} --peer-urls=${target.peerUrl}`,
+  });
 
 /** Done once the list answers without the id (an unanswered list is not taken for done). */
-export const memberRemoveCommand = (v: EtcdVars, address: string, id: string): string => untilDone({
-  done: `{ l=$(${memberListCommand(v, address)} 2>/dev/null) && ! printf '%s\\n' "$l" | grep -q ${sq(`^${id},`)}; }`,
-  change: `${etcdctlOnline(v, address)} --command-timeout=5s member remove ${id}`,
-});
+export const memberRemoveCommand = (v: EtcdVars, address: string, id: string): string =>
+  untilDone({
+    done: `{ l=$(${memberListCommand(v, address)} 2>/dev/null) && ! printf '%s\\n' "$l" | grep -q ${sq(`^${id},`)}; }`,
+    change: `${etcdctlOnline(v, address)} --command-timeout=5s member remove ${id}`,
+  });
 
 /** `member list` asked of other members over the network (a removed host asks the staying ones). */
 export function remoteMemberListCommand(v: EtcdVars, of: readonly Member[]): string {

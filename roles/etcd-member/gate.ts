@@ -18,8 +18,12 @@ export function membershipGate(name: string, expect: (v: EtcdMemberVars, host: H
       const want = expect(vars, host, cluster);
       if (!want) return;
       const r = await exec(healthCommand(vars, host.address), { timeoutMs: 20_000 });
-      if (r.exitCode !== 0 && !r.stdout.trim().startsWith('[')) throw new Error(`etcdctl exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
-      judgeHealth(r.stdout, want.map((m) => m.clientUrl));
+      if (r.exitCode !== 0 && !r.stdout.trim().startsWith('['))
+        throw new Error(`etcdctl exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+      judgeHealth(
+        r.stdout,
+        want.map((m) => m.clientUrl),
+      );
     },
   };
 }

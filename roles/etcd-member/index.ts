@@ -84,10 +84,12 @@ export function joinRole(op: Operation, round: number): Role<EtcdMemberVars> {
         memberJoin({ vars: v, me: j.me, cluster: joinCluster(j.r.group, j.r.base, j.r.earlier, j.me), token: clusterToken(v, cluster), from: j.r.base[0]! }),
       ];
     },
-    verify: [membershipGate('etcd members after the join', (v, host, cluster) => {
-      const j = joining(v, host, cluster);
-      return j && joinCluster(j.r.group, j.r.base, j.r.earlier, j.me);
-    })],
+    verify: [
+      membershipGate('etcd members after the join', (v, host, cluster) => {
+        const j = joining(v, host, cluster);
+        return j && joinCluster(j.r.group, j.r.base, j.r.earlier, j.me);
+      }),
+    ],
   });
 }
 

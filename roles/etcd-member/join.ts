@@ -10,7 +10,9 @@ import { envFile, etcdUnit } from '../etcd/unit.js';
 import { initialClusterText, joinEnv } from './commands.js';
 import type { EtcdMemberVars } from './vars.js';
 
-interface FileState { readonly exists: boolean }
+interface FileState {
+  readonly exists: boolean;
+}
 
 export interface JoinSpec {
   readonly vars: EtcdMemberVars;
@@ -35,7 +37,11 @@ export function memberJoin(s: JoinSpec): Resource<[FileState]> {
     check([member]): Change[] {
       if (member.exists) return [];
       return [
-        { field: 'join', before: `${memberDir(v)} absent (not a member yet)`, after: `after member add on ${s.from.name}: etcd starts with initial-cluster-state existing, initial cluster ${initialClusterText(s.cluster)}` },
+        {
+          field: 'join',
+          before: `${memberDir(v)} absent (not a member yet)`,
+          after: `after member add on ${s.from.name}: etcd starts with initial-cluster-state existing, initial cluster ${initialClusterText(s.cluster)}`,
+        },
         { field: 'env', after: `${envFile(v)} for the join (the etcd role's own once the member runs)` },
       ];
     },

@@ -11,7 +11,10 @@ const VAR = 'etcd_member';
 
 /** The names in etcd_member, in order; refuses none and duplicates. */
 export function namedMembers(v: EtcdMemberVars): string[] {
-  const list = v.etcd_member.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = v.etcd_member
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!list.length) throw new ConfigError('no member named: run with -e etcd_member=HOST[,HOST...] (hosts of the etcd group)', VAR);
   const twice = list.filter((n, i) => list.indexOf(n) !== i);
   if (twice.length) throw new ConfigError(`${twice.join(', ')} named twice`, VAR);
@@ -38,9 +41,10 @@ export interface AddTargets {
 
 export function addTargets(v: EtcdMemberVars, cluster: Cluster): AddTargets {
   const all = members(v, cluster);
-  const adding = inGroup(namedMembers(v), all, 'add it to the inventory\'s etcd group first, then run the add');
+  const adding = inGroup(namedMembers(v), all, "add it to the inventory's etcd group first, then run the add");
   const base = all.filter((m) => !adding.includes(m));
-  if (!base.length) throw new ConfigError(`every host of the etcd group is named: a member is added to a running cluster; bootstrap it with playbooks/etcd.ts`, VAR);
+  if (!base.length)
+    throw new ConfigError(`every host of the etcd group is named: a member is added to a running cluster; bootstrap it with playbooks/etcd.ts`, VAR);
   return { base, adding };
 }
 
@@ -52,11 +56,18 @@ export interface RemoveTargets {
 
 export function removeTargets(v: EtcdMemberVars, cluster: Cluster): RemoveTargets {
   const all = members(v, cluster);
-  const removing = inGroup(namedMembers(v), all, 'only a member of the etcd group can be removed (a dead member that is no longer in it: etcd-member-replace.ts)');
+  const removing = inGroup(
+    namedMembers(v),
+    all,
+    'only a member of the etcd group can be removed (a dead member that is no longer in it: etcd-member-replace.ts)',
+  );
   const staying = all.filter((m) => !removing.includes(m));
   if (!staying.length) throw new ConfigError(`removing ${listed(removing)} would leave no member: refusing (the cluster and its data would be gone)`, VAR);
   if (staying.length % 2 === 0) {
-    throw new ConfigError(`removing ${listed(removing)} would leave ${staying.length} members (${listed(staying)}): an even count tolerates no more failures than ${staying.length - 1} members would, and is refused; remove one more or one fewer`, VAR);
+    throw new ConfigError(
+      `removing ${listed(removing)} would leave ${staying.length} members (${listed(staying)}): an even count tolerates no more failures than ${staying.length - 1} members would, and is refused; remove one more or one fewer`,
+      VAR,
+    );
   }
   return { staying, removing };
 }
@@ -69,9 +80,16 @@ export interface ReplaceTargets extends AddTargets {
 export function replaceTargets(v: EtcdMemberVars, cluster: Cluster): ReplaceTargets {
   const t = addTargets(v, cluster);
   const replaced = v.etcd_replaced;
-  if (!replaced) throw new ConfigError('no member to replace: run with -e etcd_replaced=NAME (the dead member, taken out of the etcd group) -e etcd_member=HOST (the new one, put in)', 'etcd_replaced');
+  if (!replaced)
+    throw new ConfigError(
+      'no member to replace: run with -e etcd_replaced=NAME (the dead member, taken out of the etcd group) -e etcd_member=HOST (the new one, put in)',
+      'etcd_replaced',
+    );
   if (members(v, cluster).some((m) => m.name === replaced)) {
-    throw new ConfigError(`${replaced} is still in the etcd group: put the new host in its place in the inventory first (etcd-member-remove.ts removes a member that stays in the inventory until it is gone)`, 'etcd_replaced');
+    throw new ConfigError(
+      `${replaced} is still in the etcd group: put the new host in its place in the inventory first (etcd-member-remove.ts removes a member that stays in the inventory until it is gone)`,
+      'etcd_replaced',
+    );
   }
   return { ...t, replaced };
 }

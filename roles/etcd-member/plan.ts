@@ -18,17 +18,24 @@ export interface ClusterMember {
 
 /** `etcdctl member list -w simple`: `ID, status, name, peer URLs, client URLs[, is learner]` per line. */
 export function parseMemberList(stdout: string): ClusterMember[] {
-  const lines = stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (!lines.length) throw new Error('etcdctl member list printed nothing');
   return lines.map((l) => {
     const f = l.split(', ');
-    if (f.length < 5 || !/^[0-9a-f]+$/.test(f[0]!) || (f[1] !== 'started' && f[1] !== 'unstarted')) throw new Error(`etcdctl member list printed an unexpected line: ${l.slice(0, 200)}`);
+    if (f.length < 5 || !/^[0-9a-f]+$/.test(f[0]!) || (f[1] !== 'started' && f[1] !== 'unstarted'))
+      throw new Error(`etcdctl member list printed an unexpected line: ${l.slice(0, 200)}`);
     const urls = (s: string) => s.split(',').filter(Boolean);
     return { id: f[0]!, started: f[1] === 'started', name: f[2]!, peerUrls: urls(f[3]!), clientUrls: urls(f[4]!) };
   });
 }
 
-interface Health { readonly endpoint?: string; readonly health?: boolean }
+interface Health {
+  readonly endpoint?: string;
+  readonly health?: boolean;
+}
 
 /** The client URLs `endpoint health --cluster -w json` reports healthy. */
 export function healthyUrls(health: readonly Health[]): Set<string> {
@@ -77,17 +84,28 @@ export function judgeAdd(a: AddQuestion): AddAnswer {
   const pendingRemoval = (c: ClusterMember) => a.check && a.removedEarlier.includes(c.name);
   const strangers = list.filter((c) => !pendingRemoval(c) && !a.group.some((m) => (c.started ? c.name === m.name : c.peerUrls.includes(m.peerUrl))));
   if (strangers.length) {
-    throw new Error(`${strangers.map(label).join(', ')} ${strangers.length > 1 ? 'are members' : 'is a member'} of the cluster but not in the etcd group: remove ${strangers.length > 1 ? 'them' : 'it'} first (etcd-member-remove.ts; a dead member: etcd-member-replace.ts)`);
+    throw new Error(
+      `${strangers.map(label).join(', ')} ${strangers.length > 1 ? 'are members' : 'is a member'} of the cluster but not in the etcd group: remove ${strangers.length > 1 ? 'them' : 'it'} first (etcd-member-remove.ts; a dead member: etcd-member-replace.ts)`,
+    );
   }
   const mine = find(list, a.target);
   if (mine?.started) return { kind: 'member', id: mine.id };
   const missing = [...a.base, ...a.earlier].filter((m) => !find(list, m) && !(a.check && a.earlier.includes(m)));
-  if (missing.length) throw new Error(`${missing.map((m) => m.name).join(', ')} ${missing.length > 1 ? 'are' : 'is'} in the etcd group but not a member of the cluster: name ${missing.length > 1 ? 'them' : 'it'} in etcd_member too`);
+  if (missing.length)
+    throw new Error(
+      `${missing.map((m) => m.name).join(', ')} ${missing.length > 1 ? 'are' : 'is'} in the etcd group but not a member of the cluster: name ${missing.length > 1 ? 'them' : 'it'} in etcd_member too`,
+    );
   const others = list.filter((c) => c !== mine && !pendingRemoval(c));
   const unstarted = others.filter((c) => !c.started);
-  if (unstarted.length) throw new Error(`${unstarted.map(label).join(', ')} ${unstarted.length > 1 ? 'were' : 'was'} added but never started: one member at a time joins (start it, or remove it, first)`);
+  if (unstarted.length)
+    throw new Error(
+      `${unstarted.map(label).join(', ')} ${unstarted.length > 1 ? 'were' : 'was'} added but never started: one member at a time joins (start it, or remove it, first)`,
+    );
   const sick = others.filter((c) => !isHealthy(c, healthy));
-  if (sick.length) throw new Error(`every member must be healthy before one is added, ${sick.map((c) => `${label(c)} (${c.clientUrls.join(',')})`).join(', ')} ${sick.length > 1 ? 'are' : 'is'} not: replace a dead member first (etcd-member-replace.ts)`);
+  if (sick.length)
+    throw new Error(
+      `every member must be healthy before one is added, ${sick.map((c) => `${label(c)} (${c.clientUrls.join(',')})`).join(', ')} ${sick.length > 1 ? 'are' : 'is'} not: replace a dead member first (etcd-member-replace.ts)`,
+    );
   if (mine) return { kind: 'unstarted', id: mine.id };
   return { kind: 'add', from: a.base[0]!, cluster: joinCluster(a.group, a.base, a.earlier, a.target) };
 }
@@ -112,7 +130,10 @@ export interface RemoveAnswer {
 export function judgeRemove(r: RemoveQuestion): RemoveAnswer {
   const { list, healthy } = r.seen;
   const missing = r.staying.filter((m) => !find(list, m));
-  if (missing.length) throw new Error(`${missing.map((m) => m.name).join(', ')} ${missing.length > 1 ? 'are' : 'is'} in the etcd group but not a member of the cluster: add ${missing.length > 1 ? 'them' : 'it'} (etcd-member-add.ts) before removing others`);
+  if (missing.length)
+    throw new Error(
+      `${missing.map((m) => m.name).join(', ')} ${missing.length > 1 ? 'are' : 'is'} in the etcd group but not a member of the cluster: add ${missing.length > 1 ? 'them' : 'it'} (etcd-member-add.ts) before removing others`,
+    );
   const found = r.removing.map((m) => ({ name: m.name, c: find(list, m) }));
   const gone = found.filter((f) => !f.c).map((f) => f.name);
   const present = found.filter((f): f is { name: string; c: ClusterMember } => !!f.c);
@@ -121,14 +142,22 @@ export function judgeRemove(r: RemoveQuestion): RemoveAnswer {
   let left = [...list];
   for (const f of ordered) {
     const up = left.filter((c) => isHealthy(c, healthy));
-    if (up.length < quorum(left.length)) throw new Error(`the cluster has no quorum: ${up.length} of ${left.length} members healthy, a quorum is ${quorum(left.length)}; member remove cannot commit (restore from a backup: etcd-restore.ts)`);
+    if (up.length < quorum(left.length))
+      throw new Error(
+        `the cluster has no quorum: ${up.length} of ${left.length} members healthy, a quorum is ${quorum(left.length)}; member remove cannot commit (restore from a backup: etcd-restore.ts)`,
+      );
     left = left.filter((c) => c !== f.c);
     const after = left.filter((c) => isHealthy(c, healthy));
     if (after.length < quorum(left.length)) {
-      throw new Error(`removing ${f.name} would leave ${left.length} members of which ${after.length} ${after.length === 1 ? 'is' : 'are'} healthy (${after.map(label).join(', ') || 'none'}), fewer than a quorum of ${quorum(left.length)}: refusing; bring the unhealthy members back (or replace them) first`);
+      throw new Error(
+        `removing ${f.name} would leave ${left.length} members of which ${after.length} ${after.length === 1 ? 'is' : 'are'} healthy (${after.map(label).join(', ') || 'none'}), fewer than a quorum of ${quorum(left.length)}: refusing; bring the unhealthy members back (or replace them) first`,
+      );
     }
   }
-  const from = r.staying.find((m) => { const c = find(list, m); return !!c && isHealthy(c, healthy); });
+  const from = r.staying.find((m) => {
+    const c = find(list, m);
+    return !!c && isHealthy(c, healthy);
+  });
   if (!from) throw new Error(`no staying member is healthy (${r.staying.map((m) => m.name).join(', ')}): nothing can run member remove`);
   return { from, remove: ordered.map((f) => ({ name: f.name, id: f.c.id })), gone };
 }

@@ -12,7 +12,10 @@ import { judgeRemove, type RemoveAnswer } from './plan.js';
 import { seenFrom } from './seen.js';
 import type { EtcdMemberVars } from './vars.js';
 
-interface CommandResult { readonly exitCode: number; readonly stdout: string }
+interface CommandResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+}
 
 export interface RemoveSpec {
   readonly vars: EtcdMemberVars;

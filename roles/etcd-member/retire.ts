@@ -10,7 +10,10 @@ import { remoteMemberListCommand } from './commands.js';
 import { find, parseMemberList } from './plan.js';
 import type { EtcdMemberVars } from './vars.js';
 
-interface CommandResult { readonly exitCode: number; readonly stdout: string }
+interface CommandResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+}
 
 export function removedGuard(v: EtcdMemberVars, me: Member, staying: readonly Member[]): Resource<[CommandResult]> {
   let check = false;
@@ -24,10 +27,14 @@ export function removedGuard(v: EtcdMemberVars, me: Member, staying: readonly Me
     writes: [],
     queries: [q.command(remoteMemberListCommand(v, staying))],
     check([r]) {
-      if (r.exitCode !== 0) throw new Error(`cannot ask the staying members (${staying.map((m) => m.clientUrl).join(', ')}) whether ${me.name} was removed (exit ${r.exitCode}): refusing to stop and wipe it`);
+      if (r.exitCode !== 0)
+        throw new Error(
+          `cannot ask the staying members (${staying.map((m) => m.clientUrl).join(', ')}) whether ${me.name} was removed (exit ${r.exitCode}): refusing to stop and wipe it`,
+        );
       const c = find(parseMemberList(r.stdout), me);
       // Check mode: the member remove of the play before has not run; say what happens once it has.
-      if (c && check) return [{ field: 'member', before: `${c.id} of the cluster`, after: 'removed by the play before; then etcd stopped, disabled, its data wiped' }];
+      if (c && check)
+        return [{ field: 'member', before: `${c.id} of the cluster`, after: 'removed by the play before; then etcd stopped, disabled, its data wiped' }];
       if (c) throw new Error(`${me.name} is still member ${c.id} of the cluster (member remove did not happen): refusing to stop and wipe it`);
       return [];
     },

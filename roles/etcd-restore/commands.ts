@@ -31,7 +31,16 @@ export const initialCluster = (all: readonly Member[]): string => all.map((m) =>
 
 /** The `snapshot restore` arguments: the member's identity in the new cluster. */
 export function restoreArgs(p: RestorePlan): string[] {
-  return ['snapshot', 'restore', p.remote, `--name=${p.me.name}`, `--initial-cluster=${initialCluster(p.all)}`, `--initial-cluster-token=${p.token}`, `--initial-advertise-peer-urls=${p.me.peerUrl}`, `--data-dir=${stagingDir(p)}`];
+  return [
+    'snapshot',
+    'restore',
+    p.remote,
+    `--name=${p.me.name}`,
+    `--initial-cluster=${initialCluster(p.all)}`,
+    `--initial-cluster-token=${p.token}`,
+    `--initial-advertise-peer-urls=${p.me.peerUrl}`,
+    `--data-dir=${stagingDir(p)}`,
+  ];
 }
 
 export function restoreScript(p: RestorePlan): string {

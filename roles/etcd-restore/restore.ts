@@ -10,8 +10,12 @@ import { asideDir, initialCluster, recordPath, restoreScript, stagingDir, type R
 import { loadSource, type Source } from './source.js';
 import type { EtcdRestoreVars } from './vars.js';
 
-interface FileState { readonly exists: boolean }
-interface UnitState { readonly active: string }
+interface FileState {
+  readonly exists: boolean;
+}
+interface UnitState {
+  readonly active: string;
+}
 
 export interface RestoreSpec {
   readonly vars: EtcdRestoreVars;
@@ -51,7 +55,11 @@ export function etcdRestore(s: RestoreSpec): Resource<[UnitState, FileState]> {
       return [
         { field: 'stop etcd', before: unit.active, after: 'stopped' },
         { field: 'old data dir', before: data.exists ? s.vars.etcd_data_dir : '(none)', after: data.exists ? `${asideDir(p)} (kept)` : '(nothing to keep)' },
-        { field: 'restore', before: `${src!.path} (revision ${src!.revision ?? '?'}, taken ${src!.taken_at} from ${src!.member}, sha256 ${src!.sha256.slice(0, 12)}…)`, after: `${s.vars.etcd_data_dir} via ${stagingDir(p)}: member ${s.me.name} ${s.me.peerUrl}, cluster ${initialCluster(s.all)}, token ${s.token}` },
+        {
+          field: 'restore',
+          before: `${src!.path} (revision ${src!.revision ?? '?'}, taken ${src!.taken_at} from ${src!.member}, sha256 ${src!.sha256.slice(0, 12)}…)`,
+          after: `${s.vars.etcd_data_dir} via ${stagingDir(p)}: member ${s.me.name} ${s.me.peerUrl}, cluster ${initialCluster(s.all)}, token ${s.token}`,
+        },
         { field: 'record', after: recordPath(s.vars) },
         { field: 'start etcd', before: 'stopped', after: 'started with the other members' },
       ];

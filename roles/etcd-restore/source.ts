@@ -44,7 +44,10 @@ export function parseSidecar(text: string, where: string): Sidecar {
 /** Refuses a snapshot whose bytes are not the ones the sidecar recorded, or another cluster's. Pure. */
 export function judgeSource(path: string, side: Sidecar, got: { readonly sha256: string; readonly bytes: number }, cluster: string): void {
   if (got.sha256 !== side.sha256 || got.bytes !== side.bytes) {
-    throw new ConfigError(`${path} does not match its sidecar: sha256 ${got.sha256} (${got.bytes} bytes), the sidecar says ${side.sha256} (${side.bytes} bytes); the file changed since the backup, refusing to restore it`, VAR);
+    throw new ConfigError(
+      `${path} does not match its sidecar: sha256 ${got.sha256} (${got.bytes} bytes), the sidecar says ${side.sha256} (${side.bytes} bytes); the file changed since the backup, refusing to restore it`,
+      VAR,
+    );
   }
   if (side.cluster !== cluster) throw new ConfigError(`${path} is a snapshot of cluster "${side.cluster}", not of this inventory's "${cluster}"`, VAR);
 }
@@ -61,7 +64,11 @@ export async function loadSource(given: string, cluster: string): Promise<Source
   const path = resolve(given);
   if (!existsSync(path) || !statSync(path).isFile()) throw new ConfigError(`${path} does not exist or is not a file`, VAR);
   const sidecar = `${path}.json`;
-  if (!existsSync(sidecar)) throw new ConfigError(`${path} has no sidecar ${sidecar}: its checksum cannot be checked (a backup killed before it completed leaves a snapshot without one)`, VAR);
+  if (!existsSync(sidecar))
+    throw new ConfigError(
+      `${path} has no sidecar ${sidecar}: its checksum cannot be checked (a backup killed before it completed leaves a snapshot without one)`,
+      VAR,
+    );
   const side = parseSidecar(readFileSync(sidecar, 'utf8'), sidecar);
   judgeSource(path, side, { sha256: await sha256Of(path), bytes: statSync(path).size }, cluster);
   return { ...side, path };

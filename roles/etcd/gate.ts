@@ -16,7 +16,11 @@ export function healthCommand(v: EtcdVars, address: string): string {
   return `ETCDCTL_API=3 ${binDir(v)}/etcdctl --endpoints=${loopback} --cacert=${p.ca} --cert=${p.checkCert} --key=${p.checkKey} --dial-timeout=3s --command-timeout=5s endpoint health --cluster -w json`;
 }
 
-interface Health { readonly endpoint?: string; readonly health?: boolean; readonly error?: string }
+interface Health {
+  readonly endpoint?: string;
+  readonly health?: boolean;
+  readonly error?: string;
+}
 
 /** Throws unless the output lists exactly the expected endpoints, all healthy. Pure. */
 export function judgeHealth(stdout: string, expected: readonly string[]): void {
@@ -32,7 +36,8 @@ export function judgeHealth(stdout: string, expected: readonly string[]): void {
   const seen = new Set(list.map((e) => e.endpoint));
   const missing = expected.filter((u) => !seen.has(u));
   const extra = [...seen].filter((u) => u === undefined || !expected.includes(u));
-  if (missing.length || extra.length) throw new Error(`members differ from the etcd group: ${[...missing.map((u) => `missing ${u}`), ...extra.map((u) => `unexpected ${u}`)].join(', ')}`);
+  if (missing.length || extra.length)
+    throw new Error(`members differ from the etcd group: ${[...missing.map((u) => `missing ${u}`), ...extra.map((u) => `unexpected ${u}`)].join(', ')}`);
 }
 
 export const healthGate: Gate<EtcdVars> = {
@@ -42,7 +47,8 @@ export const healthGate: Gate<EtcdVars> = {
   async check({ exec, vars, host, cluster }: GateContext<EtcdVars>) {
     const r = await exec(healthCommand(vars, host.address), { timeoutMs: 20_000 });
     const expected = members(vars, cluster).map((m) => m.clientUrl);
-    if (r.exitCode !== 0 && !r.stdout.trim().startsWith('[')) throw new Error(`etcdctl exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+    if (r.exitCode !== 0 && !r.stdout.trim().startsWith('['))
+      throw new Error(`etcdctl exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
     judgeHealth(r.stdout, expected);
   },
 };

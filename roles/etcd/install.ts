@@ -15,5 +15,7 @@ export function install(v: EtcdVars): AnyResource[] {
   if (v.etcd_install === 'package') return v.etcd_packages.debian.length + v.etcd_packages.redhat.length ? [pkg({ names: v.etcd_packages })] : [];
   const r = v.etcd_release;
   const top = `etcd-v${r.version}-linux-${r.arch}`;
-  return [artifact({ url: releaseUrl(r), sha256: r.sha256, extract: { files: [`${top}/etcd`, `${top}/etcdctl`], dest: r.bin_dir }, mode: 0o755, notify: RESTART })];
+  return [
+    artifact({ url: releaseUrl(r), sha256: r.sha256, extract: { files: [`${top}/etcd`, `${top}/etcdctl`], dest: r.bin_dir }, mode: 0o755, notify: RESTART }),
+  ];
 }

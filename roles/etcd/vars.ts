@@ -22,7 +22,10 @@ const extraEnv = z.record(z.string(), oneLine).superRefine((rec, ctx) => {
 
 export const vars = declareVars(
   z.object({
-    etcd_install: z.enum(['package', 'release']).default('package').describe("'package': the distro's etcd (Debian etcd-server + etcd-client, RHEL etcd); 'release': etcd_release's tarball"),
+    etcd_install: z
+      .enum(['package', 'release'])
+      .default('package')
+      .describe("'package': the distro's etcd (Debian etcd-server + etcd-client, RHEL etcd); 'release': etcd_release's tarball"),
     etcd_packages: familyPackages.default({ debian: ['etcd-server', 'etcd-client'], redhat: ['etcd'] }).describe('package names per OS family'),
     etcd_release: release
       .default({
@@ -39,16 +42,34 @@ export const vars = declareVars(
     etcd_metrics_url: orEmpty(z.string().regex(/^https?:\/\/[^\s,]+:\d+$/, 'expected a URL such as http://127.0.0.1:2381'))
       .default('http://127.0.0.1:2381')
       .describe("plain-HTTP /metrics and /health on loopback (kubeadm's choice); '' for none"),
-    etcd_cluster_token: orEmpty(z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected letters, digits, . _ -')).default('').describe("initial cluster token; '' means <cluster_name>-etcd"),
+    etcd_cluster_token: orEmpty(z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected letters, digits, . _ -'))
+      .default('')
+      .describe("initial cluster token; '' means <cluster_name>-etcd"),
     // 'new' only matters while a member's data dir is empty; 'existing' makes a wiped member refuse to bootstrap afresh (kubespray#13261).
-    etcd_initial_cluster_state: z.enum(['new', 'existing']).default('new').describe("'new' bootstraps every member together; 'existing' once the cluster runs, so a wiped member refuses to start"),
+    etcd_initial_cluster_state: z
+      .enum(['new', 'existing'])
+      .default('new')
+      .describe("'new' bootstraps every member together; 'existing' once the cluster runs, so a wiped member refuses to start"),
     ...configDirShape,
-    etcd_extra_env: extraEnv.default({}).describe('more ETCD_* settings, e.g. { ETCD_QUOTA_BACKEND_BYTES: "8589934592" }; they may not override the managed ones'),
-    etcd_start_timeout_sec: z.number().int().min(10).default(120).describe('systemd TimeoutStartSec: a first member waits this long for the others to form a quorum'),
+    etcd_extra_env: extraEnv
+      .default({})
+      .describe('more ETCD_* settings, e.g. { ETCD_QUOTA_BACKEND_BYTES: "8589934592" }; they may not override the managed ones'),
+    etcd_start_timeout_sec: z
+      .number()
+      .int()
+      .min(10)
+      .default(120)
+      .describe('systemd TimeoutStartSec: a first member waits this long for the others to form a quorum'),
   }),
   (v, ctx) => {
-    if (v.etcd_client_port === v.etcd_peer_port) ctx.addIssue({ code: 'custom', path: ['etcd_peer_port'], message: `must differ from etcd_client_port (${v.etcd_client_port})` });
-    if (v.etcd_install === 'release' && v.etcd_release.sha256 === '') ctx.addIssue({ code: 'custom', path: ['etcd_release', 'sha256'], message: "required with etcd_install 'release' (the tarball's sha256 from the release's SHA256SUMS)" });
+    if (v.etcd_client_port === v.etcd_peer_port)
+      ctx.addIssue({ code: 'custom', path: ['etcd_peer_port'], message: `must differ from etcd_client_port (${v.etcd_client_port})` });
+    if (v.etcd_install === 'release' && v.etcd_release.sha256 === '')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['etcd_release', 'sha256'],
+        message: "required with etcd_install 'release' (the tarball's sha256 from the release's SHA256SUMS)",
+      });
   },
 );
 

@@ -42,19 +42,37 @@ const ports = z.strictObject({
 export const vars = declareVars(
   z.object({
     firewalld_zone: zone.default('public').describe("the zone the host's interfaces are in: firewalld's default zone unless you changed it"),
-    firewalld_services: z.array(name).default(['ssh', 'dhcpv6-client']).describe('services kept open in that zone; the zone is written whole, so keep ssh or lose the host'),
+    firewalld_services: z
+      .array(name)
+      .default(['ssh', 'dhcpv6-client'])
+      .describe('services kept open in that zone; the zone is written whole, so keep ssh or lose the host'),
     firewalld_ports: ports
-      .default({ etcd: [...PORT_DEFAULTS.etcd], controlPlane: [...PORT_DEFAULTS.controlPlane], nodes: [...PORT_DEFAULTS.nodes], workers: [...PORT_DEFAULTS.workers], lb: [...PORT_DEFAULTS.lb], flannel: [...PORT_DEFAULTS.flannel] })
+      .default({
+        etcd: [...PORT_DEFAULTS.etcd],
+        controlPlane: [...PORT_DEFAULTS.controlPlane],
+        nodes: [...PORT_DEFAULTS.nodes],
+        workers: [...PORT_DEFAULTS.workers],
+        lb: [...PORT_DEFAULTS.lb],
+        flannel: [...PORT_DEFAULTS.flannel],
+      })
       .describe('more ports each part opens on its hosts (port/proto or from-to/proto), after those the cluster model implies'),
     firewalld_extra_ports: z.array(portProto).default([]).describe('more ports for this host (set it on a host or group in the inventory)'),
     firewalld_vrrp: z.boolean().default(true).describe('accept VRRP (IP protocol 112) from the other lb hosts, for keepalived'),
     firewalld_masquerade: z.boolean().default(true).describe('masquerade in the zone (pods reaching out)'),
     firewalld_trusted_zone: zone.default('trusted').describe('zone whose sources are accepted whole: the pod and service CIDRs (flannel#1515, #2055)'),
     firewalld_trusted_sources: z.array(ipOrCidr).default([]).describe('more sources for the trusted zone'),
-    firewalld_restart_on_reload: z.array(name).default(['docker.service']).describe('units restarted after a reload if running: a reload can drop docker\'s chains (moby#35043)'),
+    firewalld_restart_on_reload: z
+      .array(name)
+      .default(['docker.service'])
+      .describe("units restarted after a reload if running: a reload can drop docker's chains (moby#35043)"),
   }),
   (v, ctx) => {
-    if (v.firewalld_trusted_zone === v.firewalld_zone) ctx.addIssue({ code: 'custom', path: ['firewalld_trusted_zone'], message: `"${v.firewalld_trusted_zone}" is also firewalld_zone; the trusted zone must be another zone` });
+    if (v.firewalld_trusted_zone === v.firewalld_zone)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['firewalld_trusted_zone'],
+        message: `"${v.firewalld_trusted_zone}" is also firewalld_zone; the trusted zone must be another zone`,
+      });
   },
 );
 

@@ -17,7 +17,10 @@ import { vars as flannelVars } from '../flannel/vars.js';
 export const vars = extendVars(etcdVars, flannelVars.object.shape)();
 export type FlannelNetworkVars = VarsOf<typeof vars>;
 
-interface CommandResult { readonly exitCode: number; readonly stdout: string }
+interface CommandResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+}
 
 /** The key and its wanted value (one line of JSON, as etcdctl prints it back). */
 export function wanted(v: FlannelNetworkVars, cluster: Cluster): { key: string; value: string } {

@@ -8,7 +8,7 @@ function v4(s: string): bigint | undefined {
 
 function v6(s: string): bigint | undefined {
   if (!/^[0-9a-fA-F:]+$/.test(s) || s.split('::').length > 2) return undefined;
-  const [head, tail] = s.includes('::') ? s.split('::') as [string, string] : [s, undefined];
+  const [head, tail] = s.includes('::') ? (s.split('::') as [string, string]) : [s, undefined];
   const h = head ? head.split(':') : [];
   const t = tail ? tail.split(':') : [];
   const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
@@ -16,7 +16,11 @@ function v6(s: string): bigint | undefined {
   return groups.reduce((n, g) => (n << 16n) | BigInt(`0x${g}`), 0n);
 }
 
-interface Net { readonly bits: number; readonly value: bigint; readonly prefix: number }
+interface Net {
+  readonly bits: number;
+  readonly value: bigint;
+  readonly prefix: number;
+}
 
 /** `10.244.0.0/16`, `fd00::/64`, or a bare address (a /32 or /128). */
 export function parseCidr(text: string): Net | undefined {

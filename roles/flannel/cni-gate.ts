@@ -45,7 +45,8 @@ export function containerdCniDirs(dump: string): RuntimeCniDirs {
   const v2 = all.get('plugins.io.containerd.cri.v1.runtime.cni');
   const v1 = all.get('plugins.io.containerd.grpc.v1.cri.cni');
   const cni = v2 ?? v1;
-  if (!cni) throw new Error('containerd config dump has no CRI cni section (io.containerd.cri.v1.runtime or io.containerd.grpc.v1.cri): is the CRI plugin disabled?');
+  if (!cni)
+    throw new Error('containerd config dump has no CRI cni section (io.containerd.cri.v1.runtime or io.containerd.grpc.v1.cri): is the CRI plugin disabled?');
   const dirs = cni.has('bin_dirs') ? strings(cni.get('bin_dirs')) : strings(cni.get('bin_dir'));
   const source = `containerd config dump, ${v2 ? 'plugins."io.containerd.cri.v1.runtime".cni' : 'plugins."io.containerd.grpc.v1.cri".cni'}`;
   return { binDirs: dirs.length ? dirs : [DEFAULT_BIN], confDir: strings(cni.get('conf_dir'))[0] || DEFAULT_CONF, source };
@@ -62,7 +63,11 @@ export function criDockerdCniDirs(execStart: string): RuntimeCniDirs {
     return undefined;
   };
   const bin = flag('cni-bin-dir');
-  return { binDirs: bin ? bin.split(',').filter(Boolean) : [DEFAULT_BIN], confDir: flag('cni-conf-dir') ?? DEFAULT_CONF, source: 'cri-dockerd --cni-bin-dir/--cni-conf-dir' };
+  return {
+    binDirs: bin ? bin.split(',').filter(Boolean) : [DEFAULT_BIN],
+    confDir: flag('cni-conf-dir') ?? DEFAULT_CONF,
+    source: 'cri-dockerd --cni-bin-dir/--cni-conf-dir',
+  };
 }
 
 type Json = Record<string, unknown>;
@@ -110,7 +115,7 @@ export function parseListing(out: string): { confs: Map<string, string>; executa
 /** Throws, naming the plugin, the config and the dirs, unless every needed plugin is an executable in a bin dir. Pure. */
 export function judgeCni(dirs: RuntimeCniDirs, confs: ReadonlyMap<string, string>, executables: ReadonlySet<string>): string[] {
   if (confs.size === 0) throw new Error(`no network config in ${dirs.confDir} (read from ${dirs.source}): the runtime has no pod network`);
-  const needed = new Map<string, string>([['loopback', 'the runtime (every pod\'s lo)']]);
+  const needed = new Map<string, string>([['loopback', "the runtime (every pod's lo)"]]);
   for (const [path, text] of confs) {
     let conf: Json | undefined;
     try {
@@ -124,7 +129,9 @@ export function judgeCni(dirs: RuntimeCniDirs, confs: ReadonlyMap<string, string
   for (const [plugin, by] of needed) {
     if (!plugin || plugin.includes('/')) throw new Error(`${by} names plugin type ${JSON.stringify(plugin)}, which is not a file name`);
     if (!dirs.binDirs.some((d) => executables.has(`${d.replace(/\/$/, '')}/${plugin}`))) {
-      throw new Error(`CNI plugin "${plugin}" (needed by ${by}) is not an executable file in ${dirs.binDirs.join(', ')}, the dir the runtime reads (${dirs.source})`);
+      throw new Error(
+        `CNI plugin "${plugin}" (needed by ${by}) is not an executable file in ${dirs.binDirs.join(', ')}, the dir the runtime reads (${dirs.source})`,
+      );
     }
   }
   return [...needed.keys()];

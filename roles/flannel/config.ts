@@ -45,9 +45,16 @@ export function flannelEtcdPki(v: FlannelVars) {
 /** `etcdEndpoints`: the etcd members' client URLs, for the etcd subnet manager. */
 export function flanneldFlags(v: FlannelVars, host: Host, etcdEndpoints: readonly string[] = []): string[] {
   const p = flannelEtcdPki(v);
-  const manager = v.flannel_subnet_manager === 'etcd'
-    ? [`--etcd-endpoints=${etcdEndpoints.join(',')}`, `--etcd-prefix=${v.flannel_etcd_prefix}`, `--etcd-cafile=${p.ca}`, `--etcd-certfile=${p.cert}`, `--etcd-keyfile=${p.key}`]
-    : ['--kube-subnet-mgr', `--kubeconfig-file=${kubeconfigOf(v)}`, `--net-config-path=${NET_CONF}`];
+  const manager =
+    v.flannel_subnet_manager === 'etcd'
+      ? [
+          `--etcd-endpoints=${etcdEndpoints.join(',')}`,
+          `--etcd-prefix=${v.flannel_etcd_prefix}`,
+          `--etcd-cafile=${p.ca}`,
+          `--etcd-certfile=${p.cert}`,
+          `--etcd-keyfile=${p.key}`,
+        ]
+      : ['--kube-subnet-mgr', `--kubeconfig-file=${kubeconfigOf(v)}`, `--net-config-path=${NET_CONF}`];
   return [
     ...manager,
     `--subnet-file=${SUBNET_ENV}`,
@@ -57,7 +64,11 @@ export function flanneldFlags(v: FlannelVars, host: Host, etcdEndpoints: readonl
   ];
 }
 
-export const flanneldUnit = (v: FlannelVars, host: Host, etcdEndpoints: readonly string[] = []): string => `# Managed by tsplay (role flannel); edits here are overwritten.
+export const flanneldUnit = (
+  v: FlannelVars,
+  host: Host,
+  etcdEndpoints: readonly string[] = [],
+): string => `# Managed by tsplay (role flannel); edits here are overwritten.
 [Unit]
 Description=flannel overlay network (flanneld, kube subnet manager)
 Documentation=https://github.com/flannel-io/flannel

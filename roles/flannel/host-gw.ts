@@ -6,7 +6,10 @@
  */
 import { ConfigError, defineResource, normalizeIp, q, type Change, type Host, type Resource } from '../../lib/index.js';
 
-interface CommandResult { readonly exitCode: number; readonly stdout: string }
+interface CommandResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+}
 
 /** The nodes reached through a gateway, from `ip -o route get` lines (`A via G dev ...`). */
 export function routedThrough(stdout: string, addresses: readonly string[]): { address: string; via: string }[] {
@@ -22,7 +25,8 @@ export function sameSegment(host: Host, nodes: readonly Host[]): Resource<[Comma
   const others = nodes.filter((n) => n.name !== host.name);
   const addresses = others.map((n) => {
     const ip = normalizeIp(n.address);
-    if (!ip) throw new ConfigError(`flannel_backend host-gw routes via node addresses: node ${n.name} has address "${n.address}", not an IP`, 'vars.flannel_backend');
+    if (!ip)
+      throw new ConfigError(`flannel_backend host-gw routes via node addresses: node ${n.name} has address "${n.address}", not an IP`, 'vars.flannel_backend');
     return ip;
   });
   return defineResource<[CommandResult]>({
@@ -35,7 +39,9 @@ export function sameSegment(host: Host, nodes: readonly Host[]): Resource<[Comma
       const routed = routedThrough(r.stdout, addresses);
       if (routed.length) {
         const named = routed.map((x) => `${others[addresses.indexOf(x.address)]!.name} (${x.address}) via ${x.via}`).join(', ');
-        throw new Error(`flannel_backend host-gw needs every node on this host's L2 segment, but ${host.name} reaches ${named}: use vxlan or wireguard, or put the nodes on one segment`);
+        throw new Error(
+          `flannel_backend host-gw needs every node on this host's L2 segment, but ${host.name} reaches ${named}: use vxlan or wireguard, or put the nodes on one segment`,
+        );
       }
       return [];
     },

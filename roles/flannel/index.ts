@@ -57,12 +57,17 @@ const cniPlugin = (v: FlannelVars): AnyResource[] => [
 /** The backend is cluster-wide (the firewall opens its port from the global vars): a role-scoped value would differ. */
 function checkBackend(v: FlannelVars, t: Topology): void {
   for (const key of ['flannel_backend', 'flannel_vxlan_port', 'flannel_subnet_manager', 'flannel_etcd_prefix'] as const) {
-    if (v[key] !== t.podNetwork[key]) throw new ConfigError(`${key} ${JSON.stringify(v[key])} for flannel only, but the cluster's is ${JSON.stringify(t.podNetwork[key])} (firewalld opens its port from it): set ${key} once, in the inventory's global vars`, `vars.${key}`);
+    if (v[key] !== t.podNetwork[key])
+      throw new ConfigError(
+        `${key} ${JSON.stringify(v[key])} for flannel only, but the cluster's is ${JSON.stringify(t.podNetwork[key])} (firewalld opens its port from it): set ${key} once, in the inventory's global vars`,
+        `vars.${key}`,
+      );
   }
 }
 
 /** The etcd members' client URLs (the etcd subnet manager's endpoints). */
-const etcdEndpoints = (v: FlannelVars, t: Topology): string[] => (v.flannel_subnet_manager === 'etcd' ? t.hosts.etcd.map((h) => url(h.address, t.etcdClientPort)) : []);
+const etcdEndpoints = (v: FlannelVars, t: Topology): string[] =>
+  v.flannel_subnet_manager === 'etcd' ? t.hosts.etcd.map((h) => url(h.address, t.etcdClientPort)) : [];
 
 function resources(v: FlannelVars, host: Host, cluster: Cluster): AnyResource[] {
   checkCniVars(host);

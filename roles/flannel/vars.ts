@@ -19,14 +19,22 @@ export const vars = declareVars(
     ...podNetworkShape,
     ...configDirShape,
     flannel_vxlan_vni: z.number().int().min(1).max(16777215).default(1).describe('the VXLAN network id'),
-    flannel_subnet_len: z.number().int().min(8).max(30).default(24).describe("size of each node's pod subnet (the controller-manager's --node-cidr-mask-size must agree)"),
+    flannel_subnet_len: z
+      .number()
+      .int()
+      .min(8)
+      .max(30)
+      .default(24)
+      .describe("size of each node's pod subnet (the controller-manager's --node-cidr-mask-size must agree)"),
     flannel_ip_masq: z.boolean().default(true).describe('masquerade pod traffic leaving the pod network'),
     flannel_iface: z
       .union([z.literal(''), z.string().regex(/^[A-Za-z0-9_.:@-]{1,15}$/, 'expected an interface name such as eth0')])
       .default('')
       .describe("the interface to use between nodes ('' = the one with the default route)"),
     // The Node authorizer lets system:node:<name> read nodes and patch its own Node: all the kube subnet manager does.
-    flannel_kubeconfig: orEmpty(absPath).default('').describe("the credential flanneld talks to the API with ('' = the node's own <k8s_config_dir>/kubelet.conf)"),
+    flannel_kubeconfig: orEmpty(absPath)
+      .default('')
+      .describe("the credential flanneld talks to the API with ('' = the node's own <k8s_config_dir>/kubelet.conf)"),
   }),
 );
 

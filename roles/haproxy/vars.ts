@@ -4,7 +4,7 @@ import { declareVars, port, type VarsOf } from '../../lib/index.js';
 
 export const vars = declareVars(
   z.object({
-    apiserver_port: port.default(6443).describe('the port clients use on the VIP (the cluster\'s apiserver_port: api endpoint https://VIP:port)'),
+    apiserver_port: port.default(6443).describe("the port clients use on the VIP (the cluster's apiserver_port: api endpoint https://VIP:port)"),
     haproxy_backend_port: port.default(6443).describe('the port the apiservers listen on, on the control-plane hosts'),
     // 'vip' sets net.ipv4.ip_nonlocal_bind=1 so a host that does not hold the VIP can bind it too.
     haproxy_bind: z.enum(['vip', 'any']).default('vip').describe("'vip': bind only VIP:port (with ip_nonlocal_bind); 'any': bind *:port"),
@@ -12,7 +12,10 @@ export const vars = declareVars(
     haproxy_balance: z.enum(['roundrobin', 'leastconn', 'source']).default('roundrobin').describe('how requests spread over the apiservers'),
     // 'https': GET /healthz answers 200 or 401/403 (works with anonymous auth off, the apiserver role's default);
     // 'healthz': must answer 200 (real health, needs anonymous auth); 'tcp': the port accepts a connection.
-    haproxy_backend_check: z.enum(['https', 'healthz', 'tcp']).default('https').describe("how a backend apiserver counts as up: 'https', 'healthz' (200 only) or 'tcp'"),
+    haproxy_backend_check: z
+      .enum(['https', 'healthz', 'tcp'])
+      .default('https')
+      .describe("how a backend apiserver counts as up: 'https', 'healthz' (200 only) or 'tcp'"),
     haproxy_timeout: z
       .string()
       .regex(/^\d+(us|ms|s|m|h|d)?$/, 'expected a haproxy time such as 10m or 30s')
@@ -20,7 +23,8 @@ export const vars = declareVars(
       .describe('client and server inactivity timeout (watches are long-lived connections; clients reconnect)'),
   }),
   (v, ctx) => {
-    if (v.haproxy_health_port === v.apiserver_port) ctx.addIssue({ code: 'custom', path: ['haproxy_health_port'], message: `must differ from apiserver_port (${v.apiserver_port})` });
+    if (v.haproxy_health_port === v.apiserver_port)
+      ctx.addIssue({ code: 'custom', path: ['haproxy_health_port'], message: `must differ from apiserver_port (${v.apiserver_port})` });
   },
 );
 

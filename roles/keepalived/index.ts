@@ -35,7 +35,14 @@ function resources(v: KeepalivedVars, host: Host, cluster: Cluster): AnyResource
   const self = all.find((p) => p.name === host.name)!;
   const pass = authPass(v, cluster, vip);
   secret(pass); // registered: reports and diffs show it masked
-  const instance = { host: host.name, self, peers: all.filter((p) => p !== self), state: master(all) === self ? 'MASTER' as const : 'BACKUP' as const, vip, pass };
+  const instance = {
+    host: host.name,
+    self,
+    peers: all.filter((p) => p !== self),
+    state: master(all) === self ? ('MASTER' as const) : ('BACKUP' as const),
+    vip,
+    pass,
+  };
   return [
     pkg({ names: ['keepalived'] }),
     directory({ path: '/etc/keepalived', mode: 0o755 }),

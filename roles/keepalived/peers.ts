@@ -23,7 +23,8 @@ function inventoryPriority(h: Host): unknown {
 /** Every lb host with its priority; this host's comes from its merged vars (overrides included). */
 export function peers(v: KeepalivedVars, host: Host, cluster: Cluster): Peer[] {
   const lb = hostsOf(topology(cluster), 'lb', 'keepalived');
-  if (!lb.some((h) => h.name === host.name)) throw new ConfigError(`host ${host.name} is not an lb host; run the keepalived role on the lb group only`, `role keepalived on ${host.name}`);
+  if (!lb.some((h) => h.name === host.name))
+    throw new ConfigError(`host ${host.name} is not an lb host; run the keepalived role on the lb group only`, `role keepalived on ${host.name}`);
   const all = lb.map((h) => {
     const raw = h.name === host.name ? v.keepalived_priority : inventoryPriority(h);
     const ok = prioritySchema.safeParse(raw);
@@ -32,7 +33,11 @@ export function peers(v: KeepalivedVars, host: Host, cluster: Cluster): Peer[] {
   });
   for (const p of all) {
     const twin = all.find((o) => o !== p && o.priority === p.priority);
-    if (twin) throw new ConfigError(`var keepalived_priority: ${p.name} and ${twin.name} both have ${p.priority}; give each lb host its own (the highest holds the VIP)`, `hosts.${twin.name}`);
+    if (twin)
+      throw new ConfigError(
+        `var keepalived_priority: ${p.name} and ${twin.name} both have ${p.priority}; give each lb host its own (the highest holds the VIP)`,
+        `hosts.${twin.name}`,
+      );
   }
   return all;
 }

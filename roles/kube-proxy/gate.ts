@@ -2,7 +2,8 @@
 import type { Gate } from '../../lib/index.js';
 import type { KubeProxyVars } from './vars.js';
 
-export const healthzCommand = (v: KubeProxyVars): string => `curl -sS --max-time 3 -o /dev/null -w '%{http_code}' http://127.0.0.1:${v.kube_proxy_healthz_port}/healthz`;
+export const healthzCommand = (v: KubeProxyVars): string =>
+  `curl -sS --max-time 3 -o /dev/null -w '%{http_code}' http://127.0.0.1:${v.kube_proxy_healthz_port}/healthz`;
 
 export const healthzGate: Gate<KubeProxyVars> = {
   name: 'kube-proxy /healthz',
@@ -10,7 +11,11 @@ export const healthzGate: Gate<KubeProxyVars> = {
   delayMs: 250,
   async check({ exec, vars }) {
     const r = await exec(healthzCommand(vars), { timeoutMs: 10_000 });
-    if (r.exitCode !== 0) throw new Error(`127.0.0.1:${vars.kube_proxy_healthz_port}/healthz: ${r.stderr.trim().split('\n').pop() || `curl exited ${r.exitCode}`} (journalctl -u kube-proxy)`);
-    if (r.stdout.trim() !== '200') throw new Error(`/healthz answered HTTP ${r.stdout.trim()}, not 200 (kube-proxy has not synced its rules with the API yet?)`);
+    if (r.exitCode !== 0)
+      throw new Error(
+        `127.0.0.1:${vars.kube_proxy_healthz_port}/healthz: ${r.stderr.trim().split('\n').pop() || `curl exited ${r.exitCode}`} (journalctl -u kube-proxy)`,
+      );
+    if (r.stdout.trim() !== '200')
+      throw new Error(`/healthz answered HTTP ${r.stdout.trim()}, not 200 (kube-proxy has not synced its rules with the API yet?)`);
   },
 };

@@ -13,9 +13,15 @@ export const vars = declareVars(
     ...configDirShape,
     kube_proxy_bin_dir: absPath.default('/usr/local/bin').describe('where the kube-proxy binary lands'),
     kube_proxy_dir: absPath.default('/var/lib/kube-proxy').describe('its state directory; config.yaml goes in it'),
-    kube_proxy_mode: z.enum(['iptables', 'ipvs', 'nftables']).default('iptables').describe('iptables (what KTHW uses), ipvs (needs the ip_vs modules) or nftables (kernel >= 5.13)'),
+    kube_proxy_mode: z
+      .enum(['iptables', 'ipvs', 'nftables'])
+      .default('iptables')
+      .describe('iptables (what KTHW uses), ipvs (needs the ip_vs modules) or nftables (kernel >= 5.13)'),
     kube_proxy_healthz_port: port.default(10256).describe('served on 0.0.0.0 for load balancers with externalTrafficPolicy: Local (firewalld opens it)'),
-    kube_proxy_extra_config: z.record(z.string(), z.unknown()).default({}).describe('more KubeProxyConfiguration fields, merged over the managed ones (conntrack, ipvs, ...)'),
+    kube_proxy_extra_config: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe('more KubeProxyConfiguration fields, merged over the managed ones (conntrack, ipvs, ...)'),
   }),
 );
 

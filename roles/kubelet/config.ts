@@ -12,7 +12,6 @@ import { stringify } from 'yaml';
 import { CRI_SOCKETS, k8sPaths } from '../cluster/index.js';
 import type { KubeletVars } from './vars.js';
 
-
 export interface ClusterBits {
   readonly clusterDns: string;
   readonly domain: string;

@@ -10,7 +10,10 @@ export const healthzGate: Gate<KubeletVars> = {
   delayMs: 250,
   async check({ exec, vars }) {
     const r = await exec(healthzCommand(vars), { timeoutMs: 10_000 });
-    if (r.exitCode !== 0) throw new Error(`127.0.0.1:${vars.kubelet_healthz_port}/healthz: ${(r.stderr || r.stdout).trim().split('\n').pop() || `curl exited ${r.exitCode}`} (journalctl -u kubelet)`);
+    if (r.exitCode !== 0)
+      throw new Error(
+        `127.0.0.1:${vars.kubelet_healthz_port}/healthz: ${(r.stderr || r.stdout).trim().split('\n').pop() || `curl exited ${r.exitCode}`} (journalctl -u kubelet)`,
+      );
     if (r.stdout.trim() !== 'ok') throw new Error(`/healthz answered ${JSON.stringify(r.stdout.trim().slice(0, 200))}, not "ok"`);
   },
 };

@@ -29,7 +29,11 @@ const IP = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?
 
 /** --node-ip takes an IP address: the inventory address must be one. */
 function nodeIp(host: Host): void {
-  if (!IP.test(host.address)) throw new ConfigError(`the kubelet registers the node with its address (--node-ip), which must be an IP address, got "${host.address}"`, `hosts.${host.name}.address`);
+  if (!IP.test(host.address))
+    throw new ConfigError(
+      `the kubelet registers the node with its address (--node-ip), which must be an IP address, got "${host.address}"`,
+      `hosts.${host.name}.address`,
+    );
 }
 
 function resources(v: KubeletVars, host: Host, cluster: Cluster): AnyResource[] {

@@ -15,7 +15,10 @@ export function kubeletBinary(v: KubeletVars): AnyResource {
   const k8s = resolveArtifact('kubernetes', v.k8s_arch, v.k8s_artifacts);
   const m = /^v?(\d+)\.(\d+)\./.exec(k8s.version);
   if (m && Number(m[1]) === 1 && Number(m[2]) < 27) {
-    throw new ConfigError(`Kubernetes ${k8s.version} is older than 1.27, whose kubelet reads containerRuntimeEndpoint from its config file`, 'vars.k8s_artifacts.kubernetes.version');
+    throw new ConfigError(
+      `Kubernetes ${k8s.version} is older than 1.27, whose kubelet reads containerRuntimeEndpoint from its config file`,
+      'vars.k8s_artifacts.kubernetes.version',
+    );
   }
   return installBinaries(k8s, ['kubelet'], v.kubelet_bin_dir, { notify: RESTART });
 }

@@ -29,11 +29,17 @@ export const vars = declareVars(
       .default('')
       .describe("CRI socket; '' = the runtime's (containerd's, or cri-dockerd's with docker)"),
     kubelet_max_pods: z.number().int().min(1).max(10000).default(110).describe('pods per node'),
-    kubelet_resolv_conf: z.union([z.literal(''), absPath]).default('/etc/resolv.conf').describe('the resolv.conf pods inherit (/run/systemd/resolve/resolv.conf on hosts with systemd-resolved)'),
+    kubelet_resolv_conf: z
+      .union([z.literal(''), absPath])
+      .default('/etc/resolv.conf')
+      .describe('the resolv.conf pods inherit (/run/systemd/resolve/resolv.conf on hosts with systemd-resolved)'),
     kubelet_fail_swap_on: z.boolean().default(true).describe('refuse to start with swap on (prereqs turns it off)'),
     kubelet_healthz_port: port.default(10248).describe("the kubelet's loopback /healthz port"),
     kubelet_node_labels: labels.default({}).describe('labels the node registers with (--node-labels)'),
-    kubelet_extra_config: z.record(z.string(), z.unknown()).default({}).describe('more KubeletConfiguration fields, merged over the managed ones (evictionHard, systemReserved, ...)'),
+    kubelet_extra_config: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe('more KubeletConfiguration fields, merged over the managed ones (evictionHard, systemReserved, ...)'),
   }),
 );
 

@@ -19,7 +19,6 @@ import { OPS, type Op } from '../node-ops/target.js';
 import { pkiFiles } from '../pki/push.js';
 import { probeCommand, parseProbe, removeCommands, type KubectlOptions } from './commands.js';
 
-
 export interface NodeDrainVars {
   readonly node_kubectl: string;
   readonly node_drain_timeout: string;
@@ -48,9 +47,20 @@ export function removeFromApi(o: KubectlOptions, node: string): AnyResource {
     check([probe]): Change[] {
       const p = parseProbe(probe.stdout);
       if (p.api === 'down' || p.api === 'error') {
-        throw new Error(p.api === 'down' ? `the API does not answer (${p.why}): node ${node} cannot be cordoned, drained and deleted; bring the API back or remove the Node object by hand` : `asking the API for node ${node} failed: ${p.why}`);
+        throw new Error(
+          p.api === 'down'
+            ? `the API does not answer (${p.why}): node ${node} cannot be cordoned, drained and deleted; bring the API back or remove the Node object by hand`
+            : `asking the API for node ${node} failed: ${p.why}`,
+        );
       }
-      if (p.api === 'standin') return [{ field: 'skipped', before: `node ${node}: cordon, drain, delete`, after: 'not done: the API answers /version but serves no /api/v1 objects (a stand-in, not a real apiserver)' }];
+      if (p.api === 'standin')
+        return [
+          {
+            field: 'skipped',
+            before: `node ${node}: cordon, drain, delete`,
+            after: 'not done: the API answers /version but serves no /api/v1 objects (a stand-in, not a real apiserver)',
+          },
+        ];
       if (p.node === 'absent') return [];
       return [{ field: 'node', before: `${node} (${p.cordoned ? 'cordoned' : 'schedulable'})`, after: `${p.cordoned ? '' : 'cordoned, '}drained, deleted` }];
     },

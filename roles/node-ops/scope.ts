@@ -30,10 +30,12 @@ export function scoped<V extends object>(role: Role<V>, op: Op, o: ScopeOptions)
   const view = (v: V, cluster: Cluster): Cluster => (adds ? cluster : withoutHost(cluster, target(v)));
   const isTarget = (v: V, host: Host) => host.name === target(v);
   const builds = (v: V, host: Host) => (isTarget(v, host) ? o.target === 'all' : o.elsewhere !== 'none');
-  const verify = role.verify?.map((g): Gate<V> => ({
-    ...g,
-    check: async (ctx) => (builds(ctx.vars, ctx.host) ? g.check({ ...ctx, cluster: view(ctx.vars, ctx.cluster) }) : undefined),
-  }));
+  const verify = role.verify?.map(
+    (g): Gate<V> => ({
+      ...g,
+      check: async (ctx) => (builds(ctx.vars, ctx.host) ? g.check({ ...ctx, cluster: view(ctx.vars, ctx.cluster) }) : undefined),
+    }),
+  );
   return {
     ...role,
     defaults: { ...role.defaults, [key]: '' } as V,

@@ -32,24 +32,42 @@ export function targetOf(op: Op, name: string, cluster: Cluster): Host {
   const t = topology(cluster);
   const names = (hs: readonly Host[]) => hs.map((h) => h.name).join(', ') || 'none';
   if (!host) {
-    const why = adds ? `add it to the inventory (group "${t.groups[part] || part}") first` : `it is not in the cluster (or was taken out of the inventory already: the run must reach it, so put it back until the removal is done)`;
+    const why = adds
+      ? `add it to the inventory (group "${t.groups[part] || part}") first`
+      : `it is not in the cluster (or was taken out of the inventory already: the run must reach it, so put it back until the removal is done)`;
     throw new ConfigError(`host "${name}" is not in the inventory: ${why}. Hosts: ${names(cluster.hosts)}`, where);
   }
   const is = (p: 'etcd' | 'controlPlane' | 'workers' | 'lb' | 'nodes') => t.hosts[p].some((h) => h.name === name);
   if (!is(part)) {
-    throw new ConfigError(`host "${name}" is not in group "${t.groups[part] || part}" (${part === 'workers' ? 'the workers' : 'the control-plane hosts'}: ${names(t.hosts[part])}): ${adds ? 'put it there first' : 'nothing to remove'}`, where);
+    throw new ConfigError(
+      `host "${name}" is not in group "${t.groups[part] || part}" (${part === 'workers' ? 'the workers' : 'the control-plane hosts'}: ${names(t.hosts[part])}): ${adds ? 'put it there first' : 'nothing to remove'}`,
+      where,
+    );
   }
   if (is('etcd')) {
     const pb = adds ? ETCD_MEMBER_PLAYBOOK.add : ETCD_MEMBER_PLAYBOOK.remove;
-    throw new ConfigError(`host "${name}" is an etcd member (group "${t.groups.etcd}"): this playbook does not change etcd membership. ${adds ? `Take it out of the etcd group, run this one, then add the member with ${pb} -e etcd_member=${name}` : `Remove the member first with ${pb} -e etcd_member=${name}, take the host out of the etcd group, then run this one`}`, where);
+    throw new ConfigError(
+      `host "${name}" is an etcd member (group "${t.groups.etcd}"): this playbook does not change etcd membership. ${adds ? `Take it out of the etcd group, run this one, then add the member with ${pb} -e etcd_member=${name}` : `Remove the member first with ${pb} -e etcd_member=${name}, take the host out of the etcd group, then run this one`}`,
+      where,
+    );
   }
-  if (is('lb')) throw new ConfigError(`host "${name}" is also a load balancer (group "${t.groups.lb}"): this playbook ${verb}s only ${part === 'workers' ? 'a worker' : 'a control-plane host'}; change the lb group with playbooks/lb.ts`, where);
+  if (is('lb'))
+    throw new ConfigError(
+      `host "${name}" is also a load balancer (group "${t.groups.lb}"): this playbook ${verb}s only ${part === 'workers' ? 'a worker' : 'a control-plane host'}; change the lb group with playbooks/lb.ts`,
+      where,
+    );
   if (op === 'node-add' || op === 'node-remove') {
     if (is('controlPlane')) throw new ConfigError(`host "${name}" is a control-plane host: use playbooks/control-plane-${verb}.ts`, where);
-    if (t.groups.nodes && !is('nodes')) throw new ConfigError(`host "${name}" is a worker but not in group "${t.groups.nodes}" (every kubelet host): add it there too`, where);
+    if (t.groups.nodes && !is('nodes'))
+      throw new ConfigError(`host "${name}" is a worker but not in group "${t.groups.nodes}" (every kubelet host): add it there too`, where);
   } else {
-    if (!adds && t.hosts.controlPlane.length === 1) throw new ConfigError(`host "${name}" is the last control-plane host: the cluster would have no API. Add another one first (playbooks/control-plane-add.ts)`, where);
-    if (t.groups.nodes && !is('nodes')) throw new ConfigError(`host "${name}" is a control-plane host but not in group "${t.groups.nodes}" (every kubelet host): add it there too`, where);
+    if (!adds && t.hosts.controlPlane.length === 1)
+      throw new ConfigError(
+        `host "${name}" is the last control-plane host: the cluster would have no API. Add another one first (playbooks/control-plane-add.ts)`,
+        where,
+      );
+    if (t.groups.nodes && !is('nodes'))
+      throw new ConfigError(`host "${name}" is a control-plane host but not in group "${t.groups.nodes}" (every kubelet host): add it there too`, where);
   }
   return host;
 }

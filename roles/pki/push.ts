@@ -8,8 +8,30 @@ import { rmSync } from 'node:fs';
 import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigError, directory, generatedFile, secret, WARNING_STEP, type AnyResource, type Cluster, type Host, type PrepareContext } from '../../lib/index.js';
-import { ensurePki, formatExpiry, formatPkiReport, pkiPlacementsFor, readPushed, resolvePkiSpec, stepEtcdCa, type PkiHostRole, type PkiReport, type PkiSpec, type RotationStep } from '../../lib/pki/index.js';
+import {
+  ConfigError,
+  directory,
+  generatedFile,
+  secret,
+  WARNING_STEP,
+  type AnyResource,
+  type Cluster,
+  type Host,
+  type PrepareContext,
+} from '../../lib/index.js';
+import {
+  ensurePki,
+  formatExpiry,
+  formatPkiReport,
+  pkiPlacementsFor,
+  readPushed,
+  resolvePkiSpec,
+  stepEtcdCa,
+  type PkiHostRole,
+  type PkiReport,
+  type PkiSpec,
+  type RotationStep,
+} from '../../lib/pki/index.js';
 import { topology } from '../cluster/topology.js';
 import { pkiSpecFromCluster } from './index.js';
 
@@ -70,7 +92,10 @@ function ensureOnce(spec: PkiSpec, dir: string, ctx: PrepareContext, request: Pk
   const key = JSON.stringify(request);
   const known = perDir.get(dir);
   if (known) {
-    if (known.key !== key) return Promise.reject(new ConfigError(`two roles of this run ask different things of the PKI step (${known.key} and ${key}); run them in separate playbooks`, dir));
+    if (known.key !== key)
+      return Promise.reject(
+        new ConfigError(`two roles of this run ask different things of the PKI step (${known.key} and ${key}); run them in separate playbooks`, dir),
+      );
     return known.done;
   }
   const done = preparePki(spec, dir, ctx, request);
@@ -94,7 +119,11 @@ async function preparePki(spec: PkiSpec, dir: string, ctx: PrepareContext, reque
   const shown = readDir === dir ? report : asCheck(report, dir);
   if (readDir !== dir) notes.push(`check mode: worked on a scratch copy (${readDir}); ${dir} is untouched`);
   ctx.note('pki', [...notes, formatPkiReport(shown)].join('\n'));
-  if (report.errors > 0) throw new ConfigError(`the PKI needs a decision, nothing was overwritten: fix or remove the files named below (a removed certificate is re-issued)\n${formatPkiReport(shown)}`, dir);
+  if (report.errors > 0)
+    throw new ConfigError(
+      `the PKI needs a decision, nothing was overwritten: fix or remove the files named below (a removed certificate is re-issued)\n${formatPkiReport(shown)}`,
+      dir,
+    );
   if (report.expiring.length) ctx.note(WARNING_STEP, formatExpiry(dir, report.expiring, resolvePkiSpec(spec).expiryWarnDays));
   return { report, readDir };
 }
@@ -111,7 +140,14 @@ async function scratchCopy(dir: string): Promise<string> {
 
 /** A report of work done on a scratch copy, worded as what a real run would do. */
 function asCheck(r: PkiReport, dir: string): PkiReport {
-  return { ...r, mode: 'check', dir, items: r.items.map((i) => (i.status === 'issued' ? { ...i, status: 'would-issue' as const } : i.status === 'removed' ? { ...i, status: 'would-remove' as const } : i)) };
+  return {
+    ...r,
+    mode: 'check',
+    dir,
+    items: r.items.map((i) =>
+      i.status === 'issued' ? { ...i, status: 'would-issue' as const } : i.status === 'removed' ? { ...i, status: 'would-remove' as const } : i,
+    ),
+  };
 }
 
 /**
@@ -122,7 +158,15 @@ function asCheck(r: PkiReport, dir: string): PkiReport {
 export function renewRequested(env: NodeJS.ProcessEnv = process.env): { renew?: readonly string[] | 'all' } {
   const raw = env['TSPLAY_PKI_RENEW']?.trim();
   if (!raw) return {};
-  return { renew: raw === 'all' ? 'all' : raw.split(',').map((s) => s.trim()).filter(Boolean) };
+  return {
+    renew:
+      raw === 'all'
+        ? 'all'
+        : raw
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+  };
 }
 
 /** Files of items that check mode says would be issued: their current content is not what apply would push. */
@@ -141,29 +185,42 @@ export function pkiFiles(cluster: Cluster, host: Host, o: PkiFilesOptions = {}):
   const dirs = [...new Set(placements.flatMap((p) => ancestors(p.path, root)))].sort();
   return [
     ...dirs.map((path) => directory({ path, mode: 0o755, ...tags })),
-    ...placements.map((p) => generatedFile({
-      path: p.path, mode: p.mode, owner: p.owner, secret: p.secret, ...tags,
-      ...(notifyOf(p.path) !== undefined ? { notify: notifyOf(p.path)! } : {}),
-      pendingNote: `issued by the PKI step: ${p.source}`,
-      // A CA file is never replaced, but by the rotation that asks for exactly that.
-      ...(isCa(p.source) && !(request.etcdCaStep && p.source === 'etcd/ca.crt') ? { refuseReplace: `it holds another CA than ${dir}/${p.source}. This controller's pki directory is not the one the cluster was built with: restore that directory (or run playbooks/reset.ts to start the cluster over)` } : {}),
-      async load(ctx) {
-        const { report, readDir } = await ensureOnce(spec, dir, ctx, request);
-        if (report.mode === 'check' && pendingFiles(report).has(p.source)) return undefined;
-        const text = await readPushed(readDir, p.source);
-        if (text === undefined) {
-          if (ctx.mode === 'check') return undefined;
-          throw new ConfigError(`${p.source} is missing after the PKI step`, dir);
-        }
-        return p.secret ? secret(text) : text;
-      },
-    })),
+    ...placements.map((p) =>
+      generatedFile({
+        path: p.path,
+        mode: p.mode,
+        owner: p.owner,
+        secret: p.secret,
+        ...tags,
+        ...(notifyOf(p.path) !== undefined ? { notify: notifyOf(p.path)! } : {}),
+        pendingNote: `issued by the PKI step: ${p.source}`,
+        // A CA file is never replaced, but by the rotation that asks for exactly that.
+        ...(isCa(p.source) && !(request.etcdCaStep && p.source === 'etcd/ca.crt')
+          ? {
+              refuseReplace: `it holds another CA than ${dir}/${p.source}. This controller's pki directory is not the one the cluster was built with: restore that directory (or run playbooks/reset.ts to start the cluster over)`,
+            }
+          : {}),
+        async load(ctx) {
+          const { report, readDir } = await ensureOnce(spec, dir, ctx, request);
+          if (report.mode === 'check' && pendingFiles(report).has(p.source)) return undefined;
+          const text = await readPushed(readDir, p.source);
+          if (text === undefined) {
+            if (ctx.mode === 'check') return undefined;
+            throw new ConfigError(`${p.source} is missing after the PKI step`, dir);
+          }
+          return p.secret ? secret(text) : text;
+        },
+      }),
+    ),
   ];
 }
 
 /** `root` and every directory between it and `path`'s parent. */
 function ancestors(path: string, root: string): string[] {
-  const parts = path.slice(root.length + 1).split('/').slice(0, -1);
+  const parts = path
+    .slice(root.length + 1)
+    .split('/')
+    .slice(0, -1);
   return [root, ...parts.map((_, i) => `${root}/${parts.slice(0, i + 1).join('/')}`)];
 }
 

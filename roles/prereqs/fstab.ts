@@ -11,7 +11,11 @@ const LIMIT = 1024 * 1024;
 const isSwap = (l: string): boolean => !l.trimStart().startsWith('#') && l.trim().split(/\s+/)[2] === 'swap';
 
 /** The text with swap entries commented out; everything else byte for byte. Pure. */
-export const commentOutSwap = (text: string): string => text.split('\n').map((l) => (isSwap(l) ? `# ${l}` : l)).join('\n');
+export const commentOutSwap = (text: string): string =>
+  text
+    .split('\n')
+    .map((l) => (isSwap(l) ? `# ${l}` : l))
+    .join('\n');
 
 export function fstabNoSwap() {
   return defineResource({

@@ -8,15 +8,37 @@ const removable = absPath.refine((p) => !SYSTEM_DIRS.includes(p), 'refusing to r
 
 export const vars = declareVars(
   z.object({
-    reset_services: z.array(z.string().regex(/^[\w@.-]+$/, 'expected a unit name')).default(SERVICES).describe('stopped and disabled, in this order (the nodes first, etcd last)'),
+    reset_services: z
+      .array(z.string().regex(/^[\w@.-]+$/, 'expected a unit name'))
+      .default(SERVICES)
+      .describe('stopped and disabled, in this order (the nodes first, etcd last)'),
     reset_units: z
       .array(z.string().regex(/^[\w@.-]+\.(service|socket|timer)$/, 'expected a unit file name such as kubelet.service'))
-      .default(['flanneld.service', 'kube-proxy.service', 'kubelet.service', 'kube-scheduler.service', 'kube-controller-manager.service', 'kube-apiserver.service', 'etcd.service'])
+      .default([
+        'flanneld.service',
+        'kube-proxy.service',
+        'kubelet.service',
+        'kube-scheduler.service',
+        'kube-controller-manager.service',
+        'kube-apiserver.service',
+        'etcd.service',
+      ])
       .describe('unit files tsplay wrote under /etc/systemd/system'),
     reset_paths: z
       .array(removable)
-      .default(['/var/lib/kubelet', '/var/lib/kube-proxy', '/etc/etcd', '/var/lib/etcd', '/etc/cni/net.d', '/run/flannel', '/etc/kube-flannel', '/etc/haproxy/haproxy.cfg', '/etc/keepalived/keepalived.conf', '/etc/keepalived/check_haproxy.sh'])
-      .describe('configuration, certificates and state, after the cluster\'s k8s_config_dir'),
+      .default([
+        '/var/lib/kubelet',
+        '/var/lib/kube-proxy',
+        '/etc/etcd',
+        '/var/lib/etcd',
+        '/etc/cni/net.d',
+        '/run/flannel',
+        '/etc/kube-flannel',
+        '/etc/haproxy/haproxy.cfg',
+        '/etc/keepalived/keepalived.conf',
+        '/etc/keepalived/check_haproxy.sh',
+      ])
+      .describe("configuration, certificates and state, after the cluster's k8s_config_dir"),
   }),
 );
 

@@ -16,7 +16,8 @@ export function judgeCtrPlugins(stdout: string): void {
   const line = stdout.split('\n').find((l) => /^io\.containerd\.grpc\.v1\s+cri\s/.test(l));
   if (!line) throw new Error('containerd runs without its CRI plugin (disabled_plugins in config.toml?): the kubelet cannot use it');
   const status = line.trim().split(/\s+/).pop();
-  if (status !== 'ok') throw new Error(`containerd's CRI plugin is "${status}" (see journalctl -u containerd: often the snapshotter, try runtime_snapshotter: native)`);
+  if (status !== 'ok')
+    throw new Error(`containerd's CRI plugin is "${status}" (see journalctl -u containerd: often the snapshotter, try runtime_snapshotter: native)`);
 }
 
 /** Throws unless `docker info --format '{{.CgroupDriver}}'` printed the wanted driver. Pure. */

@@ -30,13 +30,20 @@ export { defaults, schema, type RuntimeVars } from './vars.js';
 /** Every plugin of the release tarball (the table's list: what flannel's conflist names, plus loopback). */
 export function cniPlugins(v: RuntimeVars): AnyResource[] {
   const a = resolveArtifact('cni-plugins', v.k8s_arch, v.k8s_artifacts);
-  return [directory({ path: v.cni_bin_dir, mode: 0o755 }), installBinaries(a, Object.keys(a.files), v.cni_bin_dir), directory({ path: v.cni_conf_dir, mode: 0o755 })];
+  return [
+    directory({ path: v.cni_bin_dir, mode: 0o755 }),
+    installBinaries(a, Object.keys(a.files), v.cni_bin_dir),
+    directory({ path: v.cni_conf_dir, mode: 0o755 }),
+  ];
 }
 
 /** docker with cri-dockerd off: no dockershim since Kubernetes 1.24, so nothing would read the CNI dirs. */
 function dockerWithoutCri(v: RuntimeVars): void {
   if (v.container_runtime === 'docker' && v.runtime_cri_dockerd === false && needsCriDockerd({ ...v, runtime_cri_dockerd: 'auto' })) {
-    throw new ConfigError('docker without cri-dockerd has no CRI and reads no CNI config (dockershim left Kubernetes in 1.24): set it to "auto" or true', 'vars.runtime_cri_dockerd');
+    throw new ConfigError(
+      'docker without cri-dockerd has no CRI and reads no CNI config (dockershim left Kubernetes in 1.24): set it to "auto" or true',
+      'vars.runtime_cri_dockerd',
+    );
   }
 }
 

@@ -16,11 +16,18 @@ function resources(v: SmokeVars, _host: unknown, cluster: Cluster): AnyResource[
   return [
     // A single ask: it is a query, and may be read ahead at the run's start (the apiserver role's last gate waits for the endpoint).
     assertCommand({ name: `API /healthz through ${t.apiEndpoint}`, command: `${k} get --raw=/healthz 2>&1` }),
-    assertCommand({ name: 'API serves its version', command: `out=$(${k} version -o json 2>&1); echo "$out" | grep -q '"serverVersion"' || { echo "$out"; exit 1; }` }),
-    ...(v.smoke_nodes_ready ? [assertCommand({
-      name: `${nodes} node(s) registered and Ready`,
-      command: `ready=$(${k} get nodes --no-headers 2>&1 | awk '$2 == "Ready"' | wc -l); [ "$ready" -ge ${nodes} ] || { echo "$ready of ${nodes} Ready:"; ${k} get nodes 2>&1; exit 1; }`,
-    })] : []),
+    assertCommand({
+      name: 'API serves its version',
+      command: `out=$(${k} version -o json 2>&1); echo "$out" | grep -q '"serverVersion"' || { echo "$out"; exit 1; }`,
+    }),
+    ...(v.smoke_nodes_ready
+      ? [
+          assertCommand({
+            name: `${nodes} node(s) registered and Ready`,
+            command: `ready=$(${k} get nodes --no-headers 2>&1 | awk '$2 == "Ready"' | wc -l); [ "$ready" -ge ${nodes} ] || { echo "$ready of ${nodes} Ready:"; ${k} get nodes 2>&1; exit 1; }`,
+          }),
+        ]
+      : []),
   ];
 }
 

@@ -7,8 +7,13 @@ export const vars = declareVars(
   z.object({
     // The release's kubectl, which the apiserver role installs in k8s_bin_dir.
     smoke_kubectl: commandPath.default('/usr/local/bin/kubectl').describe('the kubectl the checks run'),
-    smoke_kubeconfig: orEmpty(commandPath).default('').describe("the credentials; '' = <k8s_config_dir>/admin.conf, which the coredns (or apiserver) role puts there from the cluster PKI"),
-    smoke_nodes_ready: z.boolean().default(true).describe("every node registered and Ready; false only where no real apiserver serves objects (the lab's stand-ins)"),
+    smoke_kubeconfig: orEmpty(commandPath)
+      .default('')
+      .describe("the credentials; '' = <k8s_config_dir>/admin.conf, which the coredns (or apiserver) role puts there from the cluster PKI"),
+    smoke_nodes_ready: z
+      .boolean()
+      .default(true)
+      .describe("every node registered and Ready; false only where no real apiserver serves objects (the lab's stand-ins)"),
   }),
 );
 

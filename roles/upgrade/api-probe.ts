@@ -39,14 +39,21 @@ export function classify(node: Answer, version?: Answer): ApiKind {
 /** GET `path` of `endpoint` with the admin client certificate of the pki dir. */
 export function get(endpoint: string, path: string, pkiDir: string, timeoutMs = 5000): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(`${endpoint.replace(/\/$/, '')}${path}`, {
-      ca: readFileSync(join(pkiDir, 'ca.crt')), cert: readFileSync(join(pkiDir, 'admin.crt')), key: readFileSync(join(pkiDir, 'admin.key')), timeout: timeoutMs,
-    }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = request(
+      `${endpoint.replace(/\/$/, '')}${path}`,
+      {
+        ca: readFileSync(join(pkiDir, 'ca.crt')),
+        cert: readFileSync(join(pkiDir, 'admin.crt')),
+        key: readFileSync(join(pkiDir, 'admin.key')),
+        timeout: timeoutMs,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer in ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end();

@@ -34,7 +34,9 @@ export function componentsOf(host: Host, d: BinDirs): Component[] {
   const node = master || host.groups.includes('workers') || host.groups.includes('k8s');
   const at = (dir: string, b: string) => `${dir.replace(/\/$/, '')}/${b}`;
   return [
-    ...(master ? ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map((b) => ({ binary: b, path: at(d.k8s_bin_dir, b), unit: `${b}.service` })) : []),
+    ...(master
+      ? ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map((b) => ({ binary: b, path: at(d.k8s_bin_dir, b), unit: `${b}.service` }))
+      : []),
     ...(master ? [{ binary: 'kubectl', path: at(d.k8s_bin_dir, 'kubectl') }] : []),
     ...(node ? [{ binary: 'kubelet', path: at(d.kubelet_bin_dir, 'kubelet'), unit: 'kubelet.service' }] : []),
     ...(node ? [{ binary: 'kube-proxy', path: at(d.kube_proxy_bin_dir, 'kube-proxy'), unit: 'kube-proxy.service' }] : []),

@@ -22,11 +22,17 @@ import { defaults, schema, type UpgradeVars } from './vars.js';
 export function drainDecision(node: string, endpoint: string, kind: ApiKind): { readonly warn: string } | { readonly refuse: string } {
   switch (kind.api) {
     case 'standin':
-      return { warn: `${node}: cordon and drain skipped: the API at ${endpoint} answers /version (${kind.version}) but serves no /api/v1 objects (a stand-in, not a real apiserver)` };
+      return {
+        warn: `${node}: cordon and drain skipped: the API at ${endpoint} answers /version (${kind.version}) but serves no /api/v1 objects (a stand-in, not a real apiserver)`,
+      };
     case 'real':
-      return { refuse: `a real API answers at ${endpoint} (node ${node} ${kind.node === 'present' ? 'registered' : 'not registered'}): cordoning and draining each batch from a control-plane host is not supported by this playbook yet; drain ${node} by hand (kubectl drain ${node} --ignore-daemonsets) and run with upgrade_drain: false` };
+      return {
+        refuse: `a real API answers at ${endpoint} (node ${node} ${kind.node === 'present' ? 'registered' : 'not registered'}): cordoning and draining each batch from a control-plane host is not supported by this playbook yet; drain ${node} by hand (kubectl drain ${node} --ignore-daemonsets) and run with upgrade_drain: false`,
+      };
     default:
-      return { refuse: `cannot tell whether a real API answers at ${endpoint} (${kind.why}): ${node} cannot be cordoned and drained; bring the API back, or run with upgrade_drain: false to upgrade it undrained` };
+      return {
+        refuse: `cannot tell whether a real API answers at ${endpoint} (${kind.why}): ${node} cannot be cordoned and drained; bring the API back, or run with upgrade_drain: false to upgrade it undrained`,
+      };
   }
 }
 
@@ -34,7 +40,8 @@ export function drainResource(v: UpgradeVars, host: Host, cluster: Cluster): Any
   const endpoint = topology(cluster).apiEndpoint;
   return defineResource<[]>({
     id: `upgrade-drain:${host.name}`,
-    reads: [], writes: [],
+    reads: [],
+    writes: [],
     queries: [],
     check: () => [],
     apply: () => [],

@@ -26,13 +26,14 @@ export function componentProblem(binary: string, s: Seen | undefined, target: Ve
   return undefined;
 }
 
-
 /** What the local apiserver's /version answer says is wrong, or undefined when it serves `target`. */
 export function versionProblem(server: string, exitCode: number, stdout: string, target: Version): string | undefined {
   let git = '';
   try {
     git = String((JSON.parse(stdout) as { gitVersion?: unknown }).gitVersion ?? '');
-  } catch { /* not JSON: shown below */ }
+  } catch {
+    /* not JSON: shown below */
+  }
   const got = parseVersion(git);
   if (exitCode === 0 && got && showVersion(got) === showVersion(target)) return undefined;
   return `the apiserver at ${server} serves /version ${git || JSON.stringify(stdout.trim().slice(0, 200))}, not ${showVersion(target)}`;
@@ -47,7 +48,8 @@ async function check(binaries: readonly string[], { host, vars, cluster, exec }:
   const seen = parseProbe(r.stdout);
   const bad = cs.map((c) => componentProblem(c.binary, seen.get(c.binary), target)).filter((p): p is string => !!p);
   if (bad.length) throw new Error(`not on ${showVersion(target)}: ${bad.join('; ')}`);
-  if (binaries.includes('kube-apiserver') && topology(cluster).hosts.controlPlane.some((h) => h.name === host.name)) await apiserverVersion(host, cluster, vars, target, exec);
+  if (binaries.includes('kube-apiserver') && topology(cluster).hosts.controlPlane.some((h) => h.name === host.name))
+    await apiserverVersion(host, cluster, vars, target, exec);
 }
 
 async function apiserverVersion(host: Host, cluster: Cluster, vars: Vars, target: Version, exec: GateContext<Vars>['exec']): Promise<void> {
@@ -61,7 +63,12 @@ async function apiserverVersion(host: Host, cluster: Cluster, vars: Vars, target
 
 /** The gate, for any installing role: its vars hold k8s_arch, k8s_artifacts and its own bin dir. */
 export function upgradeGate<V extends object>(binaries: readonly string[]): Gate<V> {
-  return { name: `upgraded: ${binaries.join(', ')} on the target version`, retries: 10, delayMs: 250, check: (ctx) => check(binaries, ctx as unknown as GateContext<Vars>) };
+  return {
+    name: `upgraded: ${binaries.join(', ')} on the target version`,
+    retries: 10,
+    delayMs: 250,
+    check: (ctx) => check(binaries, ctx as unknown as GateContext<Vars>),
+  };
 }
 
 /** `role` with the upgrade gate for the binaries it installs, after its own gates. */

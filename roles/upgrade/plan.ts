@@ -20,7 +20,8 @@ export function planResource(v: UpgradeVars, host: Host): AnyResource {
   const cs = planned(host, v);
   return defineResource({
     id: `upgrade-plan:${showVersion(target)}`,
-    reads: [], writes: [],
+    reads: [],
+    writes: [],
     queries: [q.command(probeCommand(cs))],
     check([r]) {
       if (r.exitCode !== 0) throw new Error(`reading the installed versions failed (exit ${r.exitCode}): ${r.stdout.trim().slice(-300)}`);

@@ -22,12 +22,16 @@ const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** Tab-separated: binary, --version line, ctime, main process start, is-active. */
 export function probeCommand(cs: readonly Component[]): string {
-  return cs.map((c) => {
-    const p = sq(c.path);
-    const unit = c.unit ? sq(c.unit) : '';
-    const started = c.unit ? `t=$(systemctl show -p ExecMainStartTimestamp --value ${unit} 2>/dev/null); s=$( [ -n "$t" ] && date -d "$t" +%s 2>/dev/null || echo -); a=$(systemctl is-active ${unit} 2>/dev/null)` : 's=-; a=';
-    return `{ if [ -x ${p} ]; then v=$(${p} --version 2>&1 | head -n1 | tr '\\t' ' '); else v=; fi; c=$(stat -c %Z ${p} 2>/dev/null || echo -); ${started}; printf '%s\\t%s\\t%s\\t%s\\t%s\\n' ${sq(c.binary)} "$v" "$c" "$s" "$a"; }`;
-  }).join('; ');
+  return cs
+    .map((c) => {
+      const p = sq(c.path);
+      const unit = c.unit ? sq(c.unit) : '';
+      const started = c.unit
+        ? `t=$(systemctl show -p ExecMainStartTimestamp --value ${unit} 2>/dev/null); s=$( [ -n "$t" ] && date -d "$t" +%s 2>/dev/null || echo -); a=$(systemctl is-active ${unit} 2>/dev/null)`
+        : 's=-; a=';
+      return `{ if [ -x ${p} ]; then v=$(${p} --version 2>&1 | head -n1 | tr '\\t' ' '); else v=; fi; c=$(stat -c %Z ${p} 2>/dev/null || echo -); ${started}; printf '%s\\t%s\\t%s\\t%s\\t%s\\n' ${sq(c.binary)} "$v" "$c" "$s" "$a"; }`;
+    })
+    .join('; ');
 }
 
 const num = (s: string | undefined) => (s && /^\d+$/.test(s) ? Number(s) : undefined);
@@ -38,8 +42,16 @@ export function parseProbe(stdout: string): Map<string, Seen> {
     if (!line.trim()) continue;
     const [binary = '', said = '', c, s, active = ''] = line.split('\t');
     const version = said ? parseVersion(said) : undefined;
-    const replacedAt = num(c), startedAt = num(s);
-    out.set(binary, { binary, said, active, ...(version ? { version } : {}), ...(replacedAt !== undefined ? { replacedAt } : {}), ...(startedAt !== undefined ? { startedAt } : {}) });
+    const replacedAt = num(c),
+      startedAt = num(s);
+    out.set(binary, {
+      binary,
+      said,
+      active,
+      ...(version ? { version } : {}),
+      ...(replacedAt !== undefined ? { replacedAt } : {}),
+      ...(startedAt !== undefined ? { startedAt } : {}),
+    });
   }
   return out;
 }

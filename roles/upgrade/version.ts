@@ -33,14 +33,20 @@ export type Step =
 
 /** From `installed` (undefined: not there) to `target`. */
 export function stepOf(installed: Version | undefined, target: Version): Step {
-  if (!installed) return { kind: 'refused', why: 'not installed (or not saying its version): an upgrade is for a running cluster, build it with playbooks/site.ts first' };
-  const from = showVersion(installed), to = showVersion(target);
-  if (installed.major !== target.major) return { kind: 'refused', why: `${from}: ${to} changes the major version, which the version skew policy does not cover` };
+  if (!installed)
+    return { kind: 'refused', why: 'not installed (or not saying its version): an upgrade is for a running cluster, build it with playbooks/site.ts first' };
+  const from = showVersion(installed),
+    to = showVersion(target);
+  if (installed.major !== target.major)
+    return { kind: 'refused', why: `${from}: ${to} changes the major version, which the version skew policy does not cover` };
   const c = order(target, installed);
   if (c === 0) return { kind: 'current' };
   if (c < 0) return { kind: 'refused', why: `${from}, newer than ${to}: a downgrade is not an upgrade` };
   if (target.minor - installed.minor > 1) {
-    return { kind: 'refused', why: `${from}: ${to} skips ${target.minor - installed.minor - 1} minor version(s); upgrade one minor at a time (to ${installed.major}.${installed.minor + 1}.x first: Kubernetes' version skew policy)` };
+    return {
+      kind: 'refused',
+      why: `${from}: ${to} skips ${target.minor - installed.minor - 1} minor version(s); upgrade one minor at a time (to ${installed.major}.${installed.minor + 1}.x first: Kubernetes' version skew policy)`,
+    };
   }
   return { kind: target.minor === installed.minor ? 'patch' : 'minor', from: installed };
 }

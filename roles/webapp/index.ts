@@ -24,7 +24,8 @@ export default defineRole<WebappVars>({
     directory({ path: '/etc/webapp/conf.d', mode: 0o755 }),
     template({ path: '/etc/webapp/webapp.conf', render: () => appConf(v), mode: 0o644, notify: 'restart webapp' }),
     ...Object.entries(v.features).map(([name, on]) =>
-      file({ path: `/etc/webapp/conf.d/${name}.conf`, content: featureConf(name, on), mode: 0o644, notify: 'restart webapp', tags: ['config'] })),
+      file({ path: `/etc/webapp/conf.d/${name}.conf`, content: featureConf(name, on), mode: 0o644, notify: 'restart webapp', tags: ['config'] }),
+    ),
     template({ path: `${v.root}/www/index.html`, render: () => indexHtml(v, host.name), mode: 0o644, owner: v.user, group: v.user }),
     sysctl({ key: 'net.core.somaxconn', value: v.somaxconn }),
     sysctl({ key: 'net.ipv4.tcp_fin_timeout', value: 30 }),
@@ -33,12 +34,14 @@ export default defineRole<WebappVars>({
     service({ name: 'webapp', enabled: true, state: 'started' }),
   ],
   handlers: () => ({ 'restart webapp': restart('webapp') }),
-  verify: [{
-    name: 'serves its page',
-    async check({ exec, vars }) {
-      const r = await exec(`curl -fsS --max-time 2 http://127.0.0.1:${vars.port}/`);
-      if (r.exitCode !== 0) throw new Error(`curl exited ${r.exitCode}: ${r.stderr.trim()}`);
-      if (!r.stdout.includes(escapeHtml(vars.title))) throw new Error('the page does not show the configured title');
+  verify: [
+    {
+      name: 'serves its page',
+      async check({ exec, vars }) {
+        const r = await exec(`curl -fsS --max-time 2 http://127.0.0.1:${vars.port}/`);
+        if (r.exitCode !== 0) throw new Error(`curl exited ${r.exitCode}: ${r.stderr.trim()}`);
+        if (!r.stdout.includes(escapeHtml(vars.title))) throw new Error('the page does not show the configured title');
+      },
     },
-  }],
+  ],
 });

@@ -14,15 +14,25 @@ async function refused(args: string[], pattern: RegExp): Promise<void> {
 
 describe('tsplay run: bad input', () => {
   it('an unknown tag, with did-you-mean', () => refused(['run', SAMPLE, '-i', INVENTORY, '--tags', 'confg'], /unknown tag "confg"\. Did you mean "config"\?/));
-  it('an unknown --limit host, with did-you-mean', () => refused(['run', SAMPLE, '-i', INVENTORY, '--limit', 'web-3'], /--limit: unknown host or group "web-3".*Did you mean/));
-  it('an unknown extra var, with did-you-mean', () => refused(['run', SAMPLE, '-i', INVENTORY, '-e', 'prot=1'], /-e prot: no role in this playbook has a var "prot"\. Did you mean "port"/));
+  it('an unknown --limit host, with did-you-mean', () =>
+    refused(['run', SAMPLE, '-i', INVENTORY, '--limit', 'web-3'], /--limit: unknown host or group "web-3".*Did you mean/));
+  it('an unknown extra var, with did-you-mean', () =>
+    refused(['run', SAMPLE, '-i', INVENTORY, '-e', 'prot=1'], /-e prot: no role in this playbook has a var "prot"\. Did you mean "port"/));
   it('an extra var of the wrong type', () => refused(['run', SAMPLE, '-i', INVENTORY, '-e', 'port=http'], /-e port: expected a number, got "http"/));
   it('a var the role schema refuses names the field', () => refused(['run', SAMPLE, '-i', INVENTORY, '-e', 'port=70000'], /role webapp on web-1: var port: /));
   it('a malformed -e', () => refused(['run', SAMPLE, '-i', INVENTORY, '-e', 'port'], /-e: expected key=value, got "port"/));
-  it('a missing inventory, with did-you-mean', () => refused(['run', SAMPLE, '-i', 'test/fixtures/inventory/fake-wbe.ts'], /inventory file not found\. Did you mean "test\/fixtures\/inventory\/fake-web.ts"\?/));
-  it('a missing playbook', () => refused(['run', 'playbooks/sampel.ts', '-i', INVENTORY], /playbooks\/sampel.ts: playbook file not found\. Did you mean "playbooks\/sample.ts"\?/));
+  it('a missing inventory, with did-you-mean', () =>
+    refused(
+      ['run', SAMPLE, '-i', 'test/fixtures/inventory/fake-wbe.ts'],
+      /inventory file not found\. Did you mean "test\/fixtures\/inventory\/fake-web.ts"\?/,
+    ));
+  it('a missing playbook', () =>
+    refused(['run', 'playbooks/sampel.ts', '-i', INVENTORY], /playbooks\/sampel.ts: playbook file not found\. Did you mean "playbooks\/sample.ts"\?/));
   it('a playbook of the wrong shape names the file and fields', () =>
-    refused(['run', 'test/fixtures/playbooks/bad-shape.ts', '-i', INVENTORY], /bad-shape.ts: 2 problems in the playbook:\n\s+plays\[1\]\.hosts: expected a host pattern.*\n\s+plays\[1\]\.serail: unknown field.*Did you mean "serial"\?/));
+    refused(
+      ['run', 'test/fixtures/playbooks/bad-shape.ts', '-i', INVENTORY],
+      /bad-shape.ts: 2 problems in the playbook:\n\s+plays\[1\]\.hosts: expected a host pattern.*\n\s+plays\[1\]\.serail: unknown field.*Did you mean "serial"\?/,
+    ));
   it('fake hosts without a test kit', async () => {
     const { main } = await import('../../lib/cli/main.js');
     const { Collect } = await import('../report/helpers.js');
@@ -37,15 +47,18 @@ describe('tsplay run: bad input', () => {
       await refused(['run', SAMPLE, '-i', INVENTORY, '--forks', v], /--forks must be a whole number/);
       await refused(['run', SAMPLE, '-i', INVENTORY, '--connect-timeout', v], /--connect-timeout must be a whole number/);
     });
-  it('an unknown --skip-tags value names --skip-tags', () => refused(['run', SAMPLE, '-i', INVENTORY, '--skip-tags', 'confg'], /^error: --skip-tags: unknown tag "confg"/));
+  it('an unknown --skip-tags value names --skip-tags', () =>
+    refused(['run', SAMPLE, '-i', INVENTORY, '--skip-tags', 'confg'], /^error: --skip-tags: unknown tag "confg"/));
   it('an empty --tags, --skip-tags or --limit is refused, not read as "everything"', async () => {
     await refused(['run', SAMPLE, '-i', INVENTORY, '--tags', ','], /--tags needs at least one name/);
     await refused(['run', SAMPLE, '-i', INVENTORY, '--skip-tags', ''], /--skip-tags needs at least one name/);
     await refused(['run', SAMPLE, '-i', INVENTORY, '--limit', ' '], /--limit needs a host pattern/);
   });
   it('a resource a role cannot build from its vars names the role, host, resource and var', () =>
-    refused(['run', SAMPLE, '-i', INVENTORY, '-e', 'root=/srv/../etc'],
-      /^error: role webapp on web-1: building its resources failed: [\w ]+: path must be absolute without "\.\.": "\/srv\/\.\.\/etc" \(the value of var "root"\)$/m));
+    refused(
+      ['run', SAMPLE, '-i', INVENTORY, '-e', 'root=/srv/../etc'],
+      /^error: role webapp on web-1: building its resources failed: [\w ]+: path must be absolute without "\.\.": "\/srv\/\.\.\/etc" \(the value of var "root"\)$/m,
+    ));
   it('an unknown lab host', () => refused(['lab', 'ssh', 'no-such-host'], /lab ssh: no lab host named "no-such-host"/));
   it('an unknown option', () => refused(['run', SAMPLE, '-i', INVENTORY, '--chek'], /unknown option '--chek'/));
 });

@@ -11,7 +11,9 @@ describe('tsplay run: a refused become password', () => {
     const stdout = new Collect();
     const stderr = new Collect();
     const code = await main(['run', SAMPLE, '-i', INVENTORY, '--limit', 'web-1'], {
-      stdout, stderr, tty: false,
+      stdout,
+      stderr,
+      tty: false,
       connect: async (host) => {
         const h = fleet.get(host.name);
         h.query = () => Promise.reject(new BecomeError(host.name, 'deploy', `sudo refused the become password for user deploy on host ${host.name}`));

@@ -18,7 +18,9 @@ describe('tsplay run: connections closed on every path', () => {
     const closed: string[] = [];
     const stderr = new Collect();
     const code = await main(['run', SAMPLE, '-i', INVENTORY, '--json'], {
-      stdout: new Breaks(), stderr, tty: false,
+      stdout: new Breaks(),
+      stderr,
+      tty: false,
       connect: async (host) => {
         fleet.connects.push(host.name);
         const h = fleet.get(host.name);

@@ -24,7 +24,9 @@ async function tsplay(fleet: Fleet, argv: string[], answer = 'typed pw') {
   const seen: Host[] = [];
   const prompts: string[] = [];
   const code = await main(argv, {
-    stdout, stderr, tty: false,
+    stdout,
+    stderr,
+    tty: false,
     askPassword: async (p) => (prompts.push(p), answer),
     connect: async (host) => {
       seen.push(host);
@@ -62,11 +64,17 @@ describe('connection flags', () => {
 describe('retry file', () => {
   it('the default sits under .tsplay/retry, named after the playbook', () => {
     assert.equal(defaultRetryFile('playbooks/site.ts'), join('.tsplay', 'retry', 'site.retry'));
-    assert.deepEqual(hostsToRetry({ ms: 1, hosts: {
-      a: { ok: 1, changed: 0, failed: 0, skipped: 0, unreachable: false, roundTrips: 1, roleMs: {} },
-      b: { ok: 0, changed: 0, failed: 1, skipped: 0, unreachable: false, roundTrips: 1, roleMs: {} },
-      c: { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: true, roundTrips: 0, roleMs: {} },
-    } }), ['b', 'c']);
+    assert.deepEqual(
+      hostsToRetry({
+        ms: 1,
+        hosts: {
+          a: { ok: 1, changed: 0, failed: 0, skipped: 0, unreachable: false, roundTrips: 1, roleMs: {} },
+          b: { ok: 0, changed: 0, failed: 1, skipped: 0, unreachable: false, roundTrips: 1, roleMs: {} },
+          c: { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: true, roundTrips: 0, roleMs: {} },
+        },
+      }),
+      ['b', 'c'],
+    );
   });
 
   it('a run with an unreachable host lists it; --limit @FILE runs just it; a clean run removes the file', async () => {
@@ -76,7 +84,10 @@ describe('retry file', () => {
     const first = await tsplay(fleet, ['run', SAMPLE, '-i', INVENTORY, '--retry-file', file]);
     assert.equal(first.code, 4, first.err);
     assert.equal(readFileSync(file, 'utf8'), 'web-2\n');
-    assert.match(first.err, new RegExp(`1 host failed or unreachable, listed in ${file}: run them again with tsplay run playbooks/sample\\.ts -i ${INVENTORY} --limit @${file}`));
+    assert.match(
+      first.err,
+      new RegExp(`1 host failed or unreachable, listed in ${file}: run them again with tsplay run playbooks/sample\\.ts -i ${INVENTORY} --limit @${file}`),
+    );
     fleet.down.clear();
     fleet.connects.length = 0;
     const again = await tsplay(fleet, ['run', SAMPLE, '-i', INVENTORY, '--retry-file', file, '--limit', `@${file}`]);

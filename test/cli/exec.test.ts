@@ -48,7 +48,10 @@ describe('tsplay exec (fake hosts)', () => {
     assert.match(s.out, /^web-2 ! nope$/m);
     assert.match(s.out, /^web-2 = rc=3 \d+ ms$/m);
     const j = await exec(fleetSaying(), 'all', '--json', '--', 'echo hi');
-    const rows = j.out.trim().split('\n').map((l) => JSON.parse(l) as { host: string; status: string; rc: number; stdout: string });
+    const rows = j.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { host: string; status: string; rc: number; stdout: string });
     assert.deepEqual(rows.map((x) => x.host).sort(), ['rhel-1', 'web-1', 'web-2']);
     assert.ok(rows.every((x) => x.status === 'ok' && x.rc === 0 && x.stdout === `hi from ${x.host}\n`));
     assert.equal(j.err, '', 'no summary on stderr with --json');

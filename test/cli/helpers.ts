@@ -37,7 +37,9 @@ export async function tsplay(fleet: Fleet, ...argv: string[]): Promise<Ran> {
   const stdout = new Collect();
   const stderr = new Collect();
   const code = await main(argv, {
-    stdout, stderr, tty: false,
+    stdout,
+    stderr,
+    tty: false,
     connect: async (host) => {
       fleet.connects.push(host.name);
       if (fleet.down.has(host.name)) throw new TransportError(host.name, `cannot connect to root@${host.address}:22: connect ECONNREFUSED`);

@@ -11,9 +11,14 @@ describe('--list-tags', () => {
     const lb = defineRole({ name: 'lb', defaults: {}, resources: () => [] });
     const play: Play = { name: 'p', hosts: 'all', tags: ['infra'], roles: [use(etcd, {}, { tags: ['stateful'] }), lb] };
     const compiled = {
-      play, hosts: [], batches: [],
+      play,
+      hosts: [],
+      batches: [],
       roles: [
-        { name: 'etcd', perHost: new Map([['h1', { vars: {}, resources: [{ id: 'file:/etc/etcd', tags: ['config'] }], handlers: {}, gates: [], rolling: false }]]) },
+        {
+          name: 'etcd',
+          perHost: new Map([['h1', { vars: {}, resources: [{ id: 'file:/etc/etcd', tags: ['config'] }], handlers: {}, gates: [], rolling: false }]]),
+        },
         { name: 'lb', perHost: new Map() },
       ],
     } as unknown as CompiledPlay;

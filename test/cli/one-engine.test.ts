@@ -28,11 +28,13 @@ describe('one engine instance', () => {
     return locateEngine();
   }
 
-  it('a role importing lib/ by path shares the CLI\'s secret registry and error classes (dist/, no second copy)', async function () {
+  it("a role importing lib/ by path shares the CLI's secret registry and error classes (dist/, no second copy)", async function () {
     this.timeout(180_000);
-    const run = () => spawnSync(process.execPath, [bin, 'run', 'test/fixtures/one-engine/playbook.ts', '-i', 'test/fixtures/one-engine/inventory.ts', '--list-tasks'], {
-      cwd: root, encoding: 'utf8',
-    });
+    const run = () =>
+      spawnSync(process.execPath, [bin, 'run', 'test/fixtures/one-engine/playbook.ts', '-i', 'test/fixtures/one-engine/inventory.ts', '--list-tasks'], {
+        cwd: root,
+        encoding: 'utf8',
+      });
     let engine = await build();
     let r = run();
     // Another checkout's edit of lib/ between the build and the run makes the CLI fall back to the sources: again.

@@ -5,8 +5,18 @@ import { Fleet, INVENTORY, SAMPLE, tsplay } from './helpers.js';
 const run = (fleet: Fleet, ...args: string[]) => tsplay(fleet, 'run', SAMPLE, '-i', INVENTORY, ...args);
 const NAMES = ['web-1', 'web-2', 'rhel-1'];
 
-interface JsonEvent { kind: string; host?: string; status?: string; resource?: string; stats?: { hosts: Record<string, { changed: number; ok: number; roundTrips: number }> } }
-const events = (out: string): JsonEvent[] => out.trim().split('\n').map((l) => JSON.parse(l) as JsonEvent);
+interface JsonEvent {
+  kind: string;
+  host?: string;
+  status?: string;
+  resource?: string;
+  stats?: { hosts: Record<string, { changed: number; ok: number; roundTrips: number }> };
+}
+const events = (out: string): JsonEvent[] =>
+  out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as JsonEvent);
 const runEnd = (out: string) => events(out).find((e) => e.kind === 'run-end')!.stats!;
 
 describe('tsplay run (sample playbook, fake hosts)', () => {
@@ -76,7 +86,9 @@ describe('tsplay run (sample playbook, fake hosts)', () => {
     const r = await run(fleet, '--tags', 'config', '--limit', 'web-2', '--json', '-e', 'features={"gzip":false}');
     assert.equal(r.code, 0, r.err);
     assert.deepEqual(fleet.connects, ['web-2']);
-    const ids = events(r.out).filter((e) => e.kind === 'resource').map((e) => e.resource!);
+    const ids = events(r.out)
+      .filter((e) => e.kind === 'resource')
+      .map((e) => e.resource!);
     assert.ok(ids.length > 0 && ids.every((id) => id.startsWith('file:/etc/webapp/conf.d/')), ids.join(', '));
   });
 

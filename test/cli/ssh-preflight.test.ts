@@ -94,7 +94,16 @@ describe('tsplay run: SSH files checked before any host is touched', function ()
     const parent = join(scratch(), 'file');
     writeFileSync(parent, '');
     const fleet = new Fleet();
-    const r = await tsplay(fleet, 'run', SAMPLE, '-i', inventory({ a: [22, sshd.clientKey] }), '--known-hosts', join(parent, 'sub', 'known_hosts'), '--trust-new-host-keys');
+    const r = await tsplay(
+      fleet,
+      'run',
+      SAMPLE,
+      '-i',
+      inventory({ a: [22, sshd.clientKey] }),
+      '--known-hosts',
+      join(parent, 'sub', 'known_hosts'),
+      '--trust-new-host-keys',
+    );
     assert.equal(r.code, 1, r.err);
     assert.match(r.err, new RegExp(`--known-hosts: .*known_hosts cannot be created: ${parent} is not a directory`));
     assert.deepEqual(fleet.connects, []);

@@ -4,15 +4,22 @@ import { startAt } from '../../lib/cli/start-at.js';
 import type { CompiledPlay } from '../../lib/runner/compile.js';
 import { Fleet, INVENTORY, SAMPLE, tsplay } from './helpers.js';
 
-const play = (name: string, roles: (string | [string, 'before' | 'after'])[]) => ({
-  play: { name }, hosts: [], batches: [],
-  roles: roles.map((r) => (typeof r === 'string' ? { name: r, perHost: new Map() } : { name: r[0], hook: r[1], perHost: new Map() })),
-}) as unknown as CompiledPlay;
+const play = (name: string, roles: (string | [string, 'before' | 'after'])[]) =>
+  ({
+    play: { name },
+    hosts: [],
+    batches: [],
+    roles: roles.map((r) => (typeof r === 'string' ? { name: r, perHost: new Map() } : { name: r[0], hook: r[1], perHost: new Map() })),
+  }) as unknown as CompiledPlay;
 
 const shape = (plays: CompiledPlay[]) => plays.map((p) => `${p.play.name}: ${p.roles.map((r) => r.name).join(',')}`);
 
 describe('--start-at', () => {
-  const plays = [play('etcd', ['prereqs', 'etcd']), play('cp', [['cordon', 'before'], 'certs', 'apiserver', 'scheduler', ['uncordon', 'after']]), play('nodes', ['kubelet'])];
+  const plays = [
+    play('etcd', ['prereqs', 'etcd']),
+    play('cp', [['cordon', 'before'], 'certs', 'apiserver', 'scheduler', ['uncordon', 'after']]),
+    play('nodes', ['kubelet']),
+  ];
 
   it('leaves out earlier plays and roles, keeps the batch hooks of the play it starts in', () => {
     assert.deepEqual(shape(startAt(plays, 'apiserver')), ['cp: cordon,apiserver,scheduler,uncordon', 'nodes: kubelet']);

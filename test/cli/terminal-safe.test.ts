@@ -13,7 +13,14 @@ const RAW = /[\0-\x09\x0b-\x1f\x7f-\x9f]/;
 async function run(...argv: string[]): Promise<string> {
   const stdout = new Collect();
   const stderr = new Collect();
-  await main(argv, { stdout, stderr, tty: false, connect: async () => { throw new Error('no host may be touched'); } });
+  await main(argv, {
+    stdout,
+    stderr,
+    tty: false,
+    connect: async () => {
+      throw new Error('no host may be touched');
+    },
+  });
   return stdout.text + stderr.text;
 }
 

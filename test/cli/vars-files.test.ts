@@ -46,7 +46,7 @@ describe('-e @file through tsplay run (fake hosts)', () => {
     return r;
   };
 
-  it('the file\'s vars reach the role, typed; a later key=value wins', async () => {
+  it("the file's vars reach the role, typed; a later key=value wins", async () => {
     const fleet = new Fleet();
     const yml = write('ok.yml', 'port: 8181\ntitle: "From a file"\n');
     const r = await tsplay(fleet, 'run', SAMPLE, '-i', INVENTORY, '--limit', 'web-1', '-e', `@${yml}`, '-e', 'title=Last wins');

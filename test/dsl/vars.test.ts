@@ -25,7 +25,10 @@ describe('declareVars (vars declared once)', () => {
     assert.equal(r.success, false);
     assert.deepEqual([r.error?.issues[0]?.path, r.error?.issues[0]?.message], [['a_port'], 'not the ssh port']);
     const bad = vars.schema.safeParse({ a_port: 70000, a_dir: 'rel' });
-    assert.deepEqual(bad.error?.issues.map((i) => i.path[0]), ['a_port', 'a_dir']);
+    assert.deepEqual(
+      bad.error?.issues.map((i) => i.path[0]),
+      ['a_port', 'a_dir'],
+    );
     assert.equal(vars.schema.parse({ a_port: 1, a_dir: '/srv/a/' }).a_dir, '/srv/a', 'a trailing slash is dropped');
   });
 

@@ -18,14 +18,21 @@ const ENDPOINTS = ['10.231.0.23', '10.231.0.24', '10.231.0.25'].map((a) => `http
 const PKI = '/etc/kubernetes/pki/etcd';
 const KEYS = 20;
 const PREFIX = `/tsplay-certs-e2e/${Date.now()}/`;
-const ETCDCTL = 'set -a; . /etc/etcd/etcdctl.env; set +a; ETCDCTL_CERT=/etc/kubernetes/pki/etcd/healthcheck-client.crt ETCDCTL_KEY=/etc/kubernetes/pki/etcd/healthcheck-client.key etcdctl';
+const ETCDCTL =
+  'set -a; . /etc/etcd/etcdctl.env; set +a; ETCDCTL_CERT=/etc/kubernetes/pki/etcd/healthcheck-client.crt ETCDCTL_KEY=/etc/kubernetes/pki/etcd/healthcheck-client.key etcdctl';
 
 const run = (...args: string[]) => tsplayJson(['run', ...args, '-i', INVENTORY]);
 /** Every member restarted, one at a time: each restart is followed by that member's health gate passing before the next restart. */
 const oneAtATime = (o: Outcome) => {
-  const seq = o.events.filter((e) => (e.kind === 'handler' && e.status === 'changed') || (e.kind === 'gate' && e.status === 'ok')).map((e) => `${e.kind} ${e.host}`);
+  const seq = o.events
+    .filter((e) => (e.kind === 'handler' && e.status === 'changed') || (e.kind === 'gate' && e.status === 'ok'))
+    .map((e) => `${e.kind} ${e.host}`);
   const hosts = seq.filter((x) => x.startsWith('handler')).map((x) => x.slice(8));
-  assert.deepEqual(seq, hosts.flatMap((h) => [`handler ${h}`, `gate ${h}`]), seq.join(', '));
+  assert.deepEqual(
+    seq,
+    hosts.flatMap((h) => [`handler ${h}`, `gate ${h}`]),
+    seq.join(', '),
+  );
   assert.deepEqual([...hosts].sort(), MEMBERS);
 };
 const touchedHosts = (o: Outcome) => o.events.some((e) => e.kind === 'resource' || e.kind === 'play-start');
@@ -81,7 +88,9 @@ describe('e2e: certificates on lab-13..15 (renew, etcd CA rotation with a reader
     assert.equal(sum(warned, 'roundTrips'), sum(plain, 'roundTrips'));
     assert.equal(sum(warned, 'changed'), 0);
     // The console: the warning again under the recap, where an operator looks.
-    const console_ = execFileSync(process.execPath, ['lib/cli/bin.js', 'run', 'playbooks/etcd.ts', '-i', 'test/fixtures/inventory/lab-certs-warn.ts'], { encoding: 'utf8' });
+    const console_ = execFileSync(process.execPath, ['lib/cli/bin.js', 'run', 'playbooks/etcd.ts', '-i', 'test/fixtures/inventory/lab-certs-warn.ts'], {
+      encoding: 'utf8',
+    });
     assert.match(console_.slice(console_.lastIndexOf('RECAP')), /WARNINGS\n {2}\d+ certificates of \S+ expire within 400 days:\n(.|\n)*etcd-server:lab-13/);
   });
 
@@ -99,15 +108,25 @@ describe('e2e: certificates on lab-13..15 (renew, etcd CA rotation with a reader
   });
 
   it('renews with the reader running: --check names the files per host, the run restarts one member at a time', async () => {
-    await on(READER, `cat > /tmp/certs-reader.sh <<'EOS'${READER_SCRIPT}\nEOS\nsetsid nohup sh /tmp/certs-reader.sh >/dev/null 2>&1 < /dev/null & sleep 2; cat /tmp/certs-reader/count`);
+    await on(
+      READER,
+      `cat > /tmp/certs-reader.sh <<'EOS'${READER_SCRIPT}\nEOS\nsetsid nohup sh /tmp/certs-reader.sh >/dev/null 2>&1 < /dev/null & sleep 2; cat /tmp/certs-reader/count`,
+    );
     const check = await run('playbooks/certs-renew.ts', '--tags', 'etcd', '-e', 'certs_renew=etcd-server,etcd-peer:lab-14', '--check');
     took('certs-renew --check', check);
     assert.equal(check.code, 0, failures(check));
-    const would = check.events.filter((e) => e.kind === 'resource' && e.status === 'would-change').map((e) => `${e.host} ${e.resource}`).sort();
-    assert.deepEqual(would, [
-      ...MEMBERS.flatMap((m) => [`${m} file:${PKI}/server.crt`, `${m} file:${PKI}/server.key`]),
-      `lab-14 file:${PKI}/peer.crt`, `lab-14 file:${PKI}/peer.key`,
-    ].sort());
+    const would = check.events
+      .filter((e) => e.kind === 'resource' && e.status === 'would-change')
+      .map((e) => `${e.host} ${e.resource}`)
+      .sort();
+    assert.deepEqual(
+      would,
+      [
+        ...MEMBERS.flatMap((m) => [`${m} file:${PKI}/server.crt`, `${m} file:${PKI}/server.key`]),
+        `lab-14 file:${PKI}/peer.crt`,
+        `lab-14 file:${PKI}/peer.key`,
+      ].sort(),
+    );
     const renew = await run('playbooks/certs-renew.ts', '--tags', 'etcd', '-e', 'certs_renew=etcd-server,etcd-peer:lab-14');
     took('certs-renew', renew);
     assert.equal(renew.code, 0, failures(renew));

@@ -6,7 +6,14 @@ import { onHost } from '../integration/lab-hosts.js';
 
 const BIN = fileURLToPath(new URL('../../lib/cli/bin.js', import.meta.url));
 
-export interface HostTotals { ok: number; changed: number; failed: number; skipped: number; unreachable: boolean; roundTrips: number }
+export interface HostTotals {
+  ok: number;
+  changed: number;
+  failed: number;
+  skipped: number;
+  unreachable: boolean;
+  roundTrips: number;
+}
 export interface Outcome {
   readonly code: number;
   readonly ms: number;
@@ -25,7 +32,11 @@ export function tsplayJson(args: readonly string[]): Promise<Outcome> {
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
-      const events = out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+      const events = out
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       const end = events.find((e) => e.kind === 'run-end') as { stats?: { hosts: Record<string, HostTotals> } } | undefined;
       resolve({ code: code ?? -1, ms: Date.now() - started, events, hosts: end?.stats?.hosts ?? {}, stderr: err });
     });
@@ -36,7 +47,11 @@ export const sum = (o: Outcome, k: 'ok' | 'changed' | 'failed' | 'skipped' | 'ro
 
 /** What went wrong in a run, for an assertion message: its stderr and its failed or unreachable events. */
 export const failures = (o: Outcome): string =>
-  `${o.stderr}\n${JSON.stringify(o.events.filter((e) => e.status === 'failed' || e.kind === 'host-failed' || e.kind === 'unreachable'), null, 1).slice(0, 4000)}`;
+  `${o.stderr}\n${JSON.stringify(
+    o.events.filter((e) => e.status === 'failed' || e.kind === 'host-failed' || e.kind === 'unreachable'),
+    null,
+    1,
+  ).slice(0, 4000)}`;
 
 /** One line of the test's output: how long a step took, its exit code, changes and round trips. */
 export const took = (what: string, o: Outcome): void =>

@@ -23,16 +23,27 @@ const PKI = '.tsplay/pki/lab';
 /** GET https://VIP:6443/healthz with our CA and the admin client certificate. */
 function healthz(): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({
-      host: VIP, port: 6443, path: '/healthz', timeout: 3000,
-      ca: readFileSync(join(PKI, 'ca.crt')), cert: readFileSync(join(PKI, 'admin.crt')), key: readFileSync(join(PKI, 'admin.key')),
-      servername: 'kubernetes',
-    }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error('timed out'))).on('error', reject).end();
+    const req = request(
+      {
+        host: VIP,
+        port: 6443,
+        path: '/healthz',
+        timeout: 3000,
+        ca: readFileSync(join(PKI, 'ca.crt')),
+        cert: readFileSync(join(PKI, 'admin.crt')),
+        key: readFileSync(join(PKI, 'admin.key')),
+        servername: 'kubernetes',
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req
+      .on('timeout', () => req.destroy(new Error('timed out')))
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -46,7 +57,12 @@ function probe(host: string, port: number): Promise<string> {
   });
 }
 
-const failures = (o: Outcome) => JSON.stringify(o.events.filter((e) => e.status === 'failed' || e.kind === 'host-failed' || e.kind === 'unreachable'), null, 1).slice(0, 4000);
+const failures = (o: Outcome) =>
+  JSON.stringify(
+    o.events.filter((e) => e.status === 'failed' || e.kind === 'host-failed' || e.kind === 'unreachable'),
+    null,
+    1,
+  ).slice(0, 4000);
 
 describe('e2e: the HA cluster on the 7-host lab (site.ts)', function () {
   this.timeout(600_000);
@@ -60,7 +76,9 @@ describe('e2e: the HA cluster on the 7-host lab (site.ts)', function () {
     assert.equal(reset.code, 0, `reset failed: ${reset.stderr}\n${failures(reset)}`);
   });
   after(async () => {
-    await on('lab-4')?.exec('systemctl start keepalived haproxy').catch(() => undefined);
+    await on('lab-4')
+      ?.exec('systemctl start keepalived haproxy')
+      .catch(() => undefined);
     await Promise.all([...conns.values()].map((c) => c.close()));
   });
 
@@ -75,14 +93,22 @@ describe('e2e: the HA cluster on the 7-host lab (site.ts)', function () {
     const check = await tsplayJson([...SITE, '--check']);
     assert.equal(check.code, 0, check.stderr);
     assert.equal(sum(check, 'changed'), 0, '--check on a converged cluster reports nothing to do');
-    console.log(`      site.ts on 7 hosts: first converge ${(first.ms / 1000).toFixed(1)} s (${sum(first, 'changed')} changes), no-op ${(again.ms / 1000).toFixed(1)} s (${sum(again, 'roundTrips')} round trips), check ${(check.ms / 1000).toFixed(1)} s — wall, start-up included`);
+    console.log(
+      `      site.ts on 7 hosts: first converge ${(first.ms / 1000).toFixed(1)} s (${sum(first, 'changed')} changes), no-op ${(again.ms / 1000).toFixed(1)} s (${sum(again, 'roundTrips')} round trips), check ${(check.ms / 1000).toFixed(1)} s — wall, start-up included`,
+    );
   });
 
   it('etcd: 3/3 members healthy over TLS', async () => {
-    const r = await on('lab-1').exec('ETCDCTL_API=3 etcdctl --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key --endpoints=https://10.231.0.11:2379 endpoint health --cluster -w json');
+    const r = await on('lab-1').exec(
+      'ETCDCTL_API=3 etcdctl --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key --endpoints=https://10.231.0.11:2379 endpoint health --cluster -w json',
+    );
     assert.equal(r.exitCode, 0, r.stderr);
     const health = JSON.parse(r.stdout) as { endpoint: string; health: boolean }[];
-    assert.deepEqual(health.map((h) => h.health), [true, true, true], r.stdout);
+    assert.deepEqual(
+      health.map((h) => h.health),
+      [true, true, true],
+      r.stdout,
+    );
   });
 
   it('kubectl (from the release table) answers on every master, through the VIP', async () => {
@@ -102,7 +128,10 @@ describe('e2e: the HA cluster on the 7-host lab (site.ts)', function () {
       assert.equal(missing.stdout.trim(), '', `${name}: plugins missing from /opt/cni/bin`);
       // The standard plugins are Debian's real binaries (packed like the release): they answer the CNI VERSION call.
       const version = await c.exec('CNI_COMMAND=VERSION /opt/cni/bin/bridge </dev/null');
-      assert.ok((JSON.parse(version.stdout) as { supportedVersions?: string[] }).supportedVersions?.includes('1.0.0'), `${name}: ${version.stdout}${version.stderr}`);
+      assert.ok(
+        (JSON.parse(version.stdout) as { supportedVersions?: string[] }).supportedVersions?.includes('1.0.0'),
+        `${name}: ${version.stdout}${version.stderr}`,
+      );
       assert.equal((await c.exec('curl -fsS http://127.0.0.1:10248/healthz')).stdout, 'ok', `${name}: kubelet /healthz`);
     }
   });

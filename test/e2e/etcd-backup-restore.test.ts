@@ -44,7 +44,10 @@ describe(`e2e: etcd backup and restore (${DEV ? 'lab-8..10' : 'the cluster on la
       assert.equal(up.code, 0, failures(up));
     }
     // KEYS keys, each with a value of its own, in one etcdctl txn-free loop on the first member.
-    await on(MEMBERS[0]!, `${ETCDCTL.replace(/etcdctl$/, '')} i=0; while [ $i -lt ${KEYS} ]; do etcdctl put ${PREFIX}k$i v$i-$(echo $i | sha256sum | cut -c1-8) >/dev/null; i=$((i+1)); done`);
+    await on(
+      MEMBERS[0]!,
+      `${ETCDCTL.replace(/etcdctl$/, '')} i=0; while [ $i -lt ${KEYS} ]; do etcdctl put ${PREFIX}k$i v$i-$(echo $i | sha256sum | cut -c1-8) >/dev/null; i=$((i+1)); done`,
+    );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -80,7 +83,11 @@ describe(`e2e: etcd backup and restore (${DEV ? 'lab-8..10' : 'the cluster on la
     took('restore of a tampered snapshot (refused)', r);
     assert.equal(r.code, 1, failures(r));
     assert.match(r.stderr + JSON.stringify(r.events), /does not match its sidecar/);
-    assert.equal(r.events.some((e) => e.kind === 'resource'), false, 'no host was checked');
+    assert.equal(
+      r.events.some((e) => e.kind === 'resource'),
+      false,
+      'no host was checked',
+    );
     rmSync(bad);
     rmSync(`${bad}.json`);
   });

@@ -32,19 +32,33 @@ const run = async (what: string, playbook: string, inv: string, vars: readonly s
   return o;
 };
 const changes = (o: Outcome, resource: string) =>
-  o.events.filter((e) => e.kind === 'resource' && e.resource === resource && (e.status === 'changed' || e.status === 'would-change')) as unknown as { host: string; changes: { field: string; before?: string; after?: string }[] }[];
-const memberNames = async (host: string) => (await on(host, `${ETCDCTL} member list -w simple`)).trim().split('\n').map((l) => l.split(', ')[2]).sort();
+  o.events.filter((e) => e.kind === 'resource' && e.resource === resource && (e.status === 'changed' || e.status === 'would-change')) as unknown as {
+    host: string;
+    changes: { field: string; before?: string; after?: string }[];
+  }[];
+const memberNames = async (host: string) =>
+  (await on(host, `${ETCDCTL} member list -w simple`))
+    .trim()
+    .split('\n')
+    .map((l) => l.split(', ')[2])
+    .sort();
 const byName = (l: readonly string[]) => [...l].sort();
 /** etcdctl asked of every member (move-leader must reach the leader), from lab-8. */
 const clientUrl = (h: string) => `https://10.231.0.${10 + Number(h.slice(4))}:2379`;
 const ALL = `${ETCDCTL.replace(/etcdctl$/, 'unset ETCDCTL_ENDPOINTS; etcdctl')} --endpoints=${HOSTS.map(clientUrl).join(',')}`;
 const leader = async () => {
-  const status = JSON.parse(await on('lab-8', `${ALL} endpoint status -w json`)) as { Endpoint: string; Status: { header: { member_id: number | string }; leader: number | string } }[];
+  const status = JSON.parse(await on('lab-8', `${ALL} endpoint status -w json`)) as {
+    Endpoint: string;
+    Status: { header: { member_id: number | string }; leader: number | string };
+  }[];
   const lead = status.find((s) => String(s.Status.header.member_id) === String(s.Status.leader));
   return HOSTS.find((h) => clientUrl(h) === lead?.Endpoint);
 };
 async function moveLeader(to: string) {
-  const id = (await on('lab-8', `${ETCDCTL} member list -w simple`)).split('\n').find((l) => l.split(', ')[2] === to)!.split(', ')[0]!;
+  const id = (await on('lab-8', `${ETCDCTL} member list -w simple`))
+    .split('\n')
+    .find((l) => l.split(', ')[2] === to)!
+    .split(', ')[0]!;
   if ((await leader()) !== to) await on('lab-8', `${ALL} move-leader ${id}`);
   assert.equal(await leader(), to, `${to} leads`);
 }
@@ -64,7 +78,11 @@ async function readsEveryKey(members: readonly string[]) {
 async function refusedUpFront(what: string, o: Outcome, why: RegExp) {
   assert.equal(o.code, 1, `${what}\n${failures(o)}`);
   assert.match(o.stderr, why);
-  assert.equal(o.events.some((e) => e.kind === 'resource'), false, `${what}: no host was checked`);
+  assert.equal(
+    o.events.some((e) => e.kind === 'resource'),
+    false,
+    `${what}: no host was checked`,
+  );
 }
 
 describe('e2e: etcd member add, remove, replace (lab-8..12)', function () {
@@ -77,14 +95,33 @@ describe('e2e: etcd member add, remove, replace (lab-8..12)', function () {
     console.log(`      reset lab-8..12 (etcd stopped, data wiped): ${((Date.now() - t) / 1000).toFixed(1)} s`);
     const up = await run('converge 3 members (etcd.ts)', 'etcd', INV('3'), []);
     assert.equal(up.code, 0, failures(up));
-    await on('lab-8', `${ETCDCTL.replace(/etcdctl$/, '')} i=0; while [ $i -lt ${KEYS} ]; do etcdctl put ${PREFIX}k$i v$i-$(echo $i | sha256sum | cut -c1-8) >/dev/null; i=$((i+1)); done`);
+    await on(
+      'lab-8',
+      `${ETCDCTL.replace(/etcdctl$/, '')} i=0; while [ $i -lt ${KEYS} ]; do etcdctl put ${PREFIX}k$i v$i-$(echo $i | sha256sum | cut -c1-8) >/dev/null; i=$((i+1)); done`,
+    );
   });
 
   it('refuses, before any host is touched: an unknown host, a removal leaving an even count or no member, a replaced member still in the group', async () => {
-    await refusedUpFront('unknown host', await run('add of a host outside the etcd group (refused)', 'etcd-member-add', INV('3'), ['etcd_member=lab-12']), /etcd_member: lab-12 is not in the etcd group \(lab-8, lab-9, lab-10\)/);
-    await refusedUpFront('even count', await run('remove leaving 4 (refused)', 'etcd-member-remove', INV('5'), ['etcd_member=lab-12']), /would leave 4 members .* an even count/);
-    await refusedUpFront('no member', await run('remove of every member (refused)', 'etcd-member-remove', INV('3'), ['etcd_member=lab-8,lab-9,lab-10']), /would leave no member/);
-    await refusedUpFront('replaced in group', await run('replace of a member still in the group (refused)', 'etcd-member-replace', INV('3'), ['etcd_replaced=lab-10', 'etcd_member=lab-9']), /lab-10 is still in the etcd group/);
+    await refusedUpFront(
+      'unknown host',
+      await run('add of a host outside the etcd group (refused)', 'etcd-member-add', INV('3'), ['etcd_member=lab-12']),
+      /etcd_member: lab-12 is not in the etcd group \(lab-8, lab-9, lab-10\)/,
+    );
+    await refusedUpFront(
+      'even count',
+      await run('remove leaving 4 (refused)', 'etcd-member-remove', INV('5'), ['etcd_member=lab-12']),
+      /would leave 4 members .* an even count/,
+    );
+    await refusedUpFront(
+      'no member',
+      await run('remove of every member (refused)', 'etcd-member-remove', INV('3'), ['etcd_member=lab-8,lab-9,lab-10']),
+      /would leave no member/,
+    );
+    await refusedUpFront(
+      'replaced in group',
+      await run('replace of a member still in the group (refused)', 'etcd-member-replace', INV('3'), ['etcd_replaced=lab-10', 'etcd_member=lab-9']),
+      /lab-10 is still in the etcd group/,
+    );
   });
 
   it('grows 3 -> 5 one at a time: --check names who runs member add with which URLs; every member holds every key; a second run changes nothing', async () => {
@@ -94,7 +131,10 @@ describe('e2e: etcd member add, remove, replace (lab-8..12)', function () {
     const [a12] = changes(check, 'etcd-member-add:lab-12');
     assert.equal(a11?.host, 'lab-8');
     assert.deepEqual(byName(/^3 members: (.*)$/.exec(a11?.changes[0]?.before ?? '')?.[1]?.split(', ') ?? []), byName(['lab-8', 'lab-9', 'lab-10']));
-    assert.match(a11?.changes[0]?.after ?? '', /^lab-11 https:\/\/10\.231\.0\.21:2380, run on lab-8 \(https:\/\/10\.231\.0\.18:2379\); lab-11 then starts with initial-cluster-state existing, initial cluster lab-8=https:\/\/10\.231\.0\.18:2380,lab-9=https:\/\/10\.231\.0\.19:2380,lab-10=https:\/\/10\.231\.0\.20:2380,lab-11=https:\/\/10\.231\.0\.21:2380$/);
+    assert.match(
+      a11?.changes[0]?.after ?? '',
+      /^lab-11 https:\/\/10\.231\.0\.21:2380, run on lab-8 \(https:\/\/10\.231\.0\.18:2379\); lab-11 then starts with initial-cluster-state existing, initial cluster lab-8=https:\/\/10\.231\.0\.18:2380,lab-9=https:\/\/10\.231\.0\.19:2380,lab-10=https:\/\/10\.231\.0\.20:2380,lab-11=https:\/\/10\.231\.0\.21:2380$/,
+    );
     assert.match(a12?.changes[0]?.before ?? '', /^4 members: .*\(lab-11 added earlier in this run\)$/);
     assert.match(a12?.changes[0]?.after ?? '', /initial cluster lab-8=.*,lab-11=https:\/\/10\.231\.0\.21:2380,lab-12=https:\/\/10\.231\.0\.22:2380$/);
     assert.deepEqual(await memberNames('lab-8'), byName(['lab-8', 'lab-9', 'lab-10']), 'check mode added nobody');
@@ -127,13 +167,20 @@ describe('e2e: etcd member add, remove, replace (lab-8..12)', function () {
     assert.equal(check.code, 0, failures(check));
     const [rm] = changes(check, 'etcd-member-remove:lab-11,lab-12');
     assert.equal(rm?.host, 'lab-8');
-    assert.deepEqual(rm?.changes.map((c) => c.field), ['member remove lab-11', 'member remove lab-12']);
+    assert.deepEqual(
+      rm?.changes.map((c) => c.field),
+      ['member remove lab-11', 'member remove lab-12'],
+    );
     assert.deepEqual(await memberNames('lab-8'), byName(HOSTS), 'check mode removed nobody');
     const r = await run('remove lab-11, lab-12 (5 -> 3)', 'etcd-member-remove', INV('5'), ['etcd_member=lab-11,lab-12']);
     assert.equal(r.code, 0, failures(r));
     assert.ok(sum(r, 'changed') >= 5, 'member remove, then on both hosts: stop and disable, wipe');
     assert.deepEqual(await memberNames('lab-8'), byName(['lab-8', 'lab-9', 'lab-10']));
-    for (const h of ['lab-11', 'lab-12']) assert.equal((await on(h, 'systemctl is-active etcd; systemctl is-enabled etcd; test -e /var/lib/etcd && echo data || echo wiped')).trim().split('\n').join(' '), 'inactive disabled wiped');
+    for (const h of ['lab-11', 'lab-12'])
+      assert.equal(
+        (await on(h, 'systemctl is-active etcd; systemctl is-enabled etcd; test -e /var/lib/etcd && echo data || echo wiped')).trim().split('\n').join(' '),
+        'inactive disabled wiped',
+      );
     const again = await run('remove again', 'etcd-member-remove', INV('5'), ['etcd_member=lab-11,lab-12']);
     assert.equal(again.code, 0, failures(again));
     assert.equal(sum(again, 'changed'), 0, 'a second remove changes nothing');
@@ -147,8 +194,14 @@ describe('e2e: etcd member add, remove, replace (lab-8..12)', function () {
     const vars = ['etcd_replaced=lab-10', 'etcd_member=lab-11'];
     const check = await run('replace --check (lab-10 by lab-11)', 'etcd-member-replace', INV('replaced'), vars, true);
     assert.equal(check.code, 0, failures(check));
-    assert.deepEqual(changes(check, 'etcd-member-remove:lab-10')[0]?.changes.map((c) => c.field), ['member remove lab-10']);
-    assert.match(changes(check, 'etcd-member-add:lab-11')[0]?.changes[0]?.after ?? '', /initial cluster lab-8=https:\/\/10\.231\.0\.18:2380,lab-9=https:\/\/10\.231\.0\.19:2380,lab-11=https:\/\/10\.231\.0\.21:2380$/);
+    assert.deepEqual(
+      changes(check, 'etcd-member-remove:lab-10')[0]?.changes.map((c) => c.field),
+      ['member remove lab-10'],
+    );
+    assert.match(
+      changes(check, 'etcd-member-add:lab-11')[0]?.changes[0]?.after ?? '',
+      /initial cluster lab-8=https:\/\/10\.231\.0\.18:2380,lab-9=https:\/\/10\.231\.0\.19:2380,lab-11=https:\/\/10\.231\.0\.21:2380$/,
+    );
     const r = await run('replace lab-10 by lab-11', 'etcd-member-replace', INV('replaced'), vars);
     assert.equal(r.code, 0, failures(r));
     assert.deepEqual(await memberNames('lab-8'), byName(['lab-8', 'lab-9', 'lab-11']));

@@ -39,13 +39,19 @@ describe('e2e: a fresh clone builds dist/ in npm ci and runs from it', function 
 
   it('a --check run of the sample playbook over SSH from the clone: dist/ current, the host reached, nothing failed', () => {
     const inventory = join(dir, 'inventory.ts');
-    writeFileSync(inventory, [
-      `import { defineInventory } from ${JSON.stringify(join(clone, 'lib/index.js'))};`,
-      `export default defineInventory({ hosts: { ${JSON.stringify(host.name)}: { address: ${JSON.stringify(host.address)}, user: 'root', key: ${JSON.stringify(paths.key)} } }, groups: {} });`,
-    ].join('\n'));
+    writeFileSync(
+      inventory,
+      [
+        `import { defineInventory } from ${JSON.stringify(join(clone, 'lib/index.js'))};`,
+        `export default defineInventory({ hosts: { ${JSON.stringify(host.name)}: { address: ${JSON.stringify(host.address)}, user: 'root', key: ${JSON.stringify(paths.key)} } }, groups: {} });`,
+      ].join('\n'),
+    );
     const r = tsplay('run', 'playbooks/sample.ts', '-i', inventory, '--check', '--json', '--known-hosts', paths.knownHosts);
     assert.doesNotMatch(r.stderr, /stale/);
-    const end = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind?: string; stats?: { hosts: Record<string, { unreachable: boolean; failed: number }> } })
+    const end = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind?: string; stats?: { hosts: Record<string, { unreachable: boolean; failed: number }> } })
       .find((e) => e.kind === 'run-end');
     const stats = end?.stats?.hosts[host.name];
     assert.ok(stats, `no run-end for ${host.name}:\n${r.stdout}${r.stderr}`);

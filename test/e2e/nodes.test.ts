@@ -33,7 +33,10 @@ const BLOCK = "sed -n '/^# BEGIN tsplay cluster hosts/,/^# END tsplay cluster ho
 const touched = (o: Outcome) => o.events.some((e) => e.kind === 'resource' || e.kind === 'play-start');
 /** `host resource` of every changed (or would-change) resource. */
 const changed = (o: Outcome, hosts?: readonly string[]) =>
-  o.events.filter((e) => e.kind === 'resource' && (e.status === 'changed' || e.status === 'would-change') && (!hosts || hosts.includes(String(e.host)))).map((e) => `${e.host} ${e.resource}`).sort();
+  o.events
+    .filter((e) => e.kind === 'resource' && (e.status === 'changed' || e.status === 'would-change') && (!hosts || hosts.includes(String(e.host))))
+    .map((e) => `${e.host} ${e.resource}`)
+    .sort();
 const noChange = async (inv: keyof typeof INV) => {
   const again = await run(`site.ts again (${inv})`, 'site', inv);
   ok(again);
@@ -47,20 +50,21 @@ function healthzPoller() {
   const key = readFileSync(`${PKI}/admin.key`);
   const counts = { ok: 0, fail: 0, errors: [] as string[] };
   let stop = false;
-  const once = () => new Promise<void>((resolve) => {
-    const req = request({ host: VIP, port: 6443, path: '/healthz', ca, cert, key, timeout: 3000, agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => {
-        if (res.statusCode === 200 && body.trim() === 'ok') counts.ok++;
-        else (counts.fail++, counts.errors.push(`${new Date().toISOString()} ${res.statusCode} ${body.slice(0, 80)}`));
-        resolve();
+  const once = () =>
+    new Promise<void>((resolve) => {
+      const req = request({ host: VIP, port: 6443, path: '/healthz', ca, cert, key, timeout: 3000, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => {
+          if (res.statusCode === 200 && body.trim() === 'ok') counts.ok++;
+          else counts.fail++, counts.errors.push(`${new Date().toISOString()} ${res.statusCode} ${body.slice(0, 80)}`);
+          resolve();
+        });
       });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', (e) => (counts.fail++, counts.errors.push(`${new Date().toISOString()} ${e.message}`), resolve()));
+      req.end();
     });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (e) => (counts.fail++, counts.errors.push(`${new Date().toISOString()} ${e.message}`), resolve()));
-    req.end();
-  });
   const loop = (async () => {
     while (!stop) {
       await once();
@@ -86,7 +90,10 @@ describe('e2e: add and remove a worker and a control-plane host on lab-16..20', 
   it("routes pods with flannel's host-gw backend: checked on every node that the others are on its segment, no VXLAN port open", async () => {
     const o = await run('site.ts --check (host-gw)', 'site', 'base', '--check');
     ok(o);
-    const checked = o.events.filter((e) => e.kind === 'resource' && e.resource === 'host-gw:same-segment' && e.status === 'ok').map((e) => (e as { host: string }).host).sort();
+    const checked = o.events
+      .filter((e) => e.kind === 'resource' && e.resource === 'host-gw:same-segment' && e.status === 'ok')
+      .map((e) => (e as { host: string }).host)
+      .sort();
     assert.deepEqual(checked, ['lab-17', 'lab-18'], 'the route check ran on every node');
     for (const h of ['lab-17', 'lab-18']) {
       assert.deepEqual(JSON.parse(await on(h, 'cat /etc/kube-flannel/net-conf.json')).Backend, { Type: 'host-gw' });
@@ -145,11 +152,20 @@ describe('e2e: add and remove a worker and a control-plane host on lab-16..20', 
     const backends = async () => on('lab-16', 'grep -E "^\\s*server " /etc/haproxy/haproxy.cfg');
     const check = await run('control-plane-add --check', 'control-plane-add', 'master', '-e', 'control_plane_add=lab-20', '--check');
     ok(check);
-    assert.deepEqual(changed(check, ['lab-16', 'lab-17', 'lab-18']), [
-      'lab-16 handler:reload haproxy', 'lab-16 hosts:/etc/hosts', 'lab-16 template:/etc/haproxy/haproxy.cfg',
-      'lab-17 file:/etc/kubernetes/pki/apiserver.crt', 'lab-17 file:/etc/kubernetes/pki/apiserver.key', 'lab-17 hosts:/etc/hosts',
-      'lab-18 hosts:/etc/hosts',
-    ].filter((x) => !x.includes('handler:')).sort());
+    assert.deepEqual(
+      changed(check, ['lab-16', 'lab-17', 'lab-18']),
+      [
+        'lab-16 handler:reload haproxy',
+        'lab-16 hosts:/etc/hosts',
+        'lab-16 template:/etc/haproxy/haproxy.cfg',
+        'lab-17 file:/etc/kubernetes/pki/apiserver.crt',
+        'lab-17 file:/etc/kubernetes/pki/apiserver.key',
+        'lab-17 hosts:/etc/hosts',
+        'lab-18 hosts:/etc/hosts',
+      ]
+        .filter((x) => !x.includes('handler:'))
+        .sort(),
+    );
 
     const poll = healthzPoller();
     const add = await run('control-plane-add', 'control-plane-add', 'master', '-e', 'control_plane_add=lab-20');

@@ -31,13 +31,24 @@ describe('e2e: single-host mode on one lab host (site.ts)', function () {
     assert.equal(again.hosts['lab-7']!.roundTrips, 1, 'one round trip for all its roles: the first query reads ahead');
     const check = await tsplayJson(['run', 'playbooks/site.ts', '-i', INVENTORY, '--check']);
     assert.equal(sum(check, 'changed'), 0);
-    const r = await c.exec('curl -sS --max-time 3 --cacert /srv/kubernetes/pki/ca.crt --cert /srv/kubernetes/pki/apiserver-kubelet-client.crt --key /srv/kubernetes/pki/apiserver-kubelet-client.key https://10.231.0.17:6443/healthz');
+    const r = await c.exec(
+      'curl -sS --max-time 3 --cacert /srv/kubernetes/pki/ca.crt --cert /srv/kubernetes/pki/apiserver-kubelet-client.crt --key /srv/kubernetes/pki/apiserver-kubelet-client.key https://10.231.0.17:6443/healthz',
+    );
     assert.equal(r.stdout, 'ok', r.stderr);
     // k8s_config_dir /srv/kubernetes: every component reads its files there (units, configs, kubeconfigs, etcd's certificates).
-    const read = await c.exec('cat /etc/systemd/system/kube-*.service /etc/systemd/system/kubelet.service /etc/systemd/system/flanneld.service /var/lib/kubelet/config.yaml /var/lib/kube-proxy/config.yaml /etc/etcd/etcd.env');
+    const read = await c.exec(
+      'cat /etc/systemd/system/kube-*.service /etc/systemd/system/kubelet.service /etc/systemd/system/flanneld.service /var/lib/kubelet/config.yaml /var/lib/kube-proxy/config.yaml /etc/etcd/etcd.env',
+    );
     assert.equal(read.exitCode, 0, read.stderr);
     assert.doesNotMatch(read.stdout, /\/etc\/kubernetes/);
-    for (const f of ['--kubeconfig=/srv/kubernetes/kubelet.conf', '--client-ca-file=/srv/kubernetes/pki/ca.crt', 'kubeconfig: /srv/kubernetes/kube-proxy.conf', 'ETCD_TRUSTED_CA_FILE=/srv/kubernetes/pki/etcd/ca.crt', '--kubeconfig-file=/srv/kubernetes/kubelet.conf']) assert.ok(read.stdout.includes(f), f);
+    for (const f of [
+      '--kubeconfig=/srv/kubernetes/kubelet.conf',
+      '--client-ca-file=/srv/kubernetes/pki/ca.crt',
+      'kubeconfig: /srv/kubernetes/kube-proxy.conf',
+      'ETCD_TRUSTED_CA_FILE=/srv/kubernetes/pki/etcd/ca.crt',
+      '--kubeconfig-file=/srv/kubernetes/kubelet.conf',
+    ])
+      assert.ok(read.stdout.includes(f), f);
     const kubectl = await c.exec('/usr/local/bin/kubectl --kubeconfig=/srv/kubernetes/admin.conf --request-timeout=5s get --raw=/healthz');
     assert.equal(kubectl.stdout, 'ok', kubectl.stderr);
     console.log(`      1 host: first converge ${(first.ms / 1000).toFixed(1)} s (${sum(first, 'changed')} changes), no-op ${(again.ms / 1000).toFixed(1)} s`);

@@ -26,11 +26,18 @@ const upgrade = (inventory: string, ...args: string[]) => tsplayJson(['run', 'pl
 
 /** binary -> the version its --version reports, on `host`. */
 async function versions(host: string): Promise<Record<string, string>> {
-  const out = await on(host, binsOf(host).map((b) => `printf '%s ' ${b}; /usr/local/bin/${b} --version | head -n1`).join('; '));
-  return Object.fromEntries(out.split('\n').map((l) => {
-    const [b = '', ...rest] = l.split(' ');
-    return [b, /v(\d+\.\d+\.\d+)/.exec(rest.join(' '))?.[1] ?? rest.join(' ')];
-  }));
+  const out = await on(
+    host,
+    binsOf(host)
+      .map((b) => `printf '%s ' ${b}; /usr/local/bin/${b} --version | head -n1`)
+      .join('; '),
+  );
+  return Object.fromEntries(
+    out.split('\n').map((l) => {
+      const [b = '', ...rest] = l.split(' ');
+      return [b, /v(\d+\.\d+\.\d+)/.exec(rest.join(' '))?.[1] ?? rest.join(' ')];
+    }),
+  );
 }
 const allOn = (v: string, host: string) => Object.fromEntries(binsOf(host).map((b) => [b, v]));
 /** Every host's binaries on version `v` (asked in parallel: each stand-in's --version is a python start). */
@@ -38,10 +45,17 @@ async function everyOn(v: string, hosts: readonly string[], why = '') {
   const got = await Promise.all(hosts.map(versions));
   hosts.forEach((h, i) => assert.deepEqual(got[i], allOn(v, h), `${h}${why}`));
 }
-const apiVersion = (host: string) => on(host, `/usr/local/bin/kubectl --kubeconfig=/etc/kubernetes/admin.conf --server=https://10.231.0.${10 + Number(host.slice(4))}:6443 get --raw=/version | sed -n 's/.*"gitVersion": *"\\([^"]*\\)".*/\\1/p'`);
-const changedOn = (o: Outcome, host: string) => o.events.filter((e) => e.host === host && (e.kind === 'resource' || e.kind === 'handler') && e.status === 'changed');
+const apiVersion = (host: string) =>
+  on(
+    host,
+    `/usr/local/bin/kubectl --kubeconfig=/etc/kubernetes/admin.conf --server=https://10.231.0.${10 + Number(host.slice(4))}:6443 get --raw=/version | sed -n 's/.*"gitVersion": *"\\([^"]*\\)".*/\\1/p'`,
+  );
+const changedOn = (o: Outcome, host: string) =>
+  o.events.filter((e) => e.host === host && (e.kind === 'resource' || e.kind === 'handler') && e.status === 'changed');
 /** Hosts in the order their first handler (restart) ran, failed ones included. */
-const restartOrder = (o: Outcome) => [...new Set(o.events.filter((e) => e.kind === 'handler' && (e.status === 'changed' || e.status === 'failed')).map((e) => String(e.host)))];
+const restartOrder = (o: Outcome) => [
+  ...new Set(o.events.filter((e) => e.kind === 'handler' && (e.status === 'changed' || e.status === 'failed')).map((e) => String(e.host))),
+];
 
 describe('e2e: rolling upgrade on lab-21..25 (1.34.7 -> 1.35.0 stand-ins, a gate failure halfway)', function () {
   this.timeout(900_000);
@@ -59,7 +73,8 @@ describe('e2e: rolling upgrade on lab-21..25 (1.34.7 -> 1.35.0 stand-ins, a gate
   });
 
   it("flannel's etcd subnet manager: the network config in etcd, a lease per node, each flanneld with its own etcd client certificate", async () => {
-    const etcdctl = "ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key";
+    const etcdctl =
+      'ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key';
     const config = JSON.parse(await on('lab-21', `${etcdctl} get /coreos.com/network/config --print-value-only`));
     assert.deepEqual([config.Network, config.Backend.Type], ['10.244.0.0/16', 'vxlan']);
     const leases = (await on('lab-21', `${etcdctl} get /coreos.com/network/subnets/ --prefix --keys-only`)).split('\n').filter(Boolean);
@@ -90,24 +105,44 @@ describe('e2e: rolling upgrade on lab-21..25 (1.34.7 -> 1.35.0 stand-ins, a gate
     const o = await upgrade(NEXT, '--check');
     took('upgrade --check', o);
     assert.equal(o.code, 0, failures(o));
-    const would = o.events.filter((e) => (e.kind === 'resource' || e.kind === 'handler') && e.status === 'would-change')
-      .map((e) => `${e.host} ${e.kind === 'resource' ? e.resource : e.handler}`).sort();
-    const expected = [...MASTERS, ...WORKERS].flatMap((h) => [
-      ...binsOf(h).map((b) => `${h} artifact:/usr/local/bin/${b}`), ...binsOf(h).map((b) => `${h} restart ${b}`),
-      ...(MASTERS.includes(h) ? [`${h} artifact:/usr/local/bin/kubectl`] : []),
-    ]).sort();
+    const would = o.events
+      .filter((e) => (e.kind === 'resource' || e.kind === 'handler') && e.status === 'would-change')
+      .map((e) => `${e.host} ${e.kind === 'resource' ? e.resource : e.handler}`)
+      .sort();
+    const expected = [...MASTERS, ...WORKERS]
+      .flatMap((h) => [
+        ...binsOf(h).map((b) => `${h} artifact:/usr/local/bin/${b}`),
+        ...binsOf(h).map((b) => `${h} restart ${b}`),
+        ...(MASTERS.includes(h) ? [`${h} artifact:/usr/local/bin/kubectl`] : []),
+      ])
+      .sort();
     assert.deepEqual(would, expected);
     const warn = o.events.filter((e) => e.kind === 'controller' && e.step === 'warning').map((e) => String(e.text));
-    for (const w of WORKERS) assert.ok(warn.some((t) => t.startsWith(`${w}: cordon and drain skipped: the API at https://10.231.0.31:6443 answers /version (v1.34.7-tsplay-standin) but serves no /api/v1 objects`)), warn.join('\n'));
+    for (const w of WORKERS)
+      assert.ok(
+        warn.some((t) =>
+          t.startsWith(
+            `${w}: cordon and drain skipped: the API at https://10.231.0.31:6443 answers /version (v1.34.7-tsplay-standin) but serves no /api/v1 objects`,
+          ),
+        ),
+        warn.join('\n'),
+      );
     await everyOn('1.34.7', [...MASTERS, ...WORKERS], ': check mode changed nothing');
   });
 
   it('stops at a failed gate halfway: the control plane on 1.35.0, lab-24 failed, lab-25 untouched on 1.34.7', async () => {
-    await on('lab-24', `mkdir -p ${FAULT.replace(/\/[^/]+$/, '')} && printf '[Service]\\nExecStartPre=/bin/sh -c "echo tsplay upgrade e2e: injected start failure >&2; exit 1"\\n' > ${FAULT} && systemctl daemon-reload`);
+    await on(
+      'lab-24',
+      `mkdir -p ${FAULT.replace(/\/[^/]+$/, '')} && printf '[Service]\\nExecStartPre=/bin/sh -c "echo tsplay upgrade e2e: injected start failure >&2; exit 1"\\n' > ${FAULT} && systemctl daemon-reload`,
+    );
     const o = await upgrade(NEXT);
     took('upgrade with lab-24 refusing to start its kubelet', o);
     assert.notEqual(o.code, 0);
-    assert.deepEqual(o.events.filter((e) => e.kind === 'host-failed').map((e) => e.host), ['lab-24'], failures(o));
+    assert.deepEqual(
+      o.events.filter((e) => e.kind === 'host-failed').map((e) => e.host),
+      ['lab-24'],
+      failures(o),
+    );
     assert.ok(o.events.some((e) => e.kind === 'play-aborted' && e.play === 'upgrade workers'));
     assert.deepEqual(restartOrder(o), [...MASTERS, 'lab-24'], 'control plane one host at a time, then the first worker batch');
     await everyOn('1.35.0', MASTERS);
@@ -126,7 +161,10 @@ describe('e2e: rolling upgrade on lab-21..25 (1.34.7 -> 1.35.0 stand-ins, a gate
     assert.deepEqual(restartOrder(o), WORKERS, 'the control plane is done: only the workers change, batch after batch');
     await everyOn('1.35.0', [...MASTERS, ...WORKERS]);
     for (const w of WORKERS) assert.equal(await on(w, 'systemctl is-active kubelet kube-proxy | sort -u'), 'active');
-    const gates = o.events.filter((e) => e.kind === 'gate' && e.status === 'ok' && String(e.gate).startsWith('upgraded:')).map((e) => `${e.host} ${e.role}`).sort();
+    const gates = o.events
+      .filter((e) => e.kind === 'gate' && e.status === 'ok' && String(e.gate).startsWith('upgraded:'))
+      .map((e) => `${e.host} ${e.role}`)
+      .sort();
     assert.ok(gates.includes('lab-25 kubelet') && gates.includes('lab-25 kube-proxy'), gates.join(', '));
     const again = await upgrade(NEXT);
     took('upgrade again (no-op)', again);

@@ -12,21 +12,28 @@ const fixture = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../fixt
 
 /** The first of the script's package managers on PATH, found without a shell. */
 function expectedPackageManager(): string {
-  const onPath = (cmd: string) => (process.env['PATH'] ?? '').split(':').some((d) => {
-    try {
-      accessSync(join(d || '.', cmd), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  const onPath = (cmd: string) =>
+    (process.env['PATH'] ?? '').split(':').some((d) => {
+      try {
+        accessSync(join(d || '.', cmd), constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
   const found = ['apt-get', 'dnf', 'yum'].find(onPath);
-  return found === 'apt-get' ? 'apt' : found ?? 'unknown';
+  return found === 'apt-get' ? 'apt' : (found ?? 'unknown');
 }
-const sorted = (r: Record<string, readonly string[]>) => Object.fromEntries(Object.entries(r).sort().map(([k, v]) => [k, [...v].sort()]));
+const sorted = (r: Record<string, readonly string[]>) =>
+  Object.fromEntries(
+    Object.entries(r)
+      .sort()
+      .map(([k, v]) => [k, [...v].sort()]),
+  );
 
 describe('facts: os-release', () => {
-  for (const c of fixture<{ cases: { name: string; text: string; os: unknown }[] }>('os-release').cases) it(c.name, () => assert.deepEqual(osFromRelease(c.text), c.os));
+  for (const c of fixture<{ cases: { name: string; text: string; os: unknown }[] }>('os-release').cases)
+    it(c.name, () => assert.deepEqual(osFromRelease(c.text), c.os));
   it('unquotes and unescapes values', () => assert.deepEqual(parseOsRelease(`A="x \\"y\\""\nB='z'\n# c\nbad line\n`), { A: 'x "y"', B: 'z' }));
 });
 
@@ -34,7 +41,11 @@ describe('facts: interfaces', () => {
   const f = fixture<{ ip: string; fib_trie: string; route: string; if_inet6: string; answer: Record<string, string[]> }>('interfaces');
   it('ip -o addr', () => assert.deepEqual(sorted(parseIpAddr(f.ip)), sorted(f.answer)));
   it('/proc/net fallback finds the same addresses on the same interfaces', () => {
-    const s = new Map([['fib_trie', f.fib_trie], ['route', f.route], ['if_inet6', f.if_inet6]]);
+    const s = new Map([
+      ['fib_trie', f.fib_trie],
+      ['route', f.route],
+      ['if_inet6', f.if_inet6],
+    ]);
     assert.deepEqual(sorted(parseInterfaces(s)), sorted(f.answer));
   });
   it('local IPv4 leaves, longest-prefix interface, compressed IPv6', () => {
@@ -53,17 +64,44 @@ describe('facts: host', () => {
   });
 
   it('parses a complete facts output', () => {
-    const text = ['@@ os-release', 'ID=rocky', 'ID_LIKE="rhel centos fedora"', 'VERSION_ID="9.3"', '@@ arch', 'aarch64', '@@ init', 'systemd', '@@ hostname', 'n1', '@@ cpus', '0-3',
-      '@@ meminfo', 'MemTotal:        8056892 kB', '@@ pm', 'dnf', '@@ ip', '2: eth0    inet 10.0.0.5/24 brd 10.0.0.255 scope global eth0\\       valid_lft forever preferred_lft forever', '@@ end', ''].join('\n');
+    const text = [
+      '@@ os-release',
+      'ID=rocky',
+      'ID_LIKE="rhel centos fedora"',
+      'VERSION_ID="9.3"',
+      '@@ arch',
+      'aarch64',
+      '@@ init',
+      'systemd',
+      '@@ hostname',
+      'n1',
+      '@@ cpus',
+      '0-3',
+      '@@ meminfo',
+      'MemTotal:        8056892 kB',
+      '@@ pm',
+      'dnf',
+      '@@ ip',
+      '2: eth0    inet 10.0.0.5/24 brd 10.0.0.255 scope global eth0\\       valid_lft forever preferred_lft forever',
+      '@@ end',
+      '',
+    ].join('\n');
     assert.deepEqual(parseHostFacts(text), {
-      os: { family: 'redhat', id: 'rocky', version: '9.3' }, arch: 'aarch64', init: 'systemd', hostname: 'n1', interfaces: { eth0: ['10.0.0.5'] }, cpus: 4, memoryMb: 7868, packageManager: 'dnf',
+      os: { family: 'redhat', id: 'rocky', version: '9.3' },
+      arch: 'aarch64',
+      init: 'systemd',
+      hostname: 'n1',
+      interfaces: { eth0: ['10.0.0.5'] },
+      cpus: 4,
+      memoryMb: 7868,
+      packageManager: 'dnf',
     });
   });
 
   it('refuses output that is not from the facts script', () => assert.throws(() => factSections('sh: 1: syntax error'), /no labelled output/));
 
   // Any Linux, not only the Debian the lab runs: each fact is checked against what Node reads itself.
-  it('the script runs under this machine\'s sh and yields its facts', () => {
+  it("the script runs under this machine's sh and yields its facts", () => {
     const facts = parseHostFacts(execFileSync('sh', ['-c', FACTS_SCRIPT]).toString());
     const release = ['/etc/os-release', '/usr/lib/os-release'].find((f) => existsSync(f));
     assert.deepEqual(facts.os, osFromRelease(release ? readFileSync(release, 'utf8') : ''));

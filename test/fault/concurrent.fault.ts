@@ -57,7 +57,9 @@ describe('fault: concurrent runs on one host', function () {
     for (let round = 0; round * hosts.length < PAIRS; round++) {
       await Promise.all(hosts.map((h, j) => (round * hosts.length + j < PAIRS ? onePair(round * hosts.length + j, h) : undefined)));
     }
-    console.log(`      ${PAIRS} pairs: ${value('pairsBothLanded')} both landed, ${value('pairsRefused')} refused by the lock, ${value('lostEdits')} lost an edit, ${value('unclearPairs')} unclear`);
+    console.log(
+      `      ${PAIRS} pairs: ${value('pairsBothLanded')} both landed, ${value('pairsRefused')} refused by the lock, ${value('lostEdits')} lost an edit, ${value('unclearPairs')} unclear`,
+    );
     assert.equal(value('lostEdits'), 0, 'a pair of runs both exited 0 and one line is missing (no per-host lock)');
     assert.equal(value('unclearPairs'), 0, 'a pair ended in neither both lines nor a clear "locked by" refusal');
   });

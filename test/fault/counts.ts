@@ -34,9 +34,24 @@ define('hostileMangled', '  mangled (landed altered, or never converges)', true)
 define('secretOutputs', 'outputs scanned for secrets');
 define('secretLeaks', 'secret leaks (raw, JSON-escaped, base64 or URL-encoded)', true);
 
-export type CountKey = 'kills' | 'killTempFiles' | 'lostHandlers' | 'notConverged' | 'lockWaits' | 'pairs' | 'pairsBothLanded' | 'pairsRefused'
-  | 'lostEdits' | 'unclearPairs' | 'hostileTried' | 'hostileLiteral' | 'hostileRefused' | 'hostileExecuted' | 'hostileMangled'
-  | 'secretOutputs' | 'secretLeaks';
+export type CountKey =
+  | 'kills'
+  | 'killTempFiles'
+  | 'lostHandlers'
+  | 'notConverged'
+  | 'lockWaits'
+  | 'pairs'
+  | 'pairsBothLanded'
+  | 'pairsRefused'
+  | 'lostEdits'
+  | 'unclearPairs'
+  | 'hostileTried'
+  | 'hostileLiteral'
+  | 'hostileRefused'
+  | 'hostileExecuted'
+  | 'hostileMangled'
+  | 'secretOutputs'
+  | 'secretLeaks';
 
 /** Add `n` to a count; `detail` says what happened (kept for the printout, at most 40 per count). */
 export function count(key: CountKey, n = 1, detail?: string): void {
@@ -52,8 +67,15 @@ export const violations = (): string[] => [...table.values()].filter((c) => c.mu
 
 /** The whole table as text, with the details of every count that must be zero and is not. */
 export function summaryText(seed: number, ms: number): string {
-  const rows = [...table.values()].map((c) => `  ${c.label.padEnd(96)} ${String(c.value).padStart(5)}${c.mustBeZero ? (c.value ? '  <- must be 0' : '  (must be 0)') : ''}`);
-  const details = [...table.values()].filter((c) => c.details.length && (c.mustBeZero ? c.value > 0 : true))
+  const rows = [...table.values()].map(
+    (c) => `  ${c.label.padEnd(96)} ${String(c.value).padStart(5)}${c.mustBeZero ? (c.value ? '  <- must be 0' : '  (must be 0)') : ''}`,
+  );
+  const details = [...table.values()]
+    .filter((c) => c.details.length && (c.mustBeZero ? c.value > 0 : true))
     .flatMap((c) => [`  ${c.label.trim()}:`, ...c.details.map((d) => `    - ${d}`)]);
-  return [`fault suite summary (seed ${seed}; replay with TSPLAY_FAULT_SEED=${seed}; ${(ms / 1000).toFixed(0)} s)`, ...rows, ...(details.length ? ['details:', ...details] : [])].join('\n');
+  return [
+    `fault suite summary (seed ${seed}; replay with TSPLAY_FAULT_SEED=${seed}; ${(ms / 1000).toFixed(0)} s)`,
+    ...rows,
+    ...(details.length ? ['details:', ...details] : []),
+  ].join('\n');
 }

@@ -24,14 +24,20 @@ export const fixture = (name: string): string => fileURLToPath(new URL(`fixtures
 // converged cluster hosts there, and the sample playbook coexists with the cluster (e2e runs it on all of them).
 const DEFAULT_HOSTS = 'lab-5,lab-6,lab-7';
 
-export interface FaultHost { readonly name: string; readonly address: string }
+export interface FaultHost {
+  readonly name: string;
+  readonly address: string;
+}
 
 /**
  * The hosts named by TSPLAY_FAULT_HOSTS, each up in the lab (skips, or fails in CI, the suite otherwise),
  * once tsplay has shown it works on them.
  */
 export async function faultHosts(ctx: Mocha.Context): Promise<FaultHost[]> {
-  const names = (process.env.TSPLAY_FAULT_HOSTS ?? DEFAULT_HOSTS).split(',').map((s) => s.trim()).filter(Boolean);
+  const names = (process.env.TSPLAY_FAULT_HOSTS ?? DEFAULT_HOSTS)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const state = await requireLab(ctx, names.length);
   const hosts = names.map((n) => state.hosts.find((h) => h.name === n));
   const missing = names.filter((_, i) => !hosts[i]);
@@ -85,8 +91,8 @@ export function startTsplay(args: readonly string[], o: { env?: NodeJS.ProcessEn
   // The lab's own known_hosts: it is rewritten whenever a host is rebuilt, ~/.ssh/known_hosts only merged into.
   const argv = [BIN, ...args, ...(args[0] === 'run' ? ['--known-hosts', paths.knownHosts] : [])];
   const cmd = o.tty
-    ? ['script', ['-q', '-e', '-c', `stty cols 160 rows 40; exec ${[process.execPath, ...argv].map(shq).join(' ')}`, '/dev/null']] as const
-    : [process.execPath, argv] as const;
+    ? (['script', ['-q', '-e', '-c', `stty cols 160 rows 40; exec ${[process.execPath, ...argv].map(shq).join(' ')}`, '/dev/null']] as const)
+    : ([process.execPath, argv] as const);
   const child = spawn(cmd[0], [...cmd[1]], { cwd: REPO, env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -99,7 +105,7 @@ export function startTsplay(args: readonly string[], o: { env?: NodeJS.ProcessEn
     partial = lines.pop()!;
     for (const l of lines) {
       const e = parseEvent(l);
-      if (e) (events.push(e), listeners.forEach((f) => f(e)));
+      if (e) events.push(e), listeners.forEach((f) => f(e));
     }
   });
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -156,7 +162,10 @@ let works: Promise<void> | undefined;
 function assertTsplayWorks(hosts: readonly FaultHost[]): Promise<void> {
   works ??= (async () => {
     const r = await tsplay(['run', fixture('concurrent-line.ts'), '-i', writeInventory(hosts), '--limit', hosts[0]!.name, '--check']);
-    if (r.code !== 0) throw new Error(`tsplay does not work (a check run exits ${r.code}), so no fault could be told apart from that: ${(r.stderr + r.stdout).trim().split('\n').slice(0, 6).join(' | ')}`);
+    if (r.code !== 0)
+      throw new Error(
+        `tsplay does not work (a check run exits ${r.code}), so no fault could be told apart from that: ${(r.stderr + r.stdout).trim().split('\n').slice(0, 6).join(' | ')}`,
+      );
   })();
   return works;
 }
@@ -181,7 +190,9 @@ export function writeInventory(hosts: readonly FaultHost[], o: { name?: string; 
     `    ${JSON.stringify(`${h.name}-op`)}: { address: ${JSON.stringify(h.address)}, user: 'faultop', becomePassword: process.env.TSPLAY_FAULT_BECOME ?? 'unset' },`,
   ]);
   const file = `${WORK}/${o.name ?? 'inventory'}.ts`;
-  writeFileSync(file, `// Written by test/fault/helpers.ts for the fault suite: the fault hosts, as root and as faultop (sudo with a password).
+  writeFileSync(
+    file,
+    `// Written by test/fault/helpers.ts for the fault suite: the fault hosts, as root and as faultop (sudo with a password).
 export default {
   defaults: { user: 'root', port: 22, key: ${JSON.stringify(paths.key)} },
   hosts: {
@@ -192,7 +203,8 @@ ${entries.join('\n')}
     op: { hosts: ${JSON.stringify(hosts.map((h) => `${h.name}-op`))} },
   },
 };
-`);
+`,
+  );
   return file;
 }
 

@@ -3,10 +3,19 @@
  * shape of test/resources/hostile-values.ts, which the suite uses instead when it exists). Values that
  * would run something touch a canary under /tmp/tsplay-canary-*: its appearing on a host means executed.
  */
-export interface HostileValue { readonly name: string; readonly value: string }
+export interface HostileValue {
+  readonly name: string;
+  readonly value: string;
+}
 
 /** This suite's rows that it adds to the shared table when that table lacks them (by name). */
-export const SUITE_ROWS: readonly string[] = ['newline unit injection', 'CR unit injection', 'heredoc terminator', 'sysctl key escape', 'sysctl value injection'];
+export const SUITE_ROWS: readonly string[] = [
+  'newline unit injection',
+  'CR unit injection',
+  'heredoc terminator',
+  'sysctl key escape',
+  'sysctl value injection',
+];
 
 export const CANARY_PREFIX = '/tmp/tsplay-canary';
 const canary = (name: string) => `${CANARY_PREFIX}-${name}`;

@@ -26,7 +26,10 @@ import { connectAll, faultHosts, fixture, RMDIR_HOST_DIR, runAccount, sh, shq, t
 import { CANARY_PREFIX, localHostileValues, SUITE_ROWS, type HostileValue } from './hostile-values.js';
 
 type Kind = 'literal' | 'refused' | 'executed' | 'mangled';
-interface Outcome { readonly kind: Kind; readonly why?: string }
+interface Outcome {
+  readonly kind: Kind;
+  readonly why?: string;
+}
 const COUNT = { literal: 'hostileLiteral', refused: 'hostileRefused', executed: 'hostileExecuted', mangled: 'hostileMangled' } as const;
 
 const STAMP = `${HOST_DIR}/stamp`;
@@ -45,7 +48,8 @@ async function hostileValues(): Promise<{ source: string; values: readonly Hosti
   const shared = '../resources/hostile-values.js';
   if (existsSync(fileURLToPath(new URL(shared.replace(/\.js$/, '.ts'), import.meta.url)))) {
     const mod = (await import(shared)) as Record<string, unknown>;
-    const isTable = (x: unknown): x is HostileValue[] => Array.isArray(x) && x.length > 0 && x.every((r) => typeof r?.name === 'string' && typeof r?.value === 'string');
+    const isTable = (x: unknown): x is HostileValue[] =>
+      Array.isArray(x) && x.length > 0 && x.every((r) => typeof r?.name === 'string' && typeof r?.value === 'string');
     const table = Object.values(mod).find(isTable);
     if (table) {
       const extra = localHostileValues.filter((r) => SUITE_ROWS.includes(r.name) && !table.some((t) => t.name === r.name));
@@ -57,10 +61,17 @@ async function hostileValues(): Promise<{ source: string; values: readonly Hosti
 
 /** Files a run may write besides its target: the fixture's tree, account files, the sample app's own files, a run lock. */
 const EXPECTED_WRITES = [
-  new RegExp(`^${D}/`), new RegExp(`^${HOST_DIR}/(stamp|users\\.before)$`),
-  /^\/etc\/sysctl\.d\/90-tsplay-/, /^\/etc\/(passwd|group|shadow|gshadow|subuid|subgid)-?$/, /^\/etc\/\.pwd\.lock$/,
-  /^\/etc\/systemd\/system\/(webapp\.service|multi-user\.target\.wants\/webapp\.service)$/, /^\/srv\/webapp\//, /^\/etc\/webapp\//, /^\/etc\/hosts$/,
-  /^\/(var\/)?tmp\/systemd-private-/, /tsplay[^/]*lock|lock[^/]*tsplay/i,
+  new RegExp(`^${D}/`),
+  new RegExp(`^${HOST_DIR}/(stamp|users\\.before)$`),
+  /^\/etc\/sysctl\.d\/90-tsplay-/,
+  /^\/etc\/(passwd|group|shadow|gshadow|subuid|subgid)-?$/,
+  /^\/etc\/\.pwd\.lock$/,
+  /^\/etc\/systemd\/system\/(webapp\.service|multi-user\.target\.wants\/webapp\.service)$/,
+  /^\/srv\/webapp\//,
+  /^\/etc\/webapp\//,
+  /^\/etc\/hosts$/,
+  /^\/(var\/)?tmp\/systemd-private-/,
+  /tsplay[^/]*lock|lock[^/]*tsplay/i,
 ];
 
 interface HostState {
@@ -102,12 +113,25 @@ printf 'newer\\t%s\\n' "$(find /etc /tmp /var/tmp /root /srv /opt /usr/local /ho
 `;
 
 async function gather(c: Connection): Promise<HostState> {
-  const f = Object.fromEntries((await sh(c, GATHER)).split('\n').filter(Boolean).map((l) => l.split('\t') as [string, string]));
-  const passwd = (text: string) => text.split('\n').filter(Boolean).map((l) => l.split(':'));
+  const f = Object.fromEntries(
+    (await sh(c, GATHER))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('\t') as [string, string]),
+  );
+  const passwd = (text: string) =>
+    text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(':'));
   const before = new Set(passwd(b64(f.usersBefore ?? '')).map((p) => p[0]));
   const users = passwd(b64(f.users ?? ''));
   return {
-    files: Object.fromEntries(Object.entries(f).filter(([k]) => k.startsWith('file.')).map(([k, v]) => [k.slice(5), b64bytes(v)])),
+    files: Object.fromEntries(
+      Object.entries(f)
+        .filter(([k]) => k.startsWith('file.'))
+        .map(([k, v]) => [k.slice(5), b64bytes(v)]),
+    ),
     entries: split0(b64bytes(f.entries ?? '')).filter((e) => e !== `f ${DECOY}`),
     ...(f.owned ? { owned: b64(f.owned).trim() } : {}),
     ran: f.ran !== undefined,
@@ -116,7 +140,9 @@ async function gather(c: Connection): Promise<HostState> {
     sysctl: b64(f.sysctl ?? '').trim(),
     ...(f.sysctlFile !== undefined ? { sysctlFile: b64(f.sysctlFile) } : {}),
     description: b64bytes(f.description ?? '').replace(/\n$/, ''),
-    canaries: b64(f.canaries ?? '').split('\n').filter(Boolean),
+    canaries: b64(f.canaries ?? '')
+      .split('\n')
+      .filter(Boolean),
     unexpected: split0(b64(f.newer ?? '')).filter((p) => !EXPECTED_WRITES.some((re) => re.test(p))),
   };
 }
@@ -138,7 +164,11 @@ const literal: Outcome = { kind: 'literal' };
 const mangled = (why: string): Outcome => ({ kind: 'mangled', why });
 /** `have` as bytes (latin1, from the host), `want` as the text a role meant. */
 const same = (have: string | undefined, want: string, what: string): Outcome =>
-  have === bytes(want) ? literal : mangled(`${what} is ${have === undefined ? '(missing)' : JSON.stringify(Buffer.from(have, 'latin1').toString('utf8').slice(0, 120))}, wanted ${JSON.stringify(want.slice(0, 120))}`);
+  have === bytes(want)
+    ? literal
+    : mangled(
+        `${what} is ${have === undefined ? '(missing)' : JSON.stringify(Buffer.from(have, 'latin1').toString('utf8').slice(0, 120))}, wanted ${JSON.stringify(want.slice(0, 120))}`,
+      );
 
 /** The sample app's title: its unit file (systemd reads the Description back), page and gate. */
 const TITLE = 'webapp.title';
@@ -147,23 +177,28 @@ const PLACES: readonly Place[] = [...SLOT_NAMES, TITLE];
 
 /** Whether the value landed byte for byte, per place. */
 const LANDED: Record<Place, (s: HostState, v: string) => Outcome> = {
-  [TITLE]: (s, v) => same(s.description, `tsplay sample web app (${v})`, 'systemd\'s Description'),
+  [TITLE]: (s, v) => same(s.description, `tsplay sample web app (${v})`, "systemd's Description"),
   'file.content': (s, v) => same(s.files.content, v, 'the file'),
   'file.path': (s, v) => (s.entries.includes(`f ${bytes(under(SLOTS['file.path'](v)))}`) ? literal : mangled(`${D} holds ${JSON.stringify(s.entries)}`)),
-  'directory.path': (s, v) => (s.entries.includes(`d ${bytes(under(SLOTS['directory.path'](v)))}`) ? literal : mangled(`${D} holds ${JSON.stringify(s.entries)}`)),
+  'directory.path': (s, v) =>
+    s.entries.includes(`d ${bytes(under(SLOTS['directory.path'](v)))}`) ? literal : mangled(`${D} holds ${JSON.stringify(s.entries)}`),
   'file.owner': (s, v) => {
     if (s.owned === undefined) return mangled('the file is missing');
     if (s.owned.split(':')[0] === v) return literal;
     // chown succeeded without making the value the owner: it read the value as an option.
-    return s.owned === 'root:root' ? mangled(`owner is ${s.owned}`) : { kind: 'executed', why: `the owner became ${s.owned}: the value acted as a chown option` };
+    return s.owned === 'root:root'
+      ? mangled(`owner is ${s.owned}`)
+      : { kind: 'executed', why: `the owner became ${s.owned}: the value acted as a chown option` };
   },
-  'template': (s, v) => same(s.files.tpl, `value=${v}\n`, 'the template'),
-  'line': (s, v) => same(s.files.lines, `k=${v}\n`, 'the line file'),
+  template: (s, v) => same(s.files.tpl, `value=${v}\n`, 'the template'),
+  line: (s, v) => same(s.files.lines, `k=${v}\n`, 'the line file'),
   'sysctl.key': () => mangled('an invalid sysctl key was accepted'),
   'sysctl.value': (s, v) => {
     const keys = (s.sysctlFile ?? '').split('\n').filter((l) => l.includes('='));
     if (keys.length > 1) return { kind: 'executed', why: `the persisted file sets ${keys.length} keys: ${JSON.stringify(s.sysctlFile)}` };
-    return norm(s.sysctl) === norm(v) ? same(bytes(s.sysctlFile ?? ''), `${HOSTILE_SYSCTL.key} = ${norm(v)}\n`, SYSCTL_FILE) : mangled(`the kernel has ${JSON.stringify(s.sysctl)}`);
+    return norm(s.sysctl) === norm(v)
+      ? same(bytes(s.sysctlFile ?? ''), `${HOSTILE_SYSCTL.key} = ${norm(v)}\n`, SYSCTL_FILE)
+      : mangled(`the kernel has ${JSON.stringify(s.sysctl)}`);
   },
   'command.stdin': (s, v) => same(s.files.stdin, v, 'what the command read'),
   'command.creates': (s) => (s.ran ? literal : mangled('the command did not run: its creates guard matched another path')),
@@ -193,10 +228,19 @@ function refuses(place: Place, v: string): boolean {
 /** Whether an event of the run is one of the place's resources on that host. */
 const isOf = (place: Place, v: string, host: string) => {
   const ids = place === TITLE ? [] : SLOTS[place](v).map((r) => r.id);
-  return (e: Record<string, unknown>) => e.kind === 'resource' && e.host === host && (place === TITLE ? e.role === webapp.name : ids.includes(String(e.resource)));
+  return (e: Record<string, unknown>) =>
+    e.kind === 'resource' && e.host === host && (place === TITLE ? e.role === webapp.name : ids.includes(String(e.resource)));
 };
 
-const firstError = (r: Run) => (r.stderr.trim().split('\n').find((l) => /error/i.test(l)) ?? r.stderr.trim().split('\n')[0] ?? '').slice(0, 200);
+const firstError = (r: Run) =>
+  (
+    r.stderr
+      .trim()
+      .split('\n')
+      .find((l) => /error/i.test(l)) ??
+    r.stderr.trim().split('\n')[0] ??
+    ''
+  ).slice(0, 200);
 
 describe('fault: hostile values through every resource', function () {
   let hosts: FaultHost[];
@@ -220,12 +264,15 @@ describe('fault: hostile values through every resource', function () {
 
   /** Undo what a batch may have made (its users, the sysctl, persisted sysctl files, canaries), then a fresh D and stamp. */
   async function cleanup(c: Connection, users: readonly string[] = []): Promise<void> {
-    await sh(c, [
-      ...[HOSTILE_USER, ...users].map((u) => `userdel -- ${shq(u)} 2>/dev/null || :`),
-      `sysctl -qw ${HOSTILE_SYSCTL.key}=${HOSTILE_SYSCTL.default}`,
-      `[ -e ${STAMP} ] && find /etc/sysctl.d -name '90-tsplay-*' -newer ${STAMP} -delete || :`,
-      `rm -rf ${CANARIES}`,
-    ].join('\n'));
+    await sh(
+      c,
+      [
+        ...[HOSTILE_USER, ...users].map((u) => `userdel -- ${shq(u)} 2>/dev/null || :`),
+        `sysctl -qw ${HOSTILE_SYSCTL.key}=${HOSTILE_SYSCTL.default}`,
+        `[ -e ${STAMP} ] && find /etc/sysctl.d -name '90-tsplay-*' -newer ${STAMP} -delete || :`,
+        `rm -rf ${CANARIES}`,
+      ].join('\n'),
+    );
   }
   const fresh = (c: Connection) => sh(c, `rm -rf ${D} && mkdir -p ${D} && touch ${D}/${DECOY} && getent passwd >${USERS_BEFORE} && touch ${STAMP}`);
 
@@ -241,8 +288,19 @@ describe('fault: hostile values through every resource', function () {
     const title = places.includes(TITLE);
     // What argv cannot carry reaches the sample app as an inventory var instead.
     const inv = title && !argvSafe(v) ? writeInventory(hosts, { name: `inventory-title-${h.name}`, hostVars: { webapp: { title: v } } }) : inventory;
-    const args = ['run', fixture('hostile.ts'), '-i', inv, '--limit', h.name, '--json', '-e', `slots=${JSON.stringify(slots)}`, ...valueArgs(v),
-      ...(!title ? ['--skip-tags', 'sample'] : argvSafe(v) ? ['-e', `title=${v}`] : [])];
+    const args = [
+      'run',
+      fixture('hostile.ts'),
+      '-i',
+      inv,
+      '--limit',
+      h.name,
+      '--json',
+      '-e',
+      `slots=${JSON.stringify(slots)}`,
+      ...valueArgs(v),
+      ...(!title ? ['--skip-tags', 'sample'] : argvSafe(v) ? ['-e', `title=${v}`] : []),
+    ];
     await fresh(c);
     const r = await tsplay(args);
     const s = await gather(c);
@@ -253,7 +311,10 @@ describe('fault: hostile values through every resource', function () {
     // Places whose resources throw when built are expected to stop the run (exit 1) together, touching nothing.
     if (expectRefusal && r.code === 1 && !escaped.length) return new Map(places.map((p) => [p, { kind: 'refused', why: firstError(r) }]));
     if (places.length > 1 && (r.code === 1 || escaped.length)) {
-      if (process.env.TSPLAY_FAULT_VERBOSE) console.log(`      (${h.name}: one by one: ${JSON.stringify(v).slice(0, 40)} ${places.join(',')}: exit ${r.code}; ${escaped.join('; ').slice(0, 300)} ${r.code === 1 ? firstError(r) : ''})`);
+      if (process.env.TSPLAY_FAULT_VERBOSE)
+        console.log(
+          `      (${h.name}: one by one: ${JSON.stringify(v).slice(0, 40)} ${places.join(',')}: exit ${r.code}; ${escaped.join('; ').slice(0, 300)} ${r.code === 1 ? firstError(r) : ''})`,
+        );
       return serially(places);
     }
     if (escaped.length) return new Map([[places[0]!, { kind: 'executed', why: escaped.join('; ') }]]);
@@ -271,8 +332,12 @@ describe('fault: hostile values through every resource', function () {
       else {
         const landed = LANDED[place](s, v);
         const converges = RERUNS_BY_DESIGN.includes(place) || rechanged.length === 0;
-        out.set(place, landed.kind !== 'literal' || converges ? landed
-          : mangled(`never converges: a second run reports ${rechanged.map((e) => `${String(e.resource)} ${String(e.status)}`).join(', ')}`));
+        out.set(
+          place,
+          landed.kind !== 'literal' || converges
+            ? landed
+            : mangled(`never converges: a second run reports ${rechanged.map((e) => `${String(e.resource)} ${String(e.status)}`).join(', ')}`),
+        );
       }
     }
     if (unresolved.length && places.length === 1) out.set(places[0]!, mangled(`no result for its resources (${runAccount(r)})`));
@@ -306,11 +371,15 @@ describe('fault: hostile values through every resource', function () {
     console.log(`      values: ${values.length} from ${source}; slots: ${SLOT_NAMES.length} + webapp.title; hosts: ${hosts.map((h) => h.name).join(', ')}`);
     // A queue, not a fixed share per host: a slow host takes fewer values.
     const queue = [...values];
-    await Promise.all(hosts.map(async (h) => {
-      for (let hv = queue.shift(); hv !== undefined; hv = queue.shift()) await oneValue(h, hv);
-    }));
+    await Promise.all(
+      hosts.map(async (h) => {
+        for (let hv = queue.shift(); hv !== undefined; hv = queue.shift()) await oneValue(h, hv);
+      }),
+    );
     if (process.env.TSPLAY_FAULT_VERBOSE) for (const r of rows) console.log(`      ${r}`);
-    console.log(`      ${countOf('hostileTried')} tried: ${countOf('hostileLiteral')} literal, ${countOf('hostileRefused')} refused, ${countOf('hostileExecuted')} executed, ${countOf('hostileMangled')} mangled`);
+    console.log(
+      `      ${countOf('hostileTried')} tried: ${countOf('hostileLiteral')} literal, ${countOf('hostileRefused')} refused, ${countOf('hostileExecuted')} executed, ${countOf('hostileMangled')} mangled`,
+    );
     assert.equal(countOf('hostileExecuted'), 0, `executed:\n${rows.filter((r) => r.includes(': executed')).join('\n')}`);
     assert.equal(countOf('hostileMangled'), 0, `mangled:\n${rows.filter((r) => r.includes(': mangled')).join('\n')}`);
   });

@@ -14,8 +14,23 @@ import type { Connection } from '../../lib/core/connection.js';
 import { count, value } from './counts.js';
 import { BLOB_PATH } from './fixtures/blob-artifact.js';
 import {
-  changedTotal, connectAll, faultHosts, fixture, limit, random, RMDIR_HOST_DIR, runAccount, sh, sleep, startTsplay, tempFiles, tsplay, WORK, writeInventory,
-  type FaultHost, type Run,
+  changedTotal,
+  connectAll,
+  faultHosts,
+  fixture,
+  limit,
+  random,
+  RMDIR_HOST_DIR,
+  runAccount,
+  sh,
+  sleep,
+  startTsplay,
+  tempFiles,
+  tsplay,
+  WORK,
+  writeInventory,
+  type FaultHost,
+  type Run,
 } from './helpers.js';
 
 const SAMPLE_KILLS = Number(process.env.TSPLAY_FAULT_KILLS ?? 12);
@@ -34,7 +49,8 @@ async function runAndKill(args: readonly string[], at: KillAt): Promise<Run> {
   if ('atMs' in at) timer = setTimeout(() => r.kill(), at.atMs);
   else {
     r.onEvent((e) => {
-      if (timer === undefined && e.kind === 'resource' && e.resource === at.afterChanged && e.status === 'changed') timer = setTimeout(() => r.kill(), at.jitterMs);
+      if (timer === undefined && e.kind === 'resource' && e.resource === at.afterChanged && e.status === 'changed')
+        timer = setTimeout(() => r.kill(), at.jitterMs);
     });
   }
   const run = await r.done;
@@ -112,8 +128,14 @@ describe('fault: controller killed mid-run', function () {
   const servesItsUnit = async (c: Connection): Promise<string | undefined> => {
     for (let attempt = 0; ; attempt++) {
       // The service's own process (its MainPID), not any python3: on CI hosts the kubelet and kube-proxy stand-ins listen too.
-      const [unitPort = '', listening = ''] = (await sh(c, `sed -n 's/.*http\\.server \\([0-9]*\\).*/\\1/p' /etc/systemd/system/webapp.service | tr '\\n' ' '; echo '|'; pid=$(systemctl show -p MainPID --value webapp.service); ss -ltnpH | awk -v p="pid=$pid," 'index($0, p) {n=split($4,a,":"); print a[n]}' | sort -u | tr '\\n' ' '`))
-        .split('|').map((s) => s.trim());
+      const [unitPort = '', listening = ''] = (
+        await sh(
+          c,
+          `sed -n 's/.*http\\.server \\([0-9]*\\).*/\\1/p' /etc/systemd/system/webapp.service | tr '\\n' ' '; echo '|'; pid=$(systemctl show -p MainPID --value webapp.service); ss -ltnpH | awk -v p="pid=$pid," 'index($0, p) {n=split($4,a,":"); print a[n]}' | sort -u | tr '\\n' ' '`,
+        )
+      )
+        .split('|')
+        .map((s) => s.trim());
       if (listening === unitPort) return undefined;
       // A restart that has just happened may still be binding: look again before calling the handler lost.
       if (attempt === 4) return `the unit file says port ${unitPort || '(none)'}, the service listens on ${listening || 'nothing'}`;
@@ -138,14 +160,28 @@ describe('fault: controller killed mid-run', function () {
       count('kills');
       await afterKill(`sample kill ${kills} (port=${port}, ${killLabel(at)})`, args, servesItsUnit);
     }
-    console.log(`      ${kills} kills: ${value('killTempFiles')} temp files left, ${value('lostHandlers')} lost handlers, ${value('notConverged')} reruns not converged`);
+    console.log(
+      `      ${kills} kills: ${value('killTempFiles')} temp files left, ${value('lostHandlers')} lost handlers, ${value('notConverged')} reruns not converged`,
+    );
     assert.ok(kills >= Math.min(SAMPLE_KILLS, 1), 'no run was killed: every run finished before its kill moment');
   });
 
   it(`${BLOB_KILLS} kills during a ${BLOB_MB} MB artifact push: rerun converges, no temp file left, the file is whole`, async () => {
     const rnd = random('kills-blob');
     const blob = makeBlob();
-    const args = ['run', fixture('blob-artifact.ts'), '-i', inventory, '--limit', limit(hosts), '--json', '-e', `url=file://${blob.path}`, '-e', `sha256=${blob.sha256}`];
+    const args = [
+      'run',
+      fixture('blob-artifact.ts'),
+      '-i',
+      inventory,
+      '--limit',
+      limit(hosts),
+      '--json',
+      '-e',
+      `url=file://${blob.path}`,
+      '-e',
+      `sha256=${blob.sha256}`,
+    ];
     const whole = async (c: Connection) => {
       const have = (await sh(c, `sha256sum ${BLOB_PATH} 2>/dev/null | cut -d' ' -f1`)).trim();
       return have === blob.sha256 ? undefined : `after the rerun ${BLOB_PATH} has sha256 ${have || '(missing)'}`;
@@ -174,6 +210,9 @@ describe('fault: controller killed mid-run', function () {
   });
 
   it('no kill left a temp file, lost a handler or a rerun that does not converge', () => {
-    assert.deepEqual({ tempFiles: value('killTempFiles'), lostHandlers: value('lostHandlers'), notConverged: value('notConverged') }, { tempFiles: 0, lostHandlers: 0, notConverged: 0 });
+    assert.deepEqual(
+      { tempFiles: value('killTempFiles'), lostHandlers: value('lostHandlers'), notConverged: value('notConverged') },
+      { tempFiles: 0, lostHandlers: 0, notConverged: 0 },
+    );
   });
 });

@@ -15,7 +15,12 @@ import { connectAll, faultHosts, fixture, RMDIR_HOST_DIR, sh, shq, tsplay, WORK,
 const SECRETS = ['ᚠ', 'ᚢ"ᚦ', 'ᚨ\\ ᚱ/', 'Kx7"q\\ ᚲ', 'Zr8&Qm "p\\Lw+Tn/3ᚷv=Hd%k9Ys!Fb#Jc@Ue$GaW'];
 
 /** `op`: the sudo play as faultop, whose become password is the secret (its own run: see the report's note). */
-interface Mode { readonly name: string; readonly args: readonly string[]; readonly tty?: boolean; readonly op?: boolean }
+interface Mode {
+  readonly name: string;
+  readonly args: readonly string[];
+  readonly tty?: boolean;
+  readonly op?: boolean;
+}
 const MODES: readonly Mode[] = [
   { name: 'console (not a terminal)', args: [] },
   { name: 'console --diff', args: ['--diff'] },
@@ -56,7 +61,10 @@ const stripAnsi = (t: string) => t.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]
 function leaks(r: Run, secrets: readonly string[], label?: string): string[] {
   const needles = secrets.flatMap((s, i) => Object.entries(label === undefined ? forms(s) : { [`${label}${i + 1}`]: s }));
   const found: string[] = [];
-  for (const [stream, text] of [['stdout', r.stdout], ['stderr', r.stderr]] as const) {
+  for (const [stream, text] of [
+    ['stdout', r.stdout],
+    ['stderr', r.stderr],
+  ] as const) {
     for (const t of [text, stripAnsi(text)]) {
       for (const [form, needle] of needles) {
         const at = t.indexOf(needle);
@@ -78,27 +86,51 @@ describe('fault: secrets in every output mode', function () {
     conns = await connectAll(hosts);
     inventory = writeInventory(hosts);
     // faultop: logs in with the lab key, and sudo asks for its password (the secret of the run).
-    await Promise.all([...conns.values()].map((c) => sh(c, [
-      'id faultop >/dev/null 2>&1 || useradd -m -s /bin/sh faultop',
-      'install -d -m 700 -o faultop -g faultop /home/faultop/.ssh',
-      'install -m 600 -o faultop -g faultop /root/.ssh/authorized_keys /home/faultop/.ssh/authorized_keys',
-      `echo 'faultop ALL=(ALL) ALL' >/etc/sudoers.d/tsplay-fault && chmod 440 /etc/sudoers.d/tsplay-fault`,
-    ].join(' && '))));
+    await Promise.all(
+      [...conns.values()].map((c) =>
+        sh(
+          c,
+          [
+            'id faultop >/dev/null 2>&1 || useradd -m -s /bin/sh faultop',
+            'install -d -m 700 -o faultop -g faultop /home/faultop/.ssh',
+            'install -m 600 -o faultop -g faultop /root/.ssh/authorized_keys /home/faultop/.ssh/authorized_keys',
+            `echo 'faultop ALL=(ALL) ALL' >/etc/sudoers.d/tsplay-fault && chmod 440 /etc/sudoers.d/tsplay-fault`,
+          ].join(' && '),
+        ),
+      ),
+    );
   });
   after(async () => {
     for (const h of hosts ?? []) rmSync(`${WORK}/key-${h.name}.pem`, { force: true });
     if (!conns) return;
-    await Promise.all([...conns.values()].map((c) => sh(c, `userdel -f -r faultop 2>/dev/null; rm -f /etc/sudoers.d/tsplay-fault; rm -rf ${SECRETS_DIR}; ${RMDIR_HOST_DIR}`).finally(() => c.close())));
+    await Promise.all(
+      [...conns.values()].map((c) =>
+        sh(c, `userdel -f -r faultop 2>/dev/null; rm -f /etc/sudoers.d/tsplay-fault; rm -rf ${SECRETS_DIR}; ${RMDIR_HOST_DIR}`).finally(() => c.close()),
+      ),
+    );
   });
 
   it(`${SECRETS.length} secret lengths x ${MODES.length} output modes: no secret in any output, in any encoding`, async () => {
     const onHost = async (h: FaultHost, secret: string) => {
       await sh(conns.get(h.name)!, `printf '%s\\n' ${shq(`faultop:${secret}`)} | chpasswd`);
       for (const [i, mode] of MODES.entries()) {
-        const args = ['run', fixture('secrets.ts'), '-i', inventory, '--limit', mode.op ? `${h.name}-op` : h.name, '-e', `nonce=${secret.length}-${i}-${Date.now()}`, ...mode.args];
+        const args = [
+          'run',
+          fixture('secrets.ts'),
+          '-i',
+          inventory,
+          '--limit',
+          mode.op ? `${h.name}-op` : h.name,
+          '-e',
+          `nonce=${secret.length}-${i}-${Date.now()}`,
+          ...mode.args,
+        ];
         const keyOut = `${WORK}/key-${h.name}.pem`;
         rmSync(keyOut, { force: true });
-        const r = await tsplay(args, { env: { TSPLAY_FAULT_SECRET: secret, TSPLAY_FAULT_BECOME: secret, TSPLAY_FAULT_KEY_OUT: keyOut }, ...(mode.tty ? { tty: true } : {}) });
+        const r = await tsplay(args, {
+          env: { TSPLAY_FAULT_SECRET: secret, TSPLAY_FAULT_BECOME: secret, TSPLAY_FAULT_KEY_OUT: keyOut },
+          ...(mode.tty ? { tty: true } : {}),
+        });
         count('secretOutputs');
         const what = `secret of length ${secret.length}, ${mode.name} (exit ${r.code})`;
         for (const l of leaks(r, [secret])) count('secretLeaks', 1, `${what}: ${l}`);
@@ -110,9 +142,11 @@ describe('fault: secrets in every output mode', function () {
       }
     };
     const queue = [...SECRETS];
-    await Promise.all(hosts.map(async (h) => {
-      for (let s = queue.shift(); s !== undefined; s = queue.shift()) await onHost(h, s);
-    }));
+    await Promise.all(
+      hosts.map(async (h) => {
+        for (let s = queue.shift(); s !== undefined; s = queue.shift()) await onHost(h, s);
+      }),
+    );
     console.log(`      ${value('secretOutputs')} outputs scanned: ${value('secretLeaks')} leaks`);
     assert.equal(value('secretLeaks'), 0, 'a secret appeared in some output (see the summary for where)');
   });

@@ -16,16 +16,22 @@ const PLAYBOOK = 'playbooks/control-plane.ts';
 const HOSTS = ['lab-1', 'lab-2', 'lab-3'];
 const UNITS = 'kube-apiserver kube-controller-manager kube-scheduler';
 
-
 describe('integration: control plane (stand-in binaries) on lab-1..3 over SSH', function () {
   this.timeout(240000);
   before(async function () {
     await requireLab(this, 3);
     // Back to "not installed": the components stopped, their units and binaries gone (PKI files stay: etcd shares them).
-    await Promise.all(HOSTS.map(async (h) => {
-      const r = await onHost(h, `systemctl disable --now ${UNITS} 2>/dev/null; rm -f ${UNITS.split(' ').map((u) => `/etc/systemd/system/${u}.service /usr/local/bin/${u}`).join(' ')}; systemctl daemon-reload`);
-      assert.equal(r.code, 0, `${h}: reset: ${r.out}`);
-    }));
+    await Promise.all(
+      HOSTS.map(async (h) => {
+        const r = await onHost(
+          h,
+          `systemctl disable --now ${UNITS} 2>/dev/null; rm -f ${UNITS.split(' ')
+            .map((u) => `/etc/systemd/system/${u}.service /usr/local/bin/${u}`)
+            .join(' ')}; systemctl daemon-reload`,
+        );
+        assert.equal(r.code, 0, `${h}: reset: ${r.out}`);
+      }),
+    );
     // The control plane sits behind its VIP: the last gate asks the API there.
     const lb = await tsplayJson(['run', 'playbooks/lb.ts', '-i', INVENTORY]);
     assert.equal(lb.code, 0, `lb: ${lb.stderr}`);
@@ -51,13 +57,16 @@ describe('integration: control plane (stand-in binaries) on lab-1..3 over SSH', 
   });
 
   it('the running stand-ins: the apiserver wants a client certificate signed by the CA; the others answer /healthz', async () => {
-    const r = await onHost('lab-1', [
-      'curl -s --max-time 3 --cacert /etc/kubernetes/pki/ca.crt https://10.231.0.11:6443/healthz; echo',
-      'curl -s --max-time 3 --cacert /etc/kubernetes/pki/ca.crt --cert /etc/kubernetes/pki/apiserver-kubelet-client.crt --key /etc/kubernetes/pki/apiserver-kubelet-client.key https://10.231.0.11:6443/livez; echo',
-      'curl -s --max-time 3 -k https://127.0.0.1:10257/healthz; echo',
-      'curl -s --max-time 3 -k https://127.0.0.1:10259/healthz; echo',
-      `systemctl is-active ${UNITS} | tr '\\n' ' '`,
-    ].join('; '));
+    const r = await onHost(
+      'lab-1',
+      [
+        'curl -s --max-time 3 --cacert /etc/kubernetes/pki/ca.crt https://10.231.0.11:6443/healthz; echo',
+        'curl -s --max-time 3 --cacert /etc/kubernetes/pki/ca.crt --cert /etc/kubernetes/pki/apiserver-kubelet-client.crt --key /etc/kubernetes/pki/apiserver-kubelet-client.key https://10.231.0.11:6443/livez; echo',
+        'curl -s --max-time 3 -k https://127.0.0.1:10257/healthz; echo',
+        'curl -s --max-time 3 -k https://127.0.0.1:10259/healthz; echo',
+        `systemctl is-active ${UNITS} | tr '\\n' ' '`,
+      ].join('; '),
+    );
     const [anon, livez, cm, sched, active] = r.out.trim().split('\n');
     assert.match(anon!, /"code": 401/);
     assert.deepEqual([livez, cm, sched, active!.trim()], ['ok', 'ok', 'ok', 'active active active']);

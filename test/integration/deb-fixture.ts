@@ -19,8 +19,14 @@ export function buildDeb(dir: string, name = 'tsplay-hello', version = '1.0'): D
   const root = join(dir, 'pkg');
   mkdirSync(join(root, 'DEBIAN'), { recursive: true });
   mkdirSync(join(root, 'usr/share', name), { recursive: true });
-  const control = [`Package: ${name}`, `Version: ${version}`, 'Architecture: all', 'Maintainer: tsplay tests <tests@tsplay.invalid>',
-    'Description: a package for tsplay integration tests', ''].join('\n');
+  const control = [
+    `Package: ${name}`,
+    `Version: ${version}`,
+    'Architecture: all',
+    'Maintainer: tsplay tests <tests@tsplay.invalid>',
+    'Description: a package for tsplay integration tests',
+    '',
+  ].join('\n');
   writeFileSync(join(root, 'DEBIAN/control'), control);
   writeFileSync(join(root, 'usr/share', name, 'README'), 'installed by the tsplay resource tests\n');
   const file = `${name}_${version}_all.deb`;

@@ -13,14 +13,51 @@ import { onHost, paths, requireLab } from './lab-hosts.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-interface Event { kind: string; host?: string; on?: string; status?: string; gate?: string; stats?: { hosts: Record<string, { changed: number; failed: number; roundTrips: number }> } }
+interface Event {
+  kind: string;
+  host?: string;
+  on?: string;
+  status?: string;
+  gate?: string;
+  stats?: { hosts: Record<string, { changed: number; failed: number; roundTrips: number }> };
+}
 
-async function tsplay(hosts: Record<string, { address: string; vars?: Record<string, unknown> }>, ...args: string[]): Promise<{ code: number; events: Event[]; ms: number; err: string }> {
+async function tsplay(
+  hosts: Record<string, { address: string; vars?: Record<string, unknown> }>,
+  ...args: string[]
+): Promise<{ code: number; events: Event[]; ms: number; err: string }> {
   const t0 = Date.now();
-  const r = await promisify(execFile)(process.execPath, ['lib/cli/bin.js', 'run', 'test/integration/fixtures/delegate-playbook.ts', '-i', 'test/integration/fixtures/env-inventory.ts', '--json', '--known-hosts', paths.knownHosts, ...args], {
-    cwd: ROOT, env: { ...process.env, TSPLAY_IT_HOSTS: JSON.stringify(hosts), TSPLAY_IT_KEY: paths.key }, timeout: 60_000,
-  }).then((x) => ({ code: 0, out: x.stdout, err: x.stderr }), (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, out: e.stdout ?? '', err: e.stderr ?? '' }));
-  return { code: r.code, events: r.out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Event), ms: Date.now() - t0, err: r.err };
+  const r = await promisify(execFile)(
+    process.execPath,
+    [
+      'lib/cli/bin.js',
+      'run',
+      'test/integration/fixtures/delegate-playbook.ts',
+      '-i',
+      'test/integration/fixtures/env-inventory.ts',
+      '--json',
+      '--known-hosts',
+      paths.knownHosts,
+      ...args,
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, TSPLAY_IT_HOSTS: JSON.stringify(hosts), TSPLAY_IT_KEY: paths.key },
+      timeout: 60_000,
+    },
+  ).then(
+    (x) => ({ code: 0, out: x.stdout, err: x.stderr }),
+    (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, out: e.stdout ?? '', err: e.stderr ?? '' }),
+  );
+  return {
+    code: r.code,
+    events: r.out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Event),
+    ms: Date.now() - t0,
+    err: r.err,
+  };
 }
 
 describe('delegateTo and cluster gates over SSH on lab-1 and lab-2', function () {
@@ -42,19 +79,31 @@ describe('delegateTo and cluster gates over SSH on lab-1 and lab-2', function ()
     const r = await tsplay(hosts, '--check');
     assert.equal(r.code, 0, r.err);
     const res = r.events.filter((e) => e.kind === 'resource');
-    assert.deepEqual(res.map((e) => `${e.host} on ${e.on} ${e.status}`), ['lab-2 on lab-1 would-change', 'lab-2 on lab-1 would-change']);
-    assert.deepEqual(r.events.filter((e) => e.kind === 'cluster-gate').map((e) => e.status), ['skipped']);
+    assert.deepEqual(
+      res.map((e) => `${e.host} on ${e.on} ${e.status}`),
+      ['lab-2 on lab-1 would-change', 'lab-2 on lab-1 would-change'],
+    );
+    assert.deepEqual(
+      r.events.filter((e) => e.kind === 'cluster-gate').map((e) => e.status),
+      ['skipped'],
+    );
     assert.equal((await onHost('lab-1', `test -e ${DIR}`)).code, 1);
   });
 
-  it('apply records lab-2 on lab-1 with lab-2\'s vars, passes both gates, and writes nothing on lab-2', async () => {
+  it("apply records lab-2 on lab-1 with lab-2's vars, passes both gates, and writes nothing on lab-2", async () => {
     const r = await tsplay(hosts);
     assert.equal(r.code, 0, JSON.stringify(r.events.filter((e) => e.kind === 'host-failed')));
     const lab2 = hosts['lab-2']!.address;
     assert.equal((await onHost('lab-1', `cat ${DIR}/lab-2`)).out, `lab-2 ${lab2} second\n`);
     assert.equal((await onHost('lab-2', `test -e ${DIR}`)).code, 1);
-    assert.deepEqual(r.events.filter((e) => e.kind === 'gate').map((e) => `${e.host} on ${e.on} ${e.status}`), ['lab-2 on lab-1 ok']);
-    assert.deepEqual(r.events.filter((e) => e.kind === 'cluster-gate').map((e) => e.status), ['ok']);
+    assert.deepEqual(
+      r.events.filter((e) => e.kind === 'gate').map((e) => `${e.host} on ${e.on} ${e.status}`),
+      ['lab-2 on lab-1 ok'],
+    );
+    assert.deepEqual(
+      r.events.filter((e) => e.kind === 'cluster-gate').map((e) => e.status),
+      ['ok'],
+    );
     const stats = r.events.find((e) => e.kind === 'run-end')!.stats!.hosts;
     assert.equal(stats['lab-2']!.changed, 2);
     assert.equal(stats['lab-2']!.roundTrips, 0);
@@ -71,7 +120,10 @@ describe('delegateTo and cluster gates over SSH on lab-1 and lab-2', function ()
     const broken = await tsplay(hosts, '--skip-tags', 'record');
     assert.equal(broken.code, 2);
     const failed = broken.events.filter((e) => e.kind === 'host-failed') as unknown as { host: string; error: string }[];
-    assert.deepEqual(failed.map((e) => e.host), ['lab-2']);
+    assert.deepEqual(
+      failed.map((e) => e.host),
+      ['lab-2'],
+    );
     assert.match(failed[0]!.error, /no record for lab-2/);
   });
 });

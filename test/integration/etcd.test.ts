@@ -39,7 +39,10 @@ describe('etcd role on the lab: 3 members over TLS', function () {
     const check = await tsplayJson([...RUN, '--check']);
     assert.equal(check.code, 0, check.stderr);
     assert.equal(sum(check, 'changed'), 0);
-    assert.deepEqual(check.events.filter((e) => e.kind === 'handler'), []);
+    assert.deepEqual(
+      check.events.filter((e) => e.kind === 'handler'),
+      [],
+    );
   });
 
   it('etcdctl endpoint health --cluster over TLS: 3/3 healthy, one leader', async () => {
@@ -47,11 +50,15 @@ describe('etcd role on the lab: 3 members over TLS', function () {
     assert.equal(health.exitCode, 0, health.stderr);
     const list = JSON.parse(health.stdout) as { endpoint: string; health: boolean }[];
     assert.deepEqual(list.map((e) => [e.endpoint, e.health]).sort(), hosts.map((h) => [`https://${h.address}:2379`, true]).sort());
-    const status = await ssh.exec(`ETCDCTL_API=3 etcdctl --endpoints=${hosts.map((h) => `https://${h.address}:2379`).join(',')} ${TLS} endpoint status -w json`);
+    const status = await ssh.exec(
+      `ETCDCTL_API=3 etcdctl --endpoints=${hosts.map((h) => `https://${h.address}:2379`).join(',')} ${TLS} endpoint status -w json`,
+    );
     assert.equal(status.exitCode, 0, status.stderr);
     const rows = JSON.parse(status.stdout) as { Status: { header: { member_id: number }; leader: number } }[];
     assert.equal(new Set(rows.map((r) => String(r.Status.leader))).size, 1, 'every member sees the same leader');
-    const put = await ssh.exec(`ETCDCTL_API=3 etcdctl --endpoints=https://${hosts[2]!.address}:2379 ${TLS} put /tsplay-it/etcd ok && ETCDCTL_API=3 etcdctl --endpoints=https://${hosts[1]!.address}:2379 ${TLS} get --print-value-only /tsplay-it/etcd`);
+    const put = await ssh.exec(
+      `ETCDCTL_API=3 etcdctl --endpoints=https://${hosts[2]!.address}:2379 ${TLS} put /tsplay-it/etcd ok && ETCDCTL_API=3 etcdctl --endpoints=https://${hosts[1]!.address}:2379 ${TLS} get --print-value-only /tsplay-it/etcd`,
+    );
     assert.equal(put.stdout.trim(), 'OK\nok', put.stderr);
   });
 
@@ -61,7 +68,9 @@ describe('etcd role on the lab: 3 members over TLS', function () {
     assert.notEqual(plain.exitCode, 0, 'plaintext HTTP on the client port');
     const noCert = await ssh.exec(`curl -sS --max-time 3 --cacert ${PKI}/ca.crt https://${addr}:2379/health`);
     assert.notEqual(noCert.exitCode, 0, `TLS without a client certificate: ${noCert.stdout}`);
-    const withCert = await ssh.exec(`curl -sS --max-time 3 --cacert ${PKI}/ca.crt --cert ${PKI}/server.crt --key ${PKI}/server.key https://${addr}:2379/health`);
+    const withCert = await ssh.exec(
+      `curl -sS --max-time 3 --cacert ${PKI}/ca.crt --cert ${PKI}/server.crt --key ${PKI}/server.key https://${addr}:2379/health`,
+    );
     assert.match(withCert.stdout, /"health":"true"/, withCert.stderr);
     const peerPlain = await ssh.exec(`curl -sS --max-time 3 http://${addr}:2380/members`);
     assert.notEqual(peerPlain.exitCode, 0, 'plaintext on the peer port');

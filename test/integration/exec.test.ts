@@ -10,13 +10,21 @@ import { paths, requireLab } from './lab-hosts.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const INV = 'test/fixtures/inventory/lab-toolkit.ts';
 
-interface Ran { code: number; out: string; err: string }
+interface Ran {
+  code: number;
+  out: string;
+  err: string;
+}
 
 /** `tsplay CMD ...args`, the SSH options right after CMD (everything after -- is the remote command). */
 function tsplay(cmd: string, ...args: string[]): Promise<Ran> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['lib/cli/bin.js', cmd, '--known-hosts', paths.knownHosts, '--connect-timeout', '3', ...args], { cwd: ROOT, timeout: 60000 },
-      (e, out, err) => resolve({ code: e ? Number((e as { code?: number }).code ?? -1) : 0, out, err }));
+    execFile(
+      process.execPath,
+      ['lib/cli/bin.js', cmd, '--known-hosts', paths.knownHosts, '--connect-timeout', '3', ...args],
+      { cwd: ROOT, timeout: 60000 },
+      (e, out, err) => resolve({ code: e ? Number((e as { code?: number }).code ?? -1) : 0, out, err }),
+    );
   });
 }
 
@@ -66,7 +74,9 @@ describe('tsplay exec and facts over SSH (lab-26)', function () {
   it('facts: what roles see, as JSON by host', async () => {
     const r = await tsplay('facts', '-i', INV, 'lab');
     assert.equal(r.code, 0, r.err);
-    const f = (JSON.parse(r.out) as Record<string, { hostname: string; os: { family: string }; packageManager: string; interfaces: { addresses?: string[] }[] }>)['lab-26']!;
+    const f = (
+      JSON.parse(r.out) as Record<string, { hostname: string; os: { family: string }; packageManager: string; interfaces: { addresses?: string[] }[] }>
+    )['lab-26']!;
     assert.equal(f.hostname, 'lab-26');
     assert.equal(f.os.family, 'debian');
     assert.equal(f.packageManager, 'apt');

@@ -10,7 +10,14 @@ import { sshBanner } from '../../lib/lab/wait.js';
 export const paths = labPaths();
 
 export const asHost = (h: { name: string; address: string }, key = paths.key): Host => ({
-  name: h.name, address: h.address, port: 22, user: 'root', key, transport: 'ssh', groups: ['all', 'lab'], vars: {},
+  name: h.name,
+  address: h.address,
+  port: 22,
+  user: 'root',
+  key,
+  transport: 'ssh',
+  groups: ['all', 'lab'],
+  vars: {},
 });
 
 /** The lab's state when at least `min` hosts answer ssh; otherwise skip the suite, saying why (or fail, in CI). */

@@ -15,16 +15,20 @@ describe('lab processes on this machine', function () {
     state = await requireLab(this, 1);
   });
 
-  it('finds each host\'s nspawn, its pid-namespace init and its services, and each host reads as running', () => {
+  it("finds each host's nspawn, its pid-namespace init and its services, and each host reads as running", () => {
     const procs = labProcesses(paths.hosts);
     for (const h of state.hosts) {
       const mine = procs.filter((p) => p.host === h.name);
-      assert.deepEqual(mine.filter((p) => p.kind === 'nspawn').map((p) => p.pid), [h.pid], `${h.name}: its nspawn`);
+      assert.deepEqual(
+        mine.filter((p) => p.kind === 'nspawn').map((p) => p.pid),
+        [h.pid],
+        `${h.name}: its nspawn`,
+      );
       assert.equal(mine.filter((p) => p.init).length, 1, `${h.name}: one init`);
       assert.ok(mine.length >= 4, `${h.name}: nspawn, systemd, journald, sshd at least (found ${mine.length})`);
       assert.equal(hostStatus(procs, h).state, 'running', h.name);
     }
     assert.equal(new Set(procs.map((p) => p.pid)).size, procs.length, 'no process belongs to two hosts');
-    assert.ok(!procs.some((p) => p.pid === process.pid), 'this process is no lab host\'s');
+    assert.ok(!procs.some((p) => p.pid === process.pid), "this process is no lab host's");
   });
 });

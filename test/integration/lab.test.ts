@@ -15,8 +15,13 @@ describe('lab hosts', function () {
   after(async () => Promise.all((conns ?? []).map((c) => c.close())));
 
   it('run systemd with nothing failed, under their own names', async () => {
-    const out = await Promise.all(conns.map(async (c) => (await c.exec('hostname; systemctl is-system-running; systemctl --failed --plain --no-legend')).stdout));
-    assert.deepEqual(out, state.hosts.map((h) => `${h.name}\nrunning\n`));
+    const out = await Promise.all(
+      conns.map(async (c) => (await c.exec('hostname; systemctl is-system-running; systemctl --failed --plain --no-legend')).stdout),
+    );
+    assert.deepEqual(
+      out,
+      state.hosts.map((h) => `${h.name}\nrunning\n`),
+    );
   });
 
   it('know every peer by name, and reach it', async () => {

@@ -29,7 +29,8 @@ describe('haproxy + keepalived on the lab: the API VIP', function () {
   this.timeout(180_000);
   let lb4: Connection;
   let lb5: Connection;
-  const holders = async () => (await Promise.all([lb4, lb5].map(async (c) => (await c.exec(HOLDS)).exitCode === 0))).flatMap((h, i) => (h ? [`lab-${i + 4}`] : []));
+  const holders = async () =>
+    (await Promise.all([lb4, lb5].map(async (c) => (await c.exec(HOLDS)).exitCode === 0))).flatMap((h, i) => (h ? [`lab-${i + 4}`] : []));
 
   before(async function () {
     const state = await requireLab(this, 5);

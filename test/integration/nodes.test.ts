@@ -29,7 +29,6 @@ const HOSTS = ['lab-6', 'lab-7'];
 const LAB = ['-e', 'cgroup_driver=cgroupfs', '-e', 'runtime_snapshotter=native'];
 const UNITS = 'kubelet kube-proxy flanneld';
 
-
 /** Back to "nothing installed" on a worker: services stopped and disabled, their files gone. */
 const RESET = [
   `systemctl disable --now ${UNITS} cri-docker.socket cri-docker docker docker.socket containerd 2>/dev/null`,
@@ -71,10 +70,12 @@ describe('integration: node roles (runtime, kubelet, kube-proxy, flannel) on lab
     // The stand-ins are packed under TMPDIR when the inventory loads: our own, so parallel runs never share it.
     scratch = mkdtempSync(join(tmpdir(), 'tsplay-it-nodes-'));
     process.env['TMPDIR'] = scratch;
-    await Promise.all(HOSTS.map(async (h) => {
-      const r = await onHost(h, RESET);
-      assert.equal(r.code, 0, `${h}: reset: ${r.out}`);
-    }));
+    await Promise.all(
+      HOSTS.map(async (h) => {
+        const r = await onHost(h, RESET);
+        assert.equal(r.code, 0, `${h}: reset: ${r.out}`);
+      }),
+    );
   });
   after(async () => {
     if (savedTmp === undefined) delete process.env['TMPDIR'];
@@ -88,9 +89,23 @@ describe('integration: node roles (runtime, kubelet, kube-proxy, flannel) on lab
     assert.equal(first.code, 0, `${first.stderr}\n${JSON.stringify(first.events.filter((e) => e.kind === 'gate' && e.status !== 'ok')).slice(0, 2000)}`);
     assert.deepEqual(Object.keys(first.hosts).sort(), HOSTS);
     for (const h of HOSTS) assert.ok(first.hosts[h]!.changed >= 25, `${h}: ${first.hosts[h]!.changed} changed`);
-    const gates = first.events.filter((e) => e.kind === 'gate' && e.status === 'ok').map((e) => `${e.host} ${e.gate}`).sort();
+    const gates = first.events
+      .filter((e) => e.kind === 'gate' && e.status === 'ok')
+      .map((e) => `${e.host} ${e.gate}`)
+      .sort();
     // The CNI gate: every plugin type of every conflist is an executable where containerd reads (its config dump).
-    assert.deepEqual(gates, HOSTS.flatMap((h) => ['CNI plugins where the runtime reads them', 'container runtime answers', 'flannel subnet.env in pod_cidr', 'kube-proxy /healthz', 'kubelet /healthz'].map((g) => `${h} ${g}`)));
+    assert.deepEqual(
+      gates,
+      HOSTS.flatMap((h) =>
+        [
+          'CNI plugins where the runtime reads them',
+          'container runtime answers',
+          'flannel subnet.env in pod_cidr',
+          'kube-proxy /healthz',
+          'kubelet /healthz',
+        ].map((g) => `${h} ${g}`),
+      ),
+    );
     console.log(`    first converge: ${first.ms} ms, ${sum(first, 'changed')} changed, ${gates.length} gates passed`);
 
     const second = await tsplayJson(args);
@@ -107,13 +122,16 @@ describe('integration: node roles (runtime, kubelet, kube-proxy, flannel) on lab
   });
 
   it('the running node: containerd with CRI, kubelet and kube-proxy healthz, flannel subnet from pod_cidr', async () => {
-    const r = await onHost('lab-6', [
-      "ctr plugins ls | awk '$2 == \"cri\" {print $NF}'",
-      'curl -s --max-time 3 http://127.0.0.1:10248/healthz; echo',
-      "curl -s --max-time 3 -o /dev/null -w '%{http_code}' http://10.231.0.16:10256/healthz; echo",
-      'grep FLANNEL_SUBNET /run/flannel/subnet.env',
-      `systemctl is-active containerd ${UNITS} | tr '\\n' ' '`,
-    ].join('; '));
+    const r = await onHost(
+      'lab-6',
+      [
+        'ctr plugins ls | awk \'$2 == "cri" {print $NF}\'',
+        'curl -s --max-time 3 http://127.0.0.1:10248/healthz; echo',
+        "curl -s --max-time 3 -o /dev/null -w '%{http_code}' http://10.231.0.16:10256/healthz; echo",
+        'grep FLANNEL_SUBNET /run/flannel/subnet.env',
+        `systemctl is-active containerd ${UNITS} | tr '\\n' ' '`,
+      ].join('; '),
+    );
     const [cri, kubelet, proxy, subnet, active] = r.out.trim().split('\n');
     assert.deepEqual([cri, kubelet, proxy, active!.trim()], ['ok', 'ok', '200', 'active active active active']);
     assert.match(subnet!, /^FLANNEL_SUBNET=10\.244\.\d+\.1\/24$/);
@@ -131,23 +149,52 @@ describe('integration: node roles (runtime, kubelet, kube-proxy, flannel) on lab
     mkdirSync(inv);
     writeFileSync(join(inv, 'package.json'), '{"type":"module"}\n');
     const sha256 = createHash('sha256').update(readFileSync(tgz)).digest('hex');
-    writeFileSync(join(inv, 'docker.ts'), [
-      `import base from ${JSON.stringify(join(ROOT, 'test/fixtures/inventory/lab-standins.ts'))};`,
-      `const over = { ...(base.vars.k8s_artifacts as object), 'cri-dockerd': { url: ${JSON.stringify(pathToFileURL(tgz).href)}, sha256: '${sha256}' } };`,
-      'export default { ...base, vars: { ...base.vars, k8s_artifacts: over } };',
-      '',
-    ].join('\n'));
-    const args = ['run', PLAYBOOK, '-i', join(inv, 'docker.ts'), '--limit', 'lab-7', '--tags', 'runtime', ...LAB,
-      '-e', 'container_runtime=docker', '-e', 'runtime_docker_storage_driver=vfs'];
+    writeFileSync(
+      join(inv, 'docker.ts'),
+      [
+        `import base from ${JSON.stringify(join(ROOT, 'test/fixtures/inventory/lab-standins.ts'))};`,
+        `const over = { ...(base.vars.k8s_artifacts as object), 'cri-dockerd': { url: ${JSON.stringify(pathToFileURL(tgz).href)}, sha256: '${sha256}' } };`,
+        'export default { ...base, vars: { ...base.vars, k8s_artifacts: over } };',
+        '',
+      ].join('\n'),
+    );
+    const args = [
+      'run',
+      PLAYBOOK,
+      '-i',
+      join(inv, 'docker.ts'),
+      '--limit',
+      'lab-7',
+      '--tags',
+      'runtime',
+      ...LAB,
+      '-e',
+      'container_runtime=docker',
+      '-e',
+      'runtime_docker_storage_driver=vfs',
+    ];
     try {
       const first = await tsplayJson(args);
-      assert.equal(first.code, 0, `${first.stderr}\n${JSON.stringify(first.events.filter((e) => e.kind === 'gate' || e.kind === 'resource' && e.status === 'failed')).slice(0, 3000)}`);
+      assert.equal(
+        first.code,
+        0,
+        `${first.stderr}\n${JSON.stringify(first.events.filter((e) => e.kind === 'gate' || (e.kind === 'resource' && e.status === 'failed'))).slice(0, 3000)}`,
+      );
       assert.ok(first.events.some((e) => e.kind === 'gate' && e.status === 'ok' && e.host === 'lab-7'));
       const again = await tsplayJson(args);
       assert.deepEqual([again.code, sum(again, 'changed')], [0, 0]);
       console.log(`    docker + cri-dockerd: converge ${first.ms} ms (${sum(first, 'changed')} changed), re-run ${again.ms} ms, 0 changed`);
-      const r = await onHost('lab-7', "docker info --format '{{.Driver}} {{.CgroupDriver}}'; test -S /run/cri-dockerd.sock && echo socket; systemctl is-active cri-docker.socket cri-docker | tr '\\n' ' '");
-      assert.deepEqual(r.out.trim().split('\n').map((l) => l.trim()), ['vfs cgroupfs', 'socket', 'active active']);
+      const r = await onHost(
+        'lab-7',
+        "docker info --format '{{.Driver}} {{.CgroupDriver}}'; test -S /run/cri-dockerd.sock && echo socket; systemctl is-active cri-docker.socket cri-docker | tr '\\n' ' '",
+      );
+      assert.deepEqual(
+        r.out
+          .trim()
+          .split('\n')
+          .map((l) => l.trim()),
+        ['vfs cgroupfs', 'socket', 'active active'],
+      );
     } finally {
       await onHost('lab-7', 'systemctl disable --now cri-docker.socket cri-docker docker docker.socket 2>/dev/null; rm -f /etc/docker/daemon.json; true');
     }

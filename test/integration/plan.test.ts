@@ -14,15 +14,43 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const INV = 'test/fixtures/inventory/lab-plan.ts';
 const PB = 'test/fixtures/playbooks/plan-lab.ts';
 
-interface Ran { code: number; out: string; err: string }
-const run = (file: string, ...args: string[]): Promise<Ran> => new Promise((resolve) => {
-  execFile(process.execPath, ['lib/cli/bin.js', 'run', PB, '-i', INV, '--known-hosts', paths.knownHosts, '--connect-timeout', '3', ...args, ...(args.includes('--check') ? ['--plan-out', file] : ['--plan', file])], { cwd: ROOT, timeout: 60000 },
-    (e, out, err) => resolve({ code: e ? Number((e as { code?: number }).code ?? -1) : 0, out, err }));
-});
-const ssh = (cmd: string): Promise<string> => new Promise((resolve, reject) => {
-  execFile('ssh', ['-i', paths.key, '-o', `UserKnownHostsFile=${paths.knownHosts}`, '-o', 'BatchMode=yes', 'root@10.231.0.36', cmd], (e, out) => (e ? reject(e) : resolve(out)));
-});
-const changing = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { hosts: { roles: { resources: { id: string; list?: unknown[] }[] }[] }[] }).hosts.flatMap((h) => h.roles.flatMap((r) => r.resources)).filter((r) => (r.list ?? []).length).map((r) => r.id);
+interface Ran {
+  code: number;
+  out: string;
+  err: string;
+}
+const run = (file: string, ...args: string[]): Promise<Ran> =>
+  new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [
+        'lib/cli/bin.js',
+        'run',
+        PB,
+        '-i',
+        INV,
+        '--known-hosts',
+        paths.knownHosts,
+        '--connect-timeout',
+        '3',
+        ...args,
+        ...(args.includes('--check') ? ['--plan-out', file] : ['--plan', file]),
+      ],
+      { cwd: ROOT, timeout: 60000 },
+      (e, out, err) => resolve({ code: e ? Number((e as { code?: number }).code ?? -1) : 0, out, err }),
+    );
+  });
+const ssh = (cmd: string): Promise<string> =>
+  new Promise((resolve, reject) => {
+    execFile('ssh', ['-i', paths.key, '-o', `UserKnownHostsFile=${paths.knownHosts}`, '-o', 'BatchMode=yes', 'root@10.231.0.36', cmd], (e, out) =>
+      e ? reject(e) : resolve(out),
+    );
+  });
+const changing = (file: string) =>
+  (JSON.parse(readFileSync(file, 'utf8')) as { hosts: { roles: { resources: { id: string; list?: unknown[] }[] }[] }[] }).hosts
+    .flatMap((h) => h.roles.flatMap((r) => r.resources))
+    .filter((r) => (r.list ?? []).length)
+    .map((r) => r.id);
 
 describe('plan files over SSH (lab-26)', function () {
   this.timeout(120000);

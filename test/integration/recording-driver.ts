@@ -26,7 +26,9 @@ export function recording(d: HostDriver): { driver: HostDriver; calls: Call[] } 
     query: (queries, opts) => timed('query', [], () => d.query(queries, opts)),
     act: (groups, opts) => timed('act', groups.flat(), () => d.act(groups, opts)),
     exec: (command, opts) => d.exec(command, opts),
-    get roundTrips() { return d.roundTrips; },
+    get roundTrips() {
+      return d.roundTrips;
+    },
     close: () => d.close(),
   };
   return { driver, calls };

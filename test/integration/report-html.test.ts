@@ -39,11 +39,13 @@ describe('tsplay run --report: the HTML page in a real browser', function () {
       const requests: string[] = [];
       page.on('request', (r) => void requests.push(r.url()));
       await page.goto(pathToFileURL(file).href);
-      const rows = await page.$$eval('#timeline .row', (els) => els.map((e) => ({
-        host: e.getAttribute('data-host'),
-        roles: [...e.querySelectorAll('.bar')].map((b) => b.getAttribute('data-role')),
-        visible: e.getBoundingClientRect().height > 0,
-      })));
+      const rows = await page.$$eval('#timeline .row', (els) =>
+        els.map((e) => ({
+          host: e.getAttribute('data-host'),
+          roles: [...e.querySelectorAll('.bar')].map((b) => b.getAttribute('data-role')),
+          visible: e.getBoundingClientRect().height > 0,
+        })),
+      );
       console.log(`    timeline: ${JSON.stringify(rows)}`);
       const reached = [...fleet.hosts.keys()].filter((h) => h !== 'web-2');
       assert.ok(reached.length > 0);
@@ -58,14 +60,18 @@ describe('tsplay run --report: the HTML page in a real browser', function () {
       assert.ok(added > 0, 'a diff with added lines');
       const failures = await page.textContent('#failures');
       assert.match(failures ?? '', /web-2[\s\S]*ECONNREFUSED/);
-      assert.equal(await page.getAttribute('[data-host="web-2"] .bar', 'class'), 'bar failed', 'the unreachable host\'s role is red');
+      assert.equal(await page.getAttribute('[data-host="web-2"] .bar', 'class'), 'bar failed', "the unreachable host's role is red");
       const totals = await page.textContent('#totals');
       assert.match(totals ?? '', /round trips/);
       const png = await page.screenshot({ path: join(dir, 'report.png'), fullPage: true });
       assert.ok(png.length > 1000, 'non-empty screenshot');
       assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
       console.log(`    screenshot: ${join(dir, 'report.png')} (${png.length} bytes); page requests: ${requests.length}`);
-      assert.deepEqual(requests.filter((u) => !u.startsWith('file:')), [], 'no network');
+      assert.deepEqual(
+        requests.filter((u) => !u.startsWith('file:')),
+        [],
+        'no network',
+      );
     } finally {
       await browser.close();
     }

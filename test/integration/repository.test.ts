@@ -29,7 +29,8 @@ const RESET = [
 function signingKey(dir: string, uid: string): { armored: string; clearsign(text: string): string } {
   const home = join(dir, `gnupg-${uid.split('@')[0]}`);
   mkdirSync(home, { recursive: true, mode: 0o700 });
-  const gpg = (args: string[], input?: string) => execFileSync('gpg', ['--homedir', home, '--batch', '--quiet', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { input, encoding: 'utf8' });
+  const gpg = (args: string[], input?: string) =>
+    execFileSync('gpg', ['--homedir', home, '--batch', '--quiet', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { input, encoding: 'utf8' });
   gpg(['--quick-gen-key', uid, 'ed25519', 'sign', 'never']);
   return { armored: gpg(['--armor', '--export', uid]), clearsign: (text) => gpg(['--clearsign', '--local-user', uid], text) };
 }
@@ -38,7 +39,14 @@ function signingKey(dir: string, uid: string): { armored: string; clearsign(text
 function flatRepo(debs: readonly DebFixture[], clearsign: (text: string) => string): Record<string, string> {
   const packages = debs.map((d) => d.packages).join('\n');
   const sha = createHash('sha256').update(packages).digest('hex');
-  const release = ['Origin: tsplay tests', 'Label: tsplay tests', `Date: ${new Date().toUTCString()}`, 'SHA256:', ` ${sha} ${Buffer.byteLength(packages)} Packages`, ''].join('\n');
+  const release = [
+    'Origin: tsplay tests',
+    'Label: tsplay tests',
+    `Date: ${new Date().toUTCString()}`,
+    'SHA256:',
+    ` ${sha} ${Buffer.byteLength(packages)} Packages`,
+    '',
+  ].join('\n');
   return { Packages: packages, InRelease: clearsign(release) };
 }
 
@@ -101,7 +109,10 @@ describe('repository on a real Debian host: a signed apt source', function () {
   it('signed by another key, apt refuses it and the resource fails, naming the reason; the package does not come', async () => {
     await conn.exec(RESET);
     await publish(theirs);
-    const c = await converge(shellDriver(conn), [repository({ name: NAME, key: ours.armored, apt: { uris: `file:${REPO}`, suites: './' } }), pkg({ names: [deb.name] })]);
+    const c = await converge(shellDriver(conn), [
+      repository({ name: NAME, key: ours.armored, apt: { uris: `file:${REPO}`, suites: './' } }),
+      pkg({ names: [deb.name] }),
+    ]);
     assert.equal(c.applied.failure?.id, `repository:${NAME}`);
     assert.match(c.applied.failure!.stderr, /NO_PUBKEY|not signed|signatures couldn't be verified/);
     assert.notEqual((await conn.exec(`dpkg-query -W -f='\${db:Status-Abbrev}' ${deb.name} 2>/dev/null | grep -q '^ii'`)).exitCode, 0);

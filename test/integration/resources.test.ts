@@ -13,7 +13,21 @@ import { pathToFileURL } from 'node:url';
 import type { Connection } from '../../lib/core/connection.js';
 import type { AnyResource } from '../../lib/core/resource.js';
 import {
-  absent, artifact, command, directory, file, group, kernelModule, line, pkg, restart, service, sysctl, template, unit, user,
+  absent,
+  artifact,
+  command,
+  directory,
+  file,
+  group,
+  kernelModule,
+  line,
+  pkg,
+  restart,
+  service,
+  sysctl,
+  template,
+  unit,
+  user,
 } from '../../lib/resources/index.js';
 import { changedIds, changesById, converge } from '../../lib/testing/converge.js';
 import { applyPlan, plan } from '../../lib/runner/pass.js';
@@ -25,8 +39,7 @@ import { recording, type Call } from './recording-driver.js';
 
 const D = '/srv/tsplay-res';
 const UNIT = 'tsplay-sleep.service';
-const unitText = (arg: string) =>
-  `[Unit]\nDescription=tsplay test sleeper\n[Service]\nExecStart=/bin/sleep ${arg}\n[Install]\nWantedBy=multi-user.target\n`;
+const unitText = (arg: string) => `[Unit]\nDescription=tsplay test sleeper\n[Service]\nExecStart=/bin/sleep ${arg}\n[Install]\nWantedBy=multi-user.target\n`;
 
 /** Undo everything the suite does, so its first plans always have work to do. */
 const RESET = [
@@ -60,9 +73,16 @@ describe('built-in resources on a real Debian host over SSH', function () {
       calls.length = 0;
       const c = await converge(rec.driver, rs);
       assert.equal(c.applied.failure, undefined, `${c.applied.failure?.id}: ${c.applied.failure?.stderr}`);
-      assert.deepEqual(changedIds(c.first), rs.map((r) => r.id));
+      assert.deepEqual(
+        changedIds(c.first),
+        rs.map((r) => r.id),
+      );
       assert.deepEqual(changesById(c.second), {});
-      assert.deepEqual(calls.filter((x) => x.kind === 'query').map((x) => x.trips), [1, 1], 'one round trip per plan');
+      assert.deepEqual(
+        calls.filter((x) => x.kind === 'query').map((x) => x.trips),
+        [1, 1],
+        'one round trip per plan',
+      );
       return c;
     };
     sh = async (cmd) => {
@@ -93,7 +113,14 @@ describe('built-in resources on a real Debian host over SSH', function () {
     assert.deepEqual(changesById(first)[`line:${D}/app.conf:^port=`], [{ field: 'content', diff: { before: 'a=1\nport=1\n', after: 'a=1\nport=2379\n' } }]);
     assert.equal(await sh(`stat -c '%a %U %G' ${D}/etc ${D}/etc/motd ${D}/etc/app.yaml`), '750 nobody nogroup\n640 root root\n644 root root\n');
     assert.equal(await sh(`cat ${D}/etc/motd ${D}/etc/app.yaml ${D}/app.conf; ls ${D}`), "it's $HOME `x`\nport: 2379\na=1\nport=2379\napp.conf\netc\n");
-    assert.equal(calls.filter((x) => x.kind === 'act').map((x) => x.trips).join(), '1', 'all changes in one script');
+    assert.equal(
+      calls
+        .filter((x) => x.kind === 'act')
+        .map((x) => x.trips)
+        .join(),
+      '1',
+      'all changes in one script',
+    );
   });
 
   it('sysctl: a net.* key at run time and persisted; a read-only vm.* key fails clearly', async () => {
@@ -109,7 +136,11 @@ describe('built-in resources on a real Debian host over SSH', function () {
 
   it('kernelModule: a module built into the running kernel counts as loaded and is persisted; a missing one fails', async () => {
     const { first } = await converged([kernelModule({ name: 'br_netfilter' }), kernelModule({ name: 'overlay' })]);
-    assert.deepEqual(first.planned.flatMap((x) => x.changes.map((c) => c.field)).filter((f) => f === 'loaded'), [], 'nothing to modprobe');
+    assert.deepEqual(
+      first.planned.flatMap((x) => x.changes.map((c) => c.field)).filter((f) => f === 'loaded'),
+      [],
+      'nothing to modprobe',
+    );
     assert.equal(await sh('cat /etc/modules-load.d/br_netfilter.conf /etc/modules-load.d/overlay.conf'), 'br_netfilter\noverlay\n');
     const d = shellDriver(conn);
     const p = await plan(d, [kernelModule({ name: 'tsplay_no_such_module' })]);
@@ -123,7 +154,11 @@ describe('built-in resources on a real Debian host over SSH', function () {
     const d = recording(shellDriver(conn));
     const noop = await converge(d.driver, [pkg({ names: ['openssh-server', 'procps'] })]);
     assert.deepEqual(changedIds(noop.first), []);
-    assert.deepEqual(d.calls.map((x) => x.kind), ['query', 'query'], 'nothing to apply');
+    assert.deepEqual(
+      d.calls.map((x) => x.kind),
+      ['query', 'query'],
+      'nothing to apply',
+    );
 
     await converged([
       artifact({ url: pathToFileURL(deb.path).href, sha256: deb.sha256, path: `${D}/repo/${deb.file}`, mode: 0o644, cacheDir: join(local, 'cache') }),
@@ -136,7 +171,7 @@ describe('built-in resources on a real Debian host over SSH', function () {
     assert.equal((await conn.exec(`dpkg-query -W -f='\${db:Status-Abbrev}' ${deb.name} | grep -q '^ii'`)).exitCode, 1);
   });
 
-  it('pkg: a package no source has fails with apt-get\'s reason, without hanging', async () => {
+  it("pkg: a package no source has fails with apt-get's reason, without hanging", async () => {
     const d = shellDriver(conn);
     const started = Date.now();
     const applied = await applyPlan(d, await plan(d, [pkg({ names: ['tsplay-no-such-package'] })]));
@@ -148,7 +183,11 @@ describe('built-in resources on a real Debian host over SSH', function () {
 
   it('unit + service: written, daemon-reloaded, enabled and started; reloaded only when the unit changed; restart handler', async () => {
     await converged([unit({ name: UNIT, content: unitText('infinity') }), service({ name: UNIT, enabled: true })]);
-    const systemctl = () => calls.flatMap((x) => x.actions).filter((a) => a.a === 'systemctl').map((a) => `${a.verb}${'unit' in a && a.unit ? ` ${a.unit}` : ''}`);
+    const systemctl = () =>
+      calls
+        .flatMap((x) => x.actions)
+        .filter((a) => a.a === 'systemctl')
+        .map((a) => `${a.verb}${'unit' in a && a.unit ? ` ${a.unit}` : ''}`);
     assert.deepEqual(systemctl(), ['daemon-reload', `enable ${UNIT}`, `start ${UNIT}`]);
     assert.equal(await sh(`systemctl is-enabled ${UNIT}; systemctl is-active ${UNIT}`), 'enabled\nactive\n');
     const pid = async () => (await sh(`systemctl show -p MainPID --value ${UNIT}`)).trim();
@@ -200,19 +239,34 @@ describe('built-in resources on a real Debian host over SSH', function () {
     const cacheDir = join(local, 'cache');
     await converged([
       artifact({ url: pathToFileURL(join(local, 'tool')).href, sha256: sha(bin), path: `${D}/bin/tool`, cacheDir }),
-      artifact({ url: pathToFileURL(join(local, 'tool.tar.gz')).href, sha256: sha(readFileSync(join(local, 'tool.tar.gz'))),
-        extract: { files: ['tool-1.0/tool', 'tool-1.0/toolctl'], dest: `${D}/opt` }, cacheDir }),
+      artifact({
+        url: pathToFileURL(join(local, 'tool.tar.gz')).href,
+        sha256: sha(readFileSync(join(local, 'tool.tar.gz'))),
+        extract: { files: ['tool-1.0/tool', 'tool-1.0/toolctl'], dest: `${D}/opt` },
+        cacheDir,
+      }),
     ]);
     assert.equal(await sh(`${D}/bin/tool; ${D}/opt/toolctl; stat -c %a ${D}/bin/tool ${D}/opt/tool`), 'stand-in 1.0\nctl\n755\n755\n');
-    const uploads = () => calls.flatMap((x) => x.actions).filter((a) => a.a === 'upload').map((a) => a.path);
+    const uploads = () =>
+      calls
+        .flatMap((x) => x.actions)
+        .filter((a) => a.a === 'upload')
+        .map((a) => a.path);
     assert.deepEqual(uploads(), [`${D}/bin/tool`, `${D}/opt/tool`, `${D}/opt/toolctl`]);
     // Only a file that differs travels again.
     await sh(`echo tampered >${D}/opt/toolctl`);
     const { first } = await converged([
-      artifact({ url: pathToFileURL(join(local, 'tool.tar.gz')).href, sha256: sha(readFileSync(join(local, 'tool.tar.gz'))),
-        extract: { files: ['tool-1.0/tool', 'tool-1.0/toolctl'], dest: `${D}/opt` }, cacheDir }),
+      artifact({
+        url: pathToFileURL(join(local, 'tool.tar.gz')).href,
+        sha256: sha(readFileSync(join(local, 'tool.tar.gz'))),
+        extract: { files: ['tool-1.0/tool', 'tool-1.0/toolctl'], dest: `${D}/opt` },
+        cacheDir,
+      }),
     ]);
-    assert.deepEqual(first.planned[0]!.changes.map((c) => c.field), [`${D}/opt/toolctl sha256`]);
+    assert.deepEqual(
+      first.planned[0]!.changes.map((c) => c.field),
+      [`${D}/opt/toolctl sha256`],
+    );
     assert.deepEqual(uploads(), [`${D}/opt/toolctl`]);
     assert.equal(calls.find((x) => x.kind === 'act')!.trips, 1, 'one put, no script');
   });

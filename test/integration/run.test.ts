@@ -16,17 +16,43 @@ import { asHost, paths, requireLab } from './lab-hosts.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLEAN = 'rm -rf /srv/tsplay-it-run';
 
-interface Ran { code: number; out: string; err: string; ms: number }
-interface Event { kind: string; host?: string; error?: string; stats?: { hosts: Record<string, { changed: number; failed: number; unreachable: boolean }> } }
+interface Ran {
+  code: number;
+  out: string;
+  err: string;
+  ms: number;
+}
+interface Event {
+  kind: string;
+  host?: string;
+  error?: string;
+  stats?: { hosts: Record<string, { changed: number; failed: number; unreachable: boolean }> };
+}
 
 /** The CLI on the slow playbook for these hosts; `seconds` per host is how long its command sleeps. */
 function tsplayRun(hosts: Record<string, { address: string; seconds: number }>): { done: Promise<Ran>; kill: () => void } {
   const inv = Object.fromEntries(Object.entries(hosts).map(([n, h]) => [n, { address: h.address, vars: { seconds: h.seconds } }]));
   const started = Date.now();
-  const child = spawn(process.execPath, ['lib/cli/bin.js', 'run', 'test/integration/fixtures/slow-playbook.ts', '-i', 'test/integration/fixtures/env-inventory.ts',
-    '--json', '--known-hosts', paths.knownHosts, '--connect-timeout', '2'], {
-    cwd: ROOT, env: { ...process.env, TSPLAY_IT_HOSTS: JSON.stringify(inv), TSPLAY_IT_KEY: paths.key }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      'lib/cli/bin.js',
+      'run',
+      'test/integration/fixtures/slow-playbook.ts',
+      '-i',
+      'test/integration/fixtures/env-inventory.ts',
+      '--json',
+      '--known-hosts',
+      paths.knownHosts,
+      '--connect-timeout',
+      '2',
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, TSPLAY_IT_HOSTS: JSON.stringify(inv), TSPLAY_IT_KEY: paths.key },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -35,7 +61,12 @@ function tsplayRun(hosts: Record<string, { address: string; seconds: number }>):
   return { done, kill: () => child.kill('SIGKILL') };
 }
 
-const events = (out: string): Event[] => out.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Event);
+const events = (out: string): Event[] =>
+  out
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Event);
 const stats = (out: string) => events(out).find((e) => e.kind === 'run-end')?.stats?.hosts ?? {};
 
 async function onHost(h: HostState, cmd: string): Promise<number> {
@@ -69,11 +100,18 @@ describe('tsplay run over SSH on lab hosts', function () {
     const r = await tsplayRun({ [a.name]: { ...a, seconds: 1 }, ghost: { address: '10.231.0.250', seconds: 1 }, [b.name]: { ...b, seconds: 1 } }).done;
     assert.equal(r.code, 4, `${r.err}\n${r.out}`);
     const unreachable = events(r.out).filter((e) => e.kind === 'unreachable');
-    assert.deepEqual(unreachable.map((e) => e.host), ['ghost']);
+    assert.deepEqual(
+      unreachable.map((e) => e.host),
+      ['ghost'],
+    );
     assert.match(unreachable[0]!.error!, /cannot connect to root@10\.231\.0\.250:22/);
     const s = stats(r.out);
     for (const h of [a, b]) {
-      assert.deepEqual({ failed: s[h.name]?.failed, unreachable: s[h.name]?.unreachable, changed: s[h.name]?.changed }, { failed: 0, unreachable: false, changed: 3 }, h.name);
+      assert.deepEqual(
+        { failed: s[h.name]?.failed, unreachable: s[h.name]?.unreachable, changed: s[h.name]?.changed },
+        { failed: 0, unreachable: false, changed: 3 },
+        h.name,
+      );
       assert.equal(await onHost(h, 'test -e /srv/tsplay-it-run/slept'), 0);
     }
     // 3 connect attempts of 2 s with backoff, plus start-up: the others did not wait on the ghost for longer.

@@ -24,7 +24,10 @@ const within = async <T>(ms: number, p: Promise<T>): Promise<{ value?: T; error?
   const started = Date.now();
   let timer: NodeJS.Timeout | undefined;
   const settled = await Promise.race([
-    p.then((value) => ({ value }), (error: unknown) => ({ error })),
+    p.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    ),
     new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms))),
   ]);
   // A pending timer would keep mocha alive for the whole window after the last test.
@@ -141,13 +144,16 @@ describe('SSH transport failures on lab hosts', function () {
       const found = state.hosts.find((h) => h.name === NAME);
       if (!found) return this.skip();
       lab10 = found;
-      const r = await onHost(NAME, [
-        `id ${USER} >/dev/null 2>&1 || useradd -m -s /bin/sh ${USER}`,
-        `printf '%s\n' ${quote(`${USER}:${PASSWORD}`)} | chpasswd`,
-        `usermod -aG sudo ${USER}`,
-        `install -d -m 700 -o ${USER} -g ${USER} /home/${USER}/.ssh`,
-        `install -m 600 -o ${USER} -g ${USER} /root/.ssh/authorized_keys /home/${USER}/.ssh/authorized_keys`,
-      ].join(' && '));
+      const r = await onHost(
+        NAME,
+        [
+          `id ${USER} >/dev/null 2>&1 || useradd -m -s /bin/sh ${USER}`,
+          `printf '%s\n' ${quote(`${USER}:${PASSWORD}`)} | chpasswd`,
+          `usermod -aG sudo ${USER}`,
+          `install -d -m 700 -o ${USER} -g ${USER} /home/${USER}/.ssh`,
+          `install -m 600 -o ${USER} -g ${USER} /root/.ssh/authorized_keys /home/${USER}/.ssh/authorized_keys`,
+        ].join(' && '),
+      );
       assert.equal(r.code, 0, r.out);
     });
     after(async () => {
@@ -156,7 +162,10 @@ describe('SSH transport failures on lab hosts', function () {
 
     it('a wrong become password fails with BecomeError as soon as sudo answers, and sudo read one attempt', async () => {
       // How long this host's sudo takes to refuse one wrong password (PAM's fail delay), measured as the user.
-      const probe = await onHost(NAME, `runuser -u ${USER} -- sh -c 's=$(date +%s%N); printf "x\\n" | sudo -S -k -p "" true 2>/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000000 ))'`);
+      const probe = await onHost(
+        NAME,
+        `runuser -u ${USER} -- sh -c 's=$(date +%s%N); printf "x\\n" | sudo -S -k -p "" true 2>/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000000 ))'`,
+      );
       const sudoMs = Number(probe.out.trim().split('\n').at(-1));
       assert.ok(sudoMs > 0, probe.out);
       const c = await connectSsh(as('lab-10 wrong password'), { knownHosts: paths.knownHosts });
@@ -197,12 +206,15 @@ describe('SSH transport failures on lab hosts', function () {
     });
 
     it('an sshd offering only an RSA host key, where known_hosts holds an ed25519 key: says what it offers and what to do', async () => {
-      const start = await onHost(NAME, [
-        'rm -f /run/tsplay-rsa-only-key*',
-        'ssh-keygen -q -t rsa -b 2048 -N "" -f /run/tsplay-rsa-only-key',
-        "printf 'Port 2222\\nHostKey /run/tsplay-rsa-only-key\\nPidFile /run/tsplay-rsa-only.pid\\nPermitRootLogin prohibit-password\\nUsePAM yes\\n' > /run/tsplay-rsa-only.conf",
-        '/usr/sbin/sshd -f /run/tsplay-rsa-only.conf',
-      ].join(' && '));
+      const start = await onHost(
+        NAME,
+        [
+          'rm -f /run/tsplay-rsa-only-key*',
+          'ssh-keygen -q -t rsa -b 2048 -N "" -f /run/tsplay-rsa-only-key',
+          "printf 'Port 2222\\nHostKey /run/tsplay-rsa-only-key\\nPidFile /run/tsplay-rsa-only.pid\\nPermitRootLogin prohibit-password\\nUsePAM yes\\n' > /run/tsplay-rsa-only.conf",
+          '/usr/sbin/sshd -f /run/tsplay-rsa-only.conf',
+        ].join(' && '),
+      );
       assert.equal(start.code, 0, start.out);
       try {
         const file = join(scratch(), 'known_hosts');

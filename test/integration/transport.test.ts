@@ -33,7 +33,10 @@ describe('SSH transport on lab hosts', function () {
 
   it('runs commands in parallel over one connection', async () => {
     const rs = await Promise.all(Array.from({ length: 20 }, (_, i) => root.exec(`echo ${i}`)));
-    assert.deepEqual(rs.map((r) => r.stdout), Array.from({ length: 20 }, (_, i) => `${i}\n`));
+    assert.deepEqual(
+      rs.map((r) => r.stdout),
+      Array.from({ length: 20 }, (_, i) => `${i}\n`),
+    );
   });
 
   it('times a command out with a TransportError, and the connection stays usable', async () => {
@@ -82,7 +85,7 @@ describe('SSH transport on lab hosts', function () {
     const base = mem();
     let peak = base;
     // Collect before each sample (mocharc exposes gc): what is left is what the upload really holds.
-    const probe = setInterval(() => (global.gc?.(), peak = Math.max(peak, mem())), 50);
+    const probe = setInterval(() => (global.gc?.(), (peak = Math.max(peak, mem()))), 50);
     const started = Date.now();
     try {
       await root.put('/srv/tsplay-it/big.bin', { localPath: local }, { mode: 0o600 });
@@ -111,7 +114,7 @@ describe('SSH transport on lab hosts', function () {
         'mkdir -p /srv/tsplay-it',
       ].join(' && ');
       assert.equal((await root.exec(setup)).exitCode, 0);
-      host = { ...asHost({ name: hostName, address: (await root.exec("hostname -I")).stdout.trim() }), user };
+      host = { ...asHost({ name: hostName, address: (await root.exec('hostname -I')).stdout.trim() }), user };
     });
     after(async () => {
       await root?.exec(`userdel -r ${user} 2>/dev/null; rm -f /etc/sudoers.d/${user}`);

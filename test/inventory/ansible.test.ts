@@ -25,7 +25,10 @@ describe('Ansible inventories', () => {
   });
 
   it('INI values are typed as roles need them', () => {
-    assert.deepEqual([scalar('8080'), scalar('true'), scalar('False'), scalar('[1,"a"]'), scalar('0755'), scalar('1.5'), scalar('x')], [8080, true, false, [1, 'a'], '0755', 1.5, 'x']);
+    assert.deepEqual(
+      [scalar('8080'), scalar('true'), scalar('False'), scalar('[1,"a"]'), scalar('0755'), scalar('1.5'), scalar('x')],
+      [8080, true, false, [1, 'a'], '0755', 1.5, 'x'],
+    );
   });
 
   it('hosts.ini and hosts.yml (with group_vars/ and host_vars/) give the same spec', () => {

@@ -13,9 +13,20 @@ describe('buildInventory', () => {
   it('fills in connection defaults: port 22, user root, transport ssh', () => {
     const inv = buildInventory({ hosts: { a: { address: '10.0.0.1' } } });
     const { name, address, port, user, transport, key, jump, groups, vars } = inv.hosts[0]!;
-    assert.deepEqual({ name, address, port, user, transport, key, jump, groups, vars }, {
-      name: 'a', address: '10.0.0.1', port: 22, user: 'root', transport: 'ssh', key: undefined, jump: undefined, groups: ['all'], vars: {},
-    });
+    assert.deepEqual(
+      { name, address, port, user, transport, key, jump, groups, vars },
+      {
+        name: 'a',
+        address: '10.0.0.1',
+        port: 22,
+        user: 'root',
+        transport: 'ssh',
+        key: undefined,
+        jump: undefined,
+        groups: ['all'],
+        vars: {},
+      },
+    );
   });
 
   it('host settings beat the inventory defaults, which beat the built-in ones', async () => {
@@ -36,7 +47,7 @@ describe('buildInventory', () => {
     assert.equal(h.transport, 'ssh');
   });
 
-  it('groups hold their children\'s hosts, in inventory order, with `all` first', async () => {
+  it("groups hold their children's hosts, in inventory order, with `all` first", async () => {
     const { inv } = await byName('test/fixtures/inventory/shop.ts');
     assert.deepEqual(Object.fromEntries(inv.groups), {
       all: ['bastion', 'web-1', 'web-2', 'web-3', 'db-1', 'db-2', 'cache-1'],
@@ -58,7 +69,13 @@ describe('buildInventory', () => {
   it('vars: global < group (parents before children, then by depth) < host, merged shallowly', async () => {
     const { host } = await byName('test/fixtures/inventory/layers.ts');
     assert.deepEqual(host('a').vars, {
-      who: 'host', depth: 3, nested: { x: 1 }, global_only: 'g', side: true, leaf_only: 1, only_a: true,
+      who: 'host',
+      depth: 3,
+      nested: { x: 1 },
+      global_only: 'g',
+      side: true,
+      leaf_only: 1,
+      only_a: true,
     });
     assert.deepEqual(host('b').vars, { who: 'top', depth: 1, nested: { x: 1 }, global_only: 'g' });
     assert.deepEqual(host('localhost').vars, { who: 'global', depth: 0, nested: { x: 0, y: 0 }, global_only: 'g' });
@@ -73,16 +90,22 @@ describe('buildInventory', () => {
     assert.equal(redact('sudo: hunter2-correct-horse'), 'sudo: [secret]');
   });
 
-  it('hosts are frozen: a role cannot change another role\'s view', () => {
+  it("hosts are frozen: a role cannot change another role's view", () => {
     const h = buildInventory({ hosts: { a: { address: 'a', vars: { x: 1 } } } }).hosts[0]!;
     assert.throws(() => ((h.vars as Record<string, unknown>).x = 2), TypeError);
   });
 
   it('cluster.group: hosts of a group; did you mean for an unknown one', async () => {
     const { inv } = await byName('test/fixtures/inventory/shop.ts');
-    assert.deepEqual(inv.cluster.group('db').map((h) => h.address), ['10.1.0.21', '10.1.0.22']);
+    assert.deepEqual(
+      inv.cluster.group('db').map((h) => h.address),
+      ['10.1.0.21', '10.1.0.22'],
+    );
     assert.equal(inv.cluster.group('all').length, 7);
     assert.deepEqual(inv.cluster.vars, { domain: 'shop.example' });
-    assert.throws(() => inv.cluster.group('dbs'), (e: unknown) => e instanceof ConfigError && e.message === 'cluster.group(): unknown group "dbs". Did you mean "db"?');
+    assert.throws(
+      () => inv.cluster.group('dbs'),
+      (e: unknown) => e instanceof ConfigError && e.message === 'cluster.group(): unknown group "dbs". Did you mean "db"?',
+    );
   });
 });

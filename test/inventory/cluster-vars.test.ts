@@ -55,7 +55,9 @@ describe('cluster vars: a misspelt one is a compile error and a run-time error',
 
   it('the run refuses it, naming the file, global vars, the key and service_cidr: with site.ts and with sample.ts', async () => {
     const inv = await loadInventory(typo);
-    const refused = (e: unknown) => e instanceof ConfigError && e.message === `${typo}: global vars: unknown var "servce_cidr" (no role of this playbook or of the project reads it). Did you mean "service_cidr"?`;
+    const refused = (e: unknown) =>
+      e instanceof ConfigError &&
+      e.message === `${typo}: global vars: unknown var "servce_cidr" (no role of this playbook or of the project reads it). Did you mean "service_cidr"?`;
     await assert.rejects(runs('playbooks/site.ts', site, inv), (e: unknown) => refused(e) || assert.fail(String(e)));
     await assert.rejects(runs('playbooks/sample.ts', sample, inv), (e: unknown) => refused(e) || assert.fail(String(e)));
   });

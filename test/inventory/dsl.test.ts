@@ -20,19 +20,23 @@ describe('defineInventory', () => {
   });
 
   it('an unknown host in a group is a compile error', () => {
-    rejected(defineInventory({
-      hosts: { 'etcd-1': { address: '10.0.0.1' } },
-      // @ts-expect-error -- "etcd-2" is not a host
-      groups: { etcd: { hosts: ['etcd-1', 'etcd-2'] } },
-    }));
+    rejected(
+      defineInventory({
+        hosts: { 'etcd-1': { address: '10.0.0.1' } },
+        // @ts-expect-error -- "etcd-2" is not a host
+        groups: { etcd: { hosts: ['etcd-1', 'etcd-2'] } },
+      }),
+    );
   });
 
   it('an unknown child group is a compile error', () => {
-    rejected(defineInventory({
-      hosts: { a: { address: '10.0.0.1' } },
-      // @ts-expect-error -- "mastres" is not a group
-      groups: { masters: { hosts: ['a'] }, k8s: { children: ['mastres'] } },
-    }));
+    rejected(
+      defineInventory({
+        hosts: { a: { address: '10.0.0.1' } },
+        // @ts-expect-error -- "mastres" is not a group
+        groups: { masters: { hosts: ['a'] }, k8s: { children: ['mastres'] } },
+      }),
+    );
   });
 
   it('an unknown jump host is a compile error', () => {
@@ -49,8 +53,11 @@ describe('defineInventory', () => {
     rejected(defineInventory({ hosts: { a: { address: 'a', transport: 'telnet' } } }));
   });
 
-  it('varsFor<RoleVars>: a misspelt or mistyped var, plain or under a role\'s name, is a compile error', () => {
-    interface WebVars { readonly port: number; readonly title: string }
+  it("varsFor<RoleVars>: a misspelt or mistyped var, plain or under a role's name, is a compile error", () => {
+    interface WebVars {
+      readonly port: number;
+      readonly title: string;
+    }
     const ok = varsFor<WebVars & { web: Partial<WebVars> }>({ port: 1, web: { title: 'x' } });
     assert.deepEqual(ok, { port: 1, web: { title: 'x' } });
     // @ts-expect-error -- prot

@@ -52,7 +52,10 @@ describe('importDefault', () => {
     const e = await failure(join(tmp, 'syntax.ts'));
     const [first, ...frame] = e.message.split('\n');
     assert.match(first!, new RegExp(`^${tmp}/syntax\\.ts:5:31: syntax error: Unexpected token \`,\``));
-    assert.ok(frame.some((l) => l.includes("a: { address: '10.6.0.1' ,, },")), e.message);
+    assert.ok(
+      frame.some((l) => l.includes("a: { address: '10.6.0.1' ,, },")),
+      e.message,
+    );
   });
 
   it('a .ts syntax error at the end of the file', async () => {

@@ -20,20 +20,31 @@ const swcWide = '  x Expression expected\n    ,-[/w/long.ts:12:1]\n 11 | let y =
 describe('locate', () => {
   it('swc: the line from the header, the column from the caret', () => {
     const e = swcSyntaxError(swcComma)!;
-    assert.deepEqual([e.file, e.line, e.column, e.reason], ['/w/inv.ts', 4, 30, 'Unexpected token `,`. Expected identifier, string literal, numeric literal or [ for the computed key']);
+    assert.deepEqual(
+      [e.file, e.line, e.column, e.reason],
+      ['/w/inv.ts', 4, 30, 'Unexpected token `,`. Expected identifier, string literal, numeric literal or [ for the computed key'],
+    );
     assert.equal(e.frame.split('\n').length, 4);
   });
 
-  it('swc: a two-digit gutter', () => assert.deepEqual(swcSyntaxError(swcWide), {
-    file: '/w/long.ts', line: 12, column: 5, reason: 'Expression expected', frame: ' 11 | let y = 1\n 12 | y = = 2;\n    :     ^',
-  }));
+  it('swc: a two-digit gutter', () =>
+    assert.deepEqual(swcSyntaxError(swcWide), {
+      file: '/w/long.ts',
+      line: 12,
+      column: 5,
+      reason: 'Expression expected',
+      frame: ' 11 | let y = 1\n 12 | y = = 2;\n    :     ^',
+    }));
 
-  it('swc: no caret, the header\'s column', () => assert.equal(swcSyntaxError(swcEof)?.column, 6));
+  it("swc: no caret, the header's column", () => assert.equal(swcSyntaxError(swcEof)?.column, 6));
 
   it('swc: anything else is not an swc error', () => assert.equal(swcSyntaxError('Cannot find module x'), undefined));
 
   it('Node CommonJS SyntaxError: file and line from the first stack line', () => {
-    assert.deepEqual(cjsSyntaxLocation("/w/t.ts:3\nfunction boom(): never {\n               ^\n\nSyntaxError: Unexpected token ':'"), { file: '/w/t.ts', line: 3 });
+    assert.deepEqual(cjsSyntaxLocation("/w/t.ts:3\nfunction boom(): never {\n               ^\n\nSyntaxError: Unexpected token ':'"), {
+      file: '/w/t.ts',
+      line: 3,
+    });
     assert.equal(cjsSyntaxLocation('SyntaxError: Unexpected token\n    at x (node:internal/x:1:1)'), undefined);
   });
 

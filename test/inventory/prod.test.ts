@@ -23,7 +23,10 @@ describe('inventory/prod.ts (the example)', () => {
     const [lb1, lb2] = inv.cluster.group('lb');
     assert.equal(lb1!.vars.vip, '10.0.0.10');
     assert.ok(lb1!.address !== lb1!.vars.vip && lb2!.address !== lb2!.vars.vip, 'the VIP belongs to no host');
-    assert.deepEqual(inv.cluster.group('lb').map((h) => h.vars.keepalived_priority), [150, 100]);
+    assert.deepEqual(
+      inv.cluster.group('lb').map((h) => h.vars.keepalived_priority),
+      [150, 100],
+    );
     assert.deepEqual(inv.cluster.group('masters')[0]!.groups, ['all', 'etcd', 'k8s', 'masters']); // parents before children
   });
 });

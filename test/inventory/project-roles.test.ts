@@ -7,7 +7,7 @@ import { definePlaybook } from '../../lib/dsl/playbook.js';
 import { defineRole } from '../../lib/dsl/role.js';
 import { otherRoles, rolesDir } from '../../lib/inventory/project-roles.js';
 
-describe('the project\'s other roles', () => {
+describe("the project's other roles", () => {
   let root: string;
   const loads = () => (globalThis as { tsplayProbeLoads?: number }).tsplayProbeLoads ?? 0;
   before(() => {
@@ -33,15 +33,18 @@ describe('the project\'s other roles', () => {
     assert.equal(rolesDir(join(root, 'roles', 'mail')), join(root, 'roles'));
   });
 
-  it('nothing is loaded while every plain inventory var is one the playbook\'s roles read', async () => {
+  it("nothing is loaded while every plain inventory var is one the playbook's roles read", async () => {
     const roles = await otherRoles(join(root, 'playbooks/web.ts'), pb, { hosts: { h: { address: 'h', vars: { port: 1, web: { port: 2 } } } } });
     assert.deepEqual(roles, []);
     assert.equal(loads(), 0, 'roles/ was imported');
   });
 
-  it('a var the playbook does not know: every role exported by roles/*/index, less the playbook\'s own; a module that throws is skipped', async () => {
+  it("a var the playbook does not know: every role exported by roles/*/index, less the playbook's own; a module that throws is skipped", async () => {
     const roles = await otherRoles(join(root, 'playbooks/more/web.ts'), pb, { hosts: { h: { address: 'h' } }, vars: { relay: 'mx' } });
-    assert.deepEqual(roles.map((r) => r.name), ['mail']);
+    assert.deepEqual(
+      roles.map((r) => r.name),
+      ['mail'],
+    );
     assert.equal(loads(), 1);
   });
 });

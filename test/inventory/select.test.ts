@@ -13,8 +13,7 @@ before(async () => {
 
 const names = (pattern: string) => selectHosts(inv, pattern).map((h) => h.name);
 
-const throwsConfig = (fn: () => unknown, message: string) =>
-  assert.throws(fn, (e: unknown) => e instanceof ConfigError && e.message === message);
+const throwsConfig = (fn: () => unknown, message: string) => assert.throws(fn, (e: unknown) => e instanceof ConfigError && e.message === message);
 
 describe('selectHosts', () => {
   // [pattern, host names]: every form of the pattern language, on test/fixtures/inventory/shop.ts.
@@ -66,13 +65,14 @@ describe('limitHosts', () => {
   const play = () => selectHosts(inv, 'app');
   const limited = (limit: string, read?: (f: string) => string) => limitHosts(inv, play(), limit, read).map((h) => h.name);
 
-  it('narrows the play\'s hosts with a pattern', () => {
+  it("narrows the play's hosts with a pattern", () => {
     assert.deepEqual(limited('canary'), ['web-2', 'db-2']);
     assert.deepEqual(limited('web:!web-2'), ['web-1', 'web-3']);
     assert.deepEqual(limited('bastion'), []); // not in the play: the limit never adds hosts
   });
 
-  it('names --limit in its errors', () => throwsConfig(() => limited('wbe'), '--limit: unknown host or group "wbe" in pattern "wbe". Did you mean "db" or "web"?'));
+  it('names --limit in its errors', () =>
+    throwsConfig(() => limited('wbe'), '--limit: unknown host or group "wbe" in pattern "wbe". Did you mean "db" or "web"?'));
 
   it('@file: one host per line, comments and blank lines skipped', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-limit-'));
@@ -87,7 +87,10 @@ describe('limitHosts', () => {
   });
 
   it('@file: unknown names and unreadable files are errors', () => {
-    throwsConfig(() => limited('@retry', () => 'web-4\n'), '--limit @retry: unknown host or group "web-4" in pattern "web-4". Did you mean "web-1", "web-2" or "web-3"?');
+    throwsConfig(
+      () => limited('@retry', () => 'web-4\n'),
+      '--limit @retry: unknown host or group "web-4" in pattern "web-4". Did you mean "web-1", "web-2" or "web-3"?',
+    );
     const enoent = () => {
       throw new Error("ENOENT: no such file or directory, open 'nope'");
     };
@@ -98,7 +101,10 @@ describe('limitHosts', () => {
 describe('selector', () => {
   it('adapts an inventory to what the runner asks', () => {
     const sel = selector(inv);
-    assert.deepEqual(sel.limit(sel.select('web'), 'web-2').map((h) => h.name), ['web-2']);
+    assert.deepEqual(
+      sel.limit(sel.select('web'), 'web-2').map((h) => h.name),
+      ['web-2'],
+    );
     assert.equal(sel.cluster, inv.cluster);
   });
 });

@@ -19,8 +19,10 @@ describe('lab files and checks', () => {
 
   it('replaces only lab lines in a user known_hosts', () => {
     const user = 'github.com ssh-ed25519 AAA\n10.231.0.11,lab-1 ssh-ed25519 OLD\n10.231.0.110 ssh-ed25519 KEEP\n';
-    assert.equal(mergeKnownHosts(user, ['10.231.0.11'], '10.231.0.11,lab-1 ssh-ed25519 NEW\n'),
-      'github.com ssh-ed25519 AAA\n10.231.0.110 ssh-ed25519 KEEP\n10.231.0.11,lab-1 ssh-ed25519 NEW\n');
+    assert.equal(
+      mergeKnownHosts(user, ['10.231.0.11'], '10.231.0.11,lab-1 ssh-ed25519 NEW\n'),
+      'github.com ssh-ed25519 AAA\n10.231.0.110 ssh-ed25519 KEEP\n10.231.0.11,lab-1 ssh-ed25519 NEW\n',
+    );
   });
 
   it('generates an inventory of the lab hosts in group lab', () => {
@@ -42,8 +44,11 @@ describe('lab files and checks', () => {
   });
 
   it('lists lab mounts deepest first', () => {
-    const mi = [`30 1 0:1 / ${HOSTS}/lab-1/root rw - overlay overlay rw`, `31 30 0:2 / ${HOSTS}/lab-1/root/proc rw - proc proc rw`,
-      '32 1 0:3 / /srv rw - ext4 x rw'].join('\n');
+    const mi = [
+      `30 1 0:1 / ${HOSTS}/lab-1/root rw - overlay overlay rw`,
+      `31 30 0:2 / ${HOSTS}/lab-1/root/proc rw - proc proc rw`,
+      '32 1 0:3 / /srv rw - ext4 x rw',
+    ].join('\n');
     assert.deepEqual(parseLabMounts(mi, HOSTS), [`${HOSTS}/lab-1/root/proc`, `${HOSTS}/lab-1/root`]);
   });
 
@@ -53,12 +58,17 @@ describe('lab files and checks', () => {
     const bad = problems({ platform: 'linux', uid: 0, freeBytes: 1024 ** 3, hasNamespaces: false }, true, '/x');
     assert.equal(bad.length, 2);
     assert.match(bad.join('\n'), /namespaces[\s\S]*\/x has 1\.0 GB free; the lab needs at least 3 GB/);
-    assert.deepEqual(problems({ ...ok, uid: 1000, hasNamespaces: false }, false, '/x').map((p) => p.slice(0, 22)), ['the lab needs root (it']);
+    assert.deepEqual(
+      problems({ ...ok, uid: 1000, hasNamespaces: false }, false, '/x').map((p) => p.slice(0, 22)),
+      ['the lab needs root (it'],
+    );
     assert.match(problems({ ...ok, platform: 'darwin' }, false, '/x')[0]!, /needs Linux/);
   });
 
   it('prints a status table', () => {
-    assert.equal(statusTable([{ name: 'lab-1', address: '10.231.0.11', state: 'running', pid: 42 }]),
-      'HOST   ADDRESS      STATE    PID\nlab-1  10.231.0.11  running  42');
+    assert.equal(
+      statusTable([{ name: 'lab-1', address: '10.231.0.11', state: 'running', pid: 42 }]),
+      'HOST   ADDRESS      STATE    PID\nlab-1  10.231.0.11  running  42',
+    );
   });
 });

@@ -10,8 +10,22 @@ describe('lab image recipe', () => {
   });
 
   it('holds what the roles need, so hosts need no network', () => {
-    for (const p of ['openssh-server', 'systemd-sysv', 'python3', 'etcd-server', 'etcd-client', 'haproxy', 'keepalived',
-      'firewalld', 'containerd', 'runc', 'containernetworking-plugins', 'kubernetes-client', 'conntrack', 'socat'])
+    for (const p of [
+      'openssh-server',
+      'systemd-sysv',
+      'python3',
+      'etcd-server',
+      'etcd-client',
+      'haproxy',
+      'keepalived',
+      'firewalld',
+      'containerd',
+      'runc',
+      'containernetworking-plugins',
+      'kubernetes-client',
+      'conntrack',
+      'socat',
+    ])
       assert.ok(allPackages(RECIPE).includes(p), p);
   });
 

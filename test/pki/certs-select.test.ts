@@ -17,8 +17,14 @@ describe('pki: which leaves a renewal picks', () => {
     assert.deepEqual(selectRenewal(wants, ' kubelet:node-2 , etcd-peer:master-1,kubelet:node-2', 'x'), ['kubelet:node-2', 'etcd-peer:master-1']);
   });
   it('refuses a CA (a rotation, not a renewal) and an unknown name with the closest ones, naming where', () => {
-    assert.throws(() => selectRenewal(wants, 'etcd-ca', 'var certs_renew'), (e: unknown) => e instanceof ConfigError && /"etcd-ca" is a CA/.test(e.message) && /certs_renew/.test(e.message));
-    assert.throws(() => selectRenewal(wants, 'apiserver,kubelet:node-9', 'var certs_renew'), /unknown certificate "kubelet:node-9"\. Did you mean "kubelet:node-1"/);
+    assert.throws(
+      () => selectRenewal(wants, 'etcd-ca', 'var certs_renew'),
+      (e: unknown) => e instanceof ConfigError && /"etcd-ca" is a CA/.test(e.message) && /certs_renew/.test(e.message),
+    );
+    assert.throws(
+      () => selectRenewal(wants, 'apiserver,kubelet:node-9', 'var certs_renew'),
+      /unknown certificate "kubelet:node-9"\. Did you mean "kubelet:node-1"/,
+    );
     assert.throws(() => selectRenewal(wants, 'etcd-servr', 'v'), /Did you mean "etcd-server"/);
   });
 });
@@ -48,12 +54,26 @@ describe('pki: expiry warnings', () => {
 
   it('0 days: never; a negative count reads EXPIRED; the text names each certificate, soonest first', () => {
     const native = (days: number) => ({ validTo: new Date(Date.now() + days * DAY).toUTCString() }) as unknown as X509Certificate;
-    const st = (id: string, days: number, usage: 'ca' | 'client' = 'client') => ({ want: { kind: 'cert', id, file: id, usage } as never, decision: { action: 'reuse' as const }, native: native(days) });
+    const st = (id: string, days: number, usage: 'ca' | 'client' = 'client') => ({
+      want: { kind: 'cert', id, file: id, usage } as never,
+      decision: { action: 'reuse' as const },
+      native: native(days),
+    });
     assert.deepEqual(expiring([st('a', 1)], new Date(), 0, 'apply'), []);
     const w = expiring([st('later', 20), st('gone', -2), st('etcd-ca', 5, 'ca'), st('far', 90)], new Date(), 30, 'apply');
     // validTo has whole seconds, so each count is a fraction under the days given: rounded down.
-    assert.deepEqual(w.map((x) => [x.id, x.daysLeft]), [['gone', -3], ['etcd-ca', 4], ['later', 19]]);
-    assert.deepEqual(w.map((x) => x.id), ['gone', 'etcd-ca', 'later']);
+    assert.deepEqual(
+      w.map((x) => [x.id, x.daysLeft]),
+      [
+        ['gone', -3],
+        ['etcd-ca', 4],
+        ['later', 19],
+      ],
+    );
+    assert.deepEqual(
+      w.map((x) => x.id),
+      ['gone', 'etcd-ca', 'later'],
+    );
     const text = formatExpiry('/pki', w, 30);
     assert.match(text, /^3 certificates of \/pki expire within 30 days:/);
     assert.match(text, /gone\s+EXPIRED/);

@@ -27,11 +27,24 @@ describe('pki: files per host', () => {
     assert.match(files.find((f) => f.path.endsWith('kubelet.conf'))!.content, /name: system:node:node-2/);
   });
 
-  it('a master that is also an etcd member gets both sets, its own etcd pair, and no other member\'s', async () => {
+  it("a master that is also an etcd member gets both sets, its own etcd pair, and no other member's", async () => {
     assert.deepEqual(pkiRolesOf(spec, 'master-2'), ['control-plane', 'etcd']);
     const files = await pkiFilesFor(spec, t.dir, 'master-2', undefined, { remoteDir: '/srv/kubernetes/' });
     const paths = files.map((f) => f.path);
-    for (const p of ['pki/ca.key', 'pki/sa.key', 'pki/sa.pub', 'pki/apiserver.crt', 'pki/apiserver-etcd-client.key', 'pki/front-proxy-ca.crt', 'pki/etcd/ca.crt', 'pki/etcd/server.key', 'pki/etcd/peer.crt', 'admin.conf', 'scheduler.conf', 'controller-manager.conf']) {
+    for (const p of [
+      'pki/ca.key',
+      'pki/sa.key',
+      'pki/sa.pub',
+      'pki/apiserver.crt',
+      'pki/apiserver-etcd-client.key',
+      'pki/front-proxy-ca.crt',
+      'pki/etcd/ca.crt',
+      'pki/etcd/server.key',
+      'pki/etcd/peer.crt',
+      'admin.conf',
+      'scheduler.conf',
+      'controller-manager.conf',
+    ]) {
       assert.ok(paths.includes(`/srv/kubernetes/${p}`), p);
     }
     assert.equal(new Set(paths).size, paths.length);
@@ -41,8 +54,19 @@ describe('pki: files per host', () => {
 
   it('roles can be narrowed, but not to one the host does not have', async () => {
     const etcdOnly = await pkiFilesFor(spec, t.dir, 'master-1', ['etcd']);
-    assert.deepEqual(etcdOnly.map((f) => f.path).sort(), ['/etc/kubernetes/pki/etcd/ca.crt', '/etc/kubernetes/pki/etcd/healthcheck-client.crt', '/etc/kubernetes/pki/etcd/healthcheck-client.key', '/etc/kubernetes/pki/etcd/peer.crt', '/etc/kubernetes/pki/etcd/peer.key', '/etc/kubernetes/pki/etcd/server.crt', '/etc/kubernetes/pki/etcd/server.key']);
-    await assert.rejects(pkiFilesFor(spec, t.dir, 'node-1', ['etcd']), (e: Error) => e instanceof ConfigError && /"node-1" is not in the etcd list/.test(e.message));
+    assert.deepEqual(etcdOnly.map((f) => f.path).sort(), [
+      '/etc/kubernetes/pki/etcd/ca.crt',
+      '/etc/kubernetes/pki/etcd/healthcheck-client.crt',
+      '/etc/kubernetes/pki/etcd/healthcheck-client.key',
+      '/etc/kubernetes/pki/etcd/peer.crt',
+      '/etc/kubernetes/pki/etcd/peer.key',
+      '/etc/kubernetes/pki/etcd/server.crt',
+      '/etc/kubernetes/pki/etcd/server.key',
+    ]);
+    await assert.rejects(
+      pkiFilesFor(spec, t.dir, 'node-1', ['etcd']),
+      (e: Error) => e instanceof ConfigError && /"node-1" is not in the etcd list/.test(e.message),
+    );
   });
 
   it('before ensurePki has run, it says so', async () => {
@@ -63,11 +87,17 @@ describe("pki: flannel's etcd client certificate (flannelEtcdClient, the etcd su
 
   it('every node gets the etcd CA and a client certificate CN flannel from the etcd CA; nothing of it without the option', async () => {
     const files = await pkiFilesFor(spec, t.dir, 'node-2');
-    assert.deepEqual(files.filter((f) => f.path.includes('/pki/etcd/')).map((f) => `${f.path} ${f.mode.toString(8)} ${f.secret}`).sort(), [
-      '/etc/kubernetes/pki/etcd/ca.crt 644 false',
-      '/etc/kubernetes/pki/etcd/flannel-client.crt 644 false',
-      '/etc/kubernetes/pki/etcd/flannel-client.key 600 true',
-    ]);
+    assert.deepEqual(
+      files
+        .filter((f) => f.path.includes('/pki/etcd/'))
+        .map((f) => `${f.path} ${f.mode.toString(8)} ${f.secret}`)
+        .sort(),
+      [
+        '/etc/kubernetes/pki/etcd/ca.crt 644 false',
+        '/etc/kubernetes/pki/etcd/flannel-client.crt 644 false',
+        '/etc/kubernetes/pki/etcd/flannel-client.key 600 true',
+      ],
+    );
     const cert = new X509Certificate(files.find((f) => f.path.endsWith('flannel-client.crt'))!.content);
     const etcdCa = new X509Certificate(readFileSync(join(t.dir, 'etcd/ca.crt'), 'utf8'));
     assert.match(cert.subject, /^CN=flannel$/m);
@@ -76,7 +106,10 @@ describe("pki: flannel's etcd client certificate (flannelEtcdClient, the etcd su
     const plain = tempDir();
     try {
       await ensurePki(smallSpec(), plain.dir, { mode: 'apply' });
-      assert.equal((await pkiFilesFor(smallSpec(), plain.dir, 'node-2')).some((f) => f.path.includes('/pki/etcd/')), false);
+      assert.equal(
+        (await pkiFilesFor(smallSpec(), plain.dir, 'node-2')).some((f) => f.path.includes('/pki/etcd/')),
+        false,
+      );
     } finally {
       plain.cleanup();
     }

@@ -4,8 +4,14 @@ import type { PkiSpec } from '../../lib/pki/spec.js';
 export function smallSpec(over: Partial<PkiSpec> = {}): PkiSpec {
   const masters = [1, 2, 3].map((i) => ({ name: `master-${i}`, address: `10.0.0.${10 + i}` }));
   return {
-    clusterName: 'lab', serviceCidr: '10.96.0.0/12', vip: '10.0.0.100', apiserverExtraSans: ['api.lab.example'],
-    controlPlane: masters, etcd: masters, nodes: [1, 2, 3].map((i) => ({ name: `node-${i}`, address: `10.0.1.${i}` })),
-    apiserverEndpoint: 'https://10.0.0.100:6443', ...over,
+    clusterName: 'lab',
+    serviceCidr: '10.96.0.0/12',
+    vip: '10.0.0.100',
+    apiserverExtraSans: ['api.lab.example'],
+    controlPlane: masters,
+    etcd: masters,
+    nodes: [1, 2, 3].map((i) => ({ name: `node-${i}`, address: `10.0.1.${i}` })),
+    apiserverEndpoint: 'https://10.0.0.100:6443',
+    ...over,
   };
 }

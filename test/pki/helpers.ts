@@ -28,7 +28,23 @@ export const run = (cmd: string, args: readonly string[]): string => execFileSyn
 
 /** openssl x509 text of the extensions we check, one field per key. */
 export function opensslFields(cert: string): { subject: string; san: string; ku: string; eku: string; bc: string } {
-  const out = run('openssl', ['x509', '-in', cert, '-noout', '-subject', '-nameopt', 'compat', '-ext', 'subjectAltName,keyUsage,extendedKeyUsage,basicConstraints']);
+  const out = run('openssl', [
+    'x509',
+    '-in',
+    cert,
+    '-noout',
+    '-subject',
+    '-nameopt',
+    'compat',
+    '-ext',
+    'subjectAltName,keyUsage,extendedKeyUsage,basicConstraints',
+  ]);
   const after = (title: string) => out.match(new RegExp(`${title}:[^\\n]*\\n\\s+([^\\n]*)`))?.[1]?.trim() ?? '';
-  return { subject: out.match(/^subject=(.*)$/m)![1]!.trim(), san: after('X509v3 Subject Alternative Name'), ku: after('X509v3 Key Usage'), eku: after('X509v3 Extended Key Usage'), bc: after('X509v3 Basic Constraints') };
+  return {
+    subject: out.match(/^subject=(.*)$/m)![1]!.trim(),
+    san: after('X509v3 Subject Alternative Name'),
+    ku: after('X509v3 Key Usage'),
+    eku: after('X509v3 Extended Key Usage'),
+    bc: after('X509v3 Basic Constraints'),
+  };
 }

@@ -43,7 +43,10 @@ describe('pki: re-runs', () => {
   });
 
   it('a corrupt key is reported, not overwritten, and renewed only when named', async () => {
-    const spec = smallSpec({ apiserverExtraSans: ['api.lab.example', '192.0.2.7'], nodes: [1, 2, 3].map((i) => ({ name: `node-${i}`, address: i === 2 ? '10.0.1.22' : `10.0.1.${i}` })) });
+    const spec = smallSpec({
+      apiserverExtraSans: ['api.lab.example', '192.0.2.7'],
+      nodes: [1, 2, 3].map((i) => ({ name: `node-${i}`, address: i === 2 ? '10.0.1.22' : `10.0.1.${i}` })),
+    });
     writeFileSync(join(t.dir, 'kube-proxy.key'), '-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----\n');
     const before = snapshot(t.dir);
     const r = await ensurePki(spec, t.dir, { mode: 'apply' });
@@ -68,7 +71,10 @@ describe('pki: re-runs', () => {
   });
 
   it('unknown renew names fail with a suggestion', async () => {
-    await assert.rejects(ensurePki(smallSpec(), t.dir, { mode: 'check', renew: ['kube-prox'] }), (e: Error) => e instanceof ConfigError && /renew: unknown PKI item "kube-prox"\. Did you mean "kube-proxy"\?/.test(e.message));
+    await assert.rejects(
+      ensurePki(smallSpec(), t.dir, { mode: 'check', renew: ['kube-prox'] }),
+      (e: Error) => e instanceof ConfigError && /renew: unknown PKI item "kube-prox"\. Did you mean "kube-proxy"\?/.test(e.message),
+    );
   });
 });
 
@@ -94,11 +100,17 @@ describe('pki: check mode and the CA', () => {
       const later = new Date(Date.now() + 340 * 86_400_000);
       const r = await ensurePki(smallSpec(), d.dir, { mode: 'check', now: later });
       const certs = r.items.filter((i) => i.kind === 'cert' && !i.id.endsWith('ca'));
-      assert.ok(certs.every((i) => i.status === 'would-issue' && i.reason === 'in renewal window'), JSON.stringify(certs));
+      assert.ok(
+        certs.every((i) => i.status === 'would-issue' && i.reason === 'in renewal window'),
+        JSON.stringify(certs),
+      );
       assert.deepEqual(snapshot(d.dir), before);
       const caLater = new Date(Date.now() + 3630 * 86_400_000);
       const ca = await ensurePki(smallSpec(), d.dir, { mode: 'apply', now: caLater });
-      assert.deepEqual(ca.items.filter((i) => i.id.endsWith('ca')).map((i) => `${i.id} ${i.status} ${i.reason}`), ['ca error in renewal window', 'etcd-ca error in renewal window', 'front-proxy-ca error in renewal window']);
+      assert.deepEqual(
+        ca.items.filter((i) => i.id.endsWith('ca')).map((i) => `${i.id} ${i.status} ${i.reason}`),
+        ['ca error in renewal window', 'etcd-ca error in renewal window', 'front-proxy-ca error in renewal window'],
+      );
       assert.equal(readFileSync(join(d.dir, 'ca.crt'), 'utf8'), before['ca.crt']!.split(' ').slice(2).join(' '));
     } finally {
       d.cleanup();
@@ -110,7 +122,10 @@ describe('pki: check mode and the CA', () => {
     try {
       await ensurePki(smallSpec(), d.dir, { mode: 'apply' });
       const renamed = await ensurePki(smallSpec({ clusterName: 'prod' }), d.dir, { mode: 'check' });
-      assert.deepEqual(renamed.items.filter((i) => i.status === 'error' && i.reason !== 'issuer unusable').map((i) => `${i.id} ${i.reason}`), ['ca subject differs', 'etcd-ca subject differs', 'front-proxy-ca subject differs']);
+      assert.deepEqual(
+        renamed.items.filter((i) => i.status === 'error' && i.reason !== 'issuer unusable').map((i) => `${i.id} ${i.reason}`),
+        ['ca subject differs', 'etcd-ca subject differs', 'front-proxy-ca subject differs'],
+      );
       const r = await ensurePki(smallSpec(), d.dir, { mode: 'apply', renew: ['front-proxy-ca'] });
       assert.deepEqual(changedIds(r), ['front-proxy-ca issued renew requested', 'front-proxy-client issued issuer re-issued']);
     } finally {
@@ -146,8 +161,16 @@ describe('pki: check mode and the CA', () => {
       assert.equal(r.errors, 0);
       assert.match(readFileSync(join(d.dir, 'apiserver.crt'), 'utf8'), /BEGIN CERTIFICATE/);
       const { run } = await import('./helpers.js');
-      assert.match(run('openssl', ['x509', '-in', join(d.dir, 'apiserver.crt'), '-noout', '-text']), /rsaEncryption[\s\S]*Digital Signature, Key Encipherment[\s\S]*sha256WithRSAEncryption/);
-      assert.equal(run('openssl', ['verify', '-CAfile', join(d.dir, 'ca.crt'), join(d.dir, 'kubelets/node-1.crt')]).trim().endsWith('OK'), true);
+      assert.match(
+        run('openssl', ['x509', '-in', join(d.dir, 'apiserver.crt'), '-noout', '-text']),
+        /rsaEncryption[\s\S]*Digital Signature, Key Encipherment[\s\S]*sha256WithRSAEncryption/,
+      );
+      assert.equal(
+        run('openssl', ['verify', '-CAfile', join(d.dir, 'ca.crt'), join(d.dir, 'kubelets/node-1.crt')])
+          .trim()
+          .endsWith('OK'),
+        true,
+      );
       const toEc = await ensurePki({ ...spec, keyType: 'ecdsa' }, d.dir, { mode: 'check' });
       assert.ok(toEc.items.filter((i) => i.kind === 'cert').every((i) => (i.id.endsWith('ca') ? i.status === 'reused' : i.reason === 'key type differs')));
     } finally {

@@ -16,7 +16,13 @@ const BOTH = `${SERVER}, ${CLIENT}`;
 
 /** [file, CA file, subject, SANs, extended key usage] as openssl prints them. */
 const expected: [string, string, string, string, string][] = [
-  ['apiserver', 'ca', '/CN=kube-apiserver', 'DNS:api.lab.example, DNS:kubernetes, DNS:kubernetes.default, DNS:kubernetes.default.svc, DNS:kubernetes.default.svc.cluster.local, DNS:localhost, DNS:master-1, DNS:master-2, DNS:master-3, IP Address:10.0.0.100, IP Address:10.0.0.11, IP Address:10.0.0.12, IP Address:10.0.0.13, IP Address:10.96.0.1, IP Address:127.0.0.1', SERVER],
+  [
+    'apiserver',
+    'ca',
+    '/CN=kube-apiserver',
+    'DNS:api.lab.example, DNS:kubernetes, DNS:kubernetes.default, DNS:kubernetes.default.svc, DNS:kubernetes.default.svc.cluster.local, DNS:localhost, DNS:master-1, DNS:master-2, DNS:master-3, IP Address:10.0.0.100, IP Address:10.0.0.11, IP Address:10.0.0.12, IP Address:10.0.0.13, IP Address:10.96.0.1, IP Address:127.0.0.1',
+    SERVER,
+  ],
   ['apiserver-kubelet-client', 'ca', '/O=system:masters/CN=kube-apiserver-kubelet-client', '', CLIENT],
   ['apiserver-etcd-client', 'etcd/ca', '/CN=kube-apiserver-etcd-client', '', CLIENT],
   ['front-proxy-client', 'front-proxy-ca', '/CN=front-proxy-client', '', CLIENT],
@@ -25,8 +31,20 @@ const expected: [string, string, string, string, string][] = [
   ['kube-scheduler', 'ca', '/O=system:kube-scheduler/CN=system:kube-scheduler', '', CLIENT],
   ['kube-proxy', 'ca', '/O=system:node-proxier/CN=system:kube-proxy', '', CLIENT],
   ['kubelets/node-2', 'ca', '/O=system:nodes/CN=system:node:node-2', 'DNS:node-2, IP Address:10.0.1.2', BOTH],
-  ['etcd/master-1-server', 'etcd/ca', '/CN=master-1', 'DNS:localhost, DNS:master-1, IP Address:10.0.0.11, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1', BOTH],
-  ['etcd/master-3-peer', 'etcd/ca', '/CN=master-3', 'DNS:localhost, DNS:master-3, IP Address:10.0.0.13, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1', BOTH],
+  [
+    'etcd/master-1-server',
+    'etcd/ca',
+    '/CN=master-1',
+    'DNS:localhost, DNS:master-1, IP Address:10.0.0.11, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1',
+    BOTH,
+  ],
+  [
+    'etcd/master-3-peer',
+    'etcd/ca',
+    '/CN=master-3',
+    'DNS:localhost, DNS:master-3, IP Address:10.0.0.13, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1',
+    BOTH,
+  ],
 ];
 
 describe('pki: issued material (openssl, kubectl)', function () {

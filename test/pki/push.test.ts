@@ -43,7 +43,10 @@ describe('roles/pki: pkiFiles', () => {
     for (const r of resources) await r.prepare?.(ctx);
     assert.equal(existsSync(join(t.dir, 'pki')), false, 'the pki directory is not even created');
     const changes = changesById(await plan(FakeHost.debian('worker-1'), resources));
-    assert.deepEqual(changes['file:/etc/kubernetes/pki/kubelet.key'], [{ field: 'state', before: 'absent', after: 'file' }, { field: 'content', after: '(issued by the PKI step: kubelets/worker-1.key)' }]);
+    assert.deepEqual(changes['file:/etc/kubernetes/pki/kubelet.key'], [
+      { field: 'state', before: 'absent', after: 'file' },
+      { field: 'content', after: '(issued by the PKI step: kubelets/worker-1.key)' },
+    ]);
     assert.match(ctx.notes[0]!, /would-issue kubelet:worker-1 \(missing\)/);
   });
 
@@ -66,7 +69,10 @@ describe('roles/pki: pkiFiles', () => {
       const inv = withDir(elsewhere.dir);
       const { first } = await converge(host, pkiFiles(inv.cluster, hostOf(inv, 'worker-1')));
       const refused = first.planned.find((x) => x.resource.id === 'file:/etc/kubernetes/pki/ca.crt')!;
-      assert.match(refused.error!, /on the host differs: it holds another CA than .*ca\.crt\. This controller's pki directory is not the one the cluster was built with/);
+      assert.match(
+        refused.error!,
+        /on the host differs: it holds another CA than .*ca\.crt\. This controller's pki directory is not the one the cluster was built with/,
+      );
       assert.equal(host.read('/etc/kubernetes/pki/ca.crt'), readFileSync(join(t.dir, 'ca.crt'), 'utf8'));
     } finally {
       elsewhere.cleanup();
@@ -88,7 +94,10 @@ describe('roles/pki: pkiFiles', () => {
       assert.ok(changedIds(first).includes('file:/etc/kubernetes/pki/kubelet.crt'));
       assert.notEqual(host.read('/etc/kubernetes/pki/kubelet.crt'), before);
       process.env.TSPLAY_PKI_RENEW = 'kublet:worker-1';
-      await assert.rejects(Promise.all(pkiFiles(inv.cluster, hostOf(inv, 'worker-1')).map((r) => r.prepare?.(prepareContext('check')))), /unknown PKI item "kublet:worker-1"\. Did you mean "kubelet:worker-1"/);
+      await assert.rejects(
+        Promise.all(pkiFiles(inv.cluster, hostOf(inv, 'worker-1')).map((r) => r.prepare?.(prepareContext('check')))),
+        /unknown PKI item "kublet:worker-1"\. Did you mean "kubelet:worker-1"/,
+      );
     } finally {
       delete process.env.TSPLAY_PKI_RENEW;
     }

@@ -33,7 +33,8 @@ describe('pki: credentials of hosts that left the spec', () => {
     assert.deepEqual(snapshot(t.dir), before, 'check mode wrote nothing');
     const apply = await ensurePki(smaller, t.dir, { mode: 'apply' });
     assert.equal(apply.changed, 5);
-    for (const f of ['kubelets/node-3.key', 'kubeconfigs/kubelet-node-3.conf', 'etcd/master-3-server.key', 'etcd/flannel-client.key']) assert.equal(existsSync(join(t.dir, f)), false, f);
+    for (const f of ['kubelets/node-3.key', 'kubeconfigs/kubelet-node-3.conf', 'etcd/master-3-server.key', 'etcd/flannel-client.key'])
+      assert.equal(existsSync(join(t.dir, f)), false, f);
     for (const f of ['kubelets/node-2.key', 'kubelets/NOTES.txt', 'etcd/master-2-peer.key', 'etcd/ca.key']) assert.equal(existsSync(join(t.dir, f)), true, f);
     assert.deepEqual(notReused(await ensurePki(smaller, t.dir, { mode: 'apply' })), []);
   });

@@ -21,14 +21,27 @@ describe('pki: etcd CA rotation order', () => {
 
   it('each step from its phase advances, the step just done repeats, anything else is refused naming the next step', () => {
     const table: [RotationPhase, RotationStep, 'advance' | 'repeat' | RegExp][] = [
-      ['idle', 'bundle', 'advance'], ['idle', 'reissue', /not started, the next step is bundle/], ['idle', 'drop', /not started/],
-      ['bundled', 'bundle', 'repeat'], ['bundled', 'reissue', 'advance'], ['bundled', 'drop', /at "bundled", the next step is reissue/],
-      ['reissued', 'bundle', /next step is drop/], ['reissued', 'reissue', 'repeat'], ['reissued', 'drop', 'advance'],
-      ['dropped', 'bundle', 'advance'], ['dropped', 'reissue', /next step is bundle \(to start another rotation\)/], ['dropped', 'drop', 'repeat'],
+      ['idle', 'bundle', 'advance'],
+      ['idle', 'reissue', /not started, the next step is bundle/],
+      ['idle', 'drop', /not started/],
+      ['bundled', 'bundle', 'repeat'],
+      ['bundled', 'reissue', 'advance'],
+      ['bundled', 'drop', /at "bundled", the next step is reissue/],
+      ['reissued', 'bundle', /next step is drop/],
+      ['reissued', 'reissue', 'repeat'],
+      ['reissued', 'drop', 'advance'],
+      ['dropped', 'bundle', 'advance'],
+      ['dropped', 'reissue', /next step is bundle \(to start another rotation\)/],
+      ['dropped', 'drop', 'repeat'],
     ];
     for (const [phase, step, want] of table) {
       if (typeof want === 'string') assert.equal(planStep(phase, step, 'w'), want, `${phase} + ${step}`);
-      else assert.throws(() => planStep(phase, step, 'w'), (e: unknown) => e instanceof ConfigError && want.test(e.message), `${phase} + ${step}`);
+      else
+        assert.throws(
+          () => planStep(phase, step, 'w'),
+          (e: unknown) => e instanceof ConfigError && want.test(e.message),
+          `${phase} + ${step}`,
+        );
     }
     assert.equal(parseStep('drop', 'w'), 'drop');
     assert.throws(() => parseStep('bundel', 'var x'), /"bundel" is not a rotation step: expected bundle, reissue, drop/);
@@ -50,7 +63,10 @@ describe('pki: etcd CA rotation in the pki directory', () => {
     assert.equal(await readPushed(t.dir, 'ca.crt'), kubeCa, 'only the etcd CA is bundled');
     assert.deepEqual((await ensurePki(smallSpec(), t.dir, { mode: 'check' })).changed, 0, 'a bundled directory is a valid PKI');
     const r = await stepEtcdCa(smallSpec(), t.dir, 'reissue', 'w');
-    assert.deepEqual([...r.renew].sort(), ['apiserver-etcd-client', 'etcd-healthcheck-client', ...[1, 2, 3].flatMap((i) => [`etcd-peer:master-${i}`, `etcd-server:master-${i}`])].sort());
+    assert.deepEqual(
+      [...r.renew].sort(),
+      ['apiserver-etcd-client', 'etcd-healthcheck-client', ...[1, 2, 3].flatMap((i) => [`etcd-peer:master-${i}`, `etcd-server:master-${i}`])].sort(),
+    );
     assert.equal(read('etcd/ca-previous.crt'), old);
     await assert.rejects(stepEtcdCa(smallSpec(), t.dir, 'drop', 'w'), /not signed by the new etcd CA yet: apiserver-etcd-client, etcd-healthcheck-client/);
     await ensurePki(smallSpec(), t.dir, { mode: 'apply', renew: r.renew });

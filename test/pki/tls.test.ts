@@ -20,18 +20,32 @@ interface Outcome {
 async function handshake(dir: string, server: string, client: string, servername = 'kubernetes.default.svc', checkName = true): Promise<Outcome> {
   const read = (f: string) => readFileSync(join(dir, f));
   const seen: Outcome[] = [];
-  const srv = createServer({ cert: read(`${server}.crt`), key: read(`${server}.key`), ca: read('ca.crt'), requestCert: true, rejectUnauthorized: true }, (s: TLSSocket) => {
-    seen.push({ clientSubject: (s.getPeerCertificate().subject as unknown as Record<string, string>).CN });
-    s.end('ok');
-  });
+  const srv = createServer(
+    { cert: read(`${server}.crt`), key: read(`${server}.key`), ca: read('ca.crt'), requestCert: true, rejectUnauthorized: true },
+    (s: TLSSocket) => {
+      seen.push({ clientSubject: (s.getPeerCertificate().subject as unknown as Record<string, string>).CN });
+      s.end('ok');
+    },
+  );
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const port = (srv.address() as AddressInfo).port;
   try {
     const reply = await new Promise<string>((resolve, reject) => {
-      const c = connect({ host: '127.0.0.1', port, servername, ca: read('ca.crt'), cert: read(`${client}.crt`), key: read(`${client}.key`), ...(checkName ? {} : { checkServerIdentity: () => undefined }) }, () => {
-        let data = '';
-        c.on('data', (d) => (data += d)).on('end', () => resolve(data));
-      });
+      const c = connect(
+        {
+          host: '127.0.0.1',
+          port,
+          servername,
+          ca: read('ca.crt'),
+          cert: read(`${client}.crt`),
+          key: read(`${client}.key`),
+          ...(checkName ? {} : { checkServerIdentity: () => undefined }),
+        },
+        () => {
+          let data = '';
+          c.on('data', (d) => (data += d)).on('end', () => resolve(data));
+        },
+      );
       c.on('error', reject);
     });
     assert.equal(reply, 'ok');

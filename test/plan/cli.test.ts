@@ -21,7 +21,12 @@ describe('tsplay run --check --plan-out, then --plan', () => {
       assert.match(other.err, /-e vars differ/);
       // drift one file the plan writes on the first host
       const h = fleet.get(hosts[0]!);
-      const path = (JSON.parse(readFileSync(file, 'utf8')) as { hosts: { roles: { resources: { id: string }[] }[] }[] }).hosts[0]!.roles.flatMap((r) => r.resources).map((r) => r.id).find((id) => id.startsWith('file:'))!.slice(5);
+      const path = (JSON.parse(readFileSync(file, 'utf8')) as { hosts: { roles: { resources: { id: string }[] }[] }[] }).hosts[0]!.roles.flatMap(
+        (r) => r.resources,
+      )
+        .map((r) => r.id)
+        .find((id) => id.startsWith('file:'))!
+        .slice(5);
       h.seedFile(path, 'drifted\n');
       const applied = await tsplay(fleet, 'run', SAMPLE, '-i', INVENTORY, '--plan', file);
       console.log('      drifted', path, 'exit', applied.code);
@@ -42,8 +47,13 @@ describe('tsplay run --check --plan-out, then --plan', () => {
       const applied = await tsplay(fleet, 'run', SAMPLE, '-i', INVENTORY, '--plan', file);
       assert.equal(applied.code, 0, applied.out + applied.err);
       assert.equal((await tsplay(fleet, 'run', SAMPLE, '-i', INVENTORY, '--check', '--plan-out', file)).code, 0);
-      const all = (JSON.parse(readFileSync(file, 'utf8')) as { hosts: { roles: { resources: { list?: unknown[]; secret?: true }[] }[] }[] }).hosts.flatMap((h) => h.roles.flatMap((r) => r.resources));
-      assert.deepEqual(all.filter((r) => (r.list ?? []).length > 0), []);
+      const all = (JSON.parse(readFileSync(file, 'utf8')) as { hosts: { roles: { resources: { list?: unknown[]; secret?: true }[] }[] }[] }).hosts.flatMap(
+        (h) => h.roles.flatMap((r) => r.resources),
+      );
+      assert.deepEqual(
+        all.filter((r) => (r.list ?? []).length > 0),
+        [],
+      );
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

@@ -7,7 +7,17 @@ import type { AnyResource } from '../../lib/core/resource.js';
 import { secret } from '../../lib/core/secret.js';
 import { file } from '../../lib/resources/index.js';
 import { plan } from '../../lib/runner/pass.js';
-import { digestOf, PLAN_FORMAT, readPlanFile, recordRole, replayRole, sourceDiffers, writePlanFile, type PlanFile, type PlanSource } from '../../lib/runner/plan/index.js';
+import {
+  digestOf,
+  PLAN_FORMAT,
+  readPlanFile,
+  recordRole,
+  replayRole,
+  sourceDiffers,
+  writePlanFile,
+  type PlanFile,
+  type PlanSource,
+} from '../../lib/runner/plan/index.js';
 import { FakeHost } from '../../lib/testing/index.js';
 
 const TOKEN = 'plan-secret-9b1e44c0aa';
@@ -23,12 +33,18 @@ async function record(h: FakeHost, res: readonly AnyResource[], role = 'app') {
   return recordRole(role, p);
 }
 
-for (const [os, make] of [['debian', () => FakeHost.debian('h1')], ['rhel', () => FakeHost.rhel('h1')]] as const) {
+for (const [os, make] of [
+  ['debian', () => FakeHost.debian('h1')],
+  ['rhel', () => FakeHost.rhel('h1')],
+] as const) {
   describe(`plan files (${os})`, () => {
     it('records a digest of the answers and the actions; apply sends exactly those; a second plan is empty', async () => {
       const h = make().seedFile('/etc/app/a.conf', 'old\n');
       const rec = await record(h, resources());
-      assert.deepEqual(rec.resources.map((r) => r.id), ['file:/etc/app/a.conf', 'file:/etc/app/b.conf', 'file:/etc/app/token']);
+      assert.deepEqual(
+        rec.resources.map((r) => r.id),
+        ['file:/etc/app/a.conf', 'file:/etc/app/b.conf', 'file:/etc/app/token'],
+      );
       assert.equal(h.read('/etc/app/b.conf'), undefined, 'recording changes nothing');
       assert.ok(rec.resources.every((r) => r.answers.startsWith('sha256:') && r.actions !== digestOf([])));
       const sent: unknown[] = [];
@@ -37,10 +53,16 @@ for (const [os, make] of [['debian', () => FakeHost.debian('h1')], ['rhel', () =
       const out = await replayRole({ host: 'h1', driver: h, resources: resources(), recorded: rec });
       assert.deepEqual(out.refusals, []);
       assert.equal(out.applied?.failure, undefined);
-      assert.deepEqual(sent.map(digestOf), rec.resources.map((r) => r.actions));
+      assert.deepEqual(
+        sent.map(digestOf),
+        rec.resources.map((r) => r.actions),
+      );
       assert.equal(h.read('/etc/app/a.conf'), 'one\n');
       const again = await record(h, resources());
-      assert.ok(again.resources.every((r) => r.actions === digestOf([]) && (r.list ?? []).length === 0), 'nothing left to do');
+      assert.ok(
+        again.resources.every((r) => r.actions === digestOf([]) && (r.list ?? []).length === 0),
+        'nothing left to do',
+      );
     });
 
     it('refuses, naming the resource, where the state drifted since the plan, and applies nothing', async () => {
@@ -48,7 +70,10 @@ for (const [os, make] of [['debian', () => FakeHost.debian('h1')], ['rhel', () =
       const rec = await record(h, resources());
       h.seedFile('/etc/app/b.conf', 'edited by hand\n');
       const out = await replayRole({ host: 'h1', driver: h, resources: resources(), recorded: rec });
-      assert.deepEqual(out.refusals.map((r) => `${r.host} ${r.role} ${r.resource}`), ['h1 app file:/etc/app/b.conf']);
+      assert.deepEqual(
+        out.refusals.map((r) => `${r.host} ${r.role} ${r.resource}`),
+        ['h1 app file:/etc/app/b.conf'],
+      );
       assert.match(out.refusals[0]!.why, /drifted/);
       assert.equal(out.applied, undefined);
       assert.equal(h.read('/etc/app/a.conf'), 'old\n', 'not even the resources that still match');
@@ -59,7 +84,10 @@ for (const [os, make] of [['debian', () => FakeHost.debian('h1')], ['rhel', () =
       const h = make();
       const rec = await record(h, resources());
       const other = await replayRole({ host: 'h1', driver: h, resources: resources('changed\n'), recorded: rec });
-      assert.deepEqual(other.refusals.map((r) => r.resource), ['file:/etc/app/a.conf']);
+      assert.deepEqual(
+        other.refusals.map((r) => r.resource),
+        ['file:/etc/app/a.conf'],
+      );
       assert.match(other.refusals[0]!.why, /actions differ/);
       const fewer = await replayRole({ host: 'h1', driver: h, resources: resources().slice(1), recorded: rec });
       assert.match(fewer.refusals[0]!.why, /gone: file:\/etc\/app\/a.conf/);
@@ -85,7 +113,10 @@ describe('plan files: the dependsOn edge', () => {
     assert.equal(h.read('/etc/a.conf'), 'one\n');
     // After the first role, the second has nothing to do while the plan says it writes: a deviation, refused.
     const out = await replayRole({ host: 'h1', driver: h, resources: reader('one\n'), recorded: r2 });
-    assert.deepEqual(out.refusals.map((r) => r.resource), ['file:/etc/a.conf']);
+    assert.deepEqual(
+      out.refusals.map((r) => r.resource),
+      ['file:/etc/a.conf'],
+    );
     assert.match(out.refusals[0]!.why, /actions differ from the planned ones \(checked after file:\/etc\/a.conf\)/);
   });
 
@@ -103,7 +134,12 @@ describe('plan files: the dependsOn edge', () => {
 
 describe('plan files: on disk', () => {
   const source = (over: Partial<PlanSource> = {}): PlanSource => ({
-    tsplay: '0.1.0', playbook: { path: 'pb.ts', digest: digestOf('pb') }, inventory: { path: 'inv.ts', digest: digestOf('inv') }, vars: digestOf({}), resources: digestOf(['file:/a']), ...over,
+    tsplay: '0.1.0',
+    playbook: { path: 'pb.ts', digest: digestOf('pb') },
+    inventory: { path: 'inv.ts', digest: digestOf('inv') },
+    vars: digestOf({}),
+    resources: digestOf(['file:/a']),
+    ...over,
   });
 
   it('is written atomically, 0600, and holds no secret content (a secret resource keeps only digests)', async () => {
@@ -132,9 +168,10 @@ describe('plan files: on disk', () => {
   it('refuses a plan made from another version, saying which differs', () => {
     assert.deepEqual(sourceDiffers(source(), source()), []);
     assert.deepEqual(sourceDiffers(source(), source({ tsplay: '0.2.0', playbook: { path: 'pb.ts', digest: digestOf('pb2') } })), [
-      'tsplay version (plan 0.1.0, now 0.2.0)', 'playbook pb.ts changed since the plan',
+      'tsplay version (plan 0.1.0, now 0.2.0)',
+      'playbook pb.ts changed since the plan',
     ]);
-    assert.deepEqual(sourceDiffers(source(), source({ vars: digestOf({ x: 1 }) })), ['-e vars differ from the plan\'s']);
+    assert.deepEqual(sourceDiffers(source(), source({ vars: digestOf({ x: 1 }) })), ["-e vars differ from the plan's"]);
   });
 
   it('rejects a file that is not a plan', () => {

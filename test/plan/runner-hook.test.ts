@@ -14,7 +14,12 @@ const pb = definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'all', roles
 
 async function run(drivers: Map<string, FakeHost>, mode: Mode, plan: PlanHook) {
   const rec = new Recorder();
-  const stats = await runPlaybook(compileWith(pb, inv), inv.cluster, { playbook: 'pb', mode, diff: false, plan }, { reporter: rec, sleep: async () => {}, now: () => 0, connect: async (h) => drivers.get(h.name)! });
+  const stats = await runPlaybook(
+    compileWith(pb, inv),
+    inv.cluster,
+    { playbook: 'pb', mode, diff: false, plan },
+    { reporter: rec, sleep: async () => {}, now: () => 0, connect: async (h) => drivers.get(h.name)! },
+  );
   return { rec, stats };
 }
 
@@ -31,11 +36,20 @@ describe('plan files through the runner', () => {
     const drivers = new Map(['h1', 'h2'].map((n) => [n, FakeHost.debian(n)]));
     const r = recorder();
     await run(drivers, 'check', r.hook);
-    assert.deepEqual(r.plans().map((h) => `${h.host}: ${h.roles.map((x) => x.role).join(',')}`).sort(), ['h1: a,b', 'h2: a,b']);
+    assert.deepEqual(
+      r
+        .plans()
+        .map((h) => `${h.host}: ${h.roles.map((x) => x.role).join(',')}`)
+        .sort(),
+      ['h1: a,b', 'h2: a,b'],
+    );
     // b's /etc/a1 read what a would write: dependsOn, compared by its fresh actions (none, so: refused)
     assert.deepEqual(r.plans()[0]!.roles[1]!.resources[0]!.dependsOn, ['file:/etc/a1']);
     const { stats } = await run(drivers, 'apply', r.replay());
-    console.log('      figures:', JSON.stringify(Object.fromEntries(Object.entries(stats.hosts).map(([h, s]) => [h, { changed: s.changed, failed: s.failed }]))));
+    console.log(
+      '      figures:',
+      JSON.stringify(Object.fromEntries(Object.entries(stats.hosts).map(([h, s]) => [h, { changed: s.changed, failed: s.failed }]))),
+    );
     assert.equal(drivers.get('h1')!.read('/etc/a2'), '2\n');
     assert.equal(drivers.get('h1')!.read('/etc/b'), undefined, 'role b refused: its planned write of /etc/a1 had become nothing to do');
     assert.ok(stats.hosts.h1!.failed > 0);
@@ -48,14 +62,22 @@ describe('plan files through the runner', () => {
     const r = recorder();
     const go = async (mode: Mode, plan: PlanHook) => {
       const rec = new Recorder();
-      const stats = await runPlaybook(compileWith(pb1, inv), inv.cluster, { playbook: 'pb1', mode, diff: false, plan }, { reporter: rec, sleep: async () => {}, now: () => 0, connect: async (h) => drivers.get(h.name)! });
+      const stats = await runPlaybook(
+        compileWith(pb1, inv),
+        inv.cluster,
+        { playbook: 'pb1', mode, diff: false, plan },
+        { reporter: rec, sleep: async () => {}, now: () => 0, connect: async (h) => drivers.get(h.name)! },
+      );
       return { rec, stats };
     };
     await go('check', r.hook);
     drivers.get('h1')!.seedFile('/etc/y', 'by hand\n');
     const { rec } = await go('apply', r.replay());
     const errors = rec.events.filter((e) => JSON.stringify(e).includes('refused by the plan')).map((e) => JSON.stringify(e));
-    assert.ok(errors.some((e) => e.includes('file:/etc/y') && e.includes('drifted')), errors.join('\n') || JSON.stringify(rec.events.filter((e) => e.kind !== 'resource')));
+    assert.ok(
+      errors.some((e) => e.includes('file:/etc/y') && e.includes('drifted')),
+      errors.join('\n') || JSON.stringify(rec.events.filter((e) => e.kind !== 'resource')),
+    );
     assert.equal(drivers.get('h1')!.read('/etc/x'), undefined, 'nothing applied on the drifted host');
     assert.equal(drivers.get('h2')!.read('/etc/x'), 'x\n');
   });

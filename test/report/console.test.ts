@@ -16,7 +16,18 @@ const run: RunEvent[] = [
   { kind: 'role-end', host: 'web-02', role: 'base', ms: 130, roundTrips: 2, changed: 1 },
   { kind: 'role-end', host: 'db-1', role: 'base', ms: 90, roundTrips: 2, changed: 0 },
   { kind: 'host-failed', host: 'db-1', error: '[db-1] service:etcd: exited 1: exit 1' },
-  { kind: 'run-end', mode: 'apply', stats: { ms: 400, hosts: { 'web-01': hostStats({ ok: 1, roundTrips: 1, roleMs: { base: 120 } }), 'web-02': hostStats({ changed: 1, roundTrips: 2, roleMs: { base: 130 } }), 'db-1': hostStats({ failed: 1, roundTrips: 2, roleMs: { base: 90 } }) } } },
+  {
+    kind: 'run-end',
+    mode: 'apply',
+    stats: {
+      ms: 400,
+      hosts: {
+        'web-01': hostStats({ ok: 1, roundTrips: 1, roleMs: { base: 120 } }),
+        'web-02': hostStats({ changed: 1, roundTrips: 2, roleMs: { base: 130 } }),
+        'db-1': hostStats({ failed: 1, roundTrips: 2, roleMs: { base: 90 } }),
+      },
+    },
+  },
 ];
 
 const recap = [
@@ -36,7 +47,16 @@ const recap = [
 function ttyConsole(over: Partial<ConsoleOptions> = {}) {
   const out = new Collect();
   const clock = { t: 0, tick: () => {}, stopped: false };
-  const r = consoleReporter({ out, chalk: plain, tty: true, verbose: 0, diff: false, now: () => clock.t, ticker: (fn) => ((clock.tick = fn), { stop: () => void (clock.stopped = true) }), ...over });
+  const r = consoleReporter({
+    out,
+    chalk: plain,
+    tty: true,
+    verbose: 0,
+    diff: false,
+    now: () => clock.t,
+    ticker: (fn) => ((clock.tick = fn), { stop: () => void (clock.stopped = true) }),
+    ...over,
+  });
   return { out, clock, r };
 }
 
@@ -45,18 +65,21 @@ describe('console reporter', () => {
     const out = new Collect();
     const r = consoleReporter({ out, chalk: plain, tty: false, verbose: 0, diff: false });
     for (const e of run) r.emit(e);
-    assert.equal(out.text, [
-      'tsplay site.ts · apply · 3 hosts',
-      '',
-      'PLAY [site] · 3 hosts',
-      'ROLE [base] · 3 hosts',
-      'changed  [web-02] base › file:/etc/x  mode 0644 → 0600',
-      'failed   [db-1] base › service:etcd',
-      '    exit 1',
-      'FAILED [db-1] service:etcd: exited 1: exit 1',
-      ...recap,
-      '',
-    ].join('\n'));
+    assert.equal(
+      out.text,
+      [
+        'tsplay site.ts · apply · 3 hosts',
+        '',
+        'PLAY [site] · 3 hosts',
+        'ROLE [base] · 3 hosts',
+        'changed  [web-02] base › file:/etc/x  mode 0644 → 0600',
+        'failed   [db-1] base › service:etcd',
+        '    exit 1',
+        'FAILED [db-1] service:etcd: exited 1: exit 1',
+        ...recap,
+        '',
+      ].join('\n'),
+    );
   });
 
   it('plain mode: -v adds ok resources; failures go to err when given', () => {
@@ -74,7 +97,14 @@ describe('console reporter', () => {
     const r = consoleReporter({ out, chalk: plain, tty: false, verbose: 0, diff: false });
     r.emit(runStart(['h'], 'check'));
     r.emit(resource({ host: 'h', status: 'would-change', changes: [{ field: 'content', diff: { before: 'a\n', after: 'b\n' } }] }));
-    assert.deepEqual(out.text.split('\n').slice(1, 7), ['would change  [h] base › file:/etc/x  content +1 −1', '    --- before', '    +++ after', '    @@ -1,1 +1,1 @@', '    -a', '    +b']);
+    assert.deepEqual(out.text.split('\n').slice(1, 7), [
+      'would change  [h] base › file:/etc/x  content +1 −1',
+      '    --- before',
+      '    +++ after',
+      '    @@ -1,1 +1,1 @@',
+      '    -a',
+      '    +b',
+    ]);
   });
 
   it('colours reach the stream when chalk has a level', () => {
@@ -154,7 +184,10 @@ describe('console reporter', () => {
     clock.tick();
     const shown = screen(out.text).slice(2, -1);
     assert.equal(shown.length, 5, 'half the rows');
-    assert.ok(shown.every((l) => [...l].length <= 39), shown.join('\n'));
+    assert.ok(
+      shown.every((l) => [...l].length <= 39),
+      shown.join('\n'),
+    );
     assert.equal(shown[4], '  … 96 more hosts: 46 running, 50 wait…');
     assert.ok(shown[0]!.startsWith('● node-000.cluster.example.com  kubern…'));
   });

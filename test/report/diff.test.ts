@@ -7,7 +7,20 @@ describe('report diff', () => {
   it('renders a unified diff with 3 lines of context', () => {
     const before = 'a\nb\nc\nd\ne\nf\ng\nh\n';
     const after = 'a\nb\nc\nd\nE\nf\ng\nh\ni\n';
-    assert.deepEqual(renderDiff(before, after, { chalk: plain }), ['--- before', '+++ after', '@@ -2,7 +2,8 @@', ' b', ' c', ' d', '-e', '+E', ' f', ' g', ' h', '+i']);
+    assert.deepEqual(renderDiff(before, after, { chalk: plain }), [
+      '--- before',
+      '+++ after',
+      '@@ -2,7 +2,8 @@',
+      ' b',
+      ' c',
+      ' d',
+      '-e',
+      '+E',
+      ' f',
+      ' g',
+      ' h',
+      '+i',
+    ]);
     assert.deepEqual(renderDiff(before, after, { chalk: plain, context: 0 }).slice(2), ['@@ -5,1 +5,1 @@', '-e', '+E', '@@ -8,0 +9,1 @@', '+i']);
   });
 

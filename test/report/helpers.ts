@@ -26,12 +26,33 @@ export const colour = new Chalk({ level: 1 });
 type ResourceEvent = Extract<RunEvent, { kind: 'resource' }>;
 
 export const resource = (over: Partial<ResourceEvent> = {}): ResourceEvent => ({
-  kind: 'resource', host: 'web-01', role: 'base', resource: 'file:/etc/x', status: 'changed', changes: [{ field: 'mode', before: '0644', after: '0600' }], ...over,
+  kind: 'resource',
+  host: 'web-01',
+  role: 'base',
+  resource: 'file:/etc/x',
+  status: 'changed',
+  changes: [{ field: 'mode', before: '0644', after: '0600' }],
+  ...over,
 });
 
-export const hostStats = (over: Partial<HostStats> = {}): HostStats => ({ ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, roundTrips: 0, roleMs: {}, ...over });
+export const hostStats = (over: Partial<HostStats> = {}): HostStats => ({
+  ok: 0,
+  changed: 0,
+  failed: 0,
+  skipped: 0,
+  unreachable: false,
+  roundTrips: 0,
+  roleMs: {},
+  ...over,
+});
 
-export const runStart = (hosts: string[], mode: 'check' | 'apply' = 'apply', diff = false): RunEvent => ({ kind: 'run-start', playbook: 'site.ts', mode, diff, hosts });
+export const runStart = (hosts: string[], mode: 'check' | 'apply' = 'apply', diff = false): RunEvent => ({
+  kind: 'run-start',
+  playbook: 'site.ts',
+  mode,
+  diff,
+  hosts,
+});
 
 /**
  * What a terminal would show after `text`: lines with colours dropped, honouring the escapes the live
@@ -44,8 +65,10 @@ export function screen(text: string): string[] {
     const [tok, n, cmd] = m;
     if (cmd === 'A') row = Math.max(0, row - Number(n || 1));
     else if (cmd === 'J') lines.splice(row, lines.length - row, '');
-    else if (cmd) continue; // colours
-    else if (tok === '\r') continue; // the live area only ever returns to column 0 of a line it then erases
+    else if (cmd)
+      continue; // colours
+    else if (tok === '\r')
+      continue; // the live area only ever returns to column 0 of a line it then erases
     else if (tok === '\n') {
       row++;
       lines[row] ??= '';

@@ -11,7 +11,14 @@ const hostile = `<script>alert("x")</script>'&`;
 const run: RunEvent[] = [
   { kind: 'run-start', playbook: 'site.ts', mode: 'apply', diff: true, hosts: ['web-1', 'db-1'] },
   { kind: 'role-start', play: 'p', role: 'motd', hosts: ['web-1', 'db-1'] },
-  { kind: 'resource', host: 'web-1', role: 'motd', resource: 'file:/etc/motd', status: 'changed', changes: [{ field: 'content', diff: { before: 'old\n', after: `${hostile}\n` } }] },
+  {
+    kind: 'resource',
+    host: 'web-1',
+    role: 'motd',
+    resource: 'file:/etc/motd',
+    status: 'changed',
+    changes: [{ field: 'content', diff: { before: 'old\n', after: `${hostile}\n` } }],
+  },
   { kind: 'gate', host: 'web-1', role: 'motd', gate: 'reads', status: 'retry', attempt: 1 },
   { kind: 'gate', host: 'web-1', role: 'motd', gate: 'reads', status: 'ok', attempt: 2 },
   { kind: 'role-end', host: 'web-1', role: 'motd', ms: 20, roundTrips: 3, changed: 1 },
@@ -36,7 +43,8 @@ describe('HTML run report', () => {
   });
 
   it('has a timeline row for every host with its role, the gate retry marked and the failure red', () => {
-    for (const h of ['web-1', 'db-1']) assert.match(html, new RegExp(`data-host="${h}"><div class="host">${h}</div><div class="lane"><div class="bar[^"]*" data-role="motd"`));
+    for (const h of ['web-1', 'db-1'])
+      assert.match(html, new RegExp(`data-host="${h}"><div class="host">${h}</div><div class="lane"><div class="bar[^"]*" data-role="motd"`));
     assert.match(html, /class="bar gated retried" data-role="motd"[^>]*title="motd on web-1: 40 ms, 3 round trips; gates reads: ok; 1 retries"/);
     assert.match(html, /class="bar failed" data-role="motd"/);
   });

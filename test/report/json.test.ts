@@ -21,7 +21,10 @@ describe('JSON lines reporter', () => {
     assert.equal(lines.pop(), '', 'ends with a newline');
     assert.equal(lines.length, events.length);
     const parsed = lines.map((l) => JSON.parse(l) as RunEvent & { time: string });
-    assert.deepEqual(parsed.map(({ time, ...e }) => e), events);
+    assert.deepEqual(
+      parsed.map(({ time, ...e }) => e),
+      events,
+    );
     assert.ok(parsed.every((p) => p.time === '2024-01-02T03:04:05.678Z'));
     assert.ok(lines[0]!.startsWith('{"time":"2024-01-02T03:04:05.678Z","kind":"run-start"'));
   });

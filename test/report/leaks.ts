@@ -50,7 +50,14 @@ function base64Cores(s: string): string[] {
 export function leaks(text: string): string[] {
   const found: string[] = [];
   SECRETS.forEach((s, i) => {
-    const forms = [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s), new URLSearchParams({ t: s }).toString().slice(2), s.replace(/'/g, `'\\''`), b64(s).replace(/=+$/, '')];
+    const forms = [
+      s,
+      JSON.stringify(s).slice(1, -1),
+      encodeURIComponent(s),
+      new URLSearchParams({ t: s }).toString().slice(2),
+      s.replace(/'/g, `'\\''`),
+      b64(s).replace(/=+$/, ''),
+    ];
     if (s.length < 6) {
       for (const f of forms) if (standsWhole(text, f)) found.push(`secret #${i} (${s.length} chars): ${JSON.stringify(f)}`);
       return;
@@ -58,7 +65,8 @@ export function leaks(text: string): string[] {
     const lines = s.includes('\n') ? s.split('\n') : [];
     for (const f of [...forms, ...lines]) if (text.includes(f)) found.push(`secret #${i}: ${JSON.stringify(f)}`);
     // Any 8 characters of an embedded base64 core: a mask that leaves half of it is a leak too.
-    for (const core of base64Cores(s)) for (let k = 0; k + 8 <= core.length; k++) if (text.includes(core.slice(k, k + 8))) found.push(`secret #${i}: base64 ${core.slice(k, k + 8)}`);
+    for (const core of base64Cores(s))
+      for (let k = 0; k + 8 <= core.length; k++) if (text.includes(core.slice(k, k + 8))) found.push(`secret #${i}: base64 ${core.slice(k, k + 8)}`);
   });
   return found;
 }

@@ -12,20 +12,45 @@ describe('report lines', () => {
   });
 
   it('several changes on one line; a text change as +added −removed, its diff only with --diff', () => {
-    const e = resource({ changes: [{ field: 'state', before: 'absent', after: 'file' }, { field: 'content', diff: { before: 'a\nb\n', after: 'a\nc\nd\n' } }, { field: 'owner', after: 'etcd' }, { field: 'line', before: 'x=1' }] });
+    const e = resource({
+      changes: [
+        { field: 'state', before: 'absent', after: 'file' },
+        { field: 'content', diff: { before: 'a\nb\n', after: 'a\nc\nd\n' } },
+        { field: 'owner', after: 'etcd' },
+        { field: 'line', before: 'x=1' },
+      ],
+    });
     const head = 'changed  [web-01] base › file:/etc/x  state absent → file, content +2 −1, owner → etcd, line x=1 → (unset)';
     assert.deepEqual(eventLines(e, apply), [head]);
-    assert.deepEqual(eventLines(e, { ...apply, showDiff: true }), [head, '    --- before', '    +++ after', '    @@ -1,2 +1,3 @@', '     a', '    -b', '    +c', '    +d']);
+    assert.deepEqual(eventLines(e, { ...apply, showDiff: true }), [
+      head,
+      '    --- before',
+      '    +++ after',
+      '    @@ -1,2 +1,3 @@',
+      '     a',
+      '    -b',
+      '    +c',
+      '    +d',
+    ]);
   });
 
   it('check mode: would change, with the dependency note', () => {
-    const e = resource({ resource: 'service:etcd', status: 'would-change', changes: [{ field: 'state', before: 'inactive', after: 'started' }], dependsOn: ['file:/etc/etcd.conf', 'unit:etcd'] });
-    assert.deepEqual(eventLines(e, check), ['would change  [web-01] base › service:etcd  state inactive → started (depends on earlier change to file:/etc/etcd.conf, unit:etcd — outcome may differ)']);
+    const e = resource({
+      resource: 'service:etcd',
+      status: 'would-change',
+      changes: [{ field: 'state', before: 'inactive', after: 'started' }],
+      dependsOn: ['file:/etc/etcd.conf', 'unit:etcd'],
+    });
+    assert.deepEqual(eventLines(e, check), [
+      'would change  [web-01] base › service:etcd  state inactive → started (depends on earlier change to file:/etc/etcd.conf, unit:etcd — outcome may differ)',
+    ]);
   });
 
   it('a secret resource says which field changes, never the content', () => {
     const e = resource({ resource: 'file:/etc/k.pem', secret: true, changes: [{ field: 'content' }, { field: 'mode' }] });
-    assert.deepEqual(eventLines(e, { ...apply, showDiff: true }), ['changed  [web-01] base › file:/etc/k.pem  content changed (secret), mode changed (secret)']);
+    assert.deepEqual(eventLines(e, { ...apply, showDiff: true }), [
+      'changed  [web-01] base › file:/etc/k.pem  content changed (secret), mode changed (secret)',
+    ]);
   });
 
   it('multi-line and long values stay on one line, cut with …', () => {
@@ -44,8 +69,17 @@ describe('report lines', () => {
   });
 
   it('a failed resource: its changes, then the error indented and red', () => {
-    const e = resource({ resource: 'service:etcd', status: 'failed', changes: [{ field: 'state', before: 'inactive', after: 'started' }], error: 'Job for etcd.service failed.\nSee journalctl -xeu etcd' });
-    assert.deepEqual(eventLines(e, apply), ['failed   [web-01] base › service:etcd  state inactive → started', '    Job for etcd.service failed.', '    See journalctl -xeu etcd']);
+    const e = resource({
+      resource: 'service:etcd',
+      status: 'failed',
+      changes: [{ field: 'state', before: 'inactive', after: 'started' }],
+      error: 'Job for etcd.service failed.\nSee journalctl -xeu etcd',
+    });
+    assert.deepEqual(eventLines(e, apply), [
+      'failed   [web-01] base › service:etcd  state inactive → started',
+      '    Job for etcd.service failed.',
+      '    See journalctl -xeu etcd',
+    ]);
     const [, err] = eventLines(e, { ...apply, chalk: colour });
     assert.equal(err, '\x1b[31m    Job for etcd.service failed.\x1b[39m');
   });
@@ -69,14 +103,27 @@ describe('report lines', () => {
   });
 
   it('handlers, headers, host failures and unreachable hosts', () => {
-    assert.deepEqual(eventLines({ kind: 'handler', host: 'h', role: 'etcd', handler: 'restart etcd', status: 'would-change' }, check), ['would change  [h] etcd › handler restart etcd']);
+    assert.deepEqual(eventLines({ kind: 'handler', host: 'h', role: 'etcd', handler: 'restart etcd', status: 'would-change' }, check), [
+      'would change  [h] etcd › handler restart etcd',
+    ]);
     assert.deepEqual(eventLines({ kind: 'play-start', play: 'site', hosts: ['a', 'b'] }, apply), ['', 'PLAY [site] · 2 hosts']);
     assert.deepEqual(eventLines({ kind: 'role-start', play: 'site', role: 'etcd', hosts: ['a'] }, apply), ['ROLE [etcd] · 1 host']);
-    assert.deepEqual(eventLines({ kind: 'run-start', playbook: 'site.ts', mode: 'check', diff: false, hosts: ['a'] }, apply), ['tsplay site.ts · check mode (nothing will change) · 1 host']);
-    assert.deepEqual(eventLines({ kind: 'host-failed', host: 'db', error: '[db] service:etcd: exited 1: boom\nstderr tail' }, apply), ['FAILED [db] service:etcd: exited 1: boom']);
-    assert.deepEqual(eventLines({ kind: 'host-failed', host: 'db', error: '[db] x: boom\nstderr tail' }, { ...apply, verbose: 1 }), ['FAILED [db] x: boom', '    stderr tail']);
-    assert.deepEqual(eventLines({ kind: 'unreachable', host: 'db', error: '[db] connect ECONNREFUSED 10.0.0.2:22' }, apply), ['UNREACHABLE [db] connect ECONNREFUSED 10.0.0.2:22']);
-    assert.deepEqual(eventLines({ kind: 'play-aborted', play: 'site', reason: 'every host of the batch failed' }, apply), ['PLAY [site] aborted: every host of the batch failed']);
+    assert.deepEqual(eventLines({ kind: 'run-start', playbook: 'site.ts', mode: 'check', diff: false, hosts: ['a'] }, apply), [
+      'tsplay site.ts · check mode (nothing will change) · 1 host',
+    ]);
+    assert.deepEqual(eventLines({ kind: 'host-failed', host: 'db', error: '[db] service:etcd: exited 1: boom\nstderr tail' }, apply), [
+      'FAILED [db] service:etcd: exited 1: boom',
+    ]);
+    assert.deepEqual(eventLines({ kind: 'host-failed', host: 'db', error: '[db] x: boom\nstderr tail' }, { ...apply, verbose: 1 }), [
+      'FAILED [db] x: boom',
+      '    stderr tail',
+    ]);
+    assert.deepEqual(eventLines({ kind: 'unreachable', host: 'db', error: '[db] connect ECONNREFUSED 10.0.0.2:22' }, apply), [
+      'UNREACHABLE [db] connect ECONNREFUSED 10.0.0.2:22',
+    ]);
+    assert.deepEqual(eventLines({ kind: 'play-aborted', play: 'site', reason: 'every host of the batch failed' }, apply), [
+      'PLAY [site] aborted: every host of the batch failed',
+    ]);
     assert.match(eventLines({ kind: 'unreachable', host: 'db', error: 'x' }, { ...apply, chalk: colour })[0]!, /^\x1b\[31m\x1b\[1mUNREACHABLE/);
   });
 

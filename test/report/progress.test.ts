@@ -28,7 +28,11 @@ describe('live progress model', () => {
     p.update(resource({ host: 'a', role: 'kubelet', status: 'ok', changes: [] }));
     p.update(resource({ host: 'c', role: 'kubelet', status: 'ok', changes: [] }));
     t = 4500;
-    assert.deepEqual(p.frame(10, plain).slice(0, 3), ['● a   kubelet     1s  ok 2 · changed 1', '● bb  etcd        4s  ok 0 · changed 1  gate health: attempt 2', '✗ c   etcd            ok 1  [c] boom↵more']);
+    assert.deepEqual(p.frame(10, plain).slice(0, 3), [
+      '● a   kubelet     1s  ok 2 · changed 1',
+      '● bb  etcd        4s  ok 0 · changed 1  gate health: attempt 2',
+      '✗ c   etcd            ok 1  [c] boom↵more',
+    ]);
   });
 
   it('with more hosts than rows: running and failed hosts first, the rest summed up', () => {
@@ -40,7 +44,11 @@ describe('live progress model', () => {
     p.update({ kind: 'role-end', host: 'h7', role: 'r', ms: 1, roundTrips: 1, changed: 0 });
     const f = p.frame(4, plain);
     assert.equal(f.length, 4);
-    assert.deepEqual(f.map((l) => l.slice(0, 4)), ['· h0', '● h5', '✗ h9', '  … '], 'in inventory order');
+    assert.deepEqual(
+      f.map((l) => l.slice(0, 4)),
+      ['· h0', '● h5', '✗ h9', '  … '],
+      'in inventory order',
+    );
     assert.equal(f[3], '  … 7 more hosts: 6 waiting, 1 between roles');
   });
 });

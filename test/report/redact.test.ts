@@ -25,7 +25,13 @@ describe('redact', () => {
   it('masks the JSON-escaped, URL-encoded, form-encoded, shell-quoted and base64 forms', () => {
     const s = `r0ot"pa\\ss w'rd&x`;
     remember(s);
-    for (const text of [JSON.stringify({ p: s }), `?p=${encodeURIComponent(s)}`, new URLSearchParams({ p: s }).toString(), `sh -c ${quote(s)}`, Buffer.from(s).toString('base64')]) {
+    for (const text of [
+      JSON.stringify({ p: s }),
+      `?p=${encodeURIComponent(s)}`,
+      new URLSearchParams({ p: s }).toString(),
+      `sh -c ${quote(s)}`,
+      Buffer.from(s).toString('base64'),
+    ]) {
       assert.ok(!/r0ot|cGEgXHNz|cjBvd/.test(redact(text)), `${text} -> ${redact(text)}`);
       assert.match(redact(text), /\[secret\]/);
     }
@@ -42,7 +48,9 @@ describe('redact', () => {
     remember(s);
     for (const pad of ['', 'x', 'xy']) {
       const b64 = Buffer.from(`Authorization: ${pad}${s} end`).toString('base64');
-      const core = Buffer.from(s.slice((3 - ((15 + pad.length) % 3)) % 3)).toString('base64').slice(0, 12);
+      const core = Buffer.from(s.slice((3 - ((15 + pad.length) % 3)) % 3))
+        .toString('base64')
+        .slice(0, 12);
       assert.ok(!redact(b64).includes(core.slice(0, 8)), `offset ${pad.length}: ${redact(b64)}`);
     }
   });

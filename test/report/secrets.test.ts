@@ -31,7 +31,8 @@ const events: RunEvent[] = [
 ];
 
 function assertClean(text: string): void {
-  for (const leaked of [token, 'tok-9f8e7d', 'hunter2', 'pass:', 'MHcCAQEEIBkg4LVWM9nuwNSk3yRxw', 'AwEHoUQDQgAEp8YzGnUvW0LbOv5']) assert.ok(!text.includes(leaked), `leaked ${leaked}:\n${text}`);
+  for (const leaked of [token, 'tok-9f8e7d', 'hunter2', 'pass:', 'MHcCAQEEIBkg4LVWM9nuwNSk3yRxw', 'AwEHoUQDQgAEp8YzGnUvW0LbOv5'])
+    assert.ok(!text.includes(leaked), `leaked ${leaked}:\n${text}`);
 }
 
 describe('report secrets', () => {
@@ -72,7 +73,10 @@ describe('report secrets', () => {
     const r = jsonReporter(out);
     for (const e of events) r.emit(e);
     assertClean(out.text);
-    const parsed = out.text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const parsed = out.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(JSON.stringify(parsed).includes('[secret]'), true);
     assertClean(JSON.stringify(parsed));
   });
@@ -80,19 +84,33 @@ describe('report secrets', () => {
 
 describe('report secrets: every length, every encoding, every output mode', () => {
   /** Each carrier of each secret in every field a reporter prints, the recap's host and role names included. */
-  const all: RunEvent[] = SECRETS.flatMap((s) => carriers(s).flatMap(({ text }): RunEvent[] => [
-    { kind: 'controller', step: 'pki', text },
-    resource({ host: 'h', changes: [{ field: 'env', before: text, after: 'x' }, { field: 'content', diff: { before: 'a\n', after: `a\n${text}\n` } }] }),
-    resource({ host: 'h', resource: `command:${text}`, status: 'failed', changes: [], error: `exit 1: ${text}` }),
-    { kind: 'handler', host: 'h', role: 'base', handler: 'restart', status: 'failed', error: text },
-    { kind: 'gate', host: 'h', role: 'base', gate: 'health', status: 'retry', attempt: 1, error: text },
-    { kind: 'gate', host: 'h', role: 'base', gate: 'health', status: 'failed', attempt: 2, error: text },
-    { kind: 'host-failed', host: 'h', error: `[h] ${text}` },
-    { kind: 'unreachable', host: 'h', error: text },
-    { kind: 'play-aborted', play: 'p', reason: text },
-  ]));
-  const recapHosts = Object.fromEntries(SECRETS.flatMap((s) => carriers(s).map(({ text }, i) => [`${text}-${i}`, hostStats({ changed: 1, roleMs: { [`role ${text}`]: 5 } })])));
-  const run: RunEvent[] = [runStart(['h', ...Object.keys(recapHosts)], 'apply', true), ...all, { kind: 'run-end', mode: 'apply', stats: { ms: 9, hosts: recapHosts } }];
+  const all: RunEvent[] = SECRETS.flatMap((s) =>
+    carriers(s).flatMap(({ text }): RunEvent[] => [
+      { kind: 'controller', step: 'pki', text },
+      resource({
+        host: 'h',
+        changes: [
+          { field: 'env', before: text, after: 'x' },
+          { field: 'content', diff: { before: 'a\n', after: `a\n${text}\n` } },
+        ],
+      }),
+      resource({ host: 'h', resource: `command:${text}`, status: 'failed', changes: [], error: `exit 1: ${text}` }),
+      { kind: 'handler', host: 'h', role: 'base', handler: 'restart', status: 'failed', error: text },
+      { kind: 'gate', host: 'h', role: 'base', gate: 'health', status: 'retry', attempt: 1, error: text },
+      { kind: 'gate', host: 'h', role: 'base', gate: 'health', status: 'failed', attempt: 2, error: text },
+      { kind: 'host-failed', host: 'h', error: `[h] ${text}` },
+      { kind: 'unreachable', host: 'h', error: text },
+      { kind: 'play-aborted', play: 'p', reason: text },
+    ]),
+  );
+  const recapHosts = Object.fromEntries(
+    SECRETS.flatMap((s) => carriers(s).map(({ text }, i) => [`${text}-${i}`, hostStats({ changed: 1, roleMs: { [`role ${text}`]: 5 } })])),
+  );
+  const run: RunEvent[] = [
+    runStart(['h', ...Object.keys(recapHosts)], 'apply', true),
+    ...all,
+    { kind: 'run-end', mode: 'apply', stats: { ms: 9, hosts: recapHosts } },
+  ];
 
   it('the events really carry every secret in every encoding (the scanner finds them)', () => {
     assert.ok(leaks(JSON.stringify(run)).length > 0);
@@ -103,7 +121,15 @@ describe('report secrets: every length, every encoding, every output mode', () =
     it(`console ${mode}: lines, --diff, errors, gate retries and the recap leak nothing`, () => {
       const out = new Collect();
       let tick = () => {};
-      const r = consoleReporter({ out, chalk: mode === 'colour' ? colour : plain, tty: mode === 'live', verbose: 2, diff: true, now: () => 0, ticker: (fn) => ((tick = fn), { stop() {} }) });
+      const r = consoleReporter({
+        out,
+        chalk: mode === 'colour' ? colour : plain,
+        tty: mode === 'live',
+        verbose: 2,
+        diff: true,
+        now: () => 0,
+        ticker: (fn) => ((tick = fn), { stop() {} }),
+      });
       for (const e of run) {
         r.emit(e);
         tick();
@@ -120,7 +146,8 @@ describe('report secrets: every length, every encoding, every output mode', () =
     for (const e of run) r.emit(e);
     assert.deepEqual(leaks(out.text), []);
     const values: string[] = [];
-    const walk = (v: unknown): void => void (typeof v === 'string' ? values.push(v) : v && typeof v === 'object' ? Object.entries(v).forEach(([k, x]) => (values.push(k), walk(x))) : 0);
+    const walk = (v: unknown): void =>
+      void (typeof v === 'string' ? values.push(v) : v && typeof v === 'object' ? Object.entries(v).forEach(([k, x]) => (values.push(k), walk(x))) : 0);
     for (const line of out.text.trim().split('\n')) walk(JSON.parse(line));
     assert.deepEqual(leaks(values.join('\n')), []);
   });

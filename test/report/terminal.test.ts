@@ -22,8 +22,22 @@ const events: RunEvent[] = [
   { kind: 'controller', step: evil('pki'), text: evil('issued') },
   { kind: 'play-start', play: evil('play'), hosts: [host] },
   { kind: 'role-start', play: evil('play'), role, hosts: [host] },
-  { kind: 'resource', host, role, resource: evil('file:/etc/'), status: 'changed', changes: [{ field: evil('mode'), before: evil('0644'), after: evil('0600') }] },
-  { kind: 'resource', host, role, resource: evil('template:/etc/a'), status: 'changed', changes: [{ field: 'content', diff: { before: 'same\nold\r\n', after: `same\n${evil('new')}\r\n` } }] },
+  {
+    kind: 'resource',
+    host,
+    role,
+    resource: evil('file:/etc/'),
+    status: 'changed',
+    changes: [{ field: evil('mode'), before: evil('0644'), after: evil('0600') }],
+  },
+  {
+    kind: 'resource',
+    host,
+    role,
+    resource: evil('template:/etc/a'),
+    status: 'changed',
+    changes: [{ field: 'content', diff: { before: 'same\nold\r\n', after: `same\n${evil('new')}\r\n` } }],
+  },
   { kind: 'resource', host, role, resource: evil('command:x'), status: 'failed', changes: [], error: evil('stderr') },
   { kind: 'handler', host, role, handler: evil('restart'), status: 'failed', error: evil('handler') },
   { kind: 'gate', host, role, gate: evil('health'), status: 'retry', attempt: 1, error: evil('retry') },
@@ -48,13 +62,22 @@ function assertNoForeignControls(text: string, own: RegExp[]): void {
 
 /** Every hostile sequence is shown, written out. */
 function assertShownVisibly(text: string): void {
-  for (const shown of ['\\x1b[31m', '\\x1b]0;pwned\\x07', '\\rOK', 'x\\b\\b', '\\u009b2J', 'del\\x7f', '\\u202egnp.exe']) assert.ok(text.includes(shown), `${shown} not shown in:\n${text}`);
+  for (const shown of ['\\x1b[31m', '\\x1b]0;pwned\\x07', '\\rOK', 'x\\b\\b', '\\u009b2J', 'del\\x7f', '\\u202egnp.exe'])
+    assert.ok(text.includes(shown), `${shown} not shown in:\n${text}`);
 }
 
 function consoleOut(over: { tty?: boolean; chalk?: typeof plain; verbose?: number } = {}): Collect {
   const out = new Collect();
   let tick = () => {};
-  const r = consoleReporter({ out, chalk: over.chalk ?? plain, tty: over.tty ?? false, verbose: over.verbose ?? 2, diff: true, now: () => 0, ticker: (fn) => ((tick = fn), { stop() {} }) });
+  const r = consoleReporter({
+    out,
+    chalk: over.chalk ?? plain,
+    tty: over.tty ?? false,
+    verbose: over.verbose ?? 2,
+    diff: true,
+    now: () => 0,
+    ticker: (fn) => ((tick = fn), { stop() {} }),
+  });
   for (const e of events) {
     r.emit(e);
     tick();
@@ -73,13 +96,13 @@ describe('terminal safety', () => {
     assertNoForeignControls(out.text, []);
     assertShownVisibly(out.text);
     assert.match(out.text, /\+new\\x1b\[31m.*\\r\n/, 'the diff shows the CR and ESC of the content');
-    assert.match(out.text, /\nh\\x1b\[31m.* {2}ok=0 {2}changed=2/, 'the recap\'s host name is escaped');
+    assert.match(out.text, /\nh\\x1b\[31m.* {2}ok=0 {2}changed=2/, "the recap's host name is escaped");
   });
 
-  it('console with colours: tsplay\'s own colours stay, the content\'s SGR does not reach the terminal', () => {
+  it("console with colours: tsplay's own colours stay, the content's SGR does not reach the terminal", () => {
     const out = consoleOut({ chalk: colour });
     assert.ok(!out.text.includes('\x1b[7;41m'), 'a colour from the content reached the terminal');
-    assert.ok(out.text.includes('\x1b[33m') && out.text.includes('\x1b[31m'), 'tsplay\'s own colours are gone');
+    assert.ok(out.text.includes('\x1b[33m') && out.text.includes('\x1b[31m'), "tsplay's own colours are gone");
     assertNoForeignControls(out.text, [OWN_SGR]);
     assertShownVisibly(out.text);
   });
@@ -96,7 +119,13 @@ describe('terminal safety', () => {
     const r = jsonReporter(out);
     for (const e of events) r.emit(e);
     assertNoForeignControls(out.text, []);
-    const parsed = out.text.trim().split('\n').map((l) => JSON.parse(l) as RunEvent & { time: string });
-    assert.deepEqual(parsed.map(({ time: _t, ...e }) => e), events);
+    const parsed = out.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RunEvent & { time: string });
+    assert.deepEqual(
+      parsed.map(({ time: _t, ...e }) => e),
+      events,
+    );
   });
 });

@@ -13,7 +13,15 @@ describe('report: warnings under the recap', () => {
   for (const tty of [false, true]) {
     it(`${tty ? 'live' : 'plain'} mode: printed when they come and again after the recap, each run on its own`, () => {
       const out = new Collect();
-      const r = consoleReporter({ out, chalk: plain, tty, verbose: 0, diff: false, size: () => ({ columns: 100, rows: 30 }), ticker: () => ({ stop: () => {} }) });
+      const r = consoleReporter({
+        out,
+        chalk: plain,
+        tty,
+        verbose: 0,
+        diff: false,
+        size: () => ({ columns: 100, rows: 30 }),
+        ticker: () => ({ stop: () => {} }),
+      });
       // As the CLI emits them: the controller notes while the run prepares, before run-start.
       for (const e of [warning, { kind: 'controller', step: 'pki', text: 'pki /pki: 20 reused' } as RunEvent, runStart(['a']), end]) r.emit(e);
       for (const e of [runStart(['a']), end]) r.emit(e);

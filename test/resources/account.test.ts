@@ -6,7 +6,11 @@ import { changedIds, changesById, converge, FakeHost } from '../../lib/testing/i
 describe('user and group', () => {
   it('fresh host: group, then a system user in it, then a dir it owns; converged after', async () => {
     const h = FakeHost.debian();
-    const rs = [group({ name: 'docker', system: true }), user({ name: 'etcd', system: true, home: '/var/lib/etcd', shell: '/usr/sbin/nologin', groups: ['docker'] }), directory({ path: '/var/lib/etcd', owner: 'etcd', group: 'etcd', mode: 0o700 })];
+    const rs = [
+      group({ name: 'docker', system: true }),
+      user({ name: 'etcd', system: true, home: '/var/lib/etcd', shell: '/usr/sbin/nologin', groups: ['docker'] }),
+      directory({ path: '/var/lib/etcd', owner: 'etcd', group: 'etcd', mode: 0o700 }),
+    ];
     const { first, applied, second } = await converge(h, rs);
     assert.deepEqual(changesById(first)['user:etcd'], [
       { field: 'state', before: 'absent', after: 'present' },

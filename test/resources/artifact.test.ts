@@ -38,7 +38,12 @@ describe('artifact', () => {
     const h = FakeHost.debian();
     const r = artifact({ url: binUrl, sha256: sha(bin), path: '/usr/local/bin/etcd', cacheDir });
     const { first, applied, second } = await converge(h, [r]);
-    assert.deepEqual(changesById(first), { 'artifact:/usr/local/bin/etcd': [{ field: '/usr/local/bin/etcd sha256', before: 'absent', after: sha(bin) }, { field: '/usr/local/bin/etcd mode', after: '0755' }] });
+    assert.deepEqual(changesById(first), {
+      'artifact:/usr/local/bin/etcd': [
+        { field: '/usr/local/bin/etcd sha256', before: 'absent', after: sha(bin) },
+        { field: '/usr/local/bin/etcd mode', after: '0755' },
+      ],
+    });
     assert.equal(applied.failure, undefined);
     assert.equal(h.read('/usr/local/bin/etcd'), bin);
     assert.equal(h.fs.get('/usr/local/bin/etcd')?.mode, 0o755);
@@ -49,10 +54,23 @@ describe('artifact', () => {
 
   it('an archive: chosen files extracted on the controller; only files that differ travel', async () => {
     const h = FakeHost.debian().seedFile('/opt/etcd/bin/etcd', bin, { mode: 0o755 });
-    const r = artifact({ url: tarUrl, sha256: sha(readFileSync(join(dir, 'etcd.tar.gz'))), extract: { files: ['etcd-v3.4.0-linux-amd64/etcd', 'etcd-v3.4.0-linux-amd64/etcdctl'], dest: '/opt/etcd/bin' }, cacheDir });
+    const r = artifact({
+      url: tarUrl,
+      sha256: sha(readFileSync(join(dir, 'etcd.tar.gz'))),
+      extract: { files: ['etcd-v3.4.0-linux-amd64/etcd', 'etcd-v3.4.0-linux-amd64/etcdctl'], dest: '/opt/etcd/bin' },
+      cacheDir,
+    });
     const { first, second } = await converge(h, [r]);
-    assert.deepEqual(Object.values(changesById(first)).flat().map((c) => c.field), ['/opt/etcd/bin/etcdctl sha256', '/opt/etcd/bin/etcdctl mode']);
-    assert.deepEqual(h.log.map((a) => a.a), ['upload']);
+    assert.deepEqual(
+      Object.values(changesById(first))
+        .flat()
+        .map((c) => c.field),
+      ['/opt/etcd/bin/etcdctl sha256', '/opt/etcd/bin/etcdctl mode'],
+    );
+    assert.deepEqual(
+      h.log.map((a) => a.a),
+      ['upload'],
+    );
     assert.equal(h.read('/opt/etcd/bin/etcdctl'), ctl);
     assert.equal(h.read('/opt/etcd/bin/README.md'), undefined);
     assert.deepEqual(changedIds(second), []);
@@ -62,7 +80,10 @@ describe('artifact', () => {
     const h = FakeHost.debian();
     const { applied } = await converge(h, [artifact({ url: binUrl, sha256: sha(bin), path: '/opt/cni/bin/etcd', cacheDir })]);
     assert.equal(applied.failure, undefined);
-    assert.deepEqual(h.log.map((a) => a.a), ['mkdir', 'upload']);
+    assert.deepEqual(
+      h.log.map((a) => a.a),
+      ['mkdir', 'upload'],
+    );
   });
 
   it('a sha256 mismatch is a clear error and leaves nothing in the cache', async () => {
@@ -82,7 +103,9 @@ describe('artifact', () => {
   });
 
   it('a sha512 (what Kubernetes publishes) verifies the download; hosts still compare by sha256', async () => {
-    const sha512 = createHash('sha512').update(readFileSync(join(dir, 'etcd.tar.gz'))).digest('hex');
+    const sha512 = createHash('sha512')
+      .update(readFileSync(join(dir, 'etcd.tar.gz')))
+      .digest('hex');
     const r = artifact({ url: tarUrl, sha512, extract: { files: ['etcd-v3.4.0-linux-amd64/etcdctl'], dest: '/usr/local/bin' }, cacheDir });
     const { first, second } = await converge(FakeHost.debian(), [r]);
     assert.equal(changesById(first)['artifact:/usr/local/bin/etcdctl']![0]!.after, sha(ctl));
@@ -94,7 +117,7 @@ describe('artifact', () => {
     assert.equal(changesById(f)['artifact:/usr/local/bin/etcd']![0]!.after, sha(bin));
   });
 
-  it('the controller cache keeps what it extracted and verified: a later run needs neither tar nor the archive\'s hash', async () => {
+  it("the controller cache keeps what it extracted and verified: a later run needs neither tar nor the archive's hash", async () => {
     const cache = join(dir, 'cache-kept');
     const source = join(dir, 'kept.tar.gz');
     writeFileSync(source, readFileSync(join(dir, 'etcd.tar.gz')));
@@ -102,20 +125,33 @@ describe('artifact', () => {
     const sum = { algorithm: 'sha256', hex: sha(readFileSync(source)) } as const;
     const members = ['etcd-v3.4.0-linux-amd64/etcd', 'etcd-v3.4.0-linux-amd64/etcdctl'];
     const first = await prepareArtifact(url, sum, members, cache);
-    assert.deepEqual(first.map((f) => f.sha256), [sha(bin), sha(ctl)]);
+    assert.deepEqual(
+      first.map((f) => f.sha256),
+      [sha(bin), sha(ctl)],
+    );
     // Spoil the cached archive and take its source away: were it hashed or extracted again, this would fail
     // (another member order: another in-process entry, as a new run would be).
     const archive = join(cache, sum.hex, 'kept.tar.gz');
     writeFileSync(archive, 'not an archive');
     rmSync(source);
     const again = await prepareArtifact(url, sum, [...members].reverse(), cache);
-    assert.deepEqual(again.map((f) => [f.member, f.sha256]), [[members[1], sha(ctl)], [members[0], sha(bin)]]);
+    assert.deepEqual(
+      again.map((f) => [f.member, f.sha256]),
+      [
+        [members[1], sha(ctl)],
+        [members[0], sha(bin)],
+      ],
+    );
     // A member changed in the cache is extracted again, from a verified archive (the spoiled one is fetched anew).
     writeFileSync(source, readFileSync(join(dir, 'etcd.tar.gz')));
     writeFileSync(join(cache, sum.hex, 'kept.tar.gz.d', members[0]!), 'tampered, longer than before');
     const repaired = await prepareArtifact(url, sum, [members[0]!], cache);
     assert.equal(readFileSync(repaired[0]!.localPath, 'utf8'), bin);
-    assert.deepEqual(readdirSync(join(cache, sum.hex, 'kept.tar.gz.d')).filter((f) => f.startsWith('.x-')), [], 'no scratch dir left');
+    assert.deepEqual(
+      readdirSync(join(cache, sum.hex, 'kept.tar.gz.d')).filter((f) => f.startsWith('.x-')),
+      [],
+      'no scratch dir left',
+    );
   });
 
   it('exactly one checksum', () => {
@@ -129,8 +165,14 @@ describe('artifact', () => {
   });
 
   it('rejects unsupported schemes and bad hashes', async () => {
-    await assert.rejects(artifact({ url: 'ftp://x/y', sha256: 'b'.repeat(64), path: '/x', cacheDir }).prepare!(prepareContext()), /unsupported URL scheme ftp:/);
+    await assert.rejects(
+      artifact({ url: 'ftp://x/y', sha256: 'b'.repeat(64), path: '/x', cacheDir }).prepare!(prepareContext()),
+      /unsupported URL scheme ftp:/,
+    );
     await assert.rejects(artifact({ url: binUrl, sha256: 'XYZ', path: '/x', cacheDir }).prepare!(prepareContext()), /sha256 must be 64 lowercase hex/);
-    await assert.rejects(artifact({ url: binUrl, sha512: 'f'.repeat(64), path: '/x', cacheDir }).prepare!(prepareContext()), /sha512 must be 128 lowercase hex/);
+    await assert.rejects(
+      artifact({ url: binUrl, sha512: 'f'.repeat(64), path: '/x', cacheDir }).prepare!(prepareContext()),
+      /sha512 must be 128 lowercase hex/,
+    );
   });
 });

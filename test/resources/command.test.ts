@@ -18,7 +18,11 @@ describe('command', () => {
 
   it('unless: a guard that succeeds means nothing to do; check mode never runs the command', async () => {
     let ok = 1;
-    const h = FakeHost.debian().script('swapon --show | grep -q .', () => ({ exitCode: ok })).script('swapoff -a', () => { ok = 0; });
+    const h = FakeHost.debian()
+      .script('swapon --show | grep -q .', () => ({ exitCode: ok }))
+      .script('swapoff -a', () => {
+        ok = 0;
+      });
     const r = command({ command: 'swapoff -a', unless: 'swapon --show | grep -q .' });
     const { first, second } = await converge(h, [r]);
     assert.deepEqual(changesById(first)[r.id], [{ field: 'run', before: 'unless guard exited 1', after: 'swapoff -a' }]);

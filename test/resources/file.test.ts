@@ -106,7 +106,10 @@ describe('file', () => {
   });
 
   it('refuses an owner or group that is not a portable user name, naming it: it would reach chown (#16)', () => {
-    assert.throws(() => file({ path: '/etc/x', content: '', owner: '--reference=/etc/shadow' }), /file \/etc\/x: owner "--reference=\/etc\/shadow" is not a user or group name/);
+    assert.throws(
+      () => file({ path: '/etc/x', content: '', owner: '--reference=/etc/shadow' }),
+      /file \/etc\/x: owner "--reference=\/etc\/shadow" is not a user or group name/,
+    );
     assert.throws(() => directory({ path: '/srv/x', group: 'a:b' }), /directory \/srv\/x: group "a:b" is not a user or group name/);
     assert.throws(() => template({ path: '/etc/x', render: () => '', owner: 'x'.repeat(33) }), /not a user or group name/);
     assert.doesNotThrow(() => file({ path: '/etc/x', content: '', owner: 'svc.web_1-a', group: '1000' }));
@@ -138,7 +141,12 @@ describe('directory and absent', () => {
   it('directory: creates parents, sets attrs; drift in owner only', async () => {
     const h = FakeHost.debian();
     const { first, second } = await converge(h, [directory({ path: '/var/lib/etcd/data', mode: 0o700 })]);
-    assert.deepEqual(changesById(first), { 'directory:/var/lib/etcd/data': [{ field: 'state', before: 'absent', after: 'directory' }, { field: 'mode', after: '0700' }] });
+    assert.deepEqual(changesById(first), {
+      'directory:/var/lib/etcd/data': [
+        { field: 'state', before: 'absent', after: 'directory' },
+        { field: 'mode', after: '0700' },
+      ],
+    });
     assert.equal(h.fs.get('/var/lib/etcd/data')?.mode, 0o700);
     assert.deepEqual(changedIds(second), []);
     const again = await converge(h, [directory({ path: '/var/lib/etcd/data', mode: 0o700, owner: 'nobody' })]);

@@ -11,7 +11,10 @@ describe('generatedFile', () => {
     const modes: string[] = [];
     const r = generatedFile({ path: '/etc/ca.crt', mode: 0o644, load: async (ctx) => (modes.push(ctx.mode), 'CERT\n') });
     const { first, second } = await converge(h, [r]);
-    assert.deepEqual(changesById(first)['file:/etc/ca.crt']!.map((c) => c.field), ['state', 'content', 'mode']);
+    assert.deepEqual(
+      changesById(first)['file:/etc/ca.crt']!.map((c) => c.field),
+      ['state', 'content', 'mode'],
+    );
     assert.equal(h.read('/etc/ca.crt'), 'CERT\n');
     assert.deepEqual(changedIds(second), []);
     assert.deepEqual(modes, ['apply']);
@@ -22,7 +25,12 @@ describe('generatedFile', () => {
     const r = generatedFile({ path: '/etc/x.key', load: async () => undefined, pendingNote: 'issued by the PKI step' });
     await r.prepare!(prepareContext('check'));
     const p = await plan(h, [r]);
-    assert.deepEqual(changesById(p), { 'file:/etc/x.key': [{ field: 'state', before: 'absent', after: 'file' }, { field: 'content', after: '(issued by the PKI step)' }] });
+    assert.deepEqual(changesById(p), {
+      'file:/etc/x.key': [
+        { field: 'state', before: 'absent', after: 'file' },
+        { field: 'content', after: '(issued by the PKI step)' },
+      ],
+    });
     assert.throws(() => r.apply([{ exists: false }], h.facts, []), /never made/);
   });
 

@@ -16,8 +16,25 @@ import { describe, it } from 'mocha';
 import type { Action, Query } from '../../lib/core/ops.js';
 import type { AnyResource } from '../../lib/core/resource.js';
 import {
-  absent, assertCommand, artifact, command, directory, envAssignment, execArg, execLine, file, group, kernelModule, line, pkg,
-  service, sysctl, template, unit, unitValue, user,
+  absent,
+  assertCommand,
+  artifact,
+  command,
+  directory,
+  envAssignment,
+  execArg,
+  execLine,
+  file,
+  group,
+  kernelModule,
+  line,
+  pkg,
+  service,
+  sysctl,
+  template,
+  unit,
+  unitValue,
+  user,
 } from '../../lib/resources/index.js';
 import { debianFacts } from '../../lib/testing/index.js';
 import { renderActScript } from '../../lib/transport/shell-act.js';
@@ -35,7 +52,19 @@ const facts = debianFacts('hostile');
 
 /** Stand-ins: log `== tool` then one argument a line; systemctl show and getent answer like a host that has neither. */
 const STUBS: Record<string, string> = {
-  chown: '', chgrp: '', useradd: '', usermod: '', userdel: '', groupadd: '', groupdel: '', id: '', 'apt-get': '', dnf: '', modprobe: '', rpm: '', 'dpkg-query': '',
+  chown: '',
+  chgrp: '',
+  useradd: '',
+  usermod: '',
+  userdel: '',
+  groupadd: '',
+  groupdel: '',
+  id: '',
+  'apt-get': '',
+  dnf: '',
+  modprobe: '',
+  rpm: '',
+  'dpkg-query': '',
   getent: 'exit 2',
   systemctl: 'if [ "$1" = show ]; then printf "LoadState=loaded\\nActiveState=inactive\\nUnitFileState=disabled\\n"; fi',
 };
@@ -49,11 +78,14 @@ after(() => rmSync(root, { recursive: true, force: true }));
 /** Operands each stand-in got (the words after its `--`), and whether any value reached it ahead of `--`. */
 function stubCalls(): { tool: string; options: string[]; operands: string[] }[] {
   if (!existsSync(argvLog)) return [];
-  return readFileSync(argvLog, 'utf8').split('== ').filter(Boolean).map((c) => {
-    const [tool, ...args] = c.replace(/\n$/, '').split('\n');
-    const end = args.indexOf('--');
-    return { tool: tool!, options: end < 0 ? args : args.slice(0, end), operands: end < 0 ? [] : args.slice(end + 1) };
-  });
+  return readFileSync(argvLog, 'utf8')
+    .split('== ')
+    .filter(Boolean)
+    .map((c) => {
+      const [tool, ...args] = c.replace(/\n$/, '').split('\n');
+      const end = args.indexOf('--');
+      return { tool: tool!, options: end < 0 ? args : args.slice(0, end), operands: end < 0 ? [] : args.slice(end + 1) };
+    });
 }
 
 interface Case {
@@ -68,61 +100,122 @@ interface Case {
 
 const read = (p: string) => readFileSync(p, 'utf8');
 /** A value holding `/` names a path below the temp dir: make its parents, as a role would. */
-const parents = (...paths: string[]) => { for (const p of paths) mkdirSync(dirname(p), { recursive: true }); };
+const parents = (...paths: string[]) => {
+  for (const p of paths) mkdirSync(dirname(p), { recursive: true });
+};
 const bytes = (s: string) => Buffer.from(s).toString('utf8');
-const called = (tool: string, operand: (ops: string[]) => boolean) => assert.ok(stubCalls().some((c) => c.tool === tool && operand(c.operands)), `${tool} got the value as an operand: ${JSON.stringify(stubCalls())}`);
+const called = (tool: string, operand: (ops: string[]) => boolean) =>
+  assert.ok(
+    stubCalls().some((c) => c.tool === tool && operand(c.operands)),
+    `${tool} got the value as an operand: ${JSON.stringify(stubCalls())}`,
+  );
 
 const CASES: Record<string, Case> = {
-  'file path': { build: (v, d) => file({ path: `${d}/f-${v}`, content: 'x' }), seed: (v, d) => parents(`${d}/f-${v}`), landed: (v, d) => assert.equal(read(`${d}/f-${v}`), 'x') },
+  'file path': {
+    build: (v, d) => file({ path: `${d}/f-${v}`, content: 'x' }),
+    seed: (v, d) => parents(`${d}/f-${v}`),
+    landed: (v, d) => assert.equal(read(`${d}/f-${v}`), 'x'),
+  },
   'file content': { build: (v, d) => file({ path: `${d}/f`, content: v }), landed: (v, d) => assert.equal(read(`${d}/f`), bytes(v)) },
   'file owner': { build: (v, d) => file({ path: `${d}/f`, content: 'x', owner: v }), landed: (v) => called('chown', (o) => o[0] === v) },
   'file group': { build: (v, d) => file({ path: `${d}/f`, content: 'x', group: v }), landed: (v) => called('chgrp', (o) => o[0] === v) },
   'template content': { build: (v, d) => template({ path: `${d}/t`, render: () => v }), landed: (v, d) => assert.equal(read(`${d}/t`), bytes(v)) },
-  'directory path': { build: (v, d) => directory({ path: `${d}/d-${v}` }), seed: (v, d) => parents(`${d}/d-${v}`), landed: (v, d) => assert.ok(readdirSync(`${d}/d-${v}`)) },
-  'directory owner and group': { build: (v, d) => directory({ path: `${d}/d`, owner: 'root', group: v }), landed: (v) => called('chown', (o) => o[0] === `root:${v}`) },
+  'directory path': {
+    build: (v, d) => directory({ path: `${d}/d-${v}` }),
+    seed: (v, d) => parents(`${d}/d-${v}`),
+    landed: (v, d) => assert.ok(readdirSync(`${d}/d-${v}`)),
+  },
+  'directory owner and group': {
+    build: (v, d) => directory({ path: `${d}/d`, owner: 'root', group: v }),
+    landed: (v) => called('chown', (o) => o[0] === `root:${v}`),
+  },
   'absent path': {
     build: (v, d) => absent({ path: `${d}/a-${v}` }),
-    seed: (v, d) => { parents(`${d}/a-${v}`); writeFileSync(`${d}/a-${v}`, 'x'); writeFileSync(`${d}/a-keep`, 'x'); },
+    seed: (v, d) => {
+      parents(`${d}/a-${v}`);
+      writeFileSync(`${d}/a-${v}`, 'x');
+      writeFileSync(`${d}/a-keep`, 'x');
+    },
     landed: (v, d) => assert.deepEqual([existsSync(`${d}/a-${v}`), existsSync(`${d}/a-keep`)], [false, true]),
   },
   'line line': { build: (v, d) => line({ path: `${d}/l`, line: v }), landed: (v, d) => assert.equal(read(`${d}/l`), `${bytes(v)}\n`) },
-  'line path': { build: (v, d) => line({ path: `${d}/l-${v}`, line: 'x' }), seed: (v, d) => parents(`${d}/l-${v}`), landed: (v, d) => assert.equal(read(`${d}/l-${v}`), 'x\n') },
-  'sysctl key': { build: (v) => sysctl({ key: v, value: 1 }), moved: ['/proc/sys/', '/etc/sysctl.d/'], landed: () => assert.fail('no hostile key is a sysctl') },
+  'line path': {
+    build: (v, d) => line({ path: `${d}/l-${v}`, line: 'x' }),
+    seed: (v, d) => parents(`${d}/l-${v}`),
+    landed: (v, d) => assert.equal(read(`${d}/l-${v}`), 'x\n'),
+  },
+  'sysctl key': {
+    build: (v) => sysctl({ key: v, value: 1 }),
+    moved: ['/proc/sys/', '/etc/sysctl.d/'],
+    landed: () => assert.fail('no hostile key is a sysctl'),
+  },
   'sysctl value': {
-    build: (v) => sysctl({ key: 'net.core.somaxconn', value: v }), moved: ['/proc/sys/', '/etc/sysctl.d/'],
-    seed: (_v, d) => { mkdirSync(`${d}/proc/sys/net/core`, { recursive: true }); writeFileSync(`${d}/proc/sys/net/core/somaxconn`, '4096\n'); mkdirSync(`${d}/etc/sysctl.d`, { recursive: true }); },
+    build: (v) => sysctl({ key: 'net.core.somaxconn', value: v }),
+    moved: ['/proc/sys/', '/etc/sysctl.d/'],
+    seed: (_v, d) => {
+      mkdirSync(`${d}/proc/sys/net/core`, { recursive: true });
+      writeFileSync(`${d}/proc/sys/net/core/somaxconn`, '4096\n');
+      mkdirSync(`${d}/etc/sysctl.d`, { recursive: true });
+    },
     landed: (v, d) => assert.equal(read(`${d}/proc/sys/net/core/somaxconn`), `${bytes(v).trim().split(/\s+/).join(' ')}\n`),
   },
   'sysctl file': {
-    build: (v, d) => sysctl({ key: 'net.core.somaxconn', value: 1, file: `${d}/s-${v}` }), moved: ['/proc/sys/'],
-    seed: (v, d) => { parents(`${d}/s-${v}`); mkdirSync(`${d}/proc/sys/net/core`, { recursive: true }); writeFileSync(`${d}/proc/sys/net/core/somaxconn`, '1\n'); },
+    build: (v, d) => sysctl({ key: 'net.core.somaxconn', value: 1, file: `${d}/s-${v}` }),
+    moved: ['/proc/sys/'],
+    seed: (v, d) => {
+      parents(`${d}/s-${v}`);
+      mkdirSync(`${d}/proc/sys/net/core`, { recursive: true });
+      writeFileSync(`${d}/proc/sys/net/core/somaxconn`, '1\n');
+    },
     landed: (v, d) => assert.equal(read(`${d}/s-${v}`), 'net.core.somaxconn = 1\n'),
   },
   'kernelModule name': {
-    build: (v) => kernelModule({ name: v }), moved: ['/etc/modules-load.d/'], seed: (_v, d) => mkdirSync(`${d}/etc/modules-load.d`, { recursive: true }),
+    build: (v) => kernelModule({ name: v }),
+    moved: ['/etc/modules-load.d/'],
+    seed: (_v, d) => mkdirSync(`${d}/etc/modules-load.d`, { recursive: true }),
     landed: (v, d) => assert.equal(read(`${d}/etc/modules-load.d/${v}.conf`), `${v}\n`),
   },
   'pkg name': { build: (v) => pkg({ names: [v] }), landed: (v) => called('apt-get', (o) => o.includes(v)) },
   'unit name': {
-    build: (v) => unit({ name: v, content: '[Service]\nExecStart=/bin/true\n' }), moved: ['/etc/systemd/system/'], seed: (_v, d) => mkdirSync(`${d}/etc/systemd/system`, { recursive: true }),
+    build: (v) => unit({ name: v, content: '[Service]\nExecStart=/bin/true\n' }),
+    moved: ['/etc/systemd/system/'],
+    seed: (_v, d) => mkdirSync(`${d}/etc/systemd/system`, { recursive: true }),
     landed: (v, d) => assert.ok(readdirSync(`${d}/etc/systemd/system`).some((n) => n === v || n === `${v}.service`)),
   },
   'unit content': {
-    build: (v) => unit({ name: 'x', content: v }), moved: ['/etc/systemd/system/'], seed: (_v, d) => mkdirSync(`${d}/etc/systemd/system`, { recursive: true }),
+    build: (v) => unit({ name: 'x', content: v }),
+    moved: ['/etc/systemd/system/'],
+    seed: (_v, d) => mkdirSync(`${d}/etc/systemd/system`, { recursive: true }),
     landed: (v, d) => assert.equal(read(`${d}/etc/systemd/system/x.service`), bytes(v)),
   },
   'service name': { build: (v) => service({ name: v }), landed: (v) => called('systemctl', (o) => o[0] === v || o[0] === `${v}.service`) },
   'user name': { build: (v) => user({ name: v }), landed: (v) => called('useradd', (o) => o[0] === v) },
-  'user home': { build: (v, d) => user({ name: 'u', home: `${d}/h-${v}` }), landed: (v, d) => called('useradd', () => stubCalls().some((c) => c.options.includes(`${d}/h-${v}`))) },
-  'user shell': { build: (v) => user({ name: 'u', shell: `/bin/${v}` }), landed: (v) => called('useradd', () => stubCalls().some((c) => c.options.includes(`/bin/${v}`))) },
+  'user home': {
+    build: (v, d) => user({ name: 'u', home: `${d}/h-${v}` }),
+    landed: (v, d) => called('useradd', () => stubCalls().some((c) => c.options.includes(`${d}/h-${v}`))),
+  },
+  'user shell': {
+    build: (v) => user({ name: 'u', shell: `/bin/${v}` }),
+    landed: (v) => called('useradd', () => stubCalls().some((c) => c.options.includes(`/bin/${v}`))),
+  },
   'user groups': { build: (v) => user({ name: 'u', groups: [v] }), landed: (v) => called('useradd', () => stubCalls().some((c) => c.options.includes(v))) },
   'group name': { build: (v) => group({ name: v }), landed: (v) => called('groupadd', (o) => o[0] === v) },
-  'command stdin': { build: (v, d) => command({ command: `cat >${quote(`${d}/stdin`)}`, stdin: v }), landed: (v, d) => assert.equal(read(`${d}/stdin`), bytes(v)) },
+  'command stdin': {
+    build: (v, d) => command({ command: `cat >${quote(`${d}/stdin`)}`, stdin: v }),
+    landed: (v, d) => assert.equal(read(`${d}/stdin`), bytes(v)),
+  },
   'command creates': {
-    build: (v, d) => command({ command: `echo ran >>${quote(`${d}/ran`)}`, creates: `${d}/c-${v}` }), seed: (v, d) => { parents(`${d}/c-${v}`); writeFileSync(`${d}/c-${v}`, ''); },
+    build: (v, d) => command({ command: `echo ran >>${quote(`${d}/ran`)}`, creates: `${d}/c-${v}` }),
+    seed: (v, d) => {
+      parents(`${d}/c-${v}`);
+      writeFileSync(`${d}/c-${v}`, '');
+    },
     landed: (_v, d) => assert.equal(existsSync(`${d}/ran`), false, 'the guard saw the file at the literal path'),
   },
-  'command name': { build: (v, d) => command({ name: v, command: `echo ran >${quote(`${d}/ran`)}` }), landed: (_v, d) => assert.equal(read(`${d}/ran`), 'ran\n') },
+  'command name': {
+    build: (v, d) => command({ name: v, command: `echo ran >${quote(`${d}/ran`)}` }),
+    landed: (_v, d) => assert.equal(read(`${d}/ran`), 'ran\n'),
+  },
   'assertCommand name': { build: (v) => assertCommand({ name: v, command: 'true' }), landed: () => {} },
   'artifact member': {
     build: (v, d) => artifact({ url: 'file:///x.tgz', sha256: '0'.repeat(64), extract: { files: [v], dest: d } }),
@@ -141,13 +234,25 @@ const B = '__tsplay_hostile__';
 
 function sh(script: string): string {
   try {
-    return execFileSync('sh', ['-s'], { input: script, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1 << 28 }).toString('utf8');
+    return execFileSync('sh', ['-s'], {
+      input: script,
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      maxBuffer: 1 << 28,
+    }).toString('utf8');
   } catch (e) {
     return String((e as { stdout: Buffer }).stdout);
   }
 }
 
-interface Built { readonly name: string; readonly value: string; readonly dir: string; readonly r: AnyResource; readonly log: string; how?: 'refused' | 'applied' | 'host refused' }
+interface Built {
+  readonly name: string;
+  readonly value: string;
+  readonly dir: string;
+  readonly r: AnyResource;
+  readonly log: string;
+  how?: 'refused' | 'applied' | 'host refused';
+}
 
 /** Each script in its own subshell, in one `sh` (one process per field, not per value); its output after a `@@i@@` line. */
 function runEach(scripts: readonly string[], prefix: (i: number) => string = () => ''): Map<number, string> {
@@ -176,13 +281,22 @@ function converge(items: Built[], moved: readonly string[]): void {
       b.how = 'refused';
     }
   });
-  const applied = runEach(todo.map(({ b, actions }, i) => move(renderActScript([{ group: 0, actions }], `${B}${i}`, 'h'), b.dir)), (i) => `TSPLAY_ARGV_LOG=${quote(todo[i]!.b.log)}; export TSPLAY_ARGV_LOG\n`);
-  todo.forEach(({ b }, i) => { b.how = /@@rc 0@@/.test(applied.get(i) ?? '') ? 'applied' : 'host refused'; });
+  const applied = runEach(
+    todo.map(({ b, actions }, i) => move(renderActScript([{ group: 0, actions }], `${B}${i}`, 'h'), b.dir)),
+    (i) => `TSPLAY_ARGV_LOG=${quote(todo[i]!.b.log)}; export TSPLAY_ARGV_LOG\n`,
+  );
+  todo.forEach(({ b }, i) => {
+    b.how = /@@rc 0@@/.test(applied.get(i) ?? '') ? 'applied' : 'host refused';
+  });
 }
 
 describe('hostile input through every resource', () => {
   const tally = { refused: 0, landed: 0, hostRefused: 0 };
-  after(() => console.log(`      hostile values: ${tally.landed} landed literally, ${tally.refused} refused when built or checked, ${tally.hostRefused} refused by the host, 0 executed`));
+  after(() =>
+    console.log(
+      `      hostile values: ${tally.landed} landed literally, ${tally.refused} refused when built or checked, ${tally.hostRefused} refused by the host, 0 executed`,
+    ),
+  );
 
   for (const [field, c] of Object.entries(CASES)) {
     it(`${field}: every value is refused clearly or lands literally, and nothing runs`, () => {
@@ -212,7 +326,9 @@ describe('hostile input through every resource', () => {
           }
           tally.landed++;
         }
-        for (const call of stubCalls()) for (const o of call.options) assert.ok(!o.startsWith('-') || !o.includes(b.value) || b.value === '', `${field} ${b.name}: ${call.tool} took the value as an option: ${o}`);
+        for (const call of stubCalls())
+          for (const o of call.options)
+            assert.ok(!o.startsWith('-') || !o.includes(b.value) || b.value === '', `${field} ${b.name}: ${call.tool} took the value as an option: ${o}`);
       }
       assert.equal(existsSync(CANARY), false, `${field}: a command ran`);
       assert.equal(existsSync(ESCAPE), false, `${field}: a write left the temp dir`);
@@ -263,7 +379,10 @@ describe('hostile values in unit files', () => {
 
   it('the webapp title of the outside fault run is refused before anything is written', () => {
     const title = `x\r[Service]\rExecStartPre=+/bin/touch ${CANARY}\r`;
-    assert.throws(() => unitValue('webapp unit Description (var title)', title), /webapp unit Description \(var title\): control character CR \(carriage return\)/);
+    assert.throws(
+      () => unitValue('webapp unit Description (var title)', title),
+      /webapp unit Description \(var title\): control character CR \(carriage return\)/,
+    );
     assert.throws(() => unit({ name: 'webapp', content: `[Unit]\nDescription=${title}\n` }), /unit webapp.service: line 2 holds a CR/);
   });
 });

@@ -9,7 +9,10 @@ describe('sysctl', () => {
     const { first, second } = await converge(h, [sysctl({ key: 'net.ipv4.ip_forward', value: 1 })]);
     const file = '/etc/sysctl.d/90-tsplay-net.ipv4.ip_forward.conf';
     assert.deepEqual(changesById(first), {
-      'sysctl:net.ipv4.ip_forward': [{ field: 'value', before: '0', after: '1' }, { field: file, diff: { before: '', after: 'net.ipv4.ip_forward = 1\n' } }],
+      'sysctl:net.ipv4.ip_forward': [
+        { field: 'value', before: '0', after: '1' },
+        { field: file, diff: { before: '', after: 'net.ipv4.ip_forward = 1\n' } },
+      ],
     });
     assert.equal(h.sysctls.get('net.ipv4.ip_forward'), '1');
     assert.equal(h.read(file), 'net.ipv4.ip_forward = 1\n');
@@ -28,7 +31,12 @@ describe('sysctl', () => {
     h.sysctls.set('net.ipv4.ip_local_port_range', '1024\t65000');
     const r = sysctl({ key: 'net.ipv4.ip_local_port_range', value: '1024  65000', file: '/etc/sysctl.d/k8s.conf' });
     const { first, second } = await converge(h, [r]);
-    assert.deepEqual(changesById(first)[r.id], [{ field: '/etc/sysctl.d/k8s.conf', diff: { before: 'a.b = 1\nnet.ipv4.ip_local_port_range=1 2\n', after: 'a.b = 1\nnet.ipv4.ip_local_port_range = 1024 65000\n' } }]);
+    assert.deepEqual(changesById(first)[r.id], [
+      {
+        field: '/etc/sysctl.d/k8s.conf',
+        diff: { before: 'a.b = 1\nnet.ipv4.ip_local_port_range=1 2\n', after: 'a.b = 1\nnet.ipv4.ip_local_port_range = 1024 65000\n' },
+      },
+    ]);
     assert.deepEqual(changedIds(second), []);
   });
 
@@ -51,14 +59,32 @@ describe('sysctl', () => {
   it('rejects a malformed key', () => assert.throws(() => sysctl({ key: 'a b', value: 1 }), /invalid key/));
 
   it('refuses keys that leave /proc/sys or leave the kernel key alphabet, naming the key (#16)', () => {
-    for (const key of ['net/../../../tmp/sysctl-escape', '/net/ipv4/ip_forward', 'net..ipv4', 'net.ipv4.', 'net/ipv4//x', 'net/./ipv4', '-net.ipv4', 'net.ipv4.ip_forward;x', 'net.ipv4.*', `net.${'a'.repeat(200)}`]) {
-      assert.throws(() => sysctl({ key, value: 1 }), (e: Error) => e.message.startsWith(`sysctl: invalid key ${JSON.stringify(key.slice(0, 80)).slice(0, -1)}`), key);
+    for (const key of [
+      'net/../../../tmp/sysctl-escape',
+      '/net/ipv4/ip_forward',
+      'net..ipv4',
+      'net.ipv4.',
+      'net/ipv4//x',
+      'net/./ipv4',
+      '-net.ipv4',
+      'net.ipv4.ip_forward;x',
+      'net.ipv4.*',
+      `net.${'a'.repeat(200)}`,
+    ]) {
+      assert.throws(
+        () => sysctl({ key, value: 1 }),
+        (e: Error) => e.message.startsWith(`sysctl: invalid key ${JSON.stringify(key.slice(0, 80)).slice(0, -1)}`),
+        key,
+      );
     }
     assert.doesNotThrow(() => sysctl({ key: 'net/ipv4/conf/eth0.100/forwarding', value: 1 }));
   });
 
   it('refuses a value with a newline or another control character, and an empty one: they never converge (#16)', () => {
-    assert.throws(() => sysctl({ key: 'net.core.somaxconn', value: '1025\nkernel.panic = 1' }), /sysctl "net.core.somaxconn": the value holds control character U\+000A/);
+    assert.throws(
+      () => sysctl({ key: 'net.core.somaxconn', value: '1025\nkernel.panic = 1' }),
+      /sysctl "net.core.somaxconn": the value holds control character U\+000A/,
+    );
     assert.throws(() => sysctl({ key: 'net.core.somaxconn', value: '1\r' }), /U\+000D/);
     assert.throws(() => sysctl({ key: 'net.core.somaxconn', value: '  ' }), /the value is empty/);
     assert.doesNotThrow(() => sysctl({ key: 'net.ipv4.ip_local_port_range', value: '1024\t65000' }));
@@ -95,6 +121,9 @@ describe('kernelModule', () => {
     const h = FakeHost.debian();
     h.modules.add('overlay');
     await converge(h, [kernelModule({ name: 'overlay' })]);
-    assert.deepEqual(h.log.map((a) => a.a), ['write']);
+    assert.deepEqual(
+      h.log.map((a) => a.a),
+      ['write'],
+    );
   });
 });

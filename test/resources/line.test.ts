@@ -23,7 +23,12 @@ describe('line', () => {
     const h = FakeHost.debian();
     const { first, applied, second } = await converge(h, [line({ path: '/etc/default/app', line: 'OPTS=-v' })]);
     assert.equal(applied.failure, undefined);
-    assert.deepEqual(changesById(first), { 'line:/etc/default/app:OPTS=-v': [{ field: 'state', before: 'absent', after: 'file' }, { field: 'content', diff: { before: '', after: 'OPTS=-v\n' } }] });
+    assert.deepEqual(changesById(first), {
+      'line:/etc/default/app:OPTS=-v': [
+        { field: 'state', before: 'absent', after: 'file' },
+        { field: 'content', diff: { before: '', after: 'OPTS=-v\n' } },
+      ],
+    });
     assert.equal(h.read('/etc/default/app'), 'OPTS=-v\n');
     assert.deepEqual(changedIds(second), []);
   });
@@ -32,7 +37,9 @@ describe('line', () => {
     const h = FakeHost.debian().seedFile('/etc/hosts', '127.0.0.1 localhost\n10.0.0.9 old-name\n', { mode: 0o604 });
     const r = line({ path: '/etc/hosts', line: '10.0.0.9 node1', match: /^10\.0\.0\.9\s/ });
     const { first, second } = await converge(h, [r]);
-    assert.deepEqual(changesById(first)[r.id], [{ field: 'content', diff: { before: '127.0.0.1 localhost\n10.0.0.9 old-name\n', after: '127.0.0.1 localhost\n10.0.0.9 node1\n' } }]);
+    assert.deepEqual(changesById(first)[r.id], [
+      { field: 'content', diff: { before: '127.0.0.1 localhost\n10.0.0.9 old-name\n', after: '127.0.0.1 localhost\n10.0.0.9 node1\n' } },
+    ]);
     assert.equal(h.read('/etc/hosts'), '127.0.0.1 localhost\n10.0.0.9 node1\n');
     assert.equal(h.fs.get('/etc/hosts')?.mode, 0o604);
     assert.deepEqual(changedIds(second), []);

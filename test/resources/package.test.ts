@@ -4,14 +4,20 @@ import { pkg } from '../../lib/resources/index.js';
 import { changedIds, changesById, converge, FakeHost } from '../../lib/testing/index.js';
 
 describe('pkg', () => {
-  for (const [flavour, make, manager] of [['debian', FakeHost.debian, 'apt'], ['rhel', FakeHost.rhel, 'dnf']] as const) {
+  for (const [flavour, make, manager] of [
+    ['debian', FakeHost.debian, 'apt'],
+    ['rhel', FakeHost.rhel, 'dnf'],
+  ] as const) {
     it(`${flavour}: one ${manager} action for every missing package, then converged`, async () => {
       const h = make().offer('haproxy', { version: '2.6.12' }).offer('keepalived').offer('curl');
       h.installed.set('curl', '7.88');
       const r = pkg({ names: ['haproxy', 'keepalived', 'curl'] });
       const { first, second } = await converge(h, [r]);
       assert.deepEqual(changesById(first), {
-        'package:haproxy,keepalived,curl': [{ field: 'haproxy', before: 'absent', after: 'present' }, { field: 'keepalived', before: 'absent', after: 'present' }],
+        'package:haproxy,keepalived,curl': [
+          { field: 'haproxy', before: 'absent', after: 'present' },
+          { field: 'keepalived', before: 'absent', after: 'present' },
+        ],
       });
       assert.deepEqual(h.log, [{ a: 'package', state: 'present', names: ['haproxy', 'keepalived'], manager }]);
       assert.equal(h.installed.get('haproxy'), '2.6.12');
@@ -19,13 +25,19 @@ describe('pkg', () => {
     });
   }
 
-  for (const [flavour, make] of [['debian', FakeHost.debian], ['rhel', FakeHost.rhel]] as const) {
+  for (const [flavour, make] of [
+    ['debian', FakeHost.debian],
+    ['rhel', FakeHost.rhel],
+  ] as const) {
     it(`${flavour}: a pinned version is installed exactly, moved to (up or down) when another is installed, then left`, async () => {
-      const h = make().offer('containerd.io', { version: '1.7.28-1', versions: ['1.7.27-1'] }).offer('runc');
+      const h = make()
+        .offer('containerd.io', { version: '1.7.28-1', versions: ['1.7.27-1'] })
+        .offer('runc');
       const r = pkg({ names: ['containerd.io', 'runc'], versions: { 'containerd.io': '1.7.27-1' } });
       const { first, second } = await converge(h, [r]);
       assert.deepEqual(changesById(first)['package:containerd.io,runc'], [
-        { field: 'containerd.io', before: 'absent', after: '1.7.27-1' }, { field: 'runc', before: 'absent', after: 'present' },
+        { field: 'containerd.io', before: 'absent', after: '1.7.27-1' },
+        { field: 'runc', before: 'absent', after: 'present' },
       ]);
       assert.deepEqual((h.log[0] as { versions?: unknown }).versions, { 'containerd.io': '1.7.27-1' });
       assert.equal(h.installed.get('containerd.io'), '1.7.27-1');
@@ -78,7 +90,10 @@ describe('pkg', () => {
   });
 
   it('a package can bring files, e.g. its unit', async () => {
-    const h = FakeHost.debian().offer('etcd-server', { version: '3.4.23', files: { '/lib/systemd/system/etcd.service': '[Service]\nExecStart=/usr/bin/etcd\n[Install]\nWantedBy=multi-user.target\n' } });
+    const h = FakeHost.debian().offer('etcd-server', {
+      version: '3.4.23',
+      files: { '/lib/systemd/system/etcd.service': '[Service]\nExecStart=/usr/bin/etcd\n[Install]\nWantedBy=multi-user.target\n' },
+    });
     await converge(h, [pkg({ names: ['etcd-server'] })]);
     assert.match(h.read('/lib/systemd/system/etcd.service') ?? '', /ExecStart/);
   });
@@ -97,11 +112,20 @@ describe('pkg: names per OS family', () => {
     const rhel = FakeHost.rhel().offer('conntrack-tools');
     for (const h of [deb, rhel]) {
       const { first, second } = await converge(h, [pkg({ names })]);
-      assert.deepEqual(first.planned[0]!.resource.queries.map((t: { query: unknown }) => t.query), [{ q: 'packages', names: ['conntrack', 'conntrack-tools'] }]);
+      assert.deepEqual(
+        first.planned[0]!.resource.queries.map((t: { query: unknown }) => t.query),
+        [{ q: 'packages', names: ['conntrack', 'conntrack-tools'] }],
+      );
       assert.deepEqual(changedIds(second), []);
     }
-    assert.deepEqual([...deb.installed.keys()].filter((n) => n.startsWith('conntrack')), ['conntrack']);
-    assert.deepEqual([...rhel.installed.keys()].filter((n) => n.startsWith('conntrack')), ['conntrack-tools']);
+    assert.deepEqual(
+      [...deb.installed.keys()].filter((n) => n.startsWith('conntrack')),
+      ['conntrack'],
+    );
+    assert.deepEqual(
+      [...rhel.installed.keys()].filter((n) => n.startsWith('conntrack')),
+      ['conntrack-tools'],
+    );
   });
 
   it('a family with no list has nothing to do; an unknown family is an error', async () => {

@@ -20,12 +20,24 @@ describe('repository', () => {
     const { first, second } = await converge(h, [repository(DOCKER)]);
     assert.deepEqual(changedIds(first), ['repository:docker']);
     assert.equal(h.read('/etc/apt/keyrings/docker.asc'), KEY);
-    assert.equal(h.read('/etc/apt/sources.list.d/docker.sources'), [
-      '# Managed by tsplay; edits are overwritten.', 'Types: deb', 'URIs: https://download.docker.com/linux/debian', 'Suites: bookworm',
-      'Components: stable', 'Architectures: amd64', 'Signed-By: /etc/apt/keyrings/docker.asc', '',
-    ].join('\n'));
+    assert.equal(
+      h.read('/etc/apt/sources.list.d/docker.sources'),
+      [
+        '# Managed by tsplay; edits are overwritten.',
+        'Types: deb',
+        'URIs: https://download.docker.com/linux/debian',
+        'Suites: bookworm',
+        'Components: stable',
+        'Architectures: amd64',
+        'Signed-By: /etc/apt/keyrings/docker.asc',
+        '',
+      ].join('\n'),
+    );
     assert.equal(h.fs.get('/etc/apt/keyrings/docker.asc')?.mode, 0o644);
-    assert.deepEqual(h.commands.filter((c) => c === APT_UPDATE), [APT_UPDATE]);
+    assert.deepEqual(
+      h.commands.filter((c) => c === APT_UPDATE),
+      [APT_UPDATE],
+    );
     assert.deepEqual(changedIds(second), []);
     assert.deepEqual(h.commands.filter((c) => c === APT_UPDATE).length, 1, 'a converged repository refreshes nothing');
   });
@@ -35,11 +47,19 @@ describe('repository', () => {
     const { first, second } = await converge(h, [repository(DOCKER)]);
     assert.deepEqual(changedIds(first), ['repository:docker']);
     assert.equal(h.read('/etc/pki/rpm-gpg/RPM-GPG-KEY-docker'), KEY);
-    assert.equal(h.read('/etc/yum.repos.d/docker.repo'), [
-      '# Managed by tsplay; edits are overwritten.', '[docker]', 'name=Docker CE Stable',
-      'baseurl=https://download.docker.com/linux/centos/$releasever/$basearch/stable', 'enabled=1', 'gpgcheck=1',
-      'gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-docker', '',
-    ].join('\n'));
+    assert.equal(
+      h.read('/etc/yum.repos.d/docker.repo'),
+      [
+        '# Managed by tsplay; edits are overwritten.',
+        '[docker]',
+        'name=Docker CE Stable',
+        'baseurl=https://download.docker.com/linux/centos/$releasever/$basearch/stable',
+        'enabled=1',
+        'gpgcheck=1',
+        'gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-docker',
+        '',
+      ].join('\n'),
+    );
     assert.deepEqual(h.commands, [MAKECACHE]);
     assert.deepEqual(changedIds(second), []);
   });
@@ -49,7 +69,10 @@ describe('repository', () => {
     await converge(h, [repository(DOCKER)]);
     const rotated = KEY.replace('mDMEZ0test', 'mDMEZ0next');
     const { first } = await converge(h, [repository({ ...DOCKER, key: rotated })]);
-    assert.deepEqual(changesById(first)['repository:docker']!.map((c) => c.field), ['key content']);
+    assert.deepEqual(
+      changesById(first)['repository:docker']!.map((c) => c.field),
+      ['key content'],
+    );
     assert.equal(h.read('/etc/apt/keyrings/docker.asc'), rotated);
     assert.equal(h.commands.filter((c) => c === APT_UPDATE).length, 2);
   });

@@ -10,16 +10,26 @@ describe('unit and service', () => {
     const h = FakeHost.debian();
     const { first, applied, second } = await converge(h, [unit({ name: 'etcd', content: UNIT }), service({ name: 'etcd', enabled: true })]);
     assert.deepEqual(changesById(first), {
-      'unit:etcd.service': [{ field: 'state', before: 'absent', after: 'file' }, { field: 'content', diff: { before: '', after: UNIT } }, { field: 'mode', after: '0644' }],
-      'service:etcd.service': [{ field: 'enabled', before: 'not-found', after: 'enabled' }, { field: 'state', before: 'not-found', after: 'started' }],
+      'unit:etcd.service': [
+        { field: 'state', before: 'absent', after: 'file' },
+        { field: 'content', diff: { before: '', after: UNIT } },
+        { field: 'mode', after: '0644' },
+      ],
+      'service:etcd.service': [
+        { field: 'enabled', before: 'not-found', after: 'enabled' },
+        { field: 'state', before: 'not-found', after: 'started' },
+      ],
     });
     assert.deepEqual(first.planned[1]?.dependsOn, ['unit:etcd.service']);
     assert.equal(applied.failure, undefined);
-    assert.deepEqual(h.log.filter((a) => a.a === 'systemctl'), [
-      { a: 'systemctl', verb: 'daemon-reload' },
-      { a: 'systemctl', verb: 'enable', unit: 'etcd.service' },
-      { a: 'systemctl', verb: 'start', unit: 'etcd.service' },
-    ]);
+    assert.deepEqual(
+      h.log.filter((a) => a.a === 'systemctl'),
+      [
+        { a: 'systemctl', verb: 'daemon-reload' },
+        { a: 'systemctl', verb: 'enable', unit: 'etcd.service' },
+        { a: 'systemctl', verb: 'start', unit: 'etcd.service' },
+      ],
+    );
     assert.deepEqual(h.service('etcd.service'), { enabled: true, active: true });
     assert.deepEqual(changedIds(second), []);
   });
@@ -60,7 +70,12 @@ describe('unit and service', () => {
   it('stopped and disabled', async () => {
     const h = FakeHost.debian().seedUnit('nginx.service', UNIT, { enabled: true, active: true });
     const { first, second } = await converge(h, [service({ name: 'nginx', enabled: false, state: 'stopped' })]);
-    assert.deepEqual(changesById(first), { 'service:nginx.service': [{ field: 'enabled', before: 'enabled', after: 'disabled' }, { field: 'state', before: 'active', after: 'stopped' }] });
+    assert.deepEqual(changesById(first), {
+      'service:nginx.service': [
+        { field: 'enabled', before: 'enabled', after: 'disabled' },
+        { field: 'state', before: 'active', after: 'stopped' },
+      ],
+    });
     assert.deepEqual(h.service('nginx.service'), { enabled: false, active: false });
     assert.deepEqual(changedIds(second), []);
   });
@@ -71,7 +86,10 @@ describe('unit and service', () => {
   });
 
   it('refuses unit content with a bare CR or a NUL, naming the line: systemd reads them as a line break and the end (#16)', () => {
-    assert.throws(() => unit({ name: 'web', content: '[Unit]\nDescription=x\r[Service]\rExecStartPre=+/bin/touch /tmp/pwned\n' }), /unit web.service: line 2 holds a CR \(carriage return\), which systemd reads as a line break/);
+    assert.throws(
+      () => unit({ name: 'web', content: '[Unit]\nDescription=x\r[Service]\rExecStartPre=+/bin/touch /tmp/pwned\n' }),
+      /unit web.service: line 2 holds a CR \(carriage return\), which systemd reads as a line break/,
+    );
     assert.throws(() => unit({ name: 'web', content: '[Unit]\n\0' }), /line 2 holds a NUL, which systemd reads as the end of the file/);
     assert.doesNotThrow(() => unit({ name: 'web', content: '[Unit]\r\nDescription=x\r\n' }));
   });

@@ -19,10 +19,11 @@ const UNITS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].ma
 describe('roles/apiserver', () => {
   let dir: string;
   let packed: Packed;
-  const inv = (extra: Record<string, unknown> = {}) => inventory({
-    ...SMALL,
-    vars: { ...SMALL.vars, pki_dir: join(dir, 'pki'), k8s_artifacts: packed.overrides, k8s_cache_dir: join(dir, 'cache'), ...extra },
-  });
+  const inv = (extra: Record<string, unknown> = {}) =>
+    inventory({
+      ...SMALL,
+      vars: { ...SMALL.vars, pki_dir: join(dir, 'pki'), k8s_artifacts: packed.overrides, k8s_cache_dir: join(dir, 'cache'), ...extra },
+    });
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'tsplay-apiserver-'));
     packed = packStandins(join(dir, 'standins'));
@@ -38,7 +39,7 @@ describe('roles/apiserver', () => {
       const ids = changedIds(first);
       for (const b of BIN) assert.ok(ids.includes(`artifact:${b}`), b);
       for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) {
-        assert.ok(ids.includes(`unit:${c}.service`) && ids.includes(`service:${c}.service`), `${c}: ${ids.join(" ")}`);
+        assert.ok(ids.includes(`unit:${c}.service`) && ids.includes(`service:${c}.service`), `${c}: ${ids.join(' ')}`);
         assert.ok(h.read(`/etc/systemd/system/${c}.service`)!.includes(`ExecStart=/usr/local/bin/${c} \\\n`), c);
       }
       assert.ok(ids.includes('file:/etc/kubernetes/pki/apiserver-etcd-client.key') && ids.includes('file:/etc/kubernetes/scheduler.conf'));
@@ -61,20 +62,35 @@ describe('roles/apiserver', () => {
   });
 
   it('apiserver flags: etcd over TLS on every etcd member, SA keys, service range, Node,RBAC, front proxy, kubelet client', () => {
-    const i = inventory({ ...SMALL, hosts: { ...SMALL.hosts, 'etcd-2': { address: '10.0.0.22' }, 'etcd-3': { address: '10.0.0.23' } }, groups: { ...SMALL.groups, etcd: { hosts: ['master-1', 'etcd-2', 'etcd-3'] } } });
+    const i = inventory({
+      ...SMALL,
+      hosts: { ...SMALL.hosts, 'etcd-2': { address: '10.0.0.22' }, 'etcd-3': { address: '10.0.0.23' } },
+      groups: { ...SMALL.groups, etcd: { hosts: ['master-1', 'etcd-2', 'etcd-3'] } },
+    });
     const { vars, host, cluster } = forHost(apiserver, 'master-1', { inv: i });
     const f = componentFlags(vars, host, cluster);
     const a = f['kube-apiserver'];
     assert.equal(a['etcd-servers'], 'https://10.0.0.21:2379,https://10.0.0.22:2379,https://10.0.0.23:2379');
-    assert.deepEqual([a['etcd-cafile'], a['etcd-certfile'], a['etcd-keyfile']], ['/etc/kubernetes/pki/etcd/ca.crt', '/etc/kubernetes/pki/apiserver-etcd-client.crt', '/etc/kubernetes/pki/apiserver-etcd-client.key']);
-    assert.deepEqual([a['service-account-key-file'], a['service-account-signing-key-file'], a['service-account-issuer']], ['/etc/kubernetes/pki/sa.pub', '/etc/kubernetes/pki/sa.key', 'https://kubernetes.default.svc.cluster.local']);
-    assert.deepEqual([a['authorization-mode'], a['enable-admission-plugins'], a['anonymous-auth'], a['service-cluster-ip-range']], ['Node,RBAC', 'NodeRestriction', 'false', '10.96.0.0/12']);
+    assert.deepEqual(
+      [a['etcd-cafile'], a['etcd-certfile'], a['etcd-keyfile']],
+      ['/etc/kubernetes/pki/etcd/ca.crt', '/etc/kubernetes/pki/apiserver-etcd-client.crt', '/etc/kubernetes/pki/apiserver-etcd-client.key'],
+    );
+    assert.deepEqual(
+      [a['service-account-key-file'], a['service-account-signing-key-file'], a['service-account-issuer']],
+      ['/etc/kubernetes/pki/sa.pub', '/etc/kubernetes/pki/sa.key', 'https://kubernetes.default.svc.cluster.local'],
+    );
+    assert.deepEqual(
+      [a['authorization-mode'], a['enable-admission-plugins'], a['anonymous-auth'], a['service-cluster-ip-range']],
+      ['Node,RBAC', 'NodeRestriction', 'false', '10.96.0.0/12'],
+    );
     assert.deepEqual([a['bind-address'], a['advertise-address'], a['secure-port']], ['10.0.0.21', '10.0.0.21', '6443']);
     assert.equal(a['requestheader-client-ca-file'], '/etc/kubernetes/pki/front-proxy-ca.crt');
     assert.equal(a['kubelet-client-certificate'], '/etc/kubernetes/pki/apiserver-kubelet-client.crt');
     const cm = f['kube-controller-manager'];
-    assert.deepEqual([cm['allocate-node-cidrs'], cm['cluster-cidr'], cm['cluster-signing-key-file'], cm['service-account-private-key-file'], cm.kubeconfig],
-      ['true', '10.244.0.0/16', '/etc/kubernetes/pki/ca.key', '/etc/kubernetes/pki/sa.key', '/etc/kubernetes/controller-manager.conf']);
+    assert.deepEqual(
+      [cm['allocate-node-cidrs'], cm['cluster-cidr'], cm['cluster-signing-key-file'], cm['service-account-private-key-file'], cm.kubeconfig],
+      ['true', '10.244.0.0/16', '/etc/kubernetes/pki/ca.key', '/etc/kubernetes/pki/sa.key', '/etc/kubernetes/controller-manager.conf'],
+    );
     // --kubeconfig is deprecated upstream (and ignored with --config): the scheduler reads a config file.
     const s = f['kube-scheduler'];
     assert.deepEqual([s.config, s.kubeconfig, s['leader-elect']], ['/etc/kubernetes/kube-scheduler.yaml', undefined, undefined]);
@@ -89,14 +105,20 @@ describe('roles/apiserver', () => {
     await converge(h, resources, prepareContext('apply'));
     const config = parse(h.read('/etc/kubernetes/kube-scheduler.yaml')!);
     assert.deepEqual(config, {
-      apiVersion: 'kubescheduler.config.k8s.io/v1', kind: 'KubeSchedulerConfiguration',
-      clientConnection: { kubeconfig: '/etc/kubernetes/scheduler.conf' }, leaderElection: { leaderElect: true }, profiles,
+      apiVersion: 'kubescheduler.config.k8s.io/v1',
+      kind: 'KubeSchedulerConfiguration',
+      clientConnection: { kubeconfig: '/etc/kubernetes/scheduler.conf' },
+      leaderElection: { leaderElect: true },
+      profiles,
     });
     assert.match(h.read('/etc/systemd/system/kube-scheduler.service')!, /--config=\/etc\/kubernetes\/kube-scheduler\.yaml/);
   });
 
   it('extra args add or replace flags; values with spaces are quoted for systemd', () => {
-    const { vars, host, cluster } = forHost(apiserver, 'master-1', { inv: inv(), overrides: { apiserver_extra_args: { 'audit-log-path': '/var/log/a b.log', v: '4' } } });
+    const { vars, host, cluster } = forHost(apiserver, 'master-1', {
+      inv: inv(),
+      overrides: { apiserver_extra_args: { 'audit-log-path': '/var/log/a b.log', v: '4' } },
+    });
     const lines = renderFlags(componentFlags(vars, host, cluster)['kube-apiserver']);
     // systemd.syntax(7): an opening quote may appear only at the start of an item.
     assert.ok(lines.includes('"--audit-log-path=/var/log/a b.log"') && lines.includes('--v=4') && !lines.includes('--v=2'));
@@ -118,26 +140,40 @@ describe('roles/apiserver', () => {
     const { vars, host, cluster } = forHost(apiserver, 'master-1', { inv: inv() });
     const asked: string[] = [];
     for (const g of apiserver.verify!) await g.check({ host, vars, cluster, exec: async (c) => (asked.push(c), { exitCode: 0, stdout: 'ok', stderr: '' }) });
-    assert.match(asked[0]!, /--cacert \/etc\/kubernetes\/pki\/ca\.crt --cert \/etc\/kubernetes\/pki\/apiserver-kubelet-client\.crt --key \S+ https:\/\/10\.0\.0\.21:6443\/healthz$/);
+    assert.match(
+      asked[0]!,
+      /--cacert \/etc\/kubernetes\/pki\/ca\.crt --cert \/etc\/kubernetes\/pki\/apiserver-kubelet-client\.crt --key \S+ https:\/\/10\.0\.0\.21:6443\/healthz$/,
+    );
     assert.match(asked[1]!, /https:\/\/10\.0\.0\.21:6443\/readyz$/);
     assert.match(asked[2]!, /-k https:\/\/127\.0\.0\.1:10257\/healthz$/);
     assert.match(asked[3]!, /-k https:\/\/127\.0\.0\.1:10259\/healthz$/);
     // Then the API through the VIP, where the load balancer must pass traffic to it before the nodes come.
     assert.match(asked[4]!, /--cacert \/etc\/kubernetes\/pki\/ca\.crt --cert \S+ --key \S+ https:\/\/10\.0\.0\.10:6443\/healthz$/);
-    const failing = apiserver.verify![0]!.check({ host, vars, cluster, exec: async () => ({ exitCode: 22, stdout: '{"code":401}', stderr: 'curl: (22) 401' }) });
+    const failing = apiserver.verify![0]!.check({
+      host,
+      vars,
+      cluster,
+      exec: async () => ({ exitCode: 22, stdout: '{"code":401}', stderr: 'curl: (22) 401' }),
+    });
     await assert.rejects(failing, /kube-apiserver \/healthz: curl exited 22: curl: \(22\) 401/);
   });
 
   it('bad vars are refused with the field named', () => {
     const bad = (overrides: Record<string, unknown>, field: RegExp) =>
-      assert.throws(() => forHost(apiserver, 'master-1', { inv: inv(), overrides }), (e: unknown) => e instanceof ConfigError && field.test(e.message));
+      assert.throws(
+        () => forHost(apiserver, 'master-1', { inv: inv(), overrides }),
+        (e: unknown) => e instanceof ConfigError && field.test(e.message),
+      );
     bad({ apiserver_authorization_mode: ['Node', 'RBAK'] }, /var apiserver_authorization_mode\.1:/);
     bad({ apiserver_bind_address: 'not-an-ip' }, /var apiserver_bind_address:/);
     bad({ k8s_arch: 'sparc' }, /var k8s_arch:/);
     bad({ k8s_artifacts: { kubernetes: { sha512: 'xyz' } } }, /var k8s_artifacts\.kubernetes\.sha512:/);
     bad({ apiserver_extra_args: { '--v': '3' } }, /var apiserver_extra_args\.--v:/);
     bad({ node_cidr_mask_size: 40 }, /var node_cidr_mask_size:/);
-    assert.throws(() => forHost(apiserver, 'master-1', { inv: inv({ k8s_artifacts: { kubernetes: { url: 'https://mirror.example/k.tgz' } } }) }), /k8s_artifacts\.kubernetes.*changed url needs its checksum/s);
+    assert.throws(
+      () => forHost(apiserver, 'master-1', { inv: inv({ k8s_artifacts: { kubernetes: { url: 'https://mirror.example/k.tgz' } } }) }),
+      /k8s_artifacts\.kubernetes.*changed url needs its checksum/s,
+    );
   });
 
   it('the stand-ins are packed like the release: kubernetes/server/bin/<binary>, reproducibly', () => {

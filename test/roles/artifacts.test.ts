@@ -37,7 +37,10 @@ describe('roles/cluster/artifacts: the table', () => {
     assert.equal(k.url, 'https://dl.k8s.io/v1.34.7/kubernetes-server-linux-amd64.tar.gz');
     assert.ok('sha512' in k.checksum && k.checksum.sha512?.startsWith('baaf8dd4'));
     assert.deepEqual(membersOf(k, ['kube-apiserver', 'kubelet']), ['kubernetes/server/bin/kube-apiserver', 'kubernetes/server/bin/kubelet']);
-    assert.equal(resolveArtifact('cni-plugins', 'arm64').url, 'https://github.com/containernetworking/plugins/releases/download/v1.8.0/cni-plugins-linux-arm64-v1.8.0.tgz');
+    assert.equal(
+      resolveArtifact('cni-plugins', 'arm64').url,
+      'https://github.com/containernetworking/plugins/releases/download/v1.8.0/cni-plugins-linux-arm64-v1.8.0.tgz',
+    );
     assert.deepEqual(resolveArtifact('flannel', 'amd64').files, { flanneld: '' });
   });
 
@@ -46,8 +49,13 @@ describe('roles/cluster/artifacts: the table', () => {
     const f = resolveArtifact('flannel-cni', 'arm64', sum);
     assert.equal(f.url, 'https://github.com/flannel-io/cni-plugin/releases/download/v1.9.1-flannel1/cni-plugin-flannel-linux-arm64-v1.9.1.tgz');
     assert.deepEqual(membersOf(f, ['flannel']), ['./flannel-arm64']);
-    assert.throws(() => resolveArtifact('flannel-cni', 'amd64'), (e: unknown) => e instanceof ConfigError && e.message.includes('vars.k8s_artifacts.flannel-cni')
-      && e.message.includes('cni-plugin-flannel-linux-amd64-v1.9.1.tgz.sha256'));
+    assert.throws(
+      () => resolveArtifact('flannel-cni', 'amd64'),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message.includes('vars.k8s_artifacts.flannel-cni') &&
+        e.message.includes('cni-plugin-flannel-linux-amd64-v1.9.1.tgz.sha256'),
+    );
   });
 
   it('cni-plugins: the release ships every plugin the flannel conflist needs, and loopback', () => {
@@ -58,9 +66,18 @@ describe('roles/cluster/artifacts: the table', () => {
   });
 
   it('overrides: a mirror URL needs its checksum; a version bump too; a checksum alone is taken', () => {
-    const err = (f: () => unknown, re: RegExp, field: string) => assert.throws(f, (e: unknown) => e instanceof ConfigError && re.test(e.message) && e.message.includes(field));
-    err(() => resolveArtifact('kubernetes', 'amd64', { kubernetes: { url: 'https://mirror.example/k.tgz' } }), /changed url needs its checksum/, 'k8s_artifacts.kubernetes');
-    err(() => resolveArtifact('cri-dockerd', 'amd64', { 'cri-dockerd': { version: '0.3.99' } }), /changed version needs its checksum/, 'k8s_artifacts.cri-dockerd');
+    const err = (f: () => unknown, re: RegExp, field: string) =>
+      assert.throws(f, (e: unknown) => e instanceof ConfigError && re.test(e.message) && e.message.includes(field));
+    err(
+      () => resolveArtifact('kubernetes', 'amd64', { kubernetes: { url: 'https://mirror.example/k.tgz' } }),
+      /changed url needs its checksum/,
+      'k8s_artifacts.kubernetes',
+    );
+    err(
+      () => resolveArtifact('cri-dockerd', 'amd64', { 'cri-dockerd': { version: '0.3.99' } }),
+      /changed version needs its checksum/,
+      'k8s_artifacts.cri-dockerd',
+    );
     const m = resolveArtifact('kubernetes', 'amd64', { kubernetes: { url: 'file:///srv/mirror/k.tgz', sha256: 'a'.repeat(64) } });
     assert.deepEqual([m.url, m.checksum, m.version], ['file:///srv/mirror/k.tgz', { sha256: 'a'.repeat(64) }, '1.34.7']);
     const v = resolveArtifact('cni-plugins', 'amd64', { 'cni-plugins': { version: '1.7.1', sha256: 'b'.repeat(64) } });
@@ -97,7 +114,9 @@ describe('roles/cluster/artifacts: installBinaries from a file:// stand-in', () 
   it('extracts the chosen binaries (sha512-verified archive) and converges', async () => {
     const a = resolveArtifact('kubernetes', 'amd64', { kubernetes: { url: pathToFileURL(tgz).href, sha512: digest('sha512', readFileSync(tgz)) } });
     const h = FakeHost.debian();
-    const { first, applied, second } = await converge(h, [installBinaries(a, ['kube-apiserver', 'kube-scheduler'], '/usr/local/bin', { cacheDir: join(dir, 'cache') })]);
+    const { first, applied, second } = await converge(h, [
+      installBinaries(a, ['kube-apiserver', 'kube-scheduler'], '/usr/local/bin', { cacheDir: join(dir, 'cache') }),
+    ]);
     assert.deepEqual(changedIds(first), ['artifact:/usr/local/bin/kube-apiserver,/usr/local/bin/kube-scheduler']);
     assert.equal(applied.failure, undefined);
     assert.equal(h.read('/usr/local/bin/kube-apiserver'), '#!/bin/sh\necho kube-apiserver\n');
@@ -106,7 +125,9 @@ describe('roles/cluster/artifacts: installBinaries from a file:// stand-in', () 
   });
 
   it('a single-binary download lands under the binary name', async () => {
-    const a = resolveArtifact('flannel', 'amd64', { flannel: { url: pathToFileURL(join(dir, 'flanneld')).href, sha256: digest('sha256', readFileSync(join(dir, 'flanneld'))) } });
+    const a = resolveArtifact('flannel', 'amd64', {
+      flannel: { url: pathToFileURL(join(dir, 'flanneld')).href, sha256: digest('sha256', readFileSync(join(dir, 'flanneld'))) },
+    });
     const h = FakeHost.rhel();
     const { applied } = await converge(h, [installBinaries(a, ['flanneld'], '/usr/local/bin/', { cacheDir: join(dir, 'cache') })]);
     assert.equal(applied.failure, undefined);

@@ -23,14 +23,23 @@ describe('roles/cluster: topology', () => {
   });
 
   it('a single host plays every part; the endpoint is that host', () => {
-    const t = topology(inventory({ hosts: { solo: { address: '192.168.5.2' } }, groups: { etcd: { hosts: ['solo'] }, masters: { hosts: ['solo'] }, workers: { hosts: ['solo'] } } }).cluster);
+    const t = topology(
+      inventory({
+        hosts: { solo: { address: '192.168.5.2' } },
+        groups: { etcd: { hosts: ['solo'] }, masters: { hosts: ['solo'] }, workers: { hosts: ['solo'] } },
+      }).cluster,
+    );
     assert.deepEqual([names(t.hosts.etcd), names(t.hosts.controlPlane), names(t.hosts.nodes), names(t.hosts.lb)], [['solo'], ['solo'], ['solo'], []]);
     assert.equal(t.vip, undefined);
     assert.equal(t.apiEndpoint, 'https://192.168.5.2:6443');
   });
 
   it('refuses a bad cluster, naming the field', () => {
-    const even: InventorySpec = { ...SMALL, hosts: { ...SMALL.hosts, 'master-2': { address: '10.0.0.22' } }, groups: { ...SMALL.groups, etcd: { hosts: ['master-1', 'master-2'] } } };
+    const even: InventorySpec = {
+      ...SMALL,
+      hosts: { ...SMALL.hosts, 'master-2': { address: '10.0.0.22' } },
+      groups: { ...SMALL.groups, etcd: { hosts: ['master-1', 'master-2'] } },
+    };
     const cases: [() => unknown, RegExp][] = [
       [() => topology(inventory(even).cluster), /^vars\.cluster_groups\.etcd: etcd needs an odd number of members for a quorum, got 2/],
       [() => topology(withVars({ vip: '10.0.1.10' })), /^vars\.vip: VIP 10\.0\.1\.10 is outside the subnet of lb host lb-1 \(10\.0\.0\.11\/24\)/],
@@ -40,7 +49,10 @@ describe('roles/cluster: topology', () => {
       [() => topology(withVars({ service_cidr: '10.96.0/12' })), /^vars\.service_cidr: expected a CIDR/],
       [() => topology(withVars({ cluster_dns: '10.244.0.10' })), /^vars\.cluster_dns: cluster_dns 10\.244\.0\.10 is outside service_cidr/],
       [() => topology(withVars({ cluster_groups: { lb: 'lbs' } })), /^vars\.cluster_groups\.lb: no group "lbs"/],
-      [() => hostsOf(topology(withVars({ cluster_groups: { lb: '' } })), 'lb', 'haproxy'), /^vars\.cluster_groups\.lb: the haproxy role needs lb hosts, but no inventory group plays that part/],
+      [
+        () => hostsOf(topology(withVars({ cluster_groups: { lb: '' } })), 'lb', 'haproxy'),
+        /^vars\.cluster_groups\.lb: the haproxy role needs lb hosts, but no inventory group plays that part/,
+      ],
     ];
     for (const [f, re] of cases) assert.throws(f, (e: Error) => e instanceof ConfigError && re.test(e.message), re.source);
   });
@@ -48,8 +60,12 @@ describe('roles/cluster: topology', () => {
   it('a cluster-wide var set by a group or host, unlike the global value, is refused: the topology would ignore it', () => {
     const onGroup = (vars: Record<string, unknown>, global: Record<string, unknown> = {}) =>
       topology(inventory({ ...SMALL, vars: { ...SMALL.vars, ...global }, groups: { ...SMALL.groups, lb: { ...SMALL.groups!['lb']!, vars } } }).cluster);
-    assert.throws(() => onGroup({ service_cidr: '10.100.0.0/16' }), (e: Error) => e instanceof ConfigError
-      && /^vars\.service_cidr: service_cidr is cluster-wide and read once, from the inventory's global vars: host lb-1 gets "10\.100\.0\.0\/16"/.test(e.message));
+    assert.throws(
+      () => onGroup({ service_cidr: '10.100.0.0/16' }),
+      (e: Error) =>
+        e instanceof ConfigError &&
+        /^vars\.service_cidr: service_cidr is cluster-wide and read once, from the inventory's global vars: host lb-1 gets "10\.100\.0\.0\/16"/.test(e.message),
+    );
     assert.throws(() => onGroup({ apiserver_port: 8443 }), /apiserver_port is cluster-wide/);
     assert.throws(() => onGroup({ pki_key_type: 'rsa' }), /pki_key_type is cluster-wide/);
     // The same value as the global one (or its default) changes nothing, and the VIP and per-host vars may sit there.
@@ -68,13 +84,15 @@ describe('roles/cluster: topology', () => {
     const set = inventory({ ...SMALL, vars: { ...SMALL.vars, etcd_client_port: 12379, etcd_peer_port: 12380 } });
     assert.deepEqual([topology(set.cluster).etcdClientPort, topology(set.cluster).etcdPeerPort], [12379, 12380]);
     const onGroup = inventory({ ...SMALL, groups: { ...SMALL.groups, etcd: { hosts: ['master-1'], vars: { etcd_client_port: 3379 } } } });
-    assert.throws(() => topology(onGroup.cluster), (e: Error) => e instanceof ConfigError && /etcd_client_port is cluster-wide/.test(e.message));
+    assert.throws(
+      () => topology(onGroup.cluster),
+      (e: Error) => e instanceof ConfigError && /etcd_client_port is cluster-wide/.test(e.message),
+    );
     assert.throws(() => topology(inventory({ ...SMALL, vars: { ...SMALL.vars, etcd_peer_port: '2380' } }).cluster), /vars\.etcd_peer_port/);
   });
 
-  it('the playbooks\' group names are conventional names the cluster model finds by itself', () => {
+  it("the playbooks' group names are conventional names the cluster model finds by itself", () => {
     const t = topology(inventory(prod).cluster);
     assert.deepEqual(t.groups, GROUP_NAMES);
   });
 });
-

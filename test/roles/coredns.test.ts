@@ -30,7 +30,10 @@ describe('roles/coredns', () => {
     return converge(h, build().resources).then(({ first }) => {
       assert.ok(changedIds(first).includes('template:/etc/kubernetes/addons/coredns.yaml'));
       const docs = parseAllDocuments(h.read('/etc/kubernetes/addons/coredns.yaml')!).map((d) => d.toJS());
-      assert.deepEqual(docs.map((d) => d.kind), ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'Service']);
+      assert.deepEqual(
+        docs.map((d) => d.kind),
+        ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'Service'],
+      );
       assert.equal(docs[5].spec.clusterIP, '10.96.0.10');
       assert.match(docs[3].data.Corefile, /kubernetes cluster.local in-addr.arpa ip6.arpa/);
       assert.equal(docs[4].spec.template.spec.containers[0].image, 'registry.k8s.io/coredns/coredns:v1.12.1');
@@ -51,7 +54,12 @@ describe('roles/coredns', () => {
     it(`${kind}: coredns_apply: false (the stand-ins) keeps the manifest on the host, applies nothing; converges`, async () => {
       const h = kind === 'debian' ? FakeHost.debian('master-1') : FakeHost.rhel('master-1');
       const { first, applied, second } = await converge(h, build({ coredns_apply: false }).resources);
-      assert.deepEqual(changedIds(first), ['directory:/etc/kubernetes', 'file:/etc/kubernetes/admin.conf', 'directory:/etc/kubernetes/addons', 'template:/etc/kubernetes/addons/coredns.yaml']);
+      assert.deepEqual(changedIds(first), [
+        'directory:/etc/kubernetes',
+        'file:/etc/kubernetes/admin.conf',
+        'directory:/etc/kubernetes/addons',
+        'template:/etc/kubernetes/addons/coredns.yaml',
+      ]);
       assert.equal(applied.failure, undefined);
       assert.deepEqual(changedIds(second), []);
       assert.deepEqual(h.commands, []);
@@ -61,10 +69,15 @@ describe('roles/coredns', () => {
   it('with a real apiserver: applies when kubectl diff finds a change, not when it finds none', async () => {
     const h = FakeHost.debian('master-1');
     let inSync = false;
-    h.script(DIFF, () => ({ exitCode: inSync ? 0 : 1 })).script(APPLY, () => { inSync = true; });
+    h.script(DIFF, () => ({ exitCode: inSync ? 0 : 1 })).script(APPLY, () => {
+      inSync = true;
+    });
     const { first, second } = await converge(h, build().resources);
     assert.ok(changedIds(first).includes('command:kubectl apply coredns'));
-    assert.deepEqual(h.commands.filter((c) => c === APPLY), [APPLY]);
+    assert.deepEqual(
+      h.commands.filter((c) => c === APPLY),
+      [APPLY],
+    );
     assert.deepEqual(changedIds(second), []);
   });
 
@@ -73,7 +86,8 @@ describe('roles/coredns', () => {
     refused(() => build({ coredns_replicas: 0 }), 'var coredns_replicas');
     refused(() => build({ coredns_upstream: ['8.8.8.8; rm -rf /'] }), 'var coredns_upstream.0');
     // Written into the kubectl command lines: nothing that could end the word or start another command.
-    for (const bad of ['/usr/bin/kubectl;touch /tmp/x', '/usr/bin/$(id)', '/usr/bin/kube`x`', '/usr/bin/k|x', 'kubectl']) refused(() => build({ coredns_kubectl: bad }), 'var coredns_kubectl');
+    for (const bad of ['/usr/bin/kubectl;touch /tmp/x', '/usr/bin/$(id)', '/usr/bin/kube`x`', '/usr/bin/k|x', 'kubectl'])
+      refused(() => build({ coredns_kubectl: bad }), 'var coredns_kubectl');
     refused(() => build({ coredns_manifest_dir: '/etc/k&x' }), 'var coredns_manifest_dir');
     refused(() => build({}, 'worker-1'), 'control-plane');
     const bad = { ...spec, vars: { ...spec.vars, cluster_dns: '10.100.0.10', service_cidr: '10.96.0.0/16' } };

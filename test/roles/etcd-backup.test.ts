@@ -18,7 +18,10 @@ import { defaults as etcdDefaults } from '../../roles/etcd/vars.js';
 import { forHost, inventory, runOn } from './helpers.js';
 
 const URLS = ['https://10.0.0.21:2379', 'https://10.0.0.22:2379', 'https://10.0.0.23:2379'];
-const health = (sick: readonly string[] = []) => JSON.stringify(URLS.map((endpoint) => ({ endpoint, health: !sick.includes(endpoint), ...(sick.includes(endpoint) ? { error: 'context deadline exceeded' } : {}) })));
+const health = (sick: readonly string[] = []) =>
+  JSON.stringify(
+    URLS.map((endpoint) => ({ endpoint, health: !sick.includes(endpoint), ...(sick.includes(endpoint) ? { error: 'context deadline exceeded' } : {}) })),
+  );
 
 const spec = (dir: string, keep = 7): InventorySpec => ({
   hosts: { 'etcd-1': { address: '10.0.0.21' }, 'etcd-2': { address: '10.0.0.22' }, 'etcd-3': { address: '10.0.0.23' } },
@@ -36,7 +39,8 @@ function member(name: string, answer: string): FakeHost {
   });
 }
 
-const changedOn = (r: Awaited<ReturnType<typeof runOn>>) => r.events.flatMap((e) => (e.kind === 'resource' && (e.status === 'changed' || e.status === 'would-change') ? [e] : []));
+const changedOn = (r: Awaited<ReturnType<typeof runOn>>) =>
+  r.events.flatMap((e) => (e.kind === 'resource' && (e.status === 'changed' || e.status === 'would-change') ? [e] : []));
 
 describe('etcd-backup', () => {
   let d: string;
@@ -74,10 +78,11 @@ describe('etcd-backup', () => {
   it('apply: snapshot and sidecar land on the controller, the member keeps neither, and only the last N sets stay', async () => {
     const dir = join(d, 'keep');
     const old = ['20260101T000000Z', '20260102T000000Z', '20260103T000000Z'];
-    for (const s of old) for (const f of [`demo-${s}.db`, `demo-${s}.db.json`]) {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, f), 'old');
-    }
+    for (const s of old)
+      for (const f of [`demo-${s}.db`, `demo-${s}.db.json`]) {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, f), 'old');
+      }
     writeFileSync(join(dir, 'notes.txt'), 'not a backup');
     const host = member('etcd-1', health());
     const r = await runOn(host, backup, 'etcd-1', { inv: inventory(spec(dir, 2)) });
@@ -85,11 +90,20 @@ describe('etcd-backup', () => {
     const names = readdirSync(dir).sort();
     const fresh = names.filter((n) => !old.some((s) => n.includes(s)) && n !== 'notes.txt');
     assert.equal(fresh.length, 2, names.join(' '));
-    assert.deepEqual(names.filter((n) => n.includes(old[2]!)), [`demo-${old[2]}.db`, `demo-${old[2]}.db.json`]);
-    assert.equal(names.some((n) => n.includes(old[0]!) || n.includes(old[1]!)), false);
+    assert.deepEqual(
+      names.filter((n) => n.includes(old[2]!)),
+      [`demo-${old[2]}.db`, `demo-${old[2]}.db.json`],
+    );
+    assert.equal(
+      names.some((n) => n.includes(old[0]!) || n.includes(old[1]!)),
+      false,
+    );
     assert.ok(names.includes('notes.txt'));
     assert.equal(readFileSync(join(dir, fresh.find((n) => n.endsWith('.db'))!), 'utf8'), 'SNAPSHOT BYTES');
-    assert.equal([...host.fs.nodes.keys()].some((p) => p.includes(REMOTE_PREFIX)), false);
+    assert.equal(
+      [...host.fs.nodes.keys()].some((p) => p.includes(REMOTE_PREFIX)),
+      false,
+    );
   });
 
   it('the member script: snapshot save from its loopback endpoint, status through etcdutl where installed, sidecar with sha256 and revision', () => {
@@ -97,12 +111,15 @@ describe('etcd-backup', () => {
     const me = members(r.vars, r.cluster)[1]!;
     const s = snapshotScript(r.vars, me, 'demo', 'demo-x.db');
     assert.match(s, /^rm -f -- \/var\/tmp\/tsplay-etcd-snapshot-\*$/m);
-    assert.match(s, /etcdctl --endpoints=https:\/\/127\.0\.0\.1:2379 .*--cert=\/etc\/kubernetes\/pki\/etcd\/healthcheck-client\.crt .* snapshot save \/var\/tmp\/tsplay-etcd-snapshot-demo-x\.db/);
+    assert.match(
+      s,
+      /etcdctl --endpoints=https:\/\/127\.0\.0\.1:2379 .*--cert=\/etc\/kubernetes\/pki\/etcd\/healthcheck-client\.crt .* snapshot save \/var\/tmp\/tsplay-etcd-snapshot-demo-x\.db/,
+    );
     assert.match(s, /if \[ -x \/usr\/bin\/etcdutl \]; then \/usr\/bin\/etcdutl "\$@"; else ETCDCTL_API=3 \/usr\/bin\/etcdctl "\$@"; fi/);
     assert.match(s, /"revision":%s.*"sha256":"%s","bytes":%s/);
   });
 
-  it('names sort by time and retention matches only this cluster\'s sets', () => {
+  it("names sort by time and retention matches only this cluster's sets", () => {
     assert.equal(stamp(new Date('2026-12-02T08:15:00.123Z')), '20261202T081500Z');
     assert.equal(snapshotName('demo', new Date('2026-12-02T08:15:00Z')), 'demo-20261202T081500Z.db');
     const re = new RegExp(setPattern('a.b'));

@@ -38,10 +38,22 @@ const peer = (n: number) => `https://${ADDR(n)}:2380`;
 const client = (n: number) => `https://${ADDR(n)}:2379`;
 /** `member list -w simple` lines: n started, or `u<n>` unstarted. */
 const listOf = (ns: readonly (number | `u${number}`)[]) =>
-  ns.map((x) => (typeof x === 'number' ? `${ID(x)}, started, etcd-${x}, ${peer(x)}, ${client(x)}, false` : `${ID(Number(x.slice(1)))}, unstarted, , ${peer(Number(x.slice(1)))}, , false`)).join('\n') + '\n';
+  ns
+    .map((x) =>
+      typeof x === 'number'
+        ? `${ID(x)}, started, etcd-${x}, ${peer(x)}, ${client(x)}, false`
+        : `${ID(Number(x.slice(1)))}, unstarted, , ${peer(Number(x.slice(1)))}, , false`,
+    )
+    .join('\n') + '\n';
 const healthOf = (up: readonly number[], down: readonly number[] = []) =>
-  JSON.stringify([...up.map((n) => ({ endpoint: client(n), health: true })), ...down.map((n) => ({ endpoint: client(n), health: false, error: 'context deadline exceeded' }))]);
-const seen = (list: readonly (number | `u${number}`)[], up: readonly number[]): Seen => ({ list: parseMemberList(listOf(list)), healthy: new Set(up.map(client)) });
+  JSON.stringify([
+    ...up.map((n) => ({ endpoint: client(n), health: true })),
+    ...down.map((n) => ({ endpoint: client(n), health: false, error: 'context deadline exceeded' })),
+  ]);
+const seen = (list: readonly (number | `u${number}`)[], up: readonly number[]): Seen => ({
+  list: parseMemberList(listOf(list)),
+  healthy: new Set(up.map(client)),
+});
 
 const vars = (etcd: readonly string[], extra: Record<string, string>) => {
   const inv = inventory(spec(etcd));
@@ -52,16 +64,30 @@ const vars = (etcd: readonly string[], extra: Record<string, string>) => {
 function member(kind: 'debian' | 'rhel', name: string, list: string, health: string): FakeHost {
   const h = kind === 'debian' ? FakeHost.debian(name) : FakeHost.rhel(name);
   for (const p of kind === 'debian' ? ['etcd-server', 'etcd-client'] : ['etcd']) h.offer(p, { version: '3.4.23' });
-  return h.script(/member list -w simple$/, { stdout: list }).script(/endpoint health --cluster -w json$/, { stdout: health }).script(/member (add|remove) /, { stdout: 'Member added\n' });
+  return h
+    .script(/member list -w simple$/, { stdout: list })
+    .script(/endpoint health --cluster -w json$/, { stdout: health })
+    .script(/member (add|remove) /, { stdout: 'Member added\n' });
 }
 
-async function run(role: Role<EtcdMemberVars>, fake: FakeHost, name: string, etcd: readonly string[], extra: Record<string, string>, mode: 'apply' | 'check' = 'apply', pkiDir?: string) {
+async function run(
+  role: Role<EtcdMemberVars>,
+  fake: FakeHost,
+  name: string,
+  etcd: readonly string[],
+  extra: Record<string, string>,
+  mode: 'apply' | 'check' = 'apply',
+  pkiDir?: string,
+) {
   const r = forHost(role, name, { inv: inventory(spec(etcd, pkiDir)), extra });
   const ctx = prepareContext(mode);
   for (const x of r.resources) await x.prepare?.(ctx);
   const events: RunEvent[] = [];
   const hr = { vars: r.vars as unknown as Record<string, unknown>, resources: r.resources, handlers: r.handlers, gates: role.verify ?? [] };
-  const res = await runRole({ host: r.host, role: role.name, hr, driver: fake, cluster: r.cluster, mode, become: false }, { emit: (e) => events.push(e), sleep: async () => {} });
+  const res = await runRole(
+    { host: r.host, role: role.name, hr, driver: fake, cluster: r.cluster, mode, become: false },
+    { emit: (e) => events.push(e), sleep: async () => {} },
+  );
   const changed = events.flatMap((e) => (e.kind === 'resource' && (e.status === 'changed' || e.status === 'would-change') ? [e] : []));
   return { ...res, changed, count: r.resources.length };
 }
@@ -69,7 +95,10 @@ const ran = (h: FakeHost, re: RegExp) => h.commands.filter((c) => re.test(c));
 
 describe('etcd-member: refusals from the inventory alone', () => {
   it('names: none, twice, outside the etcd group', () => {
-    assert.throws(() => namedMembers({ ...defaults }), (e: unknown) => e instanceof ConfigError && /no member named: run with -e etcd_member=HOST/.test(e.message));
+    assert.throws(
+      () => namedMembers({ ...defaults }),
+      (e: unknown) => e instanceof ConfigError && /no member named: run with -e etcd_member=HOST/.test(e.message),
+    );
     assert.throws(() => namedMembers({ ...defaults, etcd_member: 'etcd-4,etcd-4' }), /etcd-4 named twice/);
     const { inv, v } = vars(THREE, { etcd_member: 'etcd-4' });
     assert.throws(() => addTargets(v, inv.cluster), /etcd-4 is not in the etcd group \(etcd-1, etcd-2, etcd-3\): add it to the inventory's etcd group first/);
@@ -80,8 +109,14 @@ describe('etcd-member: refusals from the inventory alone', () => {
   it('add: base and additions in order named', () => {
     const { inv, v } = vars(FIVE, { etcd_member: 'etcd-5,etcd-4' });
     const t = addTargets(v, inv.cluster);
-    assert.deepEqual(t.base.map((m) => m.name), THREE);
-    assert.deepEqual(t.adding.map((m) => m.name), ['etcd-5', 'etcd-4']);
+    assert.deepEqual(
+      t.base.map((m) => m.name),
+      THREE,
+    );
+    assert.deepEqual(
+      t.adding.map((m) => m.name),
+      ['etcd-5', 'etcd-4'],
+    );
   });
 
   it('remove: an even count left, no member left, a host outside the group are refused', () => {
@@ -92,7 +127,10 @@ describe('etcd-member: refusals from the inventory alone', () => {
     const out = vars(THREE, { etcd_member: 'etcd-5' });
     assert.throws(() => removeTargets(out.v, out.inv.cluster), /etcd-5 is not in the etcd group .*only a member of the etcd group can be removed/);
     const ok = vars(FIVE, { etcd_member: 'etcd-4,etcd-5' });
-    assert.deepEqual(removeTargets(ok.v, ok.inv.cluster).staying.map((m) => m.name), THREE);
+    assert.deepEqual(
+      removeTargets(ok.v, ok.inv.cluster).staying.map((m) => m.name),
+      THREE,
+    );
   });
 
   it('replace: the replaced member must be named and out of the etcd group', () => {
@@ -101,13 +139,22 @@ describe('etcd-member: refusals from the inventory alone', () => {
     const still = vars(THREE, { etcd_member: 'etcd-3', etcd_replaced: 'etcd-2' });
     assert.throws(() => replaceTargets(still.v, still.inv.cluster), /etcd-2 is still in the etcd group: put the new host in its place/);
     const ok = vars(['etcd-1', 'etcd-2', 'etcd-4'], { etcd_member: 'etcd-4', etcd_replaced: 'etcd-3' });
-    assert.deepEqual({ ...replaceTargets(ok.v, ok.inv.cluster), base: undefined, adding: undefined }, { base: undefined, adding: undefined, replaced: 'etcd-3' });
+    assert.deepEqual(
+      { ...replaceTargets(ok.v, ok.inv.cluster), base: undefined, adding: undefined },
+      { base: undefined, adding: undefined, replaced: 'etcd-3' },
+    );
   });
 
   it('roles refuse at build time (before any host): more additions than rounds, and the schema refuses a bad list', () => {
     assert.equal(addPlays('add').length, 2 * MAX_ADDS);
-    assert.deepEqual(removePlays('remove').map((p) => p.name), ['etcd member remove', 'etcd removed members: stop, disable, wipe']);
-    assert.deepEqual(removePlays('replace').map((p) => p.name), ['etcd member remove']);
+    assert.deepEqual(
+      removePlays('remove').map((p) => p.name),
+      ['etcd member remove', 'etcd removed members: stop, disable, wipe'],
+    );
+    assert.deepEqual(
+      removePlays('replace').map((p) => p.name),
+      ['etcd member remove'],
+    );
     assert.throws(() => forHost(addRole('add', 0), 'etcd-1', { inv: inventory(spec(THREE)), extra: { etcd_member: 'etcd-1;rm' } }), /etcd_member/);
     assert.throws(() => forHost(removeRole('remove'), 'etcd-1', { inv: inventory(spec(FIVE)), extra: { etcd_member: 'etcd-5' } }), /an even count/);
   });
@@ -116,7 +163,7 @@ describe('etcd-member: refusals from the inventory alone', () => {
 describe('etcd-member: planning from what a member sees', () => {
   const group = (ns: readonly number[]) => members({ ...defaults }, inventory(spec(ns.map((n) => `etcd-${n}`))).cluster);
   const g5 = group([1, 2, 3, 4, 5]);
-  const [m1, m2, m3, m4, m5] = g5 as [typeof g5[0], typeof g5[0], typeof g5[0], typeof g5[0], typeof g5[0]];
+  const [m1, m2, m3, m4, m5] = g5 as [(typeof g5)[0], (typeof g5)[0], (typeof g5)[0], (typeof g5)[0], (typeof g5)[0]];
 
   it('parses member list lines, started and unstarted; refuses anything else', () => {
     const l: ClusterMember[] = parseMemberList(listOf([1, 'u4']));
@@ -138,41 +185,74 @@ describe('etcd-member: planning from what a member sees', () => {
   });
 
   it('add: a member already is one; an unstarted one is started, not added again', () => {
-    assert.deepEqual(judgeAdd({ seen: seen([1, 2, 3, 4], [1, 2, 3, 4]), group: g5, base: [m1, m2, m3], earlier: [], target: m4, check: false, removedEarlier: [] }), { kind: 'member', id: ID(4) });
-    assert.deepEqual(judgeAdd({ seen: seen([1, 2, 3, 'u4'], [1, 2, 3]), group: g5, base: [m1, m2, m3], earlier: [], target: m4, check: false, removedEarlier: [] }), { kind: 'unstarted', id: ID(4) });
+    assert.deepEqual(
+      judgeAdd({ seen: seen([1, 2, 3, 4], [1, 2, 3, 4]), group: g5, base: [m1, m2, m3], earlier: [], target: m4, check: false, removedEarlier: [] }),
+      { kind: 'member', id: ID(4) },
+    );
+    assert.deepEqual(
+      judgeAdd({ seen: seen([1, 2, 3, 'u4'], [1, 2, 3]), group: g5, base: [m1, m2, m3], earlier: [], target: m4, check: false, removedEarlier: [] }),
+      { kind: 'unstarted', id: ID(4) },
+    );
   });
 
   it('add: refuses an unhealthy member, a stranger, a group host that is no member, a second unstarted one', () => {
     const q = { group: g5, base: [m1, m2, m3], earlier: [], target: m4, check: false, removedEarlier: [] };
-    assert.throws(() => judgeAdd({ ...q, seen: seen([1, 2, 3], [1, 2]) }), /every member must be healthy before one is added, etcd-3 \(https:\/\/10\.0\.0\.23:2379\) is not: replace a dead member first/);
+    assert.throws(
+      () => judgeAdd({ ...q, seen: seen([1, 2, 3], [1, 2]) }),
+      /every member must be healthy before one is added, etcd-3 \(https:\/\/10\.0\.0\.23:2379\) is not: replace a dead member first/,
+    );
     const g3 = group([1, 2, 3]);
-    assert.throws(() => judgeAdd({ ...q, group: [...g3, m4], seen: seen([1, 2, 3, 5], [1, 2, 3, 5]) }), /etcd-5 is a member of the cluster but not in the etcd group: remove it first/);
-    assert.throws(() => judgeAdd({ ...q, seen: seen([1, 2], [1, 2]) }), /etcd-3 is in the etcd group but not a member of the cluster: name it in etcd_member too/);
-    assert.throws(() => judgeAdd({ ...q, target: m5, earlier: [m4], seen: seen([1, 2, 3, 'u4'], [1, 2, 3]) }), /unstarted 4444aaaabbbbcccc \(https:\/\/10\.0\.0\.24:2380\) was added but never started/);
+    assert.throws(
+      () => judgeAdd({ ...q, group: [...g3, m4], seen: seen([1, 2, 3, 5], [1, 2, 3, 5]) }),
+      /etcd-5 is a member of the cluster but not in the etcd group: remove it first/,
+    );
+    assert.throws(
+      () => judgeAdd({ ...q, seen: seen([1, 2], [1, 2]) }),
+      /etcd-3 is in the etcd group but not a member of the cluster: name it in etcd_member too/,
+    );
+    assert.throws(
+      () => judgeAdd({ ...q, target: m5, earlier: [m4], seen: seen([1, 2, 3, 'u4'], [1, 2, 3]) }),
+      /unstarted 4444aaaabbbbcccc \(https:\/\/10\.0\.0\.24:2380\) was added but never started/,
+    );
   });
 
   it('add in check mode: earlier additions and removals of the run are taken as done', () => {
     const a = judgeAdd({ seen: seen([1, 2, 3], [1, 2, 3]), group: g5, base: [m1, m2, m3], earlier: [m4], target: m5, check: true, removedEarlier: [] });
     assert.equal(a.kind, 'add');
-    assert.throws(() => judgeAdd({ seen: seen([1, 2, 3], [1, 2, 3]), group: g5, base: [m1, m2, m3], earlier: [m4], target: m5, check: false, removedEarlier: [] }), /etcd-4 is in the etcd group but not a member/);
+    assert.throws(
+      () => judgeAdd({ seen: seen([1, 2, 3], [1, 2, 3]), group: g5, base: [m1, m2, m3], earlier: [m4], target: m5, check: false, removedEarlier: [] }),
+      /etcd-4 is in the etcd group but not a member/,
+    );
     // replace: etcd-3 is dead and would be removed by the play before
     const g = group([1, 2, 4]);
     const r = judgeAdd({ seen: seen([1, 2, 3], [1, 2]), group: g, base: [g[0]!, g[1]!], earlier: [], target: g[2]!, check: true, removedEarlier: ['etcd-3'] });
     assert.deepEqual(r.kind === 'add' && r.cluster.map((m) => m.name), ['etcd-1', 'etcd-2', 'etcd-4']);
-    assert.throws(() => judgeAdd({ seen: seen([1, 2, 3], [1, 2]), group: g, base: [g[0]!, g[1]!], earlier: [], target: g[2]!, check: false, removedEarlier: ['etcd-3'] }), /etcd-3 is a member of the cluster but not in the etcd group/);
+    assert.throws(
+      () => judgeAdd({ seen: seen([1, 2, 3], [1, 2]), group: g, base: [g[0]!, g[1]!], earlier: [], target: g[2]!, check: false, removedEarlier: ['etcd-3'] }),
+      /etcd-3 is a member of the cluster but not in the etcd group/,
+    );
   });
 
   it('remove: dead members first, from the first healthy staying member; already removed ones are gone', () => {
     const r = judgeRemove({ seen: seen([1, 2, 3, 4, 5], [2, 3, 4]), staying: [m1, m2, m3], removing: [m4, m5] });
     assert.equal(r.from.name, 'etcd-2');
-    assert.deepEqual(r.remove.map((x) => x.name), ['etcd-5', 'etcd-4']);
+    assert.deepEqual(
+      r.remove.map((x) => x.name),
+      ['etcd-5', 'etcd-4'],
+    );
     const again = judgeRemove({ seen: seen([1, 2, 3], [1, 2, 3]), staying: [m1, m2, m3], removing: [m4, m5] });
     assert.deepEqual([again.remove, again.gone], [[], ['etcd-4', 'etcd-5']]);
   });
 
   it('remove: refused when a step would leave fewer healthy members than a quorum, or there is no quorum', () => {
-    assert.throws(() => judgeRemove({ seen: seen([1, 2, 3, 4, 5], [1, 4, 5]), staying: [m1, m2, m3], removing: [m4, m5] }), /removing etcd-4 would leave 4 members of which 2 are healthy \(etcd-1, etcd-5\), fewer than a quorum of 3: refusing/);
-    assert.throws(() => judgeRemove({ seen: seen([1, 2, 3, 4, 5], [1, 2]), staying: [m1, m2, m3], removing: [m4, m5] }), /the cluster has no quorum: 2 of 5 members healthy/);
+    assert.throws(
+      () => judgeRemove({ seen: seen([1, 2, 3, 4, 5], [1, 4, 5]), staying: [m1, m2, m3], removing: [m4, m5] }),
+      /removing etcd-4 would leave 4 members of which 2 are healthy \(etcd-1, etcd-5\), fewer than a quorum of 3: refusing/,
+    );
+    assert.throws(
+      () => judgeRemove({ seen: seen([1, 2, 3, 4, 5], [1, 2]), staying: [m1, m2, m3], removing: [m4, m5] }),
+      /the cluster has no quorum: 2 of 5 members healthy/,
+    );
     // a dead member of three: the two others are a quorum of two
     assert.deepEqual(judgeRemove({ seen: seen([1, 2, 3], [1, 2]), staying: [m1, m2], removing: [{ name: 'etcd-3' }] }).remove, [{ name: 'etcd-3', id: ID(3) }]);
   });
@@ -198,7 +278,13 @@ describe('etcd-member: resources on fake hosts', () => {
     it(`add (${kind}): check mode says who runs member add with which URLs; only the first member runs it`, async () => {
       const one = member(kind, 'etcd-1', listOf([1, 2, 3]), healthOf([1, 2, 3]));
       const c = await run(addRole('add', 0), one, 'etcd-1', FIVE, ADD, 'check');
-      assert.deepEqual(c.changed[0]?.changes, [{ field: 'member add', before: '3 members: etcd-1, etcd-2, etcd-3', after: `etcd-4 ${peer(4)}, run on etcd-1 (${client(1)}); etcd-4 then starts with initial-cluster-state existing, initial cluster etcd-1=${peer(1)},etcd-2=${peer(2)},etcd-3=${peer(3)},etcd-4=${peer(4)}` }]);
+      assert.deepEqual(c.changed[0]?.changes, [
+        {
+          field: 'member add',
+          before: '3 members: etcd-1, etcd-2, etcd-3',
+          after: `etcd-4 ${peer(4)}, run on etcd-1 (${client(1)}); etcd-4 then starts with initial-cluster-state existing, initial cluster etcd-1=${peer(1)},etcd-2=${peer(2)},etcd-3=${peer(3)},etcd-4=${peer(4)}`,
+        },
+      ]);
       assert.deepEqual(ran(one, /member add/), []);
       const second = await run(addRole('add', 1), member(kind, 'etcd-1', listOf([1, 2, 3]), healthOf([1, 2, 3])), 'etcd-1', FIVE, ADD, 'check');
       assert.match(second.changed[0]?.changes[0]?.before ?? '', /^4 members: etcd-1, etcd-2, etcd-3, etcd-4 \(etcd-4 added earlier in this run\)$/);
@@ -223,7 +309,10 @@ describe('etcd-member: resources on fake hosts', () => {
       assert.deepEqual(h.service('etcd.service'), { enabled: true, active: true });
       h.seedDir(memberDir({ ...defaults }));
       const again = await run(joinRole('add', 0), h, 'etcd-4', FIVE, ADD, 'apply', t.dir);
-      assert.deepEqual(again.changed.map((e) => e.resource), []);
+      assert.deepEqual(
+        again.changed.map((e) => e.resource),
+        [],
+      );
       assert.equal(forHost(joinRole('add', 0), 'etcd-5', { inv: inventory(spec(FIVE, t.dir)), extra: ADD }).resources.length, 0);
     });
 
@@ -237,13 +326,24 @@ describe('etcd-member: resources on fake hosts', () => {
       const RM = { etcd_member: 'etcd-4,etcd-5' };
       const one = member(kind, 'etcd-1', listOf([1, 2, 3, 4, 5]), healthOf([1, 2, 3, 4, 5]));
       const c = await run(removeRole('remove'), one, 'etcd-1', FIVE, RM, 'check');
-      assert.deepEqual(c.changed[0]?.changes.map((x) => x.field), ['member remove etcd-4', 'member remove etcd-5']);
+      assert.deepEqual(
+        c.changed[0]?.changes.map((x) => x.field),
+        ['member remove etcd-4', 'member remove etcd-5'],
+      );
       assert.match(c.changed[0]?.changes[1]?.after ?? '', /^removed, run on etcd-1 \(https:\/\/10\.0\.0\.21:2379\); 3 stay: etcd-1, etcd-2, etcd-3$/);
       await run(removeRole('remove'), one, 'etcd-1', FIVE, RM);
-      assert.deepEqual(ran(one, /member remove/).map((x) => /member remove (\w+)/.exec(x)![1]), [ID(4), ID(5)]);
-      const gone = member(kind, 'etcd-4', listOf([1, 2, 3, 4]), healthOf([1, 2, 3, 4])).seedUnit('etcd.service', 'x', { enabled: true, active: true }).seedDir('/var/lib/etcd/member');
+      assert.deepEqual(
+        ran(one, /member remove/).map((x) => /member remove (\w+)/.exec(x)![1]),
+        [ID(4), ID(5)],
+      );
+      const gone = member(kind, 'etcd-4', listOf([1, 2, 3, 4]), healthOf([1, 2, 3, 4]))
+        .seedUnit('etcd.service', 'x', { enabled: true, active: true })
+        .seedDir('/var/lib/etcd/member');
       const refused = await run(retireRole, gone, 'etcd-4', FIVE, RM);
-      assert.match(refused.error?.message ?? '', /etcd-4 is still member 4444aaaabbbbcccc of the cluster \(member remove did not happen\): refusing to stop and wipe it/);
+      assert.match(
+        refused.error?.message ?? '',
+        /etcd-4 is still member 4444aaaabbbbcccc of the cluster \(member remove did not happen\): refusing to stop and wipe it/,
+      );
       assert.deepEqual(gone.service('etcd.service'), { enabled: true, active: true });
       const check = await run(retireRole, gone, 'etcd-4', FIVE, RM, 'check');
       assert.equal(check.error, undefined);
@@ -289,7 +389,11 @@ describe('etcd-member: a membership change retried while the cluster settles (ru
   });
 
   it('gives up after its deadline, with the last answer', () => {
-    const r = runUntilDone(Array.from({ length: 10 }, () => 'Error: context deadline exceeded'), 'false', 2);
+    const r = runUntilDone(
+      Array.from({ length: 10 }, () => 'Error: context deadline exceeded'),
+      'false',
+      2,
+    );
     assert.deepEqual([r.code, r.err.trim()], [1, 'Error: context deadline exceeded']);
     assert.ok(r.left >= 5, `tried about once a second: ${10 - r.left} tries`);
   });

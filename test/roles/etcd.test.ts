@@ -40,7 +40,10 @@ async function run(fake: FakeHost, name: string, spec: InventorySpec, o: { overr
   for (const x of r.resources) await x.prepare?.(ctx);
   const events: RunEvent[] = [];
   const hr = { vars: r.vars as unknown as Record<string, unknown>, resources: r.resources, handlers: r.handlers, gates: etcd.verify ?? [] };
-  const res = await runRole({ host: r.host, role: 'etcd', hr, driver: fake, cluster: r.cluster, mode, become: false }, { emit: (e) => events.push(e), sleep: async () => {} });
+  const res = await runRole(
+    { host: r.host, role: 'etcd', hr, driver: fake, cluster: r.cluster, mode, become: false },
+    { emit: (e) => events.push(e), sleep: async () => {} },
+  );
   const changed = events.flatMap((e) => (e.kind === 'resource' && (e.status === 'changed' || e.status === 'would-change') ? [e.resource] : []));
   const handlers = events.flatMap((e) => (e.kind === 'handler' ? [e.handler] : []));
   const gates = events.flatMap((e) => (e.kind === 'gate' ? [`${e.gate}: ${e.status}`] : []));
@@ -81,7 +84,10 @@ describe('roles/etcd', () => {
       const first = await run(host, 'etcd-2', spec);
       assert.equal(first.error, undefined);
       // The restart may be skipped when the service was started by this very apply (nothing old to restart).
-      assert.ok(first.handlers.every((h) => h === RESTART), first.handlers.join());
+      assert.ok(
+        first.handlers.every((h) => h === RESTART),
+        first.handlers.join(),
+      );
       assert.deepEqual(first.gates, ['etcdctl endpoint health --cluster: ok']);
       assert.deepEqual([...host.installed.keys()].sort(), kind === 'debian' ? ['etcd-client', 'etcd-server'] : ['etcd']);
       assert.equal(host.read('/etc/etcd/etcd.env'), ENV_2);
@@ -113,11 +119,18 @@ describe('roles/etcd', () => {
     const r = await run(host, 'etcd-3', THREE(t.dir), { overrides: { etcd_extra_env: { ETCD_QUOTA_BACKEND_BYTES: '8589934592' } } });
     assert.deepEqual([r.changed, r.handlers], [['template:/etc/etcd/etcd.env'], [RESTART]]);
     assert.match(host.read('/etc/etcd/etcd.env')!, /# etcd_extra_env\nETCD_QUOTA_BACKEND_BYTES=8589934592\n$/);
-    assert.deepEqual(host.log.slice(before).filter((a) => a.a === 'systemctl' && a.verb === 'restart'), [{ a: 'systemctl', verb: 'restart', unit: 'etcd.service' }]);
+    assert.deepEqual(
+      host.log.slice(before).filter((a) => a.a === 'systemctl' && a.verb === 'restart'),
+      [{ a: 'systemctl', verb: 'restart', unit: 'etcd.service' }],
+    );
   });
 
   it('fails the run when a member is unhealthy or missing from the cluster, naming it', async () => {
-    const sick = JSON.stringify([{ endpoint: URLS[0], health: true }, { endpoint: URLS[1], health: false, error: 'context deadline exceeded' }, { endpoint: URLS[2], health: true }]);
+    const sick = JSON.stringify([
+      { endpoint: URLS[0], health: true },
+      { endpoint: URLS[1], health: false, error: 'context deadline exceeded' },
+      { endpoint: URLS[2], health: true },
+    ]);
     const r = await run(fresh('debian', 'etcd-1', sick), 'etcd-1', THREE(t.dir));
     assert.match(String(r.error), /gate:etcdctl endpoint health --cluster.*unhealthy: https:\/\/10\.0\.0\.22:2379 \(context deadline exceeded\)/);
     assert.throws(() => judgeHealth(healthy(URLS.slice(0, 2)), URLS), /members differ from the etcd group: missing https:\/\/10\.0\.0\.23:2379/);
@@ -128,7 +141,10 @@ describe('roles/etcd', () => {
 
   it('gate asks over TLS from loopback with the health-check client certificate', () => {
     const v = forHost(etcd, 'etcd-1', { inv: inventory(THREE(t.dir)) }).vars;
-    assert.equal(healthCommand(v, '10.0.0.21'), 'ETCDCTL_API=3 /usr/bin/etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key --dial-timeout=3s --command-timeout=5s endpoint health --cluster -w json');
+    assert.equal(
+      healthCommand(v, '10.0.0.21'),
+      'ETCDCTL_API=3 /usr/bin/etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key --dial-timeout=3s --command-timeout=5s endpoint health --cluster -w json',
+    );
   });
 
   it('a new health-check client certificate restarts nothing: etcd does not read it', () => {
@@ -140,7 +156,10 @@ describe('roles/etcd', () => {
 
   it('release install: the artifact (nothing fetched until a run prepares it), binaries from its bin_dir', () => {
     const sha256 = 'a'.repeat(64);
-    const r = forHost(etcd, 'etcd-1', { inv: inventory(THREE(t.dir)), overrides: { etcd_install: 'release', etcd_release: { ...etcd.defaults.etcd_release, sha256 } } });
+    const r = forHost(etcd, 'etcd-1', {
+      inv: inventory(THREE(t.dir)),
+      overrides: { etcd_install: 'release', etcd_release: { ...etcd.defaults.etcd_release, sha256 } },
+    });
     const ids = r.resources.map((x) => x.id);
     assert.ok(ids.includes('artifact:/usr/local/bin/etcd,/usr/local/bin/etcdctl'));
     assert.ok(!ids.some((id) => id.startsWith('package:')));
@@ -154,7 +173,11 @@ describe('roles/etcd', () => {
 
     it('an even number of members', () => {
       const spec = THREE(t.dir);
-      const four: InventorySpec = { ...spec, hosts: { ...spec.hosts, 'etcd-4': { address: '10.0.0.24' } }, groups: { ...spec.groups, etcd: { hosts: ['etcd-1', 'etcd-2', 'etcd-3', 'etcd-4'] } } };
+      const four: InventorySpec = {
+        ...spec,
+        hosts: { ...spec.hosts, 'etcd-4': { address: '10.0.0.24' } },
+        groups: { ...spec.groups, etcd: { hosts: ['etcd-1', 'etcd-2', 'etcd-3', 'etcd-4'] } },
+      };
       refuses(() => forHost(etcd, 'etcd-1', { inv: inventory(four) }), /vars\.cluster_groups\.etcd: etcd needs an odd number of members/);
     });
 

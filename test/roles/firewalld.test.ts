@@ -17,7 +17,13 @@ function fresh(kind: 'debian' | 'rhel', name: string): FakeHost {
   return h;
 }
 
-const IDS = ['package:firewalld', 'directory:/etc/firewalld/zones', 'template:/etc/firewalld/zones/public.xml', 'template:/etc/firewalld/zones/trusted.xml', 'service:firewalld.service'];
+const IDS = [
+  'package:firewalld',
+  'directory:/etc/firewalld/zones',
+  'template:/etc/firewalld/zones/public.xml',
+  'template:/etc/firewalld/zones/trusted.xml',
+  'service:firewalld.service',
+];
 
 const MASTER_XML = `<?xml version="1.0" encoding="utf-8"?>
 <zone>
@@ -81,14 +87,23 @@ describe('roles/firewalld', () => {
       assert.equal(h.read('/etc/firewalld/zones/trusted.xml'), TRUSTED_XML);
       assert.equal(h.fs.get('/etc/firewalld/zones/public.xml')?.mode, 0o644);
       assert.deepEqual(h.service('firewalld.service'), { enabled: true, active: true });
-      assert.deepEqual(h.log.find((a) => a.a === 'package'), { a: 'package', state: 'present', names: ['firewalld'], manager: kind === 'debian' ? 'apt' : 'dnf' });
+      assert.deepEqual(
+        h.log.find((a) => a.a === 'package'),
+        { a: 'package', state: 'present', names: ['firewalld'], manager: kind === 'debian' ? 'apt' : 'dnf' },
+      );
     });
   }
 
   it('the zone files notify the reload handler; the package, directory and service do not', () => {
     const { resources, handlers } = forHost(firewalld, 'master-1');
-    assert.deepEqual(resources.filter((r) => r.notify?.includes(RELOAD)).map((r) => r.id), IDS.slice(2, 4));
-    assert.deepEqual(handlers[RELOAD], [{ a: 'command', command: RELOAD_COMMAND }, { a: 'command', command: 'if systemctl is-active --quiet docker.service; then systemctl restart docker.service; fi' }]);
+    assert.deepEqual(
+      resources.filter((r) => r.notify?.includes(RELOAD)).map((r) => r.id),
+      IDS.slice(2, 4),
+    );
+    assert.deepEqual(handlers[RELOAD], [
+      { a: 'command', command: RELOAD_COMMAND },
+      { a: 'command', command: 'if systemctl is-active --quiet docker.service; then systemctl restart docker.service; fi' },
+    ]);
   });
 
   describe('port matrix', () => {
@@ -112,7 +127,11 @@ describe('roles/firewalld', () => {
     });
 
     it("the LB frontend and the control plane follow the cluster's apiserver_port; extra ports per group; duplicates once", () => {
-      const custom = inventory({ ...SMALL, groups: { ...SMALL.groups, lb: { hosts: ['lb-1', 'lb-2'], vars: { vip: '10.0.0.10', firewalld_extra_ports: ['8404/tcp', '8443/tcp'] } } }, vars: { ...SMALL.vars, apiserver_port: 8443 } });
+      const custom = inventory({
+        ...SMALL,
+        groups: { ...SMALL.groups, lb: { hosts: ['lb-1', 'lb-2'], vars: { vip: '10.0.0.10', firewalld_extra_ports: ['8404/tcp', '8443/tcp'] } } },
+        vars: { ...SMALL.vars, apiserver_port: 8443 },
+      });
       assert.deepEqual(ports('lb-1', { inv: custom }), ['8443/tcp', '8404/tcp']);
       assert.deepEqual(ports('master-1', { inv: custom }).slice(0, 2), ['2379-2380/tcp', '8443/tcp']);
     });
@@ -131,7 +150,16 @@ describe('roles/firewalld', () => {
     });
 
     it('a control-plane group (no masters, no k8s) is found by the cluster model: the same matrix', () => {
-      const cp = inventory({ ...SMALL, groups: { lb: SMALL.groups!.lb!, etcd: SMALL.groups!.etcd!, 'control-plane': { hosts: ['master-1'] }, workers: { hosts: ['worker-1'] }, nodes: { children: ['control-plane', 'workers'] } } });
+      const cp = inventory({
+        ...SMALL,
+        groups: {
+          lb: SMALL.groups!.lb!,
+          etcd: SMALL.groups!.etcd!,
+          'control-plane': { hosts: ['master-1'] },
+          workers: { hosts: ['worker-1'] },
+          nodes: { children: ['control-plane', 'workers'] },
+        },
+      });
       assert.deepEqual(ports('master-1', { inv: cp }), ['2379-2380/tcp', '6443/tcp', '10257/tcp', '10259/tcp', '10250/tcp', '10256/tcp', '8472/udp']);
       assert.deepEqual(ports('worker-1', { inv: cp }), ['10250/tcp', '10256/tcp', '30000-32767/tcp', '8472/udp']);
       const r = forHost(firewalld, 'master-1', { inv: cp });
@@ -139,20 +167,45 @@ describe('roles/firewalld', () => {
     });
 
     it("groups named by the cluster's cluster_groups, a part's ports emptied, one part's ports overridden (the others keep their defaults)", () => {
-      const renamed = inventory({ ...SMALL, groups: { lb: SMALL.groups!.lb!, etcd: SMALL.groups!.etcd!, cp: { hosts: ['master-1'] }, pool: { hosts: ['worker-1'] }, all_nodes: { children: ['cp', 'pool'] } }, vars: { ...SMALL.vars, cluster_groups: { controlPlane: 'cp', workers: 'pool', nodes: 'all_nodes' } } });
+      const renamed = inventory({
+        ...SMALL,
+        groups: {
+          lb: SMALL.groups!.lb!,
+          etcd: SMALL.groups!.etcd!,
+          cp: { hosts: ['master-1'] },
+          pool: { hosts: ['worker-1'] },
+          all_nodes: { children: ['cp', 'pool'] },
+        },
+        vars: { ...SMALL.vars, cluster_groups: { controlPlane: 'cp', workers: 'pool', nodes: 'all_nodes' } },
+      });
       const overrides = { firewalld_ports: { workers: ['30000-32767/tcp', '30000-32767/udp'], flannel: [] } };
       // flannel's own port list emptied: the backend's port comes from the cluster model and stays.
       assert.deepEqual(ports('worker-1', { inv: renamed, overrides }), ['10250/tcp', '10256/tcp', '30000-32767/tcp', '30000-32767/udp', '8472/udp']);
-      assert.deepEqual(ports('master-1', { inv: renamed, overrides }), ['2379-2380/tcp', '6443/tcp', '10257/tcp', '10259/tcp', '10250/tcp', '10256/tcp', '8472/udp']);
+      assert.deepEqual(ports('master-1', { inv: renamed, overrides }), [
+        '2379-2380/tcp',
+        '6443/tcp',
+        '10257/tcp',
+        '10259/tcp',
+        '10250/tcp',
+        '10256/tcp',
+        '8472/udp',
+      ]);
     });
 
     it("flannel's port follows the cluster's backend: VXLAN's flannel_vxlan_port, WireGuard's 51820, none for host-gw (routed)", () => {
-      const backend = (vars: Record<string, unknown>) => ports('worker-1', { inv: inventory({ ...SMALL, vars: { ...SMALL.vars, ...vars } }) }).filter((p) => p.endsWith('/udp'));
+      const backend = (vars: Record<string, unknown>) =>
+        ports('worker-1', { inv: inventory({ ...SMALL, vars: { ...SMALL.vars, ...vars } }) }).filter((p) => p.endsWith('/udp'));
       assert.deepEqual(backend({}), ['8472/udp']);
       assert.deepEqual(backend({ flannel_vxlan_port: 4789 }), ['4789/udp']);
       assert.deepEqual(backend({ flannel_backend: 'wireguard' }), ['51820/udp']);
       assert.deepEqual(backend({ flannel_backend: 'host-gw' }), []);
-      assert.throws(() => backend({ flannel_backend: 'udp' }), (e: unknown) => e instanceof ConfigError && e.message.includes('vars.flannel_backend') && /expected one of "vxlan"\|"host-gw"\|"wireguard", got "udp"/.test(e.message));
+      assert.throws(
+        () => backend({ flannel_backend: 'udp' }),
+        (e: unknown) =>
+          e instanceof ConfigError &&
+          e.message.includes('vars.flannel_backend') &&
+          /expected one of "vxlan"\|"host-gw"\|"wireguard", got "udp"/.test(e.message),
+      );
     });
 
     it('VRRP off: no rich rules', () => {
@@ -162,7 +215,11 @@ describe('roles/firewalld', () => {
 
     it('IPv6 peers get an ipv6 rule; trusted sources include extra CIDRs', async () => {
       // No VIP: the cluster model would refuse one outside lb-2's subnet.
-      const v6 = inventory({ ...SMALL, hosts: { ...SMALL.hosts, 'lb-2': { address: 'fd00::12' } }, groups: { ...SMALL.groups, lb: { hosts: ['lb-1', 'lb-2'] } } });
+      const v6 = inventory({
+        ...SMALL,
+        hosts: { ...SMALL.hosts, 'lb-2': { address: 'fd00::12' } },
+        groups: { ...SMALL.groups, lb: { hosts: ['lb-1', 'lb-2'] } },
+      });
       const r = forHost(firewalld, 'lb-1', { inv: v6, overrides: { firewalld_trusted_sources: ['fd00:10:244::/56'] } });
       assert.match(mainZone(r.vars, r.host, r.cluster), /<rule family="ipv6">\n {4}<source address="fd00::12"\/>/);
       const h = fresh('debian', 'lb-1');
@@ -191,10 +248,16 @@ describe('roles/firewalld', () => {
       await runOn(h, firewalld, 'worker-1');
       const overrides = { firewalld_extra_ports: ['9100/tcp'] };
       const check = await runOn(h, firewalld, 'worker-1', { overrides, mode: 'check' });
-      assert.deepEqual(check.events.filter((e) => e.kind === 'handler').map((e) => e.kind === 'handler' && e.status), ['would-change']);
+      assert.deepEqual(
+        check.events.filter((e) => e.kind === 'handler').map((e) => e.kind === 'handler' && e.status),
+        ['would-change'],
+      );
       assert.equal(h.commands.length, 2);
       const run = await runOn(h, firewalld, 'worker-1', { overrides });
-      assert.deepEqual(run.events.flatMap((e) => (e.kind === 'resource' && e.status === 'changed' ? [e.resource] : [])), ['template:/etc/firewalld/zones/public.xml']);
+      assert.deepEqual(
+        run.events.flatMap((e) => (e.kind === 'resource' && e.status === 'changed' ? [e.resource] : [])),
+        ['template:/etc/firewalld/zones/public.xml'],
+      );
       assert.deepEqual(run.handlers, [RELOAD]);
       assert.equal(h.commands.length, 4);
       assert.match(h.read('/etc/firewalld/zones/public.xml') ?? '', /<port port="9100" protocol="tcp"\/>/);
@@ -206,7 +269,10 @@ describe('roles/firewalld', () => {
       await converge(h, resources);
       h.seedFile('/etc/firewalld/zones/public.xml', MASTER_XML.replace('  <masquerade/>\n', '  <port port="23" protocol="tcp"/>\n'));
       const { first, second } = await converge(h, resources);
-      assert.deepEqual(changesById(first)['template:/etc/firewalld/zones/public.xml']?.map((c) => c.field), ['content']);
+      assert.deepEqual(
+        changesById(first)['template:/etc/firewalld/zones/public.xml']?.map((c) => c.field),
+        ['content'],
+      );
       assert.equal(h.read('/etc/firewalld/zones/public.xml'), MASTER_XML);
       assert.deepEqual(changedIds(second), []);
     });
@@ -216,27 +282,53 @@ describe('roles/firewalld', () => {
     const bad: [string, Record<string, unknown>, RegExp][] = [
       ['a port without protocol', { firewalld_extra_ports: ['6443'] }, /var firewalld_extra_ports\.0: expected port\/protocol/],
       ['a port out of range', { firewalld_ports: { workers: ['30000-70000/tcp'] } }, /var firewalld_ports\.workers\.0: .*ports must be 1-65535/],
-      ['a range from high to low', { firewalld_extra_ports: ['9000-8000/tcp'] }, /var firewalld_extra_ports\.0: .*ports must be 1-65535, a range from low to high/],
+      [
+        'a range from high to low',
+        { firewalld_extra_ports: ['9000-8000/tcp'] },
+        /var firewalld_extra_ports\.0: .*ports must be 1-65535, a range from low to high/,
+      ],
       ['a misspelt part', { firewalld_ports: { worker: ['1/tcp'] } }, /var firewalld_ports: .*worker/],
-      ['a trusted source that is a name', { firewalld_trusted_sources: ['pods'] }, /var firewalld_trusted_sources\.0: expected an IPv4 or IPv6 address or CIDR/],
-      ['a trusted source with a bad prefix', { firewalld_trusted_sources: ['10.244.0.0/33'] }, /var firewalld_trusted_sources\.0: expected an IPv4 or IPv6 address or CIDR/],
+      [
+        'a trusted source that is a name',
+        { firewalld_trusted_sources: ['pods'] },
+        /var firewalld_trusted_sources\.0: expected an IPv4 or IPv6 address or CIDR/,
+      ],
+      [
+        'a trusted source with a bad prefix',
+        { firewalld_trusted_sources: ['10.244.0.0/33'] },
+        /var firewalld_trusted_sources\.0: expected an IPv4 or IPv6 address or CIDR/,
+      ],
       ['a zone name that is too long', { firewalld_zone: 'kubernetes-cluster-zone' }, /var firewalld_zone: expected a zone name/],
       ['a service with a space', { firewalld_services: ['ssh server'] }, /var firewalld_services\.0: expected a name/],
     ];
     for (const [what, overrides, message] of bad) {
       it(`refuses ${what}, naming the field`, () => {
-        assert.throws(() => forHost(firewalld, 'master-1', { overrides }), (e: Error) => e instanceof ConfigError && message.test(e.message) && /role firewalld on master-1/.test(e.message), message.source);
+        assert.throws(
+          () => forHost(firewalld, 'master-1', { overrides }),
+          (e: Error) => e instanceof ConfigError && message.test(e.message) && /role firewalld on master-1/.test(e.message),
+          message.source,
+        );
       });
     }
 
     it('refuses a group that is not in the inventory, and the trusted zone being the main zone', () => {
       const lbs = inventory({ ...SMALL, vars: { ...SMALL.vars, cluster_groups: { lb: 'lbs' } } });
-      assert.throws(() => forHost(firewalld, 'worker-1', { inv: lbs }), (e: Error) => e instanceof ConfigError && /no group "lbs" in the inventory/.test(e.message) && /vars\.cluster_groups\.lb/.test(e.message));
-      assert.throws(() => forHost(firewalld, 'worker-1', { overrides: { firewalld_trusted_zone: 'public' } }), /var firewalld_trusted_zone: "public" is also firewalld_zone/);
+      assert.throws(
+        () => forHost(firewalld, 'worker-1', { inv: lbs }),
+        (e: Error) => e instanceof ConfigError && /no group "lbs" in the inventory/.test(e.message) && /vars\.cluster_groups\.lb/.test(e.message),
+      );
+      assert.throws(
+        () => forHost(firewalld, 'worker-1', { overrides: { firewalld_trusted_zone: 'public' } }),
+        /var firewalld_trusted_zone: "public" is also firewalld_zone/,
+      );
     });
 
     it('refuses an lb peer without an IP address', () => {
-      const inv = inventory({ ...SMALL, hosts: { ...SMALL.hosts, 'lb-2': { address: 'lb-2.example.com' } }, groups: { ...SMALL.groups, lb: { hosts: ['lb-1', 'lb-2'] } } });
+      const inv = inventory({
+        ...SMALL,
+        hosts: { ...SMALL.hosts, 'lb-2': { address: 'lb-2.example.com' } },
+        groups: { ...SMALL.groups, lb: { hosts: ['lb-1', 'lb-2'] } },
+      });
       assert.throws(() => forHost(firewalld, 'lb-1', { inv }), /lb host lb-2 has address "lb-2\.example\.com": VRRP rules need an IP address/);
     });
 
@@ -245,7 +337,10 @@ describe('roles/firewalld', () => {
       const r = forHost(firewalld, 'worker-1', { inv });
       assert.match(trustedZone(r.vars, r.cluster), /<source address="172.16.0.0\/16"\/>\n {2}<source address="172.17.0.0\/16"\/>/);
       const bad = inventory({ ...SMALL, vars: { ...SMALL.vars, pod_cidr: '10.244.0.0/33' } });
-      assert.throws(() => forHost(firewalld, 'worker-1', { inv: bad }), (e: Error) => e instanceof ConfigError && /vars\.pod_cidr/.test(e.message));
+      assert.throws(
+        () => forHost(firewalld, 'worker-1', { inv: bad }),
+        (e: Error) => e instanceof ConfigError && /vars\.pod_cidr/.test(e.message),
+      );
     });
   });
 });

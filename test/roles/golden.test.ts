@@ -39,7 +39,23 @@ import standins from '../fixtures/inventory/lab-standins.js';
 import { inventory, varsFor } from './helpers.js';
 
 const ROLES: readonly Role<object>[] = [
-  apiserver, coredns, etcd, etcdBackup, etcdRestore, firewalld, flannel, flannelNetwork, haproxy, keepalived, kubeProxy, kubelet, prereqs, reset, runtime, smoke, webapp,
+  apiserver,
+  coredns,
+  etcd,
+  etcdBackup,
+  etcdRestore,
+  firewalld,
+  flannel,
+  flannelNetwork,
+  haproxy,
+  keepalived,
+  kubeProxy,
+  kubelet,
+  prereqs,
+  reset,
+  runtime,
+  smoke,
+  webapp,
 ] as unknown as Role<object>[];
 const INVENTORIES: Readonly<Record<string, InventorySpec>> = { prod: prod as InventorySpec, 'lab-standins': standins };
 const DIR = new URL('../fixtures/golden/', import.meta.url).pathname;
@@ -60,7 +76,8 @@ function representatives(hosts: readonly Host[]): Host[] {
   });
 }
 
-const message = (e: unknown): string => (e instanceof Error ? `${e.constructor.name}: ${e.message}${'where' in e ? ` @ ${String((e as { where: unknown }).where)}` : ''}` : String(e));
+const message = (e: unknown): string =>
+  e instanceof Error ? `${e.constructor.name}: ${e.message}${'where' in e ? ` @ ${String((e as { where: unknown }).where)}` : ''}` : String(e);
 
 async function render(role: Role<object>, host: Host, fake: FakeHost, cluster: ReturnType<typeof inventory>['cluster']): Promise<unknown> {
   let vars: object;
@@ -135,7 +152,7 @@ describe('golden snapshot of every role (vars and first-run changes)', function 
   }
 });
 
-describe('the config dir is one var (k8s_config_dir): the custom-cluster guide\'s /srv/kubernetes', function () {
+describe("the config dir is one var (k8s_config_dir): the custom-cluster guide's /srv/kubernetes", function () {
   this.timeout(120_000);
   for (const family of ['debian', 'rhel'] as const) {
     it(`${family}: every role writes and reads under it, none names /etc/kubernetes`, async () => {
@@ -158,8 +175,16 @@ describe('the config dir is one var (k8s_config_dir): the custom-cluster guide\'
     const spec = prod as InventorySpec;
     const host = inventory(spec).hosts.find((h) => h.groups.includes('workers'))!;
     const inv = inventory(spec);
-    assert.throws(() => kubelet.resources({ ...varsFor(kubelet, host), k8s_config_dir: '/srv/kubernetes' } as never, host, inv.cluster), /k8s_config_dir "\/srv\/kubernetes" for one role, but the cluster's is "\/etc\/kubernetes"/);
-    assert.throws(() => topology(inventory({ ...spec, vars: { ...spec.vars, k8s_config_dir: '/etc' } }).cluster), (e: unknown) => e instanceof ConfigError && e.message.includes('vars.k8s_config_dir') && /not a system directory \(reset removes it whole\), got "\/etc"/.test(e.message));
+    assert.throws(
+      () => kubelet.resources({ ...varsFor(kubelet, host), k8s_config_dir: '/srv/kubernetes' } as never, host, inv.cluster),
+      /k8s_config_dir "\/srv\/kubernetes" for one role, but the cluster's is "\/etc\/kubernetes"/,
+    );
+    assert.throws(
+      () => topology(inventory({ ...spec, vars: { ...spec.vars, k8s_config_dir: '/etc' } }).cluster),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message.includes('vars.k8s_config_dir') &&
+        /not a system directory \(reset removes it whole\), got "\/etc"/.test(e.message),
+    );
   });
 });
-

@@ -9,7 +9,10 @@ import { forHost, inventory, runOn, SMALL } from './helpers.js';
 const UNIT = '[Unit]\nDescription=haproxy\n[Service]\nExecStart=/usr/sbin/haproxy\n[Install]\nWantedBy=multi-user.target\n';
 
 function fresh(kind: 'debian' | 'rhel', name: string): FakeHost {
-  const h = (kind === 'debian' ? FakeHost.debian(name) : FakeHost.rhel(name)).offer('haproxy', { version: '2.6.12', files: { '/usr/lib/systemd/system/haproxy.service': UNIT } });
+  const h = (kind === 'debian' ? FakeHost.debian(name) : FakeHost.rhel(name)).offer('haproxy', {
+    version: '2.6.12',
+    files: { '/usr/lib/systemd/system/haproxy.service': UNIT },
+  });
   h.sysctls.set('net.ipv4.ip_nonlocal_bind', '0');
   return h;
 }
@@ -73,7 +76,10 @@ describe('roles/haproxy', () => {
       const inv = inventory(TWO_MASTERS);
       const first = await runOn(host, haproxy, 'lb-1', { inv });
       assert.equal(first.error, undefined);
-      assert.ok(first.handlers.every((x) => x === RELOAD), first.handlers.join());
+      assert.ok(
+        first.handlers.every((x) => x === RELOAD),
+        first.handlers.join(),
+      );
       assert.equal(host.read(CONFIG), LB1_CFG);
       assert.equal(host.sysctls.get('net.ipv4.ip_nonlocal_bind'), '1');
       assert.deepEqual(host.service('haproxy.service'), { enabled: true, active: true });
@@ -88,12 +94,18 @@ describe('roles/haproxy', () => {
     const before = host.log.length;
     const r = await runOn(host, haproxy, 'lb-2', { inv: inventory(TWO_MASTERS) });
     assert.deepEqual([r.counts.changed, r.handlers], [1, [RELOAD]]);
-    assert.deepEqual(host.log.slice(before).filter((a) => a.a === 'systemctl'), [{ a: 'systemctl', verb: 'reload', unit: 'haproxy.service' }]);
+    assert.deepEqual(
+      host.log.slice(before).filter((a) => a.a === 'systemctl'),
+      [{ a: 'systemctl', verb: 'reload', unit: 'haproxy.service' }],
+    );
   });
 
   it('bind any, tcp checks, other ports: no sysctl, *:port, plain checks', () => {
     const r = forHost(haproxy, 'lb-1', { overrides: { haproxy_bind: 'any', haproxy_backend_check: 'tcp', apiserver_port: 8443, haproxy_backend_port: 6443 } });
-    assert.deepEqual(r.resources.map((x) => x.id), ['package:haproxy', 'directory:/etc/haproxy', `template:${CONFIG}`, 'service:haproxy.service']);
+    assert.deepEqual(
+      r.resources.map((x) => x.id),
+      ['package:haproxy', 'directory:/etc/haproxy', `template:${CONFIG}`, 'service:haproxy.service'],
+    );
     const { vars } = r;
     assert.equal(listenCommand(vars), "ss -Hltn 'sport = :8443'");
     assert.equal(healthCommand(vars), 'curl -fsS --max-time 2 -o /dev/null http://127.0.0.1:8404/healthz');

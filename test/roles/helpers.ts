@@ -58,7 +58,11 @@ export interface ForHost<V extends object> {
 }
 
 /** What the role builds for one host of the inventory. */
-export function forHost<V extends object>(role: Role<V>, name: string, opts: { inv?: Inventory; overrides?: Vars; extra?: Record<string, string> } = {}): ForHost<V> {
+export function forHost<V extends object>(
+  role: Role<V>,
+  name: string,
+  opts: { inv?: Inventory; overrides?: Vars; extra?: Record<string, string> } = {},
+): ForHost<V> {
   const inv = opts.inv ?? inventory();
   const host = hostOf(inv, name);
   const vars = varsFor(role, host, opts.overrides, opts.extra);
@@ -72,7 +76,12 @@ export interface RoleRunResult extends RoleResult {
 }
 
 /** Run the role on a fake host the way the runner does: prepare, one plan, one apply, then notified handlers. */
-export async function runOn<V extends object>(fake: FakeHost, role: Role<V>, name: string, opts: { inv?: Inventory; overrides?: Vars; mode?: 'apply' | 'check' } = {}): Promise<RoleRunResult> {
+export async function runOn<V extends object>(
+  fake: FakeHost,
+  role: Role<V>,
+  name: string,
+  opts: { inv?: Inventory; overrides?: Vars; mode?: 'apply' | 'check' } = {},
+): Promise<RoleRunResult> {
   const r = forHost(role, name, opts);
   // Controller-side preparation first (artifacts, the PKI), as the CLI does before any host is touched.
   const ctx = prepareContext(opts.mode ?? 'apply');

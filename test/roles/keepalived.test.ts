@@ -10,15 +10,30 @@ import { forHost, inventory, runOn, SMALL } from './helpers.js';
 /** SMALL's two lb hosts with an interface and their own priorities. */
 const LB = (p1: unknown = 150, p2: unknown = 100, iface: unknown = 'eth0'): InventorySpec => ({
   ...SMALL,
-  hosts: { ...SMALL.hosts, 'lb-1': { address: '10.0.0.11', vars: { keepalived_priority: p1 } }, 'lb-2': { address: '10.0.0.12', vars: { keepalived_priority: p2 } } },
+  hosts: {
+    ...SMALL.hosts,
+    'lb-1': { address: '10.0.0.11', vars: { keepalived_priority: p1 } },
+    'lb-2': { address: '10.0.0.12', vars: { keepalived_priority: p2 } },
+  },
   groups: { ...SMALL.groups, lb: { hosts: ['lb-1', 'lb-2'], vars: { vip: '10.0.0.10', vip_interface: iface } } },
 });
 
 const UNIT = '[Unit]\nDescription=keepalived\n[Service]\nExecStart=/usr/sbin/keepalived\n[Install]\nWantedBy=multi-user.target\n';
 
-const fresh = (kind: 'debian' | 'rhel', name: string) => (kind === 'debian' ? FakeHost.debian(name) : FakeHost.rhel(name)).offer('keepalived', { version: '2.2.7', files: { '/usr/lib/systemd/system/keepalived.service': UNIT } });
+const fresh = (kind: 'debian' | 'rhel', name: string) =>
+  (kind === 'debian' ? FakeHost.debian(name) : FakeHost.rhel(name)).offer('keepalived', {
+    version: '2.2.7',
+    files: { '/usr/lib/systemd/system/keepalived.service': UNIT },
+  });
 
-const expected = (name: string, address: string, state: string, priority: number, peer: string, pass: string) => `# Managed by tsplay (role keepalived) on ${name}; edits here are overwritten.
+const expected = (
+  name: string,
+  address: string,
+  state: string,
+  priority: number,
+  peer: string,
+  pass: string,
+) => `# Managed by tsplay (role keepalived) on ${name}; edits here are overwritten.
 global_defs {
   router_id ${name}
   script_user root
@@ -62,11 +77,17 @@ describe('roles/keepalived', () => {
       const inv = inventory(LB());
       const pass = authPass(keepalived.defaults, inv.cluster, '10.0.0.10');
       assert.match(pass, /^[A-Za-z0-9_-]{8}$/);
-      for (const [name, address, state, prio, peer] of [['lb-1', '10.0.0.11', 'MASTER', 150, '10.0.0.12'], ['lb-2', '10.0.0.12', 'BACKUP', 100, '10.0.0.11']] as const) {
+      for (const [name, address, state, prio, peer] of [
+        ['lb-1', '10.0.0.11', 'MASTER', 150, '10.0.0.12'],
+        ['lb-2', '10.0.0.12', 'BACKUP', 100, '10.0.0.11'],
+      ] as const) {
         const host = fresh(kind, name);
         const first = await runOn(host, keepalived, name, { inv });
         assert.equal(first.error, undefined);
-        assert.ok(first.handlers.every((x) => x === RELOAD), first.handlers.join());
+        assert.ok(
+          first.handlers.every((x) => x === RELOAD),
+          first.handlers.join(),
+        );
         assert.equal(host.read(CONFIG), expected(name, address, state, prio, peer, pass));
         assert.equal(host.fs.get(CONFIG)?.mode, 0o640);
         assert.match(host.read(CHECK_SCRIPT)!, /exec curl -fsS --max-time 1 -o \/dev\/null http:\/\/127\.0\.0\.1:8404\/healthz\n$/);
@@ -93,7 +114,10 @@ describe('roles/keepalived', () => {
     const r = await runOn(host, keepalived, 'lb-2', { inv: inventory(LB(100, 150)) });
     assert.match(host.read(CONFIG)!, /state MASTER\n[\s\S]*priority 150\n/);
     assert.deepEqual(r.handlers, [RELOAD]);
-    assert.deepEqual(host.log.slice(before).filter((a) => a.a === 'systemctl'), [{ a: 'systemctl', verb: 'reload', unit: 'keepalived.service' }]);
+    assert.deepEqual(
+      host.log.slice(before).filter((a) => a.a === 'systemctl'),
+      [{ a: 'systemctl', verb: 'reload', unit: 'keepalived.service' }],
+    );
   });
 
   describe('gate: the VIP on exactly the expected host, serving', () => {
@@ -101,7 +125,9 @@ describe('roles/keepalived', () => {
     const IP_WITHOUT = '2: eth0    inet 10.0.0.12/24 brd 10.0.0.255 scope global eth0\n';
     const gate = async (name: string, listing: string, connects = true) => {
       const r = forHost(keepalived, name, { inv: inventory(LB()) });
-      const host = FakeHost.debian(name).script(addrCommand(r.vars), { stdout: listing }).script(connectCommand('10.0.0.10', 6443), { exitCode: connects ? 0 : 1 });
+      const host = FakeHost.debian(name)
+        .script(addrCommand(r.vars), { stdout: listing })
+        .script(connectCommand('10.0.0.10', 6443), { exitCode: connects ? 0 : 1 });
       return vipGate.check({ host: r.host, vars: r.vars, cluster: r.cluster, exec: (c, o) => host.exec(c, o) });
     };
     it('passes when the MASTER holds it and the BACKUP does not, and both reach VIP:port', async () => {
@@ -121,7 +147,10 @@ describe('roles/keepalived', () => {
 
   describe('bad input is refused before any host is touched, naming the field', () => {
     const refuses = (spec: InventorySpec, re: RegExp, name = 'lb-1', overrides: Record<string, unknown> = {}) =>
-      assert.throws(() => forHost(keepalived, name, { inv: inventory(spec), overrides }), (e: unknown) => e instanceof ConfigError && re.test(e.message));
+      assert.throws(
+        () => forHost(keepalived, name, { inv: inventory(spec), overrides }),
+        (e: unknown) => e instanceof ConfigError && re.test(e.message),
+      );
     it('priority out of 1..254, on this host or a peer', () => {
       refuses(LB(255), /role keepalived on lb-1: var keepalived_priority: expected 1\.\.254/);
       refuses(LB(0), /var keepalived_priority: expected 1\.\.254/);
@@ -133,13 +162,19 @@ describe('roles/keepalived', () => {
     });
     it('vip_interface missing or malformed', () => {
       const spec = LB();
-      refuses({ ...spec, groups: { ...spec.groups, lb: { hosts: ['lb-1', 'lb-2'], vars: { vip: '10.0.0.10' } } } }, /role keepalived on lb-1: var vip_interface: set the interface that carries the VIP/);
+      refuses(
+        { ...spec, groups: { ...spec.groups, lb: { hosts: ['lb-1', 'lb-2'], vars: { vip: '10.0.0.10' } } } },
+        /role keepalived on lb-1: var vip_interface: set the interface that carries the VIP/,
+      );
       refuses(LB(150, 100, 42), /var vip_interface: set the interface/);
       refuses(LB(150, 100, 'eth0; reboot'), /var vip_interface: expected an interface name/);
     });
     it('no VIP, a host outside the lb group, a long password', () => {
       const noVip = LB();
-      refuses({ ...noVip, groups: { ...noVip.groups, lb: { hosts: ['lb-1', 'lb-2'], vars: { vip_interface: 'eth0' } } } }, /vars\.vip: the keepalived role needs the API's virtual IP/);
+      refuses(
+        { ...noVip, groups: { ...noVip.groups, lb: { hosts: ['lb-1', 'lb-2'], vars: { vip_interface: 'eth0' } } } },
+        /vars\.vip: the keepalived role needs the API's virtual IP/,
+      );
       refuses(LB(), /worker-1 is not an lb host/, 'worker-1', { vip_interface: 'eth0' });
       refuses(LB(), /var keepalived_auth_pass: expected at most 8/, 'lb-1', { keepalived_auth_pass: 'much-too-long' });
     });

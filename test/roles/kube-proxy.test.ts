@@ -18,7 +18,10 @@ describe('roles/kube-proxy', () => {
   before(() => {
     tmp = tempDir();
     process.env['TSPLAY_CACHE'] = join(tmp.dir, 'cache');
-    spec = { ...SMALL, vars: { ...SMALL.vars, pod_cidr: '10.200.0.0/16', pki_dir: join(tmp.dir, 'pki'), k8s_artifacts: packStandins(join(tmp.dir, 'standins')).overrides } };
+    spec = {
+      ...SMALL,
+      vars: { ...SMALL.vars, pod_cidr: '10.200.0.0/16', pki_dir: join(tmp.dir, 'pki'), k8s_artifacts: packStandins(join(tmp.dir, 'standins')).overrides },
+    };
   });
   after(() => {
     delete process.env['TSPLAY_CACHE'];
@@ -32,13 +35,18 @@ describe('roles/kube-proxy', () => {
       const h = kind === 'debian' ? FakeHost.debian('worker-1') : FakeHost.rhel('worker-1');
       const { first, applied, second } = await converge(h, build().resources);
       assert.deepEqual(changedIds(first), [
-        'artifact:/usr/local/bin/kube-proxy', 'directory:/etc/kubernetes', 'file:/etc/kubernetes/kube-proxy.conf',
-        'directory:/var/lib/kube-proxy', 'template:/var/lib/kube-proxy/config.yaml', 'unit:kube-proxy.service', 'service:kube-proxy.service',
+        'artifact:/usr/local/bin/kube-proxy',
+        'directory:/etc/kubernetes',
+        'file:/etc/kubernetes/kube-proxy.conf',
+        'directory:/var/lib/kube-proxy',
+        'template:/var/lib/kube-proxy/config.yaml',
+        'unit:kube-proxy.service',
+        'service:kube-proxy.service',
       ]);
       assert.equal(applied.failure, undefined);
       assert.deepEqual(changedIds(second), []);
       assert.match(h.read('/etc/kubernetes/kube-proxy.conf')!, /client-certificate-data/);
-      assert.equal(h.read('/etc/kubernetes/kubelet.conf'), undefined, 'the kubelet\'s files are the kubelet role\'s');
+      assert.equal(h.read('/etc/kubernetes/kubelet.conf'), undefined, "the kubelet's files are the kubelet role's");
       const cfg = parse(h.read('/var/lib/kube-proxy/config.yaml')!);
       assert.deepEqual(
         [cfg.kind, cfg.clusterCIDR, cfg.mode, cfg.healthzBindAddress, cfg.hostnameOverride, cfg.clientConnection.kubeconfig],
@@ -57,18 +65,28 @@ describe('roles/kube-proxy', () => {
     const trips = h.roundTrips;
     const run2 = await runOn(h, kubeProxy, 'worker-1', { inv: inventory(spec) });
     assert.deepEqual([run2.counts.changed, run2.handlers, h.roundTrips - trips], [0, [], 1]);
-    const run3 = await runOn(h, kubeProxy, 'worker-1', { inv: inventory(spec), overrides: { kube_proxy_mode: 'ipvs', kube_proxy_extra_config: { conntrack: { maxPerCore: 0 } } } });
+    const run3 = await runOn(h, kubeProxy, 'worker-1', {
+      inv: inventory(spec),
+      overrides: { kube_proxy_mode: 'ipvs', kube_proxy_extra_config: { conntrack: { maxPerCore: 0 } } },
+    });
     assert.deepEqual([run3.counts.changed, run3.handlers], [1, ['restart kube-proxy']]);
     assert.deepEqual(parse(h.read('/var/lib/kube-proxy/config.yaml')!).conntrack, { maxPerCore: 0 });
   });
 
   it('refuses bad input, naming the field', () => {
-    const refused = (o: Record<string, unknown>, field: string) => assert.throws(() => build(o), (e: unknown) => e instanceof ConfigError && e.message.includes(`var ${field}`));
+    const refused = (o: Record<string, unknown>, field: string) =>
+      assert.throws(
+        () => build(o),
+        (e: unknown) => e instanceof ConfigError && e.message.includes(`var ${field}`),
+      );
     refused({ kube_proxy_mode: 'userspace' }, 'kube_proxy_mode');
     refused({ kube_proxy_healthz_port: 0 }, 'kube_proxy_healthz_port');
     refused({ kube_proxy_dir: 'var/lib' }, 'kube_proxy_dir');
     const bad = { ...spec, vars: { ...spec.vars, pod_cidr: '10.96.0.0/16' } };
-    assert.throws(() => forHost(kubeProxy, 'worker-1', { inv: inventory(bad) }), (e: unknown) => e instanceof ConfigError && e.message.includes('vars.pod_cidr'));
+    assert.throws(
+      () => forHost(kubeProxy, 'worker-1', { inv: inventory(bad) }),
+      (e: unknown) => e instanceof ConfigError && e.message.includes('vars.pod_cidr'),
+    );
   });
 
   it('gate: /healthz must answer 200', async () => {

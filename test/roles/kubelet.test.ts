@@ -40,24 +40,40 @@ describe('roles/kubelet', () => {
       const { first, applied, second } = await converge(h, build().resources);
       assert.deepEqual(changedIds(first), [
         'artifact:/usr/local/bin/kubelet',
-        'directory:/etc/kubernetes', 'directory:/etc/kubernetes/pki',
-        'file:/etc/kubernetes/pki/ca.crt', 'file:/etc/kubernetes/pki/kubelet.crt', 'file:/etc/kubernetes/pki/kubelet.key', 'file:/etc/kubernetes/kubelet.conf',
-        'directory:/var/lib/kubelet', 'template:/var/lib/kubelet/config.yaml', 'unit:kubelet.service', 'service:kubelet.service',
+        'directory:/etc/kubernetes',
+        'directory:/etc/kubernetes/pki',
+        'file:/etc/kubernetes/pki/ca.crt',
+        'file:/etc/kubernetes/pki/kubelet.crt',
+        'file:/etc/kubernetes/pki/kubelet.key',
+        'file:/etc/kubernetes/kubelet.conf',
+        'directory:/var/lib/kubelet',
+        'template:/var/lib/kubelet/config.yaml',
+        'unit:kubelet.service',
+        'service:kubelet.service',
       ]);
       assert.equal(applied.failure, undefined);
       assert.deepEqual(changedIds(second), []);
-      assert.equal(h.read('/etc/kubernetes/kube-proxy.conf'), undefined, 'kube-proxy\'s kubeconfig is the kube-proxy role\'s');
+      assert.equal(h.read('/etc/kubernetes/kube-proxy.conf'), undefined, "kube-proxy's kubeconfig is the kube-proxy role's");
       assert.match(h.read('/usr/local/bin/kubelet')!, /kubelet STAND-IN/);
       const cfg = parse(h.read('/var/lib/kubelet/config.yaml')!);
       assert.deepEqual(
         [cfg.kind, cfg.authentication.x509.clientCAFile, cfg.authentication.anonymous.enabled, cfg.authentication.webhook.enabled, cfg.authorization.mode],
         ['KubeletConfiguration', '/etc/kubernetes/pki/ca.crt', false, true, 'Webhook'],
       );
-      assert.deepEqual([cfg.clusterDNS, cfg.clusterDomain, cfg.cgroupDriver, cfg.containerRuntimeEndpoint], [['10.96.0.10'], 'cluster.local', 'systemd', 'unix:///run/containerd/containerd.sock']);
+      assert.deepEqual(
+        [cfg.clusterDNS, cfg.clusterDomain, cfg.cgroupDriver, cfg.containerRuntimeEndpoint],
+        [['10.96.0.10'], 'cluster.local', 'systemd', 'unix:///run/containerd/containerd.sock'],
+      );
       assert.deepEqual([cfg.healthzBindAddress, cfg.healthzPort, cfg.readOnlyPort, cfg.failSwapOn], ['127.0.0.1', 10248, 0, true]);
       assert.deepEqual([cfg.tlsCertFile, cfg.tlsPrivateKeyFile], ['/etc/kubernetes/pki/kubelet.crt', '/etc/kubernetes/pki/kubelet.key']);
       const unit = h.read('/etc/systemd/system/kubelet.service')!;
-      for (const flag of ['--config=/var/lib/kubelet/config.yaml', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--hostname-override=worker-1', '--node-ip=10.0.0.31']) assert.ok(unit.includes(flag), flag);
+      for (const flag of [
+        '--config=/var/lib/kubelet/config.yaml',
+        '--kubeconfig=/etc/kubernetes/kubelet.conf',
+        '--hostname-override=worker-1',
+        '--node-ip=10.0.0.31',
+      ])
+        assert.ok(unit.includes(flag), flag);
       assert.match(unit, /After=network-online.target containerd.service/);
       assert.deepEqual(h.service('kubelet.service'), { enabled: true, active: true });
     });
@@ -72,7 +88,10 @@ describe('roles/kubelet', () => {
     const trips = h.roundTrips;
     const run2 = await runOn(h, kubelet, 'worker-1', { inv: inventory(spec) });
     assert.deepEqual([run2.counts.changed, run2.handlers, h.roundTrips - trips], [0, [], 1]);
-    const run3 = await runOn(h, kubelet, 'worker-1', { inv: inventory(spec), overrides: { cgroup_driver: 'cgroupfs', kubelet_node_labels: { 'node-role.kubernetes.io/worker': '' } } });
+    const run3 = await runOn(h, kubelet, 'worker-1', {
+      inv: inventory(spec),
+      overrides: { cgroup_driver: 'cgroupfs', kubelet_node_labels: { 'node-role.kubernetes.io/worker': '' } },
+    });
     assert.deepEqual([run3.counts.changed, run3.handlers], [2, ['restart kubelet']]);
     assert.match(h.read('/etc/systemd/system/kubelet.service')!, /--node-labels=node-role.kubernetes.io\/worker= /);
   });
@@ -84,7 +103,7 @@ describe('roles/kubelet', () => {
     assert.deepEqual(h.log, []);
   });
 
-  it('docker: the CRI endpoint is cri-dockerd\'s and the unit waits for it', async () => {
+  it("docker: the CRI endpoint is cri-dockerd's and the unit waits for it", async () => {
     const h = FakeHost.debian('worker-1');
     await converge(h, build({ container_runtime: 'docker' }).resources);
     assert.equal(parse(h.read('/var/lib/kubelet/config.yaml')!).containerRuntimeEndpoint, 'unix:///run/cri-dockerd.sock');
@@ -145,14 +164,29 @@ describe('kubelet stand-in: the pod network, asked of the runtime', function () 
       mkdirSync(d('etc', 'pki'), { recursive: true });
       writeFileSync(d('etc', f), h.read(`/etc/kubernetes/${f}`)!);
     }
-    sock = await new Promise<Server>((ok) => { const srv = createServer(); srv.listen(d('containerd.sock'), () => ok(srv)); });
-    port = await new Promise<number>((ok) => { const srv = createServer(); srv.listen(0, '127.0.0.1', () => { const a = srv.address(); srv.close(() => ok(typeof a === 'object' && a ? a.port : 0)); }); });
+    sock = await new Promise<Server>((ok) => {
+      const srv = createServer();
+      srv.listen(d('containerd.sock'), () => ok(srv));
+    });
+    port = await new Promise<number>((ok) => {
+      const srv = createServer();
+      srv.listen(0, '127.0.0.1', () => {
+        const a = srv.address();
+        srv.close(() => ok(typeof a === 'object' && a ? a.port : 0));
+      });
+    });
     const cfg = parse(h.read('/var/lib/kubelet/config.yaml')!);
     cfg.authentication.x509.clientCAFile = d('etc', 'pki', 'ca.crt');
-    Object.assign(cfg, { tlsCertFile: d('etc', 'pki', 'kubelet.crt'), tlsPrivateKeyFile: d('etc', 'pki', 'kubelet.key'), containerRuntimeEndpoint: `unix://${d('containerd.sock')}`, healthzPort: port });
+    Object.assign(cfg, {
+      tlsCertFile: d('etc', 'pki', 'kubelet.crt'),
+      tlsPrivateKeyFile: d('etc', 'pki', 'kubelet.key'),
+      containerRuntimeEndpoint: `unix://${d('containerd.sock')}`,
+      healthzPort: port,
+    });
     writeFileSync(d('etc', 'config.yaml'), stringify(cfg));
     const dump = readFileSync(fileURLToPath(new URL('../fixtures/containerd/config-dump-1.6.20.toml', import.meta.url)), 'utf8')
-      .replace('bin_dir = "/opt/cni/bin"', `bin_dir = "${d('bin')}"`).replace('conf_dir = "/etc/cni/net.d"', `conf_dir = "${d('net.d')}"`);
+      .replace('bin_dir = "/opt/cni/bin"', `bin_dir = "${d('bin')}"`)
+      .replace('conf_dir = "/etc/cni/net.d"', `conf_dir = "${d('net.d')}"`);
     writeFileSync(d('dump.toml'), dump);
     writeFileSync(d('fakebin', 'containerd'), `#!/bin/sh\n[ "$1 $2" = "config dump" ] && exec cat ${d('dump.toml')}\nexit 2\n`);
     chmodSync(d('fakebin', 'containerd'), 0o755);
@@ -166,8 +200,18 @@ describe('kubelet stand-in: the pod network, asked of the runtime', function () 
   });
 
   function start(): { proc: ChildProcess; exited: Promise<{ code: number | null; stderr: string }> } {
-    const proc = spawn('python3', [script, `--config=${d('etc', 'config.yaml')}`, `--kubeconfig=${d('etc', 'kubelet.conf')}`, '--hostname-override=worker-1', '--node-ip=127.0.0.1', '--v=2'],
-      { env: { ...process.env, PATH: `${d('fakebin')}:${process.env['PATH']}` }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(
+      'python3',
+      [
+        script,
+        `--config=${d('etc', 'config.yaml')}`,
+        `--kubeconfig=${d('etc', 'kubelet.conf')}`,
+        '--hostname-override=worker-1',
+        '--node-ip=127.0.0.1',
+        '--v=2',
+      ],
+      { env: { ...process.env, PATH: `${d('fakebin')}:${process.env['PATH']}` }, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     procs.push(proc);
     let stderr = '';
     proc.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
@@ -196,7 +240,12 @@ describe('kubelet stand-in: the pod network, asked of the runtime', function () 
     for (const p of ['bridge', 'host-local', 'portmap', 'loopback']) plugin(p);
     const { code, stderr } = await start().exited;
     assert.equal(code, 1);
-    assert.match(stderr, new RegExp(`CNI plugin 'flannel' \\(needed by ${d('net.d')}/10-flannel.conflist\\) is not an executable file in ${d('bin')}, the dir the runtime reads \\(containerd config dump\\)`));
+    assert.match(
+      stderr,
+      new RegExp(
+        `CNI plugin 'flannel' \\(needed by ${d('net.d')}/10-flannel.conflist\\) is not an executable file in ${d('bin')}, the dir the runtime reads \\(containerd config dump\\)`,
+      ),
+    );
   });
 
   it('starts before any conflist, then reports one naming a missing plugin on /healthz until the plugin is there', async () => {
@@ -211,4 +260,3 @@ describe('kubelet stand-in: the pod network, asked of the runtime', function () 
     proc.kill();
   });
 });
-

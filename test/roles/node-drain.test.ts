@@ -35,13 +35,19 @@ describe('roles/node-drain', () => {
   const probeOf = (node: string) => probeCommand(O, node);
 
   it('parses the probe: down, stand-in, present (cordoned or not), absent, anything else an error', () => {
-    assert.deepEqual(parseProbe('down The connection to the server 10.0.0.10:6443 was refused\n'), { api: 'down', why: 'The connection to the server 10.0.0.10:6443 was refused' });
+    assert.deepEqual(parseProbe('down The connection to the server 10.0.0.10:6443 was refused\n'), {
+      api: 'down',
+      why: 'The connection to the server 10.0.0.10:6443 was refused',
+    });
     assert.deepEqual(parseProbe('standin\n'), { api: 'standin' });
     assert.deepEqual(parseProbe('present \n'), { api: 'real', node: 'present', cordoned: false });
     assert.deepEqual(parseProbe('present true\n'), { api: 'real', node: 'present', cordoned: true });
     assert.deepEqual(parseProbe('absent\n'), { api: 'real', node: 'absent' });
     assert.equal(parseProbe('').api, 'error');
-    assert.deepEqual(removeCommands(O, 'w-1', true).map((c) => c.split(' ')[2]), ['drain', 'delete']);
+    assert.deepEqual(
+      removeCommands(O, 'w-1', true).map((c) => c.split(' ')[2]),
+      ['drain', 'delete'],
+    );
     assert.match(removeCommands(O, 'w-1', false)[1]!, /drain 'w-1' --ignore-daemonsets --delete-emptydir-data --force --timeout='300s'/);
   });
 
@@ -60,10 +66,16 @@ describe('roles/node-drain', () => {
       const h = make('master-1');
       let gone = false;
       h.script(probeOf('worker-2'), () => ({ stdout: gone ? 'absent\n' : 'present \n' }));
-      for (const c of removeCommands(O, 'worker-2', false)) h.script(c, () => { if (c.includes(' delete node ')) gone = true; });
+      for (const c of removeCommands(O, 'worker-2', false))
+        h.script(c, () => {
+          if (c.includes(' delete node ')) gone = true;
+        });
       const { first, second } = await converge(h, build('node-remove', 'master-1', 'worker-2').resources);
       assert.ok(changedIds(first).includes('kube-node:worker-2'));
-      assert.deepEqual(h.commands.filter((c) => !c.includes('get --raw')).map((c) => c.split(' ')[2]), ['cordon', 'drain', 'delete']);
+      assert.deepEqual(
+        h.commands.filter((c) => !c.includes('get --raw')).map((c) => c.split(' ')[2]),
+        ['cordon', 'drain', 'delete'],
+      );
       assert.deepEqual(changedIds(second), []);
     });
 
@@ -72,17 +84,27 @@ describe('roles/node-drain', () => {
       h.script(probeOf('worker-2'), { stdout: 'standin\n' });
       const { first, applied } = await converge(h, build('node-remove', 'master-1', 'worker-2').resources);
       const drain = changesById(first)['kube-node:worker-2'];
-      assert.deepEqual(drain?.map((c) => c.field), ['skipped']);
+      assert.deepEqual(
+        drain?.map((c) => c.field),
+        ['skipped'],
+      );
       assert.match(drain![0]!.after!, /serves no \/api\/v1 objects \(a stand-in/);
       assert.equal(applied.failure, undefined);
-      assert.deepEqual(h.commands.filter((c) => !c.includes('get --raw')), []);
+      assert.deepEqual(
+        h.commands.filter((c) => !c.includes('get --raw')),
+        [],
+      );
     });
 
     it(`${make.name}: an API that does not answer fails the host, naming the node`, async () => {
       const h = make('master-1');
       h.script(probeOf('worker-2'), { stdout: 'down The connection to the server 10.0.0.10:6443 was refused\n' });
       const { first } = await converge(h, build('node-remove', 'master-1', 'worker-2').resources);
-      assert.deepEqual(h.commands.filter((c) => !c.includes('get --raw')), [], 'nothing but the probe ran');
+      assert.deepEqual(
+        h.commands.filter((c) => !c.includes('get --raw')),
+        [],
+        'nothing but the probe ran',
+      );
       assert.throws(() => changesById(first), /the API does not answer \(The connection .* refused\): node worker-2 cannot be cordoned/);
     });
   }

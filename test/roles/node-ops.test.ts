@@ -27,7 +27,10 @@ const GROWN: InventorySpec = {
 };
 
 const refused = (op: Op, name: string, spec: InventorySpec, why: RegExp) =>
-  assert.throws(() => targetOf(op, name, inventory(spec).cluster), (e: unknown) => e instanceof ConfigError && why.test(e.message) && e.message.length > 0);
+  assert.throws(
+    () => targetOf(op, name, inventory(spec).cluster),
+    (e: unknown) => e instanceof ConfigError && why.test(e.message) && e.message.length > 0,
+  );
 
 describe('roles/node-ops: the target of an operation', () => {
   it('accepts a worker for the node playbooks and a non-etcd control-plane host for the control-plane ones', () => {
@@ -58,9 +61,18 @@ describe('roles/node-ops: the target of an operation', () => {
   it('withoutHost: the same cluster without the host, in every group, one view per host', () => {
     const c = inventory(GROWN).cluster;
     const w = withoutHost(c, 'master-2');
-    assert.deepEqual(w.hosts.map((h) => h.name), ['lb-1', 'lb-2', 'master-1', 'worker-1', 'worker-2']);
-    assert.deepEqual(w.group('masters').map((h) => h.name), ['master-1']);
-    assert.deepEqual(w.group('k8s').map((h) => h.name), ['master-1', 'worker-1', 'worker-2']);
+    assert.deepEqual(
+      w.hosts.map((h) => h.name),
+      ['lb-1', 'lb-2', 'master-1', 'worker-1', 'worker-2'],
+    );
+    assert.deepEqual(
+      w.group('masters').map((h) => h.name),
+      ['master-1'],
+    );
+    assert.deepEqual(
+      w.group('k8s').map((h) => h.name),
+      ['master-1', 'worker-1', 'worker-2'],
+    );
     assert.equal(withoutHost(c, 'master-2'), w);
     assert.throws(() => w.group('nope'));
   });
@@ -82,14 +94,20 @@ describe('roles/node-ops: scoped roles', () => {
     for (const host of ['lb-1', 'worker-1']) {
       assert.throws(() => build(prereqs, 'node-remove', { target: 'all', elsewhere: namesHosts }, host, 'worker-9'), /host "worker-9" is not in the inventory/);
     }
-    assert.throws(() => build(prereqs, 'node-add', { target: 'all', elsewhere: namesHosts }, 'lb-1', 'worker;x'), /var node_add: expected an inventory host name/);
+    assert.throws(
+      () => build(prereqs, 'node-add', { target: 'all', elsewhere: namesHosts }, 'lb-1', 'worker;x'),
+      /var node_add: expected an inventory host name/,
+    );
   });
 
   for (const make of [FakeHost.debian, FakeHost.rhel]) {
     it(`${make.name}: adding a worker, the others build only their /etc/hosts block and firewalld zones, the new host everything`, async () => {
       const o = { target: 'all', elsewhere: namesHosts } as const;
       const other = build(prereqs, 'node-add', o, 'master-1', 'worker-2');
-      assert.deepEqual(other.resources.map((r) => r.id), ['hosts:/etc/hosts']);
+      assert.deepEqual(
+        other.resources.map((r) => r.id),
+        ['hosts:/etc/hosts'],
+      );
       const h = make('master-1');
       const { first, second } = await converge(h, other.resources);
       assert.deepEqual(changedIds(first), ['hosts:/etc/hosts']);
@@ -111,7 +129,11 @@ describe('roles/node-ops: scoped roles', () => {
       assert.deepEqual(changedIds(second), []);
       assert.doesNotMatch(h.read('/etc/hosts')!, /worker-2/);
       assert.deepEqual(build(prereqs, 'node-remove', others, 'worker-2', 'worker-2').resources, [], 'the leaving host keeps its files');
-      assert.deepEqual(build(reset, 'node-remove', { target: 'all', elsewhere: 'none' }, 'worker-1', 'worker-2').resources, [], 'only the leaving host is reset');
+      assert.deepEqual(
+        build(reset, 'node-remove', { target: 'all', elsewhere: 'none' }, 'worker-1', 'worker-2').resources,
+        [],
+        'only the leaving host is reset',
+      );
       const gone = make('worker-2');
       gone.seedUnit('kubelet.service', '[Service]\nExecStart=/usr/local/bin/kubelet\n', { enabled: true, active: true });
       const r = await converge(gone, build(reset, 'node-remove', { target: 'all', elsewhere: 'none' }, 'worker-2', 'worker-2').resources);

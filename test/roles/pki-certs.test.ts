@@ -63,17 +63,27 @@ for (const kind of ['debian', 'rhel'] as const) {
     });
 
     it('refuses an unknown name when the role is built and a step out of order while preparing, the host untouched', async () => {
-      assert.throws(() => forHost(renewing(etcd), 'etcd-2', { inv: inv(), overrides: { certs_renew: 'etcd-sever' } }), (e: unknown) => e instanceof ConfigError && /unknown certificate "etcd-sever"/.test(e.message));
-      assert.throws(() => forHost(renewing(etcd, { require: 'certs_etcd_ca_step' }), 'etcd-2', { inv: inv() }), /needs -e certs_etcd_ca_step=bundle\|reissue\|drop/);
+      assert.throws(
+        () => forHost(renewing(etcd), 'etcd-2', { inv: inv(), overrides: { certs_renew: 'etcd-sever' } }),
+        (e: unknown) => e instanceof ConfigError && /unknown certificate "etcd-sever"/.test(e.message),
+      );
+      assert.throws(
+        () => forHost(renewing(etcd, { require: 'certs_etcd_ca_step' }), 'etcd-2', { inv: inv() }),
+        /needs -e certs_etcd_ca_step=bundle\|reissue\|drop/,
+      );
       const r = forHost(renewing(etcd), 'etcd-2', { inv: inv(), overrides: { certs_etcd_ca_step: 'drop' } });
       const log = fake.log.length;
-      await assert.rejects(Promise.all(r.resources.map((x) => x.prepare?.(prepareContext('apply')))), /step "drop" is out of order: the etcd CA rotation is not started/);
+      await assert.rejects(
+        Promise.all(r.resources.map((x) => x.prepare?.(prepareContext('apply')))),
+        /step "drop" is out of order: the etcd CA rotation is not started/,
+      );
       assert.equal(fake.log.length, log);
     });
 
     it('rotates the etcd CA: the host trusts old + new, then the leaves chain to the new one, then it trusts the new one only', async () => {
       const oldCa = certsIn(fake.read(`${PKI}/ca.crt`)!);
-      const step = async (s: string, mode: 'apply' | 'check' = 'apply') => runOn(fake, renewing(etcd), 'etcd-2', { inv: inv(), overrides: { certs_etcd_ca_step: s }, mode });
+      const step = async (s: string, mode: 'apply' | 'check' = 'apply') =>
+        runOn(fake, renewing(etcd), 'etcd-2', { inv: inv(), overrides: { certs_etcd_ca_step: s }, mode });
       const before = snapshot(t.dir);
       const bundleCheck = await step('bundle', 'check');
       assert.deepEqual(bundleCheck.changed, [`file:${PKI}/ca.crt`]);
@@ -85,7 +95,10 @@ for (const kind of ['debian', 'rhel'] as const) {
       assert.equal(trust[0], oldCa[0]);
       assert.deepEqual((await step('bundle')).changed, [], 'repeating a step pushes what is there');
       const reissue = await step('reissue');
-      assert.deepEqual(reissue.changed, ['server', 'peer', 'healthcheck-client'].flatMap((f) => [`file:${PKI}/${f}.crt`, `file:${PKI}/${f}.key`]));
+      assert.deepEqual(
+        reissue.changed,
+        ['server', 'peer', 'healthcheck-client'].flatMap((f) => [`file:${PKI}/${f}.crt`, `file:${PKI}/${f}.key`]),
+      );
       const newCa = new X509Certificate(readFileSync(join(t.dir, 'etcd/ca.crt'), 'utf8'));
       assert.equal(newCa.fingerprint256, trust[1]);
       for (const f of ['server', 'peer', 'healthcheck-client']) assert.ok(new X509Certificate(fake.read(`${PKI}/${f}.crt`)!).verify(newCa.publicKey), f);

@@ -23,9 +23,15 @@ function fresh(kind: 'debian' | 'rhel'): FakeHost {
   let swapOn = true;
   let swapTargetMasked = false;
   let enforcing = kind === 'rhel';
-  h.script(GUARD, () => ({ exitCode: swapOn ? 0 : 1 })).script('swapoff -a', () => { swapOn = false; });
-  h.script(SWAP_MASKED, () => ({ exitCode: swapTargetMasked ? 0 : 1 })).script(MASK_SWAP, () => { swapTargetMasked = true; });
-  h.script(ENFORCE_QUERY, () => ({ stdout: kind === 'rhel' ? (enforcing ? '1\n' : '0\n') : '' })).script('setenforce 0', () => { enforcing = false; });
+  h.script(GUARD, () => ({ exitCode: swapOn ? 0 : 1 })).script('swapoff -a', () => {
+    swapOn = false;
+  });
+  h.script(SWAP_MASKED, () => ({ exitCode: swapTargetMasked ? 0 : 1 })).script(MASK_SWAP, () => {
+    swapTargetMasked = true;
+  });
+  h.script(ENFORCE_QUERY, () => ({ stdout: kind === 'rhel' ? (enforcing ? '1\n' : '0\n') : '' })).script('setenforce 0', () => {
+    enforcing = false;
+  });
   if (kind === 'rhel') h.seedFile('/etc/selinux/config', SELINUX_CONFIG);
   h.seedFile('/etc/fstab', FSTAB);
   for (const p of ['conntrack', 'conntrack-tools', 'socat', 'ipset']) h.offer(p);
@@ -68,8 +74,15 @@ describe('roles/prereqs', () => {
       assert.equal(h.read('/etc/modules-load.d/overlay.conf'), 'overlay\n');
       assert.equal(h.read('/etc/fstab'), 'UUID=1 / ext4 defaults 0 1\n# /swapfile none swap sw 0 0\n# /old none swap sw 0 0\n');
       assert.equal(h.read('/etc/hosts'), `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${BLOCK}`);
-      assert.deepEqual(h.commands.filter((c) => c === 'swapoff -a'), ['swapoff -a']);
-      assert.deepEqual(h.commands.filter((c) => c === MASK_SWAP), [MASK_SWAP], 'swap.target masked once: a zram swap would come back at boot');
+      assert.deepEqual(
+        h.commands.filter((c) => c === 'swapoff -a'),
+        ['swapoff -a'],
+      );
+      assert.deepEqual(
+        h.commands.filter((c) => c === MASK_SWAP),
+        [MASK_SWAP],
+        'swap.target masked once: a zram swap would come back at boot',
+      );
     });
   }
 
@@ -83,7 +96,7 @@ describe('roles/prereqs', () => {
     assert.deepEqual([run2.counts.changed, h.roundTrips - trips], [0, 1]);
   });
 
-  it('installs the family\'s package names with its package manager', async () => {
+  it("installs the family's package names with its package manager", async () => {
     const names = async (kind: 'debian' | 'rhel') => {
       const h = fresh(kind);
       await converge(h, forHost(prereqs, 'master-1').resources);
@@ -114,17 +127,27 @@ describe('roles/prereqs', () => {
 
   describe('vars', () => {
     it('inventory vars, flat or scoped under the role name, and -e override the defaults', () => {
-      const inv = inventory({ ...SMALL, vars: { ...SMALL.vars, prereqs_hosts_domain: 'prod.example' }, hosts: { ...SMALL.hosts, 'worker-1': { address: '10.0.0.31', vars: { prereqs: { prereqs_swap_off: false } } } } });
+      const inv = inventory({
+        ...SMALL,
+        vars: { ...SMALL.vars, prereqs_hosts_domain: 'prod.example' },
+        hosts: { ...SMALL.hosts, 'worker-1': { address: '10.0.0.31', vars: { prereqs: { prereqs_swap_off: false } } } },
+      });
       const w = forHost(prereqs, 'worker-1', { inv });
       assert.equal(w.vars.prereqs_swap_off, false);
       assert.ok(!w.resources.some((r) => r.id === 'command:swapoff -a' || r.id.startsWith('fstab:')));
       assert.equal(w.vars.prereqs_hosts_domain, 'prod.example');
-      assert.equal(forHost(prereqs, 'worker-1', { inv, extra: { prereqs_etc_hosts: 'no' } }).resources.some((r) => r.id === 'hosts:/etc/hosts'), false);
+      assert.equal(
+        forHost(prereqs, 'worker-1', { inv, extra: { prereqs_etc_hosts: 'no' } }).resources.some((r) => r.id === 'hosts:/etc/hosts'),
+        false,
+      );
     });
 
     it('a play override of the package lists and sysctls', () => {
       const r = forHost(prereqs, 'master-1', { overrides: { prereqs_packages: { debian: [], redhat: [] }, prereqs_sysctls: { 'net.core.somaxconn': 4096 } } });
-      assert.deepEqual(r.resources.filter((x) => /^(package|sysctl):/.test(x.id)).map((x) => x.id), ['sysctl:net.core.somaxconn']);
+      assert.deepEqual(
+        r.resources.filter((x) => /^(package|sysctl):/.test(x.id)).map((x) => x.id),
+        ['sysctl:net.core.somaxconn'],
+      );
     });
 
     const bad: [string, Record<string, unknown>, RegExp][] = [
@@ -134,13 +157,21 @@ describe('roles/prereqs', () => {
       ['a missing family', { prereqs_packages: { debian: [] } }, /var prereqs_packages\.redhat: /],
       ['a module name with a slash', { prereqs_kernel_modules: ['../x'] }, /var prereqs_kernel_modules\.0: expected a kernel module name/],
       ['swap off as a string', { prereqs_swap_off: 'yes' }, /var prereqs_swap_off: /],
-      ['an extra host with a bad address', { prereqs_extra_hosts: [{ address: '10.0.0.300', names: ['registry'] }] }, /var prereqs_extra_hosts\.0\.address: expected an IPv4 or IPv6 address/],
+      [
+        'an extra host with a bad address',
+        { prereqs_extra_hosts: [{ address: '10.0.0.300', names: ['registry'] }] },
+        /var prereqs_extra_hosts\.0\.address: expected an IPv4 or IPv6 address/,
+      ],
       ['an extra host without names', { prereqs_extra_hosts: [{ address: '10.0.0.5', names: [] }] }, /var prereqs_extra_hosts\.0\.names: /],
       ['a domain with a space', { prereqs_hosts_domain: 'prod example' }, /var prereqs_hosts_domain: /],
     ];
     for (const [what, overrides, message] of bad) {
       it(`refuses ${what}, naming the field`, () => {
-        assert.throws(() => forHost(prereqs, 'master-1', { overrides }), (e: Error) => e instanceof ConfigError && message.test(e.message) && /role prereqs on master-1/.test(e.message), message.source);
+        assert.throws(
+          () => forHost(prereqs, 'master-1', { overrides }),
+          (e: Error) => e instanceof ConfigError && message.test(e.message) && /role prereqs on master-1/.test(e.message),
+          message.source,
+        );
       });
     }
   });
@@ -148,18 +179,31 @@ describe('roles/prereqs', () => {
   describe('/etc/hosts', () => {
     it('domain names first, extra entries after the cluster, hosts without an IP left out', () => {
       const inv = inventory({ ...SMALL, hosts: { ...SMALL.hosts, bastion: { address: 'bastion.example.com' } } });
-      const r = forHost(prereqs, 'master-1', { inv, overrides: { prereqs_hosts_domain: 'k8s.lan', prereqs_extra_hosts: [{ address: '10.0.0.5', names: ['registry.k8s.lan', 'registry'] }] } });
+      const r = forHost(prereqs, 'master-1', {
+        inv,
+        overrides: { prereqs_hosts_domain: 'k8s.lan', prereqs_extra_hosts: [{ address: '10.0.0.5', names: ['registry.k8s.lan', 'registry'] }] },
+      });
       const hosts = r.resources.find((x) => x.id === 'hosts:/etc/hosts')!;
       const [change] = hosts.check([{ exists: true, type: 'file', content: '' }], FakeHost.debian().facts);
-      assert.equal((change as { diff: { after: string } }).diff.after, `${BEGIN}\n10.0.0.11\tlb-1.k8s.lan lb-1\n10.0.0.12\tlb-2.k8s.lan lb-2\n10.0.0.21\tmaster-1.k8s.lan master-1\n10.0.0.31\tworker-1.k8s.lan worker-1\n10.0.0.5\tregistry.k8s.lan registry\n${END}\n`);
+      assert.equal(
+        (change as { diff: { after: string } }).diff.after,
+        `${BEGIN}\n10.0.0.11\tlb-1.k8s.lan lb-1\n10.0.0.12\tlb-2.k8s.lan lb-2\n10.0.0.21\tmaster-1.k8s.lan master-1\n10.0.0.31\tworker-1.k8s.lan worker-1\n10.0.0.5\tregistry.k8s.lan registry\n${END}\n`,
+      );
     });
 
-    const entries = [{ address: '10.0.0.21', names: ['master-1'] }, { address: '10.0.0.31', names: ['worker-1'] }];
+    const entries = [
+      { address: '10.0.0.21', names: ['master-1'] },
+      { address: '10.0.0.31', names: ['worker-1'] },
+    ];
     const block = `${BEGIN}\n10.0.0.21\tmaster-1\n10.0.0.31\tworker-1\n${END}\n`;
     const table: [string, string, string][] = [
       ['appends the block, keeping the rest', '127.0.0.1 localhost\n', `127.0.0.1 localhost\n${block}`],
       ['replaces an old block in place', `a\n${BEGIN}\n10.0.0.9\told\n${END}\nb\n`, `a\n${block}b\n`],
-      ['a loopback line for a managed name is commented out', '127.0.0.1 localhost\n127.0.1.1 master-1\n', `127.0.0.1 localhost\n# 127.0.1.1 master-1\n${block}`],
+      [
+        'a loopback line for a managed name is commented out',
+        '127.0.0.1 localhost\n127.0.1.1 master-1\n',
+        `127.0.0.1 localhost\n# 127.0.1.1 master-1\n${block}`,
+      ],
       ['only the clashing names leave a shared line', '127.0.1.1 master-1.lan MASTER-1 other # note\n', `127.0.1.1\tmaster-1.lan other # note\n${block}`],
       ['the same address outside the block is left alone', '10.0.0.21 master-1\n', `10.0.0.21 master-1\n${block}`],
       ['comments and blank lines are untouched', '# 127.0.1.1 master-1\n\n', `# 127.0.1.1 master-1\n\n${block}`],
@@ -176,12 +220,21 @@ describe('roles/prereqs', () => {
       const only = (inv = inventory()) => forHost(prereqs, 'master-1', { inv }).resources.filter((r) => r.id === 'hosts:/etc/hosts');
       await converge(h, only());
       assert.equal(h.fs.get('/etc/hosts')?.mode, 0o604);
-      const bigger = inventory({ ...SMALL, hosts: { ...SMALL.hosts, 'worker-2': { address: '10.0.0.32' } }, groups: { ...SMALL.groups, workers: { hosts: ['worker-1', 'worker-2'] } } });
+      const bigger = inventory({
+        ...SMALL,
+        hosts: { ...SMALL.hosts, 'worker-2': { address: '10.0.0.32' } },
+        groups: { ...SMALL.groups, workers: { hosts: ['worker-1', 'worker-2'] } },
+      });
       const { first, second } = await converge(h, only(bigger));
-      assert.deepEqual(changesById(first)['hosts:/etc/hosts'], [{
-        field: 'content',
-        diff: { before: `127.0.0.1 localhost\n# 127.0.1.1 master-1\n${BLOCK}`, after: `127.0.0.1 localhost\n# 127.0.1.1 master-1\n${BLOCK.replace(END, `10.0.0.32\tworker-2\n${END}`)}` },
-      }]);
+      assert.deepEqual(changesById(first)['hosts:/etc/hosts'], [
+        {
+          field: 'content',
+          diff: {
+            before: `127.0.0.1 localhost\n# 127.0.1.1 master-1\n${BLOCK}`,
+            after: `127.0.0.1 localhost\n# 127.0.1.1 master-1\n${BLOCK.replace(END, `10.0.0.32\tworker-2\n${END}`)}`,
+          },
+        },
+      ]);
       assert.deepEqual(changedIds(second), []);
     });
   });
@@ -191,14 +244,23 @@ describe('roles/prereqs', () => {
       const h = fresh('rhel');
       const only = () => forHost(prereqs, 'master-1').resources.filter((r) => r.id === 'selinux:permissive');
       const { first, second } = await converge(h, only());
-      assert.deepEqual(changesById(first)['selinux:permissive']!.map((c) => c.field), ['mode', 'content']);
-      assert.deepEqual(h.commands.filter((c) => c === 'setenforce 0'), ['setenforce 0']);
+      assert.deepEqual(
+        changesById(first)['selinux:permissive']!.map((c) => c.field),
+        ['mode', 'content'],
+      );
+      assert.deepEqual(
+        h.commands.filter((c) => c === 'setenforce 0'),
+        ['setenforce 0'],
+      );
       assert.equal(h.read('/etc/selinux/config'), SELINUX_CONFIG.replace('SELINUX=enforcing', 'SELINUX=permissive'));
       assert.deepEqual(changedIds(second), []);
     });
 
     it('only the SELINUX= line changes; permissive, disabled and commented lines are left', () => {
-      assert.equal(permissiveConfig('SELINUX=enforcing\n# SELINUX=enforcing\nSELINUXTYPE=targeted\n'), 'SELINUX=permissive\n# SELINUX=enforcing\nSELINUXTYPE=targeted\n');
+      assert.equal(
+        permissiveConfig('SELINUX=enforcing\n# SELINUX=enforcing\nSELINUXTYPE=targeted\n'),
+        'SELINUX=permissive\n# SELINUX=enforcing\nSELINUXTYPE=targeted\n',
+      );
       for (const t of ['SELINUX=permissive\n', 'SELINUX=disabled\n', '']) assert.equal(permissiveConfig(t), t);
     });
 
@@ -218,7 +280,10 @@ describe('roles/prereqs', () => {
 
     it('a host without /etc/fstab (a container) has nothing to do', async () => {
       const h = FakeHost.debian('master-1');
-      const { first } = await converge(h, forHost(prereqs, 'master-1').resources.filter((r) => r.id.startsWith('fstab:')));
+      const { first } = await converge(
+        h,
+        forHost(prereqs, 'master-1').resources.filter((r) => r.id.startsWith('fstab:')),
+      );
       assert.deepEqual(changedIds(first), []);
     });
   });

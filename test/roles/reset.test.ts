@@ -14,13 +14,22 @@ describe('roles/reset', () => {
       const { first, second } = await converge(h, forHost(reset, 'master-1').resources);
       assert.ok(changedIds(first).includes('service:etcd.service') && changedIds(first).includes('absent:/var/lib/etcd'));
       assert.deepEqual(changedIds(second), []);
-      assert.deepEqual([h.service('etcd.service'), h.service('kubelet.service')], [{ enabled: false, active: false }, { enabled: false, active: false }]);
+      assert.deepEqual(
+        [h.service('etcd.service'), h.service('kubelet.service')],
+        [
+          { enabled: false, active: false },
+          { enabled: false, active: false },
+        ],
+      );
       assert.equal(h.read('/etc/systemd/system/etcd.service'), undefined);
       assert.equal(h.read('/etc/kubernetes/pki/ca.key'), undefined);
     });
   }
 
   it('refuses to remove a system directory, naming the field', () => {
-    assert.throws(() => forHost(reset, 'master-1', { overrides: { reset_paths: ['/etc/kubernetes', '/var/lib'] } }), /var reset_paths\.1: refusing to remove a system directory/);
+    assert.throws(
+      () => forHost(reset, 'master-1', { overrides: { reset_paths: ['/etc/kubernetes', '/var/lib'] } }),
+      /var reset_paths\.1: refusing to remove a system directory/,
+    );
   });
 });

@@ -49,7 +49,11 @@ before(() => {
 after(() => rmSync(cacheDir, { recursive: true, force: true }));
 const cni = () => ({ 'cni-plugins': packed.overrides['cni-plugins']! });
 const inv = (vars: Record<string, unknown> = {}, hostVars: Record<string, unknown> = {}) =>
-  inventory({ ...SMALL, hosts: { ...SMALL.hosts, 'worker-1': { address: '10.0.0.31', vars: hostVars } }, vars: { ...SMALL.vars, k8s_artifacts: cni(), ...vars } });
+  inventory({
+    ...SMALL,
+    hosts: { ...SMALL.hosts, 'worker-1': { address: '10.0.0.31', vars: hostVars } },
+    vars: { ...SMALL.vars, k8s_artifacts: cni(), ...vars },
+  });
 
 describe('roles/runtime: containerd (default)', () => {
   for (const kind of ['debian', 'rhel'] as const) {
@@ -60,8 +64,14 @@ describe('roles/runtime: containerd (default)', () => {
       const { first, applied, second } = await converge(h, resources);
       const pkgs = 'containerd,runc,containerd.io';
       assert.deepEqual(changedIds(first), [
-        'directory:/opt/cni/bin', `artifact:${CNI_PLUGINS.map((p) => `/opt/cni/bin/${p}`).join(',')}`, 'directory:/etc/cni/net.d',
-        ...repo(kind), `package:${pkgs}`, 'directory:/etc/containerd', 'template:/etc/containerd/config.toml', 'service:containerd.service',
+        'directory:/opt/cni/bin',
+        `artifact:${CNI_PLUGINS.map((p) => `/opt/cni/bin/${p}`).join(',')}`,
+        'directory:/etc/cni/net.d',
+        ...repo(kind),
+        `package:${pkgs}`,
+        'directory:/etc/containerd',
+        'template:/etc/containerd/config.toml',
+        'service:containerd.service',
       ]);
       assert.equal(applied.failure, undefined);
       assert.deepEqual(changedIds(second), []);
@@ -70,7 +80,11 @@ describe('roles/runtime: containerd (default)', () => {
       assert.match(toml, /SystemdCgroup = true/);
       assert.match(toml, /sandbox_image = "registry.k8s.io\/pause:3.10"/);
       // The dir the plugins went to, on every family (Debian's containerd alone would read /usr/lib/cni).
-      assert.deepEqual(containerdCniDirs(toml), { binDirs: ['/opt/cni/bin'], confDir: '/etc/cni/net.d', source: 'containerd config dump, plugins."io.containerd.grpc.v1.cri".cni' });
+      assert.deepEqual(containerdCniDirs(toml), {
+        binDirs: ['/opt/cni/bin'],
+        confDir: '/etc/cni/net.d',
+        source: 'containerd config dump, plugins."io.containerd.grpc.v1.cri".cni',
+      });
       assert.doesNotMatch(toml, /disabled_plugins/);
       assert.deepEqual(h.service('containerd.service'), { enabled: true, active: true });
       const installed = h.log.filter((a) => a.a === 'package').map((a) => a.a === 'package' && a.names.join(','));
@@ -79,7 +93,7 @@ describe('roles/runtime: containerd (default)', () => {
     });
   }
 
-  it('rhel: Docker\'s repository signed by Docker\'s key (gpgcheck) comes before containerd.io; pins install exactly that version', async () => {
+  it("rhel: Docker's repository signed by Docker's key (gpgcheck) comes before containerd.io; pins install exactly that version", async () => {
     const h = fresh('rhel');
     h.offer('containerd.io', { version: '1.7.28-1.el9', versions: ['1.7.27-3.1.el9'], files: { '/usr/lib/systemd/system/containerd.service': UNIT } });
     process.env['TSPLAY_CACHE'] = join(cacheDir, 'cache');
@@ -101,14 +115,29 @@ describe('roles/runtime: containerd (default)', () => {
     } catch {
       this.skip();
     }
-    const out = execFileSync('gpg', ['--show-keys', '--with-colons'], { input: DOCKER_RPM_KEY, encoding: 'utf8', env: { ...process.env, GNUPGHOME: mkdtempSync(join(tmpdir(), 'tsplay-gpg-')) } });
-    assert.deepEqual(out.split('\n').filter((l) => l.startsWith('fpr:')).map((l) => l.split(':')[9]), [DOCKER_RPM_KEY_FINGERPRINT]);
+    const out = execFileSync('gpg', ['--show-keys', '--with-colons'], {
+      input: DOCKER_RPM_KEY,
+      encoding: 'utf8',
+      env: { ...process.env, GNUPGHOME: mkdtempSync(join(tmpdir(), 'tsplay-gpg-')) },
+    });
+    assert.deepEqual(
+      out
+        .split('\n')
+        .filter((l) => l.startsWith('fpr:'))
+        .map((l) => l.split(':')[9]),
+      [DOCKER_RPM_KEY_FINGERPRINT],
+    );
   });
 
   it('a pin for a package the runtime does not install is refused, naming it; runtime_docker_repo: false leaves the repository out', () => {
-    assert.throws(() => forHost(runtime, 'worker-1', { inv: inv({ runtime_package_versions: { 'docker-ce': '27.0.0-1.el9' } }) }),
-      /vars\.runtime_package_versions\.docker-ce: pins docker-ce, which the containerd runtime does not install \(it installs containerd, runc, containerd\.io\)/);
-    assert.throws(() => forHost(runtime, 'worker-1', { inv: inv({ runtime_package_versions: { 'containerd.io': '-1' } }) }), /runtime_package_versions\.containerd\.io: expected a package version/);
+    assert.throws(
+      () => forHost(runtime, 'worker-1', { inv: inv({ runtime_package_versions: { 'docker-ce': '27.0.0-1.el9' } }) }),
+      /vars\.runtime_package_versions\.docker-ce: pins docker-ce, which the containerd runtime does not install \(it installs containerd, runc, containerd\.io\)/,
+    );
+    assert.throws(
+      () => forHost(runtime, 'worker-1', { inv: inv({ runtime_package_versions: { 'containerd.io': '-1' } }) }),
+      /runtime_package_versions\.containerd\.io: expected a package version/,
+    );
     const ids = forHost(runtime, 'worker-1', { inv: inv({ runtime_docker_repo: false }) }).resources.map((r) => r.id);
     assert.ok(!ids.some((id) => id.startsWith('repository:')), ids.join(' '));
   });
@@ -141,7 +170,11 @@ describe('roles/runtime: containerd (default)', () => {
     assert.match(toml, /^version = 3$/m);
     assert.match(toml, /\[plugins\."io\.containerd\.cri\.v1\.images"\.pinned_images\]\n\s+sandbox = "registry\.k8s\.io\/pause:3\.10"/);
     assert.doesNotMatch(toml, /grpc\.v1\.cri|bin_dir =/);
-    assert.deepEqual(containerdCniDirs(toml), { binDirs: ['/srv/cni'], confDir: '/srv/net.d', source: 'containerd config dump, plugins."io.containerd.cri.v1.runtime".cni' });
+    assert.deepEqual(containerdCniDirs(toml), {
+      binDirs: ['/srv/cni'],
+      confDir: '/srv/net.d',
+      source: 'containerd config dump, plugins."io.containerd.cri.v1.runtime".cni',
+    });
     assert.match(containerdConfig({ ...v, runtime_containerd_config_version: 2 }), /^version = 2$[\s\S]*bin_dir = "\/srv\/cni"/m);
   });
 
@@ -183,8 +216,12 @@ describe('roles/runtime: docker', () => {
       assert.deepEqual(run1.handlers, ['restart docker', 'restart cri-dockerd']);
       const json = JSON.parse(h.read('/etc/docker/daemon.json')!);
       assert.deepEqual(json, {
-        'exec-opts': ['native.cgroupdriver=systemd'], iptables: false, 'ip-masq': false, mtu: 1450,
-        'log-driver': 'json-file', 'log-opts': { 'max-size': '50m', 'max-file': '5' },
+        'exec-opts': ['native.cgroupdriver=systemd'],
+        iptables: false,
+        'ip-masq': false,
+        mtu: 1450,
+        'log-driver': 'json-file',
+        'log-opts': { 'max-size': '50m', 'max-file': '5' },
       });
       assert.equal(h.read('/usr/local/bin/cri-dockerd'), '#!/bin/sh\necho cri-dockerd\n');
       const svc = h.read('/etc/systemd/system/cri-docker.service')!;
@@ -200,30 +237,60 @@ describe('roles/runtime: docker', () => {
   }
 
   it('daemon.json: bridge, storage driver and extra keys; cri-dockerd only for Kubernetes >= 1.24', () => {
-    const v: RuntimeVars = { ...runtime.defaults, container_runtime: 'docker', runtime_docker_bridge: 'none', runtime_docker_storage_driver: 'vfs', runtime_docker_extra: { 'live-restore': true } };
-    assert.deepEqual(Object.keys(daemonSettings(v)), ['exec-opts', 'bridge', 'iptables', 'ip-masq', 'mtu', 'storage-driver', 'log-driver', 'log-opts', 'live-restore']);
+    const v: RuntimeVars = {
+      ...runtime.defaults,
+      container_runtime: 'docker',
+      runtime_docker_bridge: 'none',
+      runtime_docker_storage_driver: 'vfs',
+      runtime_docker_extra: { 'live-restore': true },
+    };
+    assert.deepEqual(Object.keys(daemonSettings(v)), [
+      'exec-opts',
+      'bridge',
+      'iptables',
+      'ip-masq',
+      'mtu',
+      'storage-driver',
+      'log-driver',
+      'log-opts',
+      'live-restore',
+    ]);
     assert.equal(needsCriDockerd(v), true);
     const old = { ...v, k8s_artifacts: { kubernetes: { version: '1.23.17', sha256: 'a'.repeat(64) } } };
     assert.equal(needsCriDockerd(old), false);
     assert.equal(needsCriDockerd({ ...old, runtime_cri_dockerd: true }), true);
     assert.equal(needsCriDockerd({ ...v, container_runtime: 'containerd' }), false);
     // cri-dockerd's flags, read back the way the flannel role's CNI gate reads them.
-    assert.deepEqual(criDockerdCniDirs(serviceUnit({ ...v, cni_bin_dir: '/srv/cni' })), { binDirs: ['/srv/cni'], confDir: '/etc/cni/net.d', source: 'cri-dockerd --cni-bin-dir/--cni-conf-dir' });
+    assert.deepEqual(criDockerdCniDirs(serviceUnit({ ...v, cni_bin_dir: '/srv/cni' })), {
+      binDirs: ['/srv/cni'],
+      confDir: '/etc/cni/net.d',
+      source: 'cri-dockerd --cni-bin-dir/--cni-conf-dir',
+    });
   });
 });
 
 describe('roles/runtime: bad input and gates', () => {
   const refused = (overrides: Record<string, unknown>, field: string) =>
-    assert.throws(() => forHost(runtime, 'worker-1', { overrides }), (e: unknown) => e instanceof ConfigError && e.message.includes(`var ${field}`));
+    assert.throws(
+      () => forHost(runtime, 'worker-1', { overrides }),
+      (e: unknown) => e instanceof ConfigError && e.message.includes(`var ${field}`),
+    );
 
   it('refuses, before any host is touched, CNI dirs the runtime would not read', () => {
     const refusedIn = (i: ReturnType<typeof inv>, field: string, re: RegExp, overrides: Record<string, unknown> = {}) =>
-      assert.throws(() => forHost(runtime, 'worker-1', { inv: i, overrides }), (e: unknown) => e instanceof ConfigError && e.message.includes(field) && re.test(e.message));
+      assert.throws(
+        () => forHost(runtime, 'worker-1', { inv: i, overrides }),
+        (e: unknown) => e instanceof ConfigError && e.message.includes(field) && re.test(e.message),
+      );
     // A var name from before the one home: it would be ignored, and the plugins and config would disagree with it.
     refusedIn(inv({ flannel_cni_bin_dir: '/usr/lib/cni' }), 'hosts.worker-1.vars.flannel_cni_bin_dir', /is now cni_bin_dir/);
     refusedIn(inv({}, { runtime_cni_conf_dir: '/etc/cni' }), 'hosts.worker-1.vars.runtime_cni_conf_dir', /is now cni_conf_dir/);
     // One role's own value: flannel would install into and check another dir than containerd reads.
-    refusedIn(inv({ runtime: { cni_bin_dir: '/usr/lib/cni' } }), 'hosts.worker-1.vars.runtime.cni_bin_dir', /for one role only, but the runtime reads "\/opt\/cni\/bin"/);
+    refusedIn(
+      inv({ runtime: { cni_bin_dir: '/usr/lib/cni' } }),
+      'hosts.worker-1.vars.runtime.cni_bin_dir',
+      /for one role only, but the runtime reads "\/opt\/cni\/bin"/,
+    );
     refusedIn(inv({}, { flannel: { cni_bin_dir: '/usr/lib/cni' } }), 'hosts.worker-1.vars.flannel.cni_bin_dir', /for one role only/);
     // docker with cri-dockerd off: nothing reads the CNI dirs at all.
     refusedIn(inv(), 'vars.runtime_cri_dockerd', /reads no CNI config/, { container_runtime: 'docker', runtime_cri_dockerd: false });

@@ -35,7 +35,7 @@ const INJECTION = 'x\r[Service]\rExecStartPre=+/bin/touch /tmp/pwned\r';
 const execStart = (unit: string) => /^ExecStart=(.*)$/m.exec(unit.replace(/ \\\n {2}/g, ' '))![1]!;
 
 describe('unit templates of every role', () => {
-  it('webapp: the outside fault run\'s title is refused naming the var; % lands as %%', () => {
+  it("webapp: the outside fault run's title is refused naming the var; % lands as %%", () => {
     const { vars } = forHost(webapp, 'worker-1');
     assert.throws(() => webappUnit({ ...vars, title: INJECTION }), /webapp unit Description \(var title\): control character CR \(carriage return\)/);
     assert.throws(() => webappUnit({ ...vars, title: 'a\nb' }), /var title\): control character LF/);
@@ -45,7 +45,10 @@ describe('unit templates of every role', () => {
 
   it('etcd: env file and binary paths are unit values and an absolute command', () => {
     const { vars } = forHost(etcd, 'master-1');
-    assert.throws(() => etcdUnit({ ...vars, etcd_config_dir: `/etc/etcd${INJECTION}` }), /etcd unit EnvironmentFile \(var etcd_config_dir\): control character CR/);
+    assert.throws(
+      () => etcdUnit({ ...vars, etcd_config_dir: `/etc/etcd${INJECTION}` }),
+      /etcd unit EnvironmentFile \(var etcd_config_dir\): control character CR/,
+    );
     assert.match(etcdUnit({ ...vars, etcd_config_dir: '/etc/%n' }), /^EnvironmentFile=\/etc\/%%n\/etcd.env$/m);
   });
 
@@ -54,13 +57,19 @@ describe('unit templates of every role', () => {
     const unit = kubeletUnit({ ...vars, kubelet_node_labels: { role: 'a b $X 50%' } }, host);
     assert.match(execStart(unit), / "--node-labels=role=a b \$\$X 50%%" /);
     assert.throws(() => kubeletUnit({ ...vars, kubelet_node_labels: { role: INJECTION } }, host), /kubelet unit ExecStart: control character CR/);
-    assert.throws(() => kubeletUnit({ ...vars, kubelet_bin_dir: '+/usr/bin' }, host), /kubelet unit ExecStart: the command must be an absolute path, got "\+\/usr\/bin\/kubelet"/);
+    assert.throws(
+      () => kubeletUnit({ ...vars, kubelet_bin_dir: '+/usr/bin' }, host),
+      /kubelet unit ExecStart: the command must be an absolute path, got "\+\/usr\/bin\/kubelet"/,
+    );
   });
 
   it('kube-proxy: WorkingDirectory and ExecStart', () => {
     const { vars } = forHost(kubeProxy, 'worker-1');
     assert.throws(() => kubeProxyUnit({ ...vars, kube_proxy_dir: `/var/lib/kp${INJECTION}` }), /kube-proxy unit WorkingDirectory \(var kube_proxy_dir\)/);
-    assert.match(kubeProxyUnit({ ...vars, kube_proxy_dir: '/var/lib/k p' }), /^ExecStart=\/usr\/local\/bin\/kube-proxy "--config=\/var\/lib\/k p\/config.yaml" --v=2$/m);
+    assert.match(
+      kubeProxyUnit({ ...vars, kube_proxy_dir: '/var/lib/k p' }),
+      /^ExecStart=\/usr\/local\/bin\/kube-proxy "--config=\/var\/lib\/k p\/config.yaml" --v=2$/m,
+    );
   });
 
   it('flannel: the node name is one Environment= assignment; the interface one word', () => {
@@ -73,7 +82,7 @@ describe('unit templates of every role', () => {
     const { vars, host, cluster } = forHost(apiserver, 'master-1');
     const unit = controlPlaneUnit('kube-apiserver', vars.k8s_bin_dir, { 'audit-policy': 'say "hi" $HOME 10%' });
     assert.match(execStart(unit), /^\/usr\/local\/bin\/kube-apiserver "--audit-policy=say \\"hi\\" \$\$HOME 10%%"$/);
-    assert.throws(() => controlPlaneUnit('kube-apiserver', vars.k8s_bin_dir, { 'x': INJECTION }), /flag --x: control character CR/);
+    assert.throws(() => controlPlaneUnit('kube-apiserver', vars.k8s_bin_dir, { x: INJECTION }), /flag --x: control character CR/);
     assert.ok(host && cluster);
   });
 

@@ -31,7 +31,10 @@ describe('roles/upgrade: versions (Kubernetes version skew policy)', () => {
     assert.deepEqual(stepOf(v('1.35.0'), v('1.35.0')), { kind: 'current' });
     assert.equal(stepOf(v('1.34.6'), v('1.34.7')).kind, 'patch');
     assert.equal(stepOf(v('1.34.7'), v('1.35.0')).kind, 'minor');
-    const why = (from: Version | undefined, to: string) => { const s = stepOf(from, v(to)); return s.kind === 'refused' ? s.why : s.kind; };
+    const why = (from: Version | undefined, to: string) => {
+      const s = stepOf(from, v(to));
+      return s.kind === 'refused' ? s.why : s.kind;
+    };
     assert.match(why(v('1.34.7'), '1.36.0'), /^1\.34\.7: 1\.36\.0 skips 1 minor version\(s\); upgrade one minor at a time \(to 1\.35\.x first/);
     assert.match(why(v('1.33.1'), '1.36.2'), /skips 2 minor version\(s\).*to 1\.34\.x first/);
     assert.match(why(v('1.35.1'), '1.35.0'), /newer than 1\.35\.0: a downgrade/);
@@ -49,11 +52,24 @@ describe('roles/upgrade: versions (Kubernetes version skew policy)', () => {
 });
 
 describe('roles/upgrade: the probe', () => {
-  it('asks each binary its version, its ctime and its unit\'s start and state; parses the answer', () => {
+  it("asks each binary its version, its ctime and its unit's start and state; parses the answer", () => {
     const cmd = probeCommand([{ binary: 'kubelet', path: '/opt/bin/kubelet', unit: 'kubelet.service' }]);
-    for (const part of ["'/opt/bin/kubelet' --version", "stat -c %Z '/opt/bin/kubelet'", "ExecMainStartTimestamp --value 'kubelet.service'", "is-active 'kubelet.service'"]) assert.ok(cmd.includes(part), cmd);
+    for (const part of [
+      "'/opt/bin/kubelet' --version",
+      "stat -c %Z '/opt/bin/kubelet'",
+      "ExecMainStartTimestamp --value 'kubelet.service'",
+      "is-active 'kubelet.service'",
+    ])
+      assert.ok(cmd.includes(part), cmd);
     const seen = parseProbe(`${line('kubelet', 'Kubernetes v1.35.0', '1700000000', '1700000005')}\n${line('kube-proxy', '', '-', '-', 'inactive')}\n`);
-    assert.deepEqual(seen.get('kubelet'), { binary: 'kubelet', said: 'Kubernetes v1.35.0', active: 'active', version: v('1.35.0'), replacedAt: 1700000000, startedAt: 1700000005 });
+    assert.deepEqual(seen.get('kubelet'), {
+      binary: 'kubelet',
+      said: 'Kubernetes v1.35.0',
+      active: 'active',
+      version: v('1.35.0'),
+      replacedAt: 1700000000,
+      startedAt: 1700000005,
+    });
     assert.deepEqual(seen.get('kube-proxy'), { binary: 'kube-proxy', said: '', active: 'inactive' });
   });
 });
@@ -62,9 +78,14 @@ describe('roles/upgrade-plan on fake hosts', () => {
   for (const kind of ['debian', 'rhel'] as const) {
     const fake = (n: string) => (kind === 'debian' ? FakeHost.debian(n) : FakeHost.rhel(n));
     it(`${kind}: a control-plane host on 1.34.7 may go to 1.35.0, read-only; the worker is asked only about its kubelet and kube-proxy`, async () => {
-      const m = fake('master-1').script(/--version/, { stdout: ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy'].map((b) => node(b, '1.34.7')).join('\n') });
+      const m = fake('master-1').script(/--version/, {
+        stdout: ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy'].map((b) => node(b, '1.34.7')).join('\n'),
+      });
       const p = await plan(m, forHost(upgradePlan, 'master-1', { overrides: TARGET }).resources);
-      assert.deepEqual(p.planned.map((x) => [x.resource.id, x.changes.length, x.error]), [['upgrade-plan:1.35.0', 0, undefined]]);
+      assert.deepEqual(
+        p.planned.map((x) => [x.resource.id, x.changes.length, x.error]),
+        [['upgrade-plan:1.35.0', 0, undefined]],
+      );
       assert.deepEqual(m.log, []);
       const w = fake('worker-1').script(/--version/, { stdout: [node('kubelet', '1.34.7'), node('kube-proxy', '1.34.7')].join('\n') });
       await plan(w, forHost(upgradePlan, 'worker-1', { overrides: TARGET }).resources);
@@ -81,9 +102,16 @@ describe('roles/upgrade-plan on fake hosts', () => {
   }
 
   it('the target comes from the artifact table row; a bad version or bin dir is refused before any host', () => {
-    assert.equal(forHost(upgradePlan, 'worker-1').resources[0]!.id, 'upgrade-plan:1.34.7', 'the table\'s own version by default');
-    assert.throws(() => forHost(upgradePlan, 'worker-1', { overrides: { k8s_artifacts: { kubernetes: { version: 'latest', url: 'file:///x', sha512: 'a'.repeat(128) } } } }), /"latest" is not a Kubernetes version x\.y\.z/);
-    assert.throws(() => forHost(upgradePlan, 'worker-1', { overrides: { kubelet_bin_dir: 'bin; rm -rf /' } }), /var kubelet_bin_dir: expected an absolute path/);
+    assert.equal(forHost(upgradePlan, 'worker-1').resources[0]!.id, 'upgrade-plan:1.34.7', "the table's own version by default");
+    assert.throws(
+      () =>
+        forHost(upgradePlan, 'worker-1', { overrides: { k8s_artifacts: { kubernetes: { version: 'latest', url: 'file:///x', sha512: 'a'.repeat(128) } } } }),
+      /"latest" is not a Kubernetes version x\.y\.z/,
+    );
+    assert.throws(
+      () => forHost(upgradePlan, 'worker-1', { overrides: { kubelet_bin_dir: 'bin; rm -rf /' } }),
+      /var kubelet_bin_dir: expected an absolute path/,
+    );
   });
 });
 
@@ -103,15 +131,29 @@ describe('roles/upgrade: the upgrade gate', () => {
 
   it('wraps a role: its own gates first, then the upgrade gate; the gate asks the host and the local apiserver', async () => {
     const wrapped = upgrading(kubelet, ['kubelet']);
-    assert.deepEqual(wrapped.verify!.map((g) => g.name), [...kubelet.verify!.map((g) => g.name), 'upgraded: kubelet on the target version']);
+    assert.deepEqual(
+      wrapped.verify!.map((g) => g.name),
+      [...kubelet.verify!.map((g) => g.name), 'upgraded: kubelet on the target version'],
+    );
     assert.deepEqual(wrapped.resources, kubelet.resources);
     const { host, cluster, vars } = forHost(kubelet, 'master-1', { overrides: TARGET });
     const asked: string[] = [];
-    const ctx = (out: (c: string) => string): GateContext<object> => ({ host, cluster, vars, exec: async (c) => { asked.push(c); return { exitCode: 0, stdout: out(c), stderr: '' }; } });
+    const ctx = (out: (c: string) => string): GateContext<object> => ({
+      host,
+      cluster,
+      vars,
+      exec: async (c) => {
+        asked.push(c);
+        return { exitCode: 0, stdout: out(c), stderr: '' };
+      },
+    });
     const gate = upgradeGate<object>(['kube-apiserver']);
     await gate.check(ctx((c) => (c.includes('get --raw=/version') ? '{"gitVersion":"v1.35.0"}' : node('kube-apiserver', '1.35.0'))));
     assert.match(asked[1]!, /kubectl --kubeconfig=\/etc\/kubernetes\/admin\.conf --server=https:\/\/10\.0\.0\.21:6443 .*get --raw=\/version/);
-    await assert.rejects(gate.check(ctx((c) => (c.includes('get --raw=/version') ? '{"gitVersion":"v1.34.7"}' : node('kube-apiserver', '1.35.0')))), /serves \/version v1\.34\.7, not 1\.35\.0/);
+    await assert.rejects(
+      gate.check(ctx((c) => (c.includes('get --raw=/version') ? '{"gitVersion":"v1.34.7"}' : node('kube-apiserver', '1.35.0')))),
+      /serves \/version v1\.34\.7, not 1\.35\.0/,
+    );
     await assert.rejects(upgradeGate<object>(['kubelet']).check(ctx(() => node('kubelet', '1.34.7'))), /not on 1\.35\.0: kubelet reports/);
   });
 });
@@ -120,28 +162,37 @@ describe('roles/upgrade-drain', () => {
   it('tells a real API (a Node or a Status) from the stand-in (404 without a Status, /version answers)', () => {
     assert.deepEqual(classify({ status: 200, body: '{"kind":"Node","metadata":{}}' }), { api: 'real', node: 'present' });
     assert.deepEqual(classify({ status: 404, body: '{"kind":"Status","code":404}' }), { api: 'real', node: 'absent' });
-    assert.deepEqual(classify({ status: 404, body: 'not found' }, { status: 200, body: '{"gitVersion":"v1.34.7-tsplay-standin"}' }), { api: 'standin', version: 'v1.34.7-tsplay-standin' });
+    assert.deepEqual(classify({ status: 404, body: 'not found' }, { status: 200, body: '{"gitVersion":"v1.34.7-tsplay-standin"}' }), {
+      api: 'standin',
+      version: 'v1.34.7-tsplay-standin',
+    });
     assert.equal(classify({ status: 403, body: 'forbidden' }).api, 'unknown');
   });
 
   it('the stand-in: skipped with a warning; a real API or no answer: refused with what to do', () => {
-    assert.deepEqual(drainDecision('w1', 'https://a:6443', { api: 'standin', version: 'v1.35.0' }), { warn: 'w1: cordon and drain skipped: the API at https://a:6443 answers /version (v1.35.0) but serves no /api/v1 objects (a stand-in, not a real apiserver)' });
+    assert.deepEqual(drainDecision('w1', 'https://a:6443', { api: 'standin', version: 'v1.35.0' }), {
+      warn: 'w1: cordon and drain skipped: the API at https://a:6443 answers /version (v1.35.0) but serves no /api/v1 objects (a stand-in, not a real apiserver)',
+    });
     const real = drainDecision('w1', 'https://a:6443', { api: 'real', node: 'present' });
     assert.ok('refuse' in real && /kubectl drain w1 --ignore-daemonsets\) and run with upgrade_drain: false/.test(real.refuse), JSON.stringify(real));
     const down = drainDecision('w1', 'https://a:6443', { api: 'unknown', why: 'connect ECONNREFUSED' });
     assert.ok('refuse' in down && /cannot tell whether a real API answers at https:\/\/a:6443 \(connect ECONNREFUSED\)/.test(down.refuse));
   });
 
-  for (const kind of ['debian', 'rhel'] as const) it(`${kind}: upgrade_drain false: a warning, no question to any API, nothing on the host`, async () => {
-    const r = forHost(upgradeDrain, 'worker-1', { overrides: { upgrade_drain: false } });
-    const ctx = prepareContext('check');
-    for (const res of r.resources) await res.prepare?.(ctx);
-    assert.deepEqual(ctx.notes, ['warning: worker-1: not cordoned or drained before its upgrade (upgrade_drain is false)']);
-    const h = kind === 'debian' ? FakeHost.debian('worker-1') : FakeHost.rhel('worker-1');
-    const p = await plan(h, r.resources);
-    assert.deepEqual(p.planned.map((x) => [x.changes.length, x.error]), [[0, undefined]]);
-    assert.deepEqual(h.log, []);
-  });
+  for (const kind of ['debian', 'rhel'] as const)
+    it(`${kind}: upgrade_drain false: a warning, no question to any API, nothing on the host`, async () => {
+      const r = forHost(upgradeDrain, 'worker-1', { overrides: { upgrade_drain: false } });
+      const ctx = prepareContext('check');
+      for (const res of r.resources) await res.prepare?.(ctx);
+      assert.deepEqual(ctx.notes, ['warning: worker-1: not cordoned or drained before its upgrade (upgrade_drain is false)']);
+      const h = kind === 'debian' ? FakeHost.debian('worker-1') : FakeHost.rhel('worker-1');
+      const p = await plan(h, r.resources);
+      assert.deepEqual(
+        p.planned.map((x) => [x.changes.length, x.error]),
+        [[0, undefined]],
+      );
+      assert.deepEqual(h.log, []);
+    });
 
   it('an API that cannot be asked (no admin certificate on the controller) refuses the run in prepare, before any host', async () => {
     const inv = inventory({ ...SMALL, vars: { ...SMALL.vars, api_endpoint: 'https://127.0.0.1:9', pki_dir: '/nonexistent/tsplay-upgrade-test' } });
@@ -153,22 +204,38 @@ describe('roles/upgrade-drain', () => {
 
 describe('playbooks/upgrade.ts', () => {
   it('plan everywhere, then the control plane one host at a time, then worker batches of 20%; every play stops at a failure', () => {
-    assert.deepEqual(upgradePb.plays.map((p) => [p.name, p.hosts, p.serial, p.anyErrorsFatal]), [
-      ['upgrade plan', 'k8s', undefined, true],
-      ['upgrade control plane', 'masters', 1, true],
-      ['upgrade workers', 'workers:!masters', '20%', true],
-    ]);
-    assert.deepEqual(upgradePb.plays[1]!.roles.map((r) => ('role' in r ? r.role : r).name), ['apiserver', 'kubelet', 'kube-proxy']);
-    assert.deepEqual(upgradePb.plays[2]!.roles.map((r) => ('role' in r ? r.role : r).name), ['upgrade-drain', 'kubelet', 'kube-proxy']);
+    assert.deepEqual(
+      upgradePb.plays.map((p) => [p.name, p.hosts, p.serial, p.anyErrorsFatal]),
+      [
+        ['upgrade plan', 'k8s', undefined, true],
+        ['upgrade control plane', 'masters', 1, true],
+        ['upgrade workers', 'workers:!masters', '20%', true],
+      ],
+    );
+    assert.deepEqual(
+      upgradePb.plays[1]!.roles.map((r) => ('role' in r ? r.role : r).name),
+      ['apiserver', 'kubelet', 'kube-proxy'],
+    );
+    assert.deepEqual(
+      upgradePb.plays[2]!.roles.map((r) => ('role' in r ? r.role : r).name),
+      ['upgrade-drain', 'kubelet', 'kube-proxy'],
+    );
     const workers = Array.from({ length: 12 }, (_, i) => `w${i}`);
-    assert.deepEqual(batches(workers, upgradePb.plays[2]!.serial, 'test').map((b) => b.length), [2, 2, 2, 2, 2, 2]);
-    assert.deepEqual(batches(['w1', 'w2'], upgradePb.plays[2]!.serial, 'test').map((b) => b.length), [1, 1], 'at least one a batch');
+    assert.deepEqual(
+      batches(workers, upgradePb.plays[2]!.serial, 'test').map((b) => b.length),
+      [2, 2, 2, 2, 2, 2],
+    );
+    assert.deepEqual(
+      batches(['w1', 'w2'], upgradePb.plays[2]!.serial, 'test').map((b) => b.length),
+      [1, 1],
+      'at least one a batch',
+    );
     assert.equal(upgradePlaybook({ workerSerial: 3 }).plays[2]!.serial, 3);
   });
 });
 
 describe('stand-ins: the version option of pack.ts', () => {
-  it('sets --version and the apiserver\'s /version; without it the script is as before', () => {
+  it("sets --version and the apiserver's /version; without it the script is as before", () => {
     const api = standinScript('kube-apiserver', '1.35.0');
     assert.match(api, /print\(f"Kubernetes v1\.35\.0-tsplay-standin \(\{NAME\}\)"\)/);
     assert.match(api, /"major": "1", "minor": "35", "gitVersion": "v1\.35\.0-tsplay-standin"/);

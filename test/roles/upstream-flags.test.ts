@@ -37,7 +37,12 @@ import { tempDir } from '../pki/helpers.js';
 import { hostOf, inventory, SMALL, varsFor } from './helpers.js';
 
 /** What one binary is started with on one host: its flags, and the config file --config names (YAML). */
-interface Rendered { readonly component: string; readonly host: string; readonly args: readonly string[]; readonly config?: string }
+interface Rendered {
+  readonly component: string;
+  readonly host: string;
+  readonly args: readonly string[];
+  readonly config?: string;
+}
 
 /** `--name=value` words of a systemd ExecStart (continuation lines joined; the roles never quote these values). */
 function execStartArgs(unit: string): string[] {
@@ -46,7 +51,10 @@ function execStartArgs(unit: string): string[] {
   return m[1]!.replace(/\\\n/g, ' ').split(/\s+/).filter(Boolean).slice(1);
 }
 
-const flagWords = (flags: Readonly<Record<string, string>>): string[] => Object.keys(flags).sort().map((k) => `--${k}=${flags[k]!}`);
+const flagWords = (flags: Readonly<Record<string, string>>): string[] =>
+  Object.keys(flags)
+    .sort()
+    .map((k) => `--${k}=${flags[k]!}`);
 
 /** Every binary the roles start on every host of `inv`, with what they render for it. */
 function rendered(inv: Inventory): Rendered[] {
@@ -62,7 +70,12 @@ function rendered(inv: Inventory): Rendered[] {
   const t = topology(inv.cluster);
   for (const host of on('k8s')) {
     const kv = varsFor<KubeletVars>(kubelet, host);
-    out.push({ component: 'kubelet', host: host.name, args: kubeletFlags(kv, host), config: kubeletConfigYaml(kv, { clusterDns: t.clusterDns, domain: t.domain }) });
+    out.push({
+      component: 'kubelet',
+      host: host.name,
+      args: kubeletFlags(kv, host),
+      config: kubeletConfigYaml(kv, { clusterDns: t.clusterDns, domain: t.domain }),
+    });
     const pv = varsFor<KubeProxyVars>(kubeProxy, host);
     out.push({ component: 'kube-proxy', host: host.name, args: execStartArgs(kubeProxyUnit(pv)), config: kubeProxyConfigYaml(pv, host, t.podCidr) });
     out.push({ component: 'flanneld', host: host.name, args: flanneldFlags(varsFor<FlannelVars>(flannel, host), host) });
@@ -83,7 +96,8 @@ function problems(r: Rendered): string[] {
   if (r.config !== undefined) {
     const cfg = up.config!;
     const doc = parse(r.config) as Record<string, unknown>;
-    if (doc['apiVersion'] !== cfg.apiVersion || doc['kind'] !== cfg.kind) found.push(`${r.component} on ${r.host}: config is ${String(doc['apiVersion'])} ${String(doc['kind'])}, not ${cfg.apiVersion} ${cfg.kind}`);
+    if (doc['apiVersion'] !== cfg.apiVersion || doc['kind'] !== cfg.kind)
+      found.push(`${r.component} on ${r.host}: config is ${String(doc['apiVersion'])} ${String(doc['kind'])}, not ${cfg.apiVersion} ${cfg.kind}`);
     const walk = (obj: Record<string, unknown>, fields: Readonly<Record<string, FieldSpec>>, at: string): void => {
       for (const [key, value] of Object.entries(obj)) {
         const path = at ? `${at}.${key}` : key;
@@ -100,7 +114,10 @@ function problems(r: Rendered): string[] {
 
 const INVENTORIES: readonly (readonly [string, InventorySpec])[] = [
   ['the default vars (test inventory)', SMALL],
-  ['the lab (inventory/lab-cluster.ts, as test/fixtures/inventory/lab-standins.ts uses it)', { ...labCluster, vars: { ...labCluster.vars, ...STANDIN_API_LIMITS } }],
+  [
+    'the lab (inventory/lab-cluster.ts, as test/fixtures/inventory/lab-standins.ts uses it)',
+    { ...labCluster, vars: { ...labCluster.vars, ...STANDIN_API_LIMITS } },
+  ],
 ];
 
 describe('upstream flags and config fields (the pinned release)', function () {
@@ -109,18 +126,26 @@ describe('upstream flags and config fields (the pinned release)', function () {
   before(() => (tmp = tempDir()));
   after(() => tmp.cleanup());
 
-  interface Run { readonly code: number | null; readonly stderr: string }
+  interface Run {
+    readonly code: number | null;
+    readonly stderr: string;
+  }
 
   /** Run packed stand-ins (python3, in the temp dir), all at once: [name, args] -> exit code and stderr. */
   async function runStandins(runs: readonly (readonly [string, readonly string[]])[]): Promise<Run[]> {
-    return Promise.all(runs.map(([name, args], i) => {
-      // Each in its own dir, under its own name (the stand-ins name themselves after argv[0]).
-      const script = join(tmp.dir, `run-${i}`, name);
-      mkdirSync(dirname(script), { recursive: true });
-      writeFileSync(script, standinScript(name), { mode: 0o755 });
-      return new Promise<Run>((ok) => execFile('python3', [script, ...args], { cwd: tmp.dir, timeout: 30000 }, (err, _out, stderr) =>
-        ok({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stderr })));
-    }));
+    return Promise.all(
+      runs.map(([name, args], i) => {
+        // Each in its own dir, under its own name (the stand-ins name themselves after argv[0]).
+        const script = join(tmp.dir, `run-${i}`, name);
+        mkdirSync(dirname(script), { recursive: true });
+        writeFileSync(script, standinScript(name), { mode: 0o755 });
+        return new Promise<Run>((ok) =>
+          execFile('python3', [script, ...args], { cwd: tmp.dir, timeout: 30000 }, (err, _out, stderr) =>
+            ok({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stderr }),
+          ),
+        );
+      }),
+    );
   }
 
   /**
@@ -160,8 +185,15 @@ print(json.dumps(results))
 
   it('the data files are what derive.ts derives from the reduced reference tables (re-run it after editing a table)', () => {
     const files = derivedFiles();
-    assert.deepEqual(files.map(([f]) => f.replace(/\.(flags|fields)\.json$/, '')).filter((f) => !f.includes('-config.')).sort(), [...UPSTREAM_COMPONENTS].sort());
-    for (const [name, json] of files) assert.equal(readFileSync(join(UPSTREAM_DIR, name), 'utf8'), json, `${name} is stale: run test/fixtures/standins/upstream/derive.ts`);
+    assert.deepEqual(
+      files
+        .map(([f]) => f.replace(/\.(flags|fields)\.json$/, ''))
+        .filter((f) => !f.includes('-config.'))
+        .sort(),
+      [...UPSTREAM_COMPONENTS].sort(),
+    );
+    for (const [name, json] of files)
+      assert.equal(readFileSync(join(UPSTREAM_DIR, name), 'utf8'), json, `${name} is stale: run test/fixtures/standins/upstream/derive.ts`);
     for (const c of UPSTREAM_COMPONENTS) {
       const up = upstreamOf(c)!;
       assert.match(up.flags.source, /@ [0-9a-f]{40}|stored by the search index/, `${c}: the source names its commit`);
@@ -192,18 +224,30 @@ print(json.dumps(results))
   it('the check itself: a flag or field unknown to the release, or deprecated, is named', () => {
     const inv = inventory(SMALL);
     const host = hostOf(inv, 'master-1');
-    const v = varsFor<ApiserverVars>(apiserver, host, { scheduler_extra_args: { kubeconfig: '/etc/kubernetes/scheduler.conf' }, apiserver_extra_args: { 'insecure-port': '0' } });
+    const v = varsFor<ApiserverVars>(apiserver, host, {
+      scheduler_extra_args: { kubeconfig: '/etc/kubernetes/scheduler.conf' },
+      apiserver_extra_args: { 'insecure-port': '0' },
+    });
     const flags = componentFlags(v, host, inv.cluster);
     const named = (r: Rendered) => problems(r).map((p) => p.replace(/ (in|of) v1\.34$/, ''));
-    assert.deepEqual(named({ component: 'kube-scheduler', host: 'master-1', args: flagWords(flags['kube-scheduler']) }), ['kube-scheduler on master-1: --kubeconfig is deprecated']);
-    assert.deepEqual(named({ component: 'kube-apiserver', host: 'master-1', args: flagWords(flags['kube-apiserver']) }), ['kube-apiserver on master-1: --insecure-port is not a flag']);
-    const kv = varsFor<KubeletVars>(kubelet, hostOf(inv, 'worker-1'), { kubelet_extra_config: { streamingConnectionIdleTimeout: '4h', containerRuntime: 'remote', authentication: { x509: { clientCAfile: '/x' } } } });
-    const t = topology(inv.cluster);
-    assert.deepEqual(named({ component: 'kubelet', host: 'worker-1', args: [], config: kubeletConfigYaml(kv, { clusterDns: t.clusterDns, domain: t.domain }) }), [
-      'kubelet on worker-1: KubeletConfiguration has no field authentication.x509.clientCAfile',
-      'kubelet on worker-1: KubeletConfiguration field streamingConnectionIdleTimeout is deprecated',
-      'kubelet on worker-1: KubeletConfiguration has no field containerRuntime',
+    assert.deepEqual(named({ component: 'kube-scheduler', host: 'master-1', args: flagWords(flags['kube-scheduler']) }), [
+      'kube-scheduler on master-1: --kubeconfig is deprecated',
     ]);
+    assert.deepEqual(named({ component: 'kube-apiserver', host: 'master-1', args: flagWords(flags['kube-apiserver']) }), [
+      'kube-apiserver on master-1: --insecure-port is not a flag',
+    ]);
+    const kv = varsFor<KubeletVars>(kubelet, hostOf(inv, 'worker-1'), {
+      kubelet_extra_config: { streamingConnectionIdleTimeout: '4h', containerRuntime: 'remote', authentication: { x509: { clientCAfile: '/x' } } },
+    });
+    const t = topology(inv.cluster);
+    assert.deepEqual(
+      named({ component: 'kubelet', host: 'worker-1', args: [], config: kubeletConfigYaml(kv, { clusterDns: t.clusterDns, domain: t.domain }) }),
+      [
+        'kubelet on worker-1: KubeletConfiguration has no field authentication.x509.clientCAfile',
+        'kubelet on worker-1: KubeletConfiguration field streamingConnectionIdleTimeout is deprecated',
+        'kubelet on worker-1: KubeletConfiguration has no field containerRuntime',
+      ],
+    );
   });
 
   it('the packed stand-ins refuse an unknown flag the way the real binary does', async () => {
@@ -218,12 +262,15 @@ print(json.dumps(results))
         assert.match(r.stderr, /error: unknown flag: --tsplay-no-such-flag\n$/, name);
       }
     });
-    const [other, short] = await runStandins([['kube-scheduler', ['--etcd-servers=https://127.0.0.1:2379']], ['kubelet', ['-x']]]);
+    const [other, short] = await runStandins([
+      ['kube-scheduler', ['--etcd-servers=https://127.0.0.1:2379']],
+      ['kubelet', ['-x']],
+    ]);
     assert.match(other!.stderr, /unknown flag: --etcd-servers/, 'a flag another component has is still unknown to this one');
     assert.match(short!.stderr, /unknown shorthand flag: 'x' in -x/);
   });
 
-  it('a deprecated but known flag is logged as deprecated and accepted (the run goes on to the stand-in\'s own checks)', async () => {
+  it("a deprecated but known flag is logged as deprecated and accepted (the run goes on to the stand-in's own checks)", async () => {
     const [scheduler, proxy, kubeletRun] = await runStandins([
       ['kube-scheduler', ['--profiling=false']],
       ['kube-proxy', ['--metrics-port', '10249']],
@@ -236,7 +283,7 @@ print(json.dumps(results))
     assert.doesNotMatch(scheduler!.stderr + proxy!.stderr + kubeletRun!.stderr, /unknown flag/);
   });
 
-  it('a value is checked the way pflag (or Go\'s flag package) parses its type; a bool flag takes no separate value', async () => {
+  it("a value is checked the way pflag (or Go's flag package) parses its type; a bool flag takes no separate value", async () => {
     const cases: [string, string[], RegExp][] = [
       ['kube-apiserver', ['--secure-port=https'], /invalid argument "https" for "--secure-port" flag: strconv.ParseInt: parsing "https": invalid syntax/],
       ['kube-apiserver', ['--allow-privileged=yes'], /invalid argument "yes" for "--allow-privileged" flag: strconv.ParseBool: parsing "yes": invalid syntax/],
@@ -268,14 +315,20 @@ print(json.dumps(results))
       return path;
     };
     const [lenient, strict, nested, version, real] = await runStandins([
-      ['kube-proxy', [`--config=${write('proxy-typo.yaml', { ...proxy, clusterCidr: '10.244.0.0/16', clientConnection: { kubeconfig: '/x', kubeConfig: '/y' } })}`]],
+      [
+        'kube-proxy',
+        [`--config=${write('proxy-typo.yaml', { ...proxy, clusterCidr: '10.244.0.0/16', clientConnection: { kubeconfig: '/x', kubeConfig: '/y' } })}`],
+      ],
       ['kube-scheduler', [`--config=${write('sched-typo.yaml', { ...sched, parallelizm: 16 })}`]],
       ['kube-scheduler', [`--config=${write('sched-nested.yaml', { ...sched, leaderElection: { leaderElect: true, leaseDuraton: '15s' } })}`]],
       ['kube-scheduler', [`--config=${write('sched-version.yaml', { ...sched, apiVersion: 'kubescheduler.config.k8s.io/v1beta3' })}`]],
       ['kube-proxy', [`--config=${write('proxy.yaml', proxy)}`]],
     ]);
     // kube-proxy (v1alpha1), like the kubelet (v1beta1), falls back to lenient decoding and says so.
-    assert.match(lenient!.stderr, /proxy-typo\.yaml: Using lenient decoding as strict decoding failed: strict decoding error: unknown field "clientConnection.kubeConfig", unknown field "clusterCidr"\n/);
+    assert.match(
+      lenient!.stderr,
+      /proxy-typo\.yaml: Using lenient decoding as strict decoding failed: strict decoding error: unknown field "clientConnection.kubeConfig", unknown field "clusterCidr"\n/,
+    );
     assert.match(lenient!.stderr, /clientConnection.kubeconfig: \/x: no such file/, 'and goes on');
     // kube-scheduler (v1) refuses to start.
     assert.equal(strict!.code, 1);

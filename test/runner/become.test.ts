@@ -35,7 +35,10 @@ describe('become', () => {
       const h = new SudoHost('h1');
       h.script('h', {}).script('health', {}).seedDir('/etc');
       await runWith(definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'all', become, roles: [role] }] }), inv, { drivers: new Map([['h1', h]]) });
-      assert.deepEqual(h.sudo, ['query', 'act', 'act', 'exec'].map((op) => `${op} ${become}`));
+      assert.deepEqual(
+        h.sudo,
+        ['query', 'act', 'act', 'exec'].map((op) => `${op} ${become}`),
+      );
     });
   }
 });

@@ -13,8 +13,14 @@ const config = (message: RegExp) => (e: unknown) => e instanceof ConfigError && 
 describe('compile: hosts', () => {
   it('selects hosts by pattern, then narrows them with --limit, keeping inventory order', () => {
     const pb = definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'db:web:!web-2', roles: [motd] }] });
-    assert.deepEqual(compileWith(pb, inv)[0]!.hosts.map((h) => h.name), ['web-1', 'web-3', 'db-1']);
-    assert.deepEqual(compileWith(pb, inv, { limit: 'web-*' })[0]!.hosts.map((h) => h.name), ['web-1', 'web-3']);
+    assert.deepEqual(
+      compileWith(pb, inv)[0]!.hosts.map((h) => h.name),
+      ['web-1', 'web-3', 'db-1'],
+    );
+    assert.deepEqual(
+      compileWith(pb, inv, { limit: 'web-*' })[0]!.hosts.map((h) => h.name),
+      ['web-1', 'web-3'],
+    );
     assert.deepEqual(perHost(compileWith(pb, inv, { limit: 'db' })), [{ motd: ['db-1'] }]);
   });
 
@@ -27,14 +33,26 @@ describe('compile: hosts', () => {
 });
 
 describe('compile: bad input fails before any host is touched', () => {
-  const roleWithTags = defineRole({ name: 'etcd', tags: ['kv'], defaults: { port: 2379, name: 'etcd' }, resources: (v) => [file({ path: `/etc/${v.name}.conf`, content: `${v.port}`, tags: ['etcd-config'] })] });
+  const roleWithTags = defineRole({
+    name: 'etcd',
+    tags: ['kv'],
+    defaults: { port: 2379, name: 'etcd' },
+    resources: (v) => [file({ path: `/etc/${v.name}.conf`, content: `${v.port}`, tags: ['etcd-config'] })],
+  });
   const pb = definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'all', roles: [roleWithTags, motd] }] });
 
   it('an unknown tag: ConfigError with did-you-mean, no connect, no round trip', async () => {
     const hosts = fleet(['web-1', 'web-2', 'web-3', 'db-1']);
     let connects = 0;
     await assert.rejects(
-      runWith(pb, inv, { drivers: hosts, tags: ['etcd-confg'], connect: async () => { connects++; throw new Error('touched'); } }),
+      runWith(pb, inv, {
+        drivers: hosts,
+        tags: ['etcd-confg'],
+        connect: async () => {
+          connects++;
+          throw new Error('touched');
+        },
+      }),
       config(/^--tags: unknown tag "etcd-confg"\. Did you mean "etcd-config"/),
     );
     await assert.rejects(runWith(pb, inv, { drivers: hosts, skipTags: ['motdd'] }), config(/unknown tag "motdd".*"motd"/));
@@ -45,18 +63,26 @@ describe('compile: bad input fails before any host is touched', () => {
   });
 
   it('an unknown -e var: ConfigError naming it, with did-you-mean', () => {
-    assert.throws(() => compileWith(pb, inv, { extraVars: { prot: '1' } }), config(/^-e prot: no role in this playbook has a var "prot"\. Did you mean "port"\?/));
+    assert.throws(
+      () => compileWith(pb, inv, { extraVars: { prot: '1' } }),
+      config(/^-e prot: no role in this playbook has a var "prot"\. Did you mean "port"\?/),
+    );
   });
 
   it('two resources with one id in a role', () => {
-    const twice = defineRole({ name: 'twice', defaults: {}, resources: () => [file({ path: '/etc/a', content: '1' }), file({ path: '/etc/a', content: '2' })] });
+    const twice = defineRole({
+      name: 'twice',
+      defaults: {},
+      resources: () => [file({ path: '/etc/a', content: '1' }), file({ path: '/etc/a', content: '2' })],
+    });
     const p = definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'db-1', roles: [twice] }] });
     assert.throws(() => compileWith(p, inv), config(/^role twice on db-1: two resources have the id "file:\/etc\/a"/));
   });
 
   it('a notify of a handler the role does not have, with did-you-mean', () => {
     const r = defineRole({
-      name: 'svc', defaults: {},
+      name: 'svc',
+      defaults: {},
       resources: () => [file({ path: '/etc/svc.conf', content: 'x', notify: 'restart svcc' })],
       handlers: () => ({ 'restart svc': restart('svc') }),
     });
@@ -77,17 +103,26 @@ describe('compile: runOnce and when', () => {
   it('runOnce on a play: every role on the first host only', () => {
     const pb = definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'web', runOnce: true, roles: [motd, other] }] });
     const [play] = compileWith(pb, inv);
-    assert.deepEqual(play!.hosts.map((h) => h.name), ['web-1']);
+    assert.deepEqual(
+      play!.hosts.map((h) => h.name),
+      ['web-1'],
+    );
     assert.deepEqual(perHost([play!]), [{ motd: ['web-1'], other: ['web-1'] }]);
   });
 
   it('when: only hosts for which it is true', () => {
-    const pb = definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'all', roles: [use(motd, {}, { when: (h) => h.groups.includes('db') || h.name === 'web-2' })] }] });
+    const pb = definePlaybook({
+      name: 'pb',
+      plays: [{ name: 'p', hosts: 'all', roles: [use(motd, {}, { when: (h) => h.groups.includes('db') || h.name === 'web-2' })] }],
+    });
     assert.deepEqual(perHost(compileWith(pb, inv)), [{ motd: ['web-2', 'db-1'] }]);
   });
 
   it('runOnce with when: the first host `when` accepts', () => {
-    const pb = definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'all', roles: [use(motd, {}, { runOnce: true, when: (h) => h.groups.includes('db') })] }] });
+    const pb = definePlaybook({
+      name: 'pb',
+      plays: [{ name: 'p', hosts: 'all', roles: [use(motd, {}, { runOnce: true, when: (h) => h.groups.includes('db') })] }],
+    });
     assert.deepEqual(perHost(compileWith(pb, inv)), [{ motd: ['db-1'] }]);
   });
 });

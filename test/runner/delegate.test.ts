@@ -14,13 +14,15 @@ const join = defineRole<{ tag: string }>({
   name: 'join',
   defaults: { tag: 'none' },
   resources: (v, host) => [file({ path: `/tmp/joined-${host.name}`, content: `${host.name} ${v.tag}\n` })],
-  verify: [{
-    name: 'listed',
-    async check(ctx) {
-      const r = await ctx.exec(`grep -q ${ctx.host.name} /tmp/joined-${ctx.host.name}`);
-      if (r.exitCode !== 0) throw new Error(`not listed (exec on ${ctx.on?.name ?? ctx.host.name})`);
+  verify: [
+    {
+      name: 'listed',
+      async check(ctx) {
+        const r = await ctx.exec(`grep -q ${ctx.host.name} /tmp/joined-${ctx.host.name}`);
+        if (r.exitCode !== 0) throw new Error(`not listed (exec on ${ctx.on?.name ?? ctx.host.name})`);
+      },
     },
-  }],
+  ],
 });
 
 const inv = inventory(['a', 'b', 'c'], { groups: { old: { hosts: ['a'] }, new: { hosts: ['b', 'c'] } }, hostVars: { b: { tag: 'bee' }, c: { tag: 'sea' } } });
@@ -38,7 +40,7 @@ function hostsWithGrep() {
 const pb = (opts: UseOptions = onA) => definePlaybook({ name: 'pb', plays: [{ name: 'grow', hosts: 'new', roles: [use(join, {}, opts)] }] });
 
 describe('delegateTo: a role run on another inventory host', () => {
-  it('runs every resource and gate of the converged host on the delegate, with the converged host\'s vars', async () => {
+  it("runs every resource and gate of the converged host on the delegate, with the converged host's vars", async () => {
     const hosts = hostsWithGrep();
     const { rec, stats, connects } = await runWith(pb(), inv, { drivers: hosts });
     assert.equal(hosts.get('a')!.read('/tmp/joined-b'), 'b bee\n');
@@ -46,8 +48,14 @@ describe('delegateTo: a role run on another inventory host', () => {
     assert.equal(hosts.get('b')!.read('/tmp/joined-b'), undefined);
     // b and c never connected: nothing ran on them.
     assert.deepEqual([...connects.keys()], ['a']);
-    assert.deepEqual(rec.of('resource').map((e) => `${e.host} on ${e.on} ${e.status}`), ['b on a changed', 'c on a changed']);
-    assert.deepEqual(rec.of('gate').map((e) => `${e.host} on ${e.on} ${e.status}`), ['b on a ok', 'c on a ok']);
+    assert.deepEqual(
+      rec.of('resource').map((e) => `${e.host} on ${e.on} ${e.status}`),
+      ['b on a changed', 'c on a changed'],
+    );
+    assert.deepEqual(
+      rec.of('gate').map((e) => `${e.host} on ${e.on} ${e.status}`),
+      ['b on a ok', 'c on a ok'],
+    );
     // Counts go to the converged hosts; round trips to the host that made them.
     assert.deepEqual([stats.hosts.b!.changed, stats.hosts.c!.changed, stats.hosts.a!.changed], [1, 1, 0]);
     assert.equal(stats.hosts.b!.roundTrips, 0);
@@ -64,7 +72,10 @@ describe('delegateTo: a role run on another inventory host', () => {
   it('check mode says what would change where, and changes nothing', async () => {
     const hosts = hostsWithGrep();
     const { rec } = await runWith(pb(), inv, { drivers: hosts, mode: 'check' });
-    assert.deepEqual(rec.of('resource').map((e) => `${e.host} on ${e.on} ${e.status}`), ['b on a would-change', 'c on a would-change']);
+    assert.deepEqual(
+      rec.of('resource').map((e) => `${e.host} on ${e.on} ${e.status}`),
+      ['b on a would-change', 'c on a would-change'],
+    );
     assert.equal(hosts.get('a')!.read('/tmp/joined-b'), undefined);
     const [line] = eventLines(rec.of('resource')[0]!, { chalk: new Chalk({ level: 0 }), verbose: 0, showDiff: false, mode: 'check' });
     assert.match(line!, /\[b \(on a\)\] join › file:\/tmp\/joined-b/);
@@ -80,26 +91,52 @@ describe('delegateTo: a role run on another inventory host', () => {
   it('with runOnce, runs once for the play', async () => {
     const hosts = hostsWithGrep();
     const { rec } = await runWith(pb({ ...onA, runOnce: true }), inv, { drivers: hosts });
-    assert.deepEqual(rec.of('resource').map((e) => `${e.host} on ${e.on}`), ['b on a']);
+    assert.deepEqual(
+      rec.of('resource').map((e) => `${e.host} on ${e.on}`),
+      ['b on a'],
+    );
   });
 
   it('delegating to the host itself is no delegation', async () => {
     const hosts = hostsWithGrep();
     const { rec } = await runWith(pb({ delegateTo: (h: Host) => h.name }), inv, { drivers: hosts });
-    assert.deepEqual(rec.of('resource').map((e) => `${e.host} ${e.on ?? '-'}`), ['b -', 'c -']);
+    assert.deepEqual(
+      rec.of('resource').map((e) => `${e.host} ${e.on ?? '-'}`),
+      ['b -', 'c -'],
+    );
     assert.equal(hosts.get('b')!.read('/tmp/joined-b'), 'b bee\n');
   });
 
   it('a name that is not an inventory host fails at compile time, naming where and the near miss', () => {
-    assert.throws(() => compileWith(pb({ delegateTo: () => 'aa' }), inv), (e: unknown) => e instanceof ConfigError && /role join on b/.test(e.message) && /"aa", which is not an inventory host.*"a"/s.test(e.message));
-    assert.throws(() => compileWith(pb({ delegateTo: () => { throw new Error('no member'); } }), inv), /delegateTo failed: no member/);
+    assert.throws(
+      () => compileWith(pb({ delegateTo: () => 'aa' }), inv),
+      (e: unknown) => e instanceof ConfigError && /role join on b/.test(e.message) && /"aa", which is not an inventory host.*"a"/s.test(e.message),
+    );
+    assert.throws(
+      () =>
+        compileWith(
+          pb({
+            delegateTo: () => {
+              throw new Error('no member');
+            },
+          }),
+          inv,
+        ),
+      /delegateTo failed: no member/,
+    );
   });
 
   it('an unreachable delegate fails the converged hosts, and marks the delegate unreachable', async () => {
     const hosts = hostsWithGrep();
-    const { rec, stats } = await runWith(pb(), inv, { drivers: hosts, connect: async (h) => (h.name === 'a' ? Promise.reject(new Error('refused')) : hosts.get(h.name)!) });
+    const { rec, stats } = await runWith(pb(), inv, {
+      drivers: hosts,
+      connect: async (h) => (h.name === 'a' ? Promise.reject(new Error('refused')) : hosts.get(h.name)!),
+    });
     assert.equal(stats.hosts.a!.unreachable, true);
-    assert.deepEqual(rec.of('host-failed').map((e) => e.host), ['b', 'c']);
+    assert.deepEqual(
+      rec.of('host-failed').map((e) => e.host),
+      ['b', 'c'],
+    );
     assert.match(rec.of('host-failed')[0]!.error, /delegated to a, which is unreachable/);
     assert.match(rec.of('host-failed')[1]!.error, /a, which the role join is delegated to, is unreachable/);
   });
@@ -108,7 +145,10 @@ describe('delegateTo: a role run on another inventory host', () => {
     const hosts = hostsWithGrep();
     hosts.get('a')!.script(/^grep -q b /, { exitCode: 1 });
     const { rec } = await runWith(pb(), inv, { drivers: hosts });
-    assert.deepEqual(rec.of('host-failed').map((e) => e.host), ['b']);
+    assert.deepEqual(
+      rec.of('host-failed').map((e) => e.host),
+      ['b'],
+    );
     assert.match(rec.of('host-failed')[0]!.error, /gate:listed.*not listed \(exec on a\)/);
   });
 });

@@ -26,9 +26,15 @@ describe('failure policy', () => {
     const drivers = hosts(['h2']);
     const { rec, stats } = await runWith(definePlaybook({ name: 'pb', plays: [play()] }), inv, { drivers });
     assert.deepEqual(reached(drivers), ['h1', 'h3', 'h4']);
-    assert.deepEqual(rec.of('host-failed').map((e) => e.host), ['h2']);
+    assert.deepEqual(
+      rec.of('host-failed').map((e) => e.host),
+      ['h2'],
+    );
     assert.match(rec.of('host-failed')[0]!.error, /\[h2\] command:setup: exited 2: setup broke on h2/);
-    assert.deepEqual(rec.resources().filter((l) => l.startsWith('h2')), ['h2 setup command:setup failed']);
+    assert.deepEqual(
+      rec.resources().filter((l) => l.startsWith('h2')),
+      ['h2 setup command:setup failed'],
+    );
     assert.deepEqual(rec.of('play-aborted'), []);
     assert.equal(exitBits(stats), 2);
     assert.deepEqual([totals(stats).failedHosts, totals(stats).unreachable], [1, 0]);
@@ -36,10 +42,16 @@ describe('failure policy', () => {
 
   it('anyErrorsFatal: one failure aborts the play and the run, after the role it happened in', async () => {
     const drivers = hosts(['h2']);
-    const pb = definePlaybook({ name: 'pb', plays: [play({ anyErrorsFatal: true }), { name: 'q', hosts: 'all', roles: [fileRole('later', { '/etc/later': 'x' })] }] });
+    const pb = definePlaybook({
+      name: 'pb',
+      plays: [play({ anyErrorsFatal: true }), { name: 'q', hosts: 'all', roles: [fileRole('later', { '/etc/later': 'x' })] }],
+    });
     const { rec } = await runWith(pb, inv, { drivers });
     assert.deepEqual(reached(drivers), []);
-    assert.deepEqual(rec.of('play-aborted').map((e) => e.play), ['p']);
+    assert.deepEqual(
+      rec.of('play-aborted').map((e) => e.play),
+      ['p'],
+    );
     assert.match(rec.of('play-aborted')[0]!.reason, /anyErrorsFatal/);
     assert.equal(rec.of('play-start').length, 1);
     assert.equal(rec.of('run-end').length, 1);
@@ -49,10 +61,16 @@ describe('failure policy', () => {
   it('free strategy: anyErrorsFatal stops the other hosts before their next role, and hosts not yet started', async () => {
     const drivers = hosts(['h1']);
     const probed = new Map(names.map((n) => [n, new Probe(drivers.get(n)!, undefined, { delay: n === 'h1' ? 0 : 20 })]));
-    const { rec } = await runWith(definePlaybook({ name: 'pb', plays: [play({ strategy: 'free', anyErrorsFatal: true })] }), inv, { drivers: probed, forks: 3 });
+    const { rec } = await runWith(definePlaybook({ name: 'pb', plays: [play({ strategy: 'free', anyErrorsFatal: true })] }), inv, {
+      drivers: probed,
+      forks: 3,
+    });
     assert.deepEqual(reached(drivers), []);
     assert.deepEqual(drivers.get('h4')!.commands, [], 'h4 waited for a fork and never started');
-    assert.deepEqual(rec.of('play-aborted').map((e) => e.play), ['p']);
+    assert.deepEqual(
+      rec.of('play-aborted').map((e) => e.play),
+      ['p'],
+    );
   });
 
   it('free strategy: maxFailPercent is checked as hosts go, not only when the batch is done', async () => {
@@ -83,10 +101,17 @@ describe('failure policy', () => {
   it('a host that failed in an earlier play is left out of the next play, and does not count against it', async () => {
     for (const policy of [{ anyErrorsFatal: true }, { maxFailPercent: 10 }, { serial: 1 }] as Partial<Play>[]) {
       const drivers = hosts(['h1']);
-      const pb = definePlaybook({ name: 'pb', plays: [play(), { name: 'q', hosts: 'all', roles: [fileRole('one', { '/etc/one': '1' }), fileRole('two', { '/etc/two': '2' })], ...policy }] });
+      const pb = definePlaybook({
+        name: 'pb',
+        plays: [play(), { name: 'q', hosts: 'all', roles: [fileRole('one', { '/etc/one': '1' }), fileRole('two', { '/etc/two': '2' })], ...policy }],
+      });
       const { rec } = await runWith(pb, inv, { drivers });
       assert.deepEqual(rec.of('play-aborted'), [], JSON.stringify(policy));
-      assert.deepEqual(names.filter((n) => drivers.get(n)!.read('/etc/two') !== undefined), ['h2', 'h3', 'h4'], JSON.stringify(policy));
+      assert.deepEqual(
+        names.filter((n) => drivers.get(n)!.read('/etc/two') !== undefined),
+        ['h2', 'h3', 'h4'],
+        JSON.stringify(policy),
+      );
     }
   });
 });
@@ -103,8 +128,14 @@ describe('unreachable is kept apart from failed', () => {
         return drivers.get(h.name)!;
       },
     });
-    assert.deepEqual(rec.of('unreachable').map((e) => [e.host, e.error]), [['h3', '[h3] connect ECONNREFUSED 10.0.0.3:22']]);
-    assert.deepEqual(rec.of('host-failed').map((e) => e.host), ['h2']);
+    assert.deepEqual(
+      rec.of('unreachable').map((e) => [e.host, e.error]),
+      [['h3', '[h3] connect ECONNREFUSED 10.0.0.3:22']],
+    );
+    assert.deepEqual(
+      rec.of('host-failed').map((e) => e.host),
+      ['h2'],
+    );
     assert.deepEqual([stats.hosts.h3!.unreachable, stats.hosts.h3!.failed, stats.hosts.h2!.unreachable], [true, 0, false]);
     assert.deepEqual(reached(drivers), ['h1', 'h4']);
     assert.equal(exitBits(stats), 6);
@@ -120,7 +151,10 @@ describe('unreachable is kept apart from failed', () => {
         return drivers.get(h.name)!;
       },
     });
-    assert.deepEqual(rec.of('unreachable').map((e) => e.host), ['h1']);
+    assert.deepEqual(
+      rec.of('unreachable').map((e) => e.host),
+      ['h1'],
+    );
     assert.deepEqual(rec.of('host-failed'), []);
     assert.equal(exitBits(stats), 4);
   });
@@ -129,7 +163,10 @@ describe('unreachable is kept apart from failed', () => {
     const drivers = hosts();
     const broken = new Probe(drivers.get('h2')!, undefined, { fail: (op) => (op === 'act' ? new TransportError('h2', 'connection reset') : undefined) });
     const { rec, stats } = await runWith(pb, inv, { drivers, connect: async (h) => (h.name === 'h2' ? broken : drivers.get(h.name)!) });
-    assert.deepEqual(rec.of('unreachable').map((e) => e.host), ['h2']);
+    assert.deepEqual(
+      rec.of('unreachable').map((e) => e.host),
+      ['h2'],
+    );
     assert.deepEqual(rec.of('host-failed'), []);
     assert.deepEqual([stats.hosts.h2!.unreachable, stats.hosts.h2!.failed, stats.hosts.h2!.roundTrips], [true, 0, 1]);
     assert.deepEqual(reached(drivers), ['h1', 'h3', 'h4']);
@@ -143,10 +180,14 @@ describe('unreachable is kept apart from failed', () => {
     const broken = new Probe(h, undefined, { fail: (op) => (op === 'exec' ? new TransportError('h1', 'connection reset') : undefined) });
     const delays: number[] = [];
     const { rec, stats } = await runWith(definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'h1', roles: [role] }] }), inv, {
-      drivers: new Map([['h1', broken]]), sleep: async (ms) => void delays.push(ms),
+      drivers: new Map([['h1', broken]]),
+      sleep: async (ms) => void delays.push(ms),
     });
     assert.deepEqual(delays, []);
-    assert.deepEqual(rec.of('unreachable').map((e) => e.host), ['h1']);
+    assert.deepEqual(
+      rec.of('unreachable').map((e) => e.host),
+      ['h1'],
+    );
     assert.deepEqual(rec.of('host-failed'), []);
     assert.equal(exitBits(stats), 4);
   });
@@ -155,15 +196,24 @@ describe('unreachable is kept apart from failed', () => {
 describe('a check that throws', () => {
   it('fails the host before anything is applied; every resource of the role is still reported once', async () => {
     const broken = defineRole({
-      name: 'broken', defaults: {},
+      name: 'broken',
+      defaults: {},
       resources: () => [
         command({ command: 'first', creates: '/etc/first' }),
-        { ...command({ command: 'second', creates: '/etc/second' }), id: 'bad:check', check: () => { throw new Error('cannot parse the answer'); } },
+        {
+          ...command({ command: 'second', creates: '/etc/second' }),
+          id: 'bad:check',
+          check: () => {
+            throw new Error('cannot parse the answer');
+          },
+        },
         command({ command: 'third', creates: '/etc/third' }),
       ],
     });
     const h = FakeHost.debian('h1');
-    const { rec, stats } = await runWith(definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'h1', roles: [broken] }] }), inv, { drivers: new Map([['h1', h]]) });
+    const { rec, stats } = await runWith(definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'h1', roles: [broken] }] }), inv, {
+      drivers: new Map([['h1', h]]),
+    });
     assert.deepEqual(h.log, []);
     assert.deepEqual(rec.resources(), ['h1 broken command:first skipped', 'h1 broken bad:check failed', 'h1 broken command:third skipped']);
     assert.match(rec.of('host-failed')[0]!.error, /\[h1\] bad:check: check failed: cannot parse the answer/);

@@ -8,20 +8,24 @@ import { FakeHost } from '../../lib/testing/index.js';
 import { inventory, runWith } from './helpers.js';
 
 const UNIT = '[Service]\nExecStart=/usr/bin/app\n';
-const app = (withPackage: boolean) => defineRole({
-  name: 'app', defaults: {},
-  resources: () => [
-    ...(withPackage ? [pkg({ names: ['app'] })] : []),
-    file({ path: '/etc/app.conf', content: 'v1', notify: 'restart app' }),
-    unit({ name: 'app.service', content: UNIT, notify: 'restart app' }),
-    service({ name: 'app', enabled: true, state: 'started' }),
-  ],
-  handlers: () => ({ 'restart app': restart('app') }),
-});
+const app = (withPackage: boolean) =>
+  defineRole({
+    name: 'app',
+    defaults: {},
+    resources: () => [
+      ...(withPackage ? [pkg({ names: ['app'] })] : []),
+      file({ path: '/etc/app.conf', content: 'v1', notify: 'restart app' }),
+      unit({ name: 'app.service', content: UNIT, notify: 'restart app' }),
+      service({ name: 'app', enabled: true, state: 'started' }),
+    ],
+    handlers: () => ({ 'restart app': restart('app') }),
+  });
 
 async function restarts(h: FakeHost, withPackage = false): Promise<number> {
   const before = h.log.length;
-  await runWith(definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'all', roles: [app(withPackage)] }] }), inventory(['h']), { drivers: new Map([['h', h]]) });
+  await runWith(definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'all', roles: [app(withPackage)] }] }), inventory(['h']), {
+    drivers: new Map([['h', h]]),
+  });
   return h.log.slice(before).filter((a) => a.a === 'systemctl' && a.verb === 'restart').length;
 }
 

@@ -36,13 +36,16 @@ describe('verify gates', () => {
     const h = host(7);
     const { rec, delays, stats } = await run(h, [health()]);
     assert.deepEqual(delays, [50, 100, 200, 400, 800, 1600, 2000]);
-    assert.deepEqual(rec.of('gate').map((e) => `${e.status}#${e.attempt}`), ['retry#1', 'retry#2', 'retry#3', 'retry#4', 'retry#5', 'retry#6', 'retry#7', 'ok#8']);
+    assert.deepEqual(
+      rec.of('gate').map((e) => `${e.status}#${e.attempt}`),
+      ['retry#1', 'retry#2', 'retry#3', 'retry#4', 'retry#5', 'retry#6', 'retry#7', 'ok#8'],
+    );
     assert.equal(rec.of('gate')[0]!.error, 'healthz: refused 1');
     assert.equal(h.commands.length, 8);
     assert.deepEqual([stats.hosts.h1!.failed, rec.of('host-failed').length], [0, 0]);
   });
 
-  it('delayMs and retries are the gate\'s own', async () => {
+  it("delayMs and retries are the gate's own", async () => {
     const { delays, rec } = await run(host(2), [health({ delayMs: 300 })]);
     assert.deepEqual(delays, [300, 600]);
     assert.equal(rec.of('gate').at(-1)!.status, 'ok');
@@ -57,7 +60,10 @@ describe('verify gates', () => {
     const { delays, rec } = await run(host(99), [health()]);
     assert.equal(rec.of('gate').at(-1)!.status, 'failed');
     assert.equal(rec.of('gate').length, 12);
-    assert.equal(delays.reduce((a, b) => a + b, 0), 13150);
+    assert.equal(
+      delays.reduce((a, b) => a + b, 0),
+      13150,
+    );
   });
 
   it('out of retries: the host fails with the last error, later gates and roles do not run', async () => {
@@ -65,7 +71,10 @@ describe('verify gates', () => {
     const second: Gate<object> = { name: 'second', check: async () => assert.fail('must not run') };
     const { rec, delays, stats } = await run(h, [health({ retries: 4 }), second], fileRole('after', { '/etc/after': 'y' }));
     assert.deepEqual(delays, [50, 100, 200]);
-    assert.deepEqual(rec.of('gate').map((e) => `${e.gate} ${e.status}#${e.attempt}`), ['healthz retry#1', 'healthz retry#2', 'healthz retry#3', 'healthz failed#4']);
+    assert.deepEqual(
+      rec.of('gate').map((e) => `${e.gate} ${e.status}#${e.attempt}`),
+      ['healthz retry#1', 'healthz retry#2', 'healthz retry#3', 'healthz failed#4'],
+    );
     assert.match(rec.of('host-failed')[0]!.error, /\[h1\] gate:healthz: healthz: refused 4/);
     assert.equal(h.read('/etc/after'), undefined);
     assert.ok(stats.hosts.h1!.failed > 0);

@@ -9,7 +9,8 @@ import { fileRole, inventory, runWith } from './helpers.js';
 
 const cmd = (command: string): Action => ({ a: 'command', command });
 const app = defineRole({
-  name: 'app', defaults: {},
+  name: 'app',
+  defaults: {},
   resources: () => [
     file({ path: '/etc/app/a.conf', content: 'a', notify: ['reload app'] }),
     file({ path: '/etc/app/b.conf', content: 'b', notify: ['restart app', 'reload app'] }),
@@ -23,11 +24,13 @@ const pb = definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'all', roles
 const inv = inventory(['h1', 'h2']);
 
 function hosts(): Map<string, FakeHost> {
-  return new Map(['h1', 'h2'].map((n) => {
-    const h = FakeHost.debian(n).seedDir('/etc/app').seedFile('/etc/app/c.conf', 'c');
-    for (const c of ['restart app', 'reload app', 'flush cache', 'unused']) h.script(c, {});
-    return [n, h];
-  }));
+  return new Map(
+    ['h1', 'h2'].map((n) => {
+      const h = FakeHost.debian(n).seedDir('/etc/app').seedFile('/etc/app/c.conf', 'c');
+      for (const c of ['restart app', 'reload app', 'flush cache', 'unused']) h.script(c, {});
+      return [n, h];
+    }),
+  );
 }
 
 describe('handlers', () => {
@@ -39,9 +42,13 @@ describe('handlers', () => {
       const kinds = h.log.map((a) => (a.a === 'command' ? a.command : a.a === 'write' ? a.path : a.a));
       assert.deepEqual(kinds, ['/etc/app/a.conf', '/etc/app/b.conf', 'restart app', 'reload app', '/etc/next']);
     }
-    assert.deepEqual(rec.of('handler').map((e) => `${e.host} ${e.role} ${e.handler} ${e.status}`).sort(), [
-      'h1 app reload app changed', 'h1 app restart app changed', 'h2 app reload app changed', 'h2 app restart app changed',
-    ]);
+    assert.deepEqual(
+      rec
+        .of('handler')
+        .map((e) => `${e.host} ${e.role} ${e.handler} ${e.status}`)
+        .sort(),
+      ['h1 app reload app changed', 'h1 app restart app changed', 'h2 app reload app changed', 'h2 app restart app changed'],
+    );
   });
 
   it('cost one round trip for all of them', async () => {
@@ -64,7 +71,14 @@ describe('handlers', () => {
   it('check mode: reported as would-change, not run, nothing touched', async () => {
     const drivers = hosts();
     const { rec } = await runWith(pb, inv, { drivers, mode: 'check' });
-    assert.deepEqual(rec.of('handler').filter((e) => e.host === 'h1').map((e) => `${e.handler} ${e.status}`).sort(), ['reload app would-change', 'restart app would-change']);
+    assert.deepEqual(
+      rec
+        .of('handler')
+        .filter((e) => e.host === 'h1')
+        .map((e) => `${e.handler} ${e.status}`)
+        .sort(),
+      ['reload app would-change', 'restart app would-change'],
+    );
     for (const h of drivers.values()) assert.deepEqual([h.log, h.commands], [[], []]);
   });
 
@@ -73,7 +87,13 @@ describe('handlers', () => {
     drivers.get('h1')!.script('restart app', { exitCode: 3, stderr: 'app: bad config' });
     const { rec, stats } = await runWith(pb, inv, { drivers });
     assert.deepEqual(drivers.get('h1')!.commands, ['restart app']);
-    assert.deepEqual(rec.of('handler').filter((e) => e.host === 'h1').map((e) => [e.handler, e.status, e.error]), [['restart app', 'failed', 'app: bad config']]);
+    assert.deepEqual(
+      rec
+        .of('handler')
+        .filter((e) => e.host === 'h1')
+        .map((e) => [e.handler, e.status, e.error]),
+      [['restart app', 'failed', 'app: bad config']],
+    );
     const failed = rec.of('host-failed');
     assert.equal(failed.length, 1);
     assert.match(failed[0]!.error, /handler:restart app: exited 3: app: bad config/);
@@ -86,7 +106,10 @@ describe('handlers', () => {
     const drivers = hosts();
     drivers.get('h1')!.fs.remove('/etc/app');
     const { rec } = await runWith(pb, inv, { drivers });
-    assert.deepEqual(rec.of('handler').filter((e) => e.host === 'h1'), []);
+    assert.deepEqual(
+      rec.of('handler').filter((e) => e.host === 'h1'),
+      [],
+    );
     assert.deepEqual(drivers.get('h1')!.commands, []);
   });
 });

@@ -19,9 +19,14 @@ import { runPlaybook, type RunDeps } from '../../lib/runner/run.js';
 import { FakeHost } from '../../lib/testing/index.js';
 
 /** An inventory of fake-transport hosts with addresses 10.0.0.1.., validated like a real one. */
-export function inventory(names: readonly string[], more: Omit<InventorySpec, 'hosts'> & { hostVars?: Record<string, Record<string, unknown>> } = {}): Inventory {
+export function inventory(
+  names: readonly string[],
+  more: Omit<InventorySpec, 'hosts'> & { hostVars?: Record<string, Record<string, unknown>> } = {},
+): Inventory {
   const { hostVars, ...rest } = more;
-  const hosts = Object.fromEntries(names.map((n, i) => [n, { address: `10.0.0.${i + 1}`, transport: 'fake', ...(hostVars?.[n] ? { vars: hostVars[n] } : {}) }]));
+  const hosts = Object.fromEntries(
+    names.map((n, i) => [n, { address: `10.0.0.${i + 1}`, transport: 'fake', ...(hostVars?.[n] ? { vars: hostVars[n] } : {}) }]),
+  );
   return buildInventory(validateInventory({ ...rest, hosts }, 'test-inventory'));
 }
 
@@ -44,7 +49,11 @@ export class Recorder implements Reporter {
 }
 
 /** A role of plain files: `{ '/etc/a': 'x' }`; the content may be a function of the vars and host. */
-export function fileRole(name: string, files: Readonly<Record<string, string>>, extra: { tags?: string[]; handlers?: Record<string, readonly Action[]>; notify?: Record<string, string>; verify?: Gate<object>[] } = {}): Role<object> {
+export function fileRole(
+  name: string,
+  files: Readonly<Record<string, string>>,
+  extra: { tags?: string[]; handlers?: Record<string, readonly Action[]>; notify?: Record<string, string>; verify?: Gate<object>[] } = {},
+): Role<object> {
   return defineRole<object>({
     name,
     ...(extra.tags ? { tags: extra.tags } : {}),
@@ -56,7 +65,12 @@ export function fileRole(name: string, files: Readonly<Record<string, string>>, 
 }
 
 /** A resource with no queries whose check returns `changes` (as given), applying `actions`. */
-export function fake(id: string, changes: readonly Change[], actions: readonly Action[] = [], more: Partial<Pick<AnyResource, 'tags' | 'notify' | 'secret' | 'reads' | 'writes'>> = {}): AnyResource {
+export function fake(
+  id: string,
+  changes: readonly Change[],
+  actions: readonly Action[] = [],
+  more: Partial<Pick<AnyResource, 'tags' | 'notify' | 'secret' | 'reads' | 'writes'>> = {},
+): AnyResource {
   return defineResource<[]>({ id, ...more, queries: [], check: () => changes, apply: () => actions });
 }
 
@@ -150,7 +164,12 @@ export function compileWith(pb: Playbook, inv: Inventory, o: Partial<CompileOpti
 
 /** Compile and run `pb` on `inv`, each host on its driver; sleep never waits (and is recorded if given). */
 export async function runWith(pb: Playbook, inv: Inventory, o: RunWith): Promise<Ran> {
-  const plays = compileWith(pb, inv, { ...(o.tags ? { tags: o.tags } : {}), ...(o.skipTags ? { skipTags: o.skipTags } : {}), ...(o.extraVars ? { extraVars: o.extraVars } : {}), ...(o.limit ? { limit: o.limit } : {}) });
+  const plays = compileWith(pb, inv, {
+    ...(o.tags ? { tags: o.tags } : {}),
+    ...(o.skipTags ? { skipTags: o.skipTags } : {}),
+    ...(o.extraVars ? { extraVars: o.extraVars } : {}),
+    ...(o.limit ? { limit: o.limit } : {}),
+  });
   const rec = new Recorder();
   const connects = new Map<string, number>();
   const deps: RunDeps = {
@@ -165,7 +184,18 @@ export async function runWith(pb: Playbook, inv: Inventory, o: RunWith): Promise
       return d;
     },
   };
-  const stats = await runPlaybook(plays, inv.cluster, { playbook: pb.name, mode: o.mode ?? 'apply', diff: false, ...(o.forks ? { forks: o.forks } : {}), ...(o.lockTimeoutMs !== undefined ? { lockTimeoutMs: o.lockTimeoutMs } : {}) }, deps);
+  const stats = await runPlaybook(
+    plays,
+    inv.cluster,
+    {
+      playbook: pb.name,
+      mode: o.mode ?? 'apply',
+      diff: false,
+      ...(o.forks ? { forks: o.forks } : {}),
+      ...(o.lockTimeoutMs !== undefined ? { lockTimeoutMs: o.lockTimeoutMs } : {}),
+    },
+    deps,
+  );
   return { stats, rec, plays, connects };
 }
 

@@ -15,7 +15,8 @@ import { FakeHost } from '../../lib/testing/index.js';
 import { inventory, runWith } from './helpers.js';
 
 const app = defineRole({
-  name: 'app', defaults: { port: 8080 },
+  name: 'app',
+  defaults: { port: 8080 },
   resources: (v) => [
     file({ path: '/etc/app.conf', content: `port=${v.port}\n`, notify: 'restart app' }),
     unit({ name: 'app.service', content: '[Service]\nExecStart=/usr/bin/app\n', notify: 'restart app' }),
@@ -32,7 +33,9 @@ function dyingAfter(h: FakeHost, acts: number): HostDriver {
   let n = 0;
   return {
     host: h.host,
-    get roundTrips() { return h.roundTrips; },
+    get roundTrips() {
+      return h.roundTrips;
+    },
     query: (q, o) => h.query(q, o),
     act: (g, o) => (++n > acts ? Promise.reject(new TransportError(h.host, 'the connection closed')) : h.act(g, o)),
     exec: (c, o) => h.exec(c, o),
@@ -60,7 +63,10 @@ describe('pending handlers survive the controller', () => {
     const mark = h.log.length;
     const { rec, stats } = await runWith(pb, inv, { drivers: new Map([['h', h]]), extraVars: { port: '9090' } });
     assert.equal(restarts(h, mark), 1);
-    assert.deepEqual(rec.of('handler').map((e) => `${e.handler} ${e.status}`), ['restart app changed']);
+    assert.deepEqual(
+      rec.of('handler').map((e) => `${e.handler} ${e.status}`),
+      ['restart app changed'],
+    );
     assert.equal(stats.hosts.h!.changed, 0, 'no resource changed: the restart is the handler line');
     assert.deepEqual([...h.runs.journal], [], 'cleared by the handler script');
     const again = await runWith(pb, inv, { drivers: new Map([['h', h]]), extraVars: { port: '9090' } });
@@ -71,7 +77,10 @@ describe('pending handlers survive the controller', () => {
     const { h } = await killedBeforeHandler();
     const mark = h.log.length;
     const { rec } = await runWith(pb, inv, { drivers: new Map([['h', h]]), extraVars: { port: '9090' }, mode: 'check' });
-    assert.deepEqual(rec.of('handler').map((e) => `${e.handler} ${e.status}`), ['restart app would-change']);
+    assert.deepEqual(
+      rec.of('handler').map((e) => `${e.handler} ${e.status}`),
+      ['restart app would-change'],
+    );
     assert.equal(h.log.length, mark);
     assert.deepEqual([...h.runs.journal], [KEY]);
   });

@@ -13,7 +13,11 @@ import { FakeHost } from '../../lib/testing/index.js';
 import { inventory, runWith, ticks } from './helpers.js';
 
 const inv = inventory(['h']);
-const adds = (text: string) => definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'all', roles: [defineRole({ name: 'r', defaults: {}, resources: () => [line({ path: '/etc/shared', line: text })] })] }] });
+const adds = (text: string) =>
+  definePlaybook({
+    name: 'pb',
+    plays: [{ name: 'p', hosts: 'all', roles: [defineRole({ name: 'r', defaults: {}, resources: () => [line({ path: '/etc/shared', line: text })] })] }],
+  });
 
 describe('the per-host lock', () => {
   it('10 pairs of runs at once, each adding its own line to one file: both lines land every time', async () => {
@@ -44,20 +48,29 @@ describe('the per-host lock', () => {
     await h.link().begin!({ id: 'abc123', controller: 'ctl-1', pid: 4242, startedAt: '2026-12-02T07:00:00.000Z', lockTimeoutMs: 1000, sweep: [] });
     const { rec, stats } = await runWith(adds('x'), inv, { connect: async () => h.link(), drivers: new Map(), lockTimeoutMs: 30 });
     assert.equal(exitBits(stats), 2);
-    assert.match(rec.of('host-failed')[0]!.error, /h is busy: another tsplay run holds its lock \(run abc123 from ctl-1 pid 4242 started 2026-12-02T07:00:00.000Z\); gave up after 0.03 s \(--lock-timeout\)/);
+    assert.match(
+      rec.of('host-failed')[0]!.error,
+      /h is busy: another tsplay run holds its lock \(run abc123 from ctl-1 pid 4242 started 2026-12-02T07:00:00.000Z\); gave up after 0.03 s \(--lock-timeout\)/,
+    );
     assert.equal(h.read('/etc/shared'), undefined);
   });
 });
 
 describe('leftover temp files', () => {
-  const pb = definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'all', roles: [defineRole({ name: 'r', defaults: {}, resources: () => [file({ path: '/etc/app/app.conf', content: 'x' })] })] }] });
-  const seeded = () => FakeHost.debian('h')
-    .seedFile('/etc/app/.app.conf.tsplay-0123456789ab', 'half a push')
-    .seedFile('/etc/app/.o.tsplay-deadbeefdeadbeef-0-1', 'a failed chown')
-    .seedDir('/etc/app/.tsplay-x-deadbeefdeadbeef-0-2')
-    .seedFile('/tmp/.tsplay-upload-0011223344556677', 'a sudo upload')
-    .seedFile('/etc/app/.keep.tsplay', 'not one of ours: no salt')
-    .seedFile('/etc/other/.x.tsplay-0123456789ab', 'not beside a path of this run');
+  const pb = definePlaybook({
+    name: 'pb',
+    plays: [
+      { name: 'p', hosts: 'all', roles: [defineRole({ name: 'r', defaults: {}, resources: () => [file({ path: '/etc/app/app.conf', content: 'x' })] })] },
+    ],
+  });
+  const seeded = () =>
+    FakeHost.debian('h')
+      .seedFile('/etc/app/.app.conf.tsplay-0123456789ab', 'half a push')
+      .seedFile('/etc/app/.o.tsplay-deadbeefdeadbeef-0-1', 'a failed chown')
+      .seedDir('/etc/app/.tsplay-x-deadbeefdeadbeef-0-2')
+      .seedFile('/tmp/.tsplay-upload-0011223344556677', 'a sudo upload')
+      .seedFile('/etc/app/.keep.tsplay', 'not one of ours: no salt')
+      .seedFile('/etc/other/.x.tsplay-0123456789ab', 'not beside a path of this run');
 
   it('a run removes those beside its paths and in /tmp, and nothing else', async () => {
     const h = seeded();

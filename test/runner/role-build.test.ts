@@ -7,7 +7,9 @@ import { shown } from '../../lib/resources/common.js';
 
 const thrown = (vars: Record<string, unknown>, message: string): string => {
   try {
-    building('role webapp on web-1', vars, () => { throw new Error(message); });
+    building('role webapp on web-1', vars, () => {
+      throw new Error(message);
+    });
   } catch (e) {
     assert.ok(e instanceof ConfigError);
     return e.message;

@@ -11,10 +11,20 @@ const NAMES = ['m1', 'm2', 'm3'];
 
 function member(rolling: boolean, timeline: string[]) {
   return defineRole({
-    name: 'member', defaults: {}, rolling,
+    name: 'member',
+    defaults: {},
+    rolling,
     resources: () => [file({ path: '/etc/member.conf', content: 'v2', notify: 'restart' })],
     handlers: () => ({ restart: [{ a: 'command', command: 'restart member' }] }),
-    verify: [{ name: 'healthy', async check({ host }) { await new Promise((r) => setImmediate(r)); timeline.push(`${host.name} healthy`); } }],
+    verify: [
+      {
+        name: 'healthy',
+        async check({ host }) {
+          await new Promise((r) => setImmediate(r));
+          timeline.push(`${host.name} healthy`);
+        },
+      },
+    ],
   });
 }
 
@@ -39,6 +49,10 @@ describe('rolling roles', () => {
 
   it('without rolling, restarts go in parallel (the difference the option makes)', async () => {
     const t = await run(false);
-    assert.deepEqual(t.slice(0, 3).map((e) => e.split(' ')[1]), ['restart', 'restart', 'restart'], t.join(', '));
+    assert.deepEqual(
+      t.slice(0, 3).map((e) => e.split(' ')[1]),
+      ['restart', 'restart', 'restart'],
+      t.join(', '),
+    );
   });
 });

@@ -13,17 +13,25 @@ const inv = inventory(['h1', 'h2']);
 const a = fileRole('a', { '/etc/a1': '1', '/etc/a2': '2' });
 const b = fileRole('b', { '/etc/b': 'b' });
 const c = fileRole('c', { '/etc/c': 'c' }, { handlers: { reload: [{ a: 'command', command: 'reload' }] }, notify: { '/etc/c': 'reload' } });
-const pb = definePlaybook({ name: 'pb', plays: [{ name: 'one', hosts: 'all', roles: [a, b] }, { name: 'two', hosts: 'h1', roles: [c] }] });
+const pb = definePlaybook({
+  name: 'pb',
+  plays: [
+    { name: 'one', hosts: 'all', roles: [a, b] },
+    { name: 'two', hosts: 'h1', roles: [c] },
+  ],
+});
 
 /** FakeHosts that record every query batch. */
 function hosts() {
   const batches = new Map<string, Query[][]>();
-  const drivers = new Map(['h1', 'h2'].map((n) => {
-    const h = FakeHost.debian(n).script('reload', {});
-    const query = h.query.bind(h);
-    h.query = async (qs) => (batches.set(n, [...(batches.get(n) ?? []), [...qs]]), query(qs));
-    return [n, h];
-  }));
+  const drivers = new Map(
+    ['h1', 'h2'].map((n) => {
+      const h = FakeHost.debian(n).script('reload', {});
+      const query = h.query.bind(h);
+      h.query = async (qs) => (batches.set(n, [...(batches.get(n) ?? []), [...qs]]), query(qs));
+      return [n, h];
+    }),
+  );
   return { drivers, batches };
 }
 
@@ -75,12 +83,21 @@ describe('round trips', () => {
 
   it('queries to run with another sudo are not read ahead', async () => {
     const { drivers, batches } = hosts();
-    const mixed = definePlaybook({ name: 'pb', plays: [{ name: 'one', hosts: 'h1', roles: [a] }, { name: 'two', hosts: 'h1', roles: [b], become: true }] });
+    const mixed = definePlaybook({
+      name: 'pb',
+      plays: [
+        { name: 'one', hosts: 'h1', roles: [a] },
+        { name: 'two', hosts: 'h1', roles: [b], become: true },
+      ],
+    });
     await runWith(mixed, inv, { drivers });
     batches.clear();
     const { stats } = await runWith(mixed, inv, { drivers });
     assert.equal(stats.hosts.h1!.roundTrips, 2);
-    assert.deepEqual(batches.get('h1')!.map((qs) => qs.length), [3, 1]);
+    assert.deepEqual(
+      batches.get('h1')!.map((qs) => qs.length),
+      [3, 1],
+    );
   });
 
   describe('uploads', () => {
@@ -96,7 +113,9 @@ describe('round trips', () => {
       };
       const role = { ...fileRole('bin', {}), resources: () => [fake('artifact:x', [{ field: 'sha256', after: 'x' }], [up('x'), up('y')])] };
       const h = FakeHost.debian('h1');
-      const { rec, stats } = await runWith(definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'h1', roles: [role] }] }), inv, { drivers: new Map([['h1', h]]) });
+      const { rec, stats } = await runWith(definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'h1', roles: [role] }] }), inv, {
+        drivers: new Map([['h1', h]]),
+      });
       assert.deepEqual(trips(rec), ['h1 bin 4']);
       assert.equal(stats.hosts.h1!.roundTrips, 4);
       assert.equal(h.read('/opt/y'), 'y');

@@ -7,16 +7,24 @@ import { fileRole, inventory, runWith } from './helpers.js';
 const inv = inventory(['h1', 'h2']);
 const a = fileRole('a', { '/etc/a': 'a' });
 const b = fileRole('b', { '/etc/b': 'b' });
-const pb = definePlaybook({ name: 'site', plays: [{ name: 'one', hosts: 'all', roles: [a] }, { name: 'two', hosts: 'h2', roles: [b] }] });
+const pb = definePlaybook({
+  name: 'site',
+  plays: [
+    { name: 'one', hosts: 'all', roles: [a] },
+    { name: 'two', hosts: 'h2', roles: [b] },
+  ],
+});
 
 /** FakeHosts that count close() calls. */
 function hosts() {
   const closed = new Map<string, number>();
-  const drivers = new Map(['h1', 'h2'].map((n) => {
-    const h = FakeHost.debian(n);
-    h.close = async () => void closed.set(n, (closed.get(n) ?? 0) + 1);
-    return [n, h];
-  }));
+  const drivers = new Map(
+    ['h1', 'h2'].map((n) => {
+      const h = FakeHost.debian(n);
+      h.close = async () => void closed.set(n, (closed.get(n) ?? 0) + 1);
+      return [n, h];
+    }),
+  );
   return { drivers, closed };
 }
 
@@ -25,21 +33,30 @@ describe('run events and stats', () => {
     const { drivers } = hosts();
     const { rec } = await runWith(pb, inv, { drivers });
     // hosts run at once: the kinds come in this order, and each host's events in its own order
-    assert.deepEqual(rec.events.map((e) => e.kind), [
-      'run-start', 'play-start', 'role-start', 'resource', 'resource', 'role-end', 'role-end',
-      'play-start', 'role-start', 'resource', 'role-end', 'run-end',
-    ]);
+    assert.deepEqual(
+      rec.events.map((e) => e.kind),
+      ['run-start', 'play-start', 'role-start', 'resource', 'resource', 'role-end', 'role-end', 'play-start', 'role-start', 'resource', 'role-end', 'run-end'],
+    );
     const of = (host: string) => rec.events.filter((e) => 'host' in e && e.host === host).map((e) => `${e.kind} ${'role' in e ? e.role : ''}`);
     assert.deepEqual(of('h1'), ['resource a', 'role-end a']);
     assert.deepEqual(of('h2'), ['resource a', 'role-end a', 'resource b', 'role-end b']);
     const start = rec.of('run-start')[0]!;
     assert.deepEqual([start.playbook, start.mode, start.hosts], ['site', 'apply', ['h1', 'h2']]);
-    assert.deepEqual(rec.of('play-start').map((e) => e.hosts), [['h1', 'h2'], ['h2']]);
+    assert.deepEqual(
+      rec.of('play-start').map((e) => e.hosts),
+      [['h1', 'h2'], ['h2']],
+    );
   });
 
   it('every connected host is closed once at the end; a host that never connected is not', async () => {
     const { drivers, closed } = hosts();
-    await runWith(pb, inv, { drivers, connect: async (h) => { if (h.name === 'h1') throw new Error('no route to host'); return drivers.get(h.name)!; } });
+    await runWith(pb, inv, {
+      drivers,
+      connect: async (h) => {
+        if (h.name === 'h1') throw new Error('no route to host');
+        return drivers.get(h.name)!;
+      },
+    });
     assert.deepEqual(Object.fromEntries(closed), { h2: 1 });
   });
 

@@ -6,14 +6,14 @@ import { changedIds, converge, FakeHost } from '../../lib/testing/index.js';
 describe('apply: edits of the same file', () => {
   it('two lines in one file both land, at the cost of one more check and apply', async () => {
     const h = FakeHost.debian();
-    const { applied, second } = await converge(h, [
-      line({ path: '/etc/hosts', line: '10.0.0.1 a' }),
-      line({ path: '/etc/hosts', line: '10.0.0.2 b' }),
-    ]);
+    const { applied, second } = await converge(h, [line({ path: '/etc/hosts', line: '10.0.0.1 a' }), line({ path: '/etc/hosts', line: '10.0.0.2 b' })]);
     assert.equal(applied.failure, undefined);
     assert.match(h.read('/etc/hosts')!, /10\.0\.0\.1 a\n10\.0\.0\.2 b\n$/);
     assert.deepEqual(changedIds(second), []);
-    assert.deepEqual(applied.outcomes.map((o) => o.outcome), ['changed', 'changed']);
+    assert.deepEqual(
+      applied.outcomes.map((o) => o.outcome),
+      ['changed', 'changed'],
+    );
     // plan + act, re-plan + act, final plan.
     assert.equal(h.roundTrips, 5);
   });
@@ -24,10 +24,10 @@ describe('apply: edits of the same file', () => {
       sysctl({ key: 'net.ipv4.ip_forward', value: 1, file: '/etc/sysctl.d/k8s.conf' }),
       line({ path: '/etc/sysctl.d/k8s.conf', line: 'net.ipv4.ip_forward = 1', match: /^net\.ipv4\.ip_forward\b/ }),
     ]);
-    assert.deepEqual(applied.outcomes.map((o) => `${o.planned.resource.id} ${o.outcome}`), [
-      'sysctl:net.ipv4.ip_forward changed',
-      'line:/etc/sysctl.d/k8s.conf:^net\\.ipv4\\.ip_forward\\b unchanged',
-    ]);
+    assert.deepEqual(
+      applied.outcomes.map((o) => `${o.planned.resource.id} ${o.outcome}`),
+      ['sysctl:net.ipv4.ip_forward changed', 'line:/etc/sysctl.d/k8s.conf:^net\\.ipv4\\.ip_forward\\b unchanged'],
+    );
   });
 
   it('independent files still go in one action batch', async () => {

@@ -17,13 +17,19 @@ const NEW = 'new-token-b81d04aa95';
 const inv = inventory(['h1']);
 
 /** A careless resource: marked secret, yet its changes carry the values in every field. */
-const leaky = fake('token:/etc/token', [
-  { field: 'content', before: OLD, after: NEW, diff: { before: `${OLD}\n`, after: `${NEW}\n` } },
-  { field: 'mode', before: '0644', after: '0600' },
-], [{ a: 'write', path: '/etc/token', content: `${NEW}\n`, mode: 0o600 }], { secret: true, notify: ['reload'] });
+const leaky = fake(
+  'token:/etc/token',
+  [
+    { field: 'content', before: OLD, after: NEW, diff: { before: `${OLD}\n`, after: `${NEW}\n` } },
+    { field: 'mode', before: '0644', after: '0600' },
+  ],
+  [{ a: 'write', path: '/etc/token', content: `${NEW}\n`, mode: 0o600 }],
+  { secret: true, notify: ['reload'] },
+);
 
 const role = defineRole({
-  name: 'auth', defaults: {},
+  name: 'auth',
+  defaults: {},
   resources: () => [leaky, file({ path: '/etc/key.pem', content: secret(`-----BEGIN KEY-----\n${NEW}\n-----END KEY-----\n`), mode: 0o600 })],
   handlers: () => ({ reload: [{ a: 'command', command: 'reload auth' }] }),
 });
@@ -48,7 +54,11 @@ describe('secrets', () => {
 
   it('a failing secret command: its stderr, which may echo the secret, is scrubbed from every event', async () => {
     const token = secret('tok-9e8d7c6b5a4f');
-    const login = defineRole({ name: 'login', defaults: {}, resources: () => [command({ name: 'login', command: `login --token ${token.reveal()}`, secret: true })] });
+    const login = defineRole({
+      name: 'login',
+      defaults: {},
+      resources: () => [command({ name: 'login', command: `login --token ${token.reveal()}`, secret: true })],
+    });
     const h = FakeHost.debian('h1').script(/^login/, (cmd) => ({ exitCode: 1, stderr: `login: rejected: ${cmd}` }));
     const { rec } = await runWith(definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'all', roles: [login] }] }), inv, { drivers: new Map([['h1', h]]) });
     assert.equal(rec.of('host-failed').length, 1);
@@ -61,7 +71,8 @@ describe('secrets', () => {
     // What the outside test did: JSON.stringify (or base64, a URL, a shell word) of a secret into a template.
     const texts = SECRETS.flatMap((s) => carriers(s).map((c) => c.text));
     const role = defineRole({
-      name: 'app', defaults: {},
+      name: 'app',
+      defaults: {},
       resources: () => [
         template({ path: '/etc/app/config.json', render: () => `${texts.join('\n')}\n` }),
         command({ name: 'login', command: 'login --from-config', creates: '/etc/app/.done' }),
@@ -70,9 +81,14 @@ describe('secrets', () => {
     const pb1 = definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'all', roles: [role] }] });
     const outputs: Record<string, string> = {};
     for (const mode of ['check', 'apply'] as const) {
-      const h = FakeHost.debian('h1').seedFile('/etc/app/config.json', 'old\n').script(/^login/, { exitCode: 1, stderr: `login: rejected ${texts.join(' | ')}` });
+      const h = FakeHost.debian('h1')
+        .seedFile('/etc/app/config.json', 'old\n')
+        .script(/^login/, { exitCode: 1, stderr: `login: rejected ${texts.join(' | ')}` });
       const { rec } = await runWith(pb1, inv, { drivers: new Map([['h1', h]]), mode });
-      assert.ok(rec.of('resource').some((e) => e.changes.some((c) => c.diff)), 'the template shows a diff');
+      assert.ok(
+        rec.of('resource').some((e) => e.changes.some((c) => c.diff)),
+        'the template shows a diff',
+      );
       const sinks = { plain: new Collect(), live: new Collect(), json: new Collect() };
       const reporters = [
         consoleReporter({ out: sinks.plain, chalk: plain, tty: false, verbose: 2, diff: true }),

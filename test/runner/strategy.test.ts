@@ -33,14 +33,21 @@ describe('serial batches', () => {
 
   it('bad sizes are ConfigErrors naming the play', () => {
     for (const bad of [-1, 1.5, 'x%', '%'] as const) {
-      assert.throws(() => batches(hosts, bad as never, 'play "p"'), (e: unknown) => e instanceof ConfigError && e.message.startsWith('play "p": serial'), String(bad));
+      assert.throws(
+        () => batches(hosts, bad as never, 'play "p"'),
+        (e: unknown) => e instanceof ConfigError && e.message.startsWith('play "p": serial'),
+        String(bad),
+      );
     }
   });
 
   it('a batch runs every role before the next batch starts', async () => {
     const { drivers } = probes();
     const { rec } = await runWith(pb({ serial: [2, '50%'] }), inv, { drivers });
-    assert.deepEqual(rec.of('role-start').map((e) => `${e.role}:${e.hosts.join(',')}`), ['r1:h1,h2', 'r2:h1,h2', 'r1:h3,h4,h5', 'r2:h3,h4,h5', 'r1:h6', 'r2:h6']);
+    assert.deepEqual(
+      rec.of('role-start').map((e) => `${e.role}:${e.hosts.join(',')}`),
+      ['r1:h1,h2', 'r2:h1,h2', 'r1:h3,h4,h5', 'r2:h3,h4,h5', 'r1:h6', 'r2:h6'],
+    );
     const order = rec.of('resource').map((e) => e.host);
     assert.ok(order.lastIndexOf('h2') < order.indexOf('h3') && order.lastIndexOf('h5') < order.indexOf('h6'), order.join(' '));
   });
@@ -58,9 +65,15 @@ describe('forks and throttle bound hosts in flight', () => {
     for (const strategy of ['linear', 'free'] as const) {
       it(`${title} (${strategy})`, async () => {
         const { tracker, drivers } = probes();
-        const { stats } = await runWith(pb({ strategy, ...(o.throttle ? { throttle: o.throttle } : {}) }), inv, { drivers, ...(o.forks ? { forks: o.forks } : {}) });
+        const { stats } = await runWith(pb({ strategy, ...(o.throttle ? { throttle: o.throttle } : {}) }), inv, {
+          drivers,
+          ...(o.forks ? { forks: o.forks } : {}),
+        });
         assert.equal(tracker.max, max);
-        assert.equal(Object.values(stats.hosts).reduce((n, h) => n + h.changed, 0), 12);
+        assert.equal(
+          Object.values(stats.hosts).reduce((n, h) => n + h.changed, 0),
+          12,
+        );
       });
     }
   }
@@ -88,8 +101,14 @@ describe('strategies', () => {
   it('free with --forks 1: one host through every role, then the next', async () => {
     const { drivers } = probes({}, 1);
     const { rec } = await runWith(pb({ strategy: 'free' }), inventory(names), { drivers, forks: 1 });
-    assert.deepEqual(rec.of('resource').map((e) => `${e.host}/${e.role}`), names.flatMap((n) => [`${n}/r1`, `${n}/r2`]));
+    assert.deepEqual(
+      rec.of('resource').map((e) => `${e.host}/${e.role}`),
+      names.flatMap((n) => [`${n}/r1`, `${n}/r2`]),
+    );
     // Each host announces each role as it starts it (the console's ROLE lines, the live area's phases).
-    assert.deepEqual(rec.of('role-start').map((e) => `${e.hosts.join(',')}/${e.role}`), names.flatMap((n) => [`${n}/r1`, `${n}/r2`]));
+    assert.deepEqual(
+      rec.of('role-start').map((e) => `${e.hosts.join(',')}/${e.role}`),
+      names.flatMap((n) => [`${n}/r1`, `${n}/r2`]),
+    );
   });
 });

@@ -9,7 +9,9 @@ import { compileWith, inventory } from './helpers.js';
 const inv = inventory(['a', 'b'], { groups: { masters: { hosts: ['b'] } } });
 
 const base = defineRole({
-  name: 'base', tags: ['prereq'], defaults: {},
+  name: 'base',
+  tags: ['prereq'],
+  defaults: {},
   resources: () => [
     file({ path: '/etc/plain', content: '1' }),
     file({ path: '/etc/tagged', content: '1', tags: ['conf'] }),
@@ -69,12 +71,19 @@ describe('tags', () => {
 
   it('a role left without resources on a host does not run there', () => {
     const [one] = compileWith(pb, inv, { tags: ['conf'] });
-    assert.deepEqual(one!.roles.map((r) => [r.name, r.perHost.size]), [['base', 1], ['app', 0]]);
+    assert.deepEqual(
+      one!.roles.map((r) => [r.name, r.perHost.size]),
+      [
+        ['base', 1],
+        ['app', 0],
+      ],
+    );
   });
 
   it('a tag carried only by resources built for a later host is known', () => {
     const ctl = defineRole({
-      name: 'ctl', defaults: {},
+      name: 'ctl',
+      defaults: {},
       resources: (_v, host) => [file({ path: '/etc/ctl', content: '1', ...(host.groups.includes('masters') ? { tags: ['masters-only'] } : {}) })],
     });
     const p = definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'all', roles: [ctl] }] });

@@ -32,9 +32,18 @@ describe('vars', () => {
   });
 
   it('a bad -e value names the var and what was expected', () => {
-    assert.throws(() => varsOn('h1', { port: 'eighty' }), (e: unknown) => e instanceof ConfigError && e.message === '-e port: expected a number, got "eighty"');
-    assert.throws(() => varsOn('h1', { on: 'maybe' }), (e: unknown) => e instanceof ConfigError && /^-e on: expected true or false/.test(e.message));
-    assert.throws(() => varsOn('h1', { peers: '[a' }), (e: unknown) => e instanceof ConfigError && /^-e peers: expected JSON \(an array\)/.test(e.message));
+    assert.throws(
+      () => varsOn('h1', { port: 'eighty' }),
+      (e: unknown) => e instanceof ConfigError && e.message === '-e port: expected a number, got "eighty"',
+    );
+    assert.throws(
+      () => varsOn('h1', { on: 'maybe' }),
+      (e: unknown) => e instanceof ConfigError && /^-e on: expected true or false/.test(e.message),
+    );
+    assert.throws(
+      () => varsOn('h1', { peers: '[a' }),
+      (e: unknown) => e instanceof ConfigError && /^-e peers: expected JSON \(an array\)/.test(e.message),
+    );
   });
 
   it('coerce() table', () => {
@@ -47,29 +56,60 @@ describe('vars', () => {
 
   it("a role's zod schema rejects a bad var with the field, role and host named", () => {
     const strict = defineRole({
-      name: 'kv', defaults, schema: z.object({ a: z.string(), b: z.string(), c: z.string(), d: z.string(), e: z.string(), port: z.number().int().max(65535), on: z.boolean(), peers: z.array(z.string()) }),
+      name: 'kv',
+      defaults,
+      schema: z.object({
+        a: z.string(),
+        b: z.string(),
+        c: z.string(),
+        d: z.string(),
+        e: z.string(),
+        port: z.number().int().max(65535),
+        on: z.boolean(),
+        peers: z.array(z.string()),
+      }),
       resources: () => [file({ path: '/etc/kv', content: '' })],
     });
     const p = definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'all', roles: [strict] }] });
-    assert.throws(() => compileWith(p, inv), (e: unknown) => e instanceof ConfigError && /^role kv on h2: var port: .*65535/.test(e.message));
+    assert.throws(
+      () => compileWith(p, inv),
+      (e: unknown) => e instanceof ConfigError && /^role kv on h2: var port: .*65535/.test(e.message),
+    );
     const h1 = definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'h1', roles: [strict] }] });
-    assert.throws(() => compileWith(h1, inv, { extraVars: { port: '99999' } }), (e: unknown) => e instanceof ConfigError && /var port/.test(e.message));
+    assert.throws(
+      () => compileWith(h1, inv, { extraVars: { port: '99999' } }),
+      (e: unknown) => e instanceof ConfigError && /var port/.test(e.message),
+    );
     assert.equal(compileWith(h1, inv)[0]!.roles[0]!.perHost.get('h1')!.vars.port, 2379);
   });
 });
 
 describe('vars that nothing reads are refused before any host is touched', () => {
   // A role that reads a shared (inventory-wide) var besides its own, as the Kubernetes roles read the cluster's.
-  const web = defineRole({ name: 'web', defaults: { port: 80, title: 'x' }, sharedVars: ['service_cidr'], resources: () => [file({ path: '/etc/web', content: '' })] });
+  const web = defineRole({
+    name: 'web',
+    defaults: { port: 80, title: 'x' },
+    sharedVars: ['service_cidr'],
+    resources: () => [file({ path: '/etc/web', content: '' })],
+  });
   const db = defineRole({ name: 'db', defaults: { db_port: 5432 }, resources: () => [file({ path: '/etc/db', content: '' })] });
   /** A role of another playbook of the project (CompileOptions.otherRoles). */
   const mail = defineRole({ name: 'mail', defaults: { relay: 'smtp' }, resources: () => [] });
-  const play = definePlaybook({ name: 'site', plays: [{ name: 'web', hosts: 'all', roles: [web] }, { name: 'db', hosts: 'h1', roles: [db] }] });
+  const play = definePlaybook({
+    name: 'site',
+    plays: [
+      { name: 'web', hosts: 'all', roles: [web] },
+      { name: 'db', hosts: 'h1', roles: [db] },
+    ],
+  });
   type Spec = Parameters<typeof inventory>[1];
   const run = (spec: Spec, o: Partial<CompileOptions> = {}, p = play) =>
     compile(p, selector(inventory(['h1', 'h2'], spec)), { tags: [], skipTags: [], extraVars: {}, playbook: 'playbooks/site.ts', ...o });
   const refused = (spec: Spec, message: RegExp, o: Partial<CompileOptions> = {}, p = play) =>
-    assert.throws(() => run(spec, o, p), (e: unknown) => e instanceof ConfigError && message.test(e.message) ? true : assert.fail(String(e)));
+    assert.throws(
+      () => run(spec, o, p),
+      (e: unknown) => (e instanceof ConfigError && message.test(e.message) ? true : assert.fail(String(e))),
+    );
 
   it('a play override the role does not have: the playbook, play and role named, with did-you-mean', () => {
     const typo = definePlaybook({ name: 'site', plays: [{ name: 'web', hosts: 'all', roles: [use(web, { prot: 9090 } as never)] }] });
@@ -88,7 +128,10 @@ describe('vars that nothing reads are refused before any host is touched', () =>
     refused({ groups: { g: { hosts: ['h2'], vars: { titel: 'x' } } } }, /^the inventory: group g: unknown var "titel".*Did you mean "title"\?$/);
     refused({ hostVars: { h1: { db_prot: 1 } } }, /^the inventory: host h1: unknown var "db_prot".*Did you mean "db_port"\?$/);
     // Every problem at once, in inventory order.
-    refused({ vars: { prot: 1 }, hostVars: { h2: { titel: 'x' } } }, /^the inventory: 2 unknown vars:\n  global vars: unknown var "prot".*\n  host h2: unknown var "titel"/);
+    refused(
+      { vars: { prot: 1 }, hostVars: { h2: { titel: 'x' } } },
+      /^the inventory: 2 unknown vars:\n  global vars: unknown var "prot".*\n  host h2: unknown var "titel"/,
+    );
   });
 
   it('plain vars any role of the playbook reads pass, shared ones included, on any host', () => {
@@ -96,19 +139,30 @@ describe('vars that nothing reads are refused before any host is touched', () =>
     assert.equal(plays[0]!.roles[0]!.perHost.get('h1')!.vars.port, 81);
   });
 
-  it('vars under a role\'s name are that role\'s own: a misspelt one, another role\'s, a shared one, or no object are refused', () => {
+  it("vars under a role's name are that role's own: a misspelt one, another role's, a shared one, or no object are refused", () => {
     refused({ hostVars: { h1: { web: { prot: 9090 } } } }, /^the inventory: host h1: web\.prot: role web has no var "prot"\. Did you mean "port"\?$/);
-    refused({ vars: { web: { db_port: 1 } } }, /global vars: web\.db_port: role web has no var "db_port"\. "db_port" is read by role db: set it at the top level or under db\.$/);
-    refused({ vars: { db: { service_cidr: '10.0.0.0/8' } } }, /db\.service_cidr: role db has no var "service_cidr"\. "service_cidr" is read by role web: set it at the top level\.$/);
-    refused({ vars: { web: { service_cidr: '10.0.0.0/8' } } }, /web\.service_cidr: role web has no var "service_cidr"\. "service_cidr" is a shared var: set it at the top level/);
+    refused(
+      { vars: { web: { db_port: 1 } } },
+      /global vars: web\.db_port: role web has no var "db_port"\. "db_port" is read by role db: set it at the top level or under db\.$/,
+    );
+    refused(
+      { vars: { db: { service_cidr: '10.0.0.0/8' } } },
+      /db\.service_cidr: role db has no var "service_cidr"\. "service_cidr" is read by role web: set it at the top level\.$/,
+    );
+    refused(
+      { vars: { web: { service_cidr: '10.0.0.0/8' } } },
+      /web\.service_cidr: role web has no var "service_cidr"\. "service_cidr" is a shared var: set it at the top level/,
+    );
     refused({ vars: { web: 'x' } }, /global vars: web: expected an object of role web's vars/);
     assert.equal(run({ hostVars: { h1: { web: { port: 81 } } } })[0]!.roles[0]!.perHost.get('h1')!.vars.port, 81);
   });
 
-  it('an inventory shared with other playbooks: their roles\' vars, plain or under their names, pass; a var no role of the project reads does not', () => {
+  it("an inventory shared with other playbooks: their roles' vars, plain or under their names, pass; a var no role of the project reads does not", () => {
     const shared = { vars: { relay: 'mx', mail: { anything: 1 } } };
     refused(shared, /global vars: unknown var "relay" \(no role of this playbook reads it\)/);
     run(shared, { otherRoles: [mail] });
-    refused({ vars: { rely: 'mx' } }, /unknown var "rely" \(no role of this playbook or of the project reads it\)\. Did you mean "relay"\?/, { otherRoles: [mail] });
+    refused({ vars: { rely: 'mx' } }, /unknown var "rely" \(no role of this playbook or of the project reads it\)\. Did you mean "relay"\?/, {
+      otherRoles: [mail],
+    });
   });
 });

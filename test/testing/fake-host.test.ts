@@ -18,9 +18,23 @@ describe('FakeHost', () => {
   it('answers queries with the shapes the shell driver produces', async () => {
     const h = FakeHost.debian().seedFile('/etc/a', 'hi\n', { mode: 0o600 }).seedUnit('x.service', '[Service]\nExecStart=/x\n', { active: true });
     const [file, unit, missing, user, sysctl, mod] = await h.query([
-      { q: 'file', path: '/etc/a', sha256: true, content: 10 }, { q: 'unit', name: 'x.service' }, { q: 'unit', name: 'y.service' }, { q: 'user', name: 'root' }, { q: 'sysctl', key: 'net.ipv4.ip_forward' }, { q: 'module', name: 'br-netfilter' },
+      { q: 'file', path: '/etc/a', sha256: true, content: 10 },
+      { q: 'unit', name: 'x.service' },
+      { q: 'unit', name: 'y.service' },
+      { q: 'user', name: 'root' },
+      { q: 'sysctl', key: 'net.ipv4.ip_forward' },
+      { q: 'module', name: 'br-netfilter' },
     ]);
-    assert.deepEqual(file, { exists: true, type: 'file', mode: 0o600, owner: 'root', group: 'root', size: 3, sha256: createHash('sha256').update('hi\n').digest('hex'), content: 'hi\n' });
+    assert.deepEqual(file, {
+      exists: true,
+      type: 'file',
+      mode: 0o600,
+      owner: 'root',
+      group: 'root',
+      size: 3,
+      sha256: createHash('sha256').update('hi\n').digest('hex'),
+      content: 'hi\n',
+    });
     assert.deepEqual(unit, { load: 'loaded', active: 'active', enabled: 'static' });
     assert.deepEqual(missing, { load: 'not-found', active: 'inactive', enabled: '' });
     assert.deepEqual(user, { uid: 0, gid: 0, home: '/root', shell: '/bin/bash', groups: ['root'] });
@@ -34,12 +48,22 @@ describe('FakeHost', () => {
     await h.act([[{ a: 'mkdir', path: '/opt/x' }], [{ a: 'command', command: 'true' }]]);
     await h.exec('true');
     assert.equal(h.roundTrips, 3);
-    assert.deepEqual(h.log, [{ a: 'mkdir', path: '/opt/x' }, { a: 'command', command: 'true' }]);
+    assert.deepEqual(h.log, [
+      { a: 'mkdir', path: '/opt/x' },
+      { a: 'command', command: 'true' },
+    ]);
   });
 
   it('stops at the first failing group and reports it', async () => {
     const h = FakeHost.debian();
-    const res = await h.act([[{ a: 'mkdir', path: '/a' }], [{ a: 'attrs', path: '/nope', mode: 0o600 }, { a: 'mkdir', path: '/b' }], [{ a: 'mkdir', path: '/c' }]]);
+    const res = await h.act([
+      [{ a: 'mkdir', path: '/a' }],
+      [
+        { a: 'attrs', path: '/nope', mode: 0o600 },
+        { a: 'mkdir', path: '/b' },
+      ],
+      [{ a: 'mkdir', path: '/c' }],
+    ]);
     assert.deepEqual(res, { ok: false, failedGroup: 1, exitCode: 1, stderr: "chmod: cannot access '/nope': No such file or directory" });
     assert.ok(h.fs.get('/a') && !h.fs.get('/b') && !h.fs.get('/c'));
   });
@@ -49,7 +73,15 @@ describe('FakeHost', () => {
     await assert.rejects(h.exec('curl -k https://127.0.0.1:6443/healthz'), /Unscripted command: curl -k/);
     await h.act([[{ a: 'write', path: '/etc/systemd/system/n.service', content: '[Service]\nExecStart=/n\n' }]]);
     await assert.rejects(h.act([[{ a: 'systemctl', verb: 'start', unit: 'n.service' }]]), FakeMisuse);
-    assert.deepEqual(await h.act([[{ a: 'systemctl', verb: 'daemon-reload' }, { a: 'systemctl', verb: 'start', unit: 'n.service' }]]), { ok: true });
+    assert.deepEqual(
+      await h.act([
+        [
+          { a: 'systemctl', verb: 'daemon-reload' },
+          { a: 'systemctl', verb: 'start', unit: 'n.service' },
+        ],
+      ]),
+      { ok: true },
+    );
     assert.deepEqual(h.service('n.service'), { enabled: false, active: true });
   });
 
@@ -69,7 +101,15 @@ describe('FakeHost', () => {
       const bytes = readFileSync(join(dir, 'k.tgz'));
       const sum = createHash('sha256').update(bytes).digest('hex');
       const h = FakeHost.debian();
-      assert.deepEqual(await h.act([[{ a: 'upload', from: join(dir, 'k.tgz'), path: '/opt/k.tgz', sha256: sum }, { a: 'extract', archive: '/opt/k.tgz', dest: '/usr/local/bin', files: ['p/bin/kubelet'], mode: 0o755 }]]), { ok: true });
+      assert.deepEqual(
+        await h.act([
+          [
+            { a: 'upload', from: join(dir, 'k.tgz'), path: '/opt/k.tgz', sha256: sum },
+            { a: 'extract', archive: '/opt/k.tgz', dest: '/usr/local/bin', files: ['p/bin/kubelet'], mode: 0o755 },
+          ],
+        ]),
+        { ok: true },
+      );
       assert.equal(h.read('/usr/local/bin/kubelet'), 'binary');
       assert.equal(h.fs.get('/usr/local/bin/kubelet')?.mode, 0o755);
       const bad = await h.act([[{ a: 'upload', from: join(dir, 'k.tgz'), path: '/opt/k2', sha256: 'f'.repeat(64) }]]);
@@ -80,9 +120,20 @@ describe('FakeHost', () => {
   });
 
   it('package managers must match the host, and installs bring their files', async () => {
-    const h = FakeHost.rhel().offer('haproxy', { version: '2.4', files: { '/usr/lib/systemd/system/haproxy.service': '[Service]\nExecStart=/usr/sbin/haproxy\n' } });
+    const h = FakeHost.rhel().offer('haproxy', {
+      version: '2.4',
+      files: { '/usr/lib/systemd/system/haproxy.service': '[Service]\nExecStart=/usr/sbin/haproxy\n' },
+    });
     const apt = await h.act([[{ a: 'package', state: 'present', names: ['haproxy'], manager: 'apt' }]]);
     assert.deepEqual(apt, { ok: false, failedGroup: 0, exitCode: 127, stderr: 'sh: 1: apt-get: not found' });
-    assert.deepEqual(await h.act([[{ a: 'package', state: 'present', names: ['haproxy'], manager: 'dnf' }, { a: 'systemctl', verb: 'start', unit: 'haproxy.service' }]]), { ok: true });
+    assert.deepEqual(
+      await h.act([
+        [
+          { a: 'package', state: 'present', names: ['haproxy'], manager: 'dnf' },
+          { a: 'systemctl', verb: 'start', unit: 'haproxy.service' },
+        ],
+      ]),
+      { ok: true },
+    );
   });
 });

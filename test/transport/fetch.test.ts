@@ -28,15 +28,30 @@ describe('fetch: host file to the controller', function () {
   after(() => rmSync(d, { recursive: true, force: true }));
 
   it('runs after the script that makes the file, and what follows it runs after', () => {
-    const steps = planSteps([[{ a: 'command', command: 'make it' }, { a: 'fetch', path: '/var/tmp/s', to: '/c/s' }, { a: 'remove', path: '/var/tmp/s' }]]);
-    assert.deepEqual(steps.map((s) => s.kind), ['script', 'fetch', 'script']);
+    const steps = planSteps([
+      [
+        { a: 'command', command: 'make it' },
+        { a: 'fetch', path: '/var/tmp/s', to: '/c/s' },
+        { a: 'remove', path: '/var/tmp/s' },
+      ],
+    ]);
+    assert.deepEqual(
+      steps.map((s) => s.kind),
+      ['script', 'fetch', 'script'],
+    );
   });
 
   it('shell driver: the file made by the same apply lands on the controller, and the remote copy goes', async () => {
     const remote = join(d, 'remote.db');
     const to = join(d, 'backups', 'snap-3.db');
     const driver = shellDriver(new ChildConnection());
-    const r = await driver.act([[{ a: 'command', command: `printf 'snapshot bytes' > '${remote}'` }, { a: 'fetch', path: remote, to }, { a: 'remove', path: remote }]]);
+    const r = await driver.act([
+      [
+        { a: 'command', command: `printf 'snapshot bytes' > '${remote}'` },
+        { a: 'fetch', path: remote, to },
+        { a: 'remove', path: remote },
+      ],
+    ]);
     assert.deepEqual(r, { ok: true });
     assert.equal(readFileSync(to, 'utf8'), 'snapshot bytes');
     assert.equal(existsSync(remote), false);
@@ -48,7 +63,13 @@ describe('fetch: host file to the controller', function () {
     writeFileSync(remote, 'on the host');
     const conn = new ChildConnection();
     // A transport that corrupts what it reads: the host's sha256sum no longer matches.
-    const lying: Connection = { host: conn.host, exec: (c, o) => conn.exec(c, o), put: (p, f, o) => conn.put(p, f, o), get: async () => Buffer.from('on the wire'), close: () => conn.close() };
+    const lying: Connection = {
+      host: conn.host,
+      exec: (c, o) => conn.exec(c, o),
+      put: (p, f, o) => conn.put(p, f, o),
+      get: async () => Buffer.from('on the wire'),
+      close: () => conn.close(),
+    };
     const to = join(d, 'lies', 'snap-1.db');
     const r = await shellDriver(lying).act([[{ a: 'fetch', path: remote, to }]]);
     assert.equal(r.ok, false);
@@ -90,4 +111,3 @@ describe('fetch: host file to the controller', function () {
     assert.equal(r.ok, false);
   });
 });
-

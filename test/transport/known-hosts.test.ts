@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import ssh2 from 'ssh2';
 import {
-  ACCEPTED_HOST_KEY_TYPES, blobKeyType, checkHostKey, hostField, hostKeyAlgorithms, hostMatches, knownHostsLine, knownKeyTypes, noCommonHostKeyType,
+  ACCEPTED_HOST_KEY_TYPES,
+  blobKeyType,
+  checkHostKey,
+  hostField,
+  hostKeyAlgorithms,
+  hostMatches,
+  knownHostsLine,
+  knownKeyTypes,
+  noCommonHostKeyType,
   parseKnownHosts,
 } from '../../lib/transport/known-hosts.js';
 
@@ -36,7 +44,14 @@ describe('known_hosts', () => {
   it('parses markers, comments and line numbers, skipping malformed lines', () => {
     const text = `# comment\n\n${line('h1', a)}\ngarbage\n@revoked ${line('*', b)}\n@cert-authority *.x ssh-ed25519 AAAA\n`;
     const entries = parseKnownHosts(text);
-    assert.deepEqual(entries.map((e) => [e.line, e.marker ?? '', e.hosts]), [[3, '', 'h1'], [5, '@revoked', '*'], [6, '@cert-authority', '*.x']]);
+    assert.deepEqual(
+      entries.map((e) => [e.line, e.marker ?? '', e.hosts]),
+      [
+        [3, '', 'h1'],
+        [5, '@revoked', '*'],
+        [6, '@cert-authority', '*.x'],
+      ],
+    );
   });
 
   it('matches plain lists, globs, negations and hashed names', () => {

@@ -3,17 +3,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  finishPutScript, quote, readFileScript, sudoCommand, sudoMode, tempBeside,
-} from '../../lib/transport/remote-command.js';
+import { finishPutScript, quote, readFileScript, sudoCommand, sudoMode, tempBeside } from '../../lib/transport/remote-command.js';
 import { SUDO_PROMPT, SUDO_READY } from '../../lib/transport/sudo-dialogue.js';
 
 const sh = (script: string) => execFileSync('sh', ['-c', script], { encoding: 'utf8' });
 
 describe('remote commands', () => {
   it('quotes any string into one shell word', () => {
-    for (const s of ['plain', "it's", 'a b', '$(rm -rf /)', '"; echo x', '', 'tab\there', 'new\nline'])
-      assert.equal(sh(`printf %s ${quote(s)}`), s);
+    for (const s of ['plain', "it's", 'a b', '$(rm -rf /)', '"; echo x', '', 'tab\there', 'new\nline']) assert.equal(sh(`printf %s ${quote(s)}`), s);
   });
 
   it('uses sudo only when asked and not root, and -S only when a password is needed', () => {
@@ -66,6 +63,9 @@ describe('remote commands', () => {
 
   it('reads a file or exits 3 when it is missing', () => {
     assert.equal(sh(readFileScript('/etc/hostname')), readFileSync('/etc/hostname', 'utf8'));
-    assert.throws(() => sh(readFileScript('/nonexistent/x')), (e: { status?: number }) => e.status === 3);
+    assert.throws(
+      () => sh(readFileScript('/nonexistent/x')),
+      (e: { status?: number }) => e.status === 3,
+    );
   });
 });

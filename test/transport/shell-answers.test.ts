@@ -4,7 +4,10 @@ import { describe, it } from 'mocha';
 import type { Query } from '../../lib/core/ops.js';
 import { parseAnswer, splitAnswers } from '../../lib/transport/shell-answers.js';
 
-interface Table { source: string; cases: { name: string; query: Query; output: string; answer: unknown }[] }
+interface Table {
+  source: string;
+  cases: { name: string; query: Query; output: string; answer: unknown }[];
+}
 const table = (name: string): Table => JSON.parse(readFileSync(new URL(`../fixtures/facts/${name}.json`, import.meta.url), 'utf8'));
 
 describe('shell answers: parsing real outputs', () => {

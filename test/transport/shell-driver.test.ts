@@ -47,8 +47,13 @@ describe('shell driver on this machine', function () {
     ];
     const { first, applied, second } = await converge(driver, rs);
     assert.equal(applied.failure, undefined, applied.failure?.stderr);
-    assert.deepEqual(changedIds(first), rs.map((r) => r.id));
-    assert.deepEqual(changesById(first)[`line:${d}/hosts:^10\\.0\\.0\\.9\\s`], [{ field: 'content', diff: { before: '127.0.0.1 localhost\n10.0.0.9 old\n', after: '127.0.0.1 localhost\n10.0.0.9 node1\n' } }]);
+    assert.deepEqual(
+      changedIds(first),
+      rs.map((r) => r.id),
+    );
+    assert.deepEqual(changesById(first)[`line:${d}/hosts:^10\\.0\\.0\\.9\\s`], [
+      { field: 'content', diff: { before: '127.0.0.1 localhost\n10.0.0.9 old\n', after: '127.0.0.1 localhost\n10.0.0.9 node1\n' } },
+    ]);
     assert.deepEqual(changedIds(second), []);
     assert.equal(driver.roundTrips, 3);
     assert.deepEqual(conn.commands, ['sh -s', 'sh -s', 'sh -s'], 'scripts travel on stdin, nothing on the command line');
@@ -59,10 +64,19 @@ describe('shell driver on this machine', function () {
     assert.equal(mode(`${d}/etc/app/nasty.txt`), 0o640);
     assert.equal(mode(`${d}/etc/app/conf.yaml`), 0o644);
     assert.equal(mode(`${d}/etc/app`), 0o750);
-    assert.equal(execFileSync('stat', ['-c', '%U', `${d}/etc/app`]).toString().trim(), 'nobody');
+    assert.equal(
+      execFileSync('stat', ['-c', '%U', `${d}/etc/app`])
+        .toString()
+        .trim(),
+      'nobody',
+    );
     assert.equal(readFileSync(`${d}/hosts`, 'utf8'), '127.0.0.1 localhost\n10.0.0.9 node1\n');
     assert.equal(readFileSync(`${d}/ran.log`, 'utf8'), 'ran\nunless\n');
-    assert.deepEqual(readdirSync(`${d}/etc/app`).filter((f) => f.includes('tsplay')), [], 'no temp files left');
+    assert.deepEqual(
+      readdirSync(`${d}/etc/app`).filter((f) => f.includes('tsplay')),
+      [],
+      'no temp files left',
+    );
   });
 
   it('content drift shows a diff; mode drift is fixed in place; absent removes', async () => {
@@ -71,14 +85,23 @@ describe('shell driver on this machine', function () {
     chmodSync(`${d}/drift`, 0o666);
     const rs = [file({ path: `${d}/drift`, content: 'a=2\n', mode: 0o644 }), absent({ path: `${d}/etc` })];
     const { first, second } = await converge(driver, rs);
-    assert.deepEqual(changesById(first)[`file:${d}/drift`], [{ field: 'content', diff: { before: 'a=1\n', after: 'a=2\n' } }, { field: 'mode', before: '0666', after: '0644' }]);
+    assert.deepEqual(changesById(first)[`file:${d}/drift`], [
+      { field: 'content', diff: { before: 'a=1\n', after: 'a=2\n' } },
+      { field: 'mode', before: '0666', after: '0644' },
+    ]);
     assert.equal(existsSync(`${d}/etc`), false);
     assert.deepEqual(changedIds(second), []);
   });
 
   it('answers read-only system queries (packages, module, sysctl, user) without touching anything', async () => {
     const driver = shellDriver(new ChildConnection());
-    const [pkgs, user, nobody, sysctl, facts] = await driver.query([{ q: 'packages', names: ['coreutils', 'no-such-package'] }, { q: 'user', name: 'root' }, { q: 'group', name: 'no-such-group' }, { q: 'sysctl', key: 'kernel.ostype' }, { q: 'facts' }]);
+    const [pkgs, user, nobody, sysctl, facts] = await driver.query([
+      { q: 'packages', names: ['coreutils', 'no-such-package'] },
+      { q: 'user', name: 'root' },
+      { q: 'group', name: 'no-such-group' },
+      { q: 'sysctl', key: 'kernel.ostype' },
+      { q: 'facts' },
+    ]);
     assert.match(String((pkgs as Record<string, string>)['coreutils']), /^\d/);
     assert.equal((pkgs as Record<string, null>)['no-such-package'], null);
     assert.equal((user as { uid: number }).uid, 0);
@@ -94,7 +117,10 @@ describe('shell driver on this machine', function () {
     const driver = shellDriver(new ChildConnection());
     const res = await driver.act([
       [{ a: 'write', path: `${d}/g0`, content: 'ok' }],
-      [{ a: 'command', command: 'echo first-line >&2; false' }, { a: 'write', path: `${d}/never1`, content: '' }],
+      [
+        { a: 'command', command: 'echo first-line >&2; false' },
+        { a: 'write', path: `${d}/never1`, content: '' },
+      ],
       [{ a: 'write', path: `${d}/never2`, content: '' }],
     ]);
     assert.deepEqual(res, { ok: false, failedGroup: 1, exitCode: 1, stderr: 'first-line' });
@@ -107,16 +133,29 @@ describe('shell driver on this machine', function () {
     writeFileSync(`${src}/pkg/tool`, '#!/bin/sh\necho tool\n');
     writeFileSync(`${src}/pkg/other`, 'x');
     execFileSync('tar', ['-czf', `${d}/pkg.tgz`, '-C', src, 'pkg']);
-    const sum = createHash('sha256').update(readFileSync(`${d}/pkg.tgz`)).digest('hex');
+    const sum = createHash('sha256')
+      .update(readFileSync(`${d}/pkg.tgz`))
+      .digest('hex');
     const conn = new ChildConnection();
     const driver = shellDriver(conn);
-    const r = artifact({ url: pathToFileURL(`${d}/pkg.tgz`).href, sha256: sum, extract: { files: ['pkg/tool'], dest: `${d}/opt/bin` }, cacheDir: `${d}/cache` });
+    const r = artifact({
+      url: pathToFileURL(`${d}/pkg.tgz`).href,
+      sha256: sum,
+      extract: { files: ['pkg/tool'], dest: `${d}/opt/bin` },
+      cacheDir: `${d}/cache`,
+    });
     const { applied, second } = await converge(driver, [r]);
     assert.equal(applied.failure, undefined, applied.failure?.stderr);
     assert.equal(execFileSync(`${d}/opt/bin/tool`).toString(), 'tool\n');
     assert.deepEqual(changedIds(second), []);
     assert.deepEqual(conn.commands, ['sh -s', 'sh -s', `put ${d}/opt/bin/tool`, 'sh -s']);
-    const res = await driver.act([[{ a: 'mkdir', path: `${d}/x` }, { a: 'write', path: `${d}/x/pkg.tgz`, content: readFileSync(`${d}/pkg.tgz`) }, { a: 'extract', archive: `${d}/x/pkg.tgz`, dest: `${d}/x/out`, files: ['pkg/other'], mode: 0o600 }]]);
+    const res = await driver.act([
+      [
+        { a: 'mkdir', path: `${d}/x` },
+        { a: 'write', path: `${d}/x/pkg.tgz`, content: readFileSync(`${d}/pkg.tgz`) },
+        { a: 'extract', archive: `${d}/x/pkg.tgz`, dest: `${d}/x/out`, files: ['pkg/other'], mode: 0o600 },
+      ],
+    ]);
     assert.deepEqual(res, { ok: true });
     assert.equal(readFileSync(`${d}/x/out/other`, 'utf8'), 'x');
     assert.equal(mode(`${d}/x/out/other`), 0o600);
@@ -149,19 +188,32 @@ describe('shell driver on this machine', function () {
   });
 });
 
-describe('shell driver: a run\'s state on this machine (lock, journal, temp files)', function () {
+describe("shell driver: a run's state on this machine (lock, journal, temp files)", function () {
   this.timeout(20000);
   let d: string;
   before(() => {
     d = mkdtempSync(join(tmpdir(), 'tsplay-state-'));
   });
   after(() => rmSync(d, { recursive: true, force: true }));
-  const claim = (id: string, more: Partial<RunClaim> = {}): RunClaim => ({ id, controller: 'ctl', pid: 7, startedAt: '2026-12-02T07:00:00.000Z', lockTimeoutMs: 5000, sweep: [], ...more });
+  const claim = (id: string, more: Partial<RunClaim> = {}): RunClaim => ({
+    id,
+    controller: 'ctl',
+    pid: 7,
+    startedAt: '2026-12-02T07:00:00.000Z',
+    lockTimeoutMs: 5000,
+    sweep: [],
+    ...more,
+  });
   const driver = (state = `${d}/state`) => shellDriver(localConnection('here'), { stateDir: state });
 
   it('a group records its notes before its done marker, and only when it succeeded; the next run reads them with its first query', async () => {
     const a = driver();
-    const res = await a.act([[{ a: 'write', path: `${d}/one`, content: '1' }], [{ a: 'command', command: 'exit 3' }]], { notes: new Map([[0, { pend: ['app.restart%20app'] }], [1, { pend: ['app.never'] }]]) });
+    const res = await a.act([[{ a: 'write', path: `${d}/one`, content: '1' }], [{ a: 'command', command: 'exit 3' }]], {
+      notes: new Map([
+        [0, { pend: ['app.restart%20app'] }],
+        [1, { pend: ['app.never'] }],
+      ]),
+    });
     assert.equal(res.ok, false);
     assert.deepEqual(readdirSync(`${d}/state/pending`), ['app.restart%20app']);
     const b = driver();
@@ -205,7 +257,10 @@ describe('shell driver: a run\'s state on this machine (lock, journal, temp file
     const t0 = Date.now();
     await assert.rejects(second.query([]), (e: Error) => {
       assert.equal(e.name, 'HostBusy');
-      assert.match(e.message, /here is busy: another tsplay run holds its lock \(run first-run from ctl-a pid 111 started 2026-12-02T07:00:00.000Z\); gave up after 0.3 s/);
+      assert.match(
+        e.message,
+        /here is busy: another tsplay run holds its lock \(run first-run from ctl-a pid 111 started 2026-12-02T07:00:00.000Z\); gave up after 0.3 s/,
+      );
       return true;
     });
     assert.ok(Date.now() - t0 >= 250, 'it waited');

@@ -21,10 +21,20 @@ describe('file queries in one batch', () => {
   const deep = join(dir, 'd'.repeat(60), 'e'.repeat(60));
   mkdirSync(deep, { recursive: true });
   mkdirSync(bin);
-  for (const tool of ['sh', 'stat', 'base64', 'sha256sum', 'cat', 'find']) symlinkSync(execFileSync('sh', ['-c', `command -v ${tool}`]).toString().trim(), join(bin, tool));
+  for (const tool of ['sh', 'stat', 'base64', 'sha256sum', 'cat', 'find'])
+    symlinkSync(
+      execFileSync('sh', ['-c', `command -v ${tool}`])
+        .toString()
+        .trim(),
+      join(bin, tool),
+    );
   const files: Record<string, string | Buffer> = {
-    'app.conf': 'listen 8080\n', empty: '', 'bin.dat': Buffer.from([0, 1, 2, 255, 10, 0]), 'big.log': 'x'.repeat(100),
-    'odd\nname\\with.conf': 'odd\n', [join(deep, 'long-path.conf').slice(dir.length + 1)]: 'deep\n',
+    'app.conf': 'listen 8080\n',
+    empty: '',
+    'bin.dat': Buffer.from([0, 1, 2, 255, 10, 0]),
+    'big.log': 'x'.repeat(100),
+    'odd\nname\\with.conf': 'odd\n',
+    [join(deep, 'long-path.conf').slice(dir.length + 1)]: 'deep\n',
   };
   for (const [name, body] of Object.entries(files)) writeFileSync(at(name), body);
   mkdirSync(at('sub'));
@@ -33,9 +43,18 @@ describe('file queries in one batch', () => {
 
   const file = (name: string, opts: { sha256?: boolean; content?: number } = { content: 64 }): Query => ({ q: 'file', path: at(name), ...opts });
   const queries: Query[] = [
-    file('app.conf'), file('empty'), file('bin.dat', { content: 64, sha256: true }), file('big.log'), file('big.log', { sha256: true }),
-    file('odd\nname\\with.conf', { content: 64, sha256: true }), file(join(deep, 'long-path.conf').slice(dir.length + 1)),
-    file('sub'), file('link'), file('dangling'), file('missing'), file('app.conf', { sha256: true }),
+    file('app.conf'),
+    file('empty'),
+    file('bin.dat', { content: 64, sha256: true }),
+    file('big.log'),
+    file('big.log', { sha256: true }),
+    file('odd\nname\\with.conf', { content: 64, sha256: true }),
+    file(join(deep, 'long-path.conf').slice(dir.length + 1)),
+    file('sub'),
+    file('link'),
+    file('dangling'),
+    file('missing'),
+    file('app.conf', { sha256: true }),
     { q: 'command', command: 'echo between' },
   ];
   const run = (path?: string) => {

@@ -30,7 +30,8 @@ describe('shell quoting', () => {
     assert.equal(quote('/etc/x.conf'), '/etc/x.conf');
     assert.throws(() => quote('a\0b'), /NUL/);
   });
-  it('heredocs end on a delimiter base64 can never produce', () => assert.match(heredoc('base64 -d', 'x'.repeat(200)), /^base64 -d <<'TSPLAY_EOF'\n[A-Za-z0-9+/=\n]+\nTSPLAY_EOF$/));
+  it('heredocs end on a delimiter base64 can never produce', () =>
+    assert.match(heredoc('base64 -d', 'x'.repeat(200)), /^base64 -d <<'TSPLAY_EOF'\n[A-Za-z0-9+/=\n]+\nTSPLAY_EOF$/));
   it('attrs, paths', () => {
     assert.deepEqual(attrLines('/a b', { mode: 0o640, owner: 'u', group: 'g' }), ["chmod -- 0640 '/a b'", "chown -- u:g '/a b'"]);
     assert.deepEqual(attrLines('/a', { group: 'g' }), ['chgrp -- g /a']);
@@ -47,10 +48,16 @@ describe('action rendering', () => {
     assert.ok(lines.includes('chmod -- 0600 /etc/.x.tsplay-s') && lines.includes('chown -- root /etc/.x.tsplay-s'));
   });
   it('package: apt refreshes lists only when the first install fails; dnf plain', () => {
-    assert.deepEqual(renderAction({ a: 'package', state: 'present', names: ['a', 'b'], manager: 'apt' }, 's'), ['apt-get install -y -q -- a b || { apt-get update -q && apt-get install -y -q -- a b; }']);
+    assert.deepEqual(renderAction({ a: 'package', state: 'present', names: ['a', 'b'], manager: 'apt' }, 's'), [
+      'apt-get install -y -q -- a b || { apt-get update -q && apt-get install -y -q -- a b; }',
+    ]);
     // Pins: apt's name=version (allowed to go down to it), dnf's name-version.
-    assert.deepEqual(renderAction({ a: 'package', state: 'present', names: ['a', 'b'], manager: 'apt', versions: { a: '1:2.0-1' } }, 's'), ['apt-get install -y -q --allow-downgrades -- a=1:2.0-1 b || { apt-get update -q && apt-get install -y -q --allow-downgrades -- a=1:2.0-1 b; }']);
-    assert.deepEqual(renderAction({ a: 'package', state: 'present', names: ['a'], manager: 'dnf', versions: { a: '2.0-1.el9' } }, 's'), ['dnf install -y -- a-2.0-1.el9']);
+    assert.deepEqual(renderAction({ a: 'package', state: 'present', names: ['a', 'b'], manager: 'apt', versions: { a: '1:2.0-1' } }, 's'), [
+      'apt-get install -y -q --allow-downgrades -- a=1:2.0-1 b || { apt-get update -q && apt-get install -y -q --allow-downgrades -- a=1:2.0-1 b; }',
+    ]);
+    assert.deepEqual(renderAction({ a: 'package', state: 'present', names: ['a'], manager: 'dnf', versions: { a: '2.0-1.el9' } }, 's'), [
+      'dnf install -y -- a-2.0-1.el9',
+    ]);
     assert.deepEqual(renderAction({ a: 'package', state: 'absent', names: ['a'], manager: 'dnf' }, 's'), ['dnf remove -y -- a']);
   });
   it('user: add or modify (appending groups), never both', () => {
@@ -69,26 +76,68 @@ describe('action batches', () => {
   const up = (path: string): Action => ({ a: 'upload', from: '/local', path, sha256: 'x' });
   it('an upload into an existing directory goes ahead of the script: 1 put + 1 script', () => {
     const steps = planSteps([[{ a: 'write', path: '/etc/a', content: '' }], [up('/usr/local/bin/etcd')], [{ a: 'systemctl', verb: 'daemon-reload' }]]);
-    assert.deepEqual(steps.map((s) => (s.kind === 'script' ? `script ${s.parts.map((p) => p.group).join(',')}` : `upload ${s.group}`)), ['upload 1', 'script 0,2']);
+    assert.deepEqual(
+      steps.map((s) => (s.kind === 'script' ? `script ${s.parts.map((p) => p.group).join(',')}` : `upload ${s.group}`)),
+      ['upload 1', 'script 0,2'],
+    );
   });
   it('an upload into a directory made earlier in the batch waits for it', () => {
-    const steps = planSteps([[{ a: 'mkdir', path: '/opt/cni' }], [{ a: 'mkdir', path: '/opt/cni/bin' }, up('/opt/cni/bin/bridge')], [{ a: 'command', command: 'x' }]]);
-    assert.deepEqual(steps.map((s) => (s.kind === 'script' ? `script ${s.parts.map((p) => p.group).join(',')}` : `upload ${s.group}`)), ['script 0,1', 'upload 1', 'script 2']);
+    const steps = planSteps([
+      [{ a: 'mkdir', path: '/opt/cni' }],
+      [{ a: 'mkdir', path: '/opt/cni/bin' }, up('/opt/cni/bin/bridge')],
+      [{ a: 'command', command: 'x' }],
+    ]);
+    assert.deepEqual(
+      steps.map((s) => (s.kind === 'script' ? `script ${s.parts.map((p) => p.group).join(',')}` : `upload ${s.group}`)),
+      ['script 0,1', 'upload 1', 'script 2'],
+    );
   });
   it('a package or command before an upload is flushed first (unknown effects)', () => {
     const steps = planSteps([[{ a: 'package', state: 'present', names: ['etcd'], manager: 'apt' }], [up('/etc/etcd/x')]]);
-    assert.deepEqual(steps.map((s) => s.kind), ['script', 'upload']);
+    assert.deepEqual(
+      steps.map((s) => s.kind),
+      ['script', 'upload'],
+    );
   });
-  it('enable and disable skip their own systemd reload after the script\'s daemon-reload, and only then', () => {
+  it("enable and disable skip their own systemd reload after the script's daemon-reload, and only then", () => {
     const svc = (verb: 'enable' | 'disable' | 'start'): Action => ({ a: 'systemctl', verb, unit: 'web.service' });
-    const systemctlLines = (parts: { group: number; actions: Action[] }[]) => renderActScript(parts, '__b__', 's').split('\n').filter((l) => l.startsWith('systemctl'));
-    assert.deepEqual(systemctlLines([{ group: 0, actions: [svc('enable')] }, { group: 1, actions: [{ a: 'systemctl', verb: 'daemon-reload' }] }, { group: 2, actions: [svc('enable'), svc('start')] }, { group: 3, actions: [svc('disable')] }]), [
-      'systemctl enable -- web.service', 'systemctl daemon-reload', 'systemctl enable --no-reload -- web.service', 'systemctl start -- web.service', 'systemctl disable --no-reload -- web.service',
-    ]);
+    const systemctlLines = (parts: { group: number; actions: Action[] }[]) =>
+      renderActScript(parts, '__b__', 's')
+        .split('\n')
+        .filter((l) => l.startsWith('systemctl'));
+    assert.deepEqual(
+      systemctlLines([
+        { group: 0, actions: [svc('enable')] },
+        { group: 1, actions: [{ a: 'systemctl', verb: 'daemon-reload' }] },
+        { group: 2, actions: [svc('enable'), svc('start')] },
+        { group: 3, actions: [svc('disable')] },
+      ]),
+      [
+        'systemctl enable -- web.service',
+        'systemctl daemon-reload',
+        'systemctl enable --no-reload -- web.service',
+        'systemctl start -- web.service',
+        'systemctl disable --no-reload -- web.service',
+      ],
+    );
   });
   it('markers pin a failure to its group and its stderr', () => {
     const B = '__b__';
-    const script = renderActScript([{ group: 0, actions: [{ a: 'command', command: 'echo zero >&2' }] }, { group: 1, actions: [{ a: 'command', command: 'echo one >&2; exit 4' }, { a: 'command', command: 'echo never' }] }, { group: 2, actions: [{ a: 'command', command: 'echo two' }] }], B, 's');
+    const script = renderActScript(
+      [
+        { group: 0, actions: [{ a: 'command', command: 'echo zero >&2' }] },
+        {
+          group: 1,
+          actions: [
+            { a: 'command', command: 'echo one >&2; exit 4' },
+            { a: 'command', command: 'echo never' },
+          ],
+        },
+        { group: 2, actions: [{ a: 'command', command: 'echo two' }] },
+      ],
+      B,
+      's',
+    );
     let out = '';
     let err = '';
     let code = 0;
@@ -104,13 +153,19 @@ describe('action batches', () => {
     assert.equal(stderrOfLastGroup(err, B), 'one');
     assert.ok(!out.includes('never') && !out.includes('two'));
   });
-  it('query scripts end with an end marker and exit 0', () => assert.match(renderQueries([{ q: 'module', name: 'x' }], 'B'), /printf '\\n%s\\n' 'B end'\nexit 0\n$/));
+  it('query scripts end with an end marker and exit 0', () =>
+    assert.match(renderQueries([{ q: 'module', name: 'x' }], 'B'), /printf '\\n%s\\n' 'B end'\nexit 0\n$/));
 });
 
 describe('module query', () => {
   it('names the kernel config symbol that builds a module in', () => {
-    assert.deepEqual(['overlay', 'br_netfilter', 'br-netfilter', 'vxlan', 'nf_conntrack'].map(moduleConfigSymbol),
-      ['CONFIG_OVERLAY_FS', 'CONFIG_BRIDGE_NETFILTER', 'CONFIG_BRIDGE_NETFILTER', 'CONFIG_VXLAN', 'CONFIG_NF_CONNTRACK']);
+    assert.deepEqual(['overlay', 'br_netfilter', 'br-netfilter', 'vxlan', 'nf_conntrack'].map(moduleConfigSymbol), [
+      'CONFIG_OVERLAY_FS',
+      'CONFIG_BRIDGE_NETFILTER',
+      'CONFIG_BRIDGE_NETFILTER',
+      'CONFIG_VXLAN',
+      'CONFIG_NF_CONNTRACK',
+    ]);
   });
   it('counts built in (=y) but not buildable as a module (=m), which would have to show in /proc/modules', () => {
     const s = renderQuery({ q: 'module', name: 'overlay' });
@@ -123,17 +178,26 @@ describe('command stdin', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tsplay-stdin-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
   const inputs: Record<string, string> = {
-    'a line': 'hello\n', empty: '', 'no final newline': 'last', 'the heredoc delimiter': 'TSPLAY_EOF\nTSPLAY_EOF',
-    'shell syntax': "$(touch canary) `touch canary` ' \" \\ ; | &\n", 'CR, ESC and unicode': 'ünï ✓\r\n\x1b[31m\n', long: 'x'.repeat(200_000),
+    'a line': 'hello\n',
+    empty: '',
+    'no final newline': 'last',
+    'the heredoc delimiter': 'TSPLAY_EOF\nTSPLAY_EOF',
+    'shell syntax': '$(touch canary) `touch canary` \' " \\ ; | &\n',
+    'CR, ESC and unicode': 'ünï ✓\r\n\x1b[31m\n',
+    long: 'x'.repeat(200_000),
   };
   for (const [name, stdin] of Object.entries(inputs)) {
     it(`reaches the command byte for byte, and the rest of the script runs: ${name}`, () => {
       const out = join(dir, name.replace(/\W/g, '_'));
       const B = '__b__';
-      const script = renderActScript([
-        { group: 0, actions: [{ a: 'command', command: `cat >${quote(out)}`, stdin }] },
-        { group: 1, actions: [{ a: 'command', command: 'echo after' }] },
-      ], B, 's');
+      const script = renderActScript(
+        [
+          { group: 0, actions: [{ a: 'command', command: `cat >${quote(out)}`, stdin }] },
+          { group: 1, actions: [{ a: 'command', command: 'echo after' }] },
+        ],
+        B,
+        's',
+      );
       const r = runScript(script, { ...process.env, PWD: dir });
       assert.equal(r.code, 0, r.err);
       assert.deepEqual([...doneGroups(r.out, B)], [0, 1]);
@@ -155,23 +219,58 @@ describe('no value is read as an option', () => {
   const bin = join(dir, 'bin');
   const log = join(dir, 'argv.log');
   mkdirSync(bin);
-  const tools = ['chown', 'chmod', 'chgrp', 'mv', 'mkdir', 'rm', 'tar', 'find', 'useradd', 'usermod', 'userdel', 'groupadd', 'groupdel', 'getent', 'id', 'apt-get', 'dnf', 'modprobe', 'systemctl', 'dpkg-query', 'rpm'];
+  const tools = [
+    'chown',
+    'chmod',
+    'chgrp',
+    'mv',
+    'mkdir',
+    'rm',
+    'tar',
+    'find',
+    'useradd',
+    'usermod',
+    'userdel',
+    'groupadd',
+    'groupdel',
+    'getent',
+    'id',
+    'apt-get',
+    'dnf',
+    'modprobe',
+    'systemctl',
+    'dpkg-query',
+    'rpm',
+  ];
   const stub = (tool: string, exit = 0) => {
-    writeFileSync(join(bin, tool), `#!/bin/sh\n{ printf '%s\\n' "== \${0##*/}"; for a in "$@"; do printf '%s\\n' "$a"; done; } >>${quote(log)}; exit ${exit}\n`);
+    writeFileSync(
+      join(bin, tool),
+      `#!/bin/sh\n{ printf '%s\\n' "== \${0##*/}"; for a in "$@"; do printf '%s\\n' "$a"; done; } >>${quote(log)}; exit ${exit}\n`,
+    );
     chmodSync(join(bin, tool), 0o755);
   };
   for (const t of tools) stub(t);
-  for (const t of ['sh', 'base64', 'printf', 'cat']) symlinkSync(execFileSync('sh', ['-c', `command -v ${t}`]).toString().trim(), join(bin, t));
+  for (const t of ['sh', 'base64', 'printf', 'cat'])
+    symlinkSync(
+      execFileSync('sh', ['-c', `command -v ${t}`])
+        .toString()
+        .trim(),
+      join(bin, t),
+    );
 
   /** Options that take the next word as their argument (which is then never an option itself). */
   const TAKES_ARG = new Set(['-G', '-g', '-d', '-s', '-C', '-f', '-p', '-t']);
   /** Per call: the words before its `--` that getopt would read as options (not their arguments), and those after. */
-  const calls = () => readFileSync(log, 'utf8').split('== ').filter(Boolean).map((c) => {
-    const [tool, ...args] = c.trimEnd().split('\n');
-    const end = args.indexOf('--');
-    const before = end < 0 ? args : args.slice(0, end);
-    return { tool: tool!, options: before.filter((_, i) => !TAKES_ARG.has(before[i - 1] ?? '')), operands: end < 0 ? [] : args.slice(end + 1) };
-  });
+  const calls = () =>
+    readFileSync(log, 'utf8')
+      .split('== ')
+      .filter(Boolean)
+      .map((c) => {
+        const [tool, ...args] = c.trimEnd().split('\n');
+        const end = args.indexOf('--');
+        const before = end < 0 ? args : args.slice(0, end);
+        return { tool: tool!, options: before.filter((_, i) => !TAKES_ARG.has(before[i - 1] ?? '')), operands: end < 0 ? [] : args.slice(end + 1) };
+      });
   const hostile = ['--reference=/etc/shadow', '-evil', '-o=APT::Get::AllowUnauthenticated=1', '--evil-help'];
   const actions: Action[] = [
     { a: 'attrs', path: '/x', mode: 0o644, owner: hostile[0], group: hostile[1] },
@@ -204,10 +303,18 @@ describe('no value is read as an option', () => {
     });
   }
 
-  it("every query's value comes after \"--\"", () => {
+  it('every query\'s value comes after "--"', () => {
     rmSync(log, { force: true });
     stub('getent');
-    const script = renderQueries([{ q: 'user', name: hostile[0]! }, { q: 'group', name: hostile[1]! }, { q: 'unit', name: hostile[0]! }, { q: 'packages', names: hostile }], '__b__');
+    const script = renderQueries(
+      [
+        { q: 'user', name: hostile[0]! },
+        { q: 'group', name: hostile[1]! },
+        { q: 'unit', name: hostile[0]! },
+        { q: 'packages', names: hostile },
+      ],
+      '__b__',
+    );
     runScript(script, { PATH: bin });
     const seen = calls();
     assert.deepEqual([...new Set(seen.map((c) => c.tool))].sort(), ['dpkg-query', 'getent', 'id', 'systemctl']);

@@ -20,8 +20,10 @@ describe('opening an SSH session (in-process sshd)', () => {
     sshd = await fakeSshd();
     const dir = join(scratch(), 'known_hosts');
     mkdirSync(dir);
-    await assert.rejects(connectSsh(sshd.host(), { knownHosts: dir, trustNewHostKeys: true, retries: 2 }),
-      (e) => e instanceof TransportError && e.message.includes(dir) && /EISDIR/.test(e.message));
+    await assert.rejects(
+      connectSsh(sshd.host(), { knownHosts: dir, trustNewHostKeys: true, retries: 2 }),
+      (e) => e instanceof TransportError && e.message.includes(dir) && /EISDIR/.test(e.message),
+    );
     assert.ok(sshd.accepted <= 1, `connected ${sshd.accepted} times: a broken known_hosts is not worth a retry`);
     assert.ok(await eventually(() => sshd!.open === 0), `${sshd.open} connection(s) left open`);
   });
@@ -31,8 +33,10 @@ describe('opening an SSH session (in-process sshd)', () => {
     // A dangling link: read as missing (no known hosts yet), but the append fails after the handshake succeeded.
     const file = join(scratch(), 'known_hosts');
     symlinkSync('/nonexistent/known_hosts', file);
-    await assert.rejects(connectSsh(sshd.host(), { knownHosts: file, trustNewHostKeys: true, retries: 2 }),
-      (e) => e instanceof TransportError && e.message.includes(`cannot record its host key in ${file}`));
+    await assert.rejects(
+      connectSsh(sshd.host(), { knownHosts: file, trustNewHostKeys: true, retries: 2 }),
+      (e) => e instanceof TransportError && e.message.includes(`cannot record its host key in ${file}`),
+    );
     assert.equal(sshd.accepted, 1, 'not retried');
     assert.ok(await eventually(() => sshd!.open === 0), `${sshd.open} connection(s) left open`);
   });
@@ -41,9 +45,14 @@ describe('opening an SSH session (in-process sshd)', () => {
     sshd = await fakeSshd();
     const pub = join(scratch(), 'id.pub');
     writeFileSync(pub, `${sshd.knownHostsLine.split(' ').slice(1).join(' ')}\n`);
-    for (const [key, why] of [['/nonexistent/id_ed25519', /does not exist/], [pub, /holds a public key/]] as const)
-      await assert.rejects(connectSsh(sshd.host('h1', { key }), { knownHosts: join(scratch(), 'kh'), trustNewHostKeys: true }),
-        (e) => e instanceof TransportError && e.message.startsWith(`[h1] key file ${key} `) && why.test(e.message));
+    for (const [key, why] of [
+      ['/nonexistent/id_ed25519', /does not exist/],
+      [pub, /holds a public key/],
+    ] as const)
+      await assert.rejects(
+        connectSsh(sshd.host('h1', { key }), { knownHosts: join(scratch(), 'kh'), trustNewHostKeys: true }),
+        (e) => e instanceof TransportError && e.message.startsWith(`[h1] key file ${key} `) && why.test(e.message),
+      );
     assert.equal(sshd.accepted, 0);
   });
 

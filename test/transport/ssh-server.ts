@@ -35,8 +35,12 @@ export type ExecHandler = (command: string, channel: ServerChannel, exit: (code:
  */
 export function keyPair(type: 'ed25519' | 'rsa', passphrase?: string): { private: string; public: string } {
   for (;;) {
-    const k = type === 'rsa' ? utils.generateKeyPairSync('rsa', { bits: 2048 })
-      : passphrase ? utils.generateKeyPairSync('ed25519', { passphrase, cipher: 'aes256-ctr', rounds: 4 }) : utils.generateKeyPairSync('ed25519');
+    const k =
+      type === 'rsa'
+        ? utils.generateKeyPairSync('rsa', { bits: 2048 })
+        : passphrase
+          ? utils.generateKeyPairSync('ed25519', { passphrase, cipher: 'aes256-ctr', rounds: 4 })
+          : utils.generateKeyPairSync('ed25519');
     if (!(utils.parseKey(k.private, passphrase) instanceof Error)) return k;
   }
 }
@@ -44,15 +48,17 @@ export function keyPair(type: 'ed25519' | 'rsa', passphrase?: string): { private
 const answerTrue: ExecHandler = (_c, _ch, exit) => exit(0);
 
 /** Run each command with this machine's sh, as sshd would run it on a host; `env` adds to the environment. */
-export const runLocally = (env: Readonly<Record<string, string>> = {}): ExecHandler => (command, ch, exit) => {
-  const child = spawn('sh', ['-c', command], { env: { ...process.env, ...env } });
-  ch.pipe(child.stdin);
-  child.stdin.on('error', () => undefined);
-  child.stdout.pipe(ch, { end: false });
-  child.stderr.pipe(ch.stderr, { end: false });
-  ch.on('close', () => child.kill('SIGKILL'));
-  child.on('close', (code) => exit(code ?? 255));
-};
+export const runLocally =
+  (env: Readonly<Record<string, string>> = {}): ExecHandler =>
+  (command, ch, exit) => {
+    const child = spawn('sh', ['-c', command], { env: { ...process.env, ...env } });
+    ch.pipe(child.stdin);
+    child.stdin.on('error', () => undefined);
+    child.stdout.pipe(ch, { end: false });
+    child.stderr.pipe(ch.stderr, { end: false });
+    ch.on('close', () => child.kill('SIGKILL'));
+    child.on('close', (code) => exit(code ?? 255));
+  };
 
 export async function fakeSshd(opts: { rsaOnly?: boolean; exec?: ExecHandler } = {}): Promise<FakeSshd> {
   const hostKey = keyPair(opts.rsaOnly ? 'rsa' : 'ed25519');
@@ -62,25 +68,28 @@ export async function fakeSshd(opts: { rsaOnly?: boolean; exec?: ExecHandler } =
   let accepted = 0;
   let open = 0;
   const exec = opts.exec ?? answerTrue;
-  const server = new Server({
-    hostKeys: [hostKey.private],
-    ...(opts.rsaOnly ? { algorithms: { serverHostKey: ['rsa-sha2-512', 'rsa-sha2-256'] } } : {}),
-  }, (client) => {
-    accepted++;
-    open++;
-    client.on('close', () => open--);
-    client.on('error', () => undefined);
-    client.on('authentication', (ctx) => (ctx.method === 'publickey' ? ctx.accept() : ctx.reject(['publickey'])));
-    client.on('session', (accept) => {
-      accept().on('exec', (acceptExec, _reject, info) => {
-        const ch = acceptExec();
-        exec(info.command, ch, (code) => {
-          ch.exit(code);
-          ch.end();
+  const server = new Server(
+    {
+      hostKeys: [hostKey.private],
+      ...(opts.rsaOnly ? { algorithms: { serverHostKey: ['rsa-sha2-512', 'rsa-sha2-256'] } } : {}),
+    },
+    (client) => {
+      accepted++;
+      open++;
+      client.on('close', () => open--);
+      client.on('error', () => undefined);
+      client.on('authentication', (ctx) => (ctx.method === 'publickey' ? ctx.accept() : ctx.reject(['publickey'])));
+      client.on('session', (accept) => {
+        accept().on('exec', (acceptExec, _reject, info) => {
+          const ch = acceptExec();
+          exec(info.command, ch, (code) => {
+            ch.exit(code);
+            ch.end();
+          });
         });
       });
-    });
-  });
+    },
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as AddressInfo).port;
   const pub = hostKey.public.trim().split(/\s+/);
@@ -88,10 +97,22 @@ export async function fakeSshd(opts: { rsaOnly?: boolean; exec?: ExecHandler } =
     port,
     knownHostsLine: `[127.0.0.1]:${port} ${pub[0]} ${pub[1]}`,
     clientKey,
-    get accepted() { return accepted; },
-    get open() { return open; },
+    get accepted() {
+      return accepted;
+    },
+    get open() {
+      return open;
+    },
     host: (name = 'sshd-1', over = {}) => ({
-      name, address: '127.0.0.1', port, user: 'root', key: clientKey, transport: 'ssh', groups: ['all'], vars: {}, ...over,
+      name,
+      address: '127.0.0.1',
+      port,
+      user: 'root',
+      key: clientKey,
+      transport: 'ssh',
+      groups: ['all'],
+      vars: {},
+      ...over,
     }),
     close: () => new Promise<void>((r) => server.close(() => r())),
   };

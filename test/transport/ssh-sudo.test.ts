@@ -89,11 +89,17 @@ describe('sudo with a become password (in-process sshd, stand-in sudo)', functio
     assert.equal(r.stderr, 'err\n');
     assert.ok(!r.stderr.includes(SUDO_PROMPT) && !r.stderr.includes(SUDO_READY));
     const many = await Promise.all([1, 2, 3, 4].map((i) => c.exec(`echo ${i}`, { sudo: true })));
-    assert.deepEqual(many.map((x) => x.stdout), ['1\n', '2\n', '3\n', '4\n']);
-    assert.ok(attempts().every((a) => a === 'right horse battery'), attempts().join(' | '));
+    assert.deepEqual(
+      many.map((x) => x.stdout),
+      ['1\n', '2\n', '3\n', '4\n'],
+    );
+    assert.ok(
+      attempts().every((a) => a === 'right horse battery'),
+      attempts().join(' | '),
+    );
   });
 
-  it('a held command (the run\'s first query) gets the password only at the prompt, its script only after', async () => {
+  it("a held command (the run's first query) gets the password only at the prompt, its script only after", async () => {
     const c = await connect('right horse battery');
     const held = await c.hold!('sh -s', { sudo: true, stdin: 'echo held; echo to stderr >&2\nexec cat\n', until: 'held\n' });
     try {
@@ -113,7 +119,11 @@ describe('sudo with a become password (in-process sshd, stand-in sudo)', functio
 
   it('a user sudo will not serve: a BecomeError with what sudo said', async () => {
     const c = await connect('right horse battery', 'notsudoer');
-    await assert.rejects(c.exec('true', { sudo: true }),
-      (e) => e instanceof BecomeError && /sudo did not run the command as root for user deploy on host web-1 \(exit 1\): deploy is not in the sudoers file\./.test(e.message));
+    await assert.rejects(
+      c.exec('true', { sudo: true }),
+      (e) =>
+        e instanceof BecomeError &&
+        /sudo did not run the command as root for user deploy on host web-1 \(exit 1\): deploy is not in the sudoers file\./.test(e.message),
+    );
   });
 });

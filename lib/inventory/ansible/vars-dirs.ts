@@ -25,7 +25,12 @@ export function addVarsDirs(inv: AnsibleInventory, inventoryFile: string): void 
       const isDir = statSync(path).isDirectory();
       const name = isDir ? entry : VARS_FILE.exec(entry)![1]!;
       const target = targetVars(inv, kind, name, shown(path));
-      const files = isDir ? readdirSync(path).sort().filter((f) => /\.(ya?ml|json)$/.test(f)).map((f) => join(path, f)) : [path];
+      const files = isDir
+        ? readdirSync(path)
+            .sort()
+            .filter((f) => /\.(ya?ml|json)$/.test(f))
+            .map((f) => join(path, f))
+        : [path];
       for (const f of files) Object.assign(target, readMapping(f, shown(f)));
     }
   }

@@ -33,6 +33,7 @@ export function readMapping(file: string, shownAs: string, read: ReadText = read
   }
   const v = parseYaml(text, shownAs);
   if (v === null || v === undefined) return {};
-  if (typeof v !== 'object' || Array.isArray(v)) throw new ConfigError(`expected a mapping of vars (key: value), got ${Array.isArray(v) ? 'a list' : typeof v}`, shownAs);
+  if (typeof v !== 'object' || Array.isArray(v))
+    throw new ConfigError(`expected a mapping of vars (key: value), got ${Array.isArray(v) ? 'a list' : typeof v}`, shownAs);
   return v as Record<string, unknown>;
 }

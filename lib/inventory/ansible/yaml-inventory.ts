@@ -25,7 +25,11 @@ export function parseYamlInventory(text: string, file: string, into: AnsibleInve
     return p ? `${file}:${p.line}` : file;
   };
   const e = doc.errors[0];
-  if (e) throw new ConfigError(`does not parse as YAML/JSON: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, e.linePos ? `${file}:${e.linePos[0].line}` : file);
+  if (e)
+    throw new ConfigError(
+      `does not parse as YAML/JSON: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+      e.linePos ? `${file}:${e.linePos[0].line}` : file,
+    );
   const top = doc.contents;
   if (top === null) return into;
   if (!isMap(top)) throw new ConfigError('expected a mapping of groups at the top (all:, web:, ...)', where(top));
@@ -50,7 +54,8 @@ export function parseYamlInventory(text: string, file: string, into: AnsibleInve
     for (const p of mapping(body, `group ${group} (hosts:, children:, vars:)`, at)) {
       const k = keyOf(p);
       const kn = p.key as Node;
-      if (!GROUP_KEYS.includes(k)) throw new ConfigError(`group ${group} has an unknown key "${k}": expected hosts, children or vars (a group's hosts go under hosts:)`, where(kn));
+      if (!GROUP_KEYS.includes(k))
+        throw new ConfigError(`group ${group} has an unknown key "${k}": expected hosts, children or vars (a group's hosts go under hosts:)`, where(kn));
       if (k === 'vars') Object.assign(g.vars, varsOf(p.value, `the vars of group ${group}`, kn));
       else if (k === 'hosts') {
         for (const h of mapping(p.value, `the hosts of group ${group} (host: vars, or host: with nothing)`, kn)) {

@@ -8,7 +8,16 @@ import type { RunEvent } from '../events.js';
 import { esc } from './escape.js';
 import type { Timed } from './record.js';
 
-interface Bar { host: string; role: string; start: number; end?: number; gates: string[]; retries: number; failed: boolean; roundTrips?: number }
+interface Bar {
+  host: string;
+  role: string;
+  start: number;
+  end?: number;
+  gates: string[];
+  retries: number;
+  failed: boolean;
+  roundTrips?: number;
+}
 
 const plain = new Chalk({ level: 0 });
 
@@ -49,14 +58,16 @@ function timelineHtml(events: readonly Timed[]): string {
   const span = Math.max(1, t1 - t0);
   const hosts = [...new Set(bars.map((b) => b.host))];
   const rows = hosts.map((host) => {
-    const cells = bars.filter((b) => b.host === host).map((b) => {
-      const left = ((b.start - t0) / span) * 100;
-      const width = Math.max(0.5, (((b.end ?? t1) - b.start) / span) * 100);
-      const marks = [b.gates.length ? `gates ${b.gates.join(', ')}` : '', b.retries ? `${b.retries} retries` : ''].filter(Boolean).join('; ');
-      const title = `${b.role} on ${host}: ${(b.end ?? t1) - b.start} ms${b.roundTrips === undefined ? '' : `, ${b.roundTrips} round trips`}${marks ? `; ${marks}` : ''}${b.end === undefined ? ' (not ended)' : ''}`;
-      const cls = ['bar', b.failed ? 'failed' : '', b.gates.length ? 'gated' : '', b.retries ? 'retried' : ''].filter(Boolean).join(' ');
-      return `<div class="${cls}" data-role="${esc(b.role)}" style="left:${left.toFixed(2)}%;width:${width.toFixed(2)}%" title="${esc(title)}">${esc(b.role)}${b.retries ? ` ↻${b.retries}` : ''}${b.gates.length ? ' ◆' : ''}</div>`;
-    });
+    const cells = bars
+      .filter((b) => b.host === host)
+      .map((b) => {
+        const left = ((b.start - t0) / span) * 100;
+        const width = Math.max(0.5, (((b.end ?? t1) - b.start) / span) * 100);
+        const marks = [b.gates.length ? `gates ${b.gates.join(', ')}` : '', b.retries ? `${b.retries} retries` : ''].filter(Boolean).join('; ');
+        const title = `${b.role} on ${host}: ${(b.end ?? t1) - b.start} ms${b.roundTrips === undefined ? '' : `, ${b.roundTrips} round trips`}${marks ? `; ${marks}` : ''}${b.end === undefined ? ' (not ended)' : ''}`;
+        const cls = ['bar', b.failed ? 'failed' : '', b.gates.length ? 'gated' : '', b.retries ? 'retried' : ''].filter(Boolean).join(' ');
+        return `<div class="${cls}" data-role="${esc(b.role)}" style="left:${left.toFixed(2)}%;width:${width.toFixed(2)}%" title="${esc(title)}">${esc(b.role)}${b.retries ? ` ↻${b.retries}` : ''}${b.gates.length ? ' ◆' : ''}</div>`;
+      });
     return `<div class="row" data-host="${esc(host)}"><div class="host">${esc(host)}</div><div class="lane">${cells.join('')}</div></div>`;
   });
   return `<section id="timeline"><h2>Timeline <small>${span} ms</small></h2>${rows.join('\n') || '<p>No role ran.</p>'}<p class="legend">◆ gates ran · ↻ gate retries · red: failed</p></section>`;
@@ -85,7 +96,12 @@ function failuresHtml(events: readonly RunEvent[]): string {
     const error = 'error' in e ? e.error : e.kind === 'play-aborted' ? e.reason : undefined;
     if (!error) continue;
     if ('status' in e && e.status !== 'failed') continue;
-    const where = 'host' in e ? `${e.host}${'role' in e ? ` / ${e.role}` : ''}${'resource' in e ? ` / ${e.resource}` : 'gate' in e ? ` / gate ${e.gate}` : 'handler' in e ? ` / handler ${e.handler}` : ''}` : 'play' in e ? `play ${e.play}` : '';
+    const where =
+      'host' in e
+        ? `${e.host}${'role' in e ? ` / ${e.role}` : ''}${'resource' in e ? ` / ${e.resource}` : 'gate' in e ? ` / gate ${e.gate}` : 'handler' in e ? ` / handler ${e.handler}` : ''}`
+        : 'play' in e
+          ? `play ${e.play}`
+          : '';
     rows.push(`<div class="failure"><b>${esc(e.kind)}</b> ${esc(where)}<pre>${esc(error)}</pre></div>`);
   }
   return `<section id="failures"><h2>Failures</h2>${rows.join('\n') || '<p>None.</p>'}</section>`;
@@ -94,8 +110,10 @@ function failuresHtml(events: readonly RunEvent[]): string {
 function totalsHtml(events: readonly RunEvent[]): string {
   const end = events.find((e) => e.kind === 'run-end');
   if (!end || end.kind !== 'run-end') return '<section id="totals"><h2>Totals</h2><p>The run did not end normally.</p></section>';
-  const rows = Object.entries(end.stats.hosts).map(([h, s]) =>
-    `<tr><td>${esc(h)}</td><td>${s.ok}</td><td>${s.changed}</td><td>${s.failed}</td><td>${s.skipped}</td><td>${s.unreachable ? 'yes' : ''}</td><td>${s.roundTrips}</td></tr>`);
+  const rows = Object.entries(end.stats.hosts).map(
+    ([h, s]) =>
+      `<tr><td>${esc(h)}</td><td>${s.ok}</td><td>${s.changed}</td><td>${s.failed}</td><td>${s.skipped}</td><td>${s.unreachable ? 'yes' : ''}</td><td>${s.roundTrips}</td></tr>`,
+  );
   return `<section id="totals"><h2>Totals <small>${end.stats.ms} ms</small></h2><table><tr><th>host</th><th>ok</th><th>changed</th><th>failed</th><th>skipped</th><th>unreachable</th><th>round trips</th></tr>${rows.join('')}</table></section>`;
 }
 

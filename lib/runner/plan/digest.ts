@@ -10,13 +10,21 @@ function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => [k, canonical(o[k])]));
+    return Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .filter((k) => o[k] !== undefined)
+        .map((k) => [k, canonical(o[k])]),
+    );
   }
   return v;
 }
 
 /** `sha256:<hex>` of `v`'s canonical JSON. */
-export const digestOf = (v: unknown): string => `sha256:${createHash('sha256').update(JSON.stringify(canonical(v)) ?? 'undefined').digest('hex')}`;
+export const digestOf = (v: unknown): string =>
+  `sha256:${createHash('sha256')
+    .update(JSON.stringify(canonical(v)) ?? 'undefined')
+    .digest('hex')}`;
 
 /** `v` as the plan file stores it (bytes as base64, keys sorted): what digestOf hashes. */
 export const storable = (v: unknown): unknown => canonical(v);

@@ -22,7 +22,7 @@ export function sourceDiffers(planned: PlanSource, now: PlanSource): string[] {
   for (const k of ['playbook', 'inventory'] as const) {
     if (planned[k].digest !== now[k].digest) out.push(`${k} ${now[k].path} changed since the plan`);
   }
-  if (planned.vars !== now.vars) out.push('-e vars differ from the plan\'s');
-  if (planned.resources !== now.resources) out.push('the compiled roles (resource ids or order) differ from the plan\'s');
+  if (planned.vars !== now.vars) out.push("-e vars differ from the plan's");
+  if (planned.resources !== now.resources) out.push("the compiled roles (resource ids or order) differ from the plan's");
   return out;
 }

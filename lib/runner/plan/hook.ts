@@ -16,9 +16,20 @@ export interface PlanHook {
 }
 
 /** Apply mode: the refusals of this role's fresh plan, and the driver to apply it through. */
-export function replayGate(hook: PlanHook, host: string, role: string, p: Plan, driver: HostDriver): { refusals: readonly Refusal[]; driver: HostDriver; left: () => readonly { id: string }[] } {
+export function replayGate(
+  hook: PlanHook,
+  host: string,
+  role: string,
+  p: Plan,
+  driver: HostDriver,
+): { refusals: readonly Refusal[]; driver: HostDriver; left: () => readonly { id: string }[] } {
   const recorded = hook.replay!(host, role);
-  if (!recorded) return { refusals: [{ host, role, resource: p.planned[0]?.resource.id ?? '?', why: 'the plan has no such role on this host' }], driver, left: () => [] };
-  const g = guard(host, driver, recorded.resources.filter((r) => r.actions !== digestOf([])));
+  if (!recorded)
+    return { refusals: [{ host, role, resource: p.planned[0]?.resource.id ?? '?', why: 'the plan has no such role on this host' }], driver, left: () => [] };
+  const g = guard(
+    host,
+    driver,
+    recorded.resources.filter((r) => r.actions !== digestOf([])),
+  );
   return { refusals: compareRole(host, recorded, p), ...g };
 }

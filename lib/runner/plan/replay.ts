@@ -25,7 +25,11 @@ export interface Refusal {
 }
 
 export class PlanDeviation extends Error {
-  constructor(readonly host: string, readonly resource: string, why: string) {
+  constructor(
+    readonly host: string,
+    readonly resource: string,
+    why: string,
+  ) {
     super(`${host}: ${resource}: ${why}; nothing more was applied on this host`);
   }
 }
@@ -42,17 +46,27 @@ export function compareRole(host: string, recorded: RolePlan, fresh: Plan): Refu
   const ids = fresh.planned.map((x) => x.resource.id);
   const was = recorded.resources.map((r) => r.id);
   if (ids.join('\n') !== was.join('\n')) {
-    const extra = ids.filter((i) => !was.includes(i)), gone = was.filter((i) => !ids.includes(i));
-    return [{ host, role, resource: [...extra, ...gone][0] ?? ids.find((id, i) => id !== was[i]) ?? '?', why: `the role's resources differ from the plan's (new: ${extra.join(', ') || 'none'}; gone: ${gone.join(', ') || 'none'}; else order)` }];
+    const extra = ids.filter((i) => !was.includes(i)),
+      gone = was.filter((i) => !ids.includes(i));
+    return [
+      {
+        host,
+        role,
+        resource: [...extra, ...gone][0] ?? ids.find((id, i) => id !== was[i]) ?? '?',
+        why: `the role's resources differ from the plan's (new: ${extra.join(', ') || 'none'}; gone: ${gone.join(', ') || 'none'}; else order)`,
+      },
+    ];
   }
   const out: Refusal[] = [];
   fresh.planned.forEach((x, i) => {
     const r = recorded.resources[i]!;
     const at = { host, role, resource: r.id };
     if (x.error) return out.push({ ...at, why: `check failed: ${x.error}` });
-    if (!r.dependsOn && digestOf(x.answers) !== r.answers) return out.push({ ...at, why: `state drifted since the plan (answers digest ${r.answers.slice(0, 19)}… is now ${digestOf(x.answers).slice(0, 19)}…)` });
+    if (!r.dependsOn && digestOf(x.answers) !== r.answers)
+      return out.push({ ...at, why: `state drifted since the plan (answers digest ${r.answers.slice(0, 19)}… is now ${digestOf(x.answers).slice(0, 19)}…)` });
     const now = digestOf(actionsOf(x, fresh.facts));
-    if (now !== r.actions) out.push({ ...at, why: `its actions differ from the planned ones${r.dependsOn ? ` (checked after ${r.dependsOn.join(', ')})` : ''}` });
+    if (now !== r.actions)
+      out.push({ ...at, why: `its actions differ from the planned ones${r.dependsOn ? ` (checked after ${r.dependsOn.join(', ')})` : ''}` });
     return undefined;
   });
   return out;
@@ -65,7 +79,8 @@ export function guard(host: string, driver: HostDriver, expected: readonly Resou
     groups.forEach((g, i) => {
       const want = expected[at + i];
       if (!want) throw new PlanDeviation(host, '?', 'an action group the plan does not have');
-      if (digestOf(g) !== want.actions) throw new PlanDeviation(host, want.id, 'its actions, checked again after the earlier changes, differ from the planned ones');
+      if (digestOf(g) !== want.actions)
+        throw new PlanDeviation(host, want.id, 'its actions, checked again after the earlier changes, differ from the planned ones');
     });
     at += groups.length;
     return driver.act(groups, opts);
@@ -77,13 +92,26 @@ export function guard(host: string, driver: HostDriver, expected: readonly Resou
  * Check `resources` again, compare with `recorded`, and apply exactly the planned actions when every
  * resource matches. Refusals come back (nothing applied); a deviation mid-apply throws PlanDeviation.
  */
-export async function replayRole(a: { host: string; driver: HostDriver; resources: readonly AnyResource[]; recorded: RolePlan; facts?: HostFacts; opts?: ActOptions; notes?: NotesOf }): Promise<Replayed> {
+export async function replayRole(a: {
+  host: string;
+  driver: HostDriver;
+  resources: readonly AnyResource[];
+  recorded: RolePlan;
+  facts?: HostFacts;
+  opts?: ActOptions;
+  notes?: NotesOf;
+}): Promise<Replayed> {
   const fresh = await plan(a.driver, a.resources, a.facts, a.opts ?? {});
   const refusals = compareRole(a.host, a.recorded, fresh);
   if (refusals.length) return { refusals, plan: fresh };
-  const g = guard(a.host, a.driver, a.recorded.resources.filter((r) => r.actions !== NOTHING));
+  const g = guard(
+    a.host,
+    a.driver,
+    a.recorded.resources.filter((r) => r.actions !== NOTHING),
+  );
   const applied = await applyPlan(g.driver, fresh, a.opts ?? {}, a.notes);
   const left = g.left();
-  if (!applied.failure && left.length) throw new PlanDeviation(a.host, left[0]!.id, 'its planned actions were not applied: checked again after the earlier changes, it had nothing to do');
+  if (!applied.failure && left.length)
+    throw new PlanDeviation(a.host, left[0]!.id, 'its planned actions were not applied: checked again after the earlier changes, it had nothing to do');
   return { refusals: [], plan: fresh, applied };
 }
