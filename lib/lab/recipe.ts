@@ -42,6 +42,9 @@ export const RECIPE: Recipe = {
     'etcd-client',
     'haproxy',
     'keepalived',
+    // The API load balancer's alternative (lb_implementation nginx): Debian's nginx and its stream module.
+    'nginx',
+    'libnginx-mod-stream',
     'firewalld',
     'containerd',
     'runc',
@@ -56,6 +59,7 @@ export const RECIPE: Recipe = {
     'etcd',
     'haproxy',
     'keepalived',
+    'nginx',
     'firewalld',
     'containerd',
     'docker',
