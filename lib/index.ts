@@ -24,5 +24,6 @@ export { defineResource, WARNING_STEP, type AnyResource, type Change, type Handl
 export { q, type Action, type HostFacts } from './core/ops.js';
 export type { Cluster, Host } from './core/model.js';
 export { ConfigError } from './core/errors.js';
+export { escapeRegExp } from './core/regexp.js';
 // Addresses as roles check them: a real parser (IPv4, IPv6, CIDR), no regexes; it loads without the X.509 stack.
 export { cidrContains, cidrsOverlap, formatIp, normalizeIp, parseCidr, type Cidr } from './pki/net.js';

@@ -15,7 +15,7 @@ import { conflictNotes, otherRoles } from '../inventory/index.js';
 import { consoleReporter, exitBits, jsonReporter, printable, type Reporter } from '../report/index.js';
 import { htmlReporter } from '../report/html/index.js';
 import { multiReporter } from '../report/multi.js';
-import { compile } from '../runner/compile.js';
+import { compile, type CompiledPlay } from '../runner/compile.js';
 import { prepareAll } from '../runner/prepare.js';
 import { runPlaybook } from '../runner/run.js';
 import { assertConnectable, assertSshReady, openDriver } from './connect.js';
@@ -92,7 +92,7 @@ async function runCommand(playbookFile: string, f: RunFlags, io: MainIO): Promis
   const pb = await loadPlaybook(playbookFile);
   const extra = readExtraVars(f.extraVar);
   const otherProjectRoles = await otherRoles(playbookFile, pb, inv.spec);
-  let plays;
+  let plays: CompiledPlay[];
   try {
     plays = compile(pb, selector(inv), {
       tags: f.tags ?? [],

@@ -37,7 +37,7 @@ export interface Resource<A extends readonly unknown[] = readonly unknown[]> {
 }
 
 // Resources are built per kind with precise answer types and then held in lists: erase the type there.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the erased answer type of a list of resources of every kind
 export type AnyResource = Resource<any>;
 
 /** What controller-side preparation knows of the run. */

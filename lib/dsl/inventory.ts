@@ -43,7 +43,7 @@ export interface InventorySpec {
 
 export function defineInventory<
   const H extends Readonly<Record<string, HostEntry<Extract<keyof H, string>>>>,
-  const G extends Readonly<Record<string, GroupEntry<Extract<keyof H, string>, Extract<keyof G, string>>>> = {},
+  const G extends Readonly<Record<string, GroupEntry<Extract<keyof H, string>, Extract<keyof G, string>>>> = Record<never, never>,
 >(spec: {
   readonly hosts: H;
   readonly groups?: G;

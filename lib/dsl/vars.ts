@@ -45,7 +45,11 @@ export function declareVars<T extends z.ZodObject>(object: T, ...rules: VarsRule
     defaults[key] = (field.def as { defaultValue: unknown }).defaultValue;
     descriptions[key] = text;
   }
-  const schema: T = rules.length ? object.superRefine((v, ctx) => rules.forEach((r) => r(v, ctx))) : object;
+  const schema: T = rules.length
+    ? object.superRefine((v, ctx) => {
+        for (const r of rules) r(v, ctx);
+      })
+    : object;
   const typed = defaults as z.output<T>;
   return { object, defaults: typed, schema, descriptions, rules, role: { defaults: typed, schema } };
 }

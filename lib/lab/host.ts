@@ -99,7 +99,7 @@ export async function stopHost(paths: LabPaths, name: string, opts: { purge?: bo
   const nspawn = mine()
     .filter((p) => p.kind === 'nspawn')
     .map((p) => p.pid);
-  nspawn.forEach((pid) => signal(pid, 'SIGTERM'));
+  for (const pid of nspawn) signal(pid, 'SIGTERM');
   if (!(await waitGone(nspawn, opts.graceMs ?? 15_000)) || mine().length > 0) await killAll(mine, 5_000);
   const root = hostDirs(paths, name).dir;
   for (const m of labMounts(paths.hosts).filter((p) => p.startsWith(`${root}/`))) {
@@ -120,8 +120,8 @@ export async function stopHost(paths: LabPaths, name: string, opts: { purge?: bo
 async function killAll(mine: () => LabProcess[], ms: number): Promise<void> {
   const until = Date.now() + ms;
   for (let left = mine(); left.length > 0 && Date.now() < until; left = mine()) {
-    left.filter((p) => p.init).forEach((p) => signal(p.pid, 'SIGKILL'));
-    left.filter((p) => !p.init).forEach((p) => signal(p.pid, 'SIGKILL'));
+    for (const p of left.filter((x) => x.init)) signal(p.pid, 'SIGKILL');
+    for (const p of left.filter((x) => !x.init)) signal(p.pid, 'SIGKILL');
     await waitGone(
       left.map((p) => p.pid),
       500,

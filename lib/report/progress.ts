@@ -33,7 +33,8 @@ export class Progress {
 
   update(e: RunEvent): void {
     if (e.kind === 'run-start')
-      e.hosts.forEach((name, order) => this.#hosts.set(name, { name, order, phase: 'waiting', role: '', since: 0, ok: 0, changed: 0, failed: 0, note: '' }));
+      for (const [order, name] of e.hosts.entries())
+        this.#hosts.set(name, { name, order, phase: 'waiting', role: '', since: 0, ok: 0, changed: 0, failed: 0, note: '' });
     else if (e.kind === 'role-start') for (const h of e.hosts) this.#enter(h, e.role);
     else if (e.kind === 'resource') {
       const h = this.#enter(e.host, e.role);

@@ -4,6 +4,7 @@
  */
 import type { Action, FileState } from '../core/ops.js';
 import { q } from '../core/ops.js';
+import { escapeRegExp } from '../core/regexp.js';
 import type { Change } from '../core/resource.js';
 import { defineResource, type Resource } from '../core/resource.js';
 import { checkPath, meta, shown, type Common } from './common.js';
@@ -18,7 +19,6 @@ export interface SysctlOptions extends Common {
 
 /** /proc/sys separates the fields of multi-value keys with tabs; a person writes spaces. */
 const norm = (v: string) => v.trim().split(/\s+/).join(' ');
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** net.bridge.* only exist once br_netfilter is loaded: depend on the module resource that loads it. */
 const implied = (key: string): string[] => (key.startsWith('net.bridge.') ? ['module:br_netfilter'] : []);
@@ -63,7 +63,7 @@ export function sysctl(o: SysctlOptions): Resource<[string | null, FileState]> {
   const value = checkValue(o.key, String(o.value));
   const file = checkPath('sysctl', o.file ?? `/etc/sysctl.d/90-tsplay-${o.key.replace(/\//g, '.')}.conf`);
   const wantLine = `${o.key} = ${value}`;
-  const edit = { line: wantLine, match: new RegExp(`^\\s*${escapeRe(o.key)}\\s*=`) };
+  const edit = { line: wantLine, match: new RegExp(`^\\s*${escapeRegExp(o.key)}\\s*=`) };
   const persisted = (have: FileState) => {
     const before = have.content ?? '';
     return { before, after: editLines(before, edit) };

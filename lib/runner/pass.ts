@@ -118,7 +118,7 @@ export async function applyPlan(driver: HostDriver, p: Plan, opts: ActOptions = 
       n?.size ? { ...opts, notes: n } : opts,
     );
     const failedAt = res.ok ? batch.length : res.failedGroup;
-    batch.forEach((planned, i) => outcomes.push({ planned, outcome: i < failedAt ? 'changed' : i === failedAt ? 'failed' : 'not-run' }));
+    for (const [i, planned] of batch.entries()) outcomes.push({ planned, outcome: i < failedAt ? 'changed' : i === failedAt ? 'failed' : 'not-run' });
     if (!res.ok) {
       for (const planned of todo.slice(cut)) outcomes.push({ planned, outcome: 'not-run' });
       return { outcomes, failure: { id: batch[failedAt]?.resource.id ?? '?', exitCode: res.exitCode, stderr: res.stderr } };

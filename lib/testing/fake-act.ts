@@ -50,7 +50,10 @@ function pkg(s: FakeState, a: Of<'package'>): void {
 }
 
 function systemctl(s: FakeState, a: Of<'systemctl'>): void {
-  if (a.verb === 'daemon-reload') return s.daemonReload();
+  if (a.verb === 'daemon-reload') {
+    s.daemonReload();
+    return;
+  }
   const unit = a.unit ?? '';
   const file = s.unitFile(unit);
   if (file === undefined) throw new HostFailure(a.verb === 'enable' || a.verb === 'disable' ? 1 : 5, `Failed to ${a.verb} ${unit}: Unit ${unit} not found.`);
@@ -162,31 +165,43 @@ export function applyAction(s: FakeState, a: Action): void {
       s.fs.write(a.path, typeof a.content === 'string' ? Buffer.from(a.content) : a.content, attrs(s, a));
       return;
     case 'upload':
-      return upload(s, a);
+      upload(s, a);
+      return;
     case 'fetch':
-      return fetch(s, a);
+      fetch(s, a);
+      return;
     case 'mkdir':
       s.fs.mkdirp(a.path, attrs(s, a));
       return;
     case 'attrs':
-      return s.fs.setAttrs(a.path, attrs(s, a));
+      s.fs.setAttrs(a.path, attrs(s, a));
+      return;
     case 'remove':
-      return s.fs.remove(a.path);
+      s.fs.remove(a.path);
+      return;
     case 'extract':
-      return extract(s, a);
+      extract(s, a);
+      return;
     case 'package':
-      return pkg(s, a);
+      pkg(s, a);
+      return;
     case 'systemctl':
-      return systemctl(s, a);
+      systemctl(s, a);
+      return;
     case 'sysctl':
-      return sysctl(s, a);
+      sysctl(s, a);
+      return;
     case 'modprobe':
-      return modprobe(s, a.name);
+      modprobe(s, a.name);
+      return;
     case 'user':
-      return user(s, a);
+      user(s, a);
+      return;
     case 'group':
-      return group(s, a);
+      group(s, a);
+      return;
     case 'command':
-      return command(s, a);
+      command(s, a);
+      return;
   }
 }

@@ -29,6 +29,7 @@ export interface ServiceEntry {
   active: boolean;
 }
 
+// biome-ignore lint/suspicious/noConfusingVoidType: a reply callback may only record the command and return nothing
 export type CommandReply = Partial<ExecResult> | ((command: string, stdin: string | undefined) => Partial<ExecResult> | void);
 
 export const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];

@@ -144,11 +144,11 @@ export function renderQuery(query: Query): string {
 export function renderQueries(queries: readonly Query[], boundary: string): string {
   const parts = [PRELUDE];
   const files = queries.filter((q): q is FileQuery => q.q === 'file');
-  files.forEach((f) => absolute(f.path));
+  for (const f of files) absolute(f.path);
   if (files.length) parts.push(filesBatch(files, boundary));
-  queries.forEach((query, i) =>
-    parts.push(`printf '\\n%s\\n' '${boundary} ${i}'`, query.q === 'file' ? `if [ -z "$tsplay_batch" ]; then\n${fileSnippet(query)}\nfi` : renderQuery(query)),
-  );
+  for (const [i, query] of queries.entries()) {
+    parts.push(`printf '\\n%s\\n' '${boundary} ${i}'`, query.q === 'file' ? `if [ -z "$tsplay_batch" ]; then\n${fileSnippet(query)}\nfi` : renderQuery(query));
+  }
   parts.push(`printf '\\n%s\\n' '${boundary} end'`, 'exit 0', '');
   return parts.join('\n');
 }

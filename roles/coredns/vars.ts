@@ -13,7 +13,7 @@ export const vars = declareVars(
     // The CoreDNS that kubeadm 1.34 installs.
     coredns_image: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9._\/:-]*(@sha256:[0-9a-f]{64})?$/, 'expected an image reference')
+      .regex(/^[a-z0-9][a-z0-9._/:-]*(@sha256:[0-9a-f]{64})?$/, 'expected an image reference')
       .default('registry.k8s.io/coredns/coredns:v1.12.1')
       .describe('the CoreDNS image'),
     coredns_replicas: z.number().int().min(1).max(20).default(2).describe('how many CoreDNS pods'),

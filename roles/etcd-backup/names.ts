@@ -1,5 +1,6 @@
 /** Snapshot names on the controller: `<cluster>-<UTC stamp>.db` and its sidecar `<name>.json`. Pure. */
 import { resolve } from 'node:path';
+import { escapeRegExp } from '../../lib/index.js';
 import type { EtcdBackupVars } from './vars.js';
 
 /** `20261202T081500Z`: sorts by time as text, which is what retention relies on. */
@@ -16,7 +17,5 @@ export const snapshotName = (cluster: string, at: Date): string => `${cluster}-$
 
 export const sidecarOf = (snapshot: string): string => `${snapshot}.json`;
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** Retention's sets: a snapshot and its sidecar share their stamp (a killed run's lone snapshot too). */
-export const setPattern = (cluster: string): string => `^${escape(cluster)}-(\\d{8}T\\d{6}Z)\\.db(?:\\.json)?$`;
+export const setPattern = (cluster: string): string => `^${escapeRegExp(cluster)}-(\\d{8}T\\d{6}Z)\\.db(?:\\.json)?$`;

@@ -3,6 +3,7 @@
  * host asking whether it is out, from the staying members' client URLs; and the env file a new member
  * starts with. Pure.
  */
+import { escapeRegExp } from '../../lib/index.js';
 import { certPaths, etcdEnv } from '../etcd/env.js';
 import { etcdctlOnline, sq } from '../etcd/etcdctl.js';
 import type { Member } from '../etcd/members.js';
@@ -31,11 +32,10 @@ export function untilDone(o: { readonly done: string; readonly change: string; r
 
 /** A shell test: the member list, asked of this member, has a line matching the extended regex `pattern`. */
 const listed = (v: EtcdVars, address: string, pattern: string): string => `${memberListCommand(v, address)} 2>/dev/null | grep -Eq ${sq(pattern)}`;
-const escape = (s: string): string => s.replace(/[.[\]\\*^$()+?{}|]/g, '\\$&');
 
 export const memberAddCommand = (v: EtcdVars, address: string, target: Member): string =>
   untilDone({
-    done: listed(v, address, `, ${escape(target.peerUrl)},`),
+    done: listed(v, address, `, ${escapeRegExp(target.peerUrl)},`),
     change: `${etcdctlOnline(v, address)} --command-timeout=5s member add ${sq(target.name)} --peer-urls=${target.peerUrl}`,
   });
 

@@ -55,27 +55,23 @@ export function etcdSettings(v: EtcdVars, me: Member, all: readonly Member[], to
 export function etcdEnv(v: EtcdVars, me: Member, all: readonly Member[], token: string): string {
   const managed = etcdSettings(v, me, all, token);
   const extra = Object.entries(v.etcd_extra_env).sort(([a], [b]) => a.localeCompare(b));
-  return (
-    [
-      `# etcd member ${me.name}: managed by tsplay (role etcd); edits here are overwritten.`,
-      ...managed.map(([k, val]) => `${k}=${val}`),
-      ...(extra.length ? ['# etcd_extra_env', ...extra.map(([k, val]) => `${k}=${val}`)] : []),
-    ].join('\n') + '\n'
-  );
+  return `${[
+    `# etcd member ${me.name}: managed by tsplay (role etcd); edits here are overwritten.`,
+    ...managed.map(([k, val]) => `${k}=${val}`),
+    ...(extra.length ? ['# etcd_extra_env', ...extra.map(([k, val]) => `${k}=${val}`)] : []),
+  ].join('\n')}\n`;
 }
 
 /** /etc/etcd/etcdctl.env: `set -a; . /etc/etcd/etcdctl.env; set +a; etcdctl member list` works as is. */
 export function etcdctlEnv(v: EtcdVars, all: readonly Member[]): string {
   const p = certPaths(v);
-  return (
-    [
-      '# For operators: set -a; . this file; set +a; then etcdctl talks to the cluster over TLS. Managed by tsplay.',
-      'ETCDCTL_API=3',
-      `ETCDCTL_ENDPOINTS=${all.map((m) => m.clientUrl).join(',')}`,
-      `ETCDCTL_CACERT=${p.ca}`,
-      // The member's server certificate is also a client certificate (the etcd CA issues it for both uses).
-      `ETCDCTL_CERT=${p.cert}`,
-      `ETCDCTL_KEY=${p.key}`,
-    ].join('\n') + '\n'
-  );
+  return `${[
+    '# For operators: set -a; . this file; set +a; then etcdctl talks to the cluster over TLS. Managed by tsplay.',
+    'ETCDCTL_API=3',
+    `ETCDCTL_ENDPOINTS=${all.map((m) => m.clientUrl).join(',')}`,
+    `ETCDCTL_CACERT=${p.ca}`,
+    // The member's server certificate is also a client certificate (the etcd CA issues it for both uses).
+    `ETCDCTL_CERT=${p.cert}`,
+    `ETCDCTL_KEY=${p.key}`,
+  ].join('\n')}\n`;
 }

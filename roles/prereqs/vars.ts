@@ -4,7 +4,7 @@ import { declareVars, familyPackages, type VarsOf } from '../../lib/index.js';
 import { ipAddress } from '../cluster/schemas.js';
 
 const hostname = z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'expected a host name (letters, digits, dots, dashes)');
-const SYSCTL_KEY = /^[a-zA-Z0-9_][a-zA-Z0-9_.\/-]*$/;
+const SYSCTL_KEY = /^[a-zA-Z0-9_][a-zA-Z0-9_./-]*$/;
 const sysctls = z.record(z.string(), z.union([z.string(), z.number()])).superRefine((rec, ctx) => {
   // A custom issue rather than a key schema: zod reports a bad record key only as "Invalid key in record".
   for (const k of Object.keys(rec))

@@ -11,7 +11,7 @@ import { artifactVarShape, runtimeChoiceVarShape } from '../cluster/shared-vars.
 
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a name: letters, digits, . _ -');
 /** registry/repo:tag or @sha256 digest; no spaces or quotes (it goes into TOML and a command line). */
-const image = z.string().regex(/^[a-z0-9][a-z0-9._\/:-]*(@sha256:[0-9a-f]{64})?$/, 'expected an image reference such as registry.k8s.io/pause:3.10');
+const image = z.string().regex(/^[a-z0-9][a-z0-9._/:-]*(@sha256:[0-9a-f]{64})?$/, 'expected an image reference such as registry.k8s.io/pause:3.10');
 
 export const vars = declareVars(
   z.object({

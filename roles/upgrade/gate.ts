@@ -18,7 +18,7 @@ import type { UpgradeVars } from './vars.js';
 /** What is wrong with one component after the upgrade, or undefined. */
 export function componentProblem(binary: string, s: Seen | undefined, target: Version): string | undefined {
   const to = showVersion(target);
-  if (!s || !s.said) return `${binary}: no binary`;
+  if (!s?.said) return `${binary}: no binary`;
   if (!s.version || showVersion(s.version) !== to) return `${binary} reports ${JSON.stringify(s.said)}, not ${to}`;
   if (s.active !== 'active') return `${binary}: its unit is ${s.active || 'unknown'} (journalctl -u ${binary})`;
   if (s.startedAt === undefined || s.replacedAt === undefined) return `${binary}: cannot tell when it started or was replaced`;

@@ -57,7 +57,7 @@ describe('CLI TypeScript hooks', () => {
   });
 
   it('sends imports of lib/ to dist/ (lib/ compiled by tsc), however they are written, once the engine runs from it', async () => {
-    const lib = { source: pathToFileURL(join(dir, 'lib')).href + '/', dist: 'file:///copy/lib/' };
+    const lib = { source: `${pathToFileURL(join(dir, 'lib')).href}/`, dist: 'file:///copy/lib/' };
     hooks.initialize({ lib });
     try {
       const parentURL = pathToFileURL(join(dir, 'roles', 'r', 'index.ts')).href;

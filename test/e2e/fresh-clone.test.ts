@@ -13,7 +13,7 @@ import { paths, requireLab } from '../integration/lab-hosts.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-describe('e2e: a fresh clone builds dist/ in npm ci and runs from it', function () {
+describe('e2e: a fresh clone builds dist/ in npm ci and runs from it', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tsplay-clone-'));
   const clone = join(dir, 'tsplay');
   const tsplay = (...args: string[]) => spawnSync(process.execPath, [join(clone, 'lib/cli/bin.js'), ...args], { cwd: clone, encoding: 'utf8' });

@@ -21,7 +21,7 @@ async function fetchPage(host: Host): Promise<string> {
   }
 }
 
-describe('e2e: sample playbook on lab hosts over SSH', function () {
+describe('e2e: sample playbook on lab hosts over SSH', () => {
   let hosts: readonly Host[] = [];
   before(async function () {
     await requireLab(this, 2);

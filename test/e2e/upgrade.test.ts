@@ -43,7 +43,7 @@ const allOn = (v: string, host: string) => Object.fromEntries(binsOf(host).map((
 /** Every host's binaries on version `v` (asked in parallel: each stand-in's --version is a python start). */
 async function everyOn(v: string, hosts: readonly string[], why = '') {
   const got = await Promise.all(hosts.map(versions));
-  hosts.forEach((h, i) => assert.deepEqual(got[i], allOn(v, h), `${h}${why}`));
+  for (const [i, h] of hosts.entries()) assert.deepEqual(got[i], allOn(v, h), `${h}${why}`);
 }
 const apiVersion = (host: string) =>
   on(

@@ -14,7 +14,7 @@ const PAIRS = Number(process.env.TSPLAY_FAULT_PAIRS ?? 10);
 const ok = (r: Run) => r.code === 0;
 const lockedRefusal = (r: Run) => r.code !== 0 && /locked by/i.test(r.stdout + r.stderr);
 
-describe('fault: concurrent runs on one host', function () {
+describe('fault: concurrent runs on one host', () => {
   let hosts: FaultHost[];
   let conns: Map<string, Connection>;
   let inventory: string;

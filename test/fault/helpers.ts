@@ -105,7 +105,9 @@ export function startTsplay(args: readonly string[], o: { env?: NodeJS.ProcessEn
     partial = lines.pop()!;
     for (const l of lines) {
       const e = parseEvent(l);
-      if (e) events.push(e), listeners.forEach((f) => f(e));
+      if (!e) continue;
+      events.push(e);
+      for (const f of listeners) f(e);
     }
   });
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));

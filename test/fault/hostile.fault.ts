@@ -242,7 +242,7 @@ const firstError = (r: Run) =>
     ''
   ).slice(0, 200);
 
-describe('fault: hostile values through every resource', function () {
+describe('fault: hostile values through every resource', () => {
   let hosts: FaultHost[];
   let conns: Map<string, Connection>;
   let inventory: string;

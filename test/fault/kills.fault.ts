@@ -78,7 +78,7 @@ function makeBlob(): { path: string; sha256: string } {
   return { path, sha256 };
 }
 
-describe('fault: controller killed mid-run', function () {
+describe('fault: controller killed mid-run', () => {
   let hosts: FaultHost[];
   let conns: Map<string, Connection>;
   let inventory: string;

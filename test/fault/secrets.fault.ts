@@ -76,7 +76,7 @@ function leaks(r: Run, secrets: readonly string[], label?: string): string[] {
   return found;
 }
 
-describe('fault: secrets in every output mode', function () {
+describe('fault: secrets in every output mode', () => {
   let hosts: FaultHost[];
   let conns: Map<string, Connection>;
   let inventory: string;

@@ -9,7 +9,7 @@ import { hostStatus } from '../../lib/lab/status.js';
 import type { LabState } from '../../lib/lab/state.js';
 import { paths, requireLab } from './lab-hosts.js';
 
-describe('lab processes on this machine', function () {
+describe('lab processes on this machine', () => {
   let state: LabState;
   before(async function () {
     state = await requireLab(this, 1);

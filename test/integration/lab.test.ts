@@ -5,7 +5,7 @@ import type { LabState } from '../../lib/lab/state.js';
 import { connectSsh } from '../../lib/transport/ssh.js';
 import { asHost, paths, requireLab } from './lab-hosts.js';
 
-describe('lab hosts', function () {
+describe('lab hosts', () => {
   let state: LabState;
   let conns: Connection[];
   before(async function () {

@@ -118,7 +118,7 @@ describe('tsplay run over SSH on lab hosts', function () {
     assert.ok(r.ms < 20_000, `took ${r.ms} ms`);
   });
 
-  describe('a host stopped in the middle of a run', function () {
+  describe('a host stopped in the middle of a run', () => {
     let victim: HostState;
     before(async function () {
       this.timeout(120_000);

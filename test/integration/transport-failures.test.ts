@@ -36,7 +36,7 @@ const within = async <T>(ms: number, p: Promise<T>): Promise<{ value?: T; error?
   return { ...settled, ms: Date.now() - started };
 };
 
-describe('SSH transport failures on lab hosts', function () {
+describe('SSH transport failures on lab hosts', () => {
   let state: LabState;
   before(async function () {
     state = await requireLab(this, 2);
@@ -85,7 +85,7 @@ describe('SSH transport failures on lab hosts', function () {
     }
   });
 
-  describe('a host that dies mid-command', function () {
+  describe('a host that dies mid-command', () => {
     let victim: LabState['hosts'][number];
     before(async function () {
       this.timeout(120_000);

@@ -13,7 +13,7 @@ import { asHost, paths, requireLab } from './lab-hosts.js';
 const opts = { knownHosts: paths.knownHosts, connectTimeoutMs: 5000 };
 const text = (b: Uint8Array | undefined) => (b ? Buffer.from(b).toString() : undefined);
 
-describe('SSH transport on lab hosts', function () {
+describe('SSH transport on lab hosts', () => {
   let root: Connection;
   let hostName: string;
 
@@ -105,7 +105,7 @@ describe('SSH transport on lab hosts', function () {
     const user = 'tsplay-it';
     let host: ReturnType<typeof asHost>;
 
-    before(async function () {
+    before(async () => {
       const setup = [
         `id ${user} >/dev/null 2>&1 || useradd -m -s /bin/sh ${user}`,
         `echo '${user}:${password}' | chpasswd`,

@@ -79,7 +79,7 @@ describe('lab processes and host states', () => {
       /lab-2: its systemd-nspawn \(pid 200\) is gone but 2 of its processes still run \(its init is pid 201\); `tsplay lab up` kills them and boots it again, `tsplay lab down` removes it/,
     );
     assert.equal(hostStatus(procs, { name: 'lab-3', address: '10.231.0.13', pid: 300 }).state, 'stopped');
-    assert.match(statusTable([orphan]), /^HOST {3}ADDRESS {6}STATE {5}PID\nlab-2  10\.231\.0\.12  orphaned  200\n\nlab-2: its systemd-nspawn/);
+    assert.match(statusTable([orphan]), /^HOST {3}ADDRESS {6}STATE {5}PID\nlab-2 {2}10\.231\.0\.12 {2}orphaned {2}200\n\nlab-2: its systemd-nspawn/);
   });
 
   it('a host run by another nspawn than the recorded one is not as the state says either', () => {

@@ -47,7 +47,7 @@ const expected: [string, string, string, string, string][] = [
   ],
 ];
 
-describe('pki: issued material (openssl, kubectl)', function () {
+describe('pki: issued material (openssl, kubectl)', () => {
   const t = tempDir();
   let report: Awaited<ReturnType<typeof ensurePki>>;
   before(async () => {

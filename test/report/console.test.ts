@@ -87,7 +87,7 @@ describe('console reporter', () => {
     const err = new Collect();
     const r = consoleReporter({ out, err, chalk: plain, tty: false, verbose: 1, diff: false });
     for (const e of run) r.emit(e);
-    assert.match(out.text, /^ok       \[web-01\] base › file:\/etc\/x$/m);
+    assert.match(out.text, /^ok {7}\[web-01\] base › file:\/etc\/x$/m);
     assert.equal(err.text, 'FAILED [db-1] service:etcd: exited 1: exit 1\n');
     assert.ok(!out.text.includes('FAILED'));
   });

@@ -146,8 +146,15 @@ describe('report secrets: every length, every encoding, every output mode', () =
     for (const e of run) r.emit(e);
     assert.deepEqual(leaks(out.text), []);
     const values: string[] = [];
-    const walk = (v: unknown): void =>
-      void (typeof v === 'string' ? values.push(v) : v && typeof v === 'object' ? Object.entries(v).forEach(([k, x]) => (values.push(k), walk(x))) : 0);
+    const walk = (v: unknown): void => {
+      if (typeof v === 'string') values.push(v);
+      else if (v && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+          values.push(k);
+          walk(x);
+        }
+      }
+    };
     for (const line of out.text.trim().split('\n')) walk(JSON.parse(line));
     assert.deepEqual(leaks(values.join('\n')), []);
   });

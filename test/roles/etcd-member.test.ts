@@ -38,13 +38,13 @@ const peer = (n: number) => `https://${ADDR(n)}:2380`;
 const client = (n: number) => `https://${ADDR(n)}:2379`;
 /** `member list -w simple` lines: n started, or `u<n>` unstarted. */
 const listOf = (ns: readonly (number | `u${number}`)[]) =>
-  ns
+  `${ns
     .map((x) =>
       typeof x === 'number'
         ? `${ID(x)}, started, etcd-${x}, ${peer(x)}, ${client(x)}, false`
         : `${ID(Number(x.slice(1)))}, unstarted, , ${peer(Number(x.slice(1)))}, , false`,
     )
-    .join('\n') + '\n';
+    .join('\n')}\n`;
 const healthOf = (up: readonly number[], down: readonly number[] = []) =>
   JSON.stringify([
     ...up.map((n) => ({ endpoint: client(n), health: true })),
@@ -367,7 +367,7 @@ describe('etcd-member: a membership change retried while the cluster settles (ru
   /** `change` answers the lines of `answers` in turn (one per try), failing unless the line is `ok`. */
   const runUntilDone = (answers: readonly string[], done = 'false', seconds = 10) => {
     const file = join(t.dir, 'answers');
-    writeFileSync(file, answers.join('\n') + '\n');
+    writeFileSync(file, `${answers.join('\n')}\n`);
     const change = `{ a=$(head -n1 ${file}); sed -i 1d ${file}; echo "$a"; [ "$a" = ok ]; }`;
     const r = spawnSync('sh', ['-c', untilDone({ done, change, seconds })], { encoding: 'utf8' });
     return { code: r.status, out: r.stdout, err: r.stderr, left: readFileSync(file, 'utf8').split('\n').filter(Boolean).length };

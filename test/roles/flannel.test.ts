@@ -342,7 +342,7 @@ describe('roles/flannel: the backend, one value for the cluster', () => {
     vars: { ...SMALL.vars, pki_dir: join(tmp.dir, 'pki'), k8s_artifacts: packed.overrides, ...vars },
   });
   const ROUTES = (via?: string) =>
-    ['10.0.0.21', '10.0.0.11', '10.0.0.12'].map((a) => `${a} ${via ? `via ${via} ` : ''}dev eth0 src 10.0.0.31 uid 0 \\    cache`).join('\n') + '\n';
+    `${['10.0.0.21', '10.0.0.11', '10.0.0.12'].map((a) => `${a} ${via ? `via ${via} ` : ''}dev eth0 src 10.0.0.31 uid 0 \\    cache`).join('\n')}\n`;
 
   it('parses ip -o route get: a gateway is named, a direct route is not', () => {
     assert.deepEqual(routedThrough(ROUTES(), ['10.0.0.21']), []);

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Host } from '../../lib/core/model.js';
+import type { AnyResource } from '../../lib/core/resource.js';
 import type { Role } from '../../lib/dsl/role.js';
 import type { InventorySpec } from '../../lib/dsl/inventory.js';
 import { plan } from '../../lib/runner/pass.js';
@@ -86,7 +87,7 @@ async function render(role: Role<object>, host: Host, fake: FakeHost, cluster: R
   } catch (e) {
     return { refused: message(e) };
   }
-  let resources;
+  let resources: readonly AnyResource[];
   try {
     resources = role.resources(vars, host, cluster);
   } catch (e) {
@@ -143,10 +144,10 @@ describe('golden snapshot of every role (vars and first-run changes)', function 
       it(`${invName} on ${family}: unchanged`, async () => {
         const got = stable(JSON.stringify(await snapshot(invName, family), null, 1));
         const file = join(DIR, `${invName}-${family}.json`);
-        if (process.env['TSPLAY_GOLDEN_UPDATE'] === '1' || !existsSync(file)) writeFileSync(file, got + '\n');
+        if (process.env['TSPLAY_GOLDEN_UPDATE'] === '1' || !existsSync(file)) writeFileSync(file, `${got}\n`);
         const want = readFileSync(file, 'utf8');
         assert.ok(want.length > 1000, 'the golden file is not empty');
-        assert.equal(got + '\n', want);
+        assert.equal(`${got}\n`, want);
       });
     }
   }

@@ -114,7 +114,7 @@ describe('roles/haproxy', () => {
   it('renders healthz checks (expect 200) when asked', async () => {
     const host = fresh('debian', 'lb-1');
     await runOn(host, haproxy, 'lb-1', { overrides: { haproxy_backend_check: 'healthz' } });
-    assert.match(host.read(CONFIG)!, /option httpchk GET \/healthz\n  http-check expect status 200\n/);
+    assert.match(host.read(CONFIG)!, /option httpchk GET \/healthz\n {2}http-check expect status 200\n/);
   });
 
   describe('bad input is refused before any host is touched, naming the field', () => {

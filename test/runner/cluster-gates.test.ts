@@ -162,7 +162,7 @@ describe('serial batches with hooks (beforeBatch / afterBatch) and a failed gate
     const recap = recapLines(stats, { chalk: plain, mode: 'apply' }).join('\n');
     assert.match(recap, /left untouched \(the run stopped before them\): c, d/);
     const line = eventLines(rec.of('play-aborted')[0]!, { chalk: plain, verbose: 0, showDiff: false, mode: 'apply' }).join('\n');
-    assert.match(line, /PLAY \[roll\] aborted: cluster gate .* failed: missing on b\n    left untouched: c, d/);
+    assert.match(line, /PLAY \[roll\] aborted: cluster gate .* failed: missing on b\n {4}left untouched: c, d/);
   });
 
   it('a failed host under anyErrorsFatal also leaves the later batches untouched', async () => {

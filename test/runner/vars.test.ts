@@ -130,7 +130,7 @@ describe('vars that nothing reads are refused before any host is touched', () =>
     // Every problem at once, in inventory order.
     refused(
       { vars: { prot: 1 }, hostVars: { h2: { titel: 'x' } } },
-      /^the inventory: 2 unknown vars:\n  global vars: unknown var "prot".*\n  host h2: unknown var "titel"/,
+      /^the inventory: 2 unknown vars:\n {2}global vars: unknown var "prot".*\n {2}host h2: unknown var "titel"/,
     );
   });
 

@@ -109,7 +109,7 @@ function failuresHtml(events: readonly RunEvent[]): string {
 
 function totalsHtml(events: readonly RunEvent[]): string {
   const end = events.find((e) => e.kind === 'run-end');
-  if (!end || end.kind !== 'run-end') return '<section id="totals"><h2>Totals</h2><p>The run did not end normally.</p></section>';
+  if (end?.kind !== 'run-end') return '<section id="totals"><h2>Totals</h2><p>The run did not end normally.</p></section>';
   const rows = Object.entries(end.stats.hosts).map(
     ([h, s]) =>
       `<tr><td>${esc(h)}</td><td>${s.ok}</td><td>${s.changed}</td><td>${s.failed}</td><td>${s.skipped}</td><td>${s.unreachable ? 'yes' : ''}</td><td>${s.roundTrips}</td></tr>`,

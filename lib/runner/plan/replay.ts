@@ -58,17 +58,21 @@ export function compareRole(host: string, recorded: RolePlan, fresh: Plan): Refu
     ];
   }
   const out: Refusal[] = [];
-  fresh.planned.forEach((x, i) => {
+  for (const [i, x] of fresh.planned.entries()) {
     const r = recorded.resources[i]!;
     const at = { host, role, resource: r.id };
-    if (x.error) return out.push({ ...at, why: `check failed: ${x.error}` });
-    if (!r.dependsOn && digestOf(x.answers) !== r.answers)
-      return out.push({ ...at, why: `state drifted since the plan (answers digest ${r.answers.slice(0, 19)}… is now ${digestOf(x.answers).slice(0, 19)}…)` });
+    if (x.error) {
+      out.push({ ...at, why: `check failed: ${x.error}` });
+      continue;
+    }
+    if (!r.dependsOn && digestOf(x.answers) !== r.answers) {
+      out.push({ ...at, why: `state drifted since the plan (answers digest ${r.answers.slice(0, 19)}… is now ${digestOf(x.answers).slice(0, 19)}…)` });
+      continue;
+    }
     const now = digestOf(actionsOf(x, fresh.facts));
     if (now !== r.actions)
       out.push({ ...at, why: `its actions differ from the planned ones${r.dependsOn ? ` (checked after ${r.dependsOn.join(', ')})` : ''}` });
-    return undefined;
-  });
+  }
   return out;
 }
 
