@@ -1,5 +1,5 @@
 /** The command line: commands, options and a --help that teaches by example. */
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import { addConnectionOptions, type ConnectionFlags } from './connection-flags.js';
 import { nameList, nonEmpty, wholeNumber } from './option-values.js';
 
@@ -24,6 +24,7 @@ export interface RunFlags extends ConnectionFlags {
   startAt?: string;
   planOut?: string;
   plan?: string;
+  vaultPasswordFile?: string;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -77,6 +78,11 @@ export function buildProgram(onRun: (playbook: string, flags: RunFlags) => Promi
       nonEmpty('--plan-out', 'a file'),
     )
     .option('--plan <file>', 'apply exactly what this plan file recorded; refuse any host whose state drifted since', nonEmpty('--plan', 'a file'))
+    .option(
+      '--vault-password-file <file>',
+      'passphrase of age-encrypted -e @files (else $TSPLAY_VAULT_PASSWORD, else asked)',
+      nonEmpty('--vault-password-file', 'a file'),
+    )
     .option('--verify', "run every role's health gates, also on hosts where nothing changed")
     .option('--list-tasks', 'list the resources each role would run, then exit')
     .option('--list-hosts', 'list the hosts each play would run on, then exit')
@@ -99,7 +105,19 @@ export function buildProgram(onRun: (playbook: string, flags: RunFlags) => Promi
         .argParser(wholeNumber('--lock-timeout', 0)),
     )
     .addHelpText('after', RUN_EXAMPLES)
+    .hook('preAction', async (cmd) => (await import('./extra-vars.js')).openVaultVars(cmd.opts<RunFlags>()))
     .action(onRun);
   addConnectionOptions(run);
+  program
+    .command('vault')
+    .description('encrypt, decrypt, edit or view a vars file with a passphrase (age format, armored: `age -d` reads it)')
+    .addArgument(new Argument('<action>', 'encrypt, decrypt, edit ($EDITOR) or view (to stdout)').choices(['encrypt', 'decrypt', 'edit', 'view']))
+    .argument('<file>', 'the vars file (.yml/.json), replaced atomically')
+    .option(
+      '--vault-password-file <file>',
+      'read the passphrase from this file (else $TSPLAY_VAULT_PASSWORD, else asked)',
+      nonEmpty('--vault-password-file', 'a file'),
+    )
+    .action(async (action, file, flags) => (await import('./vault-cmd.js')).vaultCommand({ action, file, flags }));
   return program;
 }
