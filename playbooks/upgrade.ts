@@ -10,8 +10,10 @@
  * 2. the control plane one host at a time (serial 1): apiserver, controller-manager, scheduler, kubectl,
  *    kubelet, kube-proxy replaced and restarted behind their gates and the upgrade gate (each unit runs the
  *    new binary, which says the target version; the apiserver's /version says it too). A failure stops the run: later hosts keep the old version;
- * 3. the workers in batches (20% of them, at least one, at a time): drained (upgrade-drain), kubelet and
- *    kube-proxy replaced behind their gates and the upgrade gate; a failed batch stops the rest.
+ * 3. the workers in batches (20% of them, at least one, at a time): cordoned and drained through the API
+ *    from the first control-plane host (upgrade-drain, before the batch), kubelet and kube-proxy replaced
+ *    behind their gates and the upgrade gate, then uncordoned (upgrade-uncordon, after the batch; a node
+ *    cordoned before the upgrade stays cordoned); a failed batch stops the rest, and stays cordoned.
  * Only the kubernetes row moves here: etcd and containerd are OS packages (pin their versions in the
  * etcd and runtime roles' vars and run playbooks/etcd.ts, site.ts).
  */
@@ -19,7 +21,7 @@ import { definePlaybook, type Playbook, type Serial } from '../lib/index.js';
 import apiserver from '../roles/apiserver/index.js';
 import kubeProxy from '../roles/kube-proxy/index.js';
 import kubelet from '../roles/kubelet/index.js';
-import { upgradeDrain, upgradePlan, upgrading } from '../roles/upgrade/index.js';
+import { drainHooks, upgradePlan, upgrading } from '../roles/upgrade/index.js';
 
 // The installing roles, each with the upgrade gate for the binaries it replaces (roles/upgrade/gate.ts).
 const controlPlane = upgrading(apiserver, ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']);
@@ -36,7 +38,7 @@ export function upgradePlaybook(o: UpgradeOptions = {}): Playbook {
     plays: [
       { name: 'upgrade plan', hosts: 'k8s', roles: [upgradePlan], anyErrorsFatal: true },
       { name: 'upgrade control plane', hosts: 'masters', serial: 1, anyErrorsFatal: true, roles: [controlPlane, ...node] },
-      { name: 'upgrade workers', hosts: 'workers:!masters', serial: o.workerSerial ?? '20%', anyErrorsFatal: true, roles: [upgradeDrain, ...node] },
+      { name: 'upgrade workers', hosts: 'workers:!masters', serial: o.workerSerial ?? '20%', anyErrorsFatal: true, ...drainHooks(), roles: node },
     ],
   });
 }

@@ -15,7 +15,15 @@ export const vars = declareVars(
     kubelet_bin_dir: commandPath.default(binDirDefaults.kubelet_bin_dir).describe('where the kubelet is (the kubelet role installs it there)'),
     kube_proxy_bin_dir: commandPath.default(binDirDefaults.kube_proxy_bin_dir).describe('where kube-proxy is (the kube-proxy role installs it there)'),
     // Where no real API answers (the lab's stand-in) it is skipped, and the run's warnings say so per host.
-    upgrade_drain: z.boolean().default(true).describe('cordon and drain each worker batch through the API before its kubelet is replaced (uncordon after)'),
+    upgrade_drain: z
+      .boolean()
+      .default(true)
+      .describe('cordon and drain each worker batch through the API before its kubelet is replaced (uncordon after its gates pass)'),
+    upgrade_drain_timeout: z
+      .string()
+      .regex(/^\d+[smh]$/, 'expected a duration such as 300s or 5m')
+      .default('300s')
+      .describe("how long kubectl drain waits for a node's pods to go (its --timeout); a drain that takes longer fails the batch"),
   }),
 );
 

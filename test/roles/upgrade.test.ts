@@ -13,7 +13,7 @@ import { upgradeDrain, upgradePlan } from '../../roles/upgrade/index.js';
 import { parseProbe, probeCommand } from '../../roles/upgrade/probe.js';
 import { parseVersion, refusals, stepOf, type Version } from '../../roles/upgrade/version.js';
 import { standinScript } from '../fixtures/standins/pack.js';
-import { forHost, inventory, SMALL } from './helpers.js';
+import { forHost, hostOf, inventory, SMALL } from './helpers.js';
 
 const v = (s: string): Version => parseVersion(s)!;
 const TARGET = { k8s_artifacts: { kubernetes: { version: '1.35.0', url: 'file:///mirror/kubernetes-server-linux-amd64.tar.gz', sha512: 'a'.repeat(128) } } };
@@ -169,12 +169,14 @@ describe('roles/upgrade-drain', () => {
     assert.equal(classify({ status: 403, body: 'forbidden' }).api, 'unknown');
   });
 
-  it('the stand-in: skipped with a warning; a real API or no answer: refused with what to do', () => {
+  it('the stand-in: skipped with a warning; a real API: drained (a node it does not know: a warning); no answer: refused with what to do', () => {
     assert.deepEqual(drainDecision('w1', 'https://a:6443', { api: 'standin', version: 'v1.35.0' }), {
       warn: 'w1: cordon and drain skipped: the API at https://a:6443 answers /version (v1.35.0) but serves no /api/v1 objects (a stand-in, not a real apiserver)',
     });
-    const real = drainDecision('w1', 'https://a:6443', { api: 'real', node: 'present' });
-    assert.ok('refuse' in real && /kubectl drain w1 --ignore-daemonsets\) and run with upgrade_drain: false/.test(real.refuse), JSON.stringify(real));
+    assert.deepEqual(drainDecision('w1', 'https://a:6443', { api: 'real', node: 'present' }), { drain: true });
+    assert.deepEqual(drainDecision('w1', 'https://a:6443', { api: 'real', node: 'absent' }), {
+      warn: 'w1: not registered in the API at https://a:6443: nothing to cordon or drain before its upgrade',
+    });
     const down = drainDecision('w1', 'https://a:6443', { api: 'unknown', why: 'connect ECONNREFUSED' });
     assert.ok('refuse' in down && /cannot tell whether a real API answers at https:\/\/a:6443 \(connect ECONNREFUSED\)/.test(down.refuse));
   });
@@ -216,13 +218,20 @@ describe('playbooks/upgrade.ts', () => {
       upgradePb.plays[1]!.roles.map((r) => ('role' in r ? r.role : r).name),
       ['apiserver', 'kubelet', 'kube-proxy'],
     );
+    const workers = upgradePb.plays[2]!;
     assert.deepEqual(
-      upgradePb.plays[2]!.roles.map((r) => ('role' in r ? r.role : r).name),
-      ['upgrade-drain', 'kubelet', 'kube-proxy'],
+      workers.roles.map((r) => ('role' in r ? r.role : r).name),
+      ['kubelet', 'kube-proxy'],
     );
-    const workers = Array.from({ length: 12 }, (_, i) => `w${i}`);
+    // Cordon and drain before each batch, uncordon after it, from the first control-plane host.
+    const inv = inventory();
+    const hook = (h: typeof workers.beforeBatch) =>
+      (h ?? []).map((r) => ('role' in r ? `${r.role.name} on ${r.delegateTo?.(hostOf(inv, 'worker-1'), inv.cluster)}` : r.name));
+    assert.deepEqual(hook(workers.beforeBatch), ['upgrade-drain on master-1']);
+    assert.deepEqual(hook(workers.afterBatch), ['upgrade-uncordon on master-1']);
+    const twelve = Array.from({ length: 12 }, (_, i) => `w${i}`);
     assert.deepEqual(
-      batches(workers, upgradePb.plays[2]!.serial, 'test').map((b) => b.length),
+      batches(twelve, upgradePb.plays[2]!.serial, 'test').map((b) => b.length),
       [2, 2, 2, 2, 2, 2],
     );
     assert.deepEqual(
