@@ -7,7 +7,7 @@
  */
 import { ConfigError } from '../core/errors.js';
 import { readMapping, readText, type ReadText } from '../inventory/ansible/yaml-file.js';
-import { clearText, sealed } from '../vault/opened.js';
+import { clearText, closeVaults, sealed } from '../vault/opened.js';
 import { askPassword } from './ask-password.js';
 
 export interface ExtraVars {
@@ -48,6 +48,7 @@ export async function openVaultVars(
   { extraVar, vaultPasswordFile }: { extraVar: readonly string[]; vaultPasswordFile?: string | undefined },
   read: ReadText = readText,
 ): Promise<void> {
+  closeVaults();
   const texts = new Map<string, string>();
   for (const p of extraVar) {
     try {

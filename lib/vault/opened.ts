@@ -8,8 +8,11 @@ const opened = new Map<string, string>();
 
 export const openVault = (armored: string, clear: string): void => void opened.set(armored, clear);
 
-/** The armored texts among `texts` not decrypted yet. */
-export const sealed = (texts: readonly string[]): string[] => texts.filter((t) => isArmored(t) && !opened.has(t));
+/** Forget what an earlier run decrypted: each run decrypts with its own passphrase. */
+export const closeVaults = (): void => opened.clear();
+
+/** The armored texts among `texts`. */
+export const sealed = (texts: readonly string[]): string[] => texts.filter(isArmored);
 
 /** A vars file's text as `read` gives it, or its clear text when it is an encrypted file decrypted before. */
 export function clearText(read: (file: string) => string): (file: string) => string {
