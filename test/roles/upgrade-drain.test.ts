@@ -13,6 +13,8 @@ import type { InventorySpec } from '../../lib/dsl/inventory.js';
 import { definePlaybook } from '../../lib/dsl/playbook.js';
 import { defineRole } from '../../lib/dsl/role.js';
 import { eventLines } from '../../lib/report/lines.js';
+import { type PlanHook, type RolePlan, recordRole } from '../../lib/runner/plan/index.js';
+import { runPlaybook } from '../../lib/runner/run.js';
 import { file } from '../../lib/resources/index.js';
 import { FakeHost, prepareContext } from '../../lib/testing/index.js';
 import upgradePb from '../../playbooks/upgrade.js';
@@ -29,7 +31,7 @@ import { drainStep, type NodeCtx, uncordonStep } from '../../roles/upgrade/cordo
 import { drainResource } from '../../roles/upgrade/drain.js';
 import { upgradeDrain, upgradeUncordon } from '../../roles/upgrade/index.js';
 import { parseVersion } from '../../roles/upgrade/version.js';
-import { runWith } from '../runner/helpers.js';
+import { compileWith, Recorder, runWith } from '../runner/helpers.js';
 import { forHost, inventory, SMALL } from './helpers.js';
 
 const K: KubectlOptions = { kubectl: '/usr/local/bin/kubectl', kubeconfig: '/etc/kubernetes/admin.conf', drainTimeout: '300s' };
@@ -311,6 +313,53 @@ for (const make of [FakeHost.debian, FakeHost.rhel]) {
       const line = eventLines(rec.of('resource')[0]!, { chalk: new Chalk({ level: 0 }), verbose: 1, showDiff: false, mode: 'check' }).join('\n');
       assert.match(line, /\[worker-1 \(on master-1\)\] upgrade-drain › upgrade-drain:worker-1/);
       assert.match(line, /worker-1: schedulable, kubelet v1\.34\.7 → cordoned and drained from master-1/);
+    });
+
+    it('a plan file made in check mode (--plan-out) applies as planned (--plan): what the uncordon read, the drain changed', async () => {
+      const { hosts, api } = setup();
+      api.nodes.get('worker-2')!.unsched = true;
+      const roles = new Map<string, RolePlan[]>();
+      const record: PlanHook = { record: (host, role, p) => roles.set(host, [...(roles.get(host) ?? []), recordRole(role, p)]) };
+      const replay: PlanHook = { replay: (host, role) => roles.get(host)?.find((r) => r.role === role) };
+      const run = async (mode: 'check' | 'apply', plan: PlanHook) => {
+        const rec = new Recorder();
+        const pb = workersPlay(stubUpgrade(api));
+        await runPlaybook(
+          compileWith(pb, inventory(SPEC)),
+          inventory(SPEC).cluster,
+          { playbook: pb.name, mode, diff: false, plan },
+          { reporter: rec, sleep: async () => {}, now: () => 0, connect: async (h) => hosts.get(h.name)! },
+        );
+        return rec;
+      };
+      await run('check', record);
+      assert.deepEqual(api.calls, []);
+      const rec = await run('apply', replay);
+      assert.deepEqual(rec.of('host-failed'), []);
+      assert.deepEqual(api.calls, [
+        'cordon worker-1',
+        'drain worker-1',
+        'uncordon worker-1',
+        'drain worker-2',
+        'cordon worker-3',
+        'drain worker-3',
+        'uncordon worker-3',
+      ]);
+      assert.equal(api.nodes.get('worker-2')!.unsched, true);
+
+      // The plan is enforced: a node cordoned by hand since the plan was made is refused, nothing done to it.
+      for (const w of WORKERS) Object.assign(api.nodes.get(w)!, { unsched: false, kubelet: 'v1.34.7' });
+      roles.clear();
+      await run('check', record);
+      api.nodes.get('worker-1')!.unsched = true;
+      api.calls.length = 0;
+      const drifted = await run('apply', replay);
+      assert.deepEqual(
+        drifted.of('host-failed').map((e) => e.host),
+        ['worker-1'],
+      );
+      assert.match(drifted.of('host-failed')[0]!.error, /refused by the plan: upgrade-drain:worker-1: state drifted/);
+      assert.deepEqual(api.calls, []);
     });
 
     it('the stand-in API: a warning per node that cordon and drain were skipped; nothing asked of it but the probe', async () => {
