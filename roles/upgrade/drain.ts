@@ -13,7 +13,7 @@
 import { ConfigError, defineResource, defineRole, q, WARNING_STEP, type AnyResource, type Cluster, type Host, type PrepareContext } from '../../lib/index.js';
 import { topology } from '../cluster/index.js';
 import { CLUSTER_VARS } from '../cluster/shared-vars.js';
-import { parseProbe, probeCommand } from '../node-drain/commands.js';
+import { type Probe, parseProbe, probeCommand } from '../node-drain/commands.js';
 import { apiHostOf } from '../node-drain/index.js';
 import { pkiSpecFromCluster } from '../pki/index.js';
 import { pkiDir } from '../pki/push.js';
@@ -55,12 +55,7 @@ export function nodeCtx(v: UpgradeVars, host: Host, cluster: Cluster): NodeCtx {
 }
 
 /** A resource over the node-drain probe of `c.node`, run where the role is delegated to: `step` says what to report and run. */
-export function nodeResource(
-  id: string,
-  c: NodeCtx,
-  step: (p: ReturnType<typeof parseProbe>, c: NodeCtx) => Step,
-  prepare?: AnyResource['prepare'],
-): AnyResource {
+export function nodeResource(id: string, c: NodeCtx, step: (p: Probe, c: NodeCtx) => Step, prepare?: AnyResource['prepare']): AnyResource {
   return defineResource({
     id,
     // The Node object: in check mode the uncordon after the batch reads what the drain before it would change.
