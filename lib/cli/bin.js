@@ -7,17 +7,21 @@ import { register } from 'node:module';
 import { locateEngine } from './engine.js';
 
 const engine = locateEngine();
-let main;
+let beforeUserCode;
 if (!engine.stale) {
   // The engine's own imports load before the hook exists: Node 20 runs hooks on a thread of their own, one
-  // message round trip per import, which lib/ and its dependencies need not pay.
-  ({ main } = await import(engine.main));
+  // message round trip per import, which lib/ and its dependencies need not pay. The hook is registered only
+  // when a command is about to import the user's code (main.ts calls beforeUserCode): --help, lab, an Ansible
+  // inventory start no hook thread and no swc.
   const lib = engine.lib && { source: engine.lib, dist: engine.dist }; // a source checkout: its lib/ is dist/
-  register('./ts-hooks.js', { parentURL: import.meta.url, data: lib ? { lib } : undefined });
+  beforeUserCode = () => {
+    beforeUserCode = undefined;
+    register('./ts-hooks.js', { parentURL: import.meta.url, data: lib ? { lib } : undefined });
+  };
 } else {
   const what = engine.stale === 'no build' ? 'there is no build' : `lib/${engine.stale} changed since the build`;
   process.stderr.write(`tsplay: dist/ is stale (${what}): the engine runs from the TypeScript sources, slower; \`npm run build\` compiles it again\n`);
   register('./ts-hooks.js', import.meta.url);
-  ({ main } = await import(engine.main));
 }
-process.exitCode = await main(process.argv.slice(2));
+const { main, processIO } = await import(engine.main);
+process.exitCode = await main(process.argv.slice(2), { ...processIO(), beforeUserCode: () => beforeUserCode?.() });

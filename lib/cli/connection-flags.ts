@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { secret } from '../core/secret.js';
 import type { InventorySpec } from '../dsl/inventory.js';
-import { buildInventory, loadInventory, type Inventory } from '../inventory/index.js';
+import type { Inventory } from '../inventory/index.js';
 import type { SshSettings } from './connect.js';
 import { nonEmpty, wholeNumber } from './option-values.js';
 
@@ -55,6 +55,8 @@ export function withConnectionFlags(spec: InventorySpec, f: Pick<ConnectionFlags
 
 /** The inventory with the connection flags applied; `ask` prompts for -K's password. */
 export async function inventoryFor(file: string, f: ConnectionFlags, ask: (prompt: string) => Promise<string>): Promise<Inventory> {
+  // The inventory layer loads with the command that needs it (run, exec, facts), not for --help.
+  const { buildInventory, loadInventory } = await import('../inventory/index.js');
   const inv = await loadInventory(file);
   const pw = f.askBecomePass ? await ask('BECOME password: ') : undefined;
   const spec = withConnectionFlags(inv.spec, f, pw);

@@ -5,8 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { InventorySpec } from '../dsl/inventory.js';
-import { importDefault, validateInventory } from '../inventory/index.js';
-import { shown } from '../inventory/load-module.js';
+import { beforeImport, type UserCodeIO } from './user-code.js';
 
 const EXAMPLES = `
 Examples:
@@ -54,7 +53,7 @@ export function inventorySource(spec: InventorySpec, from: string, importFrom = 
   return `/**\n * Converted from ${from} by \`tsplay inventory convert\`.\n${note} */\nimport { defineInventory } from '${importFrom}';\n\nexport default defineInventory(${body});\n`;
 }
 
-export function registerInventory(program: Command, out: NodeJS.WritableStream): void {
+export function registerInventory(program: Command, io: UserCodeIO & { readonly stdout: NodeJS.WritableStream }): void {
   const inv = program.command('inventory').description("work with inventories: convert Ansible's to typed .ts").addHelpText('after', EXAMPLES);
   inv
     .command('convert')
@@ -63,7 +62,10 @@ export function registerInventory(program: Command, out: NodeJS.WritableStream):
     .option('--import-from <module>', 'where the .ts imports defineInventory from', 'tsplay')
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, o: { importFrom: string }) => {
+      // The inventory layer loads when the command runs, not for --help.
+      const [{ importDefault, validateInventory }, { shown }] = await Promise.all([import('../inventory/index.js'), import('../inventory/load-module.js')]);
+      beforeImport(file, io);
       const spec = validateInventory(await importDefault(file, 'inventory'), shown(file));
-      out.write(inventorySource(spec, shown(file), o.importFrom));
+      io.stdout.write(inventorySource(spec, shown(file), o.importFrom));
     });
 }
