@@ -107,7 +107,8 @@ async function editInTemp({ file, clear, env }: { file: string; clear: Uint8Arra
     const temp = join(dir, basename(file)); // the same name: the editor picks its syntax by the extension
     writeFileSync(temp, clear, { mode: 0o600, flag: 'wx' });
     const command = env['EDITOR'] || 'vi';
-    editor = spawn('/bin/sh', ['-c', `${command} "$@"`, command, temp], { stdio: 'inherit', env });
+    // `exec`: the editor is the child itself, so that a signal sent to it reaches it and not a shell above it.
+    editor = spawn('/bin/sh', ['-c', `exec ${command} "$@"`, command, temp], { stdio: 'inherit', env });
     const code = await new Promise<number | null>((resolve, reject) => editor!.on('error', reject).on('exit', (c) => resolve(c)));
     if (code !== 0) throw new ConfigError(`the editor (${command}) exited with ${code === null ? 'a signal' : `code ${code}`}: nothing saved`, file);
     const edited = readFileSync(temp);
