@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
-import type { Query } from '../../lib/core/ops.js';
+import { q, type CommandResult, type Query } from '../../lib/core/ops.js';
+import { defineResource } from '../../lib/core/resource.js';
 import { definePlaybook } from '../../lib/dsl/playbook.js';
 import { FakeHost } from '../../lib/testing/index.js';
 import { fake, fileRole, inventory, runWith } from './helpers.js';
@@ -64,12 +65,33 @@ describe('round trips', () => {
     assert.deepEqual([stats.hosts.h1!.roundTrips, stats.hosts.h2!.roundTrips], [1, 1]);
   });
 
-  it('after a change on any host, later roles ask their host again: a converged host pays 1 a role, a fresh one 2', async () => {
+  it("a change on one host sends only that host's later roles back: a converged host pays 1 in all, a fresh one 2 a role", async () => {
     const { drivers } = hosts();
     drivers.get('h1')!.seedFile('/etc/a1', '1').seedFile('/etc/a2', '2').seedFile('/etc/b', 'b');
     const { rec, stats } = await runWith(definePlaybook({ name: 'pb', plays: [{ name: 'one', hosts: 'all', roles: [a, b] }] }), inv, { drivers });
-    assert.deepEqual(trips(rec).sort(), ['h1 a 1', 'h1 b 1', 'h2 a 2', 'h2 b 2']);
-    assert.deepEqual([stats.hosts.h1!.roundTrips, stats.hosts.h2!.roundTrips], [2, 4]);
+    assert.deepEqual(trips(rec).sort(), ['h1 a 1', 'h1 b 0', 'h2 a 2', 'h2 b 2']);
+    assert.deepEqual([stats.hosts.h1!.roundTrips, stats.hosts.h2!.roundTrips], [1, 4]);
+  });
+
+  it("a command's answer may read any host: it is asked again after a change anywhere, the host's own state is not", async () => {
+    const { drivers, batches } = hosts();
+    for (const h of drivers.values()) h.script('etcdctl member list', { stdout: 'm1\n' });
+    drivers.get('h1')!.seedFile('/etc/a1', '1').seedFile('/etc/a2', '2').seedFile('/etc/b', 'b');
+    const members = defineResource<[CommandResult]>({ id: 'members', queries: [q.command('etcdctl member list')], check: () => [], apply: () => [] });
+    const probe = { ...fileRole('probe', {}), resources: () => [members] };
+    const { rec } = await runWith(definePlaybook({ name: 'pb', plays: [{ name: 'one', hosts: 'all', roles: [a, b, probe] }] }), inv, { drivers });
+    // h2 changes (its files are missing): h1's command answer, read ahead before that, is asked again; its files are not.
+    assert.deepEqual(trips(rec).sort(), ['h1 a 1', 'h1 b 0', 'h1 probe 1', 'h2 a 2', 'h2 b 2', 'h2 probe 1']);
+    assert.deepEqual(batches.get('h1')!.map((qs) => qs.map((x) => x.q).join(',')), ['facts,file,file,file,command', 'command']);
+  });
+
+  it('in a run that changes nothing, a command answer read ahead is used too', async () => {
+    const { drivers } = hosts();
+    for (const h of drivers.values()) h.script('etcdctl member list', { stdout: 'm1\n' }).seedFile('/etc/a1', '1').seedFile('/etc/a2', '2').seedFile('/etc/b', 'b');
+    const members = defineResource<[CommandResult]>({ id: 'members', queries: [q.command('etcdctl member list')], check: () => [], apply: () => [] });
+    const probe = { ...fileRole('probe', {}), resources: () => [members] };
+    const { stats } = await runWith(definePlaybook({ name: 'pb', plays: [{ name: 'one', hosts: 'all', roles: [a, b, probe] }] }), inv, { drivers });
+    assert.deepEqual([stats.hosts.h1!.roundTrips, stats.hosts.h2!.roundTrips], [1, 1]);
   });
 
   it('a later role read ahead sees what an earlier role of the same run wrote, never the state before it', async () => {
