@@ -61,53 +61,85 @@ export interface CompiledPlay {
 }
 
 export function compile(pb: Playbook, sel: Selector, opts: CompileOptions): CompiledPlay[] {
-  const known = knownTags(pb, sel);
-  for (const [option, tags] of [
-    ['--tags', opts.tags],
-    ['--skip-tags', opts.skipTags],
-  ] as const) {
-    for (const t of tags) if (!known.has(t) && t !== 'all' && t !== 'never') throw new ConfigError(`unknown tag "${t}".${didYouMean(t, known)}`, option);
-  }
   refuseUnknownVars(pb, {
     playbook: opts.playbook ?? `playbook "${pb.name}"`,
     extraVars: opts.extraVars,
     ...(sel.inventory ? { inventory: sel.inventory } : {}),
     ...(opts.otherRoles ? { otherRoles: opts.otherRoles } : {}),
   });
-  return pb.plays.map((play) => compilePlay(play, sel, opts));
+  // Every tag a run could select, gathered as the plays are built (each role's resources once per host).
+  const known = new Set<string>();
+  const plays = pb.plays.map((play) => compilePlay(play, sel, opts, known));
+  for (const [option, tags] of [
+    ['--tags', opts.tags],
+    ['--skip-tags', opts.skipTags],
+  ] as const) {
+    for (const t of tags) if (!known.has(t) && t !== 'all' && t !== 'never') throw new ConfigError(`unknown tag "${t}".${didYouMean(t, known)}`, option);
+  }
+  return plays;
 }
 
-function compilePlay(play: Play, sel: Selector, opts: CompileOptions): CompiledPlay {
+function compilePlay(play: Play, sel: Selector, opts: CompileOptions, known: Set<string>): CompiledPlay {
   const where = `play "${play.name}"`;
-  let hosts = sel.select(play.hosts);
+  const everyone = sel.select(play.hosts);
+  let hosts = everyone;
   if (opts.limit) hosts = sel.limit(hosts, opts.limit);
   if (play.runOnce) hosts = hosts.slice(0, 1);
+  for (const t of play.tags ?? []) known.add(t);
   const before = play.beforeBatch?.length ?? 0;
   const main = play.roles.length;
   const roles = playRoles(play).map((u, i) => {
-    const r = compileRole(u, play, hosts, sel.cluster, opts);
+    const r = compileRole(u, play, { hosts, everyone }, sel.cluster, opts, known);
     return i < before ? { ...r, hook: 'before' as const } : i >= before + main ? { ...r, hook: 'after' as const } : r;
   });
   return { play, hosts, batches: batches(hosts, play.serial, where), roles };
 }
 
-function compileRole(u: RoleUse, play: Play, hosts: readonly Host[], cluster: Cluster, opts: CompileOptions): CompiledRole {
+/**
+ * The role on each host it is meant for, its resources built once per host. `everyone`: the play's hosts
+ * before --limit and runOnce, whose resource tags count as known too (a role may tag resources for some
+ * hosts only, e.g. masters); for a host outside the run they are built only for that, and a failure there
+ * is not this run's to report.
+ */
+function compileRole(
+  u: RoleUse,
+  play: Play,
+  on: { readonly hosts: readonly Host[]; readonly everyone: readonly Host[] },
+  cluster: Cluster,
+  opts: CompileOptions,
+  known: Set<string>,
+): CompiledRole {
   const outer = [play.tags ?? [], u.tags, u.role.tags];
+  for (const t of [...u.tags, ...u.role.tags]) known.add(t);
+  const learn = (resources: readonly AnyResource[]) => {
+    for (const r of resources) for (const t of r.tags ?? []) known.add(t);
+  };
   const perHost = new Map<string, HostRole>();
   // `when` first: runOnce then means the first host the role is meant for.
-  const meant = hosts.filter((h) => !u.when || u.when(h));
+  const meant = on.hosts.filter((h) => !u.when || u.when(h));
   const targets = u.runOnce ? meant.slice(0, 1) : meant;
   for (const host of targets) {
     const vars = roleVars(u.role, host, u.vars, opts.extraVars);
     const where = `role ${u.role.name} on ${host.name}`;
     const all = building(where, vars, () => u.role.resources(vars, host, cluster));
+    learn(all);
     const handlers = building(where, vars, () => u.role.handlers?.(vars, host, cluster) ?? {});
     checkResources(all, handlers, where);
     const resources = all.filter((r) => selected([...outer, r.tags ?? []], opts));
-    const on = u.delegateTo ? delegate(u.delegateTo, host, cluster, where) : undefined;
+    const delegated = u.delegateTo ? delegate(u.delegateTo, host, cluster, where) : undefined;
     if (resources.length > 0)
-      perHost.set(host.name, { vars, resources, handlers, gates: u.role.verify ?? [], rolling: u.role.rolling === true, ...(on ? { on } : {}) });
+      perHost.set(host.name, {
+        vars,
+        resources,
+        handlers,
+        gates: u.role.verify ?? [],
+        rolling: u.role.rolling === true,
+        ...(delegated ? { on: delegated } : {}),
+      });
   }
+  const built = new Set(targets.map((h) => h.name));
+  for (const host of on.everyone)
+    if (!built.has(host.name)) learn(attempt(() => u.role.resources(roleVars(u.role, host, u.vars, opts.extraVars), host, cluster)) ?? []);
   return { name: u.role.name, perHost };
 }
 
@@ -142,26 +174,6 @@ function checkResources(resources: readonly AnyResource[], handlers: Readonly<Re
       if (!(n in handlers)) throw new ConfigError(`${r.id} notifies unknown handler "${n}".${didYouMean(n, Object.keys(handlers))}`, where);
     }
   }
-}
-
-/**
- * Every tag a run could select: plays, role uses, roles, and the resources roles build for each host of
- * the play (every host: a role may build tagged resources for some hosts only, e.g. masters).
- */
-function knownTags(pb: Playbook, sel: Selector): Set<string> {
-  const tags = new Set<string>();
-  for (const play of pb.plays) {
-    for (const t of play.tags ?? []) tags.add(t);
-    const hosts = attempt(() => sel.select(play.hosts)) ?? [];
-    for (const u of playRoles(play)) {
-      for (const t of [...u.tags, ...u.role.tags]) tags.add(t);
-      for (const host of hosts) {
-        const resources = attempt(() => u.role.resources(roleVars(u.role, host, u.vars, {}), host, sel.cluster)) ?? [];
-        for (const r of resources) for (const t of r.tags ?? []) tags.add(t);
-      }
-    }
-  }
-  return tags;
 }
 
 /** The value, or undefined when computing it fails (compile reports that failure properly later). */

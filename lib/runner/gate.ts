@@ -11,18 +11,22 @@ export interface GateDeps {
   readonly sleep: (ms: number) => Promise<void>;
 }
 
+/** One host gate to pass: the gate, the host and role it checks, and the connection its commands go through. */
+export interface GateRun {
+  readonly gate: Gate<object>;
+  readonly host: Host;
+  readonly role: string;
+  readonly vars: object;
+  readonly cluster: Cluster;
+  readonly driver: HostDriver;
+  /** The play's become: the gate's commands run as root unless the gate says. */
+  readonly become?: boolean;
+  /** The host the role is delegated to, whose connection `driver` is. */
+  readonly on?: Host;
+}
+
 /** Resolves when the gate passes; rejects with the last error when every attempt failed, or at once on a TransportError. */
-export async function passGate(
-  gate: Gate<object>,
-  host: Host,
-  role: string,
-  vars: object,
-  cluster: Cluster,
-  driver: HostDriver,
-  deps: GateDeps,
-  become = false,
-  on?: Host,
-): Promise<void> {
+export async function passGate({ gate, host, role, vars, cluster, driver, become = false, on }: GateRun, deps: GateDeps): Promise<void> {
   // A gate's commands run as the play's other work does: as root when the play has become, unless the gate says.
   const exec = (command: string, opts: ExecOptions = {}) => driver.exec(command, { ...opts, sudo: opts.sudo ?? become });
   const ctx = { host, vars, cluster, exec, ...(on ? { on } : {}) };

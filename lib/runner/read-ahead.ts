@@ -70,7 +70,7 @@ export function readAhead(driver: HostDriver, upcoming: readonly Upcoming[], sig
       }
       const at = { local, run: signal.generation };
       const answers = await driver.query([...queries, ...later.values()], opts);
-      [...later.keys()].forEach((k, i) => ahead.set(k, { answer: answers[queries.length + i], ...at }));
+      for (const [i, k] of [...later.keys()].entries()) ahead.set(k, { answer: answers[queries.length + i], ...at });
       return answers.slice(0, queries.length);
     },
     act(groups: readonly (readonly Action[])[], opts?: ActOptions): Promise<ActResult> {

@@ -179,7 +179,10 @@ async function runHandlers(r: RoleRun, todo: Readonly<Record<string, Handler>>, 
 async function runGates(r: RoleRun, deps: GateDeps): Promise<Error | undefined> {
   for (const g of r.hr.gates) {
     try {
-      await passGate(g, r.host, r.role, r.hr.vars, r.cluster, r.driver, deps, r.become, r.hr.on);
+      await passGate(
+        { gate: g, host: r.host, role: r.role, vars: r.hr.vars, cluster: r.cluster, driver: r.driver, become: r.become, ...(r.hr.on ? { on: r.hr.on } : {}) },
+        deps,
+      );
     } catch (e) {
       if (e instanceof TransportError) throw e;
       return new ResourceError(r.host.name, `gate:${g.name}`, (e as Error).message, undefined, undefined, { cause: e });

@@ -126,3 +126,23 @@ describe('compile: runOnce and when', () => {
     assert.deepEqual(perHost(compileWith(pb, inv)), [{ motd: ['db-1'] }]);
   });
 });
+
+describe('compile: resources are built once per host', () => {
+  it("each role's resources() runs once per host of the play, --limit and --tags included, and a tag only a host outside --limit builds is known", () => {
+    const calls: string[] = [];
+    const role = defineRole({
+      name: 'counted',
+      defaults: {},
+      resources: (_v, host) => {
+        calls.push(host.name);
+        return [file({ path: '/etc/x', content: 'x', tags: host.name === 'db-1' ? ['db-only'] : ['web'] })];
+      },
+    });
+    const pb = definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'all', roles: [role] }] });
+    compileWith(pb, inv, { tags: ['web'] });
+    assert.deepEqual(calls.sort(), ['db-1', 'web-1', 'web-2', 'web-3']);
+    calls.length = 0;
+    assert.deepEqual(perHost(compileWith(pb, inv, { limit: 'web', tags: ['db-only'] })), [{ counted: [] }]);
+    assert.deepEqual(calls.sort(), ['db-1', 'web-1', 'web-2', 'web-3']);
+  });
+});
