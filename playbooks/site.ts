@@ -7,8 +7,9 @@
  *   tsplay run playbooks/site.ts -i inventory/prod.ts --tags etcd           one role, by its name
  *
  * Groups: etcd (odd count), masters (control plane), workers, k8s (masters + workers: every kubelet),
- * lb (haproxy + keepalived with the VIP; leave it empty for a single control-plane host). A one-host
- * cluster puts that host in etcd, masters and workers (test/fixtures/inventory/lab-single.ts).
+ * lb (haproxy, or nginx with lb_implementation: nginx, + keepalived with the VIP; leave it empty for a
+ * single control-plane host). A one-host cluster puts that host in etcd, masters and workers
+ * (test/fixtures/inventory/lab-single.ts).
  */
 import { definePlaybook } from '../lib/index.js';
 import { GROUP_NAMES as G } from '../roles/cluster/index.js';
@@ -20,6 +21,7 @@ import flannel from '../roles/flannel/index.js';
 import flannelNetwork from '../roles/flannel-network/index.js';
 import haproxy from '../roles/haproxy/index.js';
 import keepalived from '../roles/keepalived/index.js';
+import nginxLb from '../roles/nginx-lb/index.js';
 import kubeProxy from '../roles/kube-proxy/index.js';
 import kubelet from '../roles/kubelet/index.js';
 import prereqs from '../roles/prereqs/index.js';
@@ -39,7 +41,8 @@ export default definePlaybook({
     // flannel's network config in etcd, for its etcd subnet manager (nothing with the default kube subnet manager).
     { name: 'pod network config', hosts: G.etcd, roles: [flannelNetwork] },
     { name: 'container runtime', hosts: G.nodes, roles: [runtime] },
-    { name: 'API load balancer', hosts: G.lb, roles: [haproxy, keepalived], anyErrorsFatal: true },
+    // haproxy or nginx-lb, whichever lb_implementation names (the other builds nothing), then the VIP.
+    { name: 'API load balancer', hosts: G.lb, roles: [haproxy, nginxLb, keepalived], anyErrorsFatal: true },
     { name: 'control plane', hosts: G.controlPlane, roles: [apiserver], anyErrorsFatal: true },
     { name: 'nodes', hosts: G.nodes, roles: [kubelet, kubeProxy, flannel], maxFailPercent: 30 },
     // Then the whole is checked from one control-plane host: the API through the VIP, nodes Ready.

@@ -4,4 +4,11 @@ export { clusterGroups, GROUP_NAMES, PARTS, type ClusterGroups, type Part } from
 export { CLUSTER_VARS, clusterVars, type ClusterVarName, type ClusterVars } from './shared-vars.js';
 export { configDirShape, k8sPaths, pathsFor, type ConfigDirVars, type K8sPaths } from './config-dir.js';
 export { BACKENDS, overlayPorts, podNetworkShape, type Backend, type PodNetworkVars } from './pod-network.js';
+export {
+  chosenLb,
+  LB_IMPLEMENTATIONS,
+  lbImplementationShape,
+  type LbImplementation,
+  type LbImplementationVars,
+} from './lb-implementation.js';
 export { hostsOf, topology, topologyOf, type Topology } from './topology.js';

@@ -8,6 +8,7 @@ import { port, varsFor } from '../../lib/index.js';
 import type { ContainerRuntime } from './cri.js';
 import type { Part } from './groups.js';
 import type { ConfigDirVars } from './config-dir.js';
+import type { LbImplementationVars } from './lb-implementation.js';
 import type { PodNetworkVars } from './pod-network.js';
 
 /** Which release downloads: every role that installs Kubernetes binaries. */
@@ -69,7 +70,7 @@ export const runtimeChoiceVarShape = {
  * read through `cluster.vars` by the topology, the PKI and several roles. Every Kubernetes role names them
  * as its `sharedVars`, so a misspelt one is refused before any host is touched.
  */
-export interface ClusterVars extends ArtifactVars, RuntimeChoiceVars, EtcdPortVars, PodNetworkVars, ConfigDirVars {
+export interface ClusterVars extends ArtifactVars, RuntimeChoiceVars, EtcdPortVars, PodNetworkVars, ConfigDirVars, LbImplementationVars {
   readonly cluster_name: string;
   readonly cluster_domain: string;
   /** Which inventory group plays which part (roles/cluster/groups.ts); unnamed parts are found by convention. */
@@ -134,6 +135,7 @@ const CLUSTER_VAR_SCOPE: Readonly<Record<ClusterVarName, 'host' | 'global' | 'gl
   flannel_subnet_manager: 'global',
   flannel_etcd_prefix: 'global',
   k8s_config_dir: 'global',
+  lb_implementation: 'global',
 };
 
 /** The names of the cluster-wide vars: a Kubernetes role's `sharedVars`. */

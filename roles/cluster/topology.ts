@@ -6,6 +6,7 @@
 import { cidrContains, cidrsOverlap, ConfigError, formatIp, normalizeIp, parseCidr, type Cidr, type Cluster, type Host } from '../../lib/index.js';
 import { clusterGroups, type ClusterGroups, type Part } from './groups.js';
 import { k8sPaths, parseConfigDir, type K8sPaths } from './config-dir.js';
+import { lbImplementationOf, type LbImplementation } from './lb-implementation.js';
 import { overlayPorts, podNetworkOf, type PodNetworkVars } from './pod-network.js';
 import { etcdPortDefaults, GLOBAL_CLUSTER_VARS, type ClusterVarName } from './shared-vars.js';
 
@@ -31,6 +32,8 @@ export interface Topology {
   readonly podNetwork: PodNetworkVars & { readonly ports: readonly string[] };
   /** Where certificates and kubeconfigs live on the hosts (k8s_config_dir). */
   readonly paths: K8sPaths;
+  /** The API's load balancer on the lb hosts, as the inventory's global vars say (lb_implementation; `-e` may override it for a run). */
+  readonly lbImplementation: LbImplementation;
 }
 
 const cache = new WeakMap<Cluster, Topology>();
@@ -87,6 +90,7 @@ export function topologyOf(cluster: Cluster, v: Readonly<Record<string, unknown>
   const configDir = parseConfigDir(v['k8s_config_dir' satisfies ClusterVarName]);
   const name = str(v, 'cluster_name', 'kubernetes');
   const domain = str(v, 'cluster_domain', 'cluster.local');
+  const lbImplementation = lbImplementationOf(v);
   refuseLocalClusterVars(cluster, v, {
     cluster_name: name,
     cluster_domain: domain,
@@ -98,6 +102,7 @@ export function topologyOf(cluster: Cluster, v: Readonly<Record<string, unknown>
     etcd_peer_port: etcdPeerPort,
     ...net,
     k8s_config_dir: configDir,
+    lb_implementation: lbImplementation,
   });
   return {
     name,
@@ -112,6 +117,7 @@ export function topologyOf(cluster: Cluster, v: Readonly<Record<string, unknown>
     clusterDns,
     podNetwork: { ...net, ports: overlayPorts(net) },
     paths: k8sPaths(configDir),
+    lbImplementation,
     ...(vip ? { vip } : {}),
     apiEndpoint: str(v, 'api_endpoint', `https://${target.includes(':') ? `[${target}]` : target}:${apiserverPort}`),
   };

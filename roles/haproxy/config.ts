@@ -6,6 +6,9 @@ export interface Backend {
   readonly address: string;
 }
 
+/** The first line's start: tsplay wrote this file (the nginx-lb role stops a haproxy it finds so, when nginx is chosen). */
+export const MARKER = '# Managed by tsplay (role haproxy)';
+
 /** The backend health check's HTTP part (see haproxy_backend_check). */
 const EXPECT: Record<HaproxyVars['haproxy_backend_check'], string> = {
   https: '  option httpchk GET /healthz\n  http-check expect rstatus ^(200|401|403)$\n',
@@ -19,7 +22,7 @@ const hostPort = (address: string, port: number) => `${address}:${port}`;
 export function haproxyConfig(v: HaproxyVars, host: string, vip: string, backends: readonly Backend[]): string {
   const bind = v.haproxy_bind === 'vip' ? hostPort(vip, v.apiserver_port) : `:${v.apiserver_port}`;
   const check = v.haproxy_backend_check === 'tcp' ? 'check' : 'check check-ssl verify none';
-  return `# Managed by tsplay (role haproxy) on ${host}; edits here are overwritten.
+  return `${MARKER} on ${host}; edits here are overwritten.
 global
   log /dev/log local0
   log /dev/log local1 notice

@@ -8,10 +8,14 @@
  * file first, then hands the sockets to new workers without dropping connections).
  *
  * Gate: the monitor answers and something listens on the API port. The VIP itself is keepalived's.
- * Vars: see vars.ts. Cluster-wide: vip, cluster_groups (lb, controlPlane).
+ * Only with lb_implementation haproxy (the default); it then stops and disables the nginx-lb role's nginx.
+ * Vars: see vars.ts. Cluster-wide: vip, cluster_groups (lb, controlPlane), lb_implementation.
  */
 import { ConfigError, defineRole, directory, pkg, reload, service, sysctl, template, type AnyResource, type Cluster, type Host } from '../../lib/index.js';
-import { hostsOf, topology } from '../cluster/index.js';
+import { chosenLb, hostsOf, topology } from '../cluster/index.js';
+import { CONFIG as NGINX_CONFIG, MARKER as NGINX_MARKER } from '../nginx-lb/config.js';
+import { retiredLb } from '../nginx-lb/retire.js';
+import { apiBackends } from './backends.js';
 import { haproxyConfig } from './config.js';
 import { servesGate } from './gate.js';
 import { CLUSTER_VARS } from '../cluster/shared-vars.js';
@@ -31,12 +35,15 @@ export function vipOf(cluster: Cluster, role: string): string {
 
 function resources(v: HaproxyVars, host: Host, cluster: Cluster): AnyResource[] {
   const t = topology(cluster);
+  if (chosenLb(v, host) !== 'haproxy') return [];
   hostsOf(t, 'lb', 'haproxy');
   const vip = vipOf(cluster, 'haproxy');
-  const backends = hostsOf(t, 'controlPlane', 'haproxy').map((h) => ({ name: h.name, address: h.address }));
+  const backends = apiBackends(cluster, 'haproxy');
   const family = vip.includes(':') ? 'ipv6' : 'ipv4';
   return [
     pkg({ names: ['haproxy'] }),
+    // Switching back from nginx: it would hold the API port.
+    retiredLb({ unit: 'nginx', config: NGINX_CONFIG, marker: NGINX_MARKER }),
     directory({ path: '/etc/haproxy', mode: 0o755 }),
     ...(v.haproxy_bind === 'vip' ? [sysctl({ key: `net.${family}.ip_nonlocal_bind`, value: 1 })] : []),
     template({ path: CONFIG, render: () => haproxyConfig(v, host.name, vip, backends), mode: 0o644, notify: RELOAD }),

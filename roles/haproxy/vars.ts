@@ -1,9 +1,11 @@
 /** haproxy vars: the API frontend on the VIP, the control-plane backends and their health checks. */
 import { z } from 'zod';
 import { declareVars, port, type VarsOf } from '../../lib/index.js';
+import { lbImplementationShape } from '../cluster/lb-implementation.js';
 
 export const vars = declareVars(
   z.object({
+    ...lbImplementationShape,
     apiserver_port: port.default(6443).describe("the port clients use on the VIP (the cluster's apiserver_port: api endpoint https://VIP:port)"),
     haproxy_backend_port: port.default(6443).describe('the port the apiservers listen on, on the control-plane hosts'),
     // 'vip' sets net.ipv4.ip_nonlocal_bind=1 so a host that does not hold the VIP can bind it too.

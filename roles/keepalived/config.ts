@@ -1,14 +1,27 @@
-/** /etc/keepalived/keepalived.conf and the haproxy check script, rendered whole. Pure. */
+/** /etc/keepalived/keepalived.conf and the load balancer's check script, rendered whole. Pure. */
+import type { LbImplementation } from '../cluster/index.js';
 import type { Peer } from './peers.js';
 import type { KeepalivedVars } from './vars.js';
 
-export const CHECK_SCRIPT = '/etc/keepalived/check_haproxy.sh';
+/** The check script and its vrrp_script name, per load balancer (lb_implementation). */
+export const CHECKS: Readonly<Record<LbImplementation, { readonly path: string; readonly name: string }>> = {
+  haproxy: { path: '/etc/keepalived/check_haproxy.sh', name: 'chk_haproxy' },
+  nginx: { path: '/etc/keepalived/check_nginx.sh', name: 'chk_nginx' },
+};
+/** haproxy's, the default. */
+export const CHECK_SCRIPT = CHECKS.haproxy.path;
 
-/** Fails (and so moves the VIP away) when haproxy does not answer its loopback monitor. */
+/** What the script runs: haproxy's loopback monitor answers; nginx (no such monitor in the stream module) is active. */
+const probe = (v: KeepalivedVars): string =>
+  v.lb_implementation === 'nginx'
+    ? 'exec systemctl is-active --quiet nginx.service'
+    : `exec curl -fsS --max-time 1 -o /dev/null http://127.0.0.1:${v.haproxy_health_port}/healthz`;
+
+/** Fails (and so moves the VIP away) when the load balancer is down. */
 export const checkScript = (v: KeepalivedVars): string => `#!/bin/sh
 # Managed by tsplay (role keepalived). keepalived runs this every second; two failures in a row put this
 # host's VRRP instance in FAULT, which gives up the VIP to the next lb host.
-exec curl -fsS --max-time 1 -o /dev/null http://127.0.0.1:${v.haproxy_health_port}/healthz
+${probe(v)}
 `;
 
 export interface Instance {
@@ -29,8 +42,8 @@ global_defs {
   enable_script_security
 }
 
-vrrp_script chk_haproxy {
-  script "${CHECK_SCRIPT}"
+vrrp_script ${CHECKS[v.lb_implementation].name} {
+  script "${CHECKS[v.lb_implementation].path}"
   interval 1
   timeout 2
   fall 2
@@ -55,7 +68,7 @@ ${i.peers.map((p) => `    ${p.address}`).join('\n')}
     ${i.vip}/${prefix} dev ${v.vip_interface}
   }
   track_script {
-    chk_haproxy
+    ${CHECKS[v.lb_implementation].name}
   }
 }
 `;

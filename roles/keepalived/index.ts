@@ -4,14 +4,16 @@
  * hosts), PASS authentication, and a check script that fails when haproxy stops answering its monitor,
  * which puts the instance in FAULT and moves the VIP to the next host.
  *
- * Order it after haproxy (the check needs haproxy's monitor). Config changes reload keepalived (SIGHUP;
+ * The check follows lb_implementation: haproxy's monitor, or `systemctl is-active nginx`.
+ * Order it after the load balancer (the check needs it running). Config changes reload keepalived (SIGHUP;
  * a restart would drop the VIP for a moment). Gate: see gate.ts.
  * Vars: see vars.ts. Cluster-wide: vip, cluster_groups.lb.
  */
 import { createHash } from 'node:crypto';
 import { defineRole, directory, file, pkg, reload, secret, service, template, type AnyResource, type Cluster, type Host } from '../../lib/index.js';
 import { vipOf } from './vip.js';
-import { CHECK_SCRIPT, checkScript, keepalivedConfig } from './config.js';
+import { chosenLb } from '../cluster/index.js';
+import { CHECKS, checkScript, keepalivedConfig } from './config.js';
 import { vipGate } from './gate.js';
 import { master, peers } from './peers.js';
 import { CLUSTER_VARS } from '../cluster/shared-vars.js';
@@ -31,6 +33,7 @@ export function authPass(v: KeepalivedVars, cluster: Cluster, vip: string): stri
 
 function resources(v: KeepalivedVars, host: Host, cluster: Cluster): AnyResource[] {
   const vip = vipOf(cluster);
+  chosenLb(v, host);
   const all = peers(v, host, cluster);
   const self = all.find((p) => p.name === host.name)!;
   const pass = authPass(v, cluster, vip);
@@ -46,7 +49,7 @@ function resources(v: KeepalivedVars, host: Host, cluster: Cluster): AnyResource
   return [
     pkg({ names: ['keepalived'] }),
     directory({ path: '/etc/keepalived', mode: 0o755 }),
-    file({ path: CHECK_SCRIPT, content: checkScript(v), mode: 0o755, owner: 'root' }),
+    file({ path: CHECKS[v.lb_implementation].path, content: checkScript(v), mode: 0o755, owner: 'root' }),
     template({ path: CONFIG, render: () => keepalivedConfig(v, instance), mode: 0o640, owner: 'root', notify: RELOAD }),
     service({ name: 'keepalived', enabled: true, state: 'started' }),
   ];

@@ -1,6 +1,7 @@
 /** keepalived vars: the VRRP instance that holds the API's VIP on one lb host at a time. */
 import { z } from 'zod';
 import { declareVars, type VarsOf } from '../../lib/index.js';
+import { lbImplementationShape } from '../cluster/lb-implementation.js';
 import { vars as haproxyVars } from '../haproxy/vars.js';
 
 const MISSING_IFACE = 'set the interface that carries the VIP on each lb host (e.g. eth0), in the inventory';
@@ -36,7 +37,8 @@ export const vars = declareVars(
       .regex(/^[!-~]{0,8}$/, 'expected at most 8 printable characters without spaces')
       .default('')
       .describe("VRRP PASS authentication, at most 8 characters; '' derives one from the cluster name, VIP and router id"),
-    // haproxy's own fields, declared there once.
+    // Which load balancer the check script follows (roles/cluster/lb-implementation.ts), and haproxy's own fields, declared there once.
+    ...lbImplementationShape,
     haproxy_health_port: haproxyVars.object.shape.haproxy_health_port,
     apiserver_port: haproxyVars.object.shape.apiserver_port,
   }),

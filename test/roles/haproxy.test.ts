@@ -104,7 +104,7 @@ describe('roles/haproxy', () => {
     const r = forHost(haproxy, 'lb-1', { overrides: { haproxy_bind: 'any', haproxy_backend_check: 'tcp', apiserver_port: 8443, haproxy_backend_port: 6443 } });
     assert.deepEqual(
       r.resources.map((x) => x.id),
-      ['package:haproxy', 'directory:/etc/haproxy', `template:${CONFIG}`, 'service:haproxy.service'],
+      ['package:haproxy', 'retired:nginx.service', 'directory:/etc/haproxy', `template:${CONFIG}`, 'service:haproxy.service'],
     );
     const { vars } = r;
     assert.equal(listenCommand(vars), "ss -Hltn 'sport = :8443'");

@@ -3,7 +3,7 @@ import { ConfigError } from '../../lib/core/errors.js';
 import type { InventorySpec } from '../../lib/dsl/inventory.js';
 import { FakeHost } from '../../lib/testing/index.js';
 import keepalived, { authPass, CONFIG, RELOAD } from '../../roles/keepalived/index.js';
-import { CHECK_SCRIPT } from '../../roles/keepalived/config.js';
+import { CHECK_SCRIPT, CHECKS } from '../../roles/keepalived/config.js';
 import { addrCommand, connectCommand, holds, vipGate } from '../../roles/keepalived/gate.js';
 import { forHost, inventory, runOn, SMALL } from './helpers.js';
 
@@ -118,6 +118,58 @@ describe('roles/keepalived', () => {
       host.log.slice(before).filter((a) => a.a === 'systemctl'),
       [{ a: 'systemctl', verb: 'reload', unit: 'keepalived.service' }],
     );
+  });
+
+  describe('the check script follows lb_implementation', () => {
+    const withLb = (lb: string): InventorySpec => ({ ...LB(), vars: { ...SMALL.vars, lb_implementation: lb } });
+    for (const kind of ['debian', 'rhel'] as const) {
+      it(`${kind}: nginx: systemctl is-active nginx, tracked as chk_nginx; haproxy's check stays as it was`, async () => {
+        const host = fresh(kind, 'lb-1');
+        const inv = inventory(withLb('nginx'));
+        const r = await runOn(host, keepalived, 'lb-1', { inv });
+        assert.equal(r.error, undefined);
+        assert.equal(
+          host.read(CHECKS.nginx.path),
+          "#!/bin/sh\n# Managed by tsplay (role keepalived). keepalived runs this every second; two failures in a row put this\n# host's VRRP instance in FAULT, which gives up the VIP to the next lb host.\nexec systemctl is-active --quiet nginx.service\n",
+        );
+        assert.equal(host.fs.get(CHECKS.nginx.path)?.mode, 0o755);
+        const conf = host.read(CONFIG)!;
+        assert.match(conf, /vrrp_script chk_nginx \{\n {2}script "\/etc\/keepalived\/check_nginx\.sh"\n/);
+        assert.match(conf, /track_script \{\n {4}chk_nginx\n {2}\}/);
+        assert.doesNotMatch(conf, /haproxy/);
+        assert.equal((await runOn(host, keepalived, 'lb-1', { inv })).counts.changed, 0);
+      });
+    }
+
+    it('switching back and forth rewrites the script and the config, a reload each time (the VIP is not dropped)', async () => {
+      const host = fresh('debian', 'lb-1');
+      await runOn(host, keepalived, 'lb-1', { inv: inventory(LB()) });
+      const haproxyConf = host.read(CONFIG);
+      const toNginx = await runOn(host, keepalived, 'lb-1', { inv: inventory(withLb('nginx')) });
+      assert.deepEqual([toNginx.counts.changed, toNginx.handlers], [2, [RELOAD]]);
+      const back = await runOn(host, keepalived, 'lb-1', { inv: inventory(withLb('haproxy')) });
+      assert.deepEqual(back.handlers, [RELOAD]);
+      assert.equal(host.read(CONFIG), haproxyConf, 'lb_implementation haproxy is the default, byte for byte');
+      assert.match(host.read(CHECK_SCRIPT)!, /127\.0\.0\.1:8404\/healthz/);
+    });
+
+    it('-e lb_implementation=nginx reaches the check; an unknown one, or one scoped under keepalived, is refused', () => {
+      assert.equal(forHost(keepalived, 'lb-1', { inv: inventory(LB()), extra: { lb_implementation: 'nginx' } }).resources[2]!.id, `file:${CHECKS.nginx.path}`);
+      assert.throws(
+        () => forHost(keepalived, 'lb-1', { inv: inventory(LB()), extra: { lb_implementation: 'nginxx' } }),
+        (e: unknown) =>
+          e instanceof ConfigError && /var lb_implementation: expected "haproxy" or "nginx", got "nginxx"\. Did you mean "nginx"\?/.test(e.message),
+      );
+      const spec = LB();
+      const scoped: InventorySpec = {
+        ...spec,
+        hosts: { ...spec.hosts, 'lb-1': { address: '10.0.0.11', vars: { keepalived_priority: 150, keepalived: { lb_implementation: 'nginx' } } } },
+      };
+      assert.throws(
+        () => forHost(keepalived, 'lb-1', { inv: inventory(scoped) }),
+        (e: unknown) => e instanceof ConfigError && /lb_implementation "nginx" for role keepalived only/.test(e.message),
+      );
+    });
   });
 
   describe('gate: the VIP on exactly the expected host, serving', () => {
