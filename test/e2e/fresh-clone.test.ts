@@ -19,7 +19,9 @@ describe('e2e: a fresh clone builds dist/ in npm ci and runs from it', () => {
   const tsplay = (...args: string[]) => spawnSync(process.execPath, [join(clone, 'lib/cli/bin.js'), ...args], { cwd: clone, encoding: 'utf8' });
   let host: { name: string; address: string };
   before(async function () {
-    host = (await requireLab(this, 1)).hosts.at(-1)!;
+    // lab-29: the fresh-clone test's own host (test/all.sh's lab plan), whatever the lab's size.
+    const lab = await requireLab(this, 29);
+    host = lab.hosts.find((h) => h.name === 'lab-29')!;
     execFileSync('git', ['clone', '-q', root, clone]);
     // The packages are in npm's cache already (the checkout's own npm ci): no network needed.
     execFileSync('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: clone, stdio: 'pipe' });

@@ -82,12 +82,16 @@ describe('round trips', () => {
     const { rec } = await runWith(definePlaybook({ name: 'pb', plays: [{ name: 'one', hosts: 'all', roles: [a, b, probe] }] }), inv, { drivers });
     // h2 changes (its files are missing): h1's command answer, read ahead before that, is asked again; its files are not.
     assert.deepEqual(trips(rec).sort(), ['h1 a 1', 'h1 b 0', 'h1 probe 1', 'h2 a 2', 'h2 b 2', 'h2 probe 1']);
-    assert.deepEqual(batches.get('h1')!.map((qs) => qs.map((x) => x.q).join(',')), ['facts,file,file,file,command', 'command']);
+    assert.deepEqual(
+      batches.get('h1')!.map((qs) => qs.map((x) => x.q).join(',')),
+      ['facts,file,file,file,command', 'command'],
+    );
   });
 
   it('in a run that changes nothing, a command answer read ahead is used too', async () => {
     const { drivers } = hosts();
-    for (const h of drivers.values()) h.script('etcdctl member list', { stdout: 'm1\n' }).seedFile('/etc/a1', '1').seedFile('/etc/a2', '2').seedFile('/etc/b', 'b');
+    for (const h of drivers.values())
+      h.script('etcdctl member list', { stdout: 'm1\n' }).seedFile('/etc/a1', '1').seedFile('/etc/a2', '2').seedFile('/etc/b', 'b');
     const members = defineResource<[CommandResult]>({ id: 'members', queries: [q.command('etcdctl member list')], check: () => [], apply: () => [] });
     const probe = { ...fileRole('probe', {}), resources: () => [members] };
     const { stats } = await runWith(definePlaybook({ name: 'pb', plays: [{ name: 'one', hosts: 'all', roles: [a, b, probe] }] }), inv, { drivers });
