@@ -1,6 +1,6 @@
 /**
  * End to end on lab-16..20 (issue #12, nodes): converge a small cluster with the stand-ins (lab-16 the LB
- * holding VIP 10.231.0.40, lab-17 etcd + control plane, lab-18 a worker), refuse bad input before any host
+ * holding VIP 10.231.0.9, lab-17 etcd + control plane, lab-18 a worker), refuse bad input before any host
  * is touched, add the worker lab-19 (--check first: elsewhere only /etc/hosts), remove it (the drain through
  * the stand-in API reported as skipped, the host reset, the others' files without it), add the control-plane
  * host lab-20 and remove it while a client asks /healthz through the VIP every 100 ms (failures counted),
@@ -20,7 +20,7 @@ const INV = {
   all: 'test/fixtures/inventory/lab-nodes.ts',
 } as const;
 const PKI = '.tsplay/pki/nodes';
-const VIP = '10.231.0.40';
+const VIP = '10.231.0.9';
 
 const run = async (what: string, pb: string, inv: keyof typeof INV, ...args: string[]) => {
   const o = await tsplayJson(['run', `playbooks/${pb}.ts`, '-i', INV[inv], ...args]);
