@@ -23,10 +23,12 @@ const layers: Record<string, readonly string[]> = {
   transport: ['core', 'facts'],
   pki: ['core', 'dsl'],
   report: ['core'],
+  // Encrypted vars files (age): decrypted in memory, their values registered as secrets.
+  vault: ['core'],
   runner: ['core', 'dsl', 'report'],
   testing: ['core', 'facts', 'resources', 'runner'],
   lab: ['core', 'dsl', 'transport'],
-  cli: ['core', 'dsl', 'inventory', 'facts', 'resources', 'transport', 'pki', 'report', 'runner', 'lab'],
+  cli: ['core', 'dsl', 'inventory', 'facts', 'resources', 'transport', 'pki', 'report', 'runner', 'lab', 'vault'],
 };
 
 /** Modules that do process, network or remote I/O (with or without the node: prefix). */
