@@ -8,12 +8,22 @@ import type { Action, HostFacts, TypedQuery } from './ops.js';
  * One difference between the host and the wanted state. The reporter shows `diff` as a unified diff and
  * `before → after` otherwise; for secret resources the runner keeps only `field`.
  */
+/**
+ * One thing a resource would change. `field` and `part` are what apply reads; the reports show them as one
+ * label (changeLabel): `part field`, or `field` alone.
+ */
 export interface Change {
+  /** What changes: `content`, `mode`, `sha256`, `value`, `enabled`. */
   readonly field: string;
+  /** Which part of a resource that manages several: a path of an artifact, a repository's `key` or `source`. */
+  readonly part?: string;
   readonly before?: string;
   readonly after?: string;
   readonly diff?: { readonly before: string; readonly after: string };
 }
+
+/** How reports name a change. */
+export const changeLabel = (c: Change): string => (c.part === undefined ? c.field : `${c.part} ${c.field}`);
 
 export interface Resource<A extends readonly unknown[] = readonly unknown[]> {
   /** `kind:name`, unique within a role: `file:/etc/motd`, `service:etcd`. */

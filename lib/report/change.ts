@@ -4,7 +4,7 @@
  * so that a secret can neither be split by clipping nor spread over diff lines where the mask cannot see it.
  */
 import type { ChalkInstance } from 'chalk';
-import type { Change } from '../core/resource.js';
+import { type Change, changeLabel } from '../core/resource.js';
 import { redact } from '../core/secret.js';
 import { diffStat, renderPatch, textDiff } from './diff.js';
 import { oneLine } from './text.js';
@@ -27,10 +27,10 @@ export interface RenderedChanges {
 function beforeAfter(c: Change, s: ChangeStyle): string {
   const v = (x: string) => oneLine(redact(x), s.maxValue ?? (s.showDiff ? 400 : 120));
   const arrow = s.chalk.dim('→');
-  if (c.before !== undefined && c.after !== undefined) return `${c.field} ${v(c.before)} ${arrow} ${v(c.after)}`;
-  if (c.after !== undefined) return `${c.field} ${arrow} ${v(c.after)}`;
-  if (c.before !== undefined) return `${c.field} ${v(c.before)} ${arrow} ${s.chalk.dim('(unset)')}`;
-  return `${c.field} changed`;
+  if (c.before !== undefined && c.after !== undefined) return `${changeLabel(c)} ${v(c.before)} ${arrow} ${v(c.after)}`;
+  if (c.after !== undefined) return `${changeLabel(c)} ${arrow} ${v(c.after)}`;
+  if (c.before !== undefined) return `${changeLabel(c)} ${v(c.before)} ${arrow} ${s.chalk.dim('(unset)')}`;
+  return `${changeLabel(c)} changed`;
 }
 
 /** Every change of a resource; a secret resource says which fields change, never what they hold. */
@@ -38,10 +38,10 @@ export function renderChanges(changes: readonly Change[], secret: boolean, s: Ch
   const inline: string[] = [];
   const block: string[] = [];
   for (const c of changes) {
-    if (secret) inline.push(`${c.field} changed ${s.chalk.magenta('(secret)')}`);
+    if (secret) inline.push(`${changeLabel(c)} changed ${s.chalk.magenta('(secret)')}`);
     else if (c.diff) {
       const d = textDiff(redact(c.diff.before), redact(c.diff.after));
-      inline.push(`${c.field} ${diffStat(d, s.chalk)}`);
+      inline.push(`${changeLabel(c)} ${diffStat(d, s.chalk)}`);
       if (s.showDiff) block.push(...renderPatch(d, { chalk: s.chalk }));
     } else inline.push(beforeAfter(c, s));
   }

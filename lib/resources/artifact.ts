@@ -84,15 +84,15 @@ export function artifact(o: ArtifactOptions): Resource<FileState[]> {
         const have = files[i]!;
         if (have.exists && have.type !== 'file') throw new Error(`${t.path} exists and is a ${have.type}, not a regular file`);
         const want = local(i).sha256;
-        const content: Change[] = have.sha256 === want ? [] : [{ field: `${t.path} sha256`, before: have.sha256 ?? 'absent', after: want }];
-        return [...content, ...attrChanges(have.exists ? have : {}, attrs).map((c) => ({ ...c, field: `${t.path} ${c.field}` }))];
+        const content: Change[] = have.sha256 === want ? [] : [{ part: t.path, field: 'sha256', before: have.sha256 ?? 'absent', after: want }];
+        return [...content, ...attrChanges(have.exists ? have : {}, attrs).map((c) => ({ ...c, part: t.path }))];
       });
     },
     apply([parent], _f, changes) {
       const out: Action[] = parent?.exists ? [] : [{ a: 'mkdir', path: dir, mode: 0o755 }];
       list.forEach((t, i) => {
-        const mine = changes.filter((c) => c.field.startsWith(`${t.path} `));
-        if (mine.some((c) => c.field.endsWith(' sha256'))) out.push({ a: 'upload', from: local(i).localPath, path: t.path, sha256: local(i).sha256, ...attrs });
+        const mine = changes.filter((c) => c.part === t.path);
+        if (mine.some((c) => c.field === 'sha256')) out.push({ a: 'upload', from: local(i).localPath, path: t.path, sha256: local(i).sha256, ...attrs });
         else if (mine.length) out.push({ a: 'attrs', path: t.path, ...attrs });
       });
       return out;

@@ -20,13 +20,13 @@ export function kernelModule(o: KernelModuleOptions): Resource<[boolean, FileSta
     ...meta(`module:${o.name}`, o, [`module:${o.name}`, `path:${path}`], [`module:${o.name}`, `path:${path}`]),
     queries: [q.module(o.name), conf.query],
     check([loaded, have]) {
-      const persisted = conf.check(have).map((c) => ({ ...c, field: `${path} ${c.field}` }));
+      const persisted = conf.check(have).map((c) => ({ ...c, part: path }));
       return [...(loaded ? [] : [{ field: 'loaded', before: 'no', after: 'yes' } satisfies Change]), ...persisted];
     },
     apply(_a, _f, changes) {
       const out: Action[] = [];
       if (changes.some((c) => c.field === 'loaded')) out.push({ a: 'modprobe', name: o.name });
-      const fileChanges = changes.filter((c) => c.field.startsWith(path)).map((c) => ({ ...c, field: c.field.slice(path.length + 1) }));
+      const fileChanges = changes.filter((c) => c.part === path).map(({ part: _, ...c }) => c);
       if (fileChanges.length) out.push(...conf.apply(fileChanges));
       return out;
     },

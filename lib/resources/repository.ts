@@ -146,7 +146,7 @@ export function repository(o: RepositoryOptions): Resource<FileState[]> {
     // Small text, fetched to diff: what managedFile asks of a key or a source file.
     queries: paths.map((p) => q.file(p, { content: TEXT_LIMIT })),
     check(answers, facts): Change[] {
-      return perFile(answers, facts).flatMap(({ changes }, k) => changes.map((c) => ({ ...c, field: `${k === 0 ? 'key' : 'source'} ${c.field}` })));
+      return perFile(answers, facts).flatMap(({ changes }, k) => changes.map((c) => ({ ...c, part: k === 0 ? 'key' : 'source' })));
     },
     apply(answers, facts) {
       const { family } = pick(facts)!;

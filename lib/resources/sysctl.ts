@@ -75,13 +75,13 @@ export function sysctl(o: SysctlOptions): Resource<[string | null, FileState]> {
       const out: Change[] = [];
       if (now === null || norm(now) !== value) out.push({ field: 'value', before: now === null ? '(absent)' : norm(now), after: value });
       const { before, after } = persisted(have);
-      if (before !== after) out.push({ field: file, diff: { before, after } });
+      if (before !== after) out.push({ part: file, field: 'content', diff: { before, after } });
       return out;
     },
     apply([, have], _f, changes) {
       const out: Action[] = [];
       if (changes.some((c) => c.field === 'value')) out.push({ a: 'sysctl', key: o.key, value });
-      if (changes.some((c) => c.field === file)) out.push({ a: 'write', path: file, content: persisted(have).after });
+      if (changes.some((c) => c.part === file)) out.push({ a: 'write', path: file, content: persisted(have).after });
       return out;
     },
   });

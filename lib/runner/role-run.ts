@@ -53,7 +53,8 @@ export interface RoleResult {
 }
 
 /** A secret resource reports which fields change, never their values. */
-const visible = (changes: readonly Change[], secret: boolean | undefined): readonly Change[] => (secret ? changes.map((c) => ({ field: c.field })) : changes);
+const visible = (changes: readonly Change[], secret: boolean | undefined): readonly Change[] =>
+  secret ? changes.map((c) => ({ field: c.field, ...(c.part === undefined ? {} : { part: c.part }) })) : changes;
 
 export async function runRole(r: RoleRun, deps: GateDeps): Promise<RoleResult> {
   const counts = r.counts ?? { ok: 0, changed: 0, failed: 0, skipped: 0 };

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { changeLabel } from '../../lib/core/resource.js';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,8 +41,8 @@ describe('artifact', () => {
     const { first, applied, second } = await converge(h, [r]);
     assert.deepEqual(changesById(first), {
       'artifact:/usr/local/bin/etcd': [
-        { field: '/usr/local/bin/etcd sha256', before: 'absent', after: sha(bin) },
-        { field: '/usr/local/bin/etcd mode', after: '0755' },
+        { part: '/usr/local/bin/etcd', field: 'sha256', before: 'absent', after: sha(bin) },
+        { part: '/usr/local/bin/etcd', field: 'mode', after: '0755' },
       ],
     });
     assert.equal(applied.failure, undefined);
@@ -61,12 +62,7 @@ describe('artifact', () => {
       cacheDir,
     });
     const { first, second } = await converge(h, [r]);
-    assert.deepEqual(
-      Object.values(changesById(first))
-        .flat()
-        .map((c) => c.field),
-      ['/opt/etcd/bin/etcdctl sha256', '/opt/etcd/bin/etcdctl mode'],
-    );
+    assert.deepEqual(Object.values(changesById(first)).flat().map(changeLabel), ['/opt/etcd/bin/etcdctl sha256', '/opt/etcd/bin/etcdctl mode']);
     assert.deepEqual(
       h.log.map((a) => a.a),
       ['upload'],

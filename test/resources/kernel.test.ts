@@ -11,7 +11,7 @@ describe('sysctl', () => {
     assert.deepEqual(changesById(first), {
       'sysctl:net.ipv4.ip_forward': [
         { field: 'value', before: '0', after: '1' },
-        { field: file, diff: { before: '', after: 'net.ipv4.ip_forward = 1\n' } },
+        { part: file, field: 'content', diff: { before: '', after: 'net.ipv4.ip_forward = 1\n' } },
       ],
     });
     assert.equal(h.sysctls.get('net.ipv4.ip_forward'), '1');
@@ -33,7 +33,8 @@ describe('sysctl', () => {
     const { first, second } = await converge(h, [r]);
     assert.deepEqual(changesById(first)[r.id], [
       {
-        field: '/etc/sysctl.d/k8s.conf',
+        part: '/etc/sysctl.d/k8s.conf',
+        field: 'content',
         diff: { before: 'a.b = 1\nnet.ipv4.ip_local_port_range=1 2\n', after: 'a.b = 1\nnet.ipv4.ip_local_port_range = 1024 65000\n' },
       },
     ]);
@@ -107,9 +108,9 @@ describe('kernelModule', () => {
     assert.deepEqual(changesById(first), {
       'module:overlay': [
         { field: 'loaded', before: 'no', after: 'yes' },
-        { field: '/etc/modules-load.d/overlay.conf state', before: 'absent', after: 'file' },
-        { field: '/etc/modules-load.d/overlay.conf content', diff: { before: '', after: 'overlay\n' } },
-        { field: '/etc/modules-load.d/overlay.conf mode', after: '0644' },
+        { part: '/etc/modules-load.d/overlay.conf', field: 'state', before: 'absent', after: 'file' },
+        { part: '/etc/modules-load.d/overlay.conf', field: 'content', diff: { before: '', after: 'overlay\n' } },
+        { part: '/etc/modules-load.d/overlay.conf', field: 'mode', after: '0644' },
       ],
     });
     assert.ok(h.modules.has('overlay'));

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { changeLabel } from '../../lib/core/resource.js';
 import { describe, it } from 'mocha';
 import { repository, type RepositoryOptions } from '../../lib/resources/index.js';
 import { changedIds, changesById, converge, FakeHost } from '../../lib/testing/index.js';
@@ -69,10 +70,7 @@ describe('repository', () => {
     await converge(h, [repository(DOCKER)]);
     const rotated = KEY.replace('mDMEZ0test', 'mDMEZ0next');
     const { first } = await converge(h, [repository({ ...DOCKER, key: rotated })]);
-    assert.deepEqual(
-      changesById(first)['repository:docker']!.map((c) => c.field),
-      ['key content'],
-    );
+    assert.deepEqual(changesById(first)['repository:docker']!.map(changeLabel), ['key content']);
     assert.equal(h.read('/etc/apt/keyrings/docker.asc'), rotated);
     assert.equal(h.commands.filter((c) => c === APT_UPDATE).length, 2);
   });

@@ -3,6 +3,7 @@
  * Sections: hosts x roles timeline (gates and retries marked), changes with diffs, failures, totals.
  */
 import { Chalk } from 'chalk';
+import { changeLabel } from '../../core/resource.js';
 import { renderDiff } from '../diff.js';
 import type { RunEvent } from '../events.js';
 import { esc } from './escape.js';
@@ -81,7 +82,7 @@ function changesHtml(events: readonly RunEvent[]): string {
       const d = c.diff ? renderDiff(c.diff.before, c.diff.after, { chalk: plain, maxLines: 400 }) : [];
       const head = c.diff ? '' : ` ${esc(c.before ?? '')} → ${esc(c.after ?? '')}`;
       const lines = d.map((l) => `<span class="${l.startsWith('+') ? 'add' : l.startsWith('-') ? 'del' : ''}">${esc(l)}</span>`).join('\n');
-      return `<li><code>${esc(c.field)}</code>${head}${lines ? `<pre class="diff">${lines}</pre>` : ''}</li>`;
+      return `<li><code>${esc(changeLabel(c))}</code>${head}${lines ? `<pre class="diff">${lines}</pre>` : ''}</li>`;
     });
     const row = `<div class="change"><b>${esc(e.role)}</b> <code>${esc(e.resource)}</code> ${esc(e.status)}${e.secret ? ' (secret: content not shown)' : ''}<ul>${items.join('')}</ul></div>`;
     byHost.set(e.host, [...(byHost.get(e.host) ?? []), row]);
