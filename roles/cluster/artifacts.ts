@@ -102,17 +102,6 @@ export const TABLE = {
 export type Component = keyof typeof TABLE;
 export const COMPONENTS = Object.keys(TABLE) as Component[];
 
-/** One component's override in `k8s_artifacts`. */
-export interface ArtifactOverride {
-  readonly version?: string;
-  readonly url?: string;
-  readonly sha256?: string;
-  readonly sha512?: string;
-  /** Binary name -> archive member ('' when the download is the binary), for a mirror laid out differently. */
-  readonly files?: Readonly<Record<string, string>>;
-}
-export type ArtifactOverrides = Readonly<Partial<Record<Component, ArtifactOverride>>>;
-
 const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`), `expected ${n} lowercase hex digits`);
 const override = z
   .strictObject({
@@ -126,14 +115,19 @@ const override = z
       .optional(),
     sha256: hex(64).optional(),
     sha512: hex(128).optional(),
+    /** Binary name -> archive member ('' when the download is the binary), for a mirror laid out differently. */
     files: z.record(z.string(), z.string()).optional(),
   })
   .refine((o) => !(o.sha256 && o.sha512), 'give sha256 or sha512, not both');
 
 /** The zod schema of `k8s_artifacts`: known components only, each field checked. */
+// fromEntries loses the keys' names: the shape's type is stated, the schema's (and so ArtifactOverrides) inferred from it.
 export const artifactOverridesSchema = z.strictObject(
-  Object.fromEntries(COMPONENTS.map((c) => [c, override.optional()])),
-) as unknown as z.ZodType<ArtifactOverrides>;
+  Object.fromEntries(COMPONENTS.map((c) => [c, override.optional()])) as Record<Component, z.ZodOptional<typeof override>>,
+);
+/** One component's override in `k8s_artifacts`. */
+export type ArtifactOverride = z.infer<typeof override>;
+export type ArtifactOverrides = Readonly<z.infer<typeof artifactOverridesSchema>>;
 export const archSchema = z.enum(ARCHES);
 
 /** A component resolved for one arch: what the artifact resource needs. */
