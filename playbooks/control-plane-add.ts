@@ -9,7 +9,7 @@
  * 1. host names and firewall: the new host whole, the others their /etc/hosts block and firewalld zones;
  * 2. the new host's runtime and control plane (the apiserver certificate is re-issued with its SANs on the
  *    controller; the new host starts with it);
- * 3. haproxy on the load balancers, one LB at a time behind its gate: the new backend;
+ * 3. haproxy (or nginx, lb_implementation) on the load balancers, one LB at a time behind its gate: the new backend;
  * 4. the other control-plane hosts get the re-issued certificate, restarting one at a time behind the
  *    /healthz gate (the apiserver role is rolling);
  * 5. the new host's kubelet, kube-proxy and flannel; then the smoke test.
@@ -21,6 +21,7 @@ import apiserver from '../roles/apiserver/index.js';
 import firewalld from '../roles/firewalld/index.js';
 import flannel from '../roles/flannel/index.js';
 import haproxy from '../roles/haproxy/index.js';
+import nginxLb from '../roles/nginx-lb/index.js';
 import kubeProxy from '../roles/kube-proxy/index.js';
 import kubelet from '../roles/kubelet/index.js';
 import prereqs from '../roles/prereqs/index.js';
@@ -40,7 +41,8 @@ export default definePlaybook({
       roles: [scoped(prereqs, OP, { target: 'all', elsewhere: namesHosts }), scoped(firewalld, OP, { target: 'all', elsewhere: namesHosts })],
     },
     { name: 'the new control-plane host', hosts: 'k8s', roles: [scoped(runtime, OP, here), scoped(apiserver, OP, here)], anyErrorsFatal: true },
-    { name: 'haproxy backends, one LB at a time', hosts: 'lb', serial: 1, roles: [scoped(haproxy, OP, there)], anyErrorsFatal: true },
+    // haproxy or nginx-lb, whichever lb_implementation names (the other builds nothing).
+    { name: 'LB backends, one LB at a time', hosts: 'lb', serial: 1, roles: [scoped(haproxy, OP, there), scoped(nginxLb, OP, there)], anyErrorsFatal: true },
     { name: 'the re-issued apiserver certificate on the others (rolling)', hosts: 'masters', roles: [scoped(apiserver, OP, there)], anyErrorsFatal: true },
     {
       name: 'the new host as a node',

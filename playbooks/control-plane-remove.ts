@@ -9,7 +9,7 @@
  * 1. the apiserver certificate is re-issued without its SANs; the others restart with it one at a time
  *    behind /healthz, while the leaving host still serves (restarting the last one after its backend went
  *    would take the API down: the lab saw a dropped request that way);
- * 2. haproxy on the load balancers, one LB at a time behind its gate: its backend goes;
+ * 2. haproxy (or nginx, lb_implementation) on the load balancers, one LB at a time behind its gate: its backend goes;
  * 3. from another control-plane host, through the API: cordon, drain, delete its Node object (skipped,
  *    with why, where the API serves no objects);
  * 4. the host is reset;
@@ -23,6 +23,7 @@ import { namesHosts, scoped } from '../roles/node-ops/scope.js';
 import apiserver from '../roles/apiserver/index.js';
 import firewalld from '../roles/firewalld/index.js';
 import haproxy from '../roles/haproxy/index.js';
+import nginxLb from '../roles/nginx-lb/index.js';
 import prereqs from '../roles/prereqs/index.js';
 import reset from '../roles/reset/index.js';
 
@@ -34,7 +35,8 @@ export default definePlaybook({
   name: OP,
   plays: [
     { name: 'the apiserver certificate without it on the others (rolling)', hosts: 'masters', roles: [scoped(apiserver, OP, there)], anyErrorsFatal: true },
-    { name: 'haproxy backends, one LB at a time', hosts: 'lb', serial: 1, roles: [scoped(haproxy, OP, there)], anyErrorsFatal: true },
+    // haproxy or nginx-lb, whichever lb_implementation names (the other builds nothing).
+    { name: 'LB backends, one LB at a time', hosts: 'lb', serial: 1, roles: [scoped(haproxy, OP, there), scoped(nginxLb, OP, there)], anyErrorsFatal: true },
     { name: 'cordon, drain and delete the Node through the API', hosts: 'masters', roles: [nodeDrain(OP)], anyErrorsFatal: true },
     { name: 'reset the leaving host', hosts: 'etcd:k8s:lb', roles: [scoped(reset, OP, { target: 'all', elsewhere: 'none' })], anyErrorsFatal: true },
     { name: 'the others forget it (host lists, firewall)', hosts: 'etcd:k8s:lb', roles: [scoped(prereqs, OP, others), scoped(firewalld, OP, others)] },
