@@ -24,6 +24,8 @@ export interface Batch {
 export async function runBatch(ctx: RunContext, b: Batch): Promise<string | undefined> {
   const { play } = b;
   const done = (h: Host) => ctx.hosts.state(h).done;
+  // Hosts out before the play began do not count against its failure policy.
+  const counted = b.hosts.filter((h) => !b.out.has(h.name));
   const changed = () => b.hosts.reduce((n, h) => n + ctx.hosts.state(h).stats.changed, 0);
   const step = (strategy: Strategy, hook: CompiledPlay['roles'][number]['hook']) =>
     strategy({
@@ -33,12 +35,7 @@ export async function runBatch(ctx: RunContext, b: Batch): Promise<string | unde
       limit: b.limit,
       run: (ri, host) => roleOnHost(ctx, { play, key: `${b.index}:${ri}`, role: play.roles[ri]!, host }),
       done,
-      mustAbort: () =>
-        abortReason(
-          play,
-          b.hosts.filter((h) => !b.out.has(h.name)),
-          done,
-        ),
+      mustAbort: () => abortReason(play, counted, done),
       emit: ctx.emit,
     });
   const changed0 = changed();
