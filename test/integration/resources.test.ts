@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Connection } from '../../lib/core/connection.js';
-import type { AnyResource } from '../../lib/core/resource.js';
+import { type AnyResource, changeLabel } from '../../lib/core/resource.js';
 import {
   absent,
   artifact,
@@ -264,7 +264,7 @@ describe('built-in resources on a real Debian host over SSH', function () {
       }),
     ]);
     assert.deepEqual(
-      first.planned[0]!.changes.map((c) => c.field),
+      first.planned[0]!.changes.map(changeLabel),
       [`${D}/opt/toolctl sha256`],
     );
     assert.deepEqual(uploads(), [`${D}/opt/toolctl`]);
