@@ -2,7 +2,7 @@
 # Everything CI runs, in order: Debian prerequisites, type-check + unit tests, then the lab (real
 # systemd-nspawn hosts over SSH) for the integration and end-to-end tests, and the lab down again even
 # when they fail.
-# Needs root (the lab does). LAB_HOSTS (default 31: the CI cluster on lab-1..7 plus the day-2 suites' own hosts up to lab-31) sizes the lab; TSPLAY_KEEP_LAB=1 leaves it up.
+# Needs root (the lab does). LAB_HOSTS (default 34: the CI cluster on lab-1..7 plus the day-2 suites' own hosts up to lab-34) sizes the lab; TSPLAY_KEEP_LAB=1 leaves it up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,7 +51,7 @@ step "type-check and unit tests" npm test
 lab_up=1
 # Fresh hosts every time: a lab left converged by earlier work (another PKI, running services) is not CI's start.
 step "lab down (fresh hosts)" node lib/cli/bin.js lab down
-step "lab up (${LAB_HOSTS:-31} hosts)" node lib/cli/bin.js lab up --hosts "${LAB_HOSTS:-31}"
+step "lab up (${LAB_HOSTS:-34} hosts)" node lib/cli/bin.js lab up --hosts "${LAB_HOSTS:-34}"
 
 # The lab suites' configs name no files (so that `mocha --config ... one.test.ts` runs just that file): the glob is here.
 # TSPLAY_LAB_REQUIRED: a missing lab host fails the suites instead of skipping them.

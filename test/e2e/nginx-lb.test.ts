@@ -1,6 +1,6 @@
 /**
  * End to end on lab-30 and lab-31 (issue #17): nginx as the API load balancer (lb_implementation: nginx,
- * test/fixtures/inventory/lab-nginx-lb.ts), keepalived holding VIP 10.231.0.42 (router id 78), and as the
+ * test/fixtures/inventory/lab-nginx-lb.ts), keepalived holding VIP 10.231.0.8 (router id 78), and as the
  * apiservers small HTTPS stand-ins started on the same two hosts (port 16443, GET /healthz answers ok).
  * Proves through the real CLI: bad input refused before any host is touched; converge; `nginx -t` passes
  * on the rendered file on the host and nginx listens on VIP:6443 alone; a second run changes nothing;
@@ -16,7 +16,7 @@ import { failures, on, took, tsplayJson, type Outcome } from './cli.js';
 
 const INV = 'test/fixtures/inventory/lab-nginx-lb.ts';
 const HOSTS = ['lab-30', 'lab-31'] as const;
-const VIP = '10.231.0.42';
+const VIP = '10.231.0.8';
 const ADDRESS = { 'lab-30': '10.231.0.40', 'lab-31': '10.231.0.41' } as const;
 const STANDIN_PORT = 16443;
 const HOLDS = `ip -o addr show dev host0 | grep -q ' ${VIP}/'`;
@@ -115,7 +115,7 @@ function poller() {
   return { log, stop: async () => ((stop = true), await loop, log) };
 }
 
-describe('e2e: nginx as the API load balancer on lab-30 and lab-31, VIP 10.231.0.42', function () {
+describe('e2e: nginx as the API load balancer on lab-30 and lab-31, VIP 10.231.0.8', function () {
   this.timeout(900_000);
 
   before(async function () {
