@@ -263,10 +263,7 @@ describe('built-in resources on a real Debian host over SSH', function () {
         cacheDir,
       }),
     ]);
-    assert.deepEqual(
-      first.planned[0]!.changes.map(changeLabel),
-      [`${D}/opt/toolctl sha256`],
-    );
+    assert.deepEqual(first.planned[0]!.changes.map(changeLabel), [`${D}/opt/toolctl sha256`]);
     assert.deepEqual(uploads(), [`${D}/opt/toolctl`]);
     assert.equal(calls.find((x) => x.kind === 'act')!.trips, 1, 'one put, no script');
   });
