@@ -4,6 +4,7 @@
  * (IP addresses and CIDRs: roles/cluster/schemas.ts, on the real parser that lib/index exports.)
  */
 import { z } from 'zod';
+import { didYouMean } from '../core/did-you-mean.js';
 
 /**
  * An absolute path of letters, digits and `. _ - / + @` without `..`: safe to write into a unit file,
@@ -50,3 +51,18 @@ export const oneLine = z.string().regex(/^[^\n]*$/, 'expected a single line');
 
 /** `''` or the piece: an optional value written as an empty string. */
 export const orEmpty = <T extends z.ZodType<string>>(piece: T) => z.union([z.literal(''), piece]);
+
+/**
+ * One of a fixed set of words, refused with the set and the nearest: `expected "haproxy" or "nginx", got
+ * "ngnix". Did you mean "nginx"?` (zod's own message names neither the value nor a near miss).
+ */
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => {
+  const words = values.map((w) => `"${w}"`);
+  const expected = words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
+  return z.enum(values, {
+    error: (issue) => {
+      const near = typeof issue.input === 'string' ? didYouMean(issue.input, values) : '';
+      return `expected ${expected}, got ${JSON.stringify(issue.input)}${near ? `.${near}` : ''}`;
+    },
+  });
+};

@@ -5,7 +5,6 @@
  * here. Cluster-wide (global vars): a role reading another dir than the one pushed would find nothing.
  */
 import { absPath, ConfigError, type Cluster } from '../../lib/index.js';
-import { topology } from './topology.js';
 
 export const DEFAULT_CONFIG_DIR = '/etc/kubernetes';
 
@@ -55,7 +54,7 @@ export function parseConfigDir(raw: unknown): string {
 
 /** The cluster's paths, refusing a role whose own k8s_config_dir (a role-scoped value) differs from them. */
 export function pathsFor(v: ConfigDirVars, cluster: Cluster): K8sPaths {
-  const paths = topology(cluster).paths;
+  const paths = k8sPaths(parseConfigDir(cluster.vars['k8s_config_dir' satisfies keyof ConfigDirVars]));
   if (k8sPaths(v.k8s_config_dir).dir !== paths.dir) {
     throw new ConfigError(
       `k8s_config_dir "${v.k8s_config_dir}" for one role, but the cluster's is "${paths.dir}" (the PKI is pushed there): set k8s_config_dir once, in the inventory's global vars`,

@@ -5,8 +5,7 @@
  * Cluster-wide (global vars, or `-e`): two lb hosts on different programs would check different things,
  * so a group, host or role-scoped value is refused before any host is touched.
  */
-import { z } from 'zod';
-import { ConfigError, type Host } from '../../lib/index.js';
+import { ConfigError, oneOf, type Host } from '../../lib/index.js';
 
 export const LB_IMPLEMENTATIONS = ['haproxy', 'nginx'] as const;
 export type LbImplementation = (typeof LB_IMPLEMENTATIONS)[number];
@@ -19,41 +18,13 @@ export const lbImplementationDefaults: LbImplementationVars = { lb_implementatio
 /** The roles that read it: a value scoped under one of them would differ from the others'. */
 const READERS = ['haproxy', 'nginx-lb', 'keepalived'] as const;
 
-/** Edit distance, for the did-you-mean of a misspelt value (lib's own helper is not public API). */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
-/** `expected "haproxy" or "nginx", got "ngnix". Did you mean "nginx"?` */
-export function unknownLb(input: unknown): string {
-  const text = String(input).toLowerCase();
-  const near = LB_IMPLEMENTATIONS.map((k) => ({ k, d: distance(text, k) }))
-    .filter(({ d }) => d <= Math.max(2, Math.floor(text.length / 3)))
-    .sort((x, y) => x.d - y.d)[0];
-  return `expected ${LB_IMPLEMENTATIONS.map((k) => `"${k}"`).join(' or ')}, got ${JSON.stringify(input)}.${near ? ` Did you mean "${near.k}"?` : ''}`;
-}
-
-const choice = z.enum(LB_IMPLEMENTATIONS, { error: (issue) => unknownLb(issue.input) });
+const choice = oneOf(LB_IMPLEMENTATIONS);
 
 export const lbImplementationShape = {
   lb_implementation: choice
     .default(lbImplementationDefaults.lb_implementation)
     .describe("the API's load balancer on the lb hosts: haproxy or nginx (stream proxy); cluster-wide: global vars or -e"),
 };
-
-/** The inventory's value (its global vars), checked as the roles check it. */
-export function lbImplementationOf(v: Readonly<Record<string, unknown>>): LbImplementation {
-  const raw = v['lb_implementation' satisfies keyof LbImplementationVars];
-  const r = choice.optional().safeParse(raw);
-  if (!r.success) throw new ConfigError(r.error.issues[0]!.message, 'vars.lb_implementation');
-  return r.data ?? lbImplementationDefaults.lb_implementation;
-}
 
 /**
  * The implementation a role on `host` runs: its merged value (the global one, or `-e`, which wins), after

@@ -5,7 +5,7 @@
  * needs every node on one L2 segment (the flannel role checks the routes) and opens no port.
  */
 import { z } from 'zod';
-import { ConfigError, port } from '../../lib/index.js';
+import { oneOf, port } from '../../lib/index.js';
 
 export const BACKENDS = ['vxlan', 'host-gw', 'wireguard'] as const;
 export type Backend = (typeof BACKENDS)[number];
@@ -32,15 +32,13 @@ export const podNetworkDefaults: PodNetworkVars = {
 const etcdPrefix = z.string().regex(/^(\/[A-Za-z0-9._-]+)+$/, 'expected an etcd key prefix such as /coreos.com/network');
 
 export const podNetworkShape = {
-  flannel_backend: z
-    .enum(BACKENDS)
+  flannel_backend: oneOf(BACKENDS)
     .default(podNetworkDefaults.flannel_backend)
     .describe(
       `vxlan (UDP flannel_vxlan_port), host-gw (routes, no overlay: every node on one L2 segment, no port) or wireguard (UDP ${WIREGUARD_PORT}); firewalld opens what it needs`,
     ),
   flannel_vxlan_port: port.default(podNetworkDefaults.flannel_vxlan_port).describe('the VXLAN UDP port (vxlan backend)'),
-  flannel_subnet_manager: z
-    .enum(SUBNET_MANAGERS)
+  flannel_subnet_manager: oneOf(SUBNET_MANAGERS)
     .default(podNetworkDefaults.flannel_subnet_manager)
     .describe(
       "kube: flanneld reads node podCIDRs from the API (--kube-subnet-mgr); etcd: the HA handbook's flannel, its network config and leases in etcd under flannel_etcd_prefix, with an etcd client certificate of its own",
@@ -50,22 +48,8 @@ export const podNetworkShape = {
     .describe('the etcd key prefix (etcd subnet manager): <prefix>/config holds the network config, <prefix>/subnets the leases'),
 };
 
-/** The pod-network vars as a record of values: topology reads them from the global vars with this. */
-export const podNetworkSchema = z.object(podNetworkShape);
-
 /** What the backend needs open between nodes, as port/proto. */
 export function overlayPorts(v: PodNetworkVars): string[] {
   if (v.flannel_backend === 'vxlan') return [`${v.flannel_vxlan_port}/udp`];
   return v.flannel_backend === 'wireguard' ? [`${WIREGUARD_PORT}/udp`] : [];
-}
-
-/** The pod-network vars of a vars record (the inventory's global vars), checked as the roles check them. */
-export function podNetworkOf(v: Readonly<Record<string, unknown>>): PodNetworkVars {
-  const picked = Object.fromEntries(Object.keys(podNetworkShape).map((k) => [k, v[k]]));
-  const r = podNetworkSchema.safeParse(picked);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new ConfigError(`${issue.message}, got ${JSON.stringify(picked[String(issue.path[0])])}`, `vars.${issue.path.join('.')}`);
-  }
-  return r.data;
 }

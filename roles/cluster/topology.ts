@@ -4,11 +4,12 @@
  * refused before any host is touched, with the field named.
  */
 import { cidrContains, cidrsOverlap, ConfigError, formatIp, normalizeIp, parseCidr, type Cidr, type Cluster, type Host } from '../../lib/index.js';
+import { clusterSettingsOf, type ClusterSettings } from './cluster-schema.js';
 import { clusterGroups, type ClusterGroups, type Part } from './groups.js';
-import { k8sPaths, parseConfigDir, type K8sPaths } from './config-dir.js';
-import { lbImplementationOf, type LbImplementation } from './lb-implementation.js';
-import { overlayPorts, podNetworkOf, type PodNetworkVars } from './pod-network.js';
-import { etcdPortDefaults, GLOBAL_CLUSTER_VARS, type ClusterVarName } from './shared-vars.js';
+import { k8sPaths, type K8sPaths } from './config-dir.js';
+import type { LbImplementation } from './lb-implementation.js';
+import { overlayPorts, type PodNetworkVars } from './pod-network.js';
+import { GLOBAL_CLUSTER_VARS, type ClusterVarName } from './shared-vars.js';
 
 export interface Topology {
   readonly name: string;
@@ -34,6 +35,8 @@ export interface Topology {
   readonly paths: K8sPaths;
   /** The API's load balancer on the lb hosts, as the inventory's global vars say (lb_implementation; `-e` may override it for a run). */
   readonly lbImplementation: LbImplementation;
+  /** Every cluster var, parsed with its default (roles/cluster/cluster-schema.ts): what the PKI reads. */
+  readonly settings: ClusterSettings;
 }
 
 const cache = new WeakMap<Cluster, Topology>();
@@ -61,10 +64,11 @@ export function topologyOf(cluster: Cluster, v: Readonly<Record<string, unknown>
   const groups = clusterGroups(cluster, v);
   const of = (part: Part) => (groups[part] ? cluster.group(groups[part]) : []);
   const hosts = { etcd: of('etcd'), controlPlane: of('controlPlane'), nodes: of('nodes'), workers: of('workers'), lb: of('lb') };
-  const serviceCidr = str(v, 'service_cidr', '10.96.0.0/12');
-  const podCidr = str(v, 'pod_cidr', '10.244.0.0/16');
-  const svc = cidr(serviceCidr, 'vars.service_cidr');
-  const pod = cidr(podCidr, 'vars.pod_cidr');
+  const s = clusterSettingsOf(v);
+  const { service_cidr: serviceCidr, pod_cidr: podCidr } = s;
+  // Both are CIDRs by the schema.
+  const svc = parseCidr(serviceCidr)!;
+  const pod = parseCidr(podCidr)!;
   if (cidrsOverlap(svc, pod)) throw new ConfigError(`pod_cidr ${podCidr} overlaps service_cidr ${serviceCidr}`, 'vars.pod_cidr');
   for (const h of cluster.hosts) {
     for (const [range, text, field] of [
@@ -78,48 +82,34 @@ export function topologyOf(cluster: Cluster, v: Readonly<Record<string, unknown>
   const etcd = hosts.etcd.length;
   if (etcd % 2 === 0 && etcd > 0)
     throw new ConfigError(`etcd needs an odd number of members for a quorum, got ${etcd} (group "${groups.etcd}")`, 'vars.cluster_groups.etcd');
-  const apiserverPort = int(v, 'apiserver_port', 6443);
-  const etcdClientPort = int(v, 'etcd_client_port', etcdPortDefaults.etcd_client_port);
-  const etcdPeerPort = int(v, 'etcd_peer_port', etcdPortDefaults.etcd_peer_port);
-  const vip = vipOf(v, hosts.lb);
-  const first = hosts.controlPlane[0]?.address;
-  const target = vip ?? first ?? '127.0.0.1';
-  const clusterDns = str(v, 'cluster_dns', nth(svc, 10));
+  const vip = vipOf(v, hosts.lb, s.vip_prefix);
+  const target = vip ?? hosts.controlPlane[0]?.address ?? '127.0.0.1';
+  const clusterDns = s.cluster_dns ?? nth(svc, 10);
   if (!cidrContains(svc, clusterDns)) throw new ConfigError(`cluster_dns ${clusterDns} is outside service_cidr ${serviceCidr}`, 'vars.cluster_dns');
-  const net = podNetworkOf(v);
-  const configDir = parseConfigDir(v['k8s_config_dir' satisfies ClusterVarName]);
-  const name = str(v, 'cluster_name', 'kubernetes');
-  const domain = str(v, 'cluster_domain', 'cluster.local');
-  const lbImplementation = lbImplementationOf(v);
-  refuseLocalClusterVars(cluster, v, {
-    cluster_name: name,
-    cluster_domain: domain,
-    service_cidr: serviceCidr,
-    pod_cidr: podCidr,
-    cluster_dns: clusterDns,
-    apiserver_port: apiserverPort,
-    etcd_client_port: etcdClientPort,
-    etcd_peer_port: etcdPeerPort,
-    ...net,
-    k8s_config_dir: configDir,
-    lb_implementation: lbImplementation,
-  });
+  const net: PodNetworkVars = {
+    flannel_backend: s.flannel_backend,
+    flannel_vxlan_port: s.flannel_vxlan_port,
+    flannel_subnet_manager: s.flannel_subnet_manager,
+    flannel_etcd_prefix: s.flannel_etcd_prefix,
+  };
+  refuseLocalClusterVars(cluster, v, { ...s, cluster_dns: clusterDns });
   return {
-    name,
-    domain,
+    name: s.cluster_name,
+    domain: s.cluster_domain,
     groups,
     hosts,
-    apiserverPort,
-    etcdClientPort,
-    etcdPeerPort,
+    apiserverPort: s.apiserver_port,
+    etcdClientPort: s.etcd_client_port,
+    etcdPeerPort: s.etcd_peer_port,
     serviceCidr,
     podCidr,
     clusterDns,
     podNetwork: { ...net, ports: overlayPorts(net) },
-    paths: k8sPaths(configDir),
-    lbImplementation,
+    paths: k8sPaths(s.k8s_config_dir),
+    lbImplementation: s.lb_implementation,
+    settings: s,
     ...(vip ? { vip } : {}),
-    apiEndpoint: str(v, 'api_endpoint', `https://${target.includes(':') ? `[${target}]` : target}:${apiserverPort}`),
+    apiEndpoint: s.api_endpoint ?? `https://${target.includes(':') ? `[${target}]` : target}:${s.apiserver_port}`,
   };
 }
 
@@ -142,13 +132,12 @@ function refuseLocalClusterVars(cluster: Cluster, v: Readonly<Record<string, unk
   }
 }
 
-function vipOf(v: Readonly<Record<string, unknown>>, lb: readonly Host[]): string | undefined {
+function vipOf(v: Readonly<Record<string, unknown>>, lb: readonly Host[], prefix: number): string | undefined {
   const key: ClusterVarName = 'vip';
   const raw = v[key] ?? lb.map((h) => h.vars[key]).find((x) => x !== undefined);
   if (raw === undefined) return undefined;
   const vip = typeof raw === 'string' ? normalizeIp(raw) : undefined;
   if (!vip) throw new ConfigError(`expected an IP address, got ${JSON.stringify(raw)}`, 'vars.vip');
-  const prefix = int(v, 'vip_prefix', 24);
   for (const h of lb) {
     const net = parseCidr(`${h.address}/${prefix}`);
     if (!net || !cidrContains(net, vip))
@@ -156,25 +145,6 @@ function vipOf(v: Readonly<Record<string, unknown>>, lb: readonly Host[]): strin
     if (normalizeIp(h.address) === vip) throw new ConfigError(`VIP ${vip} is the address of lb host ${h.name}; it must be a free address`, 'vars.vip');
   }
   return vip;
-}
-
-// Names typed as cluster vars: a var read here that the unknown-var check does not know fails to compile.
-function str(v: Readonly<Record<string, unknown>>, name: ClusterVarName, fallback: string): string {
-  const x = v[name] ?? fallback;
-  if (typeof x !== 'string') throw new ConfigError(`expected a string, got ${JSON.stringify(x)}`, `vars.${name}`);
-  return x;
-}
-
-function int(v: Readonly<Record<string, unknown>>, name: ClusterVarName, fallback: number): number {
-  const x = v[name] ?? fallback;
-  if (typeof x !== 'number' || !Number.isInteger(x)) throw new ConfigError(`expected a whole number, got ${JSON.stringify(x)}`, `vars.${name}`);
-  return x;
-}
-
-function cidr(text: string, field: string): Cidr {
-  const c = parseCidr(text);
-  if (!c) throw new ConfigError(`expected a CIDR such as 10.96.0.0/12, got ${JSON.stringify(text)}`, field);
-  return c;
 }
 
 /** The n-th address after the network address of a range. */

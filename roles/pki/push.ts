@@ -49,9 +49,7 @@ export interface PkiFilesOptions {
 
 /** The controller's pki directory: `pki_dir` from the inventory vars, default .tsplay/pki/<cluster name>. */
 export function pkiDir(cluster: Cluster, spec: PkiSpec): string {
-  const v = cluster.vars['pki_dir'];
-  if (v !== undefined && typeof v !== 'string') throw new ConfigError(`expected a directory path, got ${JSON.stringify(v)}`, 'vars.pki_dir');
-  return resolve(v ?? `.tsplay/pki/${spec.clusterName}`);
+  return resolve(topology(cluster).settings.pki_dir ?? `.tsplay/pki/${spec.clusterName}`);
 }
 
 /**

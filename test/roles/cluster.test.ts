@@ -57,6 +57,28 @@ describe('roles/cluster: topology', () => {
     for (const [f, re] of cases) assert.throws(f, (e: Error) => e instanceof ConfigError && re.test(e.message), re.source);
   });
 
+  it('parses every cluster var once with its schema (roles/cluster/cluster-schema.ts): a bad value is named with what it got', () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ cluster_name: '../../etc' }, /^vars\.cluster_name: expected a name of letters, digits and \. _ - .*, got "\.\.\/\.\.\/etc"/],
+      [{ cluster_domain: 'Cluster.Local' }, /^vars\.cluster_domain: expected a DNS domain such as cluster\.local, got "Cluster\.Local"/],
+      [{ api_endpoint: 'http://10.0.0.10:6443' }, /^vars\.api_endpoint: expected an https URL/],
+      [{ apiserver_port: 70000 }, /^vars\.apiserver_port: expected a port \(1-65535\), got 70000/],
+      [{ apiserver_port: '6443' }, /^vars\.apiserver_port: expected a number, got "6443"/],
+      [{ vip_prefix: 0 }, /^vars\.vip_prefix: .*, got 0/],
+      [{ cluster_dns: 'ten' }, /^vars\.cluster_dns: expected an IPv4 or IPv6 address, got "ten"/],
+      [{ pki_key_type: 'ecdsaa' }, /^vars\.pki_key_type: expected "ecdsa" or "rsa", got "ecdsaa"\. Did you mean "ecdsa"\?/],
+      [{ apiserver_extra_sans: 'a.example' }, /^vars\.apiserver_extra_sans: expected a array, got "a\.example"/],
+    ];
+    for (const [vars, re] of cases)
+      assert.throws(
+        () => topology(withVars(vars)),
+        (e: Error) => e instanceof ConfigError && re.test(e.message),
+        re.source,
+      );
+    const t = topology(withVars({ cluster_name: 'prod-eu.1', pki_key_type: 'rsa' }));
+    assert.deepEqual([t.name, t.apiserverPort, t.settings.pki_key_type, t.settings.cluster_domain], ['prod-eu.1', 6443, 'rsa', 'cluster.local']);
+  });
+
   it('a cluster-wide var set by a group or host, unlike the global value, is refused: the topology would ignore it', () => {
     const onGroup = (vars: Record<string, unknown>, global: Record<string, unknown> = {}) =>
       topology(inventory({ ...SMALL, vars: { ...SMALL.vars, ...global }, groups: { ...SMALL.groups, lb: { ...SMALL.groups!['lb']!, vars } } }).cluster);

@@ -239,7 +239,7 @@ describe('roles/nginx-lb', () => {
       refuses(() => forHost(nginxLb, 'lb-1', { inv: inventory(spec({ lb_implementation: 'HAProxy ' })) }), /Did you mean "haproxy"\?/);
       refuses(
         () => forHost(haproxy, 'lb-1', { inv: inventory(spec({})), extra: { lb_implementation: 'envoy' } }),
-        /var lb_implementation: expected "haproxy" or "nginx", got "envoy"\. @/,
+        /var lb_implementation: expected "haproxy" or "nginx", got "envoy" @/,
       );
       refuses(() => forHost(keepalived, 'lb-1', { inv: inventory(spec({})), extra: { lb_implementation: 'nginxx' } }), /Did you mean "nginx"\?/);
     });
