@@ -15,16 +15,25 @@
  * - gates (gates.ts): the apiserver's /healthz and /readyz with a client certificate, then :10257 and
  *   :10259 /healthz.
  *
+ * control_plane_mode static-pods (roles/cluster/control-plane-mode.ts): the same three as static pods instead
+ * (manifests.ts, from the same flags; images pinned by digest, images.ts; archives imported into containerd
+ * for an air-gapped site, images-import.ts), the kubelet built here first on each control-plane host
+ * (static-pods.ts), the units stopped and disabled; moving between the modes goes one host at a time
+ * (modes.ts). The gates are the same in both modes.
+ *
  * The role is rolling: restarts go one control-plane host at a time, so at most one apiserver is down.
  * Vars: see vars.ts. Cluster-wide: service_cidr, pod_cidr, cluster_domain, cluster_name, apiserver_port,
  * cluster_groups (etcd members), pki_dir.
  */
-import { defineRole, service, template, unit, type AnyResource, type Cluster, type Host } from '../../lib/index.js';
+import { defineRole, template, unit, type AnyResource, type Cluster, type Handler, type Host } from '../../lib/index.js';
 import { installBinaries } from '../cluster/artifacts-install.js';
 import { resolveArtifact } from '../cluster/artifacts.js';
+import { controlPlaneOf } from '../cluster/index.js';
 import { apiserverFlags, controllerManagerFlags, schedulerFlags, type Flags } from './flags.js';
 import { gates } from './gates.js';
-import { handlers, restartOf } from './handlers.js';
+import { handlers as unitHandlers, restartOf } from './handlers.js';
+import { manifestDirOf, staticPodHandlers, staticPodResources } from './static-pods.js';
+import { unitService, unplaceHandler, unplaceOf } from './modes.js';
 import { controlPlanePki } from './pki.js';
 import { schedulerConfigPath, schedulerConfigYaml } from './scheduler-config.js';
 import { COMPONENTS, unitFile, type ControlPlaneComponent } from './units.js';
@@ -42,27 +51,48 @@ export function componentFlags(v: ApiserverVars, host: Host, cluster: Cluster): 
   };
 }
 
+/** The port a component serves its health on: what a move waits to see closed. */
+const healthPort = (flags: Flags): number => Number(flags['secure-port']);
+
 function resources(v: ApiserverVars, host: Host, cluster: Cluster): AnyResource[] {
   const flags = componentFlags(v, host, cluster);
+  const choice = controlPlaneOf(cluster);
   const kubernetes = resolveArtifact('kubernetes', v.k8s_arch, v.k8s_artifacts);
-  // A new binary restarts its own component only.
   const cache = v.k8s_cache_dir ? { cacheDir: v.k8s_cache_dir } : {};
-  const binaries = COMPONENTS.map((c) => installBinaries(kubernetes, [c], v.k8s_bin_dir, { notify: restartOf(c), tags: [c], ...cache }));
   // kubectl from the same release: the coredns and smoke roles run it on a control-plane host.
-  binaries.push(installBinaries(kubernetes, ['kubectl'], v.k8s_bin_dir, { tags: ['kubectl'], ...cache }));
+  const kubectl = installBinaries(kubernetes, ['kubectl'], v.k8s_bin_dir, { tags: ['kubectl'], ...cache });
+  const schedulerConfig = template({
+    path: schedulerConfigPath(v),
+    render: () => schedulerConfigYaml(v),
+    mode: 0o644,
+    notify: restartOf('kube-scheduler'),
+    tags: ['kube-scheduler'],
+  });
+  if (choice.mode === 'static-pods') return [kubectl, ...staticPodResources({ v, host, cluster, flags, schedulerConfig })];
+  // A new binary restarts its own component only.
+  const binaries = COMPONENTS.map((c) => installBinaries(kubernetes, [c], v.k8s_bin_dir, { notify: restartOf(c), tags: [c], ...cache }));
+  const manifestDir = manifestDirOf(cluster);
   return [
     ...binaries,
+    kubectl,
     ...controlPlanePki(v, host, cluster),
-    template({
-      path: schedulerConfigPath(v),
-      render: () => schedulerConfigYaml(v),
-      mode: 0o644,
-      notify: restartOf('kube-scheduler'),
-      tags: ['kube-scheduler'],
-    }),
+    schedulerConfig,
     ...COMPONENTS.map((c) => unit({ name: `${c}.service`, content: unitFile(c, v.k8s_bin_dir, flags[c]), notify: restartOf(c), tags: [c] })),
-    ...COMPONENTS.map((c) => service({ name: c, enabled: true, state: 'started', tags: [c] })),
+    ...COMPONENTS.map((c) => unitService({ component: c, manifestDir, modeNamed: choice.named, tags: [c] })),
   ];
+}
+
+function handlers(v: ApiserverVars, host: Host, cluster: Cluster): Record<string, Handler> {
+  const choice = controlPlaneOf(cluster);
+  if (choice.mode === 'static-pods') return staticPodHandlers({ v, host, cluster, flags: componentFlags(v, host, cluster) });
+  if (!choice.named) return unitHandlers();
+  // The inventory names systemd: a component found on its static pod moves back, one host at a time.
+  const flags = componentFlags(v, host, cluster);
+  const manifestDir = manifestDirOf(cluster);
+  return {
+    ...Object.fromEntries(COMPONENTS.map((c) => [unplaceOf(c), unplaceHandler({ component: c, manifestDir, port: healthPort(flags[c]) })])),
+    ...unitHandlers(),
+  };
 }
 
 export default defineRole<ApiserverVars>({
@@ -74,6 +104,6 @@ export default defineRole<ApiserverVars>({
   resources,
   handlers,
   verify: gates,
-  // A restart goes one control-plane host at a time, each healthy again before the next: the API stays up.
+  // A restart or a move goes one control-plane host at a time, each healthy again before the next: the API stays up.
   rolling: true,
 });

@@ -25,11 +25,25 @@ const READERS: Readonly<Record<string, ControlPlaneComponent[]>> = {
 /** Which components read a file of the share, by its path under the config dir. */
 export const readersOf = (relative: string): ControlPlaneComponent[] => READERS[relative] ?? ['kube-apiserver'];
 
-export function controlPlanePki(v: ApiserverVars, host: Host, cluster: Cluster): AnyResource[] {
+/** `also`: more handlers a file notifies (static-pods mode: the kubelet's restart, for the files it reads too). */
+export function controlPlanePki(v: ApiserverVars, host: Host, cluster: Cluster, also: (path: string) => readonly string[] = () => []): AnyResource[] {
   const root = pathsFor(v, cluster).dir;
   const notify = (path: string) => {
-    const restarts = readersOf(path.slice(root.length + 1)).map(restartOf);
+    const restarts = [...readersOf(path.slice(root.length + 1)).map(restartOf), ...also(path)];
     return restarts.length ? restarts : undefined;
   };
   return pkiFiles(cluster, host, { roles: ['control-plane'], notify });
+}
+
+/** The host paths of the files of a part of the host's PKI share. */
+export function pkiPathsOf(cluster: Cluster, host: Host, role: 'control-plane' | 'node'): Set<string> {
+  const paths = new Set<string>();
+  pkiFiles(cluster, host, {
+    roles: [role],
+    only: (p) => {
+      paths.add(p);
+      return false;
+    },
+  });
+  return paths;
 }

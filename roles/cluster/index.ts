@@ -12,3 +12,13 @@ export {
   type LbImplementationVars,
 } from './lb-implementation.js';
 export { hostsOf, topology, topologyOf, type Topology } from './topology.js';
+export {
+  CONTROL_PLANE_MODES,
+  controlPlaneOf,
+  STATIC_POD_COMPONENTS,
+  staticPodDir,
+  type ControlPlaneChoice,
+  type ControlPlaneMode,
+  type ImageOverride,
+  type StaticPodComponent,
+} from './control-plane-mode.js';

@@ -9,6 +9,7 @@ import type { ContainerRuntime } from './cri.js';
 import type { Part } from './groups.js';
 import type { ConfigDirVars } from './config-dir.js';
 import type { LbImplementationVars } from './lb-implementation.js';
+import type { ControlPlaneImagesVars, ControlPlaneModeVars } from './control-plane-mode.js';
 import type { PodNetworkVars } from './pod-network.js';
 
 /** Which release downloads: every role that installs Kubernetes binaries. */
@@ -70,7 +71,15 @@ export const runtimeChoiceVarShape = {
  * read through `cluster.vars` by the topology, the PKI and several roles. Every Kubernetes role names them
  * as its `sharedVars`, so a misspelt one is refused before any host is touched.
  */
-export interface ClusterVars extends ArtifactVars, RuntimeChoiceVars, EtcdPortVars, PodNetworkVars, ConfigDirVars, LbImplementationVars {
+export interface ClusterVars
+  extends ArtifactVars,
+    RuntimeChoiceVars,
+    EtcdPortVars,
+    PodNetworkVars,
+    ConfigDirVars,
+    LbImplementationVars,
+    ControlPlaneModeVars,
+    ControlPlaneImagesVars {
   readonly cluster_name: string;
   readonly cluster_domain: string;
   /** Which inventory group plays which part (roles/cluster/groups.ts); unnamed parts are found by convention. */
@@ -136,6 +145,8 @@ const CLUSTER_VAR_SCOPE: Readonly<Record<ClusterVarName, 'host' | 'global' | 'gl
   flannel_etcd_prefix: 'global',
   k8s_config_dir: 'global',
   lb_implementation: 'global',
+  control_plane_mode: 'global',
+  control_plane_images: 'global',
 };
 
 /** The names of the cluster-wide vars: a Kubernetes role's `sharedVars`. */

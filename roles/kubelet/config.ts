@@ -15,6 +15,8 @@ import type { KubeletVars } from './vars.js';
 export interface ClusterBits {
   readonly clusterDns: string;
   readonly domain: string;
+  /** The manifests directory on control-plane hosts in static-pods mode (control_plane_mode). */
+  readonly staticPodPath?: string;
 }
 
 /** The CRI endpoint: the var, or the runtime's socket (cri-dockerd's with docker). */
@@ -48,6 +50,7 @@ export function kubeletConfiguration(v: KubeletVars, c: ClusterBits): Record<str
     // Certificates come from the cluster PKI (re-issued by the next run), not from CSR rotation.
     rotateCertificates: false,
     serverTLSBootstrap: false,
+    ...(c.staticPodPath ? { staticPodPath: c.staticPodPath } : {}),
     tlsCertFile: `${PKI}/kubelet.crt`,
     tlsPrivateKeyFile: `${PKI}/kubelet.key`,
     ...v.kubelet_extra_config,
