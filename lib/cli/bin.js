@@ -6,6 +6,9 @@
 import { register } from 'node:module';
 import { locateEngine } from './engine.js';
 
+performance.mark('tsplay:bin.js running');
+// TSPLAY_TRACE_STARTUP=1 (or json): where start-up goes, at exit (startup-trace.js).
+if (process.env.TSPLAY_TRACE_STARTUP) (await import('./startup-trace.js')).traceStartup(process.env.TSPLAY_TRACE_STARTUP);
 const engine = locateEngine();
 let beforeUserCode;
 if (!engine.stale) {
@@ -17,6 +20,7 @@ if (!engine.stale) {
   beforeUserCode = () => {
     beforeUserCode = undefined;
     register('./ts-hooks.js', { parentURL: import.meta.url, data: lib ? { lib } : undefined });
+    performance.mark('tsplay:TypeScript hook registered');
   };
 } else {
   const what = engine.stale === 'no build' ? 'there is no build' : `lib/${engine.stale} changed since the build`;
@@ -24,4 +28,5 @@ if (!engine.stale) {
   register('./ts-hooks.js', import.meta.url);
 }
 const { main, processIO } = await import(engine.main);
+performance.mark('tsplay:engine loaded (main.js)');
 process.exitCode = await main(process.argv.slice(2), { ...processIO(), beforeUserCode: () => beforeUserCode?.() });
