@@ -23,7 +23,6 @@ describe('TSPLAY_TRACE_STARTUP', () => {
       'bin.js running',
       'engine loaded (main.js)',
       'run command loaded',
-      'TypeScript hook registered',
       'inventory loaded',
       'playbook and roles loaded',
       'plays compiled',
