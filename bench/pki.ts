@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensurePki, type KeyType, type PkiSpec } from '../lib/pki/index.js';
+import { ensurePki, type KeyType, type PkiSpec } from '../roles/pki/catalogue/index.js';
 
 const CFSSL_SECONDS = 24.4;
 const nodeCount = Number(process.argv[2] ?? 100);

@@ -19,11 +19,12 @@ export { defineRole, type Gate, type GateContext, type Role, type RoleSpec } fro
 export { declareVars, extendVars, type DeclaredVars, type VarsOf, type VarsRule } from './dsl/vars.js';
 export * from './dsl/schema-pieces.js';
 export * from './resources/index.js';
-export { secret, Secret } from './core/secret.js';
+export { remember as rememberSecret, secret, Secret } from './core/secret.js';
 export { defineResource, WARNING_STEP, type AnyResource, type Change, type Handler, type PrepareContext, type Resource } from './core/resource.js';
 export { q, type Action, type HostFacts } from './core/ops.js';
 export type { Cluster, Host } from './core/model.js';
 export { ConfigError } from './core/errors.js';
 export { escapeRegExp } from './core/regexp.js';
-// Addresses as roles check them: a real parser (IPv4, IPv6, CIDR), no regexes; it loads without the X.509 stack.
-export { cidrContains, cidrsOverlap, formatIp, normalizeIp, parseCidr, type Cidr } from './pki/net.js';
+// Addresses as roles check them: a real parser (IPv4, IPv6, CIDR), no regexes.
+export { cidrContains, cidrsOverlap, firstHost, formatIp, isDnsName, normalizeIp, parseCidr, type Cidr } from './core/net.js';
+export { didYouMean } from './core/did-you-mean.js';

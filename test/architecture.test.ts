@@ -21,14 +21,13 @@ const layers: Record<string, readonly string[]> = {
   artifacts: ['core'],
   resources: ['core', 'facts', 'artifacts'],
   transport: ['core', 'facts'],
-  pki: ['core', 'dsl'],
   report: ['core'],
   // Encrypted vars files (age): decrypted in memory, their values registered as secrets.
   vault: ['core'],
   runner: ['core', 'dsl', 'report'],
   testing: ['core', 'facts', 'resources', 'runner'],
   lab: ['core', 'dsl', 'transport'],
-  cli: ['core', 'dsl', 'inventory', 'facts', 'resources', 'transport', 'pki', 'report', 'runner', 'lab', 'vault'],
+  cli: ['core', 'dsl', 'inventory', 'facts', 'resources', 'transport', 'report', 'runner', 'lab', 'vault'],
 };
 
 /** Modules that do process, network or remote I/O (with or without the node: prefix). */
@@ -89,9 +88,6 @@ describe('architecture', () => {
     assert.deepEqual(bad, []);
   });
 
-  // lib/pki is the Kubernetes certificate catalogue, product code still inside lib/ (issue #13: it moves
-  // beside the roles). Until then roles/ (never playbooks/) may use it through its index, and only that.
-  const product = new Set(['lib/pki/index']);
   it('roles and playbooks use the public API only (tsplay, and tsplay/testing in tests)', () => {
     const bad: string[] = [];
     for (const top of ['roles', 'playbooks']) {
@@ -104,7 +100,6 @@ describe('architecture', () => {
           const to = target(f, spec);
           if (to === undefined || !to.startsWith('lib/') || to === 'lib/index') continue;
           if (isTest && to === 'lib/testing/index') continue;
-          if (top === 'roles' && product.has(to)) continue;
           bad.push(`${shown(f)} -> ${spec}`);
         }
         if (computed) bad.push(`${shown(f)} has ${computed} import() of a computed specifier`);

@@ -7,12 +7,12 @@
  * Vars (both per run, from -e; never leave them in an inventory):
  * - certs_renew: `all`, catalogue ids (`etcd-server:lab-1`, `apiserver`) or kinds (`etcd-server`, `etcd-peer`,
  *   `kubelet`), comma-separated; '' for none. CA names are refused (a CA is rotated, not renewed).
- * - certs_etcd_ca_step: '' or `bundle`, `reissue`, `drop` (lib/pki/rotation-plan.ts), one run each, in order.
+ * - certs_etcd_ca_step: '' or `bundle`, `reissue`, `drop` (roles/pki/catalogue/rotation-plan.ts), one run each, in order.
  * Bad names and steps out of order fail while the run compiles or prepares, before any host is touched.
  */
 import { z, type ZodType } from 'zod';
 import { ConfigError, type Cluster, type Role } from '../../lib/index.js';
-import { catalog, parseStep, resolvePkiSpec, selectRenewal, ROTATION_STEPS } from '../../lib/pki/index.js';
+import { catalog, parseStep, resolvePkiSpec, selectRenewal, ROTATION_STEPS } from '../pki/catalogue/index.js';
 import { pkiSpecFromCluster } from '../pki/index.js';
 import { withPkiRequest, type PkiRequest } from '../pki/push.js';
 

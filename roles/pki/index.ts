@@ -1,14 +1,14 @@
 /**
  * The pki "role": the PKI is made on the controller, not on a host, so instead of a defineRole this
  * module turns the inventory into a PkiSpec (etcd, control-plane and node groups, the load-balancer VIP,
- * cluster vars) for lib/pki's ensurePki and pkiFilesFor. Host roles then push their files.
+ * cluster vars) for the certificate catalogue's (./catalogue) ensurePki and pkiFilesFor. Host roles then push their files.
  *
  * Vars read (global, or on the lb group for vip): cluster_name, cluster_domain, service_cidr, vip,
  * api_endpoint, apiserver_extra_sans, pki_key_type, pki_ca_validity_days, pki_cert_validity_days,
  * pki_renew_before_days, pki_expiry_warn_days, cluster_groups (roles/cluster/groups.ts).
  */
 import type { Cluster, Host } from '../../lib/index.js';
-import type { PkiMember, PkiSpec } from '../../lib/pki/index.js';
+import type { PkiMember, PkiSpec } from './catalogue/index.js';
 import { topology, topologyOf } from '../cluster/topology.js';
 
 export function pkiSpecFromCluster(cluster: Cluster, vars: Readonly<Record<string, unknown>> = cluster.vars): PkiSpec {

@@ -31,7 +31,7 @@ import {
   type PkiReport,
   type PkiSpec,
   type RotationStep,
-} from '../../lib/pki/index.js';
+} from './catalogue/index.js';
 import { topology } from '../cluster/topology.js';
 import { pkiSpecFromCluster } from './index.js';
 

@@ -1,7 +1,7 @@
 /** Renewal selection (names, kinds, all; CAs and typos refused) and expiry warnings, against the catalogue. */
 import assert from 'node:assert/strict';
 import type { X509Certificate } from 'node:crypto';
-import { catalog, ensurePki, expiring, formatExpiry, resolvePkiSpec, selectRenewal } from '../../lib/pki/index.js';
+import { catalog, ensurePki, expiring, formatExpiry, resolvePkiSpec, selectRenewal } from '../../roles/pki/catalogue/index.js';
 import { ConfigError } from '../../lib/core/errors.js';
 import { smallSpec } from './fixtures.js';
 import { tempDir } from './helpers.js';

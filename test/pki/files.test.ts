@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../lib/core/errors.js';
-import { ensurePki, pkiFilesFor, pkiRolesOf } from '../../lib/pki/index.js';
+import { ensurePki, pkiFilesFor, pkiRolesOf } from '../../roles/pki/catalogue/index.js';
 import { X509Certificate } from 'node:crypto';
 import { smallSpec } from './fixtures.js';
 import { tempDir } from './helpers.js';

@@ -1,5 +1,5 @@
 /** A small cluster for the PKI tests: 3 masters that are also the etcd members, 3 nodes. */
-import type { PkiSpec } from '../../lib/pki/spec.js';
+import type { PkiSpec } from '../../roles/pki/catalogue/spec.js';
 
 export function smallSpec(over: Partial<PkiSpec> = {}): PkiSpec {
   const masters = [1, 2, 3].map((i) => ({ name: `master-${i}`, address: `10.0.0.${10 + i}` }));

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../lib/core/errors.js';
 import { buildInventory } from '../../lib/inventory/build.js';
-import { catalog, resolvePkiSpec } from '../../lib/pki/index.js';
+import { catalog, resolvePkiSpec } from '../../roles/pki/catalogue/index.js';
 import prod from '../../inventory/prod.js';
 import { pkiSpecFromCluster } from '../../roles/pki/index.js';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../lib/core/errors.js';
-import { ensurePki, type PkiReport } from '../../lib/pki/index.js';
+import { ensurePki, type PkiReport } from '../../roles/pki/catalogue/index.js';
 import { smallSpec } from './fixtures.js';
 import { snapshot, tempDir } from './helpers.js';
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensurePki } from '../../lib/pki/index.js';
+import { ensurePki } from '../../roles/pki/catalogue/index.js';
 import { redact } from '../../lib/core/secret.js';
 import { smallSpec } from './fixtures.js';
 import { opensslFields, run, tempDir } from './helpers.js';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensurePki, formatPkiReport, type PkiReport } from '../../lib/pki/index.js';
+import { ensurePki, formatPkiReport, type PkiReport } from '../../roles/pki/catalogue/index.js';
 import { smallSpec } from './fixtures.js';
 import { snapshot, tempDir } from './helpers.js';
 

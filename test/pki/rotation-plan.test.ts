@@ -3,7 +3,17 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../lib/core/errors.js';
-import { ensurePki, phaseOf, planStep, parseStep, readPushed, rotationPhase, stepEtcdCa, type RotationPhase, type RotationStep } from '../../lib/pki/index.js';
+import {
+  ensurePki,
+  phaseOf,
+  planStep,
+  parseStep,
+  readPushed,
+  rotationPhase,
+  stepEtcdCa,
+  type RotationPhase,
+  type RotationStep,
+} from '../../roles/pki/catalogue/index.js';
 import { smallSpec } from './fixtures.js';
 import { tempDir } from './helpers.js';
 

@@ -1,7 +1,7 @@
 /** Bad inventory data fails before any key is made, with the path of the bad field. */
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../lib/core/errors.js';
-import { resolvePkiSpec, type PkiSpec } from '../../lib/pki/spec.js';
+import { resolvePkiSpec, type PkiSpec } from '../../roles/pki/catalogue/spec.js';
 import { smallSpec } from './fixtures.js';
 
 describe('pki/spec', () => {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, createServer, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { ensurePki } from '../../lib/pki/index.js';
+import { ensurePki } from '../../roles/pki/catalogue/index.js';
 import { smallSpec } from './fixtures.js';
 import { tempDir } from './helpers.js';
 

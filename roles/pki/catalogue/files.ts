@@ -3,8 +3,7 @@
  * A host receives only what its roles use (a worker never sees a CA key or another node's key). The
  * remote layout follows kubeadm (/etc/kubernetes/pki/...), which is what the flags in the docs assume.
  */
-import { ConfigError } from '../core/errors.js';
-import { remember } from '../core/secret.js';
+import { ConfigError, rememberSecret } from '../../../lib/index.js';
 import { resolvePkiSpec, type PkiSpec } from './spec.js';
 import { readText } from './store.js';
 
@@ -109,7 +108,7 @@ export async function pkiFilesFor(spec: PkiSpec, dir: string, host: string, role
     pkiPlacementsFor(spec, host, roles, opts).map(async ({ source, ...p }) => {
       const content = await readText(dir, source);
       if (content === undefined) throw new ConfigError(`${source} is missing from ${dir}: run ensurePki in apply mode first`, 'pkiFilesFor');
-      if (p.secret) remember(content);
+      if (p.secret) rememberSecret(content);
       return { ...p, content };
     }),
   );

@@ -1,6 +1,7 @@
 /**
- * lib/pki: the cluster's PKI, made on the controller in-process. CAs (kubernetes, etcd, front-proxy),
- * per-component certificates, the service-account key pair and kubeconfigs, kept in a local pki
+ * roles/pki/catalogue: the Kubernetes certificate catalogue (product, not engine: it uses tsplay's public
+ * API like any role), the cluster's PKI made on the controller in-process. CAs (kubernetes, etcd,
+ * front-proxy), per-component certificates, the service-account key pair and kubeconfigs, kept in a local pki
  * directory and reused as long as they are still right (see evaluate.ts for the rule).
  *
  * Why this X.509 stack: node:crypto makes the keys (ECDSA P-256 by default, RSA-2048 on the libuv pool

@@ -3,10 +3,10 @@
  * node:crypto; existing ones are read back into the same terms (subject, SANs, usages) so that "what
  * is there" and "what is wanted" compare field by field.
  */
+import { normalizeIp } from '../../../lib/index.js';
 import { randomBytes, sign, createHash, type KeyObject } from 'node:crypto';
 import * as x from '@peculiar/asn1-x509';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
-import { normalizeIp } from './net.js';
 import { spkiDer, type Key } from './keys.js';
 import type { KeyType } from './spec.js';
 import type { CertWant, Sans, Usage } from './catalog.js';

@@ -1,6 +1,6 @@
 /** Addresses as SANs compare them: every spelling of one IP gives one canonical form. */
 import assert from 'node:assert/strict';
-import { firstHost, isDnsName, normalizeIp, parseCidr } from '../../lib/pki/net.js';
+import { firstHost, isDnsName, normalizeIp, parseCidr } from '../../lib/core/net.js';
 
 describe('pki/net', () => {
   const ips: [string, string | undefined][] = [

@@ -3,6 +3,7 @@
  * atomic and ordered so that a crash leaves a phase phaseOf() recognizes, and nothing is deleted: the old
  * CA stays as etcd/ca-previous.* until the next rotation moves it under etcd/retired/.
  */
+import { ConfigError } from '../../../lib/index.js';
 import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
@@ -12,7 +13,6 @@ import { phaseOf, planStep, type RotationPhase, type RotationStep } from './rota
 import { resolvePkiSpec, type PkiSpec } from './spec.js';
 import { CERT_MODE, KEY_MODE, readText, writeAtomic } from './store.js';
 import { issue } from './x509.js';
-import { ConfigError } from '../core/errors.js';
 
 const F = { current: 'etcd/ca', next: 'etcd/ca-next', previous: 'etcd/ca-previous', trust: 'etcd/ca-trust.crt' } as const;
 

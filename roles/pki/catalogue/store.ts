@@ -1,5 +1,5 @@
 /**
- * The pki directory on the controller: the only filesystem lib/pki touches. Reads tell "absent" from
+ * The pki directory on the controller: the only filesystem the catalogue touches. Reads tell "absent" from
  * "unreadable"; writes are atomic (temp file in the same directory, fsync'd, then rename) so a crash never
  * leaves half a key, and modes are set at creation (keys 0600) rather than fixed up afterwards.
  */

@@ -3,9 +3,9 @@
  * many RSA keys are made in parallel), stored as PKCS#8 PEM, and remembered as secrets the moment they
  * exist in memory so that no report or error can print them.
  */
+import { rememberSecret } from '../../../lib/index.js';
 import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import { remember } from '../core/secret.js';
 import type { KeyType } from './spec.js';
 
 const generate = promisify(generateKeyPair);
@@ -22,13 +22,13 @@ export interface Key {
 export async function newKey(type: KeyType): Promise<Key> {
   const pair = type === 'ecdsa' ? await generate('ec', { namedCurve: 'P-256' }) : await generate('rsa', { modulusLength: 2048 });
   const pem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
-  remember(pem);
+  rememberSecret(pem);
   return { type, private: pair.privateKey, public: pair.publicKey, pem };
 }
 
 /** Parse a stored key; throws (the caller reports "corrupt") when it is not a P-256 or RSA key. */
 export function loadKey(pem: string): Key {
-  remember(pem);
+  rememberSecret(pem);
   const priv = createPrivateKey(pem);
   const type = keyTypeOf(priv);
   if (!type) throw new Error(`unsupported key (${priv.asymmetricKeyType} ${priv.asymmetricKeyDetails?.namedCurve ?? ''})`.trim());

@@ -4,7 +4,7 @@
  * without the known typos (scheduler O, kubernetes.default.svc.<domain>). etcd gets its own CA: with one
  * shared CA any kubelet certificate would be a valid etcd client (the kubeasz trap).
  */
-import { normalizeIp, parseCidr, firstHost } from './net.js';
+import { firstHost, normalizeIp, parseCidr } from '../../../lib/index.js';
 import type { ResolvedPkiSpec } from './spec.js';
 
 /** server = serverAuth, client = clientAuth, peer = both (etcd members, kubelet serving + client). */

@@ -2,8 +2,7 @@
  * What the PKI is made from: a typed spec derived from cluster data, and its validation. A bad IP, CIDR,
  * name or URL fails here, before any key is generated, with a ConfigError naming the field path.
  */
-import { ConfigError } from '../core/errors.js';
-import { isDnsName, normalizeIp, parseCidr } from './net.js';
+import { ConfigError, isDnsName, normalizeIp, parseCidr } from '../../../lib/index.js';
 
 export type KeyType = 'ecdsa' | 'rsa';
 

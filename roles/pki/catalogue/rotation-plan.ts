@@ -10,7 +10,7 @@
  * The phase is read from which files exist, never from a separate record that could disagree. Asking for
  * the step the directory is already at re-pushes (a rollout stopped halfway is finished that way). Pure.
  */
-import { ConfigError } from '../core/errors.js';
+import { ConfigError } from '../../../lib/index.js';
 
 export const ROTATION_STEPS = ['bundle', 'reissue', 'drop'] as const;
 export type RotationStep = (typeof ROTATION_STEPS)[number];

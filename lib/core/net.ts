@@ -1,7 +1,7 @@
 /**
- * Addresses and names as certificates see them: IPv4/IPv6 parsing to bytes (so SANs compare however
- * they were spelled), CIDRs, the first host of a service range, and DNS-1123 names. Pure; node:net is
- * off limits here (lib/pki does no network I/O, and the architecture test forbids the import).
+ * Addresses and names as the engine, the roles and the certificates see them: IPv4/IPv6 parsing to bytes
+ * (so SANs compare however they were spelled), CIDRs, the first host of a service range, and DNS-1123
+ * names. Pure; node:net is off limits here (core does no network I/O, and the architecture test forbids it).
  */
 
 /** The 4 or 16 bytes of an IP address, or undefined when the text is not one. */

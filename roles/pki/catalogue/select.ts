@@ -4,8 +4,7 @@
  * refused here (re-issuing one cuts every host off from the others: that is a rotation, see rotation.ts).
  * Unknown words are refused with the closest names. Pure.
  */
-import { ConfigError } from '../core/errors.js';
-import { didYouMean } from '../core/did-you-mean.js';
+import { ConfigError, didYouMean } from '../../../lib/index.js';
 import type { Want } from './catalog.js';
 
 const kindOf = (id: string): string => id.split(':')[0]!;

@@ -3,8 +3,8 @@
  * identity, nothing to keep in sync on the host). The text is a pure function of its inputs, so
  * "up to date" is a string comparison with what is on disk.
  */
+import { rememberSecret } from '../../../lib/index.js';
 import { stringify } from 'yaml';
-import { remember } from '../core/secret.js';
 
 export interface KubeconfigInput {
   readonly clusterName: string;
@@ -20,7 +20,7 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 export function kubeconfig(k: KubeconfigInput): string {
   const keyData = b64(k.keyPem);
-  remember(keyData);
+  rememberSecret(keyData);
   const context = `${k.user}@${k.clusterName}`;
   return stringify(
     {

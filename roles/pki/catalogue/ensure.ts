@@ -5,9 +5,8 @@
  * credentials of hosts no longer in the spec (retire.ts). Check mode stops after the decisions and touches
  * nothing, not even the directory.
  */
+import { ConfigError, didYouMean } from '../../../lib/index.js';
 import { X509Certificate } from 'node:crypto';
-import { ConfigError } from '../core/errors.js';
-import { didYouMean } from '../core/did-you-mean.js';
 import { catalog, type CertWant, type KubeconfigWant, type Want } from './catalog.js';
 import { canSign, evaluateCert, type CertState } from './evaluate.js';
 import { expiring } from './expiry.js';
