@@ -1,21 +1,26 @@
 /**
- * Add a control-plane host (not an etcd member) to a running cluster. Put it in the inventory first
- * (groups masters and k8s), then:
+ * Add control-plane hosts to a running cluster. Put them in the inventory first (groups masters and k8s;
+ * and etcd, for hosts that are etcd members too: two at a time, the group stays odd), then:
  *
  *   tsplay run playbooks/control-plane-add.ts -i inventory/prod.ts -e control_plane_add=master-4 --check
- *   tsplay run playbooks/control-plane-add.ts -i inventory/prod.ts -e control_plane_add=master-4
+ *   tsplay run playbooks/control-plane-add.ts -i inventory/prod.ts -e control_plane_add=master-4,master-5
  *
  * In this order, so that the API behind the VIP keeps answering:
- * 1. host names and firewall: the new host whole, the others their /etc/hosts block and firewalld zones;
+ * 0. hosts in the etcd group: the cluster asked, read-only, whether members may be added (every member
+ *    healthy, no stranger), before any host is touched;
+ * 1. host names and firewall: the new hosts whole, the others their /etc/hosts block and firewalld zones;
+ * 1b. hosts in the etcd group: the etcd member add operation, one member at a time behind its membership
+ *    gate, then the etcd role on every member, one restart at a time (roles/node-ops/etcd.ts);
  * 2. the new host's runtime and control plane (the apiserver certificate is re-issued with its SANs on the
  *    controller; the new host starts with it);
  * 3. haproxy (or nginx, lb_implementation) on the load balancers, one LB at a time behind its gate: the new backend;
  * 4. the other control-plane hosts get the re-issued certificate, restarting one at a time behind the
  *    /healthz gate (the apiserver role is rolling);
  * 5. the new host's kubelet, kube-proxy and flannel; then the smoke test.
- * An etcd member is refused, pointing at the etcd member playbook (this one never changes membership).
+ * Nothing to do for etcd when no host named is in the etcd group.
  */
 import { definePlaybook } from '../lib/index.js';
+import { addMembersPlays, membershipPreflight } from '../roles/node-ops/etcd.js';
 import { namesHosts, scoped } from '../roles/node-ops/scope.js';
 import apiserver from '../roles/apiserver/index.js';
 import firewalld from '../roles/firewalld/index.js';
@@ -35,11 +40,13 @@ const there = { target: 'none', elsewhere: 'all' } as const;
 export default definePlaybook({
   name: OP,
   plays: [
+    membershipPreflight(OP),
     {
       name: 'host names and firewall (the new host whole, the others their host lists)',
       hosts: 'etcd:k8s:lb',
       roles: [scoped(prereqs, OP, { target: 'all', elsewhere: namesHosts }), scoped(firewalld, OP, { target: 'all', elsewhere: namesHosts })],
     },
+    ...addMembersPlays(OP),
     { name: 'the new control-plane host', hosts: 'k8s', roles: [scoped(runtime, OP, here), scoped(apiserver, OP, here)], anyErrorsFatal: true },
     // haproxy or nginx-lb, whichever lb_implementation names (the other builds nothing).
     { name: 'LB backends, one LB at a time', hosts: 'lb', serial: 1, roles: [scoped(haproxy, OP, there), scoped(nginxLb, OP, there)], anyErrorsFatal: true },

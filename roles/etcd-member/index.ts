@@ -25,6 +25,7 @@ import { membershipGate } from './gate.js';
 import { memberJoin } from './join.js';
 import { addTargets, removeTargets, replaceTargets, type AddTargets } from './names.js';
 import { joinCluster } from './plan.js';
+import { addPreflight, removePreflight } from './preflight.js';
 import { memberRemove } from './remove.js';
 import { retire } from './retire.js';
 import { defaults, schema, type EtcdMemberVars } from './vars.js';
@@ -127,3 +128,24 @@ export const retireRole: Role<EtcdMemberVars> = defineRole<EtcdMemberVars>({
     return me ? retire(v, me, t.staying) : [];
   },
 });
+
+/**
+ * Read-only, before an operation touches any host: the add judged from the first member of before the
+ * run, or the removal from every staying member (as removeRole runs it), refused as the change would be.
+ */
+export function preflightRole(op: 'add' | 'remove'): Role<EtcdMemberVars> {
+  return defineRole<EtcdMemberVars>({
+    ...common,
+    name: 'etcd-member-preflight',
+    resources(v, host, cluster): AnyResource[] {
+      if (op === 'add') {
+        const t = addTargets(v, cluster);
+        const me = t.base[0];
+        return me && me.name === host.name ? [addPreflight({ vars: v, me, group: members(v, cluster), base: t.base, adding: t.adding })] : [];
+      }
+      const t = removeTargets(v, cluster);
+      const me = t.staying.find((m) => m.name === host.name);
+      return me ? [removePreflight({ vars: v, me, staying: t.staying, removing: t.removing })] : [];
+    },
+  });
+}

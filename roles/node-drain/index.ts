@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { ConfigError, defineResource, defineRole, q, type AnyResource, type Change, type Cluster, type Host } from '../../lib/index.js';
 import { topology } from '../cluster/index.js';
 import { scoped } from '../node-ops/scope.js';
-import { OPS, type Op } from '../node-ops/target.js';
+import { OPS, targetNames, type Op } from '../node-ops/target.js';
 import { pkiFiles } from '../pki/push.js';
 import { probeCommand, parseProbe, removeCommands, type KubectlOptions } from './commands.js';
 
@@ -74,7 +74,7 @@ export function removeFromApi(o: KubectlOptions, node: string): AnyResource {
 
 /**
  * The role for operation `op` (a removal): it builds only on the API host, with the cluster as it is
- * without the leaving host; the op's var names the node and is checked before any host is touched.
+ * without the leaving hosts; the op's var names the nodes and is checked before any host is touched.
  */
 export function nodeDrain(op: Op) {
   const key = OPS[op].var;
@@ -85,10 +85,10 @@ export function nodeDrain(op: Op) {
     schema,
     resources(v, host, cluster) {
       if (host.name !== apiHostOf(cluster).name) return [];
-      const node = String((v as unknown as Record<string, unknown>)[key]);
+      const nodes = targetNames(op, String((v as unknown as Record<string, unknown>)[key]));
       const { adminConf } = topology(cluster).paths;
       const o = { kubectl: v.node_kubectl, kubeconfig: adminConf, drainTimeout: v.node_drain_timeout };
-      return [...pkiFiles(cluster, host, { roles: ['control-plane'], only: (path) => path === adminConf }), removeFromApi(o, node)];
+      return [...pkiFiles(cluster, host, { roles: ['control-plane'], only: (path) => path === adminConf }), ...nodes.map((node) => removeFromApi(o, node))];
     },
   });
   return scoped(role, op, { target: 'none', elsewhere: 'all' });

@@ -1,7 +1,7 @@
 /**
  * A cluster role, scoped to one node or control-plane operation (roles/node-ops/target.ts): the role gets
- * the operation's var (`-e node_add=HOST`, ...), the target is checked before any host is touched, and each
- * host builds only its part:
+ * the operation's var (`-e node_add=HOST`, `-e control_plane_add=HOST[,HOST]`), the targets are checked
+ * before any host is touched, and each host builds only its part:
  *
  * - on the target: the whole role (`target: 'all'`), or nothing (`'none'`: the others' side of a removal);
  * - elsewhere: only the resources `elsewhere` keeps (the /etc/hosts block, the firewalld zones: what names
@@ -11,7 +11,7 @@
  */
 import { z, type ZodType } from 'zod';
 import type { AnyResource, Cluster, Gate, Host, Role } from '../../lib/index.js';
-import { OPS, targetOf, withoutHost, type Op } from './target.js';
+import { OPS, targetNames, targetsOf, withoutHost, type Op } from './target.js';
 
 export interface ScopeOptions {
   /** What the target host builds. */
@@ -26,9 +26,9 @@ type OpVars = Readonly<Record<string, string>>;
 export function scoped<V extends object>(role: Role<V>, op: Op, o: ScopeOptions): Role<V> {
   const key = OPS[op].var;
   const adds = OPS[op].adds;
-  const target = (v: V): string => String((v as unknown as OpVars)[key] ?? '');
-  const view = (v: V, cluster: Cluster): Cluster => (adds ? cluster : withoutHost(cluster, target(v)));
-  const isTarget = (v: V, host: Host) => host.name === target(v);
+  const value = (v: V): string => String((v as unknown as OpVars)[key] ?? '');
+  const view = (v: V, cluster: Cluster): Cluster => (adds ? cluster : withoutHost(cluster, targetNames(op, value(v))));
+  const isTarget = (v: V, host: Host) => targetNames(op, value(v)).includes(host.name);
   const builds = (v: V, host: Host) => (isTarget(v, host) ? o.target === 'all' : o.elsewhere !== 'none');
   const verify = role.verify?.map(
     (g): Gate<V> => ({
@@ -41,7 +41,7 @@ export function scoped<V extends object>(role: Role<V>, op: Op, o: ScopeOptions)
     defaults: { ...role.defaults, [key]: '' } as V,
     schema: withVar(role.schema, key),
     resources(v, host, cluster) {
-      targetOf(op, target(v), cluster);
+      targetsOf(op, value(v), cluster);
       if (!builds(v, host)) return [];
       const all = role.resources(v, host, view(v, cluster));
       const keep = isTarget(v, host) || typeof o.elsewhere !== 'function' ? undefined : o.elsewhere;
@@ -52,9 +52,9 @@ export function scoped<V extends object>(role: Role<V>, op: Op, o: ScopeOptions)
   };
 }
 
-/** The role's own schema for its vars, a host name for the op's var. */
-function withVar<V extends object>(inner: ZodType<V> | undefined, key: string): ZodType<V> {
-  const mine = z.string().regex(/^[A-Za-z0-9._-]*$/, 'expected an inventory host name');
+/** The role's own schema for its vars, host names (comma-separated) for the op's var. */
+export function withVar<V extends object>(inner: ZodType<V> | undefined, key: string): ZodType<V> {
+  const mine = z.string().regex(/^[A-Za-z0-9._-]*(,[A-Za-z0-9._-]+)*$/, 'expected an inventory host name, or several separated by commas');
   return z.unknown().transform((value, ctx) => {
     const { [key]: name, ...rest } = value as Record<string, unknown>;
     const m = mine.safeParse(name);
