@@ -9,6 +9,8 @@ import { join } from 'node:path';
 
 const cacheDir = () => process.env.TSPLAY_TS_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tsplay', 'ts');
 let swc; // loaded only on a cache miss
+/** What the cached JavaScript is made with: a change here must not reuse older entries. */
+const FORMAT = 'map-without-sources';
 
 /** Write through a temporary file, so a reader never sees half a file. */
 export function writeAtomic(file, text) {
@@ -20,7 +22,7 @@ export function writeAtomic(file, text) {
 /** The JavaScript for the .ts file at `path` (an absolute path), from the cache when it is current. */
 export function transpile(path, st = statSync(path)) {
   const cache = cacheDir();
-  const key = createHash('sha256').update(`${path}\0${st.size}\0${st.mtimeMs}`).digest('hex').slice(0, 32);
+  const key = createHash('sha256').update(`${FORMAT}\0${path}\0${st.size}\0${st.mtimeMs}`).digest('hex').slice(0, 32);
   const cached = join(cache, `${key}.js`);
   try {
     return readFileSync(cached, 'utf8');
@@ -32,6 +34,7 @@ export function transpile(path, st = statSync(path)) {
   const { code } = swc.transformSync(readFileSync(path, 'utf8'), {
     filename: path,
     sourceMaps: 'inline',
+    inlineSourcesContent: false,
     swcrc: false,
     configFile: false,
     jsc: { parser: { syntax: 'typescript' }, target: 'es2022', keepClassNames: true },
