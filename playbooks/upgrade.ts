@@ -7,9 +7,11 @@
  *
  * 1. plan, on every host at once, read-only: each binary's version; a skipped minor, a downgrade, a
  *    missing binary is refused there, before anything changes (roles/upgrade/version.ts);
- * 2. the control plane one host at a time (serial 1): apiserver, controller-manager, scheduler, kubectl,
- *    kubelet, kube-proxy replaced and restarted behind their gates and the upgrade gate (each unit runs the
- *    new binary, which says the target version; the apiserver's /version says it too). A failure stops the run: later hosts keep the old version;
+ * 2. the control plane one host at a time (serial 1): a host that runs a kubelet cordoned and drained first
+ *    (as the workers below), apiserver, controller-manager, scheduler, kubectl, kubelet, kube-proxy replaced
+ *    and restarted behind their gates and the upgrade gate (each unit runs the new binary, which says the
+ *    target version; the apiserver's /version says it too), then uncordoned. A failure stops the run: later
+ *    hosts keep the old version;
  * 3. the workers in batches (20% of them, at least one, at a time): cordoned and drained through the API
  *    from the first control-plane host (upgrade-drain, before the batch), kubelet and kube-proxy replaced
  *    behind their gates and the upgrade gate, then uncordoned (upgrade-uncordon, after the batch; a node
@@ -37,7 +39,7 @@ export function upgradePlaybook(o: UpgradeOptions = {}): Playbook {
     name: 'upgrade',
     plays: [
       { name: 'upgrade plan', hosts: 'k8s', roles: [upgradePlan], anyErrorsFatal: true },
-      { name: 'upgrade control plane', hosts: 'masters', serial: 1, anyErrorsFatal: true, roles: [controlPlane, ...node] },
+      { name: 'upgrade control plane', hosts: 'masters', serial: 1, anyErrorsFatal: true, ...drainHooks(), roles: [controlPlane, ...node] },
       { name: 'upgrade workers', hosts: 'workers:!masters', serial: o.workerSerial ?? '20%', anyErrorsFatal: true, ...drainHooks(), roles: node },
     ],
   });

@@ -1,6 +1,7 @@
 /**
- * upgrade-drain, the worker batches' beforeBatch hook (hooks.ts: delegated to the first control-plane
- * host): each node of the batch is cordoned and drained through the API before its kubelet is replaced;
+ * upgrade-drain, the batches' beforeBatch hook (hooks.ts: delegated to the first control-plane host), in the
+ * worker batches and in the control plane's one-host batches for a host that runs a kubelet (in the nodes
+ * group): each node of the batch is cordoned and drained through the API before its kubelet is replaced;
  * upgrade-uncordon (uncordon.ts) uncordons it once the batch passed its gates. What happens is said, never
  * a silent ok. First, on the controller before any host is touched (api-probe.ts), which API answers:
  * - the lab's stand-in (serves /version, no objects): nothing to drain; a warning per node says it was skipped;
@@ -95,11 +96,14 @@ export function drainResource(v: UpgradeVars, host: Host, cluster: Cluster, ask:
   return nodeResource(id, nodeCtx(v, host, cluster), drainStep, prepare);
 }
 
+/** Whether `host` is a node (runs a kubelet): a control-plane host outside the nodes group has nothing to drain. */
+export const runsKubelet = (host: Host, cluster: Cluster): boolean => topology(cluster).hosts.nodes.some((h) => h.name === host.name);
+
 export default defineRole<UpgradeVars>({
   name: 'upgrade-drain',
   tags: ['upgrade'],
   defaults,
   sharedVars: CLUSTER_VARS,
   schema,
-  resources: (v, host, cluster) => [drainResource(v, host, cluster)],
+  resources: (v, host, cluster) => (runsKubelet(host, cluster) ? [drainResource(v, host, cluster)] : []),
 });

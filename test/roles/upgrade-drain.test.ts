@@ -58,8 +58,11 @@ class FakeApi {
   answer: 'real' | 'standin' | 'down' = 'real';
   failDrain = new Set<string>();
 
-  constructor(readonly host: FakeHost) {
-    for (const n of WORKERS) {
+  constructor(
+    readonly host: FakeHost,
+    nodes: readonly string[] = WORKERS,
+  ) {
+    for (const n of nodes) {
       this.nodes.set(n, { unsched: false, kubelet: 'v1.34.7' });
       host.script(probeCommand(K, n), () => ({ stdout: `${this.probe(n)}\n` }));
       host.script(markedCordonCommand(K, n, CORDON_BY_UPGRADE), () => {
@@ -107,6 +110,8 @@ function stubUpgrade(api: FakeApi, failGate: ReadonlySet<string> = new Set()) {
 }
 
 const workersPlay = (role: ReturnType<typeof stubUpgrade>) => definePlaybook({ name: 'upgrade', plays: [{ ...upgradePb.plays[2]!, roles: [role] }] });
+/** The playbook's control-plane play (one host at a time, its hooks) with the stub in place of its roles. */
+const mastersPlay = (role: ReturnType<typeof stubUpgrade>) => definePlaybook({ name: 'upgrade', plays: [{ ...upgradePb.plays[1]!, roles: [role] }] });
 
 const ctxFor = (node: string): NodeCtx => ({ node, from: 'master-1', target: parseVersion('1.35.0')!, kubectl: K });
 
@@ -205,6 +210,37 @@ for (const make of [FakeHost.debian, FakeHost.rhel]) {
         WORKERS.map((w) => again.stats.hosts[w]!.changed),
         [0, 0, 0],
       );
+    });
+
+    it('the control plane: each host that runs a kubelet is drained before its upgrade and uncordoned after, one host at a time; one without a kubelet is not', async () => {
+      const hosts = new Map(['master-1', 'master-2', ...WORKERS].map((n) => [n, make(n)]));
+      const api = new FakeApi(hosts.get('master-1')!, ['master-1', 'master-2']);
+      const { rec, stats } = await runWith(mastersPlay(stubUpgrade(api)), inventory(SPEC), { drivers: hosts });
+      assert.deepEqual(steps(rec), [
+        // master-1 is the API host: its own kubectl drains it (no "on").
+        'master-1 upgrade-drain changed',
+        'master-1 kubelet changed',
+        'master-1 upgrade-uncordon changed',
+        'master-2 upgrade-drain changed on master-1',
+        'master-2 kubelet changed',
+        'master-2 upgrade-uncordon changed on master-1',
+      ]);
+      assert.deepEqual(api.calls, ['cordon master-1', 'drain master-1', 'uncordon master-1', 'cordon master-2', 'drain master-2', 'uncordon master-2']);
+      assert.equal(stats.hosts['master-2']!.failed, 0);
+
+      // master-2 outside the nodes group (no kubelet there): upgraded, never cordoned or drained.
+      const noKubelet: InventorySpec = { ...SPEC, groups: { ...SPEC.groups, k8s: { hosts: ['master-1', ...WORKERS] } } };
+      const hosts2 = new Map(['master-1', 'master-2', ...WORKERS].map((n) => [n, make(n)]));
+      const api2 = new FakeApi(hosts2.get('master-1')!, ['master-1', 'master-2']);
+      const two = await runWith(mastersPlay(stubUpgrade(api2)), inventory(noKubelet), { drivers: hosts2 });
+      assert.deepEqual(steps(two.rec), [
+        // master-1 is the API host: its own kubectl drains it (no "on").
+        'master-1 upgrade-drain changed',
+        'master-1 kubelet changed',
+        'master-1 upgrade-uncordon changed',
+        'master-2 kubelet changed',
+      ]);
+      assert.deepEqual(api2.calls, ['cordon master-1', 'drain master-1', 'uncordon master-1']);
     });
 
     it('a node the operator cordoned before the upgrade is drained, not cordoned again, and stays cordoned', async () => {
