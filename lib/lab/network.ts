@@ -40,6 +40,18 @@ export function etcHosts(hosts: readonly HostSpec[]): string {
   ].join('\n');
 }
 
+/**
+ * A kept host's /etc/hosts when the lab grows or shrinks: the lab's lines for `hosts`, then every other
+ * line the file has (what roles wrote there, e.g. a cluster's own entries), so `lab up` never drops them.
+ */
+export function mergeEtcHosts(current: string, hosts: readonly HostSpec[]): string {
+  const ours = etcHosts(hosts);
+  const own = new Set(ours.split('\n'));
+  const labLine = /^[0-9.]+ lab-\d+$/;
+  const extra = current.split('\n').filter((l) => l !== '' && !own.has(l) && !labLine.test(l));
+  return extra.length ? `${ours}${extra.join('\n')}\n` : ours;
+}
+
 export const linkExists = (name: string): boolean => existsSync(`/sys/class/net/${name}`);
 
 /** Create the bridge with its address (idempotent). */

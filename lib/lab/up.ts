@@ -11,7 +11,7 @@ import { bootHost, hostRunning, prepareHost, stopHost } from './host.js';
 import { writeInventory } from './inventory-file.js';
 import { ensureClientKey, knownHostsText } from './keys.js';
 import { updateUserKnownHosts } from './user-known-hosts.js';
-import { ensureBridge, etcHosts, labHosts, NET } from './network.js';
+import { ensureBridge, labHosts, mergeEtcHosts, NET } from './network.js';
 import { hostDirs, labPaths, type LabPaths } from './paths.js';
 import { preflight } from './preflight.js';
 import { labMounts, labProcesses } from './procs.js';
@@ -59,8 +59,15 @@ export async function labUp(opts: UpOptions = {}): Promise<LabState> {
       return { ...spec, pid, hostKey, image, bootedAt: new Date().toISOString() };
     }),
   );
-  // Kept hosts learn about new peers through their live /etc/hosts.
-  await Promise.all(kept.map((h) => writeFile(join(hostDirs(paths, h.name).root, 'etc/hosts'), etcHosts(desired))));
+  // Kept hosts learn about new peers through their live /etc/hosts; what else it holds stays.
+  await Promise.all(
+    kept.map(async (h) => {
+      const file = join(hostDirs(paths, h.name).root, 'etc/hosts');
+      const now = await readFile(file, 'utf8').catch(() => '');
+      const next = mergeEtcHosts(now, desired);
+      if (next !== now) await writeFile(file, next);
+    }),
+  );
 
   const hosts = desired.map((d) => kept.find((h) => h.name === d.name) ?? booted.find((h) => h.name === d.name)!);
   const state: LabState = { version: 1, bridge: NET.bridge, key: paths.key, knownHosts: paths.knownHosts, hosts };

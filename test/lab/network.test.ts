@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { bridgeAddress, etcHosts, labHosts, MAX_HOSTS, networkFile, vethName } from '../../lib/lab/network.js';
+import { bridgeAddress, etcHosts, labHosts, MAX_HOSTS, mergeEtcHosts, networkFile, vethName } from '../../lib/lab/network.js';
 
 describe('lab network', () => {
   it('gives host i the address .(10+i) on 10.231.0.0/24, bridge at .1', () => {
@@ -21,6 +21,16 @@ describe('lab network', () => {
     assert.match(text, /^\[Match\]\nName=host0\n/);
     assert.match(text, /\nAddress=10\.231\.0\.12\/24\n/);
     assert.doesNotMatch(text, /Gateway|DHCP=yes/);
+  });
+
+  it("a kept host's /etc/hosts gains the new hosts and keeps the lines roles wrote; a removed host's line goes", () => {
+    const roleLines = '10.231.0.9 api.lab # tsplay: etc-hosts\n10.0.0.5 registry\n';
+    const now = `${etcHosts(labHosts(3))}${roleLines}`;
+    const grown = mergeEtcHosts(now, labHosts(4));
+    assert.equal(grown, `${etcHosts(labHosts(4))}${roleLines}`);
+    assert.equal(mergeEtcHosts(grown, labHosts(4)), grown, 'unchanged when nothing changes');
+    assert.equal(mergeEtcHosts(grown, labHosts(2)), `${etcHosts(labHosts(2))}${roleLines}`);
+    assert.equal(mergeEtcHosts('', labHosts(2)), etcHosts(labHosts(2)));
   });
 
   it('names every host in /etc/hosts and keeps veth names within 15 characters', () => {
