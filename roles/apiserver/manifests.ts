@@ -99,4 +99,4 @@ export function podManifest(i: ManifestInput): Record<string, unknown> {
 }
 
 export const manifestYaml = (i: ManifestInput): string =>
-  `# Managed by tsplay (role apiserver, control_plane_mode static-pods); edits here are overwritten.\n${stringify(podManifest(i), { lineWidth: 0, version: '1.1' })}`;
+  `# Managed by tsplay (role apiserver, control_plane_mode static-pods); edits here are overwritten.\n${stringify(podManifest(i), { lineWidth: 0, version: '1.1', aliasDuplicateObjects: false })}`;

@@ -81,13 +81,18 @@ export function bounceHandler(o: { component: ControlPlaneComponent; manifestDir
   ];
 }
 
-/** The handler that moves a component back onto its unit: manifest removed, port free, unit started. */
+/**
+ * The handler that moves a component back onto its unit: manifest removed, port free, unit started. Only
+ * where a manifest is there: the service resource notifies it on any start (a fresh host's first included).
+ */
 export function unplaceHandler(o: { component: ControlPlaneComponent; manifestDir: string; port: number }): readonly Action[] {
   const unit = unitName(o.component);
+  const path = manifestPath(o.manifestDir, o.component);
   return [
-    { a: 'command', command: `rm -f -- ${manifestPath(o.manifestDir, o.component)}; ${untilPortFree(o.port, `${o.component} static pod`)}` },
-    { a: 'systemctl', verb: 'enable', unit },
-    { a: 'systemctl', verb: 'restart', unit },
+    {
+      a: 'command',
+      command: `if [ -f ${path} ]; then rm -f -- ${path} && { ${untilPortFree(o.port, `${o.component} static pod`)}; } && systemctl enable ${unit} && systemctl restart ${unit}; fi`,
+    },
   ];
 }
 

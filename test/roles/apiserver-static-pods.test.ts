@@ -34,8 +34,14 @@ function scripted(h: FakeHost): FakeHost {
     if (h.services.has(unit)) h.services.set(unit, { ...h.services.get(unit)!, enabled: false, active: false });
   };
   h.script(/^if systemctl cat (\S+) >\/dev\/null 2>&1; then systemctl disable --now \1; fi$/, (cmd) => off(/systemctl cat (\S+)/.exec(cmd)![1]!));
-  // The move back: the manifest removed, and the port free once the kubelet stopped the pod.
-  h.script(/^rm -f -- (\S+); i=0; while ss -Hltn/, (cmd) => h.fs.remove(/^rm -f -- (\S+);/.exec(cmd)![1]!));
+  // The move back: the manifest removed, the port free once the kubelet stopped the pod, the unit started.
+  h.script(/^if \[ -f (\S+) \]; then rm -f -- \1 && /, (cmd) => {
+    const path = /^if \[ -f (\S+) \]/.exec(cmd)![1]!;
+    if (!h.fs.get(path)) return;
+    h.fs.remove(path);
+    const unit = /systemctl restart (\S+); fi$/.exec(cmd)![1]!;
+    h.services.set(unit, { ...h.services.get(unit)!, enabled: true, active: true });
+  });
   h.script(/^if \[ -f \S+ \]; then mv -f -- /, {});
   return h;
 }
