@@ -2,8 +2,12 @@
 import { playRoles } from '../dsl/playbook.js';
 import type { CompiledPlay } from '../runner/compile.js';
 
-export function listHosts(plays: readonly CompiledPlay[]): string {
-  return plays.map((p) => `play "${p.play.name}" (${p.hosts.length} hosts)\n${p.hosts.map((h) => `  ${h.name}  ${h.address}`).join('\n')}`).join('\n');
+/** `notes` come first: how the inventory's groups map onto the playbook's (groupAliasNotes, Kubespray's layout). */
+export function listHosts(plays: readonly CompiledPlay[], notes: readonly string[] = []): string {
+  return [
+    ...(notes.length ? [notes.join('\n')] : []),
+    ...plays.map((p) => `play "${p.play.name}" (${p.hosts.length} hosts)\n${p.hosts.map((h) => `  ${h.name}  ${h.address}`).join('\n')}`),
+  ].join('\n');
 }
 
 export function listTasks(plays: readonly CompiledPlay[]): string {

@@ -17,6 +17,8 @@ export { selectHosts } from './select.js';
 export { limitHosts } from './limit.js';
 export { conflictNotes, varConflicts, type VarConflict } from './precedence.js';
 export { otherRoles } from './project-roles.js';
+// How an inventory in Kubespray's layout maps onto tsplay's group names (--list-hosts shows it).
+export { kubesprayNotes as groupAliasNotes } from './ansible/kubespray.js';
 
 export async function loadInventory(file: string): Promise<Inventory> {
   const spec = await importDefault(file, 'inventory');
