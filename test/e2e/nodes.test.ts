@@ -4,8 +4,10 @@
  * is touched, add the worker lab-19 (--check first: elsewhere only /etc/hosts), remove it (the drain through
  * the stand-in API reported as skipped, the host reset, the others' files without it), add the control-plane
  * host lab-20 and remove it while a client asks /healthz through the VIP every 100 ms (failures counted),
- * and after each operation a run of site.ts with the matching inventory changes nothing. Each operation's
- * time is printed.
+ * then add lab-19 and lab-20 as control-plane hosts that are etcd members too (real etcd 3.4: 1 -> 3
+ * members through the etcd member add operation) and remove them (3 -> 1), keys written before read back
+ * from every member, /healthz answering throughout; and after each operation a run of site.ts with the
+ * matching inventory changes nothing. Each operation's time is printed.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ const INV = {
   worker: 'test/fixtures/inventory/lab-nodes-worker.ts',
   master: 'test/fixtures/inventory/lab-nodes-master.ts',
   all: 'test/fixtures/inventory/lab-nodes.ts',
+  stacked: 'test/fixtures/inventory/lab-nodes-stacked.ts',
 } as const;
 const PKI = '.tsplay/pki/nodes';
 const VIP = '10.231.0.9';
@@ -30,6 +33,7 @@ const run = async (what: string, pb: string, inv: keyof typeof INV, ...args: str
 const ok = (o: Outcome) => assert.equal(o.code, 0, failures(o));
 /** The managed block of /etc/hosts (the lab's own lines outside it name every lab host). */
 const BLOCK = "sed -n '/^# BEGIN tsplay cluster hosts/,/^# END tsplay cluster hosts/p' /etc/hosts";
+const backends = async () => on('lab-16', 'grep -E "^\\s*server " /etc/haproxy/haproxy.cfg');
 const touched = (o: Outcome) => o.events.some((e) => e.kind === 'resource' || e.kind === 'play-start');
 /** `host resource` of every changed (or would-change) resource. */
 const changed = (o: Outcome, hosts?: readonly string[]) =>
@@ -107,7 +111,14 @@ describe('e2e: add and remove a worker and a control-plane host on lab-16..20', 
       ['node-remove', 'base', 'node_remove=lab-19', /host "lab-19" is not in the inventory: it is not in the cluster/],
       ['node-remove', 'base', 'node_remove=lab-17', /host "lab-17" is not in group "workers"/],
       ['node-add', 'worker', 'node_add=', /this playbook needs the host to add: -e node_add=HOST/],
-      ['control-plane-remove', 'base', 'control_plane_remove=lab-17', /host "lab-17" is an etcd member .*playbooks\/etcd-member-remove\.ts/],
+      ['control-plane-remove', 'base', 'control_plane_remove=lab-17', /host "lab-17" is the last control-plane host/],
+      [
+        'control-plane-remove',
+        'stacked',
+        'control_plane_remove=lab-20',
+        /lab-20 is an etcd member, so this run removes it as etcd member too: removing lab-20 would leave 2 members/,
+      ],
+      ['control-plane-remove', 'stacked', 'control_plane_remove=lab-17,lab-19,lab-20', /every control-plane host: the cluster would have no API/],
       ['control-plane-remove', 'master', 'control_plane_remove=lab-18', /host "lab-18" is not in group "masters"/],
     ];
     for (const [pb, inv, e, why] of cases) {
@@ -149,7 +160,6 @@ describe('e2e: add and remove a worker and a control-plane host on lab-16..20', 
 
   it('adds the control-plane host lab-20 and removes it, /healthz through the VIP answering throughout', async () => {
     const sans = async () => on('lab-17', 'openssl x509 -noout -ext subjectAltName -in /etc/kubernetes/pki/apiserver.crt');
-    const backends = async () => on('lab-16', 'grep -E "^\\s*server " /etc/haproxy/haproxy.cfg');
     const check = await run('control-plane-add --check', 'control-plane-add', 'master', '-e', 'control_plane_add=lab-20', '--check');
     ok(check);
     assert.deepEqual(
@@ -188,6 +198,72 @@ describe('e2e: add and remove a worker and a control-plane host on lab-16..20', 
     assert.doesNotMatch(await backends(), /lab-20/);
     assert.equal((await onHost('lab-20', 'systemctl is-active kube-apiserver')).out.trim(), 'inactive');
     assert.ok(during2.ok > 0);
+    assert.equal(during2.fail, 0, during2.errors.join('\n'));
+    await noChange('base');
+  });
+
+  it('adds lab-19 and lab-20 as control-plane hosts and etcd members (1 -> 3), removes them (3 -> 1): keys kept, /healthz answering', async () => {
+    // Each member's own endpoint, with the TLS settings the etcd role writes for operators.
+    const ENV = 'set -a; . /etc/etcd/etcdctl.env; set +a; unset ETCDCTL_ENDPOINTS;';
+    const ETCDCTL = `${ENV} etcdctl --endpoints=https://127.0.0.1:2379`;
+    const members = async () =>
+      (await on('lab-17', `${ETCDCTL} member list -w simple`))
+        .split('\n')
+        .map((l) => l.split(', ')[2])
+        .sort();
+    const KEYS = 30;
+    await on('lab-17', `${ENV} i=0; while [ $i -lt ${KEYS} ]; do etcdctl --endpoints=https://127.0.0.1:2379 put /stacked/k$i v$i >/dev/null; i=$((i+1)); done`);
+    const keysOn = async (h: string) => Number(await on(h, `${ETCDCTL} get /stacked/ --prefix --keys-only --consistency=s | grep -c .`));
+    assert.deepEqual(await members(), ['lab-17']);
+
+    // One of the two alone: the preflight sees lab-20 in the etcd group but no member, and refuses before anything changes.
+    const one = await run('control-plane-add lab-19 alone (refused)', 'control-plane-add', 'stacked', '-e', 'control_plane_add=lab-19');
+    assert.equal(one.code, 2, 'a host (the preflight) failed');
+    assert.match(failures(one), /lab-20 is in the etcd group but not a member of the cluster: name it in etcd_member too/);
+    assert.deepEqual(changed(one), [], 'nothing changed');
+
+    const check = await run('control-plane-add lab-19,lab-20 --check', 'control-plane-add', 'stacked', '-e', 'control_plane_add=lab-19,lab-20', '--check');
+    ok(check);
+    const said = JSON.stringify(check.events.filter((e) => e.kind === 'resource' && String(e.resource).startsWith('etcd-member-add:')));
+    assert.match(said, /lab-19 https:\/\/10\.231\.0\.29:2380, run on lab-17/);
+    assert.match(
+      said,
+      /lab-20 https:\/\/10\.231\.0\.30:2380, run on lab-17 .*initial cluster lab-17=https:\/\/10\.231\.0\.27:2380,lab-19=https:\/\/10\.231\.0\.29:2380,lab-20=/,
+    );
+    assert.deepEqual(await members(), ['lab-17'], 'check mode adds no member');
+
+    const poll = healthzPoller();
+    const add = await run('control-plane-add lab-19,lab-20 (etcd 1 -> 3)', 'control-plane-add', 'stacked', '-e', 'control_plane_add=lab-19,lab-20');
+    const during = await poll.stop();
+    console.log(`      /healthz through the VIP during control-plane-add of two etcd members: ${during.ok} ok, ${during.fail} failed`);
+    ok(add);
+    assert.deepEqual(await members(), ['lab-17', 'lab-19', 'lab-20']);
+    for (const h of ['lab-17', 'lab-19', 'lab-20']) assert.equal(await keysOn(h), KEYS, `${h}: every key`);
+    assert.match(await backends(), /lab-19 10\.231\.0\.29:6443[\s\S]*lab-20 10\.231\.0\.30:6443/);
+    for (const h of ['lab-19', 'lab-20']) assert.equal(await on(h, 'systemctl is-active etcd kube-apiserver kubelet | sort -u'), 'active');
+    assert.equal(during.fail, 0, during.errors.join('\n'));
+    await noChange('stacked');
+
+    const rmCheck = await run(
+      'control-plane-remove lab-19,lab-20 --check',
+      'control-plane-remove',
+      'stacked',
+      '-e',
+      'control_plane_remove=lab-19,lab-20',
+      '--check',
+    );
+    ok(rmCheck);
+    assert.match(JSON.stringify(rmCheck.events), /removed, run on lab-17 \(https:\/\/10\.231\.0\.27:2379\); 1 stay: lab-17/);
+    const poll2 = healthzPoller();
+    const rm = await run('control-plane-remove lab-19,lab-20 (etcd 3 -> 1)', 'control-plane-remove', 'stacked', '-e', 'control_plane_remove=lab-19,lab-20');
+    const during2 = await poll2.stop();
+    console.log(`      /healthz through the VIP during control-plane-remove of two etcd members: ${during2.ok} ok, ${during2.fail} failed`);
+    ok(rm);
+    assert.deepEqual(await members(), ['lab-17']);
+    assert.equal(await keysOn('lab-17'), KEYS);
+    for (const h of ['lab-19', 'lab-20'])
+      assert.match((await onHost(h, 'systemctl is-active etcd; test -e /var/lib/etcd/member || echo wiped')).out, /inactive[\s\S]*wiped/);
+    assert.doesNotMatch(await backends(), /lab-19|lab-20/);
     assert.equal(during2.fail, 0, during2.errors.join('\n'));
     await noChange('base');
   });
