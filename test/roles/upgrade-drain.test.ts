@@ -109,9 +109,11 @@ function stubUpgrade(api: FakeApi, failGate: ReadonlySet<string> = new Set()) {
   });
 }
 
-const workersPlay = (role: ReturnType<typeof stubUpgrade>) => definePlaybook({ name: 'upgrade', plays: [{ ...upgradePb.plays[2]!, roles: [role] }] });
+const workersPlay = (role: ReturnType<typeof stubUpgrade>) =>
+  definePlaybook({ name: 'upgrade', plays: [{ ...upgradePb.plays.find((p) => p.name === 'upgrade workers')!, roles: [role] }] });
 /** The playbook's control-plane play (one host at a time, its hooks) with the stub in place of its roles. */
-const mastersPlay = (role: ReturnType<typeof stubUpgrade>) => definePlaybook({ name: 'upgrade', plays: [{ ...upgradePb.plays[1]!, roles: [role] }] });
+const mastersPlay = (role: ReturnType<typeof stubUpgrade>) =>
+  definePlaybook({ name: 'upgrade', plays: [{ ...upgradePb.plays.find((p) => p.name === 'upgrade control plane')!, roles: [role] }] });
 
 const ctxFor = (node: string): NodeCtx => ({ node, from: 'master-1', target: parseVersion('1.35.0')!, kubectl: K });
 

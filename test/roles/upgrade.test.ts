@@ -205,24 +205,28 @@ describe('roles/upgrade-drain', () => {
 });
 
 describe('playbooks/upgrade.ts', () => {
-  it('plan everywhere, then the control plane one host at a time, then worker batches of 20%; every play stops at a failure', () => {
+  it('plan everywhere (etcd too), etcd one member at a time, the control plane one host at a time, then worker batches of 20%; every play stops at a failure', () => {
     assert.deepEqual(
       upgradePb.plays.map((p) => [p.name, p.hosts, p.serial, p.anyErrorsFatal]),
       [
         ['upgrade plan', 'k8s', undefined, true],
+        ['etcd upgrade plan', 'etcd', undefined, true],
+        ['upgrade etcd', 'etcd', 1, true],
         ['upgrade control plane', 'masters', 1, true],
         ['upgrade workers', 'workers:!masters', '20%', true],
       ],
     );
+    const named = (n: string) => upgradePb.plays.find((p) => p.name === n)!;
     assert.deepEqual(
-      upgradePb.plays[1]!.roles.map((r) => ('role' in r ? r.role : r).name),
-      ['apiserver', 'kubelet', 'kube-proxy'],
+      named('upgrade control plane').roles.map((r) => ('role' in r ? r.role : r).name),
+      ['apiserver', 'runtime', 'kubelet', 'kube-proxy'],
     );
-    const workers = upgradePb.plays[2]!;
+    const workers = named('upgrade workers');
     assert.deepEqual(
       workers.roles.map((r) => ('role' in r ? r.role : r).name),
-      ['kubelet', 'kube-proxy'],
+      ['runtime', 'kubelet', 'kube-proxy'],
     );
+    assert.ok(named('upgrade control plane').beforeBatch?.length, 'control-plane hosts with a kubelet are drained too');
     // Cordon and drain before each batch, uncordon after it, from the first control-plane host.
     const inv = inventory();
     const hook = (h: typeof workers.beforeBatch) =>
@@ -231,15 +235,15 @@ describe('playbooks/upgrade.ts', () => {
     assert.deepEqual(hook(workers.afterBatch), ['upgrade-uncordon on master-1']);
     const twelve = Array.from({ length: 12 }, (_, i) => `w${i}`);
     assert.deepEqual(
-      batches(twelve, upgradePb.plays[2]!.serial, 'test').map((b) => b.length),
+      batches(twelve, workers.serial, 'test').map((b) => b.length),
       [2, 2, 2, 2, 2, 2],
     );
     assert.deepEqual(
-      batches(['w1', 'w2'], upgradePb.plays[2]!.serial, 'test').map((b) => b.length),
+      batches(['w1', 'w2'], workers.serial, 'test').map((b) => b.length),
       [1, 1],
       'at least one a batch',
     );
-    assert.equal(upgradePlaybook({ workerSerial: 3 }).plays[2]!.serial, 3);
+    assert.equal(upgradePlaybook({ workerSerial: 3 }).plays.find((p) => p.name === 'upgrade workers')!.serial, 3);
   });
 });
 
