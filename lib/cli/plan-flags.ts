@@ -4,6 +4,7 @@
  * ids; --plan refuses the whole run, naming what differs, when any of them changed since the plan.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import type { CompiledPlay } from '../runner/compile.js';
 import {
@@ -14,6 +15,7 @@ import {
   sourceDiffers,
   writePlanFile,
   type PlanHook,
+  type PlanRun,
   type PlanSource,
   type RolePlan,
 } from '../runner/plan/index.js';
@@ -23,9 +25,35 @@ export const tsplayVersion = (): string => (JSON.parse(readFileSync(new URL('../
 
 const fileDigest = (path: string) => digestOf(readFileSync(path).toString('base64'));
 
-export function planSource(a: { version: string; playbook: string; inventory: string; vars: unknown; plays: readonly CompiledPlay[] }): PlanSource {
+/** The run options a plan records (RunFlags' names), so that `tsplay apply PLAN` runs the same. */
+export type PlannedFlags = Partial<Pick<PlanRun, 'limit' | 'tags' | 'skipTags' | 'startAt' | 'user' | 'privateKey' | 'askBecomePass'>> & {
+  readonly extraVar?: readonly string[];
+};
+
+export function planSource(a: {
+  version: string;
+  playbook: string;
+  inventory: string;
+  vars: unknown;
+  plays: readonly CompiledPlay[];
+  flags?: PlannedFlags;
+}): PlanSource {
   const ids = a.plays.map((p) => p.roles.map((r) => [r.name, [...r.perHost].map(([h, hr]) => [h, hr.resources.map((x) => x.id)])]));
+  const f = a.flags ?? {};
+  const run: PlanRun = {
+    playbook: resolve(a.playbook),
+    inventory: resolve(a.inventory),
+    ...(f.limit !== undefined ? { limit: f.limit } : {}),
+    ...(f.tags?.length ? { tags: [...f.tags] } : {}),
+    ...(f.skipTags?.length ? { skipTags: [...f.skipTags] } : {}),
+    ...(f.startAt !== undefined ? { startAt: f.startAt } : {}),
+    ...(f.user !== undefined ? { user: f.user } : {}),
+    ...(f.privateKey !== undefined ? { privateKey: resolve(f.privateKey) } : {}),
+    ...(f.askBecomePass ? { askBecomePass: true } : {}),
+    extraVars: (f.extraVar ?? []).length > 0,
+  };
   return {
+    run,
     tsplay: a.version,
     playbook: { path: a.playbook, digest: fileDigest(a.playbook) },
     inventory: { path: a.inventory, digest: fileDigest(a.inventory) },

@@ -50,6 +50,18 @@ whose outcome depends on an earlier would-change is marked, because check mode c
 
 Exit code: 0 ok, bit 1 usage or configuration error, bit 2 a host failed, bit 4 a host was unreachable.`;
 
+const APPLY_HELP = `
+Examples:
+  tsplay run playbooks/site.ts -i inventory/prod.ts --check --plan-out plan.json   plan: touch nothing, record
+  tsplay apply plan.json                                                           apply exactly that plan
+  tsplay apply plan.json -e @vars/prod.yml        a plan made with -e: the same -e again (only a digest is kept)
+
+The plan file names the playbook and inventory (absolute paths) and the options that chose what it planned
+(--limit, --tags, --skip-tags, --start-at, -u, --private-key, -K). apply refuses the whole run when the
+playbook, the inventory, the -e vars or tsplay's version differ from the plan's, and refuses, per host and
+naming the resource, wherever a host's state drifted since the plan; elsewhere it does the planned actions
+and nothing more.`;
+
 export function buildProgram(onRun: (playbook: string, flags: RunFlags) => Promise<void>): Command {
   const program = new Command('tsplay')
     .description('A typed, fast, Ansible-style playbook runner: roles are TypeScript, hosts are reached over SSH.')
@@ -108,6 +120,29 @@ export function buildProgram(onRun: (playbook: string, flags: RunFlags) => Promi
     .hook('preAction', async (cmd) => (await import('./extra-vars.js')).openVaultVars(cmd.opts<RunFlags>()))
     .action(onRun);
   addConnectionOptions(run);
+  const apply = program
+    .command('apply')
+    .description('apply a plan file exactly: the playbook, inventory and options it was made with (tsplay run ... --check --plan-out FILE)')
+    .argument('<plan>', 'the plan file')
+    .option('-e, --extra-var <key=value|@file>', 'the -e vars the plan was made with (kept there as a digest only), repeatable', collect, [])
+    .option('--vault-password-file <file>', 'passphrase of age-encrypted -e @files', nonEmpty('--vault-password-file', 'a file'))
+    .option('-D, --diff', 'show diffs of what changes')
+    .option('-f, --forks <n>', 'hosts worked on at once (default: all)', wholeNumber('--forks', 1))
+    .option('--json', 'write events as JSON lines to stdout instead of the console report')
+    .option('--report <file>', 'also write a self-contained HTML report of the run to this file', nonEmpty('--report', 'a file'))
+    .option('-v, --verbose', 'more output', (_v, n: number) => n + 1, 0)
+    .option('--retry-file <file>', 'where to list the hosts that failed or were unreachable', nonEmpty('--retry-file', 'a file'))
+    .addOption(
+      new Option('--lock-timeout <seconds>', 'wait this long for a host another tsplay run holds').default(60).argParser(wholeNumber('--lock-timeout', 0)),
+    )
+    .addHelpText('after', APPLY_HELP)
+    .hook('preAction', async (cmd) => (await import('./extra-vars.js')).openVaultVars(cmd.opts<RunFlags>()))
+    .action(async (plan: string, flags) => {
+      // The plan names the playbook and the run's options; run --plan does the rest (apply-cmd.ts).
+      const a = (await import('./apply-cmd.js')).applyFlags(plan, flags);
+      await onRun(a.playbook, a.flags);
+    });
+  addConnectionOptions(apply);
   program
     .command('vault')
     .description('encrypt, decrypt, edit or view a vars file with a passphrase (age format, armored: `age -d` reads it)')

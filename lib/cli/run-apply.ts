@@ -41,7 +41,8 @@ export async function applyPlays({
   const mode = f.check ? 'check' : 'apply';
   if (f.planOut && mode !== 'check') throw new ConfigError('--plan-out records a check run: add --check', '--plan-out');
   if (f.plan && mode === 'check') throw new ConfigError('--plan applies a plan: leave out --check', '--plan');
-  const source = f.planOut || f.plan ? planSource({ version: tsplayVersion(), playbook: playbookFile, inventory: f.inventory, vars, plays }) : undefined;
+  const source =
+    f.planOut || f.plan ? planSource({ version: tsplayVersion(), playbook: playbookFile, inventory: f.inventory, vars, plays, flags: f }) : undefined;
   const recorder = f.planOut ? planRecorder(f.planOut, source!) : undefined;
   const planHook = recorder?.hook ?? (f.plan ? planReplayer(f.plan, source!) : undefined);
   const reporter = makeReporter(f, io);

@@ -37,6 +37,26 @@ export interface PlanSource {
   readonly vars: string;
   /** Digest of every host's compiled resource ids, in order: the roles' sources as they compiled. */
   readonly resources: string;
+  /** How the check run was started, for `tsplay apply PLAN` (absent in plans made before it existed). */
+  readonly run?: PlanRun;
+}
+
+/**
+ * The check run's command line, without secrets: absolute paths and the options that chose what it planned.
+ * -e values may be secrets and are kept as a digest only (`vars`): apply takes the same -e again.
+ */
+export interface PlanRun {
+  readonly playbook: string;
+  readonly inventory: string;
+  readonly limit?: string;
+  readonly tags?: readonly string[];
+  readonly skipTags?: readonly string[];
+  readonly startAt?: string;
+  readonly user?: string;
+  readonly privateKey?: string;
+  readonly askBecomePass?: boolean;
+  /** Whether the check run had -e vars (their digest is `vars`). */
+  readonly extraVars: boolean;
 }
 
 export interface PlanFile {
