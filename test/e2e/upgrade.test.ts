@@ -9,6 +9,11 @@
  * nothing. Prints each step's time.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { onHost, requireLab } from '../integration/lab-hosts.js';
 import { failures, took, on, sum, tsplayJson, type Outcome } from './cli.js';
 
@@ -99,6 +104,56 @@ describe('e2e: rolling upgrade on lab-21..25 (1.34.7 -> 1.35.0 stand-ins, a gate
     assert.equal(failed.length, 5);
     for (const f of failed) assert.match(f, /(is|are) 1\.34\.7: 1\.36\.0 skips 1 minor version\(s\); upgrade one minor at a time \(to 1\.35\.x first/);
     await everyOn('1.34.7', [...MASTERS, ...WORKERS]);
+  });
+
+  it("refuses an etcd upgrade that skips a minor (the real etcd 3.4 members' versions, read from the cluster) before anything changes", async () => {
+    // The 3.6.0 row's tarball: a placeholder pre-filled in a scratch cache under its sha256 (nothing is downloaded here),
+    // never pushed: the plan refuses first. What is real: every member's running version, and the refusal.
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-etcd-skip-'));
+    const saved = process.env['TSPLAY_CACHE'];
+    try {
+      const top = 'etcd-v3.6.0-linux-amd64';
+      mkdirSync(join(dir, 'src', top), { recursive: true });
+      for (const b of ['etcd', 'etcdctl']) writeFileSync(join(dir, 'src', top, b), '#!/bin/sh\necho placeholder\n', { mode: 0o755 });
+      const tgz = join(dir, `${top}.tar.gz`);
+      execFileSync('tar', ['-czf', tgz, '-C', join(dir, 'src'), top]);
+      const sha256 = createHash('sha256').update(readFileSync(tgz)).digest('hex');
+      mkdirSync(join(dir, 'cache', sha256), { recursive: true });
+      writeFileSync(join(dir, 'cache', sha256, `${top}.tar.gz`), readFileSync(tgz));
+      const release = {
+        etcd_install: 'release',
+        etcd_release: {
+          version: '3.6.0',
+          url: `https://github.com/etcd-io/etcd/releases/download/v3.6.0/${top}.tar.gz`,
+          sha256,
+          arch: 'amd64',
+          bin_dir: '/usr/local/bin',
+        },
+      };
+      writeFileSync(join(dir, 'etcd-3.6.json'), JSON.stringify(release));
+      process.env['TSPLAY_CACHE'] = join(dir, 'cache');
+      const o = await upgrade(BASE, '-e', `@${join(dir, 'etcd-3.6.json')}`);
+      took('etcd upgrade 3.4 -> 3.6.0 (refused)', o);
+      assert.notEqual(o.code, 0);
+      assert.equal(sum(o, 'changed'), 0);
+      assert.deepEqual(
+        o.events.filter((e) => e.kind === 'play-start').map((e) => e.play),
+        ['upgrade plan', 'etcd upgrade plan'],
+        'only the read-only plans ran',
+      );
+      const failed = o.events.filter((e) => e.kind === 'host-failed').map((e) => String(e.error));
+      assert.equal(failed.length, 1, failures(o));
+      for (const m of MASTERS)
+        assert.match(
+          failed[0]!,
+          new RegExp(`${m} runs etcd 3\\.4\\.\\d+: 3\\.6\\.0 skips 1 minor version\\(s\\); etcd upgrades one minor at a time, every member on 3\\.5\\.x first`),
+        );
+      for (const m of MASTERS) assert.equal(await on(m, 'test -e /usr/local/bin/etcd && echo there || echo absent'), 'absent', `${m}: nothing pushed`);
+    } finally {
+      if (saved === undefined) delete process.env['TSPLAY_CACHE'];
+      else process.env['TSPLAY_CACHE'] = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--check lists exactly the binaries and restarts that change, per host, and that draining is skipped', async () => {
