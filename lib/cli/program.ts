@@ -62,6 +62,14 @@ playbook, the inventory, the -e vars or tsplay's version differ from the plan's,
 naming the resource, wherever a host's state drifted since the plan; elsewhere it does the planned actions
 and nothing more.`;
 
+const INIT_HELP = `
+Examples:
+  tsplay init my-infra            a new project; then: cd my-infra && npm install && npm test
+  tsplay init . --force           into the current (non-empty) directory
+
+The project depends on this tsplay (a file: dependency on its package root: npm install links it, offline).
+Its npm test runs the motd role on a fake Debian host with node --test, no host reached.`;
+
 export function buildProgram(onRun: (playbook: string, flags: RunFlags) => Promise<void>): Command {
   const program = new Command('tsplay')
     .description('A typed, fast, Ansible-style playbook runner: roles are TypeScript, hosts are reached over SSH.')
@@ -144,6 +152,15 @@ export function buildProgram(onRun: (playbook: string, flags: RunFlags) => Promi
     });
   addConnectionOptions(apply);
   program
+    .command('init')
+    .description('scaffold a project: package.json, tsconfig.json, an inventory, a playbook, a role and its fake-host test')
+    .argument('<dir>', 'the new project directory (missing or empty)')
+    .option('--force', "write into a non-empty directory (replacing only the scaffold's files)")
+    .addHelpText('after', INIT_HELP)
+    .action(async (dir: string, flags: { force?: boolean }) =>
+      (await import('./init-cmd.js')).initCommand({ dir, force: flags.force === true, out: process.stdout }),
+    );
+  program
     .command('vault')
     .description('encrypt, decrypt, edit or view a vars file with a passphrase (age format, armored: `age -d` reads it)')
     .addArgument(new Argument('<action>', 'encrypt, decrypt, edit ($EDITOR) or view (to stdout)').choices(['encrypt', 'decrypt', 'edit', 'view']))
@@ -154,5 +171,10 @@ export function buildProgram(onRun: (playbook: string, flags: RunFlags) => Promi
       nonEmpty('--vault-password-file', 'a file'),
     )
     .action(async (action, file, flags) => (await import('./vault-cmd.js')).vaultCommand({ action, file, flags }));
+  program
+    .command('warm')
+    .description('the warm connection daemon that --warm (TSPLAY_WARM=1) runs use: what it holds, or stop it')
+    .addArgument(new Argument('<action>', 'status or stop').choices(['status', 'stop']))
+    .action(async (action) => (await import('./warm-cmd.js')).warmCommand(action, process.stdout));
   return program;
 }
