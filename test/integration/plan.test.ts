@@ -1,6 +1,7 @@
 /**
  * Plan files over real SSH on lab-26 (files under /tmp/tsplay-plan-lab only): plan, apply, a second plan
- * is empty; plan, drift a file, apply refuses naming it and changes nothing.
+ * is empty; plan, drift a file, apply refuses naming it and changes nothing; `tsplay apply PLAN` alone (the plan
+ * names its playbook and inventory) applies, and refuses a drifted host the same way.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -36,6 +37,16 @@ const run = (file: string, ...args: string[]): Promise<Ran> =>
         ...args,
         ...(args.includes('--check') ? ['--plan-out', file] : ['--plan', file]),
       ],
+      { cwd: ROOT, timeout: 60000 },
+      (e, out, err) => resolve({ code: e ? Number((e as { code?: number }).code ?? -1) : 0, out, err }),
+    );
+  });
+/** `tsplay apply FILE`: no playbook, no inventory (the plan names them). */
+const apply = (file: string): Promise<Ran> =>
+  new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['lib/cli/bin.js', 'apply', file, '--known-hosts', paths.knownHosts, '--connect-timeout', '3'],
       { cwd: ROOT, timeout: 60000 },
       (e, out, err) => resolve({ code: e ? Number((e as { code?: number }).code ?? -1) : 0, out, err }),
     );
@@ -89,5 +100,23 @@ describe('plan files over SSH (lab-26)', function () {
     assert.match(a.out + a.err, /file:\/tmp\/tsplay-plan-lab\/b\.conf/);
     assert.equal(await ssh('test -e /tmp/tsplay-plan-lab/a.conf && echo yes || echo no'), 'no\n');
     assert.equal(await ssh('cat /tmp/tsplay-plan-lab/b.conf'), 'by-hand\n');
+  });
+
+  it('tsplay apply PLAN: applies the plan alone, then refuses it once a host drifted, naming the resource', async () => {
+    await ssh('rm -rf /tmp/tsplay-plan-lab');
+    const f = join(tmp, 'p3.json');
+    assert.equal((await run(f, '--check')).code, 0);
+    assert.equal(changing(f).length, 3);
+    const a = await apply(f);
+    assert.equal(a.code, 0, a.out + a.err);
+    assert.equal(await ssh('cat /tmp/tsplay-plan-lab/a.conf'), 'a\n');
+    await ssh('rm -f /tmp/tsplay-plan-lab/a.conf');
+    const g = join(tmp, 'p4.json');
+    assert.equal((await run(g, '--check')).code, 0);
+    await ssh('echo by-hand > /tmp/tsplay-plan-lab/b.conf');
+    const b = await apply(g);
+    assert.equal(b.code & 2, 2, b.out + b.err);
+    assert.match(b.out + b.err, /file:\/tmp\/tsplay-plan-lab\/b\.conf/);
+    assert.equal(await ssh('test -e /tmp/tsplay-plan-lab/a.conf && echo yes || echo no'), 'no\n');
   });
 });
