@@ -86,7 +86,11 @@ describe(`e2e: site.ts with an Ansible INI inventory in Kubespray's layout (${HO
     for (const r of ['haproxy', 'keepalived']) assert.ok(!ranOn(r), `${r} did not run: Kubespray's layout has no lb group`);
     const again = await tsplayJson(['run', 'playbooks/site.ts', '-i', inventory]);
     assert.equal(again.code, 0, failures(again));
-    assert.equal(sum(again, 'changed'), 0, `a second run changes nothing: ${JSON.stringify(again.events.filter((e) => e.status === 'changed')).slice(0, 3000)}`);
+    assert.equal(
+      sum(again, 'changed'),
+      0,
+      `a second run changes nothing: ${JSON.stringify(again.events.filter((e) => e.status === 'changed')).slice(0, 3000)}`,
+    );
     took('second run', again);
     const r = await c.exec(
       `curl -sS --max-time 3 --cacert /etc/kubernetes/pki/ca.crt --cert /etc/kubernetes/pki/apiserver-kubelet-client.crt --key /etc/kubernetes/pki/apiserver-kubelet-client.key https://${address}:6443/healthz`,
