@@ -114,7 +114,7 @@ describe('e2e: rolling upgrade on lab-21..25 (1.34.7 -> 1.35.0 stand-ins, a gate
     try {
       const top = 'etcd-v3.6.0-linux-amd64';
       mkdirSync(join(dir, 'src', top), { recursive: true });
-      for (const b of ['etcd', 'etcdctl']) writeFileSync(join(dir, 'src', top, b), '#!/bin/sh\necho placeholder\n', { mode: 0o755 });
+      for (const b of ['etcd', 'etcdctl']) writeFileSync(join(dir, 'src', top, b), '#!/bin/sh\necho tsplay-e2e-etcd-placeholder\n', { mode: 0o755 });
       const tgz = join(dir, `${top}.tar.gz`);
       execFileSync('tar', ['-czf', tgz, '-C', join(dir, 'src'), top]);
       const sha256 = createHash('sha256').update(readFileSync(tgz)).digest('hex');
@@ -148,7 +148,12 @@ describe('e2e: rolling upgrade on lab-21..25 (1.34.7 -> 1.35.0 stand-ins, a gate
           failed[0]!,
           new RegExp(`${m} runs etcd 3\\.4\\.\\d+: 3\\.6\\.0 skips 1 minor version\\(s\\); etcd upgrades one minor at a time, every member on 3\\.5\\.x first`),
         );
-      for (const m of MASTERS) assert.equal(await on(m, 'test -e /usr/local/bin/etcd && echo there || echo absent'), 'absent', `${m}: nothing pushed`);
+      for (const m of MASTERS)
+        assert.equal(
+          await on(m, 'grep -qs tsplay-e2e-etcd-placeholder /usr/local/bin/etcd && echo pushed || echo not-pushed'),
+          'not-pushed',
+          `${m}: nothing pushed`,
+        );
     } finally {
       if (saved === undefined) delete process.env['TSPLAY_CACHE'];
       else process.env['TSPLAY_CACHE'] = saved;
@@ -225,5 +230,69 @@ describe('e2e: rolling upgrade on lab-21..25 (1.34.7 -> 1.35.0 stand-ins, a gate
     took('upgrade again (no-op)', again);
     assert.equal(again.code, 0, failures(again));
     assert.equal(sum(again, 'changed'), 0);
+  });
+
+  it('etcd one member at a time behind the health and version gates, a client reading and writing through all members throughout', async () => {
+    // What is real: Debian's etcd 3.4.23 binaries from lab-21, packed in the release layout (a scratch cache, a
+    // mirror URL that is not upstream's), declared as what they are: 3.4.23. The run moves each member from the
+    // package's /usr/bin/etcd to the release row's /usr/local/bin/etcd (no version change: no other etcd can be had here).
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-etcd-rel-'));
+    const saved = process.env['TSPLAY_CACHE'];
+    const top = 'etcd-v3.4.23-linux-amd64';
+    const ssh = [
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      '-o',
+      'LogLevel=error',
+      '-i',
+      '/var/lib/tsplay/lab/id_ed25519',
+    ];
+    try {
+      mkdirSync(join(dir, 'src', top), { recursive: true });
+      for (const b of ['etcd', 'etcdctl']) execFileSync('scp', ['-q', ...ssh, `root@10.231.0.31:/usr/bin/${b}`, join(dir, 'src', top, b)]);
+      const tgz = join(dir, `${top}.tar.gz`);
+      execFileSync('tar', ['-czf', tgz, '-C', join(dir, 'src'), top]);
+      const sha256 = createHash('sha256').update(readFileSync(tgz)).digest('hex');
+      mkdirSync(join(dir, 'cache', sha256), { recursive: true });
+      writeFileSync(join(dir, 'cache', sha256, `${top}.tar.gz`), readFileSync(tgz));
+      const release = {
+        etcd_install: 'release',
+        etcd_release: { version: '3.4.23', url: `https://mirror.invalid/debian-etcd-3.4.23/${top}.tar.gz`, sha256, arch: 'amd64', bin_dir: '/usr/local/bin' },
+      };
+      writeFileSync(join(dir, 'etcd.json'), JSON.stringify(release));
+      // The client: on lab-24 (no member), put then a linearizable get through all three members every 100 ms.
+      const eps = MASTERS.map((m) => `https://10.231.0.${10 + Number(m.slice(4))}:2379`).join(',');
+      const ctl = `ETCDCTL_API=3 etcdctl --endpoints=${eps} --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/flannel-client.crt --key=/etc/kubernetes/pki/etcd/flannel-client.key --command-timeout=3s`;
+      await on(
+        'lab-24',
+        `rm -f /tmp/etcd-reader.*; nohup sh -c 'ok=0; fail=0; i=0; while [ ! -e /tmp/etcd-reader.stop ]; do i=$((i+1)); if ${ctl} put /rolling/k v$i >/dev/null 2>&1 && [ "$(${ctl} get /rolling/k --print-value-only 2>/dev/null)" = "v$i" ]; then ok=$((ok+1)); else fail=$((fail+1)); fi; sleep 0.1; done; echo "$ok $fail" > /tmp/etcd-reader.out' >/dev/null 2>&1 &`,
+      );
+      process.env['TSPLAY_CACHE'] = join(dir, 'cache');
+      const o = await upgrade(NEXT, '-e', `@${join(dir, 'etcd.json')}`);
+      took('etcd member by member onto the release row (same 3.4.23 binaries)', o);
+      await on('lab-24', 'touch /tmp/etcd-reader.stop; for i in $(seq 1 50); do [ -e /tmp/etcd-reader.out ] && break; sleep 0.2; done');
+      const [ok, fail] = (await on('lab-24', 'cat /tmp/etcd-reader.out')).split(' ').map(Number);
+      console.log(`      etcd client through all members during the member-by-member restart: ${ok} ok, ${fail} failed`);
+      assert.equal(o.code, 0, failures(o));
+      const steps = o.events
+        .filter((e) => e.role === 'etcd' && ((e.kind === 'handler' && e.status === 'changed') || (e.kind === 'gate' && e.status === 'ok')))
+        .map((e) => `${e.host} ${e.kind === 'handler' ? e.handler : e.gate}`);
+      assert.deepEqual(
+        steps,
+        MASTERS.flatMap((m) => [`${m} restart etcd`, `${m} etcdctl endpoint health --cluster`, `${m} upgraded: the etcd member runs the target version`]),
+        'one member at a time: restarted, the cluster healthy, on the target, before the next',
+      );
+      for (const m of MASTERS) assert.match(await on(m, 'systemctl show -p ExecStart --value etcd'), /path=\/usr\/local\/bin\/etcd /);
+      assert.ok(ok! > 0);
+      assert.equal(fail, 0, 'no failed read or write');
+    } finally {
+      if (saved === undefined) delete process.env['TSPLAY_CACHE'];
+      else process.env['TSPLAY_CACHE'] = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
