@@ -5,12 +5,17 @@ import { ConfigError } from '../core/errors.js';
 import type { HostDriver } from '../core/driver.js';
 import type { Host } from '../core/model.js';
 import type { Inventory } from '../inventory/index.js';
+import type { Connection } from '../core/connection.js';
 import { localConnection } from '../transport/local.js';
 import { knownHostsProblem, loadPrivateKey } from '../transport/ssh-files.js';
 import { shellDriver } from '../transport/shell-driver.js';
-import { connectSsh, type SshOptions } from '../transport/ssh.js';
+import type { SshOptions } from '../transport/ssh.js';
+import type { WarmSettings } from '../transport/warm/spawn.js';
 
-export type SshSettings = Omit<SshOptions, 'jump'>;
+export type SshSettings = Omit<SshOptions, 'jump'> & {
+  /** Sessions kept between runs by the warm daemon (--warm); absent: each run connects. */
+  readonly warm?: WarmSettings;
+};
 
 /** Fake hosts live only in tests (tsplay/testing): refuse them before any host is touched. */
 export function assertConnectable(hosts: readonly Host[]): void {
@@ -47,5 +52,17 @@ export async function assertSshReady(hosts: readonly Host[], inv: Inventory, ssh
 export async function openDriver(host: Host, inv: Inventory, ssh: SshSettings): Promise<HostDriver> {
   if (host.transport === 'local') return shellDriver(localConnection(host.name));
   const jump = host.jump === undefined ? undefined : inv.hosts.find((h) => h.name === host.jump);
-  return shellDriver(await connectSsh(withHome(host), { ...ssh, ...(jump ? { jump: withHome(jump) } : {}) }));
+  const { warm, ...opts } = ssh;
+  const connect = warm ? await warmConnect(warm) : (await import('../transport/ssh.js')).connectSsh;
+  return shellDriver(await connect(withHome(host), { ...opts, ...(jump ? { jump: withHome(jump) } : {}) }));
+}
+
+/** One warm connector (one socket to the daemon) per process and settings; loaded only when asked for. */
+type Connect = (host: Host, ssh: SshOptions) => Promise<Connection>;
+const warmConnectors = new Map<string, Promise<Connect>>();
+function warmConnect(warm: WarmSettings): Promise<Connect> {
+  const key = JSON.stringify(warm);
+  let c = warmConnectors.get(key);
+  if (!c) warmConnectors.set(key, (c = import('../transport/warm/spawn.js').then((m) => m.warmConnector(warm))));
+  return c;
 }

@@ -7,6 +7,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
+import { ConfigError } from '../core/errors.js';
 import { secret } from '../core/secret.js';
 import type { InventorySpec } from '../dsl/inventory.js';
 import type { Inventory } from '../inventory/index.js';
@@ -20,6 +21,7 @@ export interface ConnectionFlags {
   user?: string;
   privateKey?: string;
   askBecomePass?: boolean;
+  warm?: boolean;
 }
 
 export function addConnectionOptions(cmd: Command): Command {
@@ -29,17 +31,37 @@ export function addConnectionOptions(cmd: Command): Command {
     .option('-K, --ask-become-pass', 'ask for the sudo password (not echoed), for every host the inventory gives none')
     .option('--known-hosts <file>', 'known_hosts file for host-key checks (default: ~/.ssh/known_hosts)', nonEmpty('--known-hosts', 'a file'))
     .option('--trust-new-host-keys', 'accept and record keys of hosts not yet in known_hosts (a changed key is still refused)')
+    .option('--warm', 'keep SSH sessions open between runs in a per-user background process (also TSPLAY_WARM=1; see `tsplay warm`)')
     .addOption(
       new Option('--connect-timeout <seconds>', 'give up connecting to a host after this long').default(10).argParser(wholeNumber('--connect-timeout', 1)),
     );
 }
 
-export const sshSettings = (f: ConnectionFlags): SshSettings => ({
+export const sshSettings = (f: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): SshSettings => ({
   knownHosts: f.knownHosts ?? join(homedir(), '.ssh', 'known_hosts'),
   trustNewHostKeys: f.trustNewHostKeys === true,
   connectTimeoutMs: f.connectTimeout * 1000,
   retries: 2,
+  ...(f.warm === true || warmFromEnv(env) ? { warm: { idleMs: warmIdleMs(env) } } : {}),
 });
+
+/** TSPLAY_WARM: 1/true/yes turns warm connections on, 0/false/no or unset leaves them off. */
+function warmFromEnv(env: NodeJS.ProcessEnv): boolean {
+  const v = env.TSPLAY_WARM?.trim().toLowerCase();
+  if (v === undefined || v === '' || v === '0' || v === 'false' || v === 'no') return false;
+  if (v === '1' || v === 'true' || v === 'yes') return true;
+  throw new ConfigError(`TSPLAY_WARM=${env.TSPLAY_WARM}: expected 1 (on) or 0 (off)`, 'environment');
+}
+
+/** TSPLAY_WARM_IDLE: seconds a warm daemon this run starts stays without clients (default 600). */
+export function warmIdleMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.TSPLAY_WARM_IDLE;
+  if (v === undefined || v === '') return DEFAULT_IDLE_S * 1000;
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new ConfigError(`TSPLAY_WARM_IDLE=${v}: expected a whole number of seconds, at least 1`, 'environment');
+  return Number(v) * 1000;
+}
+
+const DEFAULT_IDLE_S = 600;
 
 /** The spec with -u, --private-key and a -K password filled in where it leaves them unset. Pure. */
 export function withConnectionFlags(spec: InventorySpec, f: Pick<ConnectionFlags, 'user' | 'privateKey'>, becomePassword?: string): InventorySpec {

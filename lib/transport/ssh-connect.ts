@@ -36,6 +36,8 @@ export interface SshOptions {
   readonly keepaliveMs?: number;
   /** Bastion to go through. */
   readonly jump?: Host;
+  /** The ssh-agent socket; default $SSH_AUTH_SOCK, '' for none (the warm daemon passes its client's). */
+  readonly agent?: string;
 }
 
 /** A failure that retrying cannot fix (wrong host key, refused credentials). */
@@ -71,6 +73,7 @@ function forward(bastion: SshClient, host: Host): Promise<Duplex> {
 }
 
 async function attemptConnect(host: Host, opts: SshOptions, sock?: Duplex): Promise<SshClient> {
+  const agent = opts.agent ?? process.env.SSH_AUTH_SOCK;
   const name = hostField(host.address, host.port);
   const entries = parseKnownHosts(
     await readKnownHosts(opts.knownHosts).catch((e: Error) => {
@@ -90,7 +93,7 @@ async function attemptConnect(host: Host, opts: SshOptions, sock?: Duplex): Prom
     keepaliveCountMax: 3,
     ...(sock ? { sock } : {}),
     ...(host.key ? { privateKey: await readKey(host) } : {}),
-    ...(process.env.SSH_AUTH_SOCK ? { agent: process.env.SSH_AUTH_SOCK } : {}),
+    ...(agent ? { agent } : {}),
     // Ask for a key type known_hosts can vouch for, as OpenSSH does.
     ...(types.length ? { algorithms: { serverHostKey: hostKeyAlgorithms(types) as never } } : {}),
     // ssh2 tells the server's host key types only in its debug lines; they make "no matching host key format" say what to do.
@@ -104,8 +107,7 @@ async function attemptConnect(host: Host, opts: SshOptions, sock?: Duplex): Prom
       return verdict.kind === 'known' || (verdict.kind === 'unknown' && opts.trustNewHostKeys === true);
     },
   };
-  if (!host.key && !process.env.SSH_AUTH_SOCK)
-    throw new Permanent(host.name, `no way to log in as ${host.user}: the host has no key file and SSH_AUTH_SOCK is not set`);
+  if (!host.key && !agent) throw new Permanent(host.name, `no way to log in as ${host.user}: the host has no key file and SSH_AUTH_SOCK is not set`);
   // node-ssh opens the session (handshake, auth, our host verifier); the rest of the transport drives its ssh2 client.
   const ssh = new NodeSSH();
   try {

@@ -32,17 +32,45 @@ interface RawResult {
 /** Connect to a host (through its jump host when given) and return its Connection. */
 export async function connectSsh(host: Host, opts: SshOptions): Promise<Connection> {
   const { client, bastion } = await openClient(host, opts);
-  return new SshConnection(host, client, bastion);
+  return new SshConnection(host, client, bastion, true);
 }
+
+/** An open, authenticated SSH session that its owner (the warm daemon) keeps across the Connections made over it. */
+export interface SshLink {
+  readonly client: SshClient;
+  readonly bastion?: SshClient;
+}
+
+/** Open a link to a host (through its jump host when given): the same connect, host-key checks and errors as connectSsh. */
+export const openSshLink = (host: Host, opts: SshOptions): Promise<SshLink> => openClient(host, opts);
+
+/**
+ * A Connection over a link it does not own, with its own become password (not the host's) and its own sudo
+ * probe, as a fresh connection has. Its close() ends only its own channels; the link stays open.
+ */
+export const connectionOver = (host: Host, link: SshLink, becomePassword: string | undefined): Connection =>
+  new SshConnection({ ...host, becomePassword: undefined }, link.client, link.bastion, false, becomePassword);
 
 // OpenSSH allows 10 sessions per connection (MaxSessions), counting the SFTP one and sessions still closing.
 const CHANNELS = 6;
+/** One limit per SSH session, shared by every Connection over it. */
+const limits = new WeakMap<SshClient, ReturnType<typeof pLimit>>();
+const limitOf = (client: SshClient) => {
+  let l = limits.get(client);
+  if (!l) limits.set(client, (l = pLimit(CHANNELS)));
+  return l;
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 class SshConnection implements Connection {
   readonly host: string;
   readonly #pending = new Set<(e: Error) => void>();
-  readonly #limit = pLimit(CHANNELS);
+  readonly #limit: ReturnType<typeof pLimit>;
+  /** Channels open now: a Connection over a shared link closes its own when it closes. */
+  readonly #channels = new Set<ClientChannel>();
+  readonly #becomePassword: string | undefined;
+  readonly #onClose = () => this.#drop('the connection closed');
+  readonly #onError = (e: Error) => this.#drop(`the connection failed: ${e.message}`);
   #lost: TransportError | undefined;
   #sftp: Promise<SFTPWrapper> | undefined;
   #sudoNeedsPassword: Promise<boolean> | undefined;
@@ -50,11 +78,16 @@ class SshConnection implements Connection {
   constructor(
     private readonly target: Host,
     private readonly client: SshClient,
-    private readonly bastion?: SshClient,
+    private readonly bastion: SshClient | undefined,
+    /** Whether close() ends the SSH session (false: a link the warm daemon keeps). */
+    private readonly owned: boolean,
+    becomePassword = target.becomePassword ? reveal(target.becomePassword) : undefined,
   ) {
     this.host = target.name;
-    client.on('close', () => this.#drop('the connection closed'));
-    client.on('error', (e: Error) => this.#drop(`the connection failed: ${e.message}`));
+    this.#limit = limitOf(client);
+    this.#becomePassword = becomePassword;
+    client.on('close', this.#onClose);
+    client.on('error', this.#onError);
   }
 
   #drop(why: string): void {
@@ -92,6 +125,7 @@ class SshConnection implements Connection {
     return this.#pendingOp<Held>((resolve, reject) => {
       this.client.exec(sudoCommand(command, mode), (err, stream) => {
         if (err) return reject(new TransportError(this.host, `cannot start a command: ${err.message}`, { cause: err }));
+        this.#track(stream);
         const out: Buffer[] = [];
         const errs: Buffer[] = [];
         let exitCode: number | undefined;
@@ -127,6 +161,7 @@ class SshConnection implements Connection {
 
   async close(): Promise<void> {
     if (this.#lost) return;
+    if (!this.owned) return this.#detach();
     const closed = new Promise<void>((r) => this.client.once('close', () => r()));
     this.client.end();
     // unref: a pending grace timer must not keep the process alive after the connection closed.
@@ -134,8 +169,19 @@ class SshConnection implements Connection {
     this.bastion?.end();
   }
 
+  /** Leave a shared link: end this Connection's channels (a held one sees EOF and ends) and its SFTP session. */
+  async #detach(): Promise<void> {
+    this.#drop('the connection was closed');
+    this.client.off('close', this.#onClose);
+    this.client.off('error', this.#onError);
+    for (const ch of this.#channels) ch.close();
+    this.#channels.clear();
+    const sftp = await this.#sftp?.catch(() => undefined);
+    sftp?.end();
+  }
+
   #password(): string | undefined {
-    return this.target.becomePassword ? reveal(this.target.becomePassword) : undefined;
+    return this.#becomePassword;
   }
 
   #scrub(text: string): string {
@@ -148,7 +194,7 @@ class SshConnection implements Connection {
    * does sudo ask for the password, and take it? A refusal fails this and every later sudo command at once.
    */
   async #sudo(sudo: boolean | undefined): Promise<SudoMode> {
-    const hasPassword = this.target.becomePassword !== undefined;
+    const hasPassword = this.#becomePassword !== undefined;
     if (!sudo || this.target.user === 'root' || !hasPassword) return sudoMode(this.target.user, sudo, false, false);
     this.#sudoNeedsPassword ??= this.#raw(sudoCommand('true', 'password'), Buffer.alloc(0), undefined, this.#password()).then((r) => r.prompted === true);
     return sudoMode(this.target.user, sudo, hasPassword, await this.#sudoNeedsPassword);
@@ -164,6 +210,11 @@ class SshConnection implements Connection {
       this.client.sftp((err, sftp) => (err ? reject(new TransportError(this.host, `SFTP unavailable: ${err.message}`, { cause: err })) : resolve(sftp))),
     );
     return this.#sftp;
+  }
+
+  #track(stream: ClientChannel): void {
+    this.#channels.add(stream);
+    stream.once('close', () => this.#channels.delete(stream));
   }
 
   /** Run an operation that must fail, not hang, when the connection drops. */
@@ -198,6 +249,7 @@ class SshConnection implements Connection {
     return this.#pendingOp<RawResult>((resolve, reject) => {
       this.client.exec(command, (err, stream) => {
         if (err) return reject(new ChannelRefused(this.host, `cannot start a command: ${err.message}`, { cause: err }));
+        this.#track(stream);
         const out: Buffer[] = [];
         const errs: Buffer[] = [];
         let exitCode = 255;
