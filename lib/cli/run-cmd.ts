@@ -3,7 +3,7 @@
  * --list-tags) or apply them (run-apply.ts). Loaded when `run` runs.
  */
 import { type CompiledPlay, compile } from '../runner/compile.js';
-import { conflictNotes, selector } from '../inventory/index.js';
+import { conflictNotes, groupAliasNotes, selector } from '../inventory/index.js';
 import { shown } from '../inventory/load-module.js';
 import { redact } from '../core/secret.js';
 import { printable } from '../report/printable.js';
@@ -51,7 +51,9 @@ export async function runCommand(playbookFile: string, f: RunFlags, io: MainIO):
   mark('plays compiled');
   if (f.startAt) plays = startAt(plays, f.startAt);
   if (f.verbose > 0) for (const note of conflictNotes(inv)) io.stderr.write(printable(redact(`${note}\n`)));
-  const listings = [f.listHosts && listHosts(plays), f.listTasks && listTasks(plays), f.listTags && listTags(plays)].filter((x) => typeof x === 'string');
+  const listings = [f.listHosts && listHosts(plays, groupAliasNotes(inv.spec)), f.listTasks && listTasks(plays), f.listTags && listTags(plays)].filter(
+    (x) => typeof x === 'string',
+  );
   if (listings.length) {
     io.stdout.write(printable(redact(`${listings.join('\n\n')}\n`)));
     return 0;
