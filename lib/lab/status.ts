@@ -7,6 +7,7 @@ import { labPaths, type LabPaths } from './paths.js';
 import { labProcesses, type LabProcess } from './procs.js';
 import { readState, type HostState } from './state.js';
 import { sshBanner } from './wait.js';
+import pLimit from 'p-limit';
 
 export interface HostStatus {
   readonly name: string;
@@ -21,11 +22,16 @@ export async function labStatus(paths: LabPaths = labPaths()): Promise<HostStatu
   const state = await readState(paths.state);
   if (!state) return undefined;
   const procs = labProcesses(paths.hosts);
+  // A few banners at a time, with time to answer: a hundred sshd forks at once, on the 2 CPUs the hosts
+  // share, miss a 1 s deadline and every host read as "booting".
+  const limit = pLimit(16);
   return Promise.all(
-    state.hosts.map(async (h) => {
-      const s = hostStatus(procs, h);
-      return s.state === 'running' && !(await sshBanner(h.address, 22, 1000)) ? { ...s, state: 'booting' } : s;
-    }),
+    state.hosts.map((h) =>
+      limit(async () => {
+        const s = hostStatus(procs, h);
+        return s.state === 'running' && !(await sshBanner(h.address, 22, 3000)) ? { ...s, state: 'booting' as const } : s;
+      }),
+    ),
   );
 }
 
