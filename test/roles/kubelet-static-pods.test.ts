@@ -18,7 +18,7 @@ import { after, before, describe, it } from 'mocha';
 import { parse, stringify } from 'yaml';
 import { converge, FakeHost } from '../../lib/testing/index.js';
 import kubelet from '../../roles/kubelet/index.js';
-import { blobDir, packImage, type PackedImage } from '../fixtures/standins/oci-image.js';
+import { packImage, type PackedImage } from '../fixtures/standins/oci-image.js';
 import { packStandins, standinScript } from '../fixtures/standins/pack.js';
 import { tempDir } from '../pki/helpers.js';
 import { forHost, inventory, SMALL } from './helpers.js';
@@ -108,7 +108,7 @@ describe('kubelet stand-in: static pods as upstream reads them', function () {
     fake('containerd', `[ "$1 $2" = "config dump" ] && exec cat ${d('dump.toml')}\nexit 2`);
     fake(
       'ctr',
-      `[ "$1" = "-n" ] && shift 2\ncase "$1 $2" in\n"images ls") echo "REF TYPE DIGEST SIZE PLATFORMS LABELS"; cat ${d('images.txt')};;\n"content get") exec cat "${blobDir(d('images'), image.repository, image.tag)}/\${3#sha256:}";;\n*) exit 2;;\nesac`,
+      `[ "$1" = "-n" ] && shift 2\ncase "$1 $2" in\n"images ls") echo "REF TYPE DIGEST SIZE PLATFORMS LABELS"; cat ${d('images.txt')};;\n"content get") exec cat "${image.blobs}/\${3#sha256:}";;\n*) exit 2;;\nesac`,
     );
     fake(
       'systemd-run',
