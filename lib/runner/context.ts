@@ -4,7 +4,7 @@ import type { Cluster, Host } from '../core/model.js';
 import type { Mode, Reporter, RunEvent } from '../report/events.js';
 import type { GateDeps } from './gate.js';
 import type { PlanHook } from './plan/hook.js';
-import type { Queue } from './queues.js';
+import type { Queue, Turn } from './queues.js';
 import type { RunHosts } from './run-hosts.js';
 
 export interface RunDeps {
@@ -40,7 +40,7 @@ export interface RunContext {
   readonly gateDeps: GateDeps;
   readonly now: () => number;
   /** Per role of a play (`play:role`): rolling roles settle (handlers, gates) one host at a time. */
-  readonly turn: (key: string) => Queue;
+  readonly turn: (key: string) => Turn;
   /** Per host: delegated roles go through the host they run on one at a time. */
   readonly door: (host: string) => Queue;
 }

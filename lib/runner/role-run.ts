@@ -18,6 +18,7 @@ import { FreshStarts } from './fresh-starts.js';
 import { journalKey, pendingOf } from './journal.js';
 import { applyPlan, plan, type Planned, type Writer } from './pass.js';
 import { replayGate, type PlanHook } from './plan/hook.js';
+import type { Turn } from './queues.js';
 
 export interface RoleRun {
   readonly host: Host;
@@ -33,7 +34,7 @@ export interface RoleRun {
   /** Health gates even when nothing changed (--verify). */
   readonly verify?: boolean;
   /** Runs `f` when it is this host's turn among the play's hosts (rolling roles). */
-  readonly turn?: <T>(f: () => Promise<T>) => Promise<T>;
+  readonly turn?: Turn;
   /** Journal keys the host's session found (HostDriver.begin), known once the first query answered. */
   readonly journal?: Promise<readonly string[]>;
   /** Where to count what is reported, as it is reported: the caller keeps the counts however the role ends. */
@@ -131,7 +132,7 @@ export async function runRole(r: RoleRun, deps: GateDeps): Promise<RoleResult> {
   const handlers = fresh.needed();
   const settle = async () =>
     (await runHandlers(r, handlers, deps)) ?? (applied.outcomes.length || notified.size || r.verify ? await runGates(r, deps) : undefined);
-  const error = r.hr.rolling && r.turn && notified.size ? await r.turn(settle) : await settle();
+  const error = r.hr.rolling && r.turn && notified.size ? await r.turn(r.host.name, settle) : await settle();
   return { facts: p.facts, writes: p.writes, counts, ...(error ? { error } : {}) };
 }
 

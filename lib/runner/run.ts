@@ -13,7 +13,7 @@ import { claims } from './claim.js';
 import type { CompiledPlay } from './compile.js';
 import type { RunContext, RunDeps, RunOptions } from './context.js';
 import { queriesOf } from './pass.js';
-import { keyedQueues } from './queues.js';
+import { keyedQueues, rollingTurns } from './queues.js';
 import { ChangeSignal, type Upcoming } from './read-ahead.js';
 import { RunHosts } from './run-hosts.js';
 
@@ -40,7 +40,7 @@ export async function runPlaybook(plays: readonly CompiledPlay[], cluster: Clust
     emit,
     gateDeps: { emit, sleep: deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))) },
     now,
-    turn: keyedQueues(),
+    turn: rollingTurns(),
     door: keyedQueues(),
   };
   const startup = opts.startupMs === undefined ? {} : { startupMs: opts.startupMs };

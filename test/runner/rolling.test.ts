@@ -55,4 +55,36 @@ describe('rolling roles', () => {
       t.join(', '),
     );
   });
+
+  it('a host whose turn fails stops the rolling restart: the hosts after it are not restarted and fail, naming it', async () => {
+    const timeline: string[] = [];
+    const drivers = new Map(NAMES.map((n) => [n, FakeHost.debian(n).script('restart member', () => void timeline.push(`${n} restart`))]));
+    const first = { sick: '' };
+    // Whichever host takes the first turn is the one that does not come back.
+    const role = defineRole({
+      ...member(true, timeline),
+      verify: [
+        {
+          name: 'healthy',
+          async check({ host }) {
+            first.sick ||= host.name;
+            if (host.name === first.sick) throw new Error(`${host.name} did not come back`);
+            timeline.push(`${host.name} healthy`);
+          },
+        },
+      ],
+    });
+    const pb = definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'all', roles: [role] }] });
+    const { stats, rec } = await runWith(pb, inventory(NAMES), { drivers });
+    assert.deepEqual(timeline, [`${first.sick} restart`], 'only the first host restarted');
+    assert.ok(
+      Object.values(stats.hosts).every((h) => h.failed > 0),
+      JSON.stringify(stats.hosts),
+    );
+    const others = NAMES.filter((n) => n !== first.sick);
+    for (const n of others) {
+      const failed = rec.of('host-failed').find((e) => e.host === n);
+      assert.match(failed?.error ?? '', new RegExp(`rolling restart stopped at ${first.sick}`));
+    }
+  });
 });
