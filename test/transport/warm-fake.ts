@@ -5,6 +5,9 @@ import type { Host } from '../../lib/core/model.js';
 import type { SshOptions } from '../../lib/transport/ssh-connect.js';
 import type { Dialer, Link } from '../../lib/transport/warm/links.js';
 
+/** The become password the fake sudo accepts. Not a plain word: secrets are masked process-wide, in every later test's messages. */
+export const GOOD_PW = 'pw-good-7f3a';
+
 export class FakeLink implements Link {
   alive = true;
   readonly #ended: (() => void)[] = [];
@@ -19,7 +22,7 @@ export class FakeLink implements Link {
       host: host.name,
       async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
         if (!link.alive) throw new TransportError(host.name, 'the connection closed');
-        if (command === 'become' && becomePassword !== 'right') throw new BecomeError(host.name, host.user, `sudo refused the become password on ${host.name}`);
+        if (command === 'become' && becomePassword !== GOOD_PW) throw new BecomeError(host.name, host.user, `sudo refused the become password on ${host.name}`);
         if (command === 'unreachable') throw new TransportError(host.name, 'command timed out after 5 ms: unreachable');
         const stdin = opts.stdin === undefined ? '' : Buffer.from(opts.stdin).toString('latin1');
         return { exitCode: command === 'false' ? 1 : 0, stdout: `${command}|${stdin}|${opts.sudo ? 'sudo' : ''}`, stderr: '' };

@@ -13,7 +13,7 @@ import { serveWarm, type WarmDaemon } from '../../lib/transport/warm/daemon.js';
 import { SOCKET_NAME, dirProblem, privateDir } from '../../lib/transport/warm/paths.js';
 import { FrameDecoder, encodeFrame, errorFromWire, errorToWire } from '../../lib/transport/warm/protocol.js';
 import { reachDaemon } from '../../lib/transport/warm/spawn.js';
-import { FakeDialer } from './warm-fake.js';
+import { FakeDialer, GOOD_PW } from './warm-fake.js';
 
 const host = (name: string, extra: Partial<Host> = {}): Host => ({
   name,
@@ -26,6 +26,10 @@ const host = (name: string, extra: Partial<Host> = {}): Host => ({
   ...extra,
 });
 const ssh = { knownHosts: '/nonexistent/known_hosts', agent: '' };
+
+// Secrets are remembered process-wide and masked in every later message: never a plain word ('wrong' masked
+// "wrong passphrase" in the vault tests that run after these).
+const BAD_PW = 'pw-bad-9c1e';
 
 describe('warm connections: protocol', () => {
   it('frames survive any chunking, bodies stay bytes', () => {
@@ -159,15 +163,15 @@ describe('warm connections: the daemon', () => {
 
   it("sends each run's become password for that run only, and its errors as a direct connection would", async () => {
     const c = await client();
-    const good = await openWarm(c, host('web-1', { becomePassword: secret('right') }), ssh);
+    const good = await openWarm(c, host('web-1', { becomePassword: secret(GOOD_PW) }), ssh);
     assert.equal((await good.exec('become')).exitCode, 0);
-    const bad = await openWarm(c, host('web-1', { becomePassword: secret('wrong') }), ssh);
+    const bad = await openWarm(c, host('web-1', { becomePassword: secret(BAD_PW) }), ssh);
     await assert.rejects(bad.exec('become'), (e: Error) => e instanceof BecomeError && e.host === 'web-1');
     await assert.rejects(
       bad.exec('unreachable'),
       (e: Error) => e instanceof TransportError && e.message === '[web-1] command timed out after 5 ms: unreachable',
     );
-    assert.deepEqual(dialer.links[0]!.passwords, ['right', 'wrong']);
+    assert.deepEqual(dialer.links[0]!.passwords, [GOOD_PW, BAD_PW]);
     dialer.refuse = 'cannot connect to deploy@10.0.0.5:22: no answer within 10000 ms';
     await assert.rejects(
       openWarm(c, host('db-99', { address: '10.9.9.9' }), ssh),
