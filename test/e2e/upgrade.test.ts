@@ -62,6 +62,16 @@ const restartOrder = (o: Outcome) => [
   ...new Set(o.events.filter((e) => e.kind === 'handler' && (e.status === 'changed' || e.status === 'failed')).map((e) => String(e.host))),
 ];
 
+/** Packs dir/src/<top> as <top>.tar.gz into a scratch artifact cache (dir/cache/<sha256>/), as a download would land; returns its sha256. */
+function cacheTarball(dir: string, top: string): string {
+  const tgz = join(dir, `${top}.tar.gz`);
+  execFileSync('tar', ['-czf', tgz, '-C', join(dir, 'src'), top]);
+  const sha256 = createHash('sha256').update(readFileSync(tgz)).digest('hex');
+  mkdirSync(join(dir, 'cache', sha256), { recursive: true });
+  writeFileSync(join(dir, 'cache', sha256, `${top}.tar.gz`), readFileSync(tgz));
+  return sha256;
+}
+
 describe('e2e: rolling upgrade on lab-21..25 (1.34.7 -> 1.35.0 stand-ins, a gate failure halfway)', function () {
   this.timeout(900_000);
 
@@ -115,11 +125,7 @@ describe('e2e: rolling upgrade on lab-21..25 (1.34.7 -> 1.35.0 stand-ins, a gate
       const top = 'etcd-v3.6.0-linux-amd64';
       mkdirSync(join(dir, 'src', top), { recursive: true });
       for (const b of ['etcd', 'etcdctl']) writeFileSync(join(dir, 'src', top, b), '#!/bin/sh\necho tsplay-e2e-etcd-placeholder\n', { mode: 0o755 });
-      const tgz = join(dir, `${top}.tar.gz`);
-      execFileSync('tar', ['-czf', tgz, '-C', join(dir, 'src'), top]);
-      const sha256 = createHash('sha256').update(readFileSync(tgz)).digest('hex');
-      mkdirSync(join(dir, 'cache', sha256), { recursive: true });
-      writeFileSync(join(dir, 'cache', sha256, `${top}.tar.gz`), readFileSync(tgz));
+      const sha256 = cacheTarball(dir, top);
       const release = {
         etcd_install: 'release',
         etcd_release: {
@@ -254,11 +260,7 @@ describe('e2e: rolling upgrade on lab-21..25 (1.34.7 -> 1.35.0 stand-ins, a gate
     try {
       mkdirSync(join(dir, 'src', top), { recursive: true });
       for (const b of ['etcd', 'etcdctl']) execFileSync('scp', ['-q', ...ssh, `root@10.231.0.31:/usr/bin/${b}`, join(dir, 'src', top, b)]);
-      const tgz = join(dir, `${top}.tar.gz`);
-      execFileSync('tar', ['-czf', tgz, '-C', join(dir, 'src'), top]);
-      const sha256 = createHash('sha256').update(readFileSync(tgz)).digest('hex');
-      mkdirSync(join(dir, 'cache', sha256), { recursive: true });
-      writeFileSync(join(dir, 'cache', sha256, `${top}.tar.gz`), readFileSync(tgz));
+      const sha256 = cacheTarball(dir, top);
       const release = {
         etcd_install: 'release',
         etcd_release: { version: '3.4.23', url: `https://mirror.invalid/debian-etcd-3.4.23/${top}.tar.gz`, sha256, arch: 'amd64', bin_dir: '/usr/local/bin' },
