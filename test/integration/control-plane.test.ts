@@ -72,6 +72,33 @@ describe('integration: control plane (stand-in binaries) on lab-1..3 over SSH', 
     assert.deepEqual([livez, cm, sched, active!.trim()], ['ok', 'ok', 'ok', 'active active active']);
   });
 
+  it('the apiserver stand-in stops as the real one does on SIGTERM: /readyz fails through --shutdown-delay-duration, a request in flight is answered, the exit is clean', async () => {
+    // A second apiserver stand-in beside the unit's (its own argv, another port, a 1 s shutdown delay), as a transient unit.
+    const pki = '/etc/kubernetes/pki';
+    const tls = `--cacert ${pki}/ca.crt --cert ${pki}/apiserver-kubelet-client.crt --key ${pki}/apiserver-kubelet-client.key`;
+    const url = 'https://10.231.0.11:16444';
+    const r = await onHost(
+      'lab-1',
+      [
+        'set -u; systemctl stop drain-test 2>/dev/null; systemctl reset-failed drain-test 2>/dev/null',
+        'mapfile -t argv < <(tr "\\0" "\\n" < /proc/$(systemctl show -p MainPID --value kube-apiserver)/cmdline)',
+        'systemd-run -q --unit=drain-test --remain-after-exit -p Type=notify -- "${argv[@]}" --secure-port=16444 --shutdown-delay-duration=1s',
+        `code() { curl -s -o /dev/null -w '%{http_code}' --max-time 3 ${tls} ${url}/$1; }`,
+        'echo "before $(code readyz) $(code healthz)"',
+        // The request's first line now, its end 1.5 s later: in flight across SIGTERM and the listener's close.
+        `( printf 'GET /healthz HTTP/1.0\\r\\n'; sleep 1.5; printf '\\r\\n'; sleep 1 ) | openssl s_client -quiet -connect 10.231.0.11:16444 -CAfile ${pki}/ca.crt -cert ${pki}/apiserver-kubelet-client.crt -key ${pki}/apiserver-kubelet-client.key 2>/dev/null | head -1 > /tmp/in-flight & sleep 0.3`,
+        'systemctl kill -s TERM drain-test; sleep 0.2',
+        'echo "during $(code readyz) $(code healthz)"',
+        'wait; sleep 0.5',
+        'echo "in-flight $(tr -d "\\r" < /tmp/in-flight)"',
+        'echo "after $(code readyz) $(systemctl show -p ExecMainStatus --value drain-test) $(systemctl show -p Result --value drain-test)"',
+        'systemctl stop drain-test',
+      ].join('\n'),
+    );
+    const lines = r.out.trim().split('\n');
+    assert.deepEqual(lines, ['before 200 200', 'during 500 200', 'in-flight HTTP/1.0 200 OK', 'after 000 0 success'], r.out);
+  });
+
   it('a stand-in refuses a flag naming a missing file, saying which', async () => {
     const r = await onHost('lab-1', '/usr/local/bin/kube-scheduler --kubeconfig=/etc/kubernetes/nope.conf');
     assert.notEqual(r.code, 0);
