@@ -28,6 +28,19 @@ export class TransportError extends TsplayError {
   }
 }
 
+/**
+ * A command ran past its timeoutMs and was killed: the host was reached but did not answer in time (a
+ * loaded host, a slow probe). Still a TransportError (the command's effect is unknown), but a health gate
+ * retries it as a failed attempt instead of giving the host up.
+ */
+export class CommandTimeout extends TransportError {
+  override name = 'CommandTimeout';
+  /** `shown`: the command as the message names it (its first line). */
+  constructor(host: string, timeoutMs: number, shown: string) {
+    super(host, `command timed out after ${timeoutMs} ms: ${shown}`);
+  }
+}
+
 /** sudo would not make the login user root (a wrong become password, not in sudoers): the host failed (exit bit 2), it was reached. */
 export class BecomeError extends TsplayError {
   override name = 'BecomeError';

@@ -1,5 +1,5 @@
 /** Health gates: poll quickly with exponential backoff (never a fixed sleep), give up after `retries`. */
-import { TransportError } from '../core/errors.js';
+import { CommandTimeout, TransportError } from '../core/errors.js';
 import type { ExecOptions } from '../core/connection.js';
 import type { Cluster, Host } from '../core/model.js';
 import type { HostDriver } from '../core/driver.js';
@@ -48,7 +48,8 @@ export interface Polled {
 
 /**
  * Try `check` until it resolves, with exponential backoff; report each attempt. Rejects with the last
- * error when every attempt failed, or at once on a TransportError (retrying cannot mend a broken connection).
+ * error when every attempt failed, or at once on a TransportError other than a CommandTimeout (retrying
+ * cannot mend a broken connection; a probe that ran too long on a loaded host is one failed attempt).
  */
 export async function poll(
   gate: Polled,
@@ -66,7 +67,8 @@ export async function poll(
       report('ok', attempt);
       return;
     } catch (e) {
-      if (e instanceof TransportError) throw e;
+      // A broken connection cannot be mended by asking again; a command that only ran too long can.
+      if (e instanceof TransportError && !(e instanceof CommandTimeout)) throw e;
       const last = attempt >= attempts;
       report(last ? 'failed' : 'retry', attempt, (e as Error).message);
       if (last) throw e;

@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Connection, ExecOptions, ExecResult, Held, PutOptions } from '../core/connection.js';
 import { UPLOAD_TEMP } from '../core/driver.js';
-import { TransportError, TsplayError, tail } from '../core/errors.js';
+import { CommandTimeout, TransportError, TsplayError, tail } from '../core/errors.js';
 import { finishPutScript, readFileScript, sudoCommand, tempBeside, type SudoMode } from './remote-command.js';
 
 /** A Connection to this machine. Sudo, when asked and not root, is `sudo -n` (no password prompts here). */
@@ -118,7 +118,7 @@ async function runRaw(name: string, command: string, opts: ExecOptions): Promise
           }
         }, opts.timeoutMs);
   const done = await p.finally(() => clearTimeout(timer));
-  if (timedOut) throw new TransportError(name, `command timed out after ${opts.timeoutMs} ms: ${command.split('\n')[0]}`);
+  if (timedOut) throw new CommandTimeout(name, opts.timeoutMs!, command.split('\n')[0]!);
   if (done.exitCode === null && done.signal === null) throw new TransportError(name, `cannot run sh: ${done.message}`);
   const exitCode = done.exitCode ?? 128 + (done.signal ? (constants.signals[done.signal] ?? 0) : 0);
   return { exitCode, stdout: Buffer.concat(out), stderr: Buffer.from(done.stderr) };

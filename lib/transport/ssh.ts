@@ -9,7 +9,7 @@ import pLimit from 'p-limit';
 import type { ClientChannel, Client as SshClient, SFTPWrapper } from 'ssh2';
 import type { Connection, ExecOptions, ExecResult, Held, PutOptions } from '../core/connection.js';
 import { UPLOAD_TEMP } from '../core/driver.js';
-import { BecomeError, TransportError, TsplayError, tail } from '../core/errors.js';
+import { BecomeError, CommandTimeout, TransportError, TsplayError, tail } from '../core/errors.js';
 import type { Host } from '../core/model.js';
 import { reveal } from '../core/secret.js';
 import { finishPutScript, quote, readFileScript, sudoCommand, sudoMode, tempBeside, type SudoMode } from './remote-command.js';
@@ -259,7 +259,7 @@ class SshConnection implements Connection {
             : setTimeout(() => {
                 stream.signal('KILL');
                 stream.close();
-                reject(new TransportError(this.host, `command timed out after ${timeoutMs} ms: ${firstLine(command)}`));
+                reject(new CommandTimeout(this.host, timeoutMs, firstLine(command)));
               }, timeoutMs);
         stream.on('data', (d: Buffer) => out.push(d));
         const sudo = this.#converse(stream, password, errs, () => stream.end(stdin), reject);

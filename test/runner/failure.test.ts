@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import { TransportError } from '../../lib/core/errors.js';
+import { CommandTimeout, TransportError } from '../../lib/core/errors.js';
 import { definePlaybook, type Play } from '../../lib/dsl/playbook.js';
 import { defineRole, type Gate } from '../../lib/dsl/role.js';
 import { exitBits, totals } from '../../lib/report/summary.js';
@@ -190,6 +190,32 @@ describe('unreachable is kept apart from failed', () => {
     );
     assert.deepEqual(rec.of('host-failed'), []);
     assert.equal(exitBits(stats), 4);
+  });
+
+  it('a gate command that times out (a loaded host) is a failed attempt, retried; the host is not given up', async () => {
+    const gate: Gate<object> = { name: 'healthz', check: async (ctx) => void (await ctx.exec('curl healthz', { timeoutMs: 10_000 })) };
+    const role = fileRole('svc', { '/etc/svc': 'x' }, { verify: [gate] });
+    let execs = 0;
+    const h = FakeHost.debian('h1');
+    h.script('curl healthz', { stdout: 'ok' });
+    const slow = new Probe(h, undefined, {
+      fail: (op) => (op === 'exec' && ++execs <= 2 ? new CommandTimeout('h1', 10_000, 'curl healthz') : undefined),
+    });
+    const delays: number[] = [];
+    const { rec, stats } = await runWith(definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'h1', roles: [role] }] }), inv, {
+      drivers: new Map([['h1', slow]]),
+      sleep: async (ms) => void delays.push(ms),
+    });
+    assert.deepEqual(
+      rec.of('gate').map((e) => [e.status, e.attempt]),
+      [
+        ['retry', 1],
+        ['retry', 2],
+        ['ok', 3],
+      ],
+    );
+    assert.match(String(rec.of('gate')[0]!.error), /command timed out after 10000 ms: curl healthz/);
+    assert.deepEqual([rec.of('unreachable'), delays.length, exitBits(stats)], [[], 2, 0]);
   });
 });
 
