@@ -6,7 +6,7 @@
  * site.ts's first converge and a no-op, each timed per role: the span from the role's start to its last
  * host's end, and the slowest host's own time in it.
  *
- *   node --loader ts-node/esm/transpile-only --no-warnings bench/cluster100.ts [--first 35] [--workers 95]
+ *   node --loader ts-node/esm/transpile-only --no-warnings bench/cluster100.ts [--first 35] [--workers 95] [--noop-only]
  *
  * Prints a markdown table; raw figures in bench/cluster100.json. Leaves the hosts converged (lab down clears them).
  */
@@ -20,7 +20,9 @@ import { labUp } from '../lib/lab/up.js';
 import { measure } from './measure.js';
 import { CLI, ROOT } from './tools.js';
 
-const { values } = parseArgs({ options: { first: { type: 'string', default: '35' }, workers: { type: 'string', default: '95' } } });
+const { values } = parseArgs({
+  options: { first: { type: 'string', default: '35' }, workers: { type: 'string', default: '95' }, 'noop-only': { type: 'boolean', default: false } },
+});
 const first = Number(values.first);
 const workers = Number(values.workers);
 const size = 5 + workers;
@@ -89,7 +91,7 @@ interface RoleTime {
   changed: number;
 }
 
-async function site(what: string): Promise<{ wallMs: number; cpuMs: number; maxRssKb: number; changed: number; roles: RoleTime[] }> {
+async function site(what: string): Promise<{ wallMs: number; cpuMs: number; machineBusyMs: number; maxRssKb: number; changed: number; roles: RoleTime[] }> {
   const m = await measure('node', [CLI, 'run', 'playbooks/site.ts', '-i', inventory, '--json', '--known-hosts', paths.knownHosts], { cwd: ROOT });
   await writeFile(join(work, `${what}.jsonl`), m.stdout);
   const events = m.stdout
@@ -116,16 +118,23 @@ async function site(what: string): Promise<{ wallMs: number; cpuMs: number; maxR
   return {
     wallMs: m.wallMs,
     cpuMs: m.cpuMs,
+    machineBusyMs: m.machineBusyMs,
     maxRssKb: m.maxRssKb,
     changed: Object.values(end.stats.hosts).reduce((a, h) => a + h.changed, 0),
     roles: [...roles].map(([role, r]) => ({ role, spanMs: r.end - r.start, slowestHostMs: r.slowest, changed: r.changed })),
   };
 }
 
-const converge = await site('converge');
-say(`first converge: ${s(converge.wallMs)}, ${converge.changed} changed, CPU ${s(converge.cpuMs)}, peak RSS ${(converge.maxRssKb / 1024).toFixed(0)} MB`);
+const report = (what: string, r: Awaited<ReturnType<typeof site>>) =>
+  say(
+    `${what}: ${s(r.wallMs)}, ${r.changed} changed, controller CPU ${s(r.cpuMs)}, machine busy ${s(r.machineBusyMs)} (of ${s(r.wallMs * cpus().length)} on ${cpus().length} CPUs), peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MB`,
+  );
+// --noop-only: the hosts are already converged (an earlier run); time the no-op alone.
+const converge = values['noop-only'] ? undefined : await site('converge');
+if (converge) report('first converge', converge);
 const noop = await site('noop');
-say(`no-op: ${s(noop.wallMs)}, ${noop.changed} changed, CPU ${s(noop.cpuMs)}, peak RSS ${(noop.maxRssKb / 1024).toFixed(0)} MB`);
+report('no-op', noop);
+if (!converge) process.exit(0);
 await writeFile(
   join(ROOT, 'bench/cluster100.json'),
   `${JSON.stringify({ at: new Date().toISOString(), cpus: cpus().length, hosts: size, converge, noop }, null, 2)}\n`,

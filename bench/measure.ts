@@ -23,6 +23,8 @@ export interface Measured {
   readonly maxRssKb: number;
   /** Peak summed PSS over the process tree, KiB (when sampled). */
   readonly treePssKb?: number;
+  /** CPU time the whole machine spent busy meanwhile (/proc/stat, every CPU, all processes: here the lab hosts too), ms. */
+  readonly machineBusyMs: number;
 }
 
 export interface MeasureOptions {
@@ -36,6 +38,7 @@ let seq = 0;
 
 export async function measure(cmd: string, args: readonly string[], opts: MeasureOptions = {}): Promise<Measured> {
   const timeFile = join(tmpdir(), `tsplay-bench-time-${process.pid}-${seq++}`);
+  const busyBefore = machineBusyMs();
   const spawnedAt = performance.now();
   const epochAtSpawn = Date.now();
   const p = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, cmd, ...args], {
@@ -59,6 +62,7 @@ export async function measure(cmd: string, args: readonly string[], opts: Measur
     p.on('close', (c) => resolve(c ?? -1));
   });
   const wallMs = performance.now() - spawnedAt;
+  const machineBusy = machineBusyMs() - busyBefore;
   if (timer) clearInterval(timer);
   // The last line (a failing command adds "Command exited with non-zero status N" before it).
   const [user, sys, rss] = ((await readFile(timeFile, 'utf8').catch(() => '')).trim().split('\n').pop() ?? '').split(' ').map(Number);
@@ -72,10 +76,22 @@ export async function measure(cmd: string, args: readonly string[], opts: Measur
     epochAtSpawn,
     maxRssKb,
     cpuMs,
+    machineBusyMs: machineBusy,
     stdout: Buffer.concat(out).toString('utf8'),
     stderr: Buffer.concat(err).toString('utf8'),
     ...(timer ? { treePssKb: peak } : {}),
   };
+}
+
+/**
+ * Busy CPU time of the whole machine so far (ms): the `cpu` line of /proc/stat less idle and iowait, in
+ * USER_HZ ticks (100 a second on Linux). On the lab, where every host shares the controller's CPUs, it is what
+ * the run cost the hosts as well as the controller.
+ */
+export function machineBusyMs(): number {
+  const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = ticks;
+  return (user + nice + system + irq + softirq + steal) * 10;
 }
 
 /** Summed PSS (KiB) of `root` and all its descendants, excluding GNU time itself (it is the root). */

@@ -9,6 +9,8 @@ import type { Phase, Results, Tool, Workload } from './types.js';
 import type { TsplayRun } from './tools.js';
 
 const WORKLOADS: readonly Workload[] = ['webapp', 'prereqs'];
+/** bench/sections/NAME.md, in this order after the PKI figures. */
+const SECTIONS = ['startup', 'warm', 'scale', 'cluster100', 'artifacts'] as const;
 const TARGET = { noopVsAnsible: 50, noopVsFloor: 2, firstVsAnsible: 20, tripsPerRole: 1, mbPerHost: 2 } as const;
 
 export function renderReport(r: Results): string {
@@ -23,6 +25,10 @@ export function renderReport(r: Results): string {
   const sizes = r.sizes.filter((s) => r.samples.some((x) => x.size === s));
   const out: string[] = [];
   const p = (...l: string[]) => out.push(...l);
+  const include = (file: string) => {
+    const path = fileURLToPath(new URL(file, import.meta.url));
+    if (existsSync(path)) p(readFileSync(path, 'utf8').trimEnd(), '');
+  };
 
   const m = r.machine;
   p(
@@ -184,6 +190,9 @@ export function renderReport(r: Results): string {
   );
 
   p('## PKI benchmark (bench/pki.ts)', '', '```', r.pki ?? '(not run)', '```', '');
+  // The other benchmarks' tables (start-up, warm, fleet sizes, the 100-node cluster, artifacts) are measured by
+  // their own scripts, each written into bench/sections/ by hand with its run's machine and load: kept across renders.
+  for (const name of SECTIONS) include(`sections/${name}.md`);
 
   p(
     '## Load on the machine',
@@ -202,9 +211,7 @@ export function renderReport(r: Results): string {
 
   if (r.errors.length) p('## Errors during the run', '', ...r.errors.map((e) => `- ${e.split('\n').slice(0, 6).join(' / ')}`), '');
 
-  const method = fileURLToPath(new URL('METHOD.md', import.meta.url));
-  if (existsSync(method)) p(readFileSync(method, 'utf8').trimEnd(), '');
-  const analysis = fileURLToPath(new URL('ANALYSIS.md', import.meta.url));
-  if (existsSync(analysis)) p(readFileSync(analysis, 'utf8').trimEnd(), '');
+  include('METHOD.md');
+  include('ANALYSIS.md');
   return out.join('\n');
 }

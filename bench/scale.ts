@@ -3,7 +3,8 @@
  * suites' lab-1..34). Per size: the lab's boot time for the hosts it adds and the memory each takes
  * (MemAvailable before and after), then the sample web app (playbooks/sample.ts) reset, first apply and
  * no-ops: wall time, start-up, tsplay's own run time, controller peak RSS and CPU, round trips per host,
- * against `--list-hosts` (the same program with no host connected) for the memory added per host.
+ * against `--list-hosts` (the same program with no host connected) for the memory added per host, and the
+ * whole machine's busy CPU meanwhile (the lab hosts share the controller's CPUs: what the run cost them too).
  * Ansible is not run here: bench/run.ts compares the two at 3-30 hosts.
  *
  *   node --loader ts-node/esm/transpile-only --no-warnings bench/scale.ts [--hosts 100,200] [--first 35] [--runs 3]
@@ -109,13 +110,13 @@ say(
   `\nMachine: ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}; ${runs} no-op run(s), medians.\n`,
 );
 say(
-  '| hosts | lab up (new hosts) | memory per lab host | first apply | no-op wall | no-op start-up | no-op run | peak RSS | added per host | CPU no-op | CPU per host | round trips/host | load after |',
+  '| hosts | lab up (new hosts) | memory per lab host | first apply | machine busy (first) | no-op wall | no-op start-up | no-op run | peak RSS | added per host | CPU no-op | CPU per host | machine busy (no-op) | round trips/host | load after |',
 );
-say('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+say('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   const rss = pick(r.noop, (x) => x.maxRssKb);
   const cpu = pick(r.noop, (x) => x.cpuMs ?? 0);
   say(
-    `| ${r.hosts} | ${s(r.labUpMs)} (${r.addedHosts}) | ${r.addedHosts ? mb(r.memPerHostKb) : '-'} | ${s(r.first.wallMs)} | ${s(pick(r.noop, (x) => x.wallMs))} | ${s(pick(r.noop, (x) => x.startupMs))} | ${s(pick(r.noop, (x) => x.runMs))} | ${mb(rss)} | ${mb((rss - r.listHosts.maxRssKb) / r.hosts)} (base ${mb(r.listHosts.maxRssKb)}) | ${s(cpu)} | ${(cpu / r.hosts).toFixed(1)} ms | ${Math.max(...r.noop.flatMap((x) => x.roundTrips))} | ${r.load} |`,
+    `| ${r.hosts} | ${s(r.labUpMs)} (${r.addedHosts}) | ${r.addedHosts ? mb(r.memPerHostKb) : '-'} | ${s(r.first.wallMs)} | ${s(r.first.machineBusyMs ?? 0)} | ${s(pick(r.noop, (x) => x.wallMs))} | ${s(pick(r.noop, (x) => x.startupMs))} | ${s(pick(r.noop, (x) => x.runMs))} | ${mb(rss)} | ${mb((rss - r.listHosts.maxRssKb) / r.hosts)} (base ${mb(r.listHosts.maxRssKb)}) | ${s(cpu)} | ${(cpu / r.hosts).toFixed(1)} ms | ${s(pick(r.noop, (x) => x.machineBusyMs ?? 0))} | ${Math.max(...r.noop.flatMap((x) => x.roundTrips))} | ${r.load} |`,
   );
 }

@@ -20,6 +20,8 @@ export interface ToolRun {
   readonly treePssKb?: number;
   /** User + system CPU of the process and the children it waited for (GNU time); absent in older results. */
   readonly cpuMs?: number;
+  /** The whole machine's busy CPU meanwhile (controller and lab hosts together); absent in older results. */
+  readonly machineBusyMs?: number;
 }
 
 export interface TsplayRun extends ToolRun {
@@ -57,6 +59,7 @@ export async function runTsplay(playbook: string, inventory: string, lab: LabInf
     wallMs: m.wallMs,
     maxRssKb: m.maxRssKb,
     cpuMs: m.cpuMs,
+    machineBusyMs: m.machineBusyMs,
     startupMs: Date.parse(start.time) - m.epochAtSpawn,
     runMs: stats.ms,
     changed: hosts.reduce((a, h) => a + h.changed, 0),
