@@ -26,4 +26,6 @@ export interface Cluster {
   /** Hosts of a group (children included), in inventory order; throws on an unknown group. */
   group(name: string): readonly Host[];
   readonly vars: Readonly<Record<string, unknown>>;
+  /** The inventory file it was built from, as errors name it (absent when built in memory). */
+  readonly file?: string;
 }

@@ -35,7 +35,7 @@ export function buildInventory(spec: InventorySpec, file = 'the inventory'): Inv
     const mine = order.filter((g) => sets.get(g)!.has(name));
     return buildHost(spec, name, spec.hosts[name]!, ['all', ...mine]);
   });
-  return { hosts, groups, cluster: cluster(hosts, groups, spec.vars ?? {}), spec, file };
+  return { hosts, groups, cluster: cluster(hosts, groups, spec.vars ?? {}, file), spec, file };
 }
 
 /** `all`, then each group with its children's hosts, members in inventory order. */
@@ -98,11 +98,12 @@ function buildHost(spec: InventorySpec, name: string, e: HostEntry, groups: read
   });
 }
 
-function cluster(hosts: readonly Host[], groups: ReadonlyMap<string, readonly string[]>, vars: Readonly<Record<string, unknown>>): Cluster {
+function cluster(hosts: readonly Host[], groups: ReadonlyMap<string, readonly string[]>, vars: Readonly<Record<string, unknown>>, file: string): Cluster {
   const byName = new Map(hosts.map((h) => [h.name, h]));
   return {
     hosts,
     vars,
+    file,
     group(name: string): readonly Host[] {
       const members = groups.get(name);
       if (!members) throw new ConfigError(`unknown group "${name}".${didYouMean(name, groups.keys())}`, 'cluster.group()');

@@ -6,6 +6,7 @@
 import type { Cluster, Host } from '../../lib/index.js';
 import { hostsOf, topology } from '../cluster/index.js';
 import type { ApiserverVars } from './vars.js';
+import { clusterAddress } from '../cluster/cluster-address.js';
 
 export type Flags = Readonly<Record<string, string>>;
 
@@ -29,15 +30,15 @@ export function paths(v: ApiserverVars) {
   };
 }
 
-/** The address the apiserver binds and advertises: the var, else the host's inventory address. */
-export const apiserverAddress = (v: ApiserverVars, host: Host): string => v.apiserver_bind_address || host.address;
+/** The address the apiserver binds and advertises: the var, else the host's cluster address. */
+export const apiserverAddress = (v: ApiserverVars, host: Host): string => v.apiserver_bind_address || clusterAddress(host);
 
 const url = (host: string, port: number) => `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
 export function apiserverFlags(v: ApiserverVars, host: Host, cluster: Cluster): Flags {
   const t = topology(cluster);
   const p = paths(v);
-  const etcd = hostsOf(t, 'etcd', 'apiserver').map((h) => url(h.address, v.etcd_client_port));
+  const etcd = hostsOf(t, 'etcd', 'apiserver').map((h) => url(clusterAddress(h), v.etcd_client_port));
   const address = apiserverAddress(v, host);
   return {
     'advertise-address': address,

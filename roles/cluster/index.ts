@@ -11,6 +11,7 @@ export {
   type LbImplementation,
   type LbImplementationVars,
 } from './lb-implementation.js';
+export { CLUSTER_ADDRESS_VAR, clusterAddress } from './cluster-address.js';
 export { hostsOf, topology, topologyOf, type Topology } from './topology.js';
 export {
   CONTROL_PLANE_MODES,

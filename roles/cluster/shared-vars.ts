@@ -82,6 +82,8 @@ export interface ClusterVars
     ControlPlaneImagesVars {
   readonly cluster_name: string;
   readonly cluster_domain: string;
+  /** A host's cluster address, an IP (default: its SSH address): roles/cluster/cluster-address.ts. */
+  readonly cluster_address: string;
   /** Which inventory group plays which part (roles/cluster/groups.ts); unnamed parts are found by convention. */
   readonly cluster_groups: Readonly<Partial<Record<Part, string>>>;
   readonly service_cidr: string;
@@ -111,8 +113,9 @@ export type ClusterVarName = keyof ClusterVars;
 
 /**
  * Where each may be set: 'host' vars are read per host through the roles' vars (a mixed-arch cluster sets
- * k8s_arch per group); 'global' ones once, from the inventory's global vars (the topology, the PKI), so a
- * group or host value would be ignored and is refused; the VIP may also sit on the lb group.
+ * k8s_arch per group; each host's cluster_address through clusterAddress()); 'global' ones once, from the
+ * inventory's global vars (the topology, the PKI), so a group or host value would be ignored and is refused;
+ * the VIP may also sit on the lb group.
  * A record over every key, so that a var added to ClusterVars but not here fails to compile.
  */
 const CLUSTER_VAR_SCOPE: Readonly<Record<ClusterVarName, 'host' | 'global' | 'global or lb group'>> = {
@@ -120,6 +123,7 @@ const CLUSTER_VAR_SCOPE: Readonly<Record<ClusterVarName, 'host' | 'global' | 'gl
   k8s_artifacts: 'host',
   container_runtime: 'host',
   cgroup_driver: 'host',
+  cluster_address: 'host',
   cluster_name: 'global',
   cluster_domain: 'global',
   cluster_groups: 'global',

@@ -4,6 +4,7 @@
  * refused before any host is touched, with the field named.
  */
 import { cidrContains, cidrsOverlap, ConfigError, formatIp, normalizeIp, parseCidr, type Cidr, type Cluster, type Host } from '../../lib/index.js';
+import { checkClusterAddresses, clusterAddress } from './cluster-address.js';
 import { clusterSettingsOf, type ClusterSettings } from './cluster-schema.js';
 import { clusterGroups, type ClusterGroups, type Part } from './groups.js';
 import { k8sPaths, type K8sPaths } from './config-dir.js';
@@ -70,20 +71,23 @@ export function topologyOf(cluster: Cluster, v: Readonly<Record<string, unknown>
   const svc = parseCidr(serviceCidr)!;
   const pod = parseCidr(podCidr)!;
   if (cidrsOverlap(svc, pod)) throw new ConfigError(`pod_cidr ${podCidr} overlaps service_cidr ${serviceCidr}`, 'vars.pod_cidr');
+  checkClusterAddresses(cluster);
   for (const h of cluster.hosts) {
+    const address = clusterAddress(h);
     for (const [range, text, field] of [
       [pod, podCidr, 'pod_cidr'],
       [svc, serviceCidr, 'service_cidr'],
     ] as const) {
-      if (cidrContains(range, h.address))
-        throw new ConfigError(`host ${h.name} (${h.address}) is inside ${field} ${text}: host, pod and service addresses must not overlap`, `vars.${field}`);
+      if (cidrContains(range, address))
+        throw new ConfigError(`host ${h.name} (${address}) is inside ${field} ${text}: host, pod and service addresses must not overlap`, `vars.${field}`);
     }
   }
   const etcd = hosts.etcd.length;
   if (etcd % 2 === 0 && etcd > 0)
     throw new ConfigError(`etcd needs an odd number of members for a quorum, got ${etcd} (group "${groups.etcd}")`, 'vars.cluster_groups.etcd');
   const vip = vipOf(v, hosts.lb, s.vip_prefix);
-  const target = vip ?? hosts.controlPlane[0]?.address ?? '127.0.0.1';
+  const first = hosts.controlPlane[0];
+  const target = vip ?? (first ? clusterAddress(first) : '127.0.0.1');
   const clusterDns = s.cluster_dns ?? nth(svc, 10);
   if (!cidrContains(svc, clusterDns)) throw new ConfigError(`cluster_dns ${clusterDns} is outside service_cidr ${serviceCidr}`, 'vars.cluster_dns');
   const net: PodNetworkVars = {
@@ -139,10 +143,11 @@ function vipOf(v: Readonly<Record<string, unknown>>, lb: readonly Host[], prefix
   const vip = typeof raw === 'string' ? normalizeIp(raw) : undefined;
   if (!vip) throw new ConfigError(`expected an IP address, got ${JSON.stringify(raw)}`, 'vars.vip');
   for (const h of lb) {
-    const net = parseCidr(`${h.address}/${prefix}`);
+    const address = clusterAddress(h);
+    const net = parseCidr(`${address}/${prefix}`);
     if (!net || !cidrContains(net, vip))
-      throw new ConfigError(`VIP ${vip} is outside the subnet of lb host ${h.name} (${h.address}/${prefix}): keepalived could not hold it there`, 'vars.vip');
-    if (normalizeIp(h.address) === vip) throw new ConfigError(`VIP ${vip} is the address of lb host ${h.name}; it must be a free address`, 'vars.vip');
+      throw new ConfigError(`VIP ${vip} is outside the subnet of lb host ${h.name} (${address}/${prefix}): keepalived could not hold it there`, 'vars.vip');
+    if (normalizeIp(address) === vip) throw new ConfigError(`VIP ${vip} is the address of lb host ${h.name}; it must be a free address`, 'vars.vip');
   }
   return vip;
 }

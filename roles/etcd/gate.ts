@@ -8,6 +8,7 @@ import { certPaths } from './env.js';
 import { members, url } from './members.js';
 import { binDir } from './unit.js';
 import type { EtcdVars } from './vars.js';
+import { clusterAddress } from '../cluster/cluster-address.js';
 
 /** The etcdctl command: this member's loopback endpoint, with the health-check client certificate. */
 export function healthCommand(v: EtcdVars, address: string): string {
@@ -45,7 +46,7 @@ export const healthGate: Gate<EtcdVars> = {
   retries: 15,
   delayMs: 250,
   async check({ exec, vars, host, cluster }: GateContext<EtcdVars>) {
-    const r = await exec(healthCommand(vars, host.address), { timeoutMs: 20_000 });
+    const r = await exec(healthCommand(vars, clusterAddress(host)), { timeoutMs: 20_000 });
     const expected = members(vars, cluster).map((m) => m.clientUrl);
     if (r.exitCode !== 0 && !r.stdout.trim().startsWith('['))
       throw new Error(`etcdctl exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);

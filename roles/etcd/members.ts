@@ -2,6 +2,7 @@
 import { ConfigError, type Cluster, type Host } from '../../lib/index.js';
 import { hostsOf, topology } from '../cluster/index.js';
 import type { EtcdVars } from './vars.js';
+import { clusterAddress } from '../cluster/cluster-address.js';
 
 export interface Member {
   readonly name: string;
@@ -18,10 +19,14 @@ export const url = (address: string, port: number): string => `https://${address
 
 /** etcd binds its listen URLs, which must be IP addresses: a member's inventory address must be one. */
 function memberOf(h: Host, v: EtcdVars): Member {
-  if (!V4.test(h.address) && !V6.test(h.address)) {
-    throw new ConfigError(`etcd listens on the member's address, which must be an IP address, got "${h.address}"`, `hosts.${h.name}.address`);
+  const address = clusterAddress(h);
+  if (!V4.test(address) && !V6.test(address)) {
+    throw new ConfigError(
+      `etcd listens on the member's cluster address, which must be an IP address, got "${address}" (set cluster_address to the IP its peers reach it at)`,
+      `hosts.${h.name}.address`,
+    );
   }
-  return { name: h.name, address: h.address, peerUrl: url(h.address, v.etcd_peer_port), clientUrl: url(h.address, v.etcd_client_port) };
+  return { name: h.name, address, peerUrl: url(address, v.etcd_peer_port), clientUrl: url(address, v.etcd_client_port) };
 }
 
 /** Every member, in inventory order (refuses an empty or even etcd group, naming the var). */

@@ -8,6 +8,7 @@
 import { ConfigError, normalizeIp, type Cluster, type Host } from '../../lib/index.js';
 import { topology, type Topology } from '../cluster/index.js';
 import { PARTS, type FirewalldVars, type Part } from './vars.js';
+import { clusterAddress } from '../cluster/cluster-address.js';
 
 export interface Port {
   readonly port: string;
@@ -63,7 +64,8 @@ export function hostMatrix(v: FirewalldVars, host: Host, cluster: Cluster): Host
 
 function peers(t: Topology, host: Host): string[] {
   const others = t.hosts.lb.filter((h) => h.name !== host.name);
-  const bad = others.find((h) => normalizeIp(h.address) === undefined);
-  if (bad) throw new ConfigError(`lb host ${bad.name} has address "${bad.address}": VRRP rules need an IP address`, `role firewalld on ${host.name}`);
-  return others.map((h) => h.address);
+  const bad = others.find((h) => normalizeIp(clusterAddress(h)) === undefined);
+  if (bad)
+    throw new ConfigError(`lb host ${bad.name} has cluster address "${clusterAddress(bad)}": VRRP rules need an IP address`, `role firewalld on ${host.name}`);
+  return others.map(clusterAddress);
 }

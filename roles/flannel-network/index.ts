@@ -13,6 +13,7 @@ import { etcdctlOnline, sq } from '../etcd/etcdctl.js';
 import { vars as etcdVars } from '../etcd/vars.js';
 import { netConf } from '../flannel/config.js';
 import { vars as flannelVars } from '../flannel/vars.js';
+import { clusterAddress } from '../cluster/cluster-address.js';
 
 export const vars = extendVars(etcdVars, flannelVars.object.shape)();
 export type FlannelNetworkVars = VarsOf<typeof vars>;
@@ -30,7 +31,7 @@ export function wanted(v: FlannelNetworkVars, cluster: Cluster): { key: string; 
 
 function networkConfig(v: FlannelNetworkVars, host: Host, cluster: Cluster): AnyResource {
   const { key, value } = wanted(v, cluster);
-  const etcdctl = etcdctlOnline(v, host.address);
+  const etcdctl = etcdctlOnline(v, clusterAddress(host));
   return defineResource<[CommandResult]>({
     id: `etcd-key:${key}`,
     reads: [],

@@ -14,6 +14,7 @@
 import { continued, envAssignment, execWords, type Host } from '../../lib/index.js';
 import { k8sPaths } from '../cluster/config-dir.js';
 import { kubeconfigOf, type FlannelVars } from './vars.js';
+import { clusterAddress } from '../cluster/cluster-address.js';
 
 export const NET_CONF = '/etc/kube-flannel/net-conf.json';
 export const SUBNET_ENV = '/run/flannel/subnet.env';
@@ -58,7 +59,7 @@ export function flanneldFlags(v: FlannelVars, host: Host, etcdEndpoints: readonl
   return [
     ...manager,
     `--subnet-file=${SUBNET_ENV}`,
-    `--public-ip=${host.address}`,
+    `--public-ip=${clusterAddress(host)}`,
     ...(v.flannel_iface ? [`--iface=${v.flannel_iface}`] : []),
     ...(v.flannel_ip_masq ? ['--ip-masq'] : []),
   ];

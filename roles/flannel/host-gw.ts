@@ -5,6 +5,7 @@
  * anything changes, naming the node and the router. Nothing to change otherwise.
  */
 import { ConfigError, defineResource, normalizeIp, q, type Change, type Host, type Resource } from '../../lib/index.js';
+import { clusterAddress } from '../cluster/cluster-address.js';
 
 interface CommandResult {
   readonly exitCode: number;
@@ -24,9 +25,12 @@ export function routedThrough(stdout: string, addresses: readonly string[]): { a
 export function sameSegment(host: Host, nodes: readonly Host[]): Resource<[CommandResult]> {
   const others = nodes.filter((n) => n.name !== host.name);
   const addresses = others.map((n) => {
-    const ip = normalizeIp(n.address);
+    const ip = normalizeIp(clusterAddress(n));
     if (!ip)
-      throw new ConfigError(`flannel_backend host-gw routes via node addresses: node ${n.name} has address "${n.address}", not an IP`, 'vars.flannel_backend');
+      throw new ConfigError(
+        `flannel_backend host-gw routes via node addresses: node ${n.name} has cluster address "${clusterAddress(n)}", not an IP`,
+        'vars.flannel_backend',
+      );
     return ip;
   });
   return defineResource<[CommandResult]>({

@@ -30,6 +30,7 @@ import { cniGate } from './cni-gate.js';
 import { subnetGate } from './gate.js';
 import { CLUSTER_VARS } from '../cluster/shared-vars.js';
 import { defaults, kubeconfigOf, schema, type FlannelVars } from './vars.js';
+import { clusterAddress } from '../cluster/cluster-address.js';
 
 export { defaults, schema, type FlannelVars } from './vars.js';
 
@@ -67,7 +68,7 @@ function checkBackend(v: FlannelVars, t: Topology): void {
 
 /** The etcd members' client URLs (the etcd subnet manager's endpoints). */
 const etcdEndpoints = (v: FlannelVars, t: Topology): string[] =>
-  v.flannel_subnet_manager === 'etcd' ? t.hosts.etcd.map((h) => url(h.address, t.etcdClientPort)) : [];
+  v.flannel_subnet_manager === 'etcd' ? t.hosts.etcd.map((h) => url(clusterAddress(h), t.etcdClientPort)) : [];
 
 function resources(v: FlannelVars, host: Host, cluster: Cluster): AnyResource[] {
   checkCniVars(host);

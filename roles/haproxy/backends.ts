@@ -2,7 +2,8 @@
 import type { Cluster } from '../../lib/index.js';
 import { hostsOf, topology } from '../cluster/index.js';
 import type { Backend } from './config.js';
+import { clusterAddress } from '../cluster/cluster-address.js';
 
 /** Refuses an empty control plane, naming `role` (the one that cannot do without it). */
 export const apiBackends = (cluster: Cluster, role: string): Backend[] =>
-  hostsOf(topology(cluster), 'controlPlane', role).map((h) => ({ name: h.name, address: h.address }));
+  hostsOf(topology(cluster), 'controlPlane', role).map((h) => ({ name: h.name, address: clusterAddress(h) }));

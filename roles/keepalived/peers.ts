@@ -6,6 +6,7 @@
 import { ConfigError, type Cluster, type Host } from '../../lib/index.js';
 import { hostsOf, topology } from '../cluster/index.js';
 import { defaults, priority as prioritySchema, type KeepalivedVars } from './vars.js';
+import { clusterAddress } from '../cluster/cluster-address.js';
 
 export interface Peer {
   readonly name: string;
@@ -29,7 +30,7 @@ export function peers(v: KeepalivedVars, host: Host, cluster: Cluster): Peer[] {
     const raw = h.name === host.name ? v.keepalived_priority : inventoryPriority(h);
     const ok = prioritySchema.safeParse(raw);
     if (!ok.success) throw new ConfigError(`var keepalived_priority: ${ok.error.issues[0]!.message}, got ${JSON.stringify(raw)}`, `hosts.${h.name}`);
-    return { name: h.name, address: h.address, priority: ok.data };
+    return { name: h.name, address: clusterAddress(h), priority: ok.data };
   });
   for (const p of all) {
     const twin = all.find((o) => o !== p && o.priority === p.priority);

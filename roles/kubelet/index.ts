@@ -25,6 +25,7 @@ import { kubeletBinary, RESTART } from './install.js';
 import { kubeletUnit } from './unit.js';
 import { CLUSTER_VARS } from '../cluster/shared-vars.js';
 import { defaults, schema, type KubeletVars } from './vars.js';
+import { clusterAddress } from '../cluster/cluster-address.js';
 
 export { defaults, schema, type KubeletVars } from './vars.js';
 export { RESTART } from './install.js';
@@ -35,9 +36,10 @@ const IP = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?
 
 /** --node-ip takes an IP address: the inventory address must be one. */
 function nodeIp(host: Host): void {
-  if (!IP.test(host.address))
+  const address = clusterAddress(host);
+  if (!IP.test(address))
     throw new ConfigError(
-      `the kubelet registers the node with its address (--node-ip), which must be an IP address, got "${host.address}"`,
+      `the kubelet registers the node with its cluster address (--node-ip), which must be an IP address, got "${address}" (set cluster_address to the node's IP)`,
       `hosts.${host.name}.address`,
     );
 }

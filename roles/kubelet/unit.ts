@@ -8,6 +8,7 @@ import { continued, execWords, type Host } from '../../lib/index.js';
 import { k8sPaths } from '../cluster/index.js';
 import { configPath } from './config.js';
 import type { KubeletVars } from './vars.js';
+import { clusterAddress } from '../cluster/cluster-address.js';
 
 /** The units the kubelet needs running first. */
 const runtimeUnits = (v: KubeletVars): string[] => (v.container_runtime === 'docker' ? ['docker.service', 'cri-docker.service'] : ['containerd.service']);
@@ -18,7 +19,7 @@ export function kubeletFlags(v: KubeletVars, host: Host): string[] {
     `--config=${configPath(v)}`,
     `--kubeconfig=${k8sPaths(v.k8s_config_dir).kubeletConf}`,
     `--hostname-override=${host.name}`,
-    `--node-ip=${host.address}`,
+    `--node-ip=${clusterAddress(host)}`,
     ...(labels.length ? [`--node-labels=${labels.join(',')}`] : []),
     '--v=2',
   ];

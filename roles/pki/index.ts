@@ -10,10 +10,11 @@
 import type { Cluster, Host } from '../../lib/index.js';
 import type { PkiMember, PkiSpec } from './catalogue/index.js';
 import { topology, topologyOf } from '../cluster/topology.js';
+import { clusterAddress } from '../cluster/cluster-address.js';
 
 export function pkiSpecFromCluster(cluster: Cluster, vars: Readonly<Record<string, unknown>> = cluster.vars): PkiSpec {
   const t = vars === cluster.vars ? topology(cluster) : topologyOf(cluster, vars);
-  const members = (hosts: readonly Host[]): PkiMember[] => hosts.map((h) => ({ name: h.name, address: h.address }));
+  const members = (hosts: readonly Host[]): PkiMember[] => hosts.map((h) => ({ name: h.name, address: clusterAddress(h) }));
   const s = t.settings;
   return {
     clusterName: t.name,

@@ -18,13 +18,17 @@ import { etcHosts } from './etc-hosts.js';
 import { selinuxPermissive } from './selinux.js';
 import { swapOff } from './swap.js';
 import { defaults, isIpAddress, schema, type HostsEntry, type PrereqsVars } from './vars.js';
+import { clusterAddress } from '../cluster/cluster-address.js';
 
 export { defaults, schema, type PrereqsVars } from './vars.js';
 
 /** The /etc/hosts block: cluster hosts in inventory order, then the extra entries. */
 export function hostsEntries(v: PrereqsVars, cluster: Cluster): HostsEntry[] {
   const fqdn = (name: string) => (v.prereqs_hosts_domain ? [`${name}.${v.prereqs_hosts_domain}`] : []);
-  const hosts = cluster.hosts.filter((h) => isIpAddress(h.address)).map((h) => ({ address: h.address, names: [...fqdn(h.name), h.name] }));
+  const hosts = cluster.hosts
+    .map((h) => ({ h, address: clusterAddress(h) }))
+    .filter((e) => isIpAddress(e.address))
+    .map(({ h, address }) => ({ address, names: [...fqdn(h.name), h.name] }));
   return [...hosts, ...v.prereqs_extra_hosts];
 }
 

@@ -17,6 +17,7 @@ import { members, url, type Member } from '../etcd/members.js';
 import { binDir } from '../etcd/unit.js';
 import { etcdRefusals, type MemberVersion } from './etcd-version.js';
 import { parseVersion, showVersion, type Version } from './version.js';
+import { clusterAddress } from '../cluster/cluster-address.js';
 
 /** The version the upgrade takes etcd to, or undefined (a package install: the distro's). */
 export const etcdTarget = (v: EtcdVars): Version | undefined => (v.etcd_install === 'release' ? parseVersion(v.etcd_release.version) : undefined);
@@ -92,7 +93,7 @@ export const etcdVersionGate: Gate<EtcdVars> = {
   async check({ exec, vars, host }) {
     const target = etcdTarget(vars);
     if (!target) return;
-    const r = await exec(statusCommand(vars, host.address, { cluster: false }), { timeoutMs: 15_000 });
+    const r = await exec(statusCommand(vars, clusterAddress(host), { cluster: false }), { timeoutMs: 15_000 });
     const seen = (JSON.parse(r.stdout.trim() || '[]') as Status[])[0]?.Status?.version;
     if (r.exitCode !== 0 || !seen)
       throw new Error(`etcdctl endpoint status on ${host.name} failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().slice(-200)}`);

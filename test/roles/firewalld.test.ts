@@ -327,7 +327,7 @@ describe('roles/firewalld', () => {
         hosts: { ...SMALL.hosts, 'lb-2': { address: 'lb-2.example.com' } },
         groups: { ...SMALL.groups, lb: { hosts: ['lb-1', 'lb-2'] } },
       });
-      assert.throws(() => forHost(firewalld, 'lb-1', { inv }), /lb host lb-2 has address "lb-2\.example\.com": VRRP rules need an IP address/);
+      assert.throws(() => forHost(firewalld, 'lb-1', { inv }), /lb host lb-2 has cluster address "lb-2\.example\.com": VRRP rules need an IP address/);
     });
 
     it("pod and service CIDRs come from the cluster model (the inventory's cluster vars), checked there", () => {
