@@ -14,12 +14,15 @@
  *                  (an external load balancer, as Kubespray's loadbalancer_apiserver)
  *
  * The tsplay names are roles/cluster's GROUP_NAMES (lib/ cannot import roles/: test/inventory/kubespray.test.ts
- * holds the two equal). A group the inventory already has is left as it is. Kubespray's host vars: `ip` and
- * `access_ip` (the address cluster members use) must be the address tsplay reaches the host at (ansible_host,
- * else its name), since tsplay binds on that one address; `etcd_member_name` is left out (tsplay names each
- * member after its host). Pure: the model in, aliases added; errors name file:line.
+ * holds the two equal). A group the inventory already has is left as it is. Kubespray's host vars: `ip` (the
+ * address services bind) and `access_ip` (the one other hosts connect to) become the host's `cluster_address`
+ * (roles/cluster/cluster-address.ts: what etcd, the apiserver, the kubelet and flannel bind and advertise),
+ * while SSH stays on ansible_host; tsplay binds and advertises on one address, so the two must agree when
+ * both are set. `etcd_member_name` is left out (tsplay names each member after its host). Pure: the model
+ * in, aliases added; errors name file:line.
  */
 import { ConfigError } from '../../core/errors.js';
+import { normalizeIp } from '../../core/net.js';
 import type { GroupEntry, InventorySpec } from '../../dsl/inventory.js';
 import type { AnsibleInventory } from './model.js';
 
@@ -38,8 +41,10 @@ export const KUBESPRAY_ALIASES: readonly Alias[] = [
 /** tsplay's load-balancer group, which Kubespray does not have. */
 export const LB_GROUP = 'lb';
 
-/** Kubespray's host vars that the layout consumes (they are not role vars). */
-const ADDRESS_VARS = ['ip', 'access_ip'] as const;
+/** Kubespray's host vars that name the cluster address, the one other hosts connect to first. */
+const ADDRESS_VARS = ['access_ip', 'ip'] as const;
+/** roles/cluster's CLUSTER_ADDRESS_VAR (lib/ cannot import roles/: test/inventory/kubespray.test.ts holds the two equal). */
+export const CLUSTER_ADDRESS_VAR = 'cluster_address';
 const DROPPED_VARS = ['etcd_member_name'] as const;
 
 const controlPlaneOf = (has: (g: string) => boolean) => KUBESPRAY_ALIASES[0]!.from.find(has);
@@ -69,18 +74,25 @@ export function addKubesprayAliases(inv: AnsibleInventory): void {
 
 function consumeHostVars(inv: AnsibleInventory): void {
   for (const [name, h] of inv.hosts) {
-    const reached = String(h.vars.ansible_host ?? h.vars.ansible_ssh_host ?? name);
-    for (const k of ADDRESS_VARS) {
-      const v = h.vars[k];
-      if (v === undefined) continue;
-      if (String(v) !== reached)
+    const given = ADDRESS_VARS.flatMap((k) => (h.vars[k] === undefined ? [] : [{ k, text: String(h.vars[k]) }]));
+    for (const { k, text } of given)
+      if (normalizeIp(text) === undefined)
+        throw new ConfigError(`host ${name}: ${k}=${text} is not an IP address (Kubespray's ${k} is the IP the cluster uses for this host)`, h.at);
+    const [first, second] = given;
+    if (first && second && normalizeIp(first.text) !== normalizeIp(second.text))
+      throw new ConfigError(
+        `host ${name}: ${first.k}=${first.text} differs from ${second.k}=${second.text}: tsplay binds and advertises a host's cluster services on one address; give both the address the other hosts reach it at, or set only ${first.k}`,
+        h.at,
+      );
+    if (first) {
+      if (h.vars[CLUSTER_ADDRESS_VAR] !== undefined && normalizeIp(String(h.vars[CLUSTER_ADDRESS_VAR])) !== normalizeIp(first.text))
         throw new ConfigError(
-          `host ${name}: ${k}=${String(v)} differs from the address tsplay reaches it at (${reached}): tsplay binds and advertises a host's cluster services on that one address; set ansible_host=${String(v)} if the controller reaches it there`,
+          `host ${name}: ${first.k}=${first.text} and ${CLUSTER_ADDRESS_VAR}=${String(h.vars[CLUSTER_ADDRESS_VAR])} name two cluster addresses; keep one`,
           h.at,
         );
-      delete h.vars[k];
+      h.vars[CLUSTER_ADDRESS_VAR] = first.text;
     }
-    for (const k of DROPPED_VARS) delete h.vars[k];
+    for (const k of [...ADDRESS_VARS, ...DROPPED_VARS]) delete h.vars[k];
   }
 }
 
@@ -98,6 +110,11 @@ export function kubesprayNotes(spec: InventorySpec): string[] {
     else if (e) lines.push(`  ${group}: the inventory's own group`);
   }
   lines.push('  etcd = etcd');
+  const addressed = Object.entries(spec.hosts).flatMap(([name, e]) =>
+    e.vars?.[CLUSTER_ADDRESS_VAR] === undefined ? [] : [`${name} ${String(e.vars[CLUSTER_ADDRESS_VAR])}`],
+  );
+  if (addressed.length)
+    lines.push(`  ip/access_ip = ${CLUSTER_ADDRESS_VAR}, the address the cluster uses (SSH stays on ansible_host): ${addressed.join(', ')}`);
   const lb = groups[LB_GROUP];
   if (lb && !lb.hosts?.length && !lb.children?.length)
     lines.push(
