@@ -1,8 +1,10 @@
 /**
  * The cluster-wide vars the topology and the PKI read from the inventory's global vars, as one zod object:
  * each field's type, default and a one-line description in one place, parsed once per inventory
- * (topology()), so no role reads or checks them by hand. The scalars here; the pieces other files own
- * (etcd ports, pod network, config dir, load balancer) are spread in from their homes.
+ * (topology()), so no role reads or checks them by hand. The scalars and the control plane's mode and images
+ * here; the pieces other files own (etcd ports, pod network, config dir, load balancer) are spread in from
+ * their homes. What follows from the control plane's mode (the refusals, the manifests dir) is
+ * control-plane-mode.ts's.
  */
 import { z } from 'zod';
 import { ConfigError, oneOf, port } from '../../lib/index.js';
@@ -21,6 +23,45 @@ const dnsDomain = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/, 'expected a DNS domain such as cluster.local');
 const httpsUrl = z.string().regex(/^https:\/\/[^\s/]+(\/\S*)?$/, 'expected an https URL such as https://10.0.0.10:6443');
+/** How the control plane runs: kube-apiserver, kube-controller-manager and kube-scheduler as units, or as static pods. */
+export const CONTROL_PLANE_MODES = ['systemd', 'static-pods'] as const;
+export type ControlPlaneMode = (typeof CONTROL_PLANE_MODES)[number];
+
+const imageDigest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected a digest such as sha256:<64 hex digits>');
+/** One component's image in static-pods mode: another repository or tag (with its digest), or an archive to import. */
+const imageOverride = z.strictObject({
+  repository: z
+    .string()
+    .regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/, 'expected a repository such as registry.k8s.io/kube-apiserver')
+    .optional(),
+  tag: z
+    .string()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'expected an image tag such as v1.34.7')
+    .optional(),
+  digest: imageDigest.optional(),
+  /** An image archive (`ctr images export`, `docker save`) to import into containerd: the air-gapped path. */
+  archive: z
+    .strictObject({
+      url: z.string().regex(/^(https?|file):\/\/\S+$/, 'expected an http(s):// or file:// URL'),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits (the archive file)'),
+    })
+    .optional(),
+});
+export type ImageOverride = z.infer<typeof imageOverride>;
+const controlPlaneImages = z.strictObject({
+  'kube-apiserver': imageOverride.optional(),
+  'kube-controller-manager': imageOverride.optional(),
+  'kube-scheduler': imageOverride.optional(),
+});
+export type ControlPlaneImages = Readonly<z.infer<typeof controlPlaneImages>>;
+
+export interface ControlPlaneModeVars {
+  readonly control_plane_mode: ControlPlaneMode;
+}
+export interface ControlPlaneImagesVars {
+  readonly control_plane_images: ControlPlaneImages;
+}
+
 const days = z.number().int('expected a whole number of days').min(0, 'expected 0 or more days');
 
 export const clusterShape = {
@@ -39,6 +80,16 @@ export const clusterShape = {
   pki_renew_before_days: days.optional().describe('a run re-issues a leaf that expires within this many days'),
   pki_expiry_warn_days: days.optional().describe('every run warns about certificates that expire within this many days (0: never)'),
   apiserver_extra_sans: z.array(z.string().min(1)).optional().describe('more names and addresses in the apiserver certificate'),
+  control_plane_mode: oneOf(CONTROL_PLANE_MODES)
+    .default('systemd')
+    .describe(
+      'how kube-apiserver, kube-controller-manager and kube-scheduler run: systemd units, or static pods the kubelet starts from <k8s_config_dir>/manifests (every control-plane host then a node)',
+    ),
+  control_plane_images: controlPlaneImages
+    .default({})
+    .describe(
+      "static-pods mode, per component: another repository/tag with its digest, or an image archive to import into containerd (air-gapped); default the image table's (roles/apiserver/images.ts)",
+    ),
   ...etcdPortShape,
   ...podNetworkShape,
   ...configDirShape,
@@ -54,7 +105,10 @@ export function clusterSettingsOf(v: Readonly<Record<string, unknown>>): Cluster
   const r = clusterSchema.safeParse(picked);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
-  const got = JSON.stringify(picked[String(issue.path[0])]);
+  // The value at the issue's own path (a nested field's, not its whole object).
+  const got = JSON.stringify(
+    issue.path.reduce<unknown>((at, k) => (at && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[k] : undefined), picked),
+  );
   // zod's type message names what it received, not the value; a oneOf message already says what it got.
   const text = issue.code === 'invalid_type' ? `expected a ${issue.expected}` : issue.message;
   throw new ConfigError(/\bgot\b/.test(text) ? text : `${text}, got ${got}`, `vars.${issue.path.join('.')}`);
