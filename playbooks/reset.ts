@@ -1,6 +1,8 @@
 /**
  * Tear the cluster down: every cluster service stopped and disabled, units, configuration, certificates
- * and state removed on every host (packages and binaries stay). Destructive: try it with --check first.
+ * and state removed on every host (packages and binaries stay). A static-pod control plane goes first: its
+ * manifests removed and the kubelet seen to stop the pods, then the kubelet (roles/reset/static-pods.ts).
+ * Destructive: try it with --check first.
  *
  *   tsplay run playbooks/reset.ts -i inventory/prod.ts --check
  */

@@ -39,6 +39,12 @@ export const vars = declareVars(
         '/etc/keepalived/check_haproxy.sh',
       ])
       .describe("configuration, certificates and state, after the cluster's k8s_config_dir"),
+    reset_static_pods_wait: z
+      .number()
+      .int('expected a whole number of seconds')
+      .min(1, 'expected at least 1 second')
+      .default(120)
+      .describe('how long reset waits for the kubelet to stop the static pods whose manifests it removed, before the kubelet is stopped'),
   }),
 );
 

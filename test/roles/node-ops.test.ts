@@ -14,6 +14,7 @@ import { namesHosts, scoped } from '../../roles/node-ops/scope.js';
 import { targetOf, targetsOf, withoutHost, type Op } from '../../roles/node-ops/target.js';
 import prereqs from '../../roles/prereqs/index.js';
 import reset from '../../roles/reset/index.js';
+import { probeCommand } from '../../roles/reset/static-pods.js';
 import { tempDir } from '../pki/helpers.js';
 import { forHost, inventory, SMALL } from './helpers.js';
 
@@ -144,6 +145,8 @@ describe('roles/node-ops: scoped roles', () => {
       );
       const gone = make('worker-2');
       gone.seedUnit('kubelet.service', '[Service]\nExecStart=/usr/local/bin/kubelet\n', { enabled: true, active: true });
+      // A worker: no static pod manifest, no pod (roles/reset/static-pods.ts).
+      gone.script(probeCommand('/etc/kubernetes/manifests'), { exitCode: 0, stdout: 'dir /etc/kubernetes/manifests\nkubelet active\n' });
       const r = await converge(gone, build(reset, 'node-remove', { target: 'all', elsewhere: 'none' }, 'worker-2', 'worker-2').resources);
       assert.ok(changedIds(r.first).includes('service:kubelet.service'));
       assert.deepEqual(gone.service('kubelet.service'), { enabled: false, active: false });

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { changedIds, converge, FakeHost } from '../../lib/testing/index.js';
 import reset from '../../roles/reset/index.js';
+import { probeCommand } from '../../roles/reset/static-pods.js';
 import { forHost } from './helpers.js';
 
 describe('roles/reset', () => {
@@ -10,6 +11,8 @@ describe('roles/reset', () => {
       const h = make('master-1');
       h.seedUnit('etcd.service', '[Service]\nExecStart=/usr/bin/etcd\n', { enabled: true, active: true });
       h.seedUnit('kubelet.service', '[Service]\nExecStart=/usr/local/bin/kubelet\n', { enabled: true, active: true });
+      // A systemd-mode host: no manifests, no static pod (reset-static-pods.test.ts has those).
+      h.script(probeCommand('/etc/kubernetes/manifests'), { exitCode: 0, stdout: 'dir /etc/kubernetes/manifests\nkubelet active\n' });
       h.seedFile('/etc/kubernetes/pki/ca.key', 'KEY').seedFile('/var/lib/etcd/member/snap/db', 'data');
       const { first, second } = await converge(h, forHost(reset, 'master-1').resources);
       assert.ok(changedIds(first).includes('service:etcd.service') && changedIds(first).includes('absent:/var/lib/etcd'));
