@@ -22,6 +22,11 @@
  *    cordoned before the upgrade stays cordoned); a failed batch stops the rest, and stays cordoned.
  * Every node (control plane and workers) runs the runtime role inside its drained batch, before kubelet:
  * a new containerd pin (runtime_package_versions) is installed there, the node drained.
+ * control_plane_mode static-pods: no control-plane binary or unit is checked or replaced; the plan reads
+ * each pod's version from its manifest's image tag, and in step 2 the new release's images (the image
+ * table's, digests required) move each pod, its old manifest aside until the old pod is gone, one host at
+ * a time behind the same gates and an upgrade gate of their own (roles/upgrade/static-pods.ts); --check
+ * lists the manifests (their image lines) and images that change on each host.
  */
 import { definePlaybook, type Playbook, type Serial } from '../lib/index.js';
 import apiserver from '../roles/apiserver/index.js';

@@ -6,9 +6,10 @@
  *
  * - static-pods: `static-pod:<c>` wants the manifest in the kubelet's staticPodPath with this content and
  *   the unit neither enabled nor running; its handler stops and disables the unit, then writes the
- *   manifest (the kubelet starts the pod; the gates wait for /healthz). A restart (a new certificate)
- *   moves the manifest aside, to a dot-file the kubelet does not read (file.go globs `[^.]*`), until the
- *   pod's port is closed, then back.
+ *   manifest (the kubelet starts the pod; the gates wait for /healthz); a manifest there already (an
+ *   upgrade's new image) is moved aside until the old pod's port is closed, then the new one written. A
+ *   restart (a new certificate) moves the manifest aside, to a dot-file the kubelet does not read (file.go
+ *   globs `[^.]*`), until the pod's port is closed, then back.
  * - systemd: the service resource (same id and changes as `service()` where no manifest is found) also
  *   looks for the component's manifest. Where one is found and the inventory names control_plane_mode
  *   "systemd", its handler removes the manifest, waits until the port is free and starts the unit; where
@@ -59,13 +60,24 @@ export function staticPod(o: StaticPodOptions): AnyResource {
   });
 }
 
-/** The handler that moves a component onto its static pod: unit stopped and disabled, then the manifest. */
-export function placeHandler(o: StaticPodOptions): readonly Action[] {
+/**
+ * The handler that moves a component onto its static pod: unit stopped and disabled, then the manifest. A
+ * manifest already there (a new image, new flags) goes aside first until the kubelet stopped the old pod
+ * (its port closed), as kubeadm's upgrade waits for the old pod to go: the gates after then ask the new
+ * pod, never the old one still serving. A wait that fails puts the old manifest back.
+ */
+export function placeHandler(o: StaticPodOptions & { readonly port: number }): readonly Action[] {
   const unit = unitName(o.component);
+  const path = manifestPath(o.manifestDir, o.component);
+  const aside = `${o.manifestDir.replace(/\/+$/, '')}/.${o.component}.yaml.replacing`;
   return [
     { a: 'command', command: `if systemctl cat ${unit} >/dev/null 2>&1; then systemctl disable --now ${unit}; fi` },
     { a: 'mkdir', path: o.manifestDir, mode: 0o700 },
-    { a: 'write', path: manifestPath(o.manifestDir, o.component), content: o.content, mode: 0o600 },
+    {
+      a: 'command',
+      command: `if [ -f ${path} ]; then mv -f -- ${path} ${aside} && ( ${untilPortFree(o.port, `replacing the ${o.component} static pod`)} ) || { rc=$?; mv -f -- ${aside} ${path}; exit $rc; }; rm -f -- ${aside}; fi`,
+    },
+    { a: 'write', path, content: o.content, mode: 0o600 },
   ];
 }
 
@@ -76,7 +88,8 @@ export function bounceHandler(o: { component: ControlPlaneComponent; manifestDir
   return [
     {
       a: 'command',
-      command: `if [ -f ${path} ]; then mv -f -- ${path} ${aside} && { ${untilPortFree(o.port, `restart of the ${o.component} static pod`)}; } ; rc=$?; mv -f -- ${aside} ${path}; exit $rc; fi`,
+      // A subshell: the wait's exit must not skip putting the manifest back.
+      command: `if [ -f ${path} ]; then mv -f -- ${path} ${aside} && ( ${untilPortFree(o.port, `restart of the ${o.component} static pod`)} ); rc=$?; mv -f -- ${aside} ${path}; exit $rc; fi`,
     },
   ];
 }

@@ -66,7 +66,9 @@ export function staticPodHandlers(i: StaticPodsInput): Record<string, Handler> {
   const content = manifests(i);
   return {
     [RESTART_KUBELET]: restart('kubelet'),
-    ...Object.fromEntries(COMPONENTS.map((c) => [placeOf(c), placeHandler({ component: c, manifestDir, content: content[c] })])),
+    ...Object.fromEntries(
+      COMPONENTS.map((c) => [placeOf(c), placeHandler({ component: c, manifestDir, content: content[c], port: Number(i.flags[c]['secure-port']) })]),
+    ),
     ...Object.fromEntries(COMPONENTS.map((c) => [restartOf(c), bounceHandler({ component: c, manifestDir, port: Number(i.flags[c]['secure-port']) })])),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Which Kubernetes binaries, run by which systemd units, an upgrade changes on a host: the control-plane
  * trio (and kubectl) on the masters, the kubelet and kube-proxy on every node (k8s = masters + workers).
+ * With control_plane_mode static-pods the trio are no binaries on the host but static pods (static-pods.ts).
  * The bin dirs are the installing roles' own vars (same names, same defaults), so an inventory that moves
  * a binary moves it for the upgrade too.
  */
@@ -28,13 +29,13 @@ export interface Component {
   readonly unit?: string;
 }
 
-/** What the host runs, by its groups. */
-export function componentsOf(host: Host, d: BinDirs): Component[] {
+/** What the host runs, by its groups; `staticPods`: the control-plane trio runs as static pods, not from binaries here. */
+export function componentsOf(host: Host, d: BinDirs, staticPods = false): Component[] {
   const master = host.groups.includes('masters');
   const node = master || host.groups.includes('workers') || host.groups.includes('k8s');
   const at = (dir: string, b: string) => `${dir.replace(/\/$/, '')}/${b}`;
   return [
-    ...(master
+    ...(master && !staticPods
       ? ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map((b) => ({ binary: b, path: at(d.k8s_bin_dir, b), unit: `${b}.service` }))
       : []),
     ...(master ? [{ binary: 'kubectl', path: at(d.k8s_bin_dir, 'kubectl') }] : []),
