@@ -27,6 +27,12 @@ function explicitAddress(h: Host, file?: string): string | undefined {
 /** The address the host's cluster services bind, advertise and are dialled at (see above). */
 export const clusterAddress = (h: Host): string => explicitAddress(h) ?? h.address;
 
+/** The cluster address when it is not the SSH address: likely on another interface than the default route's. */
+export function ownClusterAddress(h: Host): string | undefined {
+  const ip = explicitAddress(h);
+  return ip !== undefined && ip !== normalizeIp(h.address) ? ip : undefined;
+}
+
 /**
  * Every host's cluster_address checked at once (the topology calls it, while the run compiles): an IP each,
  * and no two hosts with the same one (a group or global value would give all its hosts one address).

@@ -14,7 +14,7 @@
 import { continued, envAssignment, execWords, type Host } from '../../lib/index.js';
 import { k8sPaths } from '../cluster/config-dir.js';
 import { kubeconfigOf, type FlannelVars } from './vars.js';
-import { clusterAddress } from '../cluster/cluster-address.js';
+import { clusterAddress, ownClusterAddress } from '../cluster/cluster-address.js';
 
 export const NET_CONF = '/etc/kube-flannel/net-conf.json';
 export const SUBNET_ENV = '/run/flannel/subnet.env';
@@ -60,7 +60,8 @@ export function flanneldFlags(v: FlannelVars, host: Host, etcdEndpoints: readonl
     ...manager,
     `--subnet-file=${SUBNET_ENV}`,
     `--public-ip=${clusterAddress(host)}`,
-    ...(v.flannel_iface ? [`--iface=${v.flannel_iface}`] : []),
+    // Unset, flanneld takes the default route's interface: with a cluster address of its own, the one holding it.
+    ...(v.flannel_iface ? [`--iface=${v.flannel_iface}`] : ownClusterAddress(host) ? [`--iface=${ownClusterAddress(host)}`] : []),
     ...(v.flannel_ip_masq ? ['--ip-masq'] : []),
   ];
 }

@@ -30,7 +30,7 @@ export const vars = declareVars(
     flannel_iface: z
       .union([z.literal(''), z.string().regex(/^[A-Za-z0-9_.:@-]{1,15}$/, 'expected an interface name such as eth0')])
       .default('')
-      .describe("the interface to use between nodes ('' = the one with the default route)"),
+      .describe("the interface to use between nodes ('' = the one holding the host's own cluster_address, else the default route's)"),
     // The Node authorizer lets system:node:<name> read nodes and patch its own Node: all the kube subnet manager does.
     flannel_kubeconfig: orEmpty(absPath)
       .default('')

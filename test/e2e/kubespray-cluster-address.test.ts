@@ -5,7 +5,7 @@
  * 10.231.1.1/24 on the controller's lab bridge, so SSH reaches it), and runs site.ts with an INI inventory
  * whose ansible_host is that second address and whose ip is the lab address 10.231.0.(10+N): it converges,
  * etcd's peer and client URLs, the apiserver's --advertise-address and --etcd-servers, the kubelet's
- * --node-ip, flannel's --public-ip and /etc/hosts carry the ip, never the SSH address; a second run
+ * --node-ip, flannel's --public-ip and --iface and /etc/hosts carry the ip, never the SSH address; a second run
  * changes nothing; every SSH login came from the controller's second address. The addresses are removed at
  * the end. Starts and ends with reset.ts on the three hosts.
  */
@@ -184,6 +184,7 @@ describe(`e2e: Kubespray's ip apart from ansible_host (${HOSTS.join(', ')})`, fu
       assert.match(kubelet, new RegExp(`--node-ip=${ip(h)}\\b`), h);
       const flannel = await on(h, 'systemctl cat flanneld');
       assert.match(flannel, new RegExp(`--public-ip=${ip(h)}\\b`), h);
+      assert.match(flannel, new RegExp(`--iface=${ip(h)}\\b`), `${h}: flanneld on the interface holding ip`);
       assert.equal(await on(h, 'systemctl is-active kubelet flanneld'), 'active\nactive', h);
     }
   });
