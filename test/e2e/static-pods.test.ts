@@ -11,7 +11,13 @@
  * health` every 300 ms never fails, the keys are all there after); the manifests on the hosts are valid v1
  * Pods by the upstream schema; a second run and --check change nothing; --check with the other mode says
  * what would move; a bad manifest dropped beside them is refused by the kubelet stand-in and the others keep
- * running; the switch back. Each operation's time is printed. Touches lab-32, lab-33 and lab-34 only.
+ * running; the switch back; then, on static pods again, the rolling upgrade to 1.35.0 (a second set of stand-in
+ * images packed the same way, lab-static-pods-next.ts): --check lists exactly the three manifests (their
+ * image lines) and images per host and no control-plane binary or unit, the pods move one host at a time
+ * (at most one apiserver down, etcd healthy) and run the new images; last, reset: --check says the
+ * manifests go first and the kubelet stops the pods before it is stopped, and after it no pod unit,
+ * process or port is left, etcd is stopped and its data gone. Each operation's time is printed. Touches
+ * lab-32, lab-33 and lab-34 only.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -32,6 +38,35 @@ const ETCDCTL = 'set -a; . /etc/etcd/etcdctl.env; set +a; etcdctl';
 const PREFIX = '/tsplay-e2e/static-pods/';
 const KEYS = 40;
 const STATUS = '/var/lib/kubelet/tsplay-standin/static-pods.json';
+const NEXT = 'test/fixtures/inventory/lab-static-pods-next.ts';
+const MANIFESTS = '/etc/kubernetes/manifests';
+
+const upgrade = async (what: string, inv: string, ...args: string[]) => {
+  const o = await tsplayJson(['run', 'playbooks/upgrade.ts', '-i', inv, ...args]);
+  took(what, o);
+  return o;
+};
+const reset = async (what: string, ...args: string[]) => {
+  const o = await tsplayJson(['run', 'playbooks/reset.ts', '-i', PODS, ...args]);
+  took(what, o);
+  return o;
+};
+type ResourceEvent = {
+  kind: string;
+  host: string;
+  resource: string;
+  status: string;
+  changes: { field: string; before?: string; after?: string; diff?: { before: string; after: string } }[];
+};
+const resourceEvents = (o: Outcome, host: string, status: string) =>
+  (o.events as unknown as ResourceEvent[]).filter((e) => e.kind === 'resource' && e.host === host && e.status === status);
+/** What a static pod's process says it is: the binary the kubelet stand-in runs for it (its unit's ExecStart). */
+async function podVersion(host: string, c: string): Promise<string> {
+  const status = JSON.parse(await on(host, `cat ${STATUS}`)) as Record<string, { state: string; unit: string }>;
+  const s = status[`${MANIFESTS}/${c}.yaml`];
+  assert.equal(s?.state, 'running', `${host} ${c}: ${JSON.stringify(status)}`);
+  return on(host, `p=$(systemctl show -p ExecStart --value ${s!.unit} | sed -n 's/.*path=\\([^ ;]*\\).*/\\1/p'); "$p" --version`);
+}
 
 const site = async (what: string, inv: string, ...args: string[]) => {
   const o = await tsplayJson(['run', 'playbooks/site.ts', '-i', inv, ...args]);
@@ -103,9 +138,10 @@ function watch() {
   };
 }
 
-async function switchWatched(what: string, inv: string): Promise<Outcome> {
+/** A run (site.ts, upgrade.ts) watched: at most one apiserver down at once, etcd healthy throughout. */
+async function watched(run: () => Promise<Outcome>): Promise<Outcome> {
   const w = watch();
-  const o = await site(what, inv);
+  const o = await run();
   const { samples, etcd } = await w.stop();
   ok(o);
   const worst = Math.max(...samples.map((s) => s.down.length));
@@ -122,6 +158,8 @@ async function switchWatched(what: string, inv: string): Promise<Outcome> {
   );
   return o;
 }
+
+const switchWatched = (what: string, inv: string): Promise<Outcome> => watched(() => site(what, inv));
 
 // etcd 3.4's etcdctl has no --count-only.
 const keysThere = async () => Number(await on('lab-32', `${ETCDCTL} get --prefix ${PREFIX} --keys-only | grep -c .`));
@@ -224,6 +262,124 @@ describe('e2e: a static-pod control plane on lab-32..34 (etcd, control plane and
       assert.equal(await on(h, "systemctl list-units --plain --no-legend 'tsplay-pod-*' | wc -l"), '0', `${h}: the kubelet stopped the pods`);
     }
     const again = await site('site.ts again (units)', UNITS);
+    ok(again);
+    assert.deepEqual(changed(again), []);
+  });
+
+  it('upgrades the static pods to 1.35.0 one host at a time behind the gates (--check: exactly the manifests and images); etcd healthy', async () => {
+    await switchWatched('site.ts (to static pods, 1.34.7)', PODS);
+    for (const h of HOSTS) assert.match(await podVersion(h, 'kube-scheduler'), /Kubernetes v1\.34\.7-tsplay-standin/, h);
+    const check = await upgrade('upgrade.ts --check (1.35.0)', NEXT, '--check');
+    ok(check);
+    for (const h of HOSTS) {
+      const would = resourceEvents(check, h, 'would-change');
+      const ids = would.map((e) => e.resource);
+      console.log(`      ${h} would change: ${ids.join(', ')}`);
+      // Nothing of the three as binaries or units: they run as static pods.
+      assert.deepEqual(
+        ids.filter(
+          (x) =>
+            /kube-(apiserver|controller-manager|scheduler)/.test(x) &&
+            !x.startsWith('static-pod:') &&
+            !x.includes('/var/lib/tsplay/images/') &&
+            !x.startsWith('command:import '),
+        ),
+        [],
+        h,
+      );
+      // Exactly the three manifests and their three images: each manifest's image line alone changes.
+      assert.deepEqual(
+        ids.filter((x) => x.startsWith('static-pod:') || x.includes('/var/lib/tsplay/images/') || x.startsWith('command:import ')).sort(),
+        COMPONENTS.flatMap((c) => [
+          `artifact:/var/lib/tsplay/images/${c}.tar`,
+          ids.find((x) => x.startsWith(`command:import registry.k8s.io/${c}:v1.35.0@sha256:`)) ?? `command:import registry.k8s.io/${c}:v1.35.0@...`,
+          `static-pod:${c}`,
+        ]).sort(),
+        h,
+      );
+      for (const c of COMPONENTS) {
+        const d = would.find((e) => e.resource === `static-pod:${c}`)!.changes.find((x) => x.field === 'content')!.diff!;
+        const before = d.before.split('\n');
+        assert.deepEqual(
+          d.after
+            .split('\n')
+            .filter((l, i) => l !== before[i])
+            .map((l) => l.trim().replace(/@sha256:[0-9a-f]{64}$/, '@sha256:...')),
+          [`image: registry.k8s.io/${c}:v1.35.0@sha256:...`],
+          `${h} ${c}`,
+        );
+      }
+    }
+    for (const h of HOSTS) assert.match(await podVersion(h, 'kube-apiserver'), /v1\.34\.7-tsplay-standin/, `${h}: --check changed nothing`);
+    const up = await watched(() => upgrade('upgrade.ts (1.35.0)', NEXT));
+    // One host at a time: each host's pods replaced (the old one gone first) before the next host's.
+    const order = up.events.filter((e) => e.kind === 'handler' && String(e.handler).startsWith('move ')).map((e) => String(e.host));
+    assert.deepEqual([...new Set(order)], [...HOSTS], order.join(' '));
+    assert.deepEqual(
+      order,
+      HOSTS.flatMap((h) => COMPONENTS.map(() => h)),
+      'contiguous per host',
+    );
+    for (const h of HOSTS) {
+      for (const c of COMPONENTS) {
+        assert.match(await on(h, `grep 'image:' ${MANIFESTS}/${c}.yaml`), new RegExp(`registry\\.k8s\\.io/${c}:v1\\.35\\.0@sha256:`), `${h} ${c}`);
+        assert.match(await podVersion(h, c), /Kubernetes v1\.35\.0-tsplay-standin/, `${h} ${c}`);
+      }
+      assert.match(
+        await on(h, `/usr/local/bin/kubectl --kubeconfig=/etc/kubernetes/admin.conf --server=https://${ADDRESS[h]}:6443 get --raw=/version`),
+        /"gitVersion": ?"v1\.35\.0-tsplay-standin"/,
+      );
+      // The units' binaries left from the systemd phase were not replaced: static pods need none.
+      assert.deepEqual(
+        (await on(h, `for b in ${COMPONENTS.join(' ')}; do /usr/local/bin/$b --version; done`)).split('\n').map((l) => /v(\d+\.\d+\.\d+)/.exec(l)?.[1]),
+        ['1.34.7', '1.34.7', '1.34.7'],
+        h,
+      );
+    }
+    assert.equal(await keysThere(), KEYS);
+    const again = await upgrade('upgrade.ts again', NEXT);
+    ok(again);
+    assert.deepEqual(changed(again), []);
+  });
+
+  it('reset: --check says the manifests go first and the kubelet stops the pods before it stops; then no pod is left, etcd stopped, its data gone', async () => {
+    const check = await reset('reset.ts --check', '--check');
+    ok(check);
+    for (const h of HOSTS) {
+      const would = resourceEvents(check, h, 'would-change');
+      assert.equal(would[0]?.resource, `static-pods:${MANIFESTS}`, `${h}: first, ${would.map((e) => e.resource).join(' ')}`);
+      assert.ok(would.findIndex((e) => e.resource === 'service:kubelet.service') > 0, `${h}: the kubelet after: ${would.map((e) => e.resource).join(' ')}`);
+      const [manifests, pods] = would[0]!.changes;
+      assert.deepEqual(manifests, {
+        field: 'manifests',
+        before: `kube-apiserver.yaml, kube-controller-manager.yaml, kube-scheduler.yaml in ${MANIFESTS}`,
+        after: 'removed first',
+      });
+      assert.equal(pods?.field, 'static pods');
+      assert.match(String(pods?.before), /^pod units tsplay-pod-kube-apiserver-lab-3\d-\w+\.service, tsplay-pod-kube-controller-manager-/);
+      assert.equal(pods?.after, 'stopped by the kubelet, waited for (up to 120 s), before the kubelet itself is stopped');
+      assert.equal(await on(h, "systemctl list-units --plain --no-legend 'tsplay-pod-*' | wc -l"), '3', `${h}: --check stopped nothing`);
+    }
+    const since = await on('lab-32', 'date +%s');
+    const o = await reset('reset.ts');
+    ok(o);
+    for (const h of HOSTS) {
+      const done = resourceEvents(o, h, 'changed').map((e) => e.resource);
+      assert.ok(done.indexOf(`static-pods:${MANIFESTS}`) === 0 && done.indexOf('service:kubelet.service') > 0, `${h}: ${done.join(' ')}`);
+      // The kubelet itself stopped each pod, before it was stopped.
+      const log = await on(h, `journalctl -u kubelet --no-pager -o cat --since @${since}`);
+      for (const c of COMPONENTS) assert.match(log, new RegExp(`"Killing static pod" unit="tsplay-pod-${c}-${h}-`), `${h} ${c}`);
+      assert.equal(await on(h, "systemctl list-units --all --plain --no-legend 'tsplay-pod-*' | wc -l"), '0', `${h}: no pod unit left`);
+      assert.equal(await on(h, "pgrep -fc '[/]var/lib/kubelet/tsplay-standin/pods/' || true"), '0', `${h}: no pod process left`);
+      assert.equal(await on(h, "ss -Hltn '( sport = :6443 or sport = :10257 or sport = :10259 )' | wc -l"), '0', `${h}: the ports are free`);
+      assert.equal(await on(h, 'systemctl is-active kubelet etcd || true'), 'inactive\ninactive', h);
+      assert.equal(
+        await on(h, 'ls -d /etc/kubernetes /var/lib/etcd /var/lib/kubelet 2>/dev/null | wc -l'),
+        '0',
+        `${h}: config, etcd data and kubelet state gone`,
+      );
+    }
+    const again = await reset('reset.ts again');
     ok(again);
     assert.deepEqual(changed(again), []);
   });
