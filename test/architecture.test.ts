@@ -27,7 +27,7 @@ const layers: Record<string, readonly string[]> = {
   runner: ['core', 'dsl', 'report'],
   testing: ['core', 'facts', 'resources', 'runner'],
   lab: ['core', 'dsl', 'transport'],
-  cli: ['core', 'dsl', 'inventory', 'facts', 'resources', 'transport', 'report', 'runner', 'lab', 'vault'],
+  cli: ['core', 'dsl', 'inventory', 'facts', 'artifacts', 'resources', 'transport', 'report', 'runner', 'lab', 'vault'],
 };
 
 /** Modules that do process, network or remote I/O (with or without the node: prefix). */

@@ -25,6 +25,8 @@ export interface RunFlags extends ConnectionFlags {
   planOut?: string;
   plan?: string;
   vaultPasswordFile?: string;
+  artifactMirror?: string;
+  serveArtifacts?: string;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -104,6 +106,16 @@ export function buildProgram(onRun: (playbook: string, flags: RunFlags) => Promi
       nonEmpty('--vault-password-file', 'a file'),
     )
     .option('--verify', "run every role's health gates, also on hosts where nothing changed")
+    .option(
+      '--artifact-mirror <url>',
+      'hosts fetch artifacts themselves from this HTTP server (<url>/sha256/<hex>, verified on the host; SSH when unreachable)',
+      nonEmpty('--artifact-mirror', 'a URL'),
+    )
+    .option(
+      '--serve-artifacts <addr:port>',
+      "serve the controller's verified artifact cache on this address for the run; hosts fetch from it (see --artifact-mirror)",
+      nonEmpty('--serve-artifacts', 'an address:port'),
+    )
     .option('--list-tasks', 'list the resources each role would run, then exit')
     .option('--list-hosts', 'list the hosts each play would run on, then exit')
     .option('--list-tags', 'list every tag, then exit')

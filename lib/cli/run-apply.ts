@@ -1,6 +1,7 @@
 /** `tsplay run` once the plays are compiled: check the hosts, prepare, run, report, record (loaded only for a run that applies). */
 import { Chalk, supportsColor } from 'chalk';
 import { ConfigError } from '../core/errors.js';
+import { WARNING_STEP } from '../core/resource.js';
 import { redact } from '../core/secret.js';
 import type { Inventory } from '../inventory/index.js';
 import { shown } from '../inventory/load-module.js';
@@ -48,7 +49,9 @@ export async function applyPlays({
   const reporter = makeReporter(f, io);
   io.onInterrupt?.(() => reporter.close?.());
   const drivers = openedDrivers(io.connect ?? ((host) => openDriver(host, inv, ssh)));
+  let mirror: { close(): Promise<void> } | undefined;
   try {
+    mirror = await artifactMirror(f, (text) => reporter.emit({ kind: 'controller', step: WARNING_STEP, text }));
     // Controller-side work (certificates, artifacts) is done before any host is touched, and shown first.
     await prepareAll(plays, { mode, note: (step, text) => reporter.emit({ kind: 'controller', step, text }) });
     const stats = await runPlaybook(
@@ -75,7 +78,23 @@ export async function applyPlays({
   } finally {
     reporter.close?.();
     await drivers.closeAll();
+    await mirror?.close();
   }
+}
+
+/** --serve-artifacts starts the run's artifact server, --artifact-mirror names one; either makes hosts fetch (artifacts/mirror.ts). */
+async function artifactMirror(f: RunFlags, warn: (text: string) => void): Promise<{ close(): Promise<void> } | undefined> {
+  if (f.serveArtifacts && f.artifactMirror) throw new ConfigError('give --serve-artifacts or --artifact-mirror, not both', '--serve-artifacts');
+  if (!f.serveArtifacts && !f.artifactMirror) return undefined;
+  const { parseMirrorBase, useMirror } = await import('../artifacts/mirror.js');
+  const served = f.serveArtifacts ? await (await import('../artifacts/serve.js')).serveArtifacts(f.serveArtifacts) : undefined;
+  useMirror(served?.url ?? parseMirrorBase(f.artifactMirror!, '--artifact-mirror'), warn);
+  return {
+    close: async () => {
+      useMirror(undefined);
+      await served?.close();
+    },
+  };
 }
 
 function makeReporter(f: RunFlags, io: MainIO): Reporter {

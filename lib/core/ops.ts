@@ -100,8 +100,11 @@ export interface Attrs {
 export type Action =
   /** Write a whole file atomically (temp file in the same directory + rename). */
   | ({ readonly a: 'write'; readonly path: string; readonly content: string | Uint8Array } & Attrs)
-  /** Copy a controller-side file to the host (streamed; atomic). */
-  | ({ readonly a: 'upload'; readonly from: string; readonly path: string; readonly sha256: string } & Attrs)
+  /**
+   * Copy a controller-side file to the host (streamed; atomic). With `url` the host fetches it from there
+   * itself (an artifact mirror), verifies the sha256 before it lands, and gets it over SSH if it cannot fetch.
+   */
+  | ({ readonly a: 'upload'; readonly from: string; readonly path: string; readonly sha256: string; readonly url?: string } & Attrs)
   | ({ readonly a: 'mkdir'; readonly path: string } & Attrs)
   | ({ readonly a: 'attrs'; readonly path: string } & Attrs)
   | { readonly a: 'remove'; readonly path: string }

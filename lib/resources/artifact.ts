@@ -1,7 +1,8 @@
 /**
  * artifact: a binary or archive fetched once on the controller (checksum-verified, cached, works
  * air-gapped), pushed to hosts whose copy differs. For an archive, chosen files are extracted on the
- * controller and each is compared with the host's by sha256, so only changed files travel.
+ * controller and each is compared with the host's by sha256, so only changed files travel. With a run
+ * mirror (artifacts/mirror.ts) the hosts fetch those files over HTTP themselves instead of an SSH upload.
  */
 import type { Action, Attrs, FileState } from '../core/ops.js';
 import { q } from '../core/ops.js';
@@ -9,6 +10,7 @@ import type { Change } from '../core/resource.js';
 import { defineResource, type Resource } from '../core/resource.js';
 import { attrChanges, checkAttrs, checkPath, meta, ownerKeys, pickAttrs, shown, type Common } from './common.js';
 import { prepareArtifact, type CachedFile, type Checksum } from '../artifacts/cache.js';
+import { mirrorUrl, offer } from '../artifacts/mirror.js';
 
 interface Base extends Attrs, Common {
   readonly url: string;
@@ -78,6 +80,7 @@ export function artifact(o: ArtifactOptions): Resource<FileState[]> {
     queries: [q.file(dir), ...list.map((t) => q.file(t.path, { sha256: true }))],
     async prepare() {
       cached = await prepareArtifact(o.url, checksum, o.extract?.files, o.cacheDir);
+      offer(cached);
     },
     check([, ...files]) {
       return list.flatMap((t, i): Change[] => {
@@ -92,8 +95,12 @@ export function artifact(o: ArtifactOptions): Resource<FileState[]> {
       const out: Action[] = parent?.exists ? [] : [{ a: 'mkdir', path: dir, mode: 0o755 }];
       list.forEach((t, i) => {
         const mine = changes.filter((c) => c.part === t.path);
-        if (mine.some((c) => c.field === 'sha256')) out.push({ a: 'upload', from: local(i).localPath, path: t.path, sha256: local(i).sha256, ...attrs });
-        else if (mine.length) out.push({ a: 'attrs', path: t.path, ...attrs });
+        if (mine.some((c) => c.field === 'sha256')) {
+          const { localPath, sha256 } = local(i);
+          // With a run mirror the host fetches the file itself (verified there); SSH is its fallback.
+          const url = mirrorUrl(sha256);
+          out.push({ a: 'upload', from: localPath, path: t.path, sha256, ...(url ? { url } : {}), ...attrs });
+        } else if (mine.length) out.push({ a: 'attrs', path: t.path, ...attrs });
       });
       return out;
     },

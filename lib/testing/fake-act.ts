@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { landFetched } from '../core/fetched.js';
+import { noteFallback } from '../core/mirror-fallback.js';
 import type { Action } from '../core/ops.js';
 import { checkDoor } from './fake-door.js';
 import { FakeMisuse, HostFailure } from './fake-failure.js';
@@ -112,7 +113,20 @@ function group(s: FakeState, a: Of<'group'>): void {
     });
 }
 
+/** As the shell driver does: with a mirror URL the host fetches it (FakeState.web), else it falls back to SSH, saying so. */
 function upload(s: FakeState, a: Of<'upload'>): void {
+  const fetched = a.url === undefined ? undefined : s.web.get(a.url);
+  if (a.url !== undefined && fetched === undefined) noteFallback(s.facts.hostname, a.path, `curl: (7) Failed to connect to ${new URL(a.url).host}`);
+  if (fetched !== undefined) {
+    const got = createHash('sha256').update(fetched).digest('hex');
+    if (got !== a.sha256)
+      throw new HostFailure(
+        1,
+        `fetch of ${a.path} from ${a.url} failed: sha256 mismatch for ${a.url}: expected ${a.sha256}, got ${got} (${a.path} left as it was)`,
+      );
+    s.fs.write(a.path, fetched, attrs(s, a));
+    return;
+  }
   const bytes = readFileSync(a.from);
   const got = createHash('sha256').update(bytes).digest('hex');
   if (got !== a.sha256) throw new HostFailure(1, `upload ${a.from} -> ${a.path}: sha256 ${got} is not the expected ${a.sha256}`);

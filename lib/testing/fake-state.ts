@@ -46,6 +46,8 @@ export class FakeState {
   readonly users = new Map<string, UserEntry>();
   readonly groups = new Map<string, { gid: number }>();
   readonly scripts: { match: string | RegExp; reply: CommandReply }[] = [];
+  /** URLs this host can fetch (an artifact mirror) and what each serves; any other URL is unreachable. */
+  readonly web = new Map<string, Uint8Array>();
   /** Every command run (guards, actions, exec), in order. */
   readonly commands: string[] = [];
 

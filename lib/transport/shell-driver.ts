@@ -9,11 +9,13 @@ import type { Connection, ExecOptions, ExecResult, Held, PutOptions } from '../c
 import { HostBusy, type ActOptions, type ActResult, type HostDriver, type HostSession, type RunClaim } from '../core/driver.js';
 import { TransportError, tail } from '../core/errors.js';
 import { landFetched } from '../core/fetched.js';
+import { noteFallback } from '../core/mirror-fallback.js';
 import type { Action, Query } from '../core/ops.js';
 import { doneGroups, planSteps, renderActScript, stderrOfLastGroup, type ScriptPart, type Step } from './shell-act.js';
 import { parseAnswers } from './shell-answers.js';
 import { renderQueries } from './shell-query.js';
 import { quote } from './shell-quote.js';
+import { renderUrlFetch, UNREACHABLE } from './shell-url-fetch.js';
 import { HOLD_TAIL, busyHolder, parseSession, sessionPreamble } from './shell-session.js';
 
 const token = () => randomBytes(8).toString('hex');
@@ -105,9 +107,36 @@ async function runScript(c: Counted, parts: readonly ScriptPart[], o: ActOptions
   return { ok: false, failedGroup: group, exitCode: res.exitCode || 1, stderr: tail(stderrOfLastGroup(res.stderr, boundary), 20) };
 }
 
+/**
+ * An upload with a mirror URL: the host fetches and verifies it (shell-url-fetch.ts), one round trip and no
+ * bytes through SSH. `fallback` when it could not fetch (the reason, said in the run's output); a mismatch
+ * or a failing chown fails the group.
+ */
+async function runUrlFetch(
+  c: Counted,
+  step: Extract<Step, { kind: 'upload' }>,
+  url: string,
+  o: ActOptions,
+): Promise<Failure | { fallback: string } | undefined> {
+  const res = await c.exec('sh -s', execOpts(renderUrlFetch({ ...step.action, url }, token()), o));
+  if (res.exitCode === 0) return undefined;
+  if (res.exitCode === UNREACHABLE) return { fallback: res.stderr.trim().split('\n').pop() || `fetching ${url} failed` };
+  return {
+    ok: false,
+    failedGroup: step.group,
+    exitCode: res.exitCode || 1,
+    stderr: tail(`fetch of ${step.action.path} from ${url} failed: ${res.stderr}`, 20),
+  };
+}
+
 /** A put that fails (permissions, disk full) fails its group; a broken transport stays a TransportError. */
 async function runUpload(c: Counted, step: Extract<Step, { kind: 'upload' }>, o: ActOptions): Promise<Failure | undefined> {
   const { action: a } = step;
+  if (a.url !== undefined) {
+    const r = await runUrlFetch(c, step, a.url, o);
+    if (!r || 'ok' in r) return r;
+    noteFallback(c.conn.host, a.path, r.fallback);
+  }
   const opts: PutOptions = {
     ...(a.mode !== undefined ? { mode: a.mode } : {}),
     ...(a.owner ? { owner: a.owner } : {}),
