@@ -51,7 +51,8 @@ function handler(server: Server): void {
       res.end();
       return;
     }
-    createReadStream(path)
+    // 1 MiB reads: a sixteenth of the syscalls of the default 64 KiB, for files of 100 MB and more.
+    createReadStream(path, { highWaterMark: 1 << 20 })
       .on('error', () => res.destroy())
       .pipe(res);
   });
