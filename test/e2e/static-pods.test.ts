@@ -169,6 +169,17 @@ describe('e2e: a static-pod control plane on lab-32..34 (etcd, control plane and
 
   before(async function () {
     await requireLab(this, 34);
+    // As on a fresh lab: no control-plane image left in containerd or on disk by an earlier run of this suite (its
+    // reset leaves containerd's images), else --check would rightly have no import to list.
+    const images = 'registry.k8s.io/kube-(apiserver|controller-manager|scheduler)';
+    await Promise.all(
+      HOSTS.map((h) =>
+        onHost(
+          h,
+          `ctr -n k8s.io images ls -q 2>/dev/null | grep -E '^${images}' | xargs -r ctr -n k8s.io images rm >/dev/null; rm -f /var/lib/tsplay/images/kube-*.tar; true`,
+        ),
+      ),
+    );
   });
 
   it('refuses a control-plane host without a kubelet before any host is touched, saying why', async () => {
