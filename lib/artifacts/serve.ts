@@ -1,19 +1,21 @@
 /**
  * `--serve-artifacts ADDR:PORT`: the controller's verified cache over plain HTTP for the length of a run,
  * so hosts fetch in parallel and the controller's CPU does no encryption. Read-only and by digest only:
- * GET/HEAD /sha256/<hex> of a file this run prepared (mirror.ts offer()); anything else is a 404. Bound to
+ * GET/HEAD /sha256/<hex> of a file this run prepared and offered to it; anything else is a 404. Bound to
  * the one address named (never a wildcard), so it is reachable only where the operator chose.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
+import type { ArtifactMirror } from '../core/artifact-mirror.js';
 import { ConfigError } from '../core/errors.js';
-import { offeredPath } from './mirror.js';
 
 export interface ServedArtifacts {
   /** The base URL hosts fetch from (http://ADDR:PORT). */
   readonly url: string;
+  /** This server as the hosts' mirror: the artifact resource offers each file it prepared (all the server may send). */
+  readonly mirror: ArtifactMirror;
   close(): Promise<void>;
 }
 
@@ -28,14 +30,15 @@ export function parseListen(spec: string, where: string): { host: string; port: 
   return { host, port };
 }
 
-function handler(server: Server): void {
+/** `offered`: sha256 -> controller path of each verified file offered to this server. */
+function handler(server: Server, offered: ReadonlyMap<string, string>): void {
   server.on('request', async (req, res) => {
     const m = /^\/sha256\/([0-9a-f]{64})$/.exec(req.url ?? '');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    const path = m ? offeredPath(m[1]!) : undefined;
+    const path = m ? offered.get(m[1]!) : undefined;
     const size = path
       ? await stat(path).then(
           (s) => s.size,
@@ -62,14 +65,22 @@ function handler(server: Server): void {
 export async function serveArtifacts(spec: string, where = '--serve-artifacts'): Promise<ServedArtifacts> {
   const { host, port } = parseListen(spec, where);
   const server = createServer();
-  handler(server);
+  const offered = new Map<string, string>();
+  handler(server, offered);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e) => reject(new ConfigError(`cannot listen on ${spec}: ${e.message}`, where)));
     server.listen({ host, port, exclusive: true }, resolve);
   });
   const shown = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shown}:${(server.address() as AddressInfo).port}`;
   return {
-    url: `http://${shown}:${(server.address() as AddressInfo).port}`,
+    url,
+    mirror: {
+      base: url,
+      offer: (files) => {
+        for (const f of files) offered.set(f.sha256, f.localPath);
+      },
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

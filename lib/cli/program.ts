@@ -50,6 +50,11 @@ a:&b (intersection), a:!b (exclusion).
 Check mode touches nothing: every resource reads its state and reports what it would change. A change
 whose outcome depends on an earlier would-change is marked, because check mode cannot know its result.
 
+Artifact mirror: the inventory var artifact_mirror (global, a group's or a host's vars; false for none)
+makes those hosts fetch release binaries themselves from <url>/sha256/<hex>, verified on the host, over
+SSH when they cannot. -e artifact_mirror=URL overrides it for every host; --artifact-mirror URL and
+--serve-artifacts ADDR:PORT override both.
+
 Exit code: 0 ok, bit 1 usage or configuration error, bit 2 a host failed, bit 4 a host was unreachable.`;
 
 const APPLY_HELP = `
@@ -108,12 +113,12 @@ export function buildProgram(onRun: (playbook: string, flags: RunFlags) => Promi
     .option('--verify', "run every role's health gates, also on hosts where nothing changed")
     .option(
       '--artifact-mirror <url>',
-      'hosts fetch artifacts themselves from this HTTP server (<url>/sha256/<hex>, verified on the host; SSH when unreachable)',
+      "every host fetches artifacts itself from this HTTP server (<url>/sha256/<hex>, verified on the host; SSH when unreachable), over the inventory's artifact_mirror and -e",
       nonEmpty('--artifact-mirror', 'a URL'),
     )
     .option(
       '--serve-artifacts <addr:port>',
-      "serve the controller's verified artifact cache on this address for the run; hosts fetch from it (see --artifact-mirror)",
+      "serve the controller's verified artifact cache on this address for the run; every host fetches from it, as with --artifact-mirror",
       nonEmpty('--serve-artifacts', 'an address:port'),
     )
     .option('--list-tasks', 'list the resources each role would run, then exit')

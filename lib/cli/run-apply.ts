@@ -1,6 +1,8 @@
 /** `tsplay run` once the plays are compiled: check the hosts, prepare, run, report, record (loaded only for a run that applies). */
 import { Chalk, supportsColor } from 'chalk';
+import { parseMirrorBase, type ArtifactMirror } from '../core/artifact-mirror.js';
 import { ConfigError } from '../core/errors.js';
+import { onMirrorFallback } from '../core/mirror-fallback.js';
 import { WARNING_STEP } from '../core/resource.js';
 import { redact } from '../core/secret.js';
 import type { Inventory } from '../inventory/index.js';
@@ -49,11 +51,13 @@ export async function applyPlays({
   const reporter = makeReporter(f, io);
   io.onInterrupt?.(() => reporter.close?.());
   const drivers = openedDrivers(io.connect ?? ((host) => openDriver(host, inv, ssh)));
-  let mirror: { close(): Promise<void> } | undefined;
+  let mirror: RunMirror | undefined;
+  // A host that could not fetch from its mirror and got the file over SSH is a warning of this run.
+  onMirrorFallback((text) => reporter.emit({ kind: 'controller', step: WARNING_STEP, text }));
   try {
-    mirror = await artifactMirror(f, (text) => reporter.emit({ kind: 'controller', step: WARNING_STEP, text }));
+    mirror = await artifactMirror(f);
     // Controller-side work (certificates, artifacts) is done before any host is touched, and shown first.
-    await prepareAll(plays, { mode, note: (step, text) => reporter.emit({ kind: 'controller', step, text }) });
+    await prepareAll(plays, { mode, note: (step, text) => reporter.emit({ kind: 'controller', step, text }) }, mirror?.mirror);
     const stats = await runPlaybook(
       plays,
       inv.cluster,
@@ -79,22 +83,25 @@ export async function applyPlays({
     reporter.close?.();
     await drivers.closeAll();
     await mirror?.close();
+    onMirrorFallback();
   }
 }
 
-/** --serve-artifacts starts the run's artifact server, --artifact-mirror names one; either makes hosts fetch (artifacts/mirror.ts). */
-async function artifactMirror(f: RunFlags, warn: (text: string) => void): Promise<{ close(): Promise<void> } | undefined> {
+interface RunMirror {
+  readonly mirror: ArtifactMirror;
+  close(): Promise<void>;
+}
+
+/**
+ * --serve-artifacts starts the run's artifact server, --artifact-mirror names one: either is every host's
+ * mirror for this run, over -e and the inventory's artifact_mirror (core/artifact-mirror.ts).
+ */
+async function artifactMirror(f: RunFlags): Promise<RunMirror | undefined> {
   if (f.serveArtifacts && f.artifactMirror) throw new ConfigError('give --serve-artifacts or --artifact-mirror, not both', '--serve-artifacts');
-  if (!f.serveArtifacts && !f.artifactMirror) return undefined;
-  const { parseMirrorBase, useMirror } = await import('../artifacts/mirror.js');
-  const served = f.serveArtifacts ? await (await import('../artifacts/serve.js')).serveArtifacts(f.serveArtifacts) : undefined;
-  useMirror(served?.url ?? parseMirrorBase(f.artifactMirror!, '--artifact-mirror'), warn);
-  return {
-    close: async () => {
-      useMirror(undefined);
-      await served?.close();
-    },
-  };
+  if (f.artifactMirror) return { mirror: { base: parseMirrorBase(f.artifactMirror, '--artifact-mirror') }, close: async () => {} };
+  if (!f.serveArtifacts) return undefined;
+  const served = await (await import('../artifacts/serve.js')).serveArtifacts(f.serveArtifacts);
+  return { mirror: served.mirror, close: () => served.close() };
 }
 
 function makeReporter(f: RunFlags, io: MainIO): Reporter {

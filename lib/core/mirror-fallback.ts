@@ -1,7 +1,7 @@
 /**
- * Where a host that could not fetch an artifact from the run's mirror (artifacts/mirror.ts) and got it over
- * SSH instead is reported: the run's output as a warning when a run set it, stderr otherwise. In core
- * because the transport and the fake host both report it.
+ * Where a host that could not fetch an artifact from its mirror (core/artifact-mirror.ts) and got it over
+ * SSH instead is reported: the run's output as a warning while a run has set it (cli/run-apply.ts), stderr
+ * otherwise. In core because the transport and the fake host both report it.
  */
 const toStderr = (text: string): void => void process.stderr.write(`warning: ${text}\n`);
 let sink: (text: string) => void = toStderr;

@@ -2,6 +2,7 @@
  * A resource: one piece of desired state. `check` is pure over the answers to its queries (gathered for
  * the whole role in one round trip) and never changes the host; `apply` says, as data, what to do.
  */
+import type { ArtifactMirror } from './artifact-mirror.js';
 import type { Action, HostFacts, TypedQuery } from './ops.js';
 
 /**
@@ -56,6 +57,8 @@ export interface PrepareContext {
   readonly mode: 'check' | 'apply';
   /** Report controller-side work (`step` names it: "pki", "artifacts") in the run's output. */
   note(step: string, text: string): void;
+  /** Where the host this resource is built for fetches artifacts itself (artifact_mirror, --artifact-mirror); absent: SSH uploads. */
+  readonly mirror?: ArtifactMirror;
 }
 
 /** The note step for a warning the operator must see (certificates near expiry): the recap repeats it. */

@@ -1,16 +1,17 @@
 /**
  * artifact: a binary or archive fetched once on the controller (checksum-verified, cached, works
  * air-gapped), pushed to hosts whose copy differs. For an archive, chosen files are extracted on the
- * controller and each is compared with the host's by sha256, so only changed files travel. With a run
- * mirror (artifacts/mirror.ts) the hosts fetch those files over HTTP themselves instead of an SSH upload.
+ * controller and each is compared with the host's by sha256, so only changed files travel. When the host
+ * has a mirror (core/artifact-mirror.ts, given to prepare) it fetches those files over HTTP itself instead
+ * of an SSH upload.
  */
 import type { Action, Attrs, FileState } from '../core/ops.js';
 import { q } from '../core/ops.js';
+import { mirrorUrl, type ArtifactMirror } from '../core/artifact-mirror.js';
 import type { Change } from '../core/resource.js';
 import { defineResource, type Resource } from '../core/resource.js';
 import { attrChanges, checkAttrs, checkPath, meta, ownerKeys, pickAttrs, shown, type Common } from './common.js';
 import { prepareArtifact, type CachedFile, type Checksum } from '../artifacts/cache.js';
-import { mirrorUrl, offer } from '../artifacts/mirror.js';
 
 interface Base extends Attrs, Common {
   readonly url: string;
@@ -69,6 +70,9 @@ export function artifact(o: ArtifactOptions): Resource<FileState[]> {
   const { dir, list } = targets(o);
   const attrs = pickAttrs({ ...o, mode: o.mode ?? 0o755 });
   let cached: readonly CachedFile[] | undefined;
+  // The mirror of the host this resource was built for (resources are built per host); undefined: SSH.
+  let mirror: ArtifactMirror | undefined;
+  let prepared = false;
   const local = (i: number): CachedFile => {
     const c = cached?.[i];
     if (!c) throw new Error(`artifact ${o.url} was not prepared: prepare() fetches it on the controller before any host is touched`);
@@ -78,9 +82,14 @@ export function artifact(o: ArtifactOptions): Resource<FileState[]> {
   return defineResource<FileState[]>({
     ...meta(`artifact:${list.map((t) => t.path).join(',')}`, o, [...keys, ...ownerKeys(o)], keys),
     queries: [q.file(dir), ...list.map((t) => q.file(t.path, { sha256: true }))],
-    async prepare() {
+    async prepare(ctx) {
+      // One object prepared for two hosts with different mirrors could send one of them to the wrong one.
+      if (prepared && mirror?.base !== ctx.mirror?.base)
+        throw new Error(`artifact ${o.url}: the same resource object is used for hosts with different artifact mirrors; build it in the role's resources()`);
+      prepared = true;
+      mirror = ctx.mirror;
       cached = await prepareArtifact(o.url, checksum, o.extract?.files, o.cacheDir);
-      offer(cached);
+      mirror?.offer?.(cached);
     },
     check([, ...files]) {
       return list.flatMap((t, i): Change[] => {
@@ -97,9 +106,8 @@ export function artifact(o: ArtifactOptions): Resource<FileState[]> {
         const mine = changes.filter((c) => c.part === t.path);
         if (mine.some((c) => c.field === 'sha256')) {
           const { localPath, sha256 } = local(i);
-          // With a run mirror the host fetches the file itself (verified there); SSH is its fallback.
-          const url = mirrorUrl(sha256);
-          out.push({ a: 'upload', from: localPath, path: t.path, sha256, ...(url ? { url } : {}), ...attrs });
+          // With a mirror the host fetches the file itself (verified there); SSH is its fallback.
+          out.push({ a: 'upload', from: localPath, path: t.path, sha256, ...(mirror ? { url: mirrorUrl(mirror.base, sha256) } : {}), ...attrs });
         } else if (mine.length) out.push({ a: 'attrs', path: t.path, ...attrs });
       });
       return out;

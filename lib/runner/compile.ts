@@ -14,7 +14,7 @@ import { building } from './role-build.js';
 import { batches } from './serial.js';
 import { selected, type TagFilter } from './tags.js';
 import { refuseUnknownVars } from './unknown-vars.js';
-import { roleVars } from './vars.js';
+import { artifactMirrorOf, roleVars } from './vars.js';
 
 export interface Selector {
   select(pattern: string): readonly Host[];
@@ -43,6 +43,8 @@ export interface HostRole {
   readonly rolling?: boolean;
   /** The host this role runs on instead (RoleUse.delegateTo), when it is another one. */
   readonly on?: Host;
+  /** The base URL the host it runs on fetches artifacts from (artifact_mirror, -e over the inventory); absent: SSH. */
+  readonly artifactMirror?: string;
 }
 
 export interface CompiledRole {
@@ -127,6 +129,8 @@ function compileRole(
     checkResources(all, handlers, where);
     const resources = all.filter((r) => selected([...outer, r.tags ?? []], opts));
     const delegated = u.delegateTo ? delegate(u.delegateTo, host, cluster, where) : undefined;
+    // The mirror of the host the bytes land on: a delegated role's target, not the host it is for.
+    const mirror = artifactMirrorOf(delegated ?? host, opts.extraVars, cluster.file ?? 'the inventory');
     if (resources.length > 0)
       perHost.set(host.name, {
         vars,
@@ -135,6 +139,7 @@ function compileRole(
         gates: u.role.verify ?? [],
         rolling: u.role.rolling === true,
         ...(delegated ? { on: delegated } : {}),
+        ...(mirror ? { artifactMirror: mirror } : {}),
       });
   }
   const built = new Set(targets.map((h) => h.name));

@@ -3,6 +3,7 @@
  * role's name) < the play's overrides < `-e key=value`. Only keys the role declares in its defaults are
  * taken from the inventory; extra vars are coerced to the type of the default.
  */
+import { ARTIFACT_MIRROR_VAR, mirrorVarBase } from '../core/artifact-mirror.js';
 import { ConfigError } from '../core/errors.js';
 import type { Host } from '../core/model.js';
 import type { Role } from '../dsl/role.js';
@@ -48,4 +49,13 @@ export function roleVars(role: Role<object>, host: Host, overrides: Vars, extra:
   const issue = parsed.error.issues[0]!;
   const field = issue.path.map(String).join('.');
   throw new ConfigError(`var ${field || '(root)'}: ${issue.message}`, `role ${role.name} on ${host.name}`);
+}
+
+/**
+ * Where `host` fetches artifacts (the engine var artifact_mirror): -e over its inventory vars; undefined for
+ * none (SSH uploads). `file` is the inventory's, for the error a bad value gets.
+ */
+export function artifactMirrorOf(host: Host, extra: Readonly<Record<string, string>>, file: string): string | undefined {
+  if (Object.hasOwn(extra, ARTIFACT_MIRROR_VAR)) return mirrorVarBase(extra[ARTIFACT_MIRROR_VAR], `-e ${ARTIFACT_MIRROR_VAR}`);
+  return mirrorVarBase(host.vars[ARTIFACT_MIRROR_VAR], `${file}: host ${host.name}: ${ARTIFACT_MIRROR_VAR}`);
 }

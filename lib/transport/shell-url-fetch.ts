@@ -1,5 +1,5 @@
 /**
- * An upload the host fetches itself from a mirror URL (see artifacts/mirror.ts) -> one sh script: curl (or
+ * An upload the host fetches itself from a mirror URL (see core/artifact-mirror.ts) -> one sh script: curl (or
  * wget) into a temp file beside the target, sha256 checked on the host, attributes set, fsync, rename. A
  * mismatch removes the temp and fails, leaving the old file; a host that cannot fetch exits UNREACHABLE,
  * and the driver sends the file over SSH instead. Pure.

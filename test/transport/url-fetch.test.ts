@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, afterEach, before, describe, it } from 'mocha';
-import { offer, useMirror } from '../../lib/artifacts/mirror.js';
 import { parseListen, serveArtifacts, type ServedArtifacts } from '../../lib/artifacts/serve.js';
+import { onMirrorFallback } from '../../lib/core/mirror-fallback.js';
 import { artifact } from '../../lib/resources/index.js';
-import { changedIds, converge } from '../../lib/testing/index.js';
+import { changedIds, converge, prepareContext } from '../../lib/testing/index.js';
 import { shellDriver } from '../../lib/transport/shell-driver.js';
 import { renderUrlFetch, UNREACHABLE } from '../../lib/transport/shell-url-fetch.js';
 import { ChildConnection } from './shell-child-connection.js';
@@ -55,14 +55,14 @@ describe('artifact mirror: the host fetches, verifies, lands', function () {
     d = mkdtempSync(join(tmpdir(), 'tsplay-urlfetch-'));
     cached = join(d, 'cache-kubelet');
     writeFileSync(cached, bin);
-    offer([{ member: 'kubelet', localPath: cached, sha256: sha(bin) }]);
     served = await serveArtifacts('127.0.0.1:0');
+    served.mirror.offer!([{ localPath: cached, sha256: sha(bin) }]);
   });
   after(async () => {
     await served.close();
     rmSync(d, { recursive: true, force: true });
   });
-  afterEach(() => useMirror(undefined));
+  afterEach(() => onMirrorFallback());
 
   const target = (name: string) => {
     const dir = join(d, `host-${name}`);
@@ -94,7 +94,7 @@ describe('artifact mirror: the host fetches, verifies, lands', function () {
     const evil = join(d, 'evil');
     writeFileSync(evil, bad);
     // The server sends what its cache now holds: a cache entry changed after it was verified.
-    offer([{ member: 'kubelet', localPath: evil, sha256: sha('some digest') }]);
+    served.mirror.offer!([{ localPath: evil, sha256: sha('some digest') }]);
     const r = await run(renderUrlFetch(action(path, `${served.url}/sha256/${sha('some digest')}`), 's2'), pathWith('corrupt', ['curl']));
     assert.equal(r.status, 1);
     assert.match(r.stderr, new RegExp(`sha256 mismatch for http://127\\.0\\.0\\.1:\\d+/sha256/${sha('some digest')}: expected ${sha(bin)}, got ${sha(bad)}`));
@@ -126,6 +126,18 @@ describe('artifact mirror: the host fetches, verifies, lands', function () {
     assert.equal((await get(`/sha256/${sha(bin)}`, 'PUT')).status, 405);
   });
 
+  it('each server sends only what was offered to it, not what another run offered its own', async () => {
+    const other = await serveArtifacts('127.0.0.1:0');
+    try {
+      assert.equal((await fetch(`${other.url}/sha256/${sha(bin)}`)).status, 404);
+      other.mirror.offer!([{ localPath: cached, sha256: sha(bin) }]);
+      assert.equal((await fetch(`${other.url}/sha256/${sha(bin)}`)).status, 200);
+      assert.equal(other.mirror.base, other.url);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('refuses a wildcard or malformed listen address, naming the flag', () => {
     for (const s of ['0.0.0.0:8088', '[::]:8088', '10.231.0.1', 'example.com:80', '10.231.0.1:99999'])
       assert.throws(() => parseListen(s, '--serve-artifacts'), /^ConfigError: --serve-artifacts: /, s);
@@ -138,10 +150,10 @@ describe('artifact mirror: the host fetches, verifies, lands', function () {
     const url = pathToFileURL(src).href;
     const dest = join(d, 'driver');
     const notes: string[] = [];
-    useMirror(served.url, (t) => notes.push(t));
+    onMirrorFallback((t) => notes.push(t));
     const conn = new ChildConnection();
     const r = artifact({ url, sha256: sha(bin), path: `${dest}/kubelet`, cacheDir: join(d, 'tsplay-cache') });
-    const { applied, second } = await converge(shellDriver(conn), [r]);
+    const { applied, second } = await converge(shellDriver(conn), [r], { ...prepareContext(), mirror: served.mirror });
     assert.equal(applied.failure, undefined, applied.failure?.stderr);
     assert.deepEqual(readFileSync(`${dest}/kubelet`), bin);
     assert.deepEqual(changedIds(second), []);
@@ -149,9 +161,11 @@ describe('artifact mirror: the host fetches, verifies, lands', function () {
     assert.equal(notes.length, 0);
 
     rmSync(`${dest}/kubelet`);
-    useMirror('http://127.0.0.1:9', (t) => notes.push(t));
     const conn2 = new ChildConnection();
-    const again = await converge(shellDriver(conn2), [artifact({ url, sha256: sha(bin), path: `${dest}/kubelet`, cacheDir: join(d, 'tsplay-cache') })]);
+    const again = await converge(shellDriver(conn2), [artifact({ url, sha256: sha(bin), path: `${dest}/kubelet`, cacheDir: join(d, 'tsplay-cache') })], {
+      ...prepareContext(),
+      mirror: { base: 'http://127.0.0.1:9' },
+    });
     assert.equal(again.applied.failure, undefined, again.applied.failure?.stderr);
     assert.deepEqual(readFileSync(`${dest}/kubelet`), bin);
     assert.ok(conn2.commands.includes(`put ${dest}/kubelet`));
