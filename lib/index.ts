@@ -15,7 +15,8 @@ export {
   type Serial,
   type UseOptions,
 } from './dsl/playbook.js';
-export { defineRole, type Gate, type GateContext, type Role, type RoleSpec } from './dsl/role.js';
+export { defineRole, type Gate, type GateContext, type GateProbe, type GateSubject, type Role, type RoleSpec } from './dsl/role.js';
+export { commandGate, type CommandGateSpec } from './dsl/command-gate.js';
 export { declareVars, extendVars, type DeclaredVars, type VarsOf, type VarsRule } from './dsl/vars.js';
 export * from './dsl/schema-pieces.js';
 export * from './resources/index.js';

@@ -22,10 +22,28 @@ export interface ActOptions {
   readonly timeoutMs?: number;
   /** Journal notes per group index (see GroupNotes); a group without an entry leaves the journal alone. */
   readonly notes?: ReadonlyMap<number, GroupNotes>;
+  /** Commands to run once every group succeeded, in the same round trip (see Probe). */
+  readonly probes?: readonly Probe[];
 }
 
+/**
+ * A command run after the last group of an action batch, in its round trip: a health gate's first attempts
+ * riding along with the apply that (re)started what it checks. Tried on the host until it exits 0, with
+ * `delaysMs` between attempts (so `delaysMs.length + 1` attempts at most); a probe runs only when the one
+ * before it ended with exit 0. It must end on its own (curl --max-time): no timeout is added.
+ */
+export interface Probe {
+  readonly command: string;
+  readonly delaysMs: readonly number[];
+}
+
+/** Every attempt a probe made, in order (the last is what it ended with); probes that did not run are absent. */
+export type ProbeRuns = readonly (readonly ExecResult[])[];
+
 /** Outcome of one batch of action groups (one group per resource), applied in order until one fails. */
-export type ActResult = { readonly ok: true } | { readonly ok: false; readonly failedGroup: number; readonly exitCode: number; readonly stderr: string };
+export type ActResult =
+  | { readonly ok: true; readonly probes?: ProbeRuns }
+  | { readonly ok: false; readonly failedGroup: number; readonly exitCode: number; readonly stderr: string };
 
 /** A run's claim on a host: who it is (shown to a run that finds the host busy) and what it sweeps. */
 export interface RunClaim {

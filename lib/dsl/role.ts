@@ -24,6 +24,21 @@ export interface Gate<V> {
    * (re)started is often up a moment later, and a longer first wait would be paid on every first apply). */
   readonly delayMs?: number;
   check(ctx: GateContext<V>): Promise<void>;
+  /**
+   * Set when the check is one command and a verdict on its result (commandGate): the runner can then send
+   * the command's first attempts along with the apply that (re)started what it checks, in the same round trip.
+   */
+  readonly probe?: GateProbe<V>;
+}
+
+/** What a gate knows of its host besides running commands there. */
+export type GateSubject<V> = Omit<GateContext<V>, 'exec'>;
+
+export interface GateProbe<V> {
+  /** The command, run as the play's other work is (as root under become). It must end on its own (curl --max-time). */
+  command(ctx: GateSubject<V>): string;
+  /** Throws, saying why, when the result does not pass. */
+  judge(r: ExecResult, ctx: GateSubject<V>): void;
 }
 
 export interface Role<V extends object = object> {

@@ -3,8 +3,8 @@
  * ONE query batch (host facts ride along the first time), check each resource locally (pure), then send
  * every change in ONE action batch. Shared by the runner and the test kit's `converge`.
  */
-import type { ActOptions, GroupNotes, HostDriver } from '../core/driver.js';
-import type { HostFacts, Query } from '../core/ops.js';
+import type { ActOptions, ActResult, GroupNotes, HostDriver, Probe } from '../core/driver.js';
+import type { Action, HostFacts, Query } from '../core/ops.js';
 import type { AnyResource, Change } from '../core/resource.js';
 
 export interface Planned {
@@ -82,7 +82,19 @@ export interface Applied {
   readonly outcomes: readonly { readonly planned: Planned; readonly outcome: Outcome }[];
   /** Set when a group failed: its exit code and stderr tail. */
   readonly failure?: { readonly id: string; readonly exitCode: number; readonly stderr: string };
+  /** When every change applied and a Finish went with the last batch: how its groups ended (group indexes its own) and what its probes found. */
+  readonly finished?: ActResult;
 }
+
+/** What the last batch carries after its changes: more groups (the handlers) with their journal notes, then probes. */
+export interface Finish {
+  readonly groups: readonly (readonly Action[])[];
+  readonly notes?: ReadonlyMap<number, GroupNotes>;
+  readonly probes?: readonly Probe[];
+}
+
+/** The Finish for the last batch, asked once that batch's notes are made (they tell which handlers are left to run). */
+export type FinishOf = (lastBatch: readonly Planned[]) => Finish | undefined;
 
 /**
  * Index of the first change that reads a path an earlier change of the batch writes: it was checked
@@ -104,25 +116,30 @@ export type NotesOf = (batch: readonly Planned[]) => ReadonlyMap<number, GroupNo
 /**
  * Apply every planned change in one batch; the first failing resource stops the rest. Only when a change
  * reads a path an earlier change writes is the batch split there, and the rest checked again first.
- * `notes`: what each group writes to the host's pending-handler journal as it succeeds.
+ * `notes`: what each group writes to the host's pending-handler journal as it succeeds. `finish`: what
+ * the last batch carries after its changes (handlers, probes), so that they cost no round trip of their own.
  */
-export async function applyPlan(driver: HostDriver, p: Plan, opts: ActOptions = {}, notes?: NotesOf): Promise<Applied> {
+export async function applyPlan(driver: HostDriver, p: Plan, opts: ActOptions = {}, notes?: NotesOf, finish?: FinishOf): Promise<Applied> {
   const outcomes: { planned: Planned; outcome: Outcome }[] = [];
   let todo = p.planned.filter((x) => x.changes.length > 0 && !x.error);
   while (todo.length > 0) {
     const cut = firstStale(todo);
     const batch = todo.slice(0, cut);
-    const n = notes?.(batch);
-    const res = await driver.act(
-      batch.map((x) => x.resource.apply(x.answers, p.facts, x.changes)),
-      n?.size ? { ...opts, notes: n } : opts,
-    );
-    const failedAt = res.ok ? batch.length : res.failedGroup;
+    const n = new Map(notes?.(batch));
+    const f = cut === todo.length ? finish?.(batch) : undefined;
+    for (const [i, note] of f?.notes ?? []) n.set(batch.length + i, note);
+    const res = await driver.act([...batch.map((x) => x.resource.apply(x.answers, p.facts, x.changes)), ...(f?.groups ?? [])], {
+      ...opts,
+      ...(n.size ? { notes: n } : {}),
+      ...(f?.probes?.length ? { probes: f.probes } : {}),
+    });
+    const failedAt = res.ok ? batch.length : Math.min(res.failedGroup, batch.length);
     for (const [i, planned] of batch.entries()) outcomes.push({ planned, outcome: i < failedAt ? 'changed' : i === failedAt ? 'failed' : 'not-run' });
-    if (!res.ok) {
+    if (!res.ok && res.failedGroup < batch.length) {
       for (const planned of todo.slice(cut)) outcomes.push({ planned, outcome: 'not-run' });
       return { outcomes, failure: { id: batch[failedAt]?.resource.id ?? '?', exitCode: res.exitCode, stderr: res.stderr } };
     }
+    if (f) return { outcomes, finished: res.ok ? res : { ...res, failedGroup: res.failedGroup - batch.length } };
     if (cut === todo.length) break;
     const again = await plan(
       driver,

@@ -1,11 +1,14 @@
 /**
- * One role on one host: plan (one round trip), report, apply (one round trip), run notified handlers (one
- * round trip), then health gates (only where something changed, unless asked). Check mode stops after reporting. Transport failures propagate (the host
- * becomes unreachable); anything else that fails is returned as the host's failure.
+ * One role on one host: plan (one round trip), report, apply (one round trip), then the notified handlers
+ * and the health gates (only where something changed, unless asked). The handlers and the first attempts
+ * of gates that are one command (commandGate) go in the apply's script, so a first install is two round
+ * trips; a rolling role's handlers and gates wait for the host's turn and take their own. Check mode stops
+ * after reporting. Transport failures propagate (the host becomes unreachable); anything else that fails
+ * is returned as the host's failure.
  * Notifications are recorded on the host (the journal, see GroupNotes) by the script that makes the
  * change and cleared by the handler's, so a handler an earlier run did not get to run runs now.
  */
-import type { HostDriver } from '../core/driver.js';
+import type { ActResult, HostDriver, Probe, ProbeRuns } from '../core/driver.js';
 import { ResourceError, TransportError, tail } from '../core/errors.js';
 import type { Cluster, Host } from '../core/model.js';
 import type { HostFacts } from '../core/ops.js';
@@ -13,7 +16,7 @@ import type { Change, Handler } from '../core/resource.js';
 import type { GroupNotes } from '../core/driver.js';
 import type { Mode, ResourceStatus } from '../report/events.js';
 import type { HostRole } from './compile.js';
-import { passGate, type GateDeps } from './gate.js';
+import { earlyDelays, passGate, type GateDeps } from './gate.js';
 import { FreshStarts } from './fresh-starts.js';
 import { journalKey, pendingOf } from './journal.js';
 import { applyPlan, plan, type Planned, type Writer } from './pass.js';
@@ -106,7 +109,18 @@ export async function runRole(r: RoleRun, deps: GateDeps): Promise<RoleResult> {
     };
   }
   const fresh = new FreshStarts(r.hr.handlers, p.facts, pending);
-  const applied = await applyPlan(gate?.driver ?? r.driver, p, opts, (batch) => notesOf(r, batch, fresh));
+  // Handlers and the gates' first attempts go with the last batch, unless the role takes turns for them
+  // (rolling) or a plan is replayed (only its recorded groups may be sent).
+  const alone = gate !== undefined || (r.hr.rolling && r.turn !== undefined && notified.size > 0);
+  let handlerNames: readonly string[] = [];
+  const finish = alone
+    ? undefined
+    : () => {
+        const h = handlerBatch(r, fresh.needed());
+        handlerNames = h.names;
+        return { groups: h.groups, notes: h.notes, probes: earlyProbes(r) };
+      };
+  const applied = await applyPlan(gate?.driver ?? r.driver, p, opts, (batch) => notesOf(r, batch, fresh), finish);
   if (!applied.failure && gate?.left().length)
     return {
       facts: p.facts,
@@ -129,9 +143,13 @@ export async function runRole(r: RoleRun, deps: GateDeps): Promise<RoleResult> {
       error: new ResourceError(r.host.name, f.id, `exited ${f.exitCode}: ${tail(f.stderr, 5)}`, f.exitCode, f.stderr),
     };
   }
-  const handlers = fresh.needed();
+  const done = applied.finished;
   const settle = async () =>
-    (await runHandlers(r, handlers, deps)) ?? (applied.outcomes.length || notified.size || r.verify ? await runGates(r, deps) : undefined);
+    done
+      ? done.ok
+        ? (reportHandlers(r, handlerNames, done, deps) ?? (await runGates(r, deps, done.probes)))
+        : (reportHandlers(r, handlerNames, done, deps) ?? new ResourceError(r.host.name, 'apply', `exited ${done.exitCode}: ${tail(done.stderr, 5)}`))
+      : ((await runHandlers(r, fresh.needed(), deps)) ?? (applied.outcomes.length || notified.size || r.verify ? await runGates(r, deps) : undefined));
   const error = r.hr.rolling && r.turn && notified.size ? await r.turn(r.host.name, settle) : await settle();
   return { facts: p.facts, writes: p.writes, counts, ...(error ? { error } : {}) };
 }
@@ -150,15 +168,22 @@ function notesOf(r: RoleRun, batch: readonly Planned[], fresh: FreshStarts): Map
   return out;
 }
 
-/** Notified handlers (those left with something to do), in the order the role declares them, in one round trip; each clears its journal entry. */
-async function runHandlers(r: RoleRun, todo: Readonly<Record<string, Handler>>, deps: GateDeps): Promise<Error | undefined> {
+/** Notified handlers (those left with something to do), in the order the role declares them; each group clears its journal entry. */
+function handlerBatch(r: RoleRun, todo: Readonly<Record<string, Handler>>) {
   const names = Object.keys(r.hr.handlers).filter((h) => h in todo);
+  return { names, groups: names.map((h) => todo[h]!), notes: new Map(names.map((h, i) => [i, { clear: [journalKey(r.role, h)] }])) };
+}
+
+/** The handlers in a round trip of their own (when they could not go with the apply). */
+async function runHandlers(r: RoleRun, todo: Readonly<Record<string, Handler>>, deps: GateDeps): Promise<Error | undefined> {
+  const h = handlerBatch(r, todo);
+  if (h.names.length === 0) return undefined;
+  return reportHandlers(r, h.names, await r.driver.act(h.groups, { sudo: r.become, notes: h.notes }), deps);
+}
+
+/** One event per handler that ran or failed; the failure as the role's error. */
+function reportHandlers(r: RoleRun, names: readonly string[], res: ActResult, deps: GateDeps): Error | undefined {
   if (names.length === 0) return undefined;
-  const notes = new Map(names.map((h, i) => [i, { clear: [journalKey(r.role, h)] }]));
-  const res = await r.driver.act(
-    names.map((h) => todo[h]!),
-    { sudo: r.become, notes },
-  );
   names.forEach((handler, i) => {
     const status = res.ok || i < res.failedGroup ? 'changed' : 'failed';
     if (res.ok || i <= res.failedGroup)
@@ -177,14 +202,34 @@ async function runHandlers(r: RoleRun, todo: Readonly<Record<string, Handler>>, 
     : new ResourceError(r.host.name, `handler:${names[res.failedGroup]}`, `exited ${res.exitCode}: ${tail(res.stderr, 5)}`, res.exitCode, res.stderr);
 }
 
-/** Gates run after something changed on this host, so a no-op run stays at one round trip per role. */
-async function runGates(r: RoleRun, deps: GateDeps): Promise<Error | undefined> {
+const subjectOf = (r: RoleRun) => ({ host: r.host, vars: r.hr.vars, cluster: r.cluster, ...(r.hr.on ? { on: r.hr.on } : {}) });
+
+/** The probes of the role's leading gates that have one (commandGate), to run on the host right after the apply. */
+function earlyProbes(r: RoleRun): Probe[] {
+  const out: Probe[] = [];
   for (const g of r.hr.gates) {
+    const delaysMs = earlyDelays(g);
+    if (!delaysMs) break;
     try {
-      await passGate(
-        { gate: g, host: r.host, role: r.role, vars: r.hr.vars, cluster: r.cluster, driver: r.driver, become: r.become, ...(r.hr.on ? { on: r.hr.on } : {}) },
-        deps,
-      );
+      out.push({ command: g.probe!.command(subjectOf(r)), delaysMs });
+    } catch {
+      break; // its check will say what is wrong, as a gate failure
+    }
+  }
+  return out;
+}
+
+/**
+ * Gates run after something changed on this host, so a no-op run stays at one round trip per role.
+ * `early`: what the leading gates' probes found with the apply; a gate's is judged only while every gate
+ * before it passed on its own (a later probe ran before an earlier gate that needed more attempts passed).
+ */
+async function runGates(r: RoleRun, deps: GateDeps, early: ProbeRuns = []): Promise<Error | undefined> {
+  let fresh = early;
+  for (const [k, g] of r.hr.gates.entries()) {
+    try {
+      const how = await passGate({ gate: g, ...subjectOf(r), role: r.role, driver: r.driver, become: r.become, early: fresh[k] ?? [] }, deps);
+      if (how === 'polled') fresh = [];
     } catch (e) {
       if (e instanceof TransportError) throw e;
       return new ResourceError(r.host.name, `gate:${g.name}`, (e as Error).message, undefined, undefined, { cause: e });

@@ -6,7 +6,7 @@
  * action batch plus one per upload, one per exec.
  */
 import type { ExecOptions, ExecResult } from '../core/connection.js';
-import type { ActOptions, ActResult, HostDriver, HostSession, RunClaim } from '../core/driver.js';
+import type { ActOptions, ActResult, HostDriver, HostSession, Probe, RunClaim } from '../core/driver.js';
 import type { Action, HostFacts, Query } from '../core/ops.js';
 import { applyAction } from './fake-act.js';
 import { HostFailure } from './fake-failure.js';
@@ -73,7 +73,22 @@ export class FakeHost extends FakeState implements HostDriver {
         throw e;
       }
     }
-    return { ok: true };
+    return opts.probes?.length ? { ok: true, probes: this.#probe(opts.probes) } : { ok: true };
+  }
+
+  /** As the shell driver's script tail: each probe until it exits 0 (no real waiting), the next only after a pass. */
+  #probe(probes: readonly Probe[]): ExecResult[][] {
+    const runs: ExecResult[][] = [];
+    for (const p of probes) {
+      const attempts: ExecResult[] = [];
+      for (let i = 0; i <= p.delaysMs.length; i++) {
+        attempts.push(this.run(p.command));
+        if (attempts.at(-1)!.exitCode === 0) break;
+      }
+      runs.push(attempts);
+      if (attempts.at(-1)!.exitCode !== 0) break;
+    }
+    return runs;
   }
 
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {

@@ -109,9 +109,10 @@ function cleanupTrap(parts: readonly ScriptPart[], salt: string): string[] {
  * One script for `parts`: each group in a `set -e` subshell; `<boundary> done i` on stdout after group i
  * succeeds and `<boundary> group i` on stderr before it starts, so a failure is pinned to its group and its
  * stderr. The subshell is not part of an && / || list: POSIX ignores set -e inside one that is. A group's
- * journal notes are its subshell's last lines. `stateDir` overrides where the journal lives (tests).
+ * journal notes are its subshell's last lines. `stateDir` overrides where the journal lives (tests); `after`:
+ * lines run once every group succeeded (the probes, shell-probe.ts).
  */
-export function renderActScript(parts: readonly ScriptPart[], boundary: string, salt: string, stateDir?: string): string {
+export function renderActScript(parts: readonly ScriptPart[], boundary: string, salt: string, stateDir?: string, after: readonly string[] = []): string {
   const trap = cleanupTrap(parts, salt);
   const lines = [PRELUDE, 'export DEBIAN_FRONTEND=noninteractive', 'umask 022', ...trap];
   if (parts.some((p) => p.notes)) lines.push(stateDirs(stateDir));
@@ -126,7 +127,7 @@ export function renderActScript(parts: readonly ScriptPart[], boundary: string, 
     lines.push(') </dev/null', 'r=$?; [ "$r" -eq 0 ] || exit "$r"', `printf '%s\\n' '${boundary} done ${part.group}'`);
   });
   // Every temp of a script that got here was renamed into place or removed: no rm to fork.
-  lines.push(...(trap.length ? ['trap - EXIT'] : []), 'exit 0', '');
+  lines.push(...(trap.length ? ['trap - EXIT'] : []), ...after, 'exit 0', '');
   return lines.join('\n');
 }
 

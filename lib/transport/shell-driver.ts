@@ -6,13 +6,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Connection, ExecOptions, ExecResult, Held, PutOptions } from '../core/connection.js';
-import { HostBusy, type ActOptions, type ActResult, type HostDriver, type HostSession, type RunClaim } from '../core/driver.js';
+import { HostBusy, type ActOptions, type ActResult, type HostDriver, type HostSession, type Probe, type ProbeRuns, type RunClaim } from '../core/driver.js';
 import { TransportError, tail } from '../core/errors.js';
 import { landFetched } from '../core/fetched.js';
 import { noteFallback } from '../core/mirror-fallback.js';
 import type { Action, Query } from '../core/ops.js';
 import { doneGroups, planSteps, renderActScript, stderrOfLastGroup, type ScriptPart, type Step } from './shell-act.js';
 import { parseAnswers } from './shell-answers.js';
+import { parseProbes, renderProbes } from './shell-probe.js';
 import { renderQueries } from './shell-query.js';
 import { quote } from './shell-quote.js';
 import { renderUrlFetch, UNREACHABLE } from './shell-url-fetch.js';
@@ -97,13 +98,15 @@ async function firstQuery(c: Counted, queries: readonly Query[], o: ActOptions, 
 
 type Failure = Extract<ActResult, { ok: false }>;
 
-async function runScript(c: Counted, parts: readonly ScriptPart[], o: ActOptions): Promise<Failure | undefined> {
+/** One script: its groups, then (the batch's last script only) the probes; what the probes found when all groups passed. */
+async function runScript(c: Counted, parts: readonly ScriptPart[], o: ActOptions, probes: readonly Probe[] = []): Promise<Failure | { probes: ProbeRuns }> {
   const boundary = `__tsplay_${token()}__`;
-  const res = await c.exec('sh -s', execOpts(renderActScript(parts, boundary, token(), c.stateDir), o));
+  const script = renderActScript(parts, boundary, token(), c.stateDir, renderProbes(probes, boundary));
+  const res = await c.exec('sh -s', execOpts(script, o));
   const done = doneGroups(res.stdout, boundary);
   const failed = parts.find((p) => !done.has(p.group));
-  if (!failed && res.exitCode === 0) return undefined;
-  const group = failed?.group ?? parts[parts.length - 1]!.group;
+  if (!failed && res.exitCode === 0) return { probes: parseProbes(probes, res.stdout, res.stderr, boundary) };
+  const group = failed?.group ?? parts[parts.length - 1]?.group ?? 0;
   return { ok: false, failedGroup: group, exitCode: res.exitCode || 1, stderr: tail(stderrOfLastGroup(res.stderr, boundary), 20) };
 }
 
@@ -182,12 +185,22 @@ let actsDone = 0;
 
 async function act(c: Counted, groups: readonly (readonly Action[])[], o: ActOptions): Promise<ActResult> {
   try {
-    for (const step of planSteps(groups, o.notes)) {
-      const failure =
-        step.kind === 'script' ? await runScript(c, step.parts, o) : step.kind === 'upload' ? await runUpload(c, step, o) : await runFetch(c, step, o);
+    const steps = planSteps(groups, o.notes);
+    const probes = o.probes ?? [];
+    // The probes ride on the last script; after an upload or fetch (or with no groups), on one of their own.
+    if (probes.length && steps.at(-1)?.kind !== 'script') steps.push({ kind: 'script', parts: [] });
+    let found: ProbeRuns | undefined;
+    for (const [i, step] of steps.entries()) {
+      if (step.kind === 'script') {
+        const r = await runScript(c, step.parts, o, i === steps.length - 1 ? probes : []);
+        if ('ok' in r) return r;
+        if (i === steps.length - 1 && probes.length) found = r.probes;
+        continue;
+      }
+      const failure = step.kind === 'upload' ? await runUpload(c, step, o) : await runFetch(c, step, o);
       if (failure) return failure;
     }
-    return { ok: true };
+    return found ? { ok: true, probes: found } : { ok: true };
   } finally {
     if (killAfter > 0 && ++actsDone >= killAfter) process.kill(process.pid, 'SIGKILL');
   }

@@ -3,7 +3,7 @@
  * config files, 2 sysctls, a hosts line, a package, a systemd unit and its service, a restart handler, and
  * a health gate that fetches the page it serves. Runs on Debian and RHEL-family hosts alike.
  */
-import { defineRole, directory, file, group, line, pkg, restart, service, sysctl, template, unit, user } from '../../lib/index.js';
+import { commandGate, defineRole, directory, file, group, line, pkg, restart, service, sysctl, template, unit, user } from '../../lib/index.js';
 import { appConf, escapeHtml, featureConf, indexHtml, unitFile } from './templates.js';
 import { defaults, schema, type WebappVars } from './vars.js';
 
@@ -35,13 +35,13 @@ export default defineRole<WebappVars>({
   ],
   handlers: () => ({ 'restart webapp': restart('webapp') }),
   verify: [
-    {
+    commandGate<WebappVars>({
       name: 'serves its page',
-      async check({ exec, vars }) {
-        const r = await exec(`curl -fsS --max-time 2 http://127.0.0.1:${vars.port}/`);
+      command: ({ vars }) => `curl -fsS --max-time 2 http://127.0.0.1:${vars.port}/`,
+      judge(r, { vars }) {
         if (r.exitCode !== 0) throw new Error(`curl exited ${r.exitCode}: ${r.stderr.trim()}`);
         if (!r.stdout.includes(escapeHtml(vars.title))) throw new Error('the page does not show the configured title');
       },
-    },
+    }),
   ],
 });

@@ -51,12 +51,23 @@ describe('handlers', () => {
     );
   });
 
-  it('cost one round trip for all of them', async () => {
+  it('ride along with the apply: no round trip of their own', async () => {
     const drivers = hosts();
     const { rec, stats } = await runWith(pb, inv, { drivers });
     const appEnd = rec.of('role-end').find((e) => e.host === 'h1' && e.role === 'app')!;
-    assert.equal(appEnd.roundTrips, 3, 'query + act + handlers');
-    assert.equal(stats.hosts.h1!.roundTrips, 3 + 2);
+    assert.equal(appEnd.roundTrips, 2, 'query + act (the changes, then the handlers)');
+    assert.equal(stats.hosts.h1!.roundTrips, 2 + 2);
+  });
+
+  it('due from an earlier run with nothing to apply now: one round trip of their own', async () => {
+    const drivers = hosts();
+    await runWith(pb, inv, { drivers });
+    const h = drivers.get('h1')!;
+    h.runs.journal.add('app.restart%20app');
+    h.commands.length = 0;
+    const { rec } = await runWith(pb, inv, { drivers, limit: 'h1' });
+    assert.deepEqual(h.commands, ['restart app']);
+    assert.equal(rec.of('role-end').find((e) => e.role === 'app')!.roundTrips, 2, 'query + handlers');
   });
 
   it('do not run when nothing that notifies them changed', async () => {

@@ -28,17 +28,26 @@ const pb = definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'all', roles
 const inv = inventory(['h']);
 const KEY = journalKey('app', 'restart app');
 
-/** The host as a controller sees it that dies after `acts` action batches: the next one never arrives. */
-function dyingAfter(h: FakeHost, acts: number): HostDriver {
-  let n = 0;
+/**
+ * The host as a controller sees it when the connection dies: in the first action batch once its first
+ * `groups` groups ran (their journal notes written, as the script writes them group by group), and at any
+ * command (`execs: 0`).
+ */
+function dying(h: FakeHost, { groups = Number.POSITIVE_INFINITY, execs = Number.POSITIVE_INFINITY } = {}): HostDriver {
+  const lost = () => Promise.reject(new TransportError(h.host, 'the connection closed'));
   return {
     host: h.host,
     get roundTrips() {
       return h.roundTrips;
     },
     query: (q, o) => h.query(q, o),
-    act: (g, o) => (++n > acts ? Promise.reject(new TransportError(h.host, 'the connection closed')) : h.act(g, o)),
-    exec: (c, o) => h.exec(c, o),
+    act: async (g, o) => {
+      if (g.length <= groups) return h.act(g, o);
+      const notes = new Map([...(o?.notes ?? [])].filter(([i]) => i < groups));
+      await h.act(g.slice(0, groups), { ...o, notes });
+      return lost();
+    },
+    exec: (c, o) => (execs > 0 ? h.exec(c, o) : lost()),
     begin: (c) => h.begin(c),
     close: () => h.close(),
   };
@@ -46,11 +55,11 @@ function dyingAfter(h: FakeHost, acts: number): HostDriver {
 
 const restarts = (h: FakeHost, from = 0) => h.log.slice(from).filter((a) => a.a === 'systemctl' && a.verb === 'restart').length;
 
-/** A converged host, then a port change whose controller dies after the apply, before the handler. */
+/** A converged host, then a port change whose connection dies after the change, before the handler (in the same script). */
 async function killedBeforeHandler() {
   const h = FakeHost.debian('h');
   await runWith(pb, inv, { drivers: new Map([['h', h]]) });
-  const killed = await runWith(pb, inv, { connect: async () => dyingAfter(h, 1), drivers: new Map(), extraVars: { port: '9090' } });
+  const killed = await runWith(pb, inv, { connect: async () => dying(h, { groups: 1 }), drivers: new Map(), extraVars: { port: '9090' } });
   return { h, killed };
 }
 
@@ -87,7 +96,7 @@ describe('pending handlers survive the controller', () => {
 
   it('stays pending through a run that dies before its handler batch too', async () => {
     const { h } = await killedBeforeHandler();
-    await runWith(pb, inv, { connect: async () => dyingAfter(h, 0), drivers: new Map(), extraVars: { port: '9090' } });
+    await runWith(pb, inv, { connect: async () => dying(h, { groups: 0 }), drivers: new Map(), extraVars: { port: '9090' } });
     assert.deepEqual([...h.runs.journal], [KEY]);
   });
 
@@ -111,10 +120,29 @@ describe('pending handlers survive the controller', () => {
 });
 
 describe('the recap of a host that breaks after its apply', () => {
-  it('keeps the changes it reported: the connection dies in the handler batch', async () => {
-    const { killed } = await killedBeforeHandler();
+  const gated = defineRole({
+    ...app,
+    name: 'app',
+    verify: [{ name: 'answers', check: async ({ exec }) => void (await exec('app --ping')) }],
+  });
+  const gatedPb = definePlaybook({ name: 'pb', plays: [{ name: 'p', hosts: 'all', roles: [gated] }] });
+
+  it('keeps the changes it reported: the connection dies at the gate, after the apply and its handler', async () => {
+    const h = FakeHost.debian('h').script('app --ping', { exitCode: 0 });
+    await runWith(gatedPb, inv, { drivers: new Map([['h', h]]) });
+    const killed = await runWith(gatedPb, inv, { connect: async () => dying(h, { execs: 0 }), drivers: new Map(), extraVars: { port: '9090' } });
     assert.deepEqual(killed.rec.resources(), ['h app unit:app.service ok', 'h app service:app.service ok', 'h app file:/etc/app.conf changed']);
+    assert.deepEqual(
+      killed.rec.of('handler').map((e) => `${e.handler} ${e.status}`),
+      ['restart app changed'],
+    );
     const s = killed.stats.hosts.h!;
     assert.deepEqual([s.changed, s.ok, s.unreachable], [1, 2, true]);
+  });
+
+  it('a connection that dies inside the apply script reports no change it cannot vouch for; the host is unreachable', async () => {
+    const { killed } = await killedBeforeHandler();
+    assert.deepEqual(killed.rec.resources(), ['h app unit:app.service ok', 'h app service:app.service ok'], 'the file change is not reported');
+    assert.equal(killed.stats.hosts.h!.unreachable, true);
   });
 });
