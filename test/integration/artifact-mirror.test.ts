@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { prepareArtifact } from '../../lib/artifacts/cache.js';
 import { serveArtifacts, type ServedArtifacts } from '../../lib/artifacts/serve.js';
 import type { Connection } from '../../lib/core/connection.js';
+import { main } from '../../lib/cli/main.js';
 import { onMirrorFallback } from '../../lib/core/mirror-fallback.js';
 import { definePlaybook } from '../../lib/dsl/playbook.js';
 import { defineRole } from '../../lib/dsl/role.js';
@@ -27,6 +28,7 @@ import { changesById, converge, prepareContext } from '../../lib/testing/converg
 import { connectSsh } from '../../lib/transport/ssh.js';
 import { shellDriver } from '../../lib/transport/shell-driver.js';
 import { bridgeAddress } from '../../lib/lab/network.js';
+import { Collect } from '../report/helpers.js';
 import { asHost, paths, requireLab } from './lab-hosts.js';
 
 const D = '/opt/tsplay-mirror-test';
@@ -165,6 +167,68 @@ describe('artifact mirror over SSH on lab-26', function () {
       assert.equal(await sh(`cd ${D}/bin && sha256sum kubelet kube-proxy`), `${sha(kubelet)}  kubelet\n${sha(proxy)}  kube-proxy\n`);
     } finally {
       await c.close();
+      await site.close();
+    }
+  });
+
+  it('tsplay run with artifact_mirror in the inventory, no flag: -e artifact_mirror=false sends over SSH; without it lab-26 fetches from the mirror', async function () {
+    this.timeout(120_000);
+    const site = await serveArtifacts(`${bridgeAddress}:0`);
+    const bench = '/opt/tsplay-bench';
+    const saved = {
+      hosts: process.env.TSPLAY_IT_HOSTS,
+      key: process.env.TSPLAY_IT_KEY,
+      art: process.env.TSPLAY_BENCH_ARTIFACT,
+      cache: process.env.TSPLAY_CACHE,
+    };
+    try {
+      site.mirror.offer!(await prepareArtifact(tarUrl, { algorithm: 'sha256', hex: tarSha }, ['bin/kubelet', 'bin/kube-proxy'], join(local, 'cache')));
+      process.env.TSPLAY_IT_HOSTS = JSON.stringify({ 'lab-26': { address: lab26.address, vars: { artifact_mirror: site.url } } });
+      process.env.TSPLAY_IT_KEY = paths.key;
+      process.env.TSPLAY_BENCH_ARTIFACT = JSON.stringify({ url: tarUrl, sha256: tarSha, files: ['bin/kubelet', 'bin/kube-proxy'] });
+      process.env.TSPLAY_CACHE = join(local, 'cache');
+      const cli = async (...extra: string[]) => {
+        await sh(`rm -rf ${bench}`);
+        puts.length = 0;
+        const out = new Collect();
+        const err = new Collect();
+        const started = performance.now();
+        const code = await main(
+          ['run', 'bench/playbooks/artifacts.ts', '-i', 'test/integration/fixtures/env-inventory.ts', '--known-hosts', paths.knownHosts, ...extra],
+          {
+            stdout: out,
+            stderr: err,
+            tty: false,
+            connect: async (h) => {
+              const c = await connectSsh(h, { knownHosts: paths.knownHosts, connectTimeoutMs: 5000 });
+              watch(c);
+              return shellDriver(c);
+            },
+          },
+        );
+        return { code, text: out.plain + err.plain, ms: Math.round(performance.now() - started), puts: [...puts] };
+      };
+      // Over SSH first: the playbook's first import is in this run, so the two timings below compare alike.
+      const pushed = await cli('-e', 'artifact_mirror=false');
+      assert.equal(pushed.code, 0, pushed.text);
+      assert.deepEqual(pushed.puts, [`${bench}/bin/kubelet`, `${bench}/bin/kube-proxy`]);
+      assert.equal(await sh(`cd ${bench}/bin && sha256sum kubelet kube-proxy`), `${sha(kubelet)}  kubelet\n${sha(proxy)}  kube-proxy\n`);
+      const fetched = await cli();
+      assert.equal(fetched.code, 0, fetched.text);
+      assert.deepEqual(fetched.puts, []);
+      assert.doesNotMatch(fetched.text, /sent it over SSH/);
+      assert.equal(await sh(`cd ${bench}/bin && sha256sum kubelet kube-proxy`), `${sha(kubelet)}  kubelet\n${sha(proxy)}  kube-proxy\n`);
+      console.log(`      (lab-26, 4 MiB in two binaries: over SSH ${pushed.ms} ms, then from the inventory's mirror ${fetched.ms} ms, in-process CLI runs)`);
+    } finally {
+      for (const [k, v] of Object.entries({
+        TSPLAY_IT_HOSTS: saved.hosts,
+        TSPLAY_IT_KEY: saved.key,
+        TSPLAY_BENCH_ARTIFACT: saved.art,
+        TSPLAY_CACHE: saved.cache,
+      }))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      await conn.exec(`rm -rf ${bench}`);
       await site.close();
     }
   });
