@@ -11,14 +11,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { STANDIN_API_LIMITS } from '../fixtures/standins/limits.js';
-import { packStandins } from '../fixtures/standins/pack.js';
 import { paths, requireLab } from '../integration/lab-hosts.js';
 import { failures, on, sum, took, tsplayJson } from './cli.js';
+import { writeKubesprayProject } from './kubespray-project.js';
 
 const HOSTS = ['lab-27', 'lab-28', 'lab-29'] as const;
 const n = (h: string) => 10 + Number(h.slice(4));
@@ -99,18 +98,7 @@ describe(`e2e: Kubespray's ip apart from ansible_host (${HOSTS.join(', ')})`, fu
         .map((h) => `${sshAddress(h.name)} ${h.hostKey}\n`)
         .join(''),
     );
-    inventory = join(dir, 'inventory.ini');
-    writeFileSync(inventory, inventoryIni());
-    mkdirSync(join(dir, 'group_vars'));
-    const vars = {
-      cluster_name: 'kubespray-ip',
-      pki_dir: join(dir, 'pki'),
-      cgroup_driver: 'cgroupfs',
-      runtime_snapshotter: 'native',
-      k8s_artifacts: packStandins(join(dir, 'standins')).overrides,
-      ...STANDIN_API_LIMITS,
-    };
-    writeFileSync(join(dir, 'group_vars', 'all.json'), JSON.stringify(vars, null, 2));
+    inventory = writeKubesprayProject(dir, 'kubespray-ip', inventoryIni());
     args = ['-i', inventory, '--known-hosts', knownHosts];
     const reset = await tsplayJson(['run', 'playbooks/reset.ts', ...args]);
     assert.equal(reset.code, 0, failures(reset));

@@ -8,15 +8,14 @@
  * (the fresh-clone test leaves lab-29 with the sample app only; a rerun leaves this cluster).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from '../../lib/core/connection.js';
 import { connectSsh } from '../../lib/transport/ssh.js';
-import { STANDIN_API_LIMITS } from '../fixtures/standins/limits.js';
-import { packStandins } from '../fixtures/standins/pack.js';
 import { asHost, paths, requireLab } from '../integration/lab-hosts.js';
 import { failures, sum, took, tsplayJson } from './cli.js';
+import { writeKubesprayProject } from './kubespray-project.js';
 
 const HOST = 'lab-29';
 
@@ -56,18 +55,7 @@ describe(`e2e: site.ts with an Ansible INI inventory in Kubespray's layout (${HO
     const host = state.hosts.find((h) => h.name === HOST)!;
     address = host.address;
     dir = mkdtempSync(join(tmpdir(), 'tsplay-kubespray-'));
-    inventory = join(dir, 'inventory.ini');
-    writeFileSync(inventory, inventoryIni(address));
-    mkdirSync(join(dir, 'group_vars'));
-    const vars = {
-      cluster_name: 'kubespray',
-      pki_dir: join(dir, 'pki'),
-      cgroup_driver: 'cgroupfs',
-      runtime_snapshotter: 'native',
-      k8s_artifacts: packStandins(join(dir, 'standins')).overrides,
-      ...STANDIN_API_LIMITS,
-    };
-    writeFileSync(join(dir, 'group_vars', 'all.json'), JSON.stringify(vars, null, 2));
+    inventory = writeKubesprayProject(dir, 'kubespray', inventoryIni(address));
     c = await connectSsh(asHost(host), { knownHosts: paths.knownHosts, connectTimeoutMs: 5000 });
     const reset = await tsplayJson(['run', 'playbooks/reset.ts', '-i', inventory]);
     assert.equal(reset.code, 0, failures(reset));
