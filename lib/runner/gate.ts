@@ -23,10 +23,12 @@ export interface GateRun {
   readonly become?: boolean;
   /** The host the role is delegated to, whose connection `driver` is. */
   readonly on?: Host;
-  /** Attempts of the gate's probe already made on the host with the apply (earlyProbe), to judge first. */
+  /** Attempts of the gate's probe already made on the host with the apply (role-run.ts earlyProbes), judged first. */
   readonly early?: readonly ExecResult[];
 }
 
+/** Attempts of a gate that does not say (about 13 s of waiting with the default delays). */
+const RETRIES = 12;
 /** How long the apply's round trip may wait on the host for a probe to pass: the rest is polled, with progress shown. */
 const EARLY_WAIT_MS = 1000;
 const EARLY_ATTEMPTS = 4;
@@ -41,8 +43,6 @@ export function earlyDelays(gate: Gate<object>): number[] | undefined {
   }
   return out;
 }
-
-const RETRIES = 12;
 
 /** The delays after attempt 1, 2, ...: exponential from the gate's first delay, doubling stopping at 2 s (or at that first delay when it is longer). */
 function* backoff(gate: Polled): Generator<number> {
