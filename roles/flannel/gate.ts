@@ -2,7 +2,7 @@
  * flannel's gate (Kubespray's): /run/flannel/subnet.env exists, and its FLANNEL_SUBNET lies inside the
  * pod range (a subnet outside it means flanneld read another network config than ours).
  */
-import type { Gate } from '../../lib/index.js';
+import { commandGate } from '../../lib/index.js';
 import { topology } from '../cluster/index.js';
 import { within } from './cidr.js';
 import { SUBNET_ENV } from './config.js';
@@ -22,13 +22,13 @@ export function judgeSubnetEnv(text: string, podCidr: string): string {
   return subnet;
 }
 
-export const subnetGate: Gate<FlannelVars> = {
+export const subnetGate = commandGate<FlannelVars>({
   name: 'flannel subnet.env in pod_cidr',
   retries: 15,
   delayMs: 250,
-  async check({ exec, cluster }) {
-    const r = await exec(`cat ${SUBNET_ENV}`);
+  command: () => `cat ${SUBNET_ENV}`,
+  judge(r, { cluster }) {
     if (r.exitCode !== 0) throw new Error(`${SUBNET_ENV} is missing: flanneld has no subnet yet (journalctl -u flanneld)`);
     judgeSubnetEnv(r.stdout, topology(cluster).podCidr);
   },
-};
+});
