@@ -5,7 +5,7 @@
  * `--` before operands that come from a value, so no value can be read as an option (`--reference=...`).
  */
 import type { Action } from '../core/ops.js';
-import { absolute, attrLines, baseName, heredoc, join, parentDir, quote } from './shell-quote.js';
+import { absolute, asText, attrLines, baseName, dquote, heredoc, join, octal, ownerLines, parentDir, quote } from './shell-quote.js';
 import { sysctlPath } from './shell-query.js';
 
 type Of<K extends Action['a']> = Extract<Action, { a: K }>;
@@ -14,17 +14,50 @@ type Of<K extends Action['a']> = Extract<Action, { a: K }>;
 export const tempBeside = (path: string, salt: string): string => `${parentDir(path).replace(/\/$/, '')}/.${baseName(path)}.tsplay-${salt}`;
 
 /**
- * Decode to a temp file (umask 077 while it holds the bytes: they may be secret), set attributes (those
- * given, else the old file's, else 0644), then rename over the target.
+ * Bytes into a file or a pipe with no process of their own: the printf builtin of one double-quoted word when
+ * they are text, else (a NUL, not UTF-8) `base64 -d` of a heredoc.
+ */
+function bytesInto(bytes: string | Uint8Array, to: { readonly file: string } | { readonly pipe: string }): string {
+  const text = asText(bytes);
+  const printf = text === undefined ? undefined : `printf '%s' ${dquote(text)}`;
+  if ('file' in to) return printf ? `${printf} >${to.file}` : heredoc(`base64 -d >${to.file}`, bytes);
+  // The pipe belongs on the heredoc's first line: after the delimiter line it would end no document.
+  return printf ? `${printf} | ${to.pipe}` : heredoc('base64 -d', bytes, to.pipe);
+}
+
+/**
+ * Write a temp beside the target, then rename it over the target. Its bytes never sit in a file wider than
+ * the final mode: a mode without x or special bits is made by the umask at creation (no chmod); any other,
+ * and an old file's (chmod --reference), is set after the write, which runs under umask 077 (the bytes may
+ * be secret). Owner before mode: a chown clears setuid bits. No mode given: the old file's, else 0644; no
+ * owner given: the old file's, with no process when both it and the temp are ours ([ -O ] / [ -G ]).
  */
 function write(a: Of<'write'>, salt: string): string[] {
-  const t = quote(tempBeside(a.path, salt));
+  const tp = tempBeside(a.path, salt);
+  const t = quote(tp);
   const p = quote(a.path);
-  const keep = [
-    ...(a.mode === undefined ? [`if [ -e ${p} ]; then chmod --reference=${p} ${t}; else chmod 0644 ${t}; fi`] : []),
-    ...(a.owner === undefined && a.group === undefined ? [`if [ -e ${p} ]; then chown --reference=${p} ${t} 2>/dev/null || :; fi`] : []),
-  ];
-  return ['umask 077', heredoc(`base64 -d >${t}`, a.content), 'umask 022', ...keep, ...attrLines(tempBeside(a.path, salt), a), `mv -f -- ${t} ${p}`];
+  const m = a.mode;
+  const direct = m !== undefined && (m & 0o7111) === 0;
+  const umask = m === undefined ? `if [ -e ${p} ]; then umask 077; else umask 022; fi` : direct ? `umask ${octal(0o777 & ~m)}` : 'umask 077';
+  const owner =
+    a.owner === undefined && a.group === undefined
+      ? [`if [ -e ${p} ] && ! { [ -O ${p} ] && [ -G ${p} ] && [ -G ${t} ]; }; then chown --reference=${p} -- ${t} 2>/dev/null || :; fi`]
+      : ownerLines(tp, a);
+  const mode = m === undefined ? [`if [ -e ${p} ]; then chmod --reference=${p} -- ${t}; fi`] : direct ? [] : [`chmod -- ${octal(m)} ${t}`];
+  return [umask, bytesInto(a.content, { file: t }), 'umask 022', ...owner, ...mode, `mv -f -- ${t} ${p}`];
+}
+
+/**
+ * Without a mode, an existing directory is left as it is; with one, it is chmod-ed, or made with it (-m
+ * sets only the last directory; the parents get what plain `mkdir -p` gives them under umask 022: 0755).
+ */
+function mkdir(a: Of<'mkdir'>): string[] {
+  const p = quote(a.path);
+  const make =
+    a.mode === undefined
+      ? `if [ ! -d ${p} ]; then mkdir -p -- ${p}; fi`
+      : `if [ -d ${p} ]; then chmod -- ${octal(a.mode)} ${p}; else mkdir -p -m ${octal(a.mode)} -- ${p}; fi`;
+  return [make, ...ownerLines(a.path, a)];
 }
 
 /** Extract into a scratch dir beside `dest`, then move each chosen file (flattened) into place. */
@@ -76,9 +109,7 @@ function group(a: Of<'group'>): string[] {
 /** `sh -c --`: a command starting with `-` is a command, not options of sh. */
 function command(a: Of<'command'>): string[] {
   const sh = `sh -c -- ${quote(a.command)}`;
-  if (a.stdin === undefined) return [`${sh} </dev/null`];
-  // The pipe belongs on the heredoc's first line: after the delimiter line it would end no document.
-  return [heredoc('base64 -d', a.stdin, sh)];
+  return [a.stdin === undefined ? `${sh} </dev/null` : bytesInto(a.stdin, { pipe: sh })];
 }
 
 /**
@@ -98,7 +129,7 @@ export function renderAction(a: Action, salt: string, reloaded = false): string[
     case 'write':
       return write(a, salt);
     case 'mkdir':
-      return [`mkdir -p -- ${quote(a.path)}`, ...attrLines(a.path, a)];
+      return mkdir(a);
     case 'attrs':
       return attrLines(a.path, a);
     case 'remove':

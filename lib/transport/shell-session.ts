@@ -88,12 +88,22 @@ export function parseSession(stdout: string, boundary: string): string[] {
   return (end < 0 ? rest : rest.slice(0, end)).split('\n').filter(Boolean);
 }
 
-/** Lines for one group's journal notes, run inside its set -e subshell (a failed write fails the group). */
+/**
+ * Lines for one group's journal notes, run inside its set -e subshell (a failed write fails the group). test is
+ * a builtin: the pending dir costs a mkdir only in the first group that finds it missing, a clear an rm only
+ * when one of its notes is there.
+ */
 export function noteLines(notes: GroupNotes): string[] {
   const dir = '"$st/pending"';
-  const keys = (ks: readonly string[]) => ks.map((k) => `${dir}/${quote(k)}`).join(' ');
+  const paths = (ks: readonly string[]) => ks.map((k) => `${dir}/${quote(k)}`);
   return [
-    ...(notes.pend?.length ? [`mkdir -p -- ${dir}`, `: >${notes.pend.map((k) => `${dir}/${quote(k)}`).join(' && : >')}`] : []),
-    ...(notes.clear?.length ? [`rm -f -- ${keys(notes.clear)}`] : []),
+    ...(notes.pend?.length ? [`if [ ! -d ${dir} ]; then mkdir -p -- ${dir}; fi`, `: >${paths(notes.pend).join(' && : >')}`] : []),
+    ...(notes.clear?.length
+      ? [
+          `if ${paths(notes.clear)
+            .map((f) => `[ -e ${f} ]`)
+            .join(' || ')}; then rm -f -- ${paths(notes.clear).join(' ')}; fi`,
+        ]
+      : []),
   ];
 }

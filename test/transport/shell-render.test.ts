@@ -8,7 +8,7 @@ import type { Action } from '../../lib/core/ops.js';
 import { doneGroups, planSteps, renderActScript, stderrOfLastGroup } from '../../lib/transport/shell-act.js';
 import { renderAction, tempBeside } from '../../lib/transport/shell-actions.js';
 import { moduleConfigSymbol, renderQueries, renderQuery, sysctlPath } from '../../lib/transport/shell-query.js';
-import { attrLines, heredoc, parentDir, quote } from '../../lib/transport/shell-quote.js';
+import { attrLines, dquote, heredoc, parentDir, quote } from '../../lib/transport/shell-quote.js';
 
 /** Run an action script the way the driver does (`sh -s`, the script on stdin): stdout, stderr, exit code. */
 function runScript(script: string, env: NodeJS.ProcessEnv = process.env): { out: string; err: string; code: number } {
@@ -24,9 +24,11 @@ function runScript(script: string, env: NodeJS.ProcessEnv = process.env): { out:
 const echoed = (word: string) => execFileSync('sh', ['-c', `printf '%s' ${word}`]).toString();
 
 describe('shell quoting', () => {
-  const table = ['plain', '', 'two words', "it's", '$HOME `id` $(id) \\ "q"', 'new\nline', '*', '-n', 'ünïcødé', "''"];
+  const table = ['plain', '', 'two words', "it's", '$HOME `id` $(id) \\ "q"', 'new\nline', '*', '-n', 'ünïcødé', "''", 'end\\', '\\\n', '${x:-y}'];
   for (const s of table) it(`round-trips ${JSON.stringify(s)} through sh`, () => assert.equal(echoed(quote(s)), s));
+  for (const s of table) it(`round-trips ${JSON.stringify(s)} through sh double-quoted`, () => assert.equal(echoed(dquote(s)), s));
   it('leaves safe words bare and refuses NUL', () => {
+    assert.throws(() => dquote('a\0b'), /NUL/);
     assert.equal(quote('/etc/x.conf'), '/etc/x.conf');
     assert.throws(() => quote('a\0b'), /NUL/);
   });
@@ -42,10 +44,23 @@ describe('shell quoting', () => {
 });
 
 describe('action rendering', () => {
-  it('write: umask 077 while decoding, attrs on the temp file, then an atomic mv', () => {
+  it('write: the umask makes a mode without x bits, a chmod any other (after the chown), then an atomic mv', () => {
     const lines = renderAction({ a: 'write', path: '/etc/x', content: 'hi', mode: 0o600, owner: 'root' }, 's');
-    assert.deepEqual([lines[0], lines[2], lines.at(-1)], ['umask 077', 'umask 022', 'mv -f -- /etc/.x.tsplay-s /etc/x']);
-    assert.ok(lines.includes('chmod -- 0600 /etc/.x.tsplay-s') && lines.includes('chown -- root /etc/.x.tsplay-s'));
+    assert.deepEqual(lines, [
+      'umask 0177',
+      `printf '%s' "hi" >/etc/.x.tsplay-s`,
+      'umask 022',
+      'chown -- root /etc/.x.tsplay-s',
+      'mv -f -- /etc/.x.tsplay-s /etc/x',
+    ]);
+    const exe = renderAction({ a: 'write', path: '/usr/local/bin/x', content: 'hi', mode: 0o755, group: 'g' }, 's');
+    assert.deepEqual(exe.slice(2), [
+      'umask 022',
+      'chgrp -- g /usr/local/bin/.x.tsplay-s',
+      'chmod -- 0755 /usr/local/bin/.x.tsplay-s',
+      'mv -f -- /usr/local/bin/.x.tsplay-s /usr/local/bin/x',
+    ]);
+    assert.equal(exe[0], 'umask 077');
   });
   it('package: apt refreshes lists only when the first install fails; dnf plain', () => {
     assert.deepEqual(renderAction({ a: 'package', state: 'present', names: ['a', 'b'], manager: 'apt' }, 's'), [
