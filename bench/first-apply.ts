@@ -71,7 +71,9 @@ function hostCpu(): Map<string, number> {
 
 // labUp regenerates inventory/lab.ts for every host; the project's file stays what it was.
 const inventory = existsSync(paths.inventory) ? readFileSync(paths.inventory, 'utf8') : undefined;
-await labUp({ hosts: first - 1 + size, say: () => undefined });
+// `lab up --hosts N` also removes hosts above N: grow only.
+const up = existsSync(paths.state) ? (JSON.parse(readFileSync(paths.state, 'utf8')) as { hosts: unknown[] }).hosts.length : 0;
+await labUp({ hosts: Math.max(up, first - 1 + size), say: () => undefined });
 if (inventory !== undefined) writeFileSync(paths.inventory, inventory);
 const wd = await makeWorkDir(join(ROOT, 'node_modules/.cache/tsplay-bench-first-apply'), hosts, lab);
 const reset = async () => {
