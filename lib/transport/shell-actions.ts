@@ -31,6 +31,7 @@ function bytesInto(bytes: string | Uint8Array, to: { readonly file: string } | {
  * and an old file's (chmod --reference), is set after the write, which runs under umask 077 (the bytes may
  * be secret). Owner before mode: a chown clears setuid bits. No mode given: the old file's, else 0644; no
  * owner given: the old file's, with no process when both it and the temp are ours ([ -O ] / [ -G ]).
+ * (A parent with a default ACL overrides the umask, POSIX.1e: there the temp gets the ACL's bits. No role sets one.)
  */
 function write(a: Of<'write'>, salt: string): string[] {
   const tp = tempBeside(a.path, salt);
