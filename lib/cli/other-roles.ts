@@ -2,14 +2,14 @@
  * The project's other roles (lib/inventory/project-roles.ts) for `tsplay run`, with what the unknown-var check
  * reads of them (each role's name and the vars it reads) kept on disk between runs. Importing every role of
  * a project costs far more than the run that needs it (about 0.7 s for sample.ts beside site.ts's roles),
- * and only to learn names. An entry holds the size and mtime of every module those roles import (their
+ * and only to learn names. An entry holds the size, mtime, ctime and inode of every module those roles import (their
  * relative imports followed from each roles/<name>/index file, the engine's own lib/ left out: its build
  * stamp, dist/.built, is part of the key) and the mtime of roles/ and of each role's folder (a role added or
  * removed): anything changed loads the roles again. No build stamp (the engine runs from its sources) or a
  * cache that cannot be read or written: the roles are loaded, as without a cache.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,8 @@ import type { InventorySpec } from '../dsl/inventory.js';
 import { roleUse, type Playbook } from '../dsl/playbook.js';
 import { varsRead, type Role } from '../dsl/role.js';
 import { otherRoles, rolesDir } from '../inventory/project-roles.js';
+import { relativeClosure } from './import-walk.js';
+import { fingerprint, readStamp } from './user-mirror.js';
 
 export interface OtherRolesCache {
   /** Where entries live; default ~/.cache/tsplay/project-roles ($XDG_CACHE_HOME). */
@@ -32,7 +34,7 @@ interface Known {
   readonly vars: readonly string[];
 }
 
-/** What an entry was made from: "path\0size\0mtime" of each module and folder it depends on. */
+/** What an entry was made from: user-mirror.ts fingerprint() of each module and folder it depends on. */
 interface Entry {
   readonly inputs: readonly string[];
   readonly roles: readonly Known[];
@@ -88,18 +90,8 @@ const safely = <T>(f: () => T): T | undefined => {
   }
 };
 
-const readStamp = (file: string) => safely(() => `${statSync(file).mtimeMs}\0${readFileSync(file, 'utf8')}`);
-
-const fingerprint = (path: string): string | undefined => {
-  const st = statSync(path, { throwIfNoEntry: false });
-  return st && `${path}\0${st.size}\0${st.mtimeMs}`;
-};
-
-/** Every input still has its size and mtime. */
+/** Every input is as it was (size, mtime, ctime, inode). */
 const current = (inputs: readonly string[]): boolean => safely(() => inputs.every((i) => fingerprint(i.slice(0, i.indexOf('\0'))) === i)) === true;
-
-/** A module's relative imports, static and import('literal'). */
-const IMPORT = /(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g;
 
 /**
  * roles/ and each folder in it, then every module reachable by relative imports from each roles/<name>/index
@@ -112,20 +104,13 @@ function inputsOf(roles: string, engine: string): string[] {
       .filter((e) => e.isDirectory())
       .map((e) => join(roles, e.name)),
   ];
-  const todo = dirs.slice(1).flatMap((d) => ['index.ts', 'index.js'].map((f) => join(d, f)).filter((f) => existsSync(f)));
-  const seen = new Set<string>();
-  while (todo.length > 0) {
-    const f = todo.pop()!;
-    if (seen.has(f) || f.startsWith(engine)) continue;
-    seen.add(f);
-    for (const m of readFileSync(f, 'utf8').matchAll(IMPORT)) {
-      const target = resolve(dirname(f), m[1]!);
-      const ts = target.replace(/\.([cm]?)js$/, '.$1ts');
-      const found = [ts, target].find((t) => existsSync(t) && statSync(t).isFile());
-      if (found) todo.push(found);
-    }
-  }
-  return [...dirs, ...[...seen].sort()].map((p) => fingerprint(p)).filter((x) => x !== undefined);
+  const entries = dirs.slice(1).flatMap((d) => ['index.ts', 'index.js'].map((f) => join(d, f)).filter((f) => existsSync(f)));
+  const seen = relativeClosure(
+    entries,
+    (f) => readFileSync(f, 'utf8'),
+    (f) => f.startsWith(engine),
+  );
+  return [...dirs, ...seen].map((p) => fingerprint(p));
 }
 
 function readEntry(file: string): Entry | undefined {

@@ -6,9 +6,12 @@ import { transpile } from './transpile.js';
 
 /** { source, dist }: URL prefixes of lib/ and of dist/ (lib/ compiled by tsc), when the engine runs from dist/. */
 let lib;
+/** Source URL -> URL in user-mirror.ts's mirror, of the modules loaded from there before the hook: one instance each. */
+let mirrored = {};
 
 export function initialize(data) {
   lib = data?.lib;
+  mirrored = data?.mirrored ?? {};
 }
 
 /** An import of lib/ (a role's '../../lib/index.js') gets dist/, the engine the CLI runs, not a second engine. */
@@ -24,10 +27,10 @@ export async function resolve(specifier, context, next) {
     const compiled = toDist(js.href);
     if (compiled) return { url: compiled, format: 'module', shortCircuit: true };
     const ts = new URL(`${js.href.slice(0, -3)}.ts`);
-    if (existsSync(ts)) return { url: ts.href, format: 'module', shortCircuit: true };
+    if (existsSync(ts)) return { url: mirrored[ts.href] ?? ts.href, format: 'module', shortCircuit: true };
   }
   const resolved = await next(specifier, context);
-  const compiled = toDist(resolved.url);
+  const compiled = toDist(resolved.url) ?? mirrored[resolved.url];
   return compiled ? { url: compiled, format: 'module', shortCircuit: true } : resolved;
 }
 

@@ -24,6 +24,20 @@ export function shown(file: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
+/** The URL the engine imports the user's module `abs` (an absolute path) from: the `tsplay` command sets its own. */
+let locate = (abs: string): string => pathToFileURL(abs).href;
+
+/**
+ * How the user's modules (inventories, playbooks, the project's roles) are imported from now on: the `tsplay`
+ * command answers from its native mirror of them when it can (lib/cli/user-mirror.ts), else registers its hook.
+ */
+export function locateUserModules(f: (abs: string) => string): void {
+  locate = f;
+}
+
+/** The URL to import the user's module `abs` from. */
+export const userModuleURL = (abs: string): string => locate(abs);
+
 export async function importDefault(file: string, kind: ModuleKind): Promise<unknown> {
   const abs = resolve(file);
   assertFile(abs, kind);
@@ -36,7 +50,7 @@ export async function importDefault(file: string, kind: ModuleKind): Promise<unk
   process.setSourceMapsEnabled(true);
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+    mod = (await import(userModuleURL(abs))) as Record<string, unknown>;
   } catch (e) {
     throw await explain(e, abs, kind);
   }

@@ -7,10 +7,10 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { InventorySpec } from '../dsl/inventory.js';
 import { roleUse, type Playbook } from '../dsl/playbook.js';
 import { varsRead, type Role } from '../dsl/role.js';
+import { userModuleURL } from './load-module.js';
 
 /** Roles of the project that `pb` does not use; [] when every plain inventory var is the playbook's own. */
 export async function otherRoles(playbookFile: string, pb: Playbook, spec: InventorySpec): Promise<Role<object>[]> {
@@ -49,7 +49,7 @@ export async function projectRoles(dir: string): Promise<Role<object>[]> {
     .filter((f): f is string => f !== undefined);
   const loaded = await Promise.all(
     modules.map((f) =>
-      import(pathToFileURL(f).href).then(
+      import(userModuleURL(f)).then(
         (m: Record<string, unknown>) => Object.values(m),
         () => [],
       ),
