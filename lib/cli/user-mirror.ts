@@ -139,7 +139,8 @@ function build(entry: string, o: MirrorOptions & Paths): Manifest | undefined {
   mkdirSync(o.root, { recursive: true });
   if (!existsSync(join(o.root, 'package.json'))) writeAtomic(join(o.root, 'package.json'), '{ "type": "module" }\n');
   for (const [at, target] of links) link(at, target);
-  for (const [f, js] of code) writeAtomic(o.out(f), js);
+  // A module another entry's mirror holds is rewritten only when it changed: its fingerprint stays that entry's.
+  for (const [f, js] of code) if (readIfAny(o.out(f)) !== js) writeAtomic(o.out(f), js);
   // Changed while the mirror was being made: it may hold some of each version.
   if ([...noted].some(([path, fp]) => fingerprint(path) !== fp)) return undefined;
   const outs = [...code.keys()].map((f) => fingerprint(o.out(f)));
@@ -184,6 +185,14 @@ function readManifest(file: string): Manifest | undefined {
     const m = JSON.parse(readFileSync(file, 'utf8')) as Partial<Manifest>;
     const strings = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
     return strings(m.sources) && strings(m.inputs) ? (m as Manifest) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readIfAny(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }

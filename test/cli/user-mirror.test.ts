@@ -70,6 +70,18 @@ describe('user-mirror: the user modules Node loads natively', () => {
     assert.notEqual(mirror('build 2').url(join(src, p, 'main.ts')), url);
   });
 
+  it('two entries that share a module are both answered from their manifests, run after run', () => {
+    const p = project();
+    write(`${p}/shared.ts`, 'export const shared = {};\n');
+    write(`${p}/inventory.ts`, "export { shared } from './shared.js';\n");
+    write(`${p}/playbook.ts`, "export { shared } from './shared.js';\n");
+    const entries = ['inventory.ts', 'playbook.ts'].map((f) => join(src, p, f));
+    for (const e of entries) assert.ok(mirror().url(e));
+    transpiled = [];
+    for (const e of entries) assert.ok(mirror().url(e));
+    assert.deepEqual(transpiled, [], 'neither rebuilt: one building did not stale the other');
+  });
+
   it('an edit, even one that keeps the size and the mtime, is mirrored before the next run uses it', () => {
     const p = project();
     write(`${p}/main.ts`, "export { b } from './b.js';\n");
