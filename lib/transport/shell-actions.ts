@@ -27,11 +27,11 @@ function bytesInto(bytes: string | Uint8Array, to: { readonly file: string } | {
 
 /**
  * Write a temp beside the target, then rename it over the target. Its bytes never sit in a file wider than
- * the final mode: a mode without x or special bits is made by the umask at creation (no chmod); any other,
- * and an old file's (chmod --reference), is set after the write, which runs under umask 077 (the bytes may
- * be secret). Owner before mode: a chown clears setuid bits. No mode given: the old file's, else 0644; no
+ * the final mode: a mode without x or special bits is made by the umask at creation, any other under umask
+ * 077 (the bytes may be secret); the mode is then set with chmod all the same, because a parent with a
+ * default ACL overrides the umask (POSIX.1e) and the file would otherwise never converge there. Owner
+ * before mode: a chown clears setuid bits. No mode given: the old file's (chmod --reference), else 0644; no
  * owner given: the old file's, with no process when both it and the temp are ours ([ -O ] / [ -G ]).
- * (A parent with a default ACL overrides the umask, POSIX.1e: there the temp gets the ACL's bits. No role sets one.)
  */
 function write(a: Of<'write'>, salt: string): string[] {
   const tp = tempBeside(a.path, salt);
@@ -44,7 +44,7 @@ function write(a: Of<'write'>, salt: string): string[] {
     a.owner === undefined && a.group === undefined
       ? [`if [ -e ${p} ] && ! { [ -O ${p} ] && [ -G ${p} ] && [ -G ${t} ]; }; then chown --reference=${p} -- ${t} 2>/dev/null || :; fi`]
       : ownerLines(tp, a);
-  const mode = m === undefined ? [`if [ -e ${p} ]; then chmod --reference=${p} -- ${t}; fi`] : direct ? [] : [`chmod -- ${octal(m)} ${t}`];
+  const mode = m === undefined ? [`if [ -e ${p} ]; then chmod --reference=${p} -- ${t}; fi`] : [`chmod -- ${octal(m)} ${t}`];
   return [umask, bytesInto(a.content, { file: t }), 'umask 022', ...owner, ...mode, `mv -f -- ${t} ${p}`];
 }
 

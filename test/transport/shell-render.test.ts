@@ -44,13 +44,14 @@ describe('shell quoting', () => {
 });
 
 describe('action rendering', () => {
-  it('write: the umask makes a mode without x bits, a chmod any other (after the chown), then an atomic mv', () => {
+  it('write: made under the umask of a mode without x bits (else 077), owner, then the mode (a default ACL beats the umask), then an atomic mv', () => {
     const lines = renderAction({ a: 'write', path: '/etc/x', content: 'hi', mode: 0o600, owner: 'root' }, 's');
     assert.deepEqual(lines, [
       'umask 0177',
       `printf '%s' "hi" >/etc/.x.tsplay-s`,
       'umask 022',
       'chown -- root /etc/.x.tsplay-s',
+      'chmod -- 0600 /etc/.x.tsplay-s',
       'mv -f -- /etc/.x.tsplay-s /etc/x',
     ]);
     const exe = renderAction({ a: 'write', path: '/usr/local/bin/x', content: 'hi', mode: 0o755, group: 'g' }, 's');
