@@ -10,7 +10,7 @@ import type { TsplayRun } from './tools.js';
 
 const WORKLOADS: readonly Workload[] = ['webapp', 'prereqs'];
 /** bench/sections/NAME.md, in this order after the PKI figures. */
-const SECTIONS = ['startup', 'warm', 'scale', 'cluster100', 'artifacts'] as const;
+const SECTIONS = ['startup', 'warm', 'first-apply', 'scale', 'cluster100', 'artifacts'] as const;
 const TARGET = { noopVsAnsible: 50, noopVsFloor: 2, firstVsAnsible: 20, tripsPerRole: 1, mbPerHost: 2 } as const;
 
 export function renderReport(r: Results): string {
