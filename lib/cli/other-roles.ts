@@ -18,7 +18,7 @@ import { roleUse, type Playbook } from '../dsl/playbook.js';
 import { varsRead, type Role } from '../dsl/role.js';
 import { otherRoles, rolesDir } from '../inventory/project-roles.js';
 import { relativeClosure } from './import-walk.js';
-import { fingerprint, readStamp } from './user-mirror.js';
+import { fingerprint, readStamp, unchanged } from './user-mirror.js';
 
 export interface OtherRolesCache {
   /** Where entries live; default ~/.cache/tsplay/project-roles ($XDG_CACHE_HOME). */
@@ -91,7 +91,7 @@ const safely = <T>(f: () => T): T | undefined => {
 };
 
 /** Every input is as it was (size, mtime, ctime, inode). */
-const current = (inputs: readonly string[]): boolean => safely(() => inputs.every((i) => fingerprint(i.slice(0, i.indexOf('\0'))) === i)) === true;
+const current = (inputs: readonly string[]): boolean => safely(() => unchanged(inputs)) === true;
 
 /**
  * roles/ and each folder in it, then every module reachable by relative imports from each roles/<name>/index

@@ -65,6 +65,9 @@ export function fingerprint(path: string): string {
   return st ? `${path}\0${st.size}\0${st.mtimeMs}\0${st.ctimeMs}\0${st.ino}` : `${path}\0-`;
 }
 
+/** Every fingerprint taken earlier (fingerprint()) is still the path's. */
+export const unchanged = (inputs: readonly string[]): boolean => inputs.every((i) => fingerprint(i.slice(0, i.indexOf('\0'))) === i);
+
 /** The mirror of one engine build; undefined when TSPLAY_USER_MIRROR=off. */
 export function userMirror(o: MirrorOptions): UserMirror | undefined {
   const base = o.dir ?? process.env.TSPLAY_USER_MIRROR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tsplay', 'mirror');
@@ -85,7 +88,7 @@ export function userMirror(o: MirrorOptions): UserMirror | undefined {
       if (!entry.endsWith('.ts')) return undefined;
       try {
         const m = readManifest(manifestFile(entry));
-        if (m?.inputs.every((i) => fingerprint(i.slice(0, i.indexOf('\0'))) === i)) return answer(entry, m);
+        if (m && unchanged(m.inputs)) return answer(entry, m);
         const built = build(entry, { ...o, root, out, mirrored });
         if (!built) return undefined;
         writeAtomic(manifestFile(entry), JSON.stringify(built));

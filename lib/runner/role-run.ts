@@ -146,9 +146,8 @@ export async function runRole(r: RoleRun, deps: GateDeps): Promise<RoleResult> {
   const done = applied.finished;
   const settle = async () =>
     done
-      ? done.ok
-        ? (reportHandlers(r, handlerNames, done, deps) ?? (await runGates(r, deps, done.probes)))
-        : (reportHandlers(r, handlerNames, done, deps) ?? new ResourceError(r.host.name, 'apply', `exited ${done.exitCode}: ${tail(done.stderr, 5)}`))
+      ? (reportHandlers(r, handlerNames, done, deps) ??
+        (done.ok ? await runGates(r, deps, done.probes) : new ResourceError(r.host.name, 'apply', `exited ${done.exitCode}: ${tail(done.stderr, 5)}`)))
       : ((await runHandlers(r, fresh.needed(), deps)) ?? (applied.outcomes.length || notified.size || r.verify ? await runGates(r, deps) : undefined));
   const error = r.hr.rolling && r.turn && notified.size ? await r.turn(r.host.name, settle) : await settle();
   return { facts: p.facts, writes: p.writes, counts, ...(error ? { error } : {}) };
